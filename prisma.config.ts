@@ -1,0 +1,32 @@
+/**
+ * Prisma CLI configuration, shared by the six service schemas.
+ *
+ * The CLI is always run for one service at a time (`PRISMA_SERVICE=products prisma ...`, or
+ * through `scripts/prisma.ts`). Prisma's native engines cannot be downloaded on these machines,
+ * so the CLI runs its WebAssembly schema engine through the `pg` driver adapter (see
+ * TOOLCHAIN.md). `allowExitOnIdle` lets the CLI exit as soon as it is done instead of waiting
+ * out the pool's idle timeout.
+ */
+import path from "node:path";
+import { defineConfig } from "prisma/config";
+import { PrismaPg } from "@prisma/adapter-pg";
+
+const service = process.env.PRISMA_SERVICE;
+if (!service) {
+  throw new Error("PRISMA_SERVICE must name the service whose schema to use (for example PRISMA_SERVICE=products)");
+}
+
+// The schema's datasource reads DATABASE_URL; when it is unset the CLI cannot read the schema and
+// falls back to downloading a native engine. Commands that touch no database (generate, diff)
+// run with this placeholder.
+process.env.DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/postgres";
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  schema: path.join("prisma", service, "schema"),
+  migrations: { path: path.join("prisma", service, "migrations") },
+  async adapter() {
+    return new PrismaPg({ connectionString: process.env.DATABASE_URL, allowExitOnIdle: true });
+  },
+});

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { env } from "../subgraphs/common/environment";
+import { defaultPorts, serviceNames, type ServiceName } from "../subgraphs/common/serviceNames";
+
+/** What `npm start` reads: where each process listens. Everything else passes through to them. */
+export const stackEnvironment = z.object({
+  PORT: env.port(4000),
+  STARTUP_TIMEOUT_SECONDS: env.seconds(15),
+  ...(Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_PORT`, env.port(defaultPorts[name])])) as Record<
+    `${Uppercase<ServiceName>}_PORT`,
+    ReturnType<typeof env.port>
+  >),
+});
+
+export type StackEnvironment = z.infer<typeof stackEnvironment>;
+
+export function servicePort(settings: StackEnvironment, name: ServiceName): number {
+  return settings[`${name.toUpperCase() as Uppercase<ServiceName>}_PORT`];
+}

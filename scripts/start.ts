@@ -1,0 +1,63 @@
+/**
+ * `npm start`: migrates and starts the six subgraphs and the router as separate processes,
+ * prints the router's URL once it answers, and stops everything on Ctrl-C.
+ */
+import { loadDotEnv, parseEnvironment } from "../subgraphs/common/environment";
+import { serviceNames } from "../subgraphs/common/serviceNames";
+import { servicePort, stackEnvironment } from "./stackEnvironment";
+import { startProcess, stopAll, waitUntilReady, type ManagedProcess } from "./processGroup";
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  loadDotEnv();
+  const settings = parseEnvironment("npm start", stackEnvironment);
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    APOLLO_TELEMETRY_DISABLED: process.env.APOLLO_TELEMETRY_DISABLED ?? "1",
+    LOG_PRETTY: process.env.LOG_PRETTY ?? (process.stdout.isTTY ? "true" : "false"),
+  };
+  const processes: ManagedProcess[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping the stack...");
+    await stopAll(processes);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  const readyWithin = (settings.STARTUP_TIMEOUT_SECONDS + 30) * 1000;
+  const routerUrls: Record<string, string> = {};
+  try {
+    await Promise.all(
+      serviceNames.map(async (name) => {
+        const port = servicePort(settings, name);
+        routerUrls[`${name.toUpperCase()}_URL`] = `http://localhost:${port}/graphql`;
+        const managed = startProcess(name, `subgraphs/${name}/main.ts`, { ...baseEnv, PORT: String(port) });
+        processes.push(managed);
+        await waitUntilReady(managed, `http://localhost:${port}/health/ready`, readyWithin);
+      }),
+    );
+    const router = startProcess("router", "router/main.ts", { ...baseEnv, ...routerUrls, PORT: String(settings.PORT) });
+    processes.push(router);
+    await waitUntilReady(router, `http://localhost:${settings.PORT}/health/ready`, readyWithin);
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}`);
+    await shutdown(1);
+    return;
+  }
+  for (const managed of processes) {
+    void managed.exited.then((code) => {
+      if (!stopping) {
+        console.error(`npm start: ${managed.name} stopped unexpectedly (exit code ${code}); stopping the stack`);
+        void shutdown(1);
+      }
+    });
+  }
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  console.log(`\nThe supergraph is up in ${seconds}s: http://localhost:${settings.PORT}/graphql (open it in a browser for Apollo Sandbox). Ctrl-C stops it.\n`);
+}
+
+void main();

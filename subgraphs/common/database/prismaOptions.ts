@@ -1,0 +1,45 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+
+export interface DatabaseOptions {
+  poolSize?: number;
+}
+
+/**
+ * Options for a generated PrismaClient: the pg driver adapter (Prisma runs without native
+ * engines here, see TOOLCHAIN.md) and query events, which tests use to count SQL statements.
+ */
+export function prismaClientOptions(databaseUrl: string, options: DatabaseOptions = {}) {
+  return {
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 }),
+    log: [{ emit: "event" as const, level: "query" as const }],
+  };
+}
+
+/** What every generated PrismaClient offers that the shared plumbing needs. */
+export interface PrismaLike extends SqlExecutor {
+  $connect(): Promise<void>;
+  $disconnect(): Promise<void>;
+  $on(event: "query", listener: (event: { query: string; duration: number }) => void): void;
+}
+
+/** Raw SQL on a client or inside a transaction. Queries are constants with $n placeholders. */
+export interface SqlExecutor {
+  $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
+}
+
+export interface TransactionOptions {
+  maxWait?: number;
+  timeout?: number;
+  isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable";
+}
+
+/** A client that runs interactive transactions, handing `Tx` to the callback. */
+export interface TransactionRunner<Tx extends SqlExecutor> {
+  $transaction<R>(work: (tx: Tx) => Promise<R>, options?: TransactionOptions): Promise<R>;
+}
+
+/** The transaction client a generated PrismaClient hands to `$transaction(async (tx) => ...)`. */
+export type TransactionClientOf<Db> = Db extends { $transaction(work: (tx: infer Tx) => never, ...rest: never[]): unknown }
+  ? Tx & SqlExecutor
+  : never;

@@ -1,0 +1,23 @@
+/**
+ * The columns behind a unique-constraint failure (Prisma P2002), or null for any other error.
+ * Through the pg driver adapter the constraint arrives as field names or as the index name
+ * (`products_sku_key`); both are reduced to what callers compare against: column names.
+ */
+export function uniqueViolationTarget(error: unknown): string | null {
+  const err = error as { code?: string; meta?: Record<string, unknown> };
+  if (err?.code !== "P2002") return null;
+  const meta = err.meta ?? {};
+  const target = meta.target;
+  if (Array.isArray(target)) return target.join(",");
+  if (typeof target === "string") return target;
+  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } } | undefined)?.cause;
+  if (cause?.constraint?.fields) return cause.constraint.fields.join(",");
+  if (cause?.constraint?.index) return cause.constraint.index;
+  return "";
+}
+
+/** Whether a unique violation concerns `column` (by field name or by index name). */
+export function violatesUnique(error: unknown, column: string): boolean {
+  const target = uniqueViolationTarget(error);
+  return target !== null && target.split(/[,_]/).some((part) => part.replace(/"/g, "") === column);
+}

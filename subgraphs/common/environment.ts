@@ -1,0 +1,84 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** Thrown when the environment does not describe a usable configuration; lists every problem. */
+export class ConfigurationError extends Error {
+  constructor(readonly service: string, readonly problems: string[]) {
+    super(`${service}: invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigurationError";
+  }
+}
+
+const boolean = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+/** Zod building blocks shared by every service's `environment.ts`. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  url: (fallback: string) => z.url().default(fallback),
+  boolean: (fallback: boolean) => boolean.default(fallback),
+  seconds: (fallback: number) => z.coerce.number().positive().default(fallback),
+  identifier: (fallback: string) =>
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, "lower-case letters, digits and underscores, starting with a letter")
+      .default(fallback),
+};
+
+/** What every process (each subgraph and the router) reads from its environment. */
+export const runtimeEnvironment = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: env.boolean(false),
+  REDIS_URL: env.url("redis://127.0.0.1:6379"),
+  /** How long a process keeps retrying an unreachable dependency at start before it gives up. */
+  STARTUP_TIMEOUT_SECONDS: env.seconds(15),
+  /** How long a stopping process waits for work in flight before it closes anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: env.seconds(10),
+});
+
+/** What every subgraph reads besides the runtime settings. */
+export const subgraphEnvironment = runtimeEnvironment.extend({
+  /** PostgreSQL server; each service's database lives on it unless DATABASE_URL names one. */
+  POSTGRES_URL: env.url("postgres://postgres@127.0.0.1:5432"),
+  /** Prefix of every service's database name, so tests, benchmarks and development never share one. */
+  DATABASE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_]*$/, "lower-case letters, digits and underscores")
+    .default("commerce_"),
+  /** Full connection URL of this service's database; overrides POSTGRES_URL and DATABASE_PREFIX. */
+  DATABASE_URL: z.url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  NATS_URL: env.url("nats://127.0.0.1:4222"),
+  /** Prefix of every JetStream stream and subject, so that separate stacks share one NATS server safely. */
+  NATS_NAMESPACE: env.identifier("commerce"),
+});
+
+export type RuntimeEnvironment = z.infer<typeof runtimeEnvironment>;
+export type SubgraphEnvironment = z.infer<typeof subgraphEnvironment>;
+
+/**
+ * Validates the environment against a service's schema, listing every problem at once.
+ * Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
+ */
+export function parseEnvironment<Schema extends z.ZodType>(
+  service: string,
+  schema: Schema,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<Schema> {
+  const values = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  throw new ConfigurationError(
+    service,
+    result.error.issues.map((issue) => `${issue.path.join(".") || "(environment)"}: ${issue.message}`),
+  );
+}
+
+/** Loads `.env` from the project root into process.env when the file exists; real variables win. */
+export function loadDotEnv(directory: string = process.cwd()): void {
+  const file = path.join(directory, ".env");
+  if (existsSync(file)) process.loadEnvFile(file);
+}

@@ -1,0 +1,75 @@
+/**
+ * The error codes clients see in `extensions.code` (CONTRACT.md), and the errors that carry them.
+ * Domain code throws these; the GraphQL layer turns them into GraphQL errors, and masks
+ * every other error as INTERNAL_SERVER_ERROR.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  BAD_USER_INPUT: "BAD_USER_INPUT",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  RATE_LIMITED: "RATE_LIMITED",
+  INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An expected failure, with a message meant for the person using the API. */
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+
+  /** Extra `extensions` fields clients may rely on. */
+  extensions(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = ErrorCode.UNAUTHENTICATED;
+  constructor(message = "You must sign in to do this.") {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = ErrorCode.FORBIDDEN;
+  constructor(message = "You are not allowed to do this.") {
+    super(message);
+  }
+}
+
+export class BadUserInputError extends DomainError {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+  /** `field` is the dotted path of the input field at fault, such as `input.price`. */
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+  override extensions(): Record<string, unknown> {
+    return this.field ? { field: this.field } : {};
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = ErrorCode.NOT_FOUND;
+}
+
+export class ConflictError extends DomainError {
+  readonly code = ErrorCode.CONFLICT;
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+  override extensions(): Record<string, unknown> {
+    return this.field ? { field: this.field } : {};
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = ErrorCode.RATE_LIMITED;
+  constructor(readonly retryAfterSeconds: number, message = `Too many requests. Try again in ${retryAfterSeconds} seconds.`) {
+    super(message);
+  }
+  override extensions(): Record<string, unknown> {
+    return { retryAfter: this.retryAfterSeconds };
+  }
+}

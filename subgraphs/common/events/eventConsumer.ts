@@ -1,0 +1,182 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  nanos,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from "nats";
+import type { Logger } from "../logger";
+import type { SqlExecutor } from "../database/prismaOptions";
+import type { ServiceName } from "../serviceNames";
+import type { EventType } from "./catalog";
+import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
+import { deadLetterSubject, streamFor, subjectFor } from "./streams";
+import type { Emit, UnitOfWork } from "./unitOfWork";
+
+/**
+ * What a service does with one type of event. `handle` runs inside the transaction that also
+ * records the event as applied, so its database effects happen exactly once; effects outside
+ * the database must be idempotent themselves (an idempotency key, an upsert).
+ */
+export interface EventHandler<Tx, T extends EventType = EventType> {
+  type: T;
+  handle(event: EventEnvelope<T>, tx: Tx, emit: Emit): Promise<void>;
+}
+
+/** Declares a handler with its event type inferred, so `event.data` is typed. */
+export function onEvent<Tx, T extends EventType>(
+  type: T,
+  handle: (event: EventEnvelope<T>, tx: Tx, emit: Emit) => Promise<void>,
+): EventHandler<Tx, T> {
+  return { type, handle };
+}
+
+/** A handler of any one event type (a union over the catalog). */
+export type AnyEventHandler<Tx> = { [T in EventType]: EventHandler<Tx, T> }[EventType];
+
+export interface EventConsumerOptions<Tx extends SqlExecutor> {
+  service: ServiceName;
+  handler: AnyEventHandler<Tx>;
+  unitOfWork: UnitOfWork<Tx>;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  namespace: string;
+  logger: Logger;
+  /** Deliveries before an event goes to the dead-letter subject. */
+  maxDeliveries?: number;
+  /** Delay before redelivery after the n-th failure (the last entry repeats). */
+  retryDelaysMs?: readonly number[];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A durable JetStream consumer for one event type. Replicas of a service share the durable, so
+ * each event is handled once per service. Events are applied one at a time, in stream order.
+ */
+export class EventConsumer<Tx extends SqlExecutor> {
+  readonly name: string;
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+  private running = false;
+  private readonly maxDeliveries: number;
+  private readonly retryDelaysMs: readonly number[];
+  private readonly logger: Logger;
+
+  constructor(private readonly options: EventConsumerOptions<Tx>) {
+    this.name = `${options.service}__${options.handler.type.replaceAll(".", "_")}`;
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+    this.retryDelaysMs = options.retryDelaysMs ?? [200, 1000, 5000, 15000];
+    this.logger = options.logger.child({ module: "consumer", consumer: this.name });
+  }
+
+  get stream(): string {
+    return streamFor(this.options.namespace, this.options.handler.type);
+  }
+
+  async start(): Promise<void> {
+    const { jsm, js, namespace, handler } = this.options;
+    const config = {
+      durable_name: this.name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: subjectFor(namespace, handler.type),
+      ack_wait: nanos(30_000),
+      // Redelivery is bounded by this class (dead letter after maxDeliveries), not by the server.
+      max_deliver: -1,
+      max_ack_pending: 1000,
+    };
+    try {
+      await jsm.consumers.add(this.stream, config);
+    } catch (error) {
+      if (!/already exists|already in use/i.test((error as Error).message)) throw error;
+      await jsm.consumers.update(this.stream, this.name, config);
+    }
+    const consumer = await js.consumers.get(this.stream, this.name);
+    this.messages = await consumer.consume({ max_messages: 64 });
+    this.running = true;
+    this.loop = this.run(this.messages);
+  }
+
+  /** Stops fetching, lets the event in hand finish, and leaves the rest for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.messages?.close();
+    await this.loop;
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    for await (const message of messages) {
+      if (!this.running) {
+        message.nak();
+        break;
+      }
+      await this.process(message);
+    }
+  }
+
+  /** Applies one message; never throws (a failure is a nak, a dead letter, or a log line). */
+  async process(message: JsMsg): Promise<void> {
+    let event: EventEnvelope;
+    try {
+      event = parseEnvelope(message.json());
+    } catch (error) {
+      await this.deadLetter(message, undefined, error as Error);
+      return;
+    }
+    try {
+      await this.apply(event);
+      message.ack();
+    } catch (error) {
+      const deliveries = message.info.redeliveryCount;
+      if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
+        await this.deadLetter(message, event, error as Error);
+        return;
+      }
+      const delay = this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
+      this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "event handler failed; will retry");
+      message.nak(delay);
+    }
+  }
+
+  /** Runs the handler once per event id: a redelivered event finds its id recorded and changes nothing. */
+  async apply(event: EventEnvelope): Promise<"applied" | "duplicate"> {
+    return this.options.unitOfWork(async (tx, emit) => {
+      const inserted = await tx.$executeRawUnsafe(
+        "INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING",
+        this.name,
+        event.id,
+      );
+      if (inserted === 0) return "duplicate";
+      const { handler } = this.options;
+      if (event.type !== handler.type) throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
+      await (handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(event, tx, emit);
+      return "applied";
+    });
+  }
+
+  private async deadLetter(message: JsMsg, event: EventEnvelope | undefined, error: Error): Promise<void> {
+    const record = {
+      consumer: this.name,
+      service: this.options.service,
+      error: error.message,
+      deliveries: message.info.redeliveryCount,
+      failedAt: new Date().toISOString(),
+      event: event ?? message.string(),
+    };
+    try {
+      await this.options.js.publish(deadLetterSubject(this.options.namespace, this.name), encoder.encode(JSON.stringify(record)));
+      this.logger.error({ eventId: event?.id, deliveries: record.deliveries, err: error.message }, "event moved to the dead-letter subject");
+      message.term();
+    } catch (publishError) {
+      this.logger.error({ err: (publishError as Error).message }, "could not dead-letter an event; it will be redelivered");
+      message.nak(5000);
+    }
+  }
+}

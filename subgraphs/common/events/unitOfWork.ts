@@ -1,0 +1,49 @@
+import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
+import type { ServiceName } from "../serviceNames";
+import type { EventData, EventType } from "./catalog";
+import { createEnvelope, type EventEnvelope } from "./envelope";
+import { appendToOutbox } from "./outbox";
+
+/** Records an event to be published once the surrounding transaction commits. */
+export type Emit = <T extends EventType>(type: T, data: EventData<T>) => void;
+
+export interface TransactionSettings {
+  timeoutMs?: number;
+  isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable";
+}
+
+/**
+ * Runs work in one database transaction together with the events it emits: the state change and
+ * its outbox rows commit or roll back together, and the relay is woken right after commit.
+ */
+export type UnitOfWork<Tx> = <R>(work: (tx: Tx, emit: Emit) => Promise<R>, settings?: TransactionSettings) => Promise<R>;
+
+export interface UnitOfWorkDependencies<Tx extends SqlExecutor> {
+  service: ServiceName;
+  db: TransactionRunner<Tx>;
+  /** Told after a commit that wrote events. */
+  onCommitted: () => void;
+  /** Trace context to stamp on emitted events. */
+  traceparent?: () => string | undefined;
+}
+
+export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
+  return async (work, settings = {}) => {
+    let events: EventEnvelope[] = [];
+    const result = await deps.db.$transaction(
+      async (tx) => {
+        // A retried transaction starts again with no events.
+        events = [];
+        const emit: Emit = (type, data) => {
+          events.push(createEnvelope(deps.service, { type, data }, deps.traceparent?.()));
+        };
+        const value = await work(tx, emit);
+        await appendToOutbox(tx, events);
+        return value;
+      },
+      { timeout: settings.timeoutMs ?? 15_000, maxWait: 10_000, ...(settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}) },
+    );
+    if (events.length > 0) deps.onCommitted();
+    return result;
+  };
+}

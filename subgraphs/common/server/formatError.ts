@@ -1,0 +1,34 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { DomainError, ErrorCode } from "../errors";
+import type { Logger } from "../logger";
+
+/**
+ * Turns domain errors into their contract codes and masks every unexpected error, so nothing
+ * internal (SQL, stack traces, hostnames) reaches a client. Unexpected errors are logged in full.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      return {
+        message: original.message,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: original.code, ...original.extensions() },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      // Apollo's own errors (validation, parsing, variable coercion) and errors a subgraph already formatted.
+      const { exception: _exception, stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, "unexpected error while resolving a request");
+    return {
+      message: "Internal server error",
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

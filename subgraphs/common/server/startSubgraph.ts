@@ -1,0 +1,173 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import express from "express";
+import { databaseUrlFor, describeDatabase } from "../database/databaseUrl";
+import { ensureDatabase, migrateDatabase } from "../database/provision";
+import type { PrismaLike, TransactionClientOf, TransactionRunner } from "../database/prismaOptions";
+import { addressOf, connectWithRetry, DependencyUnavailableError, openNats, openRedis } from "../dependencies";
+import { EventConsumer } from "../events/eventConsumer";
+import { OutboxRelay } from "../events/outboxRelay";
+import { ensureStreams } from "../events/streams";
+import { createUnitOfWork } from "../events/unitOfWork";
+import { createLogger, type Logger } from "../logger";
+import { ServiceMetrics } from "../metrics";
+import { createErrorFormatter } from "./formatError";
+import { mountHealthRoutes } from "./health";
+import type { BaseContext, SubgraphDefinition, SubgraphRuntime, SubgraphSettings } from "./subgraphDefinition";
+
+export interface RunningSubgraph<Db, Env extends SubgraphSettings = SubgraphSettings> {
+  url: string;
+  port: number;
+  runtime: SubgraphRuntime<Db, Env>;
+  /** Stops taking requests, finishes those in flight, drains consumers and closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Reported when several dependencies fail at once: one line for each. */
+export class StartupError extends Error {
+  constructor(readonly failures: string[]) {
+    super(failures.join("\n"));
+    this.name = "StartupError";
+  }
+}
+
+async function openAll<T extends readonly unknown[]>(attempts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(attempts);
+  const failures = results.flatMap((result) => (result.status === "rejected" ? [(result.reason as Error).message] : []));
+  if (failures.length > 0) throw new StartupError(failures);
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/** Starts a subgraph: database (created and migrated), NATS streams, Redis, outbox relay, consumers, HTTP. */
+export async function startSubgraph<Db extends PrismaLike, Context extends BaseContext, Env extends SubgraphSettings>(
+  definition: SubgraphDefinition<Db, Context, Env>,
+  env: Env,
+  options: { logger?: Logger } = {},
+): Promise<RunningSubgraph<Db, Env>> {
+  const logger = options.logger ?? createLogger(definition.name, { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+  const retry = { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger };
+  const databaseUrl = databaseUrlFor(definition.name, env);
+
+  const [, nats, redis] = await openAll<[void, Awaited<ReturnType<typeof openNats>>, Awaited<ReturnType<typeof openRedis>>]>([
+    connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => ensureDatabase(databaseUrl), retry).then(async () => {
+      await migrateDatabase(definition.name, databaseUrl).catch((error: Error) => {
+        throw new Error(`migrating ${describeDatabase(databaseUrl)} failed: ${error.message}`);
+      });
+    }),
+    openNats(env.NATS_URL, definition.name, retry),
+    openRedis(env.REDIS_URL, definition.name, retry),
+  ]);
+
+  type Tx = TransactionClientOf<Db>;
+  const db = definition.createDatabase(databaseUrl, { poolSize: env.DATABASE_POOL_SIZE });
+  // Every generated PrismaClient runs interactive transactions; the generic Db cannot show it.
+  const transactions = db as unknown as TransactionRunner<Tx>;
+  const jsm = await nats.jetstreamManager();
+  await ensureStreams(jsm, env.NATS_NAMESPACE);
+  const js = nats.jetstream();
+  const relay = new OutboxRelay({ db: transactions as unknown as TransactionRunner<Tx> & Tx, js, namespace: env.NATS_NAMESPACE, logger });
+  const unitOfWork = createUnitOfWork<Tx>({ service: definition.name, db: transactions, onCommitted: () => relay.kick() });
+  const metrics = new ServiceMetrics(definition.name);
+  const consumers = (definition.eventHandlers ?? []).map(
+    (handler) => new EventConsumer<Tx>({ service: definition.name, handler, unitOfWork, js, jsm, namespace: env.NATS_NAMESPACE, logger }),
+  );
+  const runtime: SubgraphRuntime<Db, Env> = {
+    name: definition.name,
+    env,
+    logger,
+    metrics,
+    databaseUrl,
+    db,
+    nats,
+    js,
+    jsm,
+    redis,
+    relay,
+    unitOfWork,
+    consumers,
+  };
+
+  await definition.onStart?.(runtime);
+  relay.start();
+  for (const consumer of consumers) await consumer.start();
+
+  let stopping = false;
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }]),
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: env.NODE_ENV !== "production",
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Clients reach subgraphs through the router, whose landing page is Sandbox.
+      ApolloServerPluginLandingPageDisabled(),
+      // Inline traces only serve Apollo's hosted usage reporting, which this platform does not use.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  metrics.mount(app);
+  mountHealthRoutes(
+    app,
+    {
+      database: async () => void (await db.$queryRawUnsafe("SELECT 1")),
+      nats: async () => {
+        if (nats.isClosed()) throw new Error("connection closed");
+        await nats.rtt();
+      },
+      redis: async () => void (await redis.ping()),
+      consumers: async () => {
+        const stopped = consumers.filter((consumer) => !consumer.isRunning());
+        if (stopped.length) throw new Error(`not running: ${stopped.map((consumer) => consumer.name).join(", ")}`);
+      },
+    },
+    () => stopping,
+  );
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = req.header("x-request-id") ?? randomUUID();
+        return definition.createContext(runtime, { requestId, logger: logger.child({ requestId }) }, req);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new DependencyUnavailableError("its port", `${env.PORT}`, "address already in use") : error),
+    );
+    httpServer.listen(env.PORT, resolve);
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://localhost:${port}/graphql`;
+  logger.info({ url, database: describeDatabase(databaseUrl), nats: addressOf(env.NATS_URL) }, `${definition.name} subgraph ready`);
+
+  return {
+    url,
+    port,
+    runtime,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await apollo.stop();
+      for (const consumer of consumers) await consumer.stop();
+      await relay.stop();
+      await nats.drain().catch(() => undefined);
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

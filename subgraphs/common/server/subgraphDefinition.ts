@@ -1,0 +1,70 @@
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import type { Request } from "express";
+import type { DocumentNode } from "graphql";
+import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
+import type { Redis } from "ioredis";
+import type { DatabaseOptions, PrismaLike, TransactionClientOf } from "../database/prismaOptions";
+import type { z } from "zod";
+import type { SubgraphEnvironment } from "../environment";
+import type { AnyEventHandler, EventConsumer } from "../events/eventConsumer";
+import type { OutboxRelay } from "../events/outboxRelay";
+import type { UnitOfWork } from "../events/unitOfWork";
+import type { Logger } from "../logger";
+import type { ServiceMetrics } from "../metrics";
+import type { ServiceName } from "../serviceNames";
+
+/** The settings every subgraph has: the shared ones and the port it listens on. */
+export interface SubgraphSettings extends SubgraphEnvironment {
+  PORT: number;
+}
+
+/** Everything a running subgraph holds: its connections and the event plumbing around them. */
+export interface SubgraphRuntime<Db, Env extends SubgraphSettings = SubgraphSettings> {
+  name: ServiceName;
+  env: Env;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  databaseUrl: string;
+  db: Db;
+  nats: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  redis: Redis;
+  relay: OutboxRelay;
+  unitOfWork: UnitOfWork<TransactionClientOf<Db>>;
+  consumers: EventConsumer<TransactionClientOf<Db>>[];
+}
+
+/** What every request's context holds; services add their own loaders and helpers. */
+export interface BaseContext {
+  requestId: string;
+  logger: Logger;
+}
+
+/**
+ * One subgraph: its schema and resolvers, its database, its event handlers and its request
+ * context. `startSubgraph` turns a definition into a running service.
+ */
+export interface SubgraphDefinition<
+  Db extends PrismaLike,
+  Context extends BaseContext,
+  Env extends SubgraphSettings = SubgraphSettings,
+> {
+  name: ServiceName;
+  /** The service's settings, validated at start (its `environment.ts`). */
+  environment: z.ZodType<Env>;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<Context> | object;
+  createDatabase(databaseUrl: string, options: DatabaseOptions): Db;
+  createContext(runtime: SubgraphRuntime<Db, Env>, base: BaseContext, request: Request): Context | Promise<Context>;
+  eventHandlers?: ReadonlyArray<AnyEventHandler<TransactionClientOf<Db>>>;
+  /** Runs once the connections are open, before the service accepts requests. */
+  onStart?(runtime: SubgraphRuntime<Db, Env>): Promise<void>;
+}
+
+/** Declares a subgraph with its types inferred. */
+export function defineSubgraph<Db extends PrismaLike, Context extends BaseContext, Env extends SubgraphSettings>(
+  definition: SubgraphDefinition<Db, Context, Env>,
+): SubgraphDefinition<Db, Context, Env> {
+  return definition;
+}

@@ -1,0 +1,64 @@
+import { BadUserInputError } from "../../common/errors";
+import { parseAmount, parseCurrency, type Currency } from "../../common/money";
+import { httpUrl, optionalText, requiredId, requiredText, slug, slugify } from "../../common/validation";
+
+/** A product's fields as a client sends them (CreateProductInput). */
+export interface ProductFields {
+  sku: string;
+  name: string;
+  slug?: string | null;
+  description?: string | null;
+  price: string;
+  currency?: string | null;
+  categoryId?: string | null;
+  images?: ReadonlyArray<{ url: string; alt?: string | null }> | null;
+}
+
+/** A product's fields once checked and normalised. */
+export interface NewProduct {
+  sku: string;
+  name: string;
+  slug: string;
+  description: string;
+  priceMinor: bigint;
+  currency: Currency;
+  categoryId: string | null;
+  images: Array<{ url: string; alt: string }>;
+}
+
+const skuPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const maxImages = 20;
+
+export function validateSku(value: string, field = "sku"): string {
+  const sku = value.trim().toUpperCase();
+  if (!skuPattern.test(sku)) {
+    throw new BadUserInputError("`sku` must be 1 to 64 letters, digits, dashes or underscores.", field);
+  }
+  return sku;
+}
+
+export function validateImages(images: ProductFields["images"], field = "images"): NewProduct["images"] {
+  if (!images) return [];
+  if (images.length > maxImages) throw new BadUserInputError(`A product has at most ${maxImages} images.`, field);
+  return images.map((image, index) => ({
+    url: httpUrl(image.url, `${field}.${index}.url`),
+    alt: optionalText(image.alt, `${field}.${index}.alt`, 300) ?? "",
+  }));
+}
+
+/** Checks and normalises a new product; throws BAD_USER_INPUT naming the field at fault. */
+export function validateNewProduct(input: ProductFields): NewProduct {
+  const name = requiredText(input.name, "name", { max: 200 });
+  const derivedSlug = input.slug ? slug(input.slug, "slug") : slugify(name);
+  if (!derivedSlug) throw new BadUserInputError("A slug cannot be made from this name; give `slug` explicitly.", "slug");
+  return {
+    sku: validateSku(input.sku),
+    name,
+    slug: derivedSlug,
+    description: optionalText(input.description, "description", 10_000) ?? "",
+    priceMinor: parseAmount(input.price, "price"),
+    currency: parseCurrency(input.currency, "currency"),
+    categoryId: input.categoryId ? requiredId(input.categoryId, "categoryId") : null,
+    images: validateImages(input.images),
+  };
+}

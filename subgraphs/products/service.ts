@@ -1,0 +1,21 @@
+import { loadSubgraphTypeDefs } from "../common/schemaFiles";
+import { defineSubgraph } from "../common/server/subgraphDefinition";
+import { productsEnvironment } from "./environment";
+import { createProductsLoaders } from "./loaders";
+import { resolvers } from "./resolvers";
+import { createProductsDatabase } from "./store/database";
+
+/** The products subgraph: the catalog (products, categories). */
+export const productsService = defineSubgraph({
+  name: "products",
+  environment: productsEnvironment,
+  typeDefs: loadSubgraphTypeDefs("products"),
+  resolvers,
+  createDatabase: createProductsDatabase,
+  createContext: (runtime, base) => ({
+    ...base,
+    db: runtime.db,
+    unitOfWork: runtime.unitOfWork,
+    loaders: createProductsLoaders(runtime.db),
+  }),
+});

@@ -1,0 +1,10 @@
+import type { UnitOfWork } from "../common/events/unitOfWork";
+import type { BaseContext } from "../common/server/subgraphDefinition";
+import type { UsersLoaders } from "./loaders";
+import type { UsersDb, UsersTx } from "./store/database";
+
+export interface Context extends BaseContext {
+  db: UsersDb;
+  unitOfWork: UnitOfWork<UsersTx>;
+  loaders: UsersLoaders;
+}

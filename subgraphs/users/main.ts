@@ -1,0 +1,4 @@
+import { runSubgraphMain } from "../common/server/runMain";
+import { usersService } from "./service";
+
+runSubgraphMain(usersService);
