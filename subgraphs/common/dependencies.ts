@@ -87,14 +87,16 @@ export async function openRedis(url: string, name: string, options: RetryOptions
         connectTimeout: 2000,
         retryStrategy: (times) => Math.min(times * 200, 2000),
       });
-      redis.on("error", () => undefined);
+      // ioredis reports the socket's error as an event and rejects connect() with a generic one.
+      let socketError: unknown;
+      redis.on("error", (error) => (socketError = error));
       try {
         await redis.connect();
         await redis.ping();
         return redis;
       } catch (error) {
         redis.disconnect();
-        throw error;
+        throw socketError ?? error;
       }
     },
     options,

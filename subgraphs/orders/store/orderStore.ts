@@ -12,7 +12,7 @@ export function findItemsOfOrders(db: OrdersReader, orderIds: readonly string[])
 }
 
 export function findHistoryOfOrders(db: OrdersReader, orderIds: readonly string[]): Promise<OrderStatusChangeRecord[]> {
-  return db.orderStatusChange.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+  return db.orderStatusChange.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ id: "asc" }] });
 }
 
 export interface OrderListQuery {

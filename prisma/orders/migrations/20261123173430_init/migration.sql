@@ -59,7 +59,7 @@ CREATE TABLE "order_items" (
 
 -- CreateTable
 CREATE TABLE "order_status_changes" (
-    "id" UUID NOT NULL,
+    "id" BIGSERIAL NOT NULL,
     "order_id" UUID NOT NULL,
     "status" "OrderStatus" NOT NULL,
     "reason" TEXT,

@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { projectRoot } from "../subgraphs/common/projectRoot";
+
+/** The client contract, beside the project (`../shared/contract/operations.graphql`). */
+export const contractPath = path.resolve(projectRoot, "..", "shared", "contract", "operations.graphql");
+
+export interface OperationCheck {
+  name: string;
+  kind: OperationDefinitionNode["operation"];
+  errors: string[];
+}
+
+/** Validates each operation of the contract on its own (with the fragments it uses) against `schema`. */
+export function checkContract(schema: GraphQLSchema, source: string = readFileSync(contractPath, "utf8")): OperationCheck[] {
+  const document = parse(source);
+  const fragments = document.definitions.filter((definition) => definition.kind === "FragmentDefinition");
+  return document.definitions
+    .filter((definition): definition is OperationDefinitionNode => definition.kind === "OperationDefinition")
+    .map((operation) => ({
+      name: operation.name?.value ?? "(anonymous)",
+      kind: operation.operation,
+      errors: validate(schema, { kind: document.kind, definitions: [operation, ...fragments] }).map((error) => error.message),
+    }));
+}
+
+export function contractExists(): boolean {
+  return existsSync(contractPath);
+}

@@ -1,0 +1,167 @@
+import { connect, headers, type NatsConnection } from "nats";
+import { dropDatabase } from "../../subgraphs/common/database/provision";
+import { subjectFor, streamFor } from "../../subgraphs/common/events/streams";
+import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
+import { inventoryEventHandlers } from "../../subgraphs/inventory/events/handlers";
+import { inventoryService } from "../../subgraphs/inventory/service";
+import type { InventoryDb } from "../../subgraphs/inventory/store/database";
+import { productsService } from "../../subgraphs/products/service";
+import type { ProductsDb } from "../../subgraphs/products/store/database";
+import { graphqlData } from "../support/graphqlClient";
+import { PrivateNats } from "../support/privateNats";
+import { newTestId } from "../support/testNames";
+import { cleanUpTest, startTestSubgraph } from "../support/testSubgraph";
+import { waitFor } from "../support/waitFor";
+
+const createProduct = `
+  mutation CreateProduct($input: CreateProductInput!) {
+    createProduct(input: $input) { id sku }
+  }
+`;
+
+let sequence = 0;
+function productInput() {
+  sequence += 1;
+  return { sku: `EVT-${sequence}-${Date.now()}`, name: `Event test product ${sequence}`, price: "10.00" };
+}
+
+describe("the event bus: catalog.product.created reaches inventory through the outbox", () => {
+  const testId = newTestId();
+  let products: RunningSubgraph<ProductsDb>;
+  let inventory: RunningSubgraph<InventoryDb>;
+  let nats: NatsConnection;
+
+  beforeAll(async () => {
+    [products, inventory] = await Promise.all([startTestSubgraph(productsService, testId), startTestSubgraph(inventoryService, testId)]);
+    nats = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222" });
+  });
+
+  afterAll(async () => {
+    await nats?.close();
+    await cleanUpTest(testId, [products, inventory]);
+  });
+
+  const stockRow = (productId: string) => inventory.runtime.db.stockLevel.findUnique({ where: { productId } });
+
+  it("creates the product's stock record in inventory and stamps the outbox row as published", async () => {
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const stock = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
+    expect(stock).toMatchObject({ productId: product.id, onHand: 0, reserved: 0 });
+
+    const [outboxRow] = await products.runtime.db.outboxEvent.findMany({ where: { type: "catalog.product.created" }, orderBy: { seq: "desc" }, take: 1 });
+    expect(outboxRow?.publishedAt).toBeInstanceOf(Date);
+  });
+
+  it("publishes each event with its id as Nats-Msg-Id, so a second publication is stored once", async () => {
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const row = await waitFor(
+      () => products.runtime.db.outboxEvent.findFirst({ where: { publishedAt: { not: null }, envelope: { path: ["data", "productId"], equals: product.id } } }).then((found) => found ?? undefined),
+      "the published outbox row",
+    );
+    const jsm = await nats.jetstreamManager();
+    const stream = streamFor(testId, "catalog.product.created");
+    const stored = await jsm.streams.getMessage(stream, { last_by_subj: subjectFor(testId, "catalog.product.created") });
+    expect(stored.header.get("Nats-Msg-Id")).toBe(row.id);
+
+    const before = (await jsm.streams.info(stream)).state.messages;
+    const ack = await nats.jetstream().publish(subjectFor(testId, "catalog.product.created"), JSON.stringify(row.envelope), { msgID: row.id });
+    expect(ack.duplicate).toBe(true);
+    expect((await jsm.streams.info(stream)).state.messages).toBe(before);
+  });
+
+  it("changes nothing when an event is delivered again", async () => {
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const first = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
+    // Back office changed the stock since; a replayed "created" must not reset or touch it.
+    await inventory.runtime.db.stockLevel.update({ where: { productId: product.id }, data: { onHand: 7 } });
+    const touched = await stockRow(product.id);
+
+    const row = await products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
+    const handler = jest.spyOn(inventoryEventHandlers[0]!, "handle");
+    // Published under new message ids, JetStream stores and delivers it twice more, as after a redelivery.
+    const js = nats.jetstream();
+    for (const copy of [1, 2]) {
+      const h = headers();
+      h.set("x-test-copy", String(copy));
+      await js.publish(subjectFor(testId, "catalog.product.created"), JSON.stringify(row.envelope), { msgID: `${row.id}-copy-${copy}`, headers: h });
+    }
+    const jsm = await nats.jetstreamManager();
+    const consumerName = inventory.runtime.consumers[0]!.name;
+    await waitFor(async () => {
+      const info = await jsm.consumers.info(streamFor(testId, "catalog.product.created"), consumerName);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, "the consumer to handle the copies");
+
+    expect(handler).not.toHaveBeenCalled();
+    handler.mockRestore();
+    const after = await stockRow(product.id);
+    expect(after).toEqual(touched);
+    expect(after?.onHand).toBe(7);
+    expect(after?.updatedAt.getTime()).toBeGreaterThanOrEqual(first.updatedAt.getTime());
+    const applied = await inventory.runtime.db.processedEvent.count({ where: { eventId: row.id } });
+    expect(applied).toBe(1);
+  });
+
+  it("applies an event once even when two deliveries race", async () => {
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
+    const row = await products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
+    const consumer = inventory.runtime.consumers[0]!;
+    const envelope = { ...(row.envelope as object), id: "5b1f2f0e-9f5e-4d1a-8a59-2f9a6f1d0c11" } as never;
+    const outcomes = await Promise.allSettled([consumer.apply(envelope), consumer.apply(envelope), consumer.apply(envelope)]);
+    const applied = outcomes.filter((outcome) => outcome.status === "fulfilled" && outcome.value === "applied");
+    expect(applied).toHaveLength(1);
+    expect(await inventory.runtime.db.processedEvent.count({ where: { eventId: "5b1f2f0e-9f5e-4d1a-8a59-2f9a6f1d0c11" } })).toBe(1);
+  });
+
+  it("writes nothing to the outbox when the change rolls back", async () => {
+    const before = await products.runtime.db.outboxEvent.count();
+    const input = productInput();
+    await graphqlData(products.url, createProduct, { variables: { input } });
+    // The same sku again: the insert fails, and the event of the failed attempt must not exist.
+    const conflict = await fetch(products.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: createProduct, variables: { input: { ...input, name: "Another name" } } }),
+    }).then((response) => response.json() as Promise<{ errors: Array<{ extensions: Record<string, unknown> }> }>);
+    expect(conflict.errors[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "sku" });
+    expect(await products.runtime.db.outboxEvent.count()).toBe(before + 1);
+  });
+});
+
+describe("the event bus while NATS is down", () => {
+  const testId = newTestId();
+  let privateNats: PrivateNats;
+  let products: RunningSubgraph<ProductsDb>;
+
+  beforeAll(async () => {
+    privateNats = await PrivateNats.start();
+    products = await startTestSubgraph(productsService, testId, { NATS_URL: privateNats.url });
+  });
+
+  afterAll(async () => {
+    await products?.stop();
+    await privateNats?.destroy();
+    if (products) await dropDatabase(products.runtime.databaseUrl);
+  });
+
+  it("keeps an event written while NATS is down and publishes it once NATS is back", async () => {
+    await privateNats.pause();
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const pending = () => products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
+    // The relay keeps trying meanwhile; nothing can be published.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await pending()).publishedAt).toBeNull();
+
+    await privateNats.resume();
+    const published = await waitFor(() => pending().then((row) => row.publishedAt ?? undefined), "the relay to publish after NATS returned", 20_000);
+    expect(published).toBeInstanceOf(Date);
+
+    const observer = await connect({ servers: privateNats.url });
+    const stored = await (await observer.jetstreamManager()).streams.getMessage(streamFor(testId, "catalog.product.created"), {
+      last_by_subj: subjectFor(testId, "catalog.product.created"),
+    });
+    expect(stored.json<{ data: { productId: string } }>().data.productId).toBe(product.id);
+    await observer.close();
+  });
+});

@@ -1,0 +1,74 @@
+import type { RunningRouter } from "../../router/startRouter";
+import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
+import { inventoryService } from "../../subgraphs/inventory/service";
+import type { InventoryDb } from "../../subgraphs/inventory/store/database";
+import { createCategory, createProduct } from "../../subgraphs/products/domain/catalog";
+import { productsService } from "../../subgraphs/products/service";
+import type { ProductsDb } from "../../subgraphs/products/store/database";
+import { graphqlData } from "../support/graphqlClient";
+import { countStatements } from "../support/sqlCounter";
+import { newTestId } from "../support/testNames";
+import { startTestRouter } from "../support/testRouter";
+import { cleanUpTest, startTestSubgraph } from "../support/testSubgraph";
+import { waitFor } from "../support/waitFor";
+
+const productsPage = `
+  query ProductsPage($first: Int) {
+    products(first: $first) {
+      totalCount
+      edges { node { id sku name price { amount currency } category { id name } images { url } stock { available inStock } } }
+    }
+  }
+`;
+
+describe("a page of products with their stock, through the router", () => {
+  const testId = newTestId();
+  let products: RunningSubgraph<ProductsDb>;
+  let inventory: RunningSubgraph<InventoryDb>;
+  let router: RunningRouter;
+
+  beforeAll(async () => {
+    [products, inventory] = await Promise.all([startTestSubgraph(productsService, testId), startTestSubgraph(inventoryService, testId)]);
+    router = await startTestRouter({ products: products.url, inventory: inventory.url });
+    const deps = { unitOfWork: products.runtime.unitOfWork };
+    const audio = await createCategory(deps, { name: "Audio", slug: "audio" });
+    for (let index = 0; index < 60; index += 1) {
+      await createProduct(deps, {
+        sku: `PAGE-${index}`,
+        name: `Speaker ${index}`,
+        price: `${index}.99`,
+        categoryId: index % 2 ? audio.id : null,
+        images: [{ url: `https://img.example/${index}.jpg` }],
+      });
+    }
+    await waitFor(async () => (await inventory.runtime.db.stockLevel.count()) === 60, "stock records for all 60 products");
+    await inventory.runtime.db.stockLevel.updateMany({ data: { onHand: 3 } });
+  });
+
+  afterAll(async () => {
+    await router?.stop();
+    await cleanUpTest(testId, [products, inventory]);
+  });
+
+  async function measure(first: number) {
+    return countStatements({ products: products.runtime.db, inventory: inventory.runtime.db }, () =>
+      graphqlData(router.url, productsPage, { variables: { first } }),
+    );
+  }
+
+  it("resolves stock, categories and images of 50 products in a fixed handful of statements", async () => {
+    const { result, counts, statements } = await measure(50);
+    expect(result.products.edges).toHaveLength(50);
+    expect(result.products.totalCount).toBe(60);
+    for (const { node } of result.products.edges) expect(node.stock).toEqual({ available: 3, inStock: true });
+    // products: the page, the count, categories, images; inventory: one lookup for all 50 stock levels.
+    expect({ counts, statements }).toMatchObject({ counts: { products: 4, inventory: 1 } });
+  });
+
+  it("sends as many statements for 5 products as for 50", async () => {
+    const small = await measure(5);
+    const large = await measure(50);
+    expect(small.result.products.edges).toHaveLength(5);
+    expect(large.counts).toEqual(small.counts);
+  });
+});
