@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import {
@@ -13,6 +11,7 @@ import { createLogger, type Logger } from "../subgraphs/common/logger";
 import { ServiceMetrics } from "../subgraphs/common/metrics";
 import { createErrorFormatter } from "../subgraphs/common/server/formatError";
 import { mountHealthRoutes } from "../subgraphs/common/server/health";
+import { listen, requestIdOf } from "../subgraphs/common/server/http";
 import type { RouterContext } from "./context";
 import { subgraphUrls, type RouterEnvironment } from "./environment";
 import { asServerGateway, createGateway } from "./gateway";
@@ -58,18 +57,14 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = req.header("x-request-id") ?? randomUUID();
+        const requestId = requestIdOf(req);
         const authorization = req.header("authorization");
         return { requestId, logger: logger.child({ requestId }), ...(authorization ? { authorization } : {}) };
       },
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(env.PORT, resolve);
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, env.PORT);
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, "router ready");
 

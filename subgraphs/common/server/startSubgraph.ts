@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -11,7 +9,7 @@ import express from "express";
 import { databaseUrlFor, describeDatabase } from "../database/databaseUrl";
 import { ensureDatabase, migrateDatabase } from "../database/provision";
 import type { PrismaLike, TransactionClientOf, TransactionRunner } from "../database/prismaOptions";
-import { addressOf, connectWithRetry, DependencyUnavailableError, openNats, openRedis } from "../dependencies";
+import { addressOf, connectWithRetry, openNats, openRedis } from "../dependencies";
 import { EventConsumer } from "../events/eventConsumer";
 import { OutboxRelay } from "../events/outboxRelay";
 import { ensureStreams } from "../events/streams";
@@ -20,6 +18,7 @@ import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
 import { createErrorFormatter } from "./formatError";
 import { mountHealthRoutes } from "./health";
+import { listen, requestIdOf } from "./http";
 import type { BaseContext, SubgraphDefinition, SubgraphRuntime, SubgraphSettings } from "./subgraphDefinition";
 
 export interface RunningSubgraph<Db, Env extends SubgraphSettings = SubgraphSettings> {
@@ -139,19 +138,13 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = req.header("x-request-id") ?? randomUUID();
+        const requestId = requestIdOf(req);
         return definition.createContext(runtime, { requestId, logger: logger.child({ requestId }) }, req);
       },
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new DependencyUnavailableError("its port", `${env.PORT}`, "address already in use") : error),
-    );
-    httpServer.listen(env.PORT, resolve);
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, env.PORT);
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url, database: describeDatabase(databaseUrl), nats: addressOf(env.NATS_URL) }, `${definition.name} subgraph ready`);
 

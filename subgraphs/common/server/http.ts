@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import type http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Request } from "express";
+import { DependencyUnavailableError } from "../dependencies";
+
+/** The request id a caller (or the router) sent, or a new one; it ties log lines across services. */
+export function requestIdOf(req: Request): string {
+  return req.header("x-request-id") ?? randomUUID();
+}
+
+/** Listens on `port` (0: any free port) and resolves with the port taken. */
+export async function listen(server: http.Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new DependencyUnavailableError("port", String(port), "address already in use") : error),
+    );
+    server.listen(port, resolve);
+  });
+  return (server.address() as AddressInfo).port;
+}
