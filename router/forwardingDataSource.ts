@@ -1,15 +1,30 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import type { Request } from "express";
 import type { RouterContext } from "./context";
 
+/** Request headers every subgraph request carries along: identity, request id and trace context. */
+const passedOn = ["authorization", "traceparent", "tracestate"] as const;
+
+/** The headers of an incoming request that subgraph requests carry, plus the request id and client address. */
+export function headersToForward(req: Request, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = { "x-request-id": requestId };
+  for (const name of passedOn) {
+    const value = req.header(name);
+    if (value) headers[name] = value;
+  }
+  // The client's address as this router sees it, so subgraphs can rate-limit by client, not by router.
+  headers["x-forwarded-for"] = [req.header("x-forwarded-for"), req.socket.remoteAddress].filter(Boolean).join(", ");
+  return headers;
+}
+
 /**
- * Sends the gateway's subgraph requests with the caller's identity and the request id, so each
- * subgraph authorizes the caller itself (zero trust) and logs line up across services.
+ * Sends the gateway's subgraph requests with the caller's identity, so each subgraph authorizes
+ * the caller itself (zero trust), and with the request id and trace context.
  */
 export class ForwardingDataSource extends RemoteGraphQLDataSource<RouterContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const headers = request.http?.headers;
-    if (!headers || !context) return;
-    if ("requestId" in context && context.requestId) headers.set("x-request-id", context.requestId);
-    if ("authorization" in context && context.authorization) headers.set("authorization", context.authorization);
+    if (!headers || !context || !("forwardedHeaders" in context)) return;
+    for (const [name, value] of Object.entries(context.forwardedHeaders as Record<string, string>)) headers.set(name, value);
   }
 }

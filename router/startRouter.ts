@@ -7,6 +7,11 @@ import {
 } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
+import { authenticate } from "../subgraphs/common/auth/authenticate";
+import { SessionRevocations } from "../subgraphs/common/auth/sessionRevocations";
+import { createTokenVerifier, remoteKeySet } from "../subgraphs/common/auth/tokenVerifier";
+import { trustProxySetting } from "../subgraphs/common/auth/trustProxy";
+import { openRedis } from "../subgraphs/common/dependencies";
 import { createLogger, type Logger } from "../subgraphs/common/logger";
 import { ServiceMetrics } from "../subgraphs/common/metrics";
 import { createErrorFormatter } from "../subgraphs/common/server/formatError";
@@ -14,6 +19,7 @@ import { mountHealthRoutes } from "../subgraphs/common/server/health";
 import { listen, requestIdOf } from "../subgraphs/common/server/http";
 import type { RouterContext } from "./context";
 import { subgraphUrls, type RouterEnvironment } from "./environment";
+import { headersToForward } from "./forwardingDataSource";
 import { asServerGateway, createGateway } from "./gateway";
 import { subgraphChecks } from "./health";
 
@@ -30,9 +36,17 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   const urls = subgraphUrls(env);
   const production = env.NODE_ENV === "production";
   let stopping = false;
+  const redis = await openRedis(env.REDIS_URL, "router", { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger });
+  const verifyAccessToken = createTokenVerifier({
+    keys: remoteKeySet(env.USERS_JWKS_URL),
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    revocations: new SessionRevocations(redis, env.REDIS_KEY_PREFIX),
+  });
 
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxySetting(env.TRUST_PROXY));
   const httpServer = http.createServer(app);
   const gateway = createGateway({ supergraphPath: env.SUPERGRAPH_PATH, subgraphUrls: urls, logger });
   const apollo = new ApolloServer<RouterContext>({
@@ -51,15 +65,16 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
 
   const metrics = new ServiceMetrics("router");
   metrics.mount(app);
-  mountHealthRoutes(app, subgraphChecks(urls), () => stopping);
+  mountHealthRoutes(app, { ...subgraphChecks(urls), redis: async () => void (await redis.ping()) }, () => stopping);
   app.use(
     "/graphql",
+    // A bad, expired or revoked token is answered here, before any subgraph is called.
+    authenticate(verifyAccessToken, logger),
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = requestIdOf(req);
-        const authorization = req.header("authorization");
-        return { requestId, logger: logger.child({ requestId }), ...(authorization ? { authorization } : {}) };
+        return { requestId, logger: logger.child({ requestId }), caller: req.caller ?? null, forwardedHeaders: headersToForward(req, requestId) };
       },
     }),
   );
@@ -76,6 +91,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
       if (stopping) return;
       stopping = true;
       await apollo.stop();
+      redis.disconnect();
     },
   };
 }

@@ -1,25 +1,19 @@
-import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
-import { productsService } from "../../subgraphs/products/service";
-import type { ProductsDb } from "../../subgraphs/products/store/database";
 import { graphql } from "../../test/support/graphqlClient";
-import { newTestId } from "../../test/support/testNames";
-import { startTestRouter } from "../../test/support/testRouter";
-import { cleanUpTest, startTestSubgraph } from "../../test/support/testSubgraph";
+import { loginAdmin } from "../../test/support/identity";
+import { startServices, type TestServices } from "../../test/support/testServices";
 import type { RunningRouter } from "../startRouter";
 
 describe("the router", () => {
-  const testId = newTestId();
-  let products: RunningSubgraph<ProductsDb>;
+  let services: TestServices<"products">;
   let router: RunningRouter;
 
   beforeAll(async () => {
-    products = await startTestSubgraph(productsService, testId);
-    router = await startTestRouter({ products: products.url });
+    services = await startServices(["products"]);
+    router = services.router;
   });
 
   afterAll(async () => {
-    await router?.stop();
-    await cleanUpTest(testId, [products]);
+    await services?.cleanUp();
   });
 
   it("answers a query that asks for a field the supergraph lacks with GRAPHQL_VALIDATION_FAILED", async () => {
@@ -35,7 +29,8 @@ describe("the router", () => {
   });
 
   it("passes a subgraph's error code through and leaks nothing internal", async () => {
-    const result = await graphql(router.url, `mutation { createProduct(input: { sku: "R-1", name: "X", price: "1.234" }) { id } }`);
+    const { accessToken } = await loginAdmin(router.url);
+    const result = await graphql(router.url, `mutation { createProduct(input: { sku: "R-1", name: "X", price: "1.234" }) { id } }`, { token: accessToken });
     expect(result.errors?.[0]?.extensions).toEqual(expect.objectContaining({ code: "BAD_USER_INPUT", field: "price" }));
     expect(JSON.stringify(result)).not.toMatch(/stacktrace|prisma|postgres/i);
   });
@@ -49,10 +44,11 @@ describe("the router", () => {
   it("is live, and ready only when every subgraph is reachable", async () => {
     expect((await fetch(new URL("/health/live", router.url))).status).toBe(200);
     const ready = await fetch(new URL("/health/ready", router.url));
-    // Only products runs in this test: the others are unreachable, and the router says which.
+    // Only users and products run in this test: the others are unreachable, and the router says which.
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
     expect(body.checks.products).toEqual({ ok: true });
+    expect(body.checks.redis).toEqual({ ok: true });
     expect(body.checks.orders?.ok).toBe(false);
   });
 

@@ -33,6 +33,20 @@ export const runtimeEnvironment = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_PRETTY: env.boolean(false),
   REDIS_URL: env.url("redis://127.0.0.1:6379"),
+  /** Prefix of every Redis key, so that separate stacks share one Redis safely. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_:-]*$/, "lower-case letters, digits, '_', '-' and ':'")
+    .default("commerce:"),
+  /** The users service's public signing keys, which every process verifies access tokens with. */
+  USERS_JWKS_URL: env.url("http://localhost:4001/.well-known/jwks.json"),
+  JWT_ISSUER: z.string().min(1).default("commerce-users"),
+  JWT_AUDIENCE: z.string().min(1).default("commerce-api"),
+  /**
+   * Which proxies may tell the client's address in X-Forwarded-For (Express "trust proxy"): the
+   * router in front of subgraphs, an ingress in front of the router. "false" trusts none.
+   */
+  TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
   /** How long a process keeps retrying an unreachable dependency at start before it gives up. */
   STARTUP_TIMEOUT_SECONDS: env.seconds(15),
   /** How long a stopping process waits for work in flight before it closes anyway. */

@@ -1,5 +1,6 @@
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { BaseContext } from "../common/server/subgraphDefinition";
+import type { IdentityDependencies } from "./domain/identity";
 import type { UsersLoaders } from "./loaders";
 import type { UsersDb, UsersTx } from "./store/database";
 
@@ -7,4 +8,5 @@ export interface Context extends BaseContext {
   db: UsersDb;
   unitOfWork: UnitOfWork<UsersTx>;
   loaders: UsersLoaders;
+  identity: IdentityDependencies;
 }

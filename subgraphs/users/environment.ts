@@ -1,10 +1,34 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { env, subgraphEnvironment } from "../common/environment";
 import { defaultPorts } from "../common/serviceNames";
 
-/** The users service's settings. */
-export const usersEnvironment = subgraphEnvironment.extend({
-  PORT: env.port(defaultPorts.users),
-});
+export const developmentAdmin = { email: "admin@example.com", password: "admin-password-for-development" };
+
+/** The users service's settings: identity, tokens, the first admin, brute-force limits. */
+export const usersEnvironment = subgraphEnvironment
+  .extend({
+    PORT: env.port(defaultPorts.users),
+    /** Ed25519 private key (PKCS#8 PEM) that signs access tokens. Required in production. */
+    JWT_PRIVATE_KEY: z.string().optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** The admin ensured at start; the defaults are for development only and are printed when used. */
+    ADMIN_EMAIL: z.email().optional(),
+    ADMIN_PASSWORD: z.string().min(10).optional(),
+    /** scrypt cost as log2(N): 16 means N = 65536 (64 MiB with r = 8), about 150 ms a hash here. */
+    PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
+    LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+    LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  })
+  .superRefine((settings, context) => {
+    if (settings.NODE_ENV !== "production") return;
+    if (!settings.JWT_PRIVATE_KEY) {
+      context.addIssue({ code: "custom", path: ["JWT_PRIVATE_KEY"], message: "is required in production: an Ed25519 private key in PKCS#8 PEM" });
+    }
+    if (!settings.ADMIN_EMAIL || !settings.ADMIN_PASSWORD) {
+      context.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD are required in production" });
+    }
+  });
 
 export type UsersEnvironment = z.infer<typeof usersEnvironment>;

@@ -1,4 +1,4 @@
 import { runSubgraphMain } from "../common/server/runMain";
-import { usersService } from "./service";
+import { createUsersService } from "./service";
 
-runSubgraphMain(usersService);
+runSubgraphMain(createUsersService());

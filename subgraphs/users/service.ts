@@ -1,20 +1,63 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
+import { ensureAdmin } from "./admin";
+import { AccessTokens } from "./auth/accessTokens";
+import { developmentSigningKey, signingKeyFromPem } from "./auth/signingKey";
+import type { IdentityDependencies } from "./domain/identity";
+import { scryptPasswordHasher } from "./domain/passwordHashing";
 import { usersEnvironment } from "./environment";
 import { createUsersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createUsersDatabase } from "./store/database";
+import { LoginThrottle } from "./store/loginThrottle";
 
-export const usersService = defineSubgraph({
-  name: "users",
-  environment: usersEnvironment,
-  typeDefs: loadSubgraphTypeDefs("users"),
-  resolvers,
-  createDatabase: createUsersDatabase,
-  createContext: (runtime, base) => ({
-    ...base,
-    db: runtime.db,
-    unitOfWork: runtime.unitOfWork,
-    loaders: createUsersLoaders(runtime.db),
-  }),
-});
+/**
+ * The users subgraph: accounts, addresses, sessions; it signs access tokens and serves their
+ * public keys at /.well-known/jwks.json. A factory, since each instance holds its signing key.
+ */
+export function createUsersService() {
+  let identity: IdentityDependencies | undefined;
+  const ready = (): IdentityDependencies => {
+    if (!identity) throw new Error("the users service has not started");
+    return identity;
+  };
+
+  return defineSubgraph({
+    name: "users",
+    environment: usersEnvironment,
+    typeDefs: loadSubgraphTypeDefs("users"),
+    resolvers,
+    createDatabase: createUsersDatabase,
+    async onStart(runtime) {
+      const { env, logger } = runtime;
+      const key = env.JWT_PRIVATE_KEY ? await signingKeyFromPem(env.JWT_PRIVATE_KEY) : await developmentSigningKey(runtime.db, logger);
+      const passwords = scryptPasswordHasher(env.PASSWORD_SCRYPT_LOG_N);
+      identity = {
+        unitOfWork: runtime.unitOfWork,
+        passwords,
+        tokens: new AccessTokens(key, { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS }),
+        throttle: new LoginThrottle(runtime.redis, env.REDIS_KEY_PREFIX, {
+          maxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
+          maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
+          windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+        }),
+        revocations: runtime.revocations,
+        refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      };
+      await ensureAdmin({ unitOfWork: runtime.unitOfWork, passwords, logger }, env);
+    },
+    verificationKeys: () => ready().tokens.verificationKeys(),
+    routes(app) {
+      app.get("/.well-known/jwks.json", (_req, res) => {
+        res.set("cache-control", "public, max-age=300").json(ready().tokens.jwks());
+      });
+    },
+    createContext: (runtime, base) => ({
+      ...base,
+      db: runtime.db,
+      unitOfWork: runtime.unitOfWork,
+      loaders: createUsersLoaders(runtime.db),
+      identity: ready(),
+    }),
+  });
+}

@@ -2,8 +2,8 @@ import { createNotificationsDatabase } from "../../subgraphs/notifications/store
 import { createOrdersDatabase } from "../../subgraphs/orders/store/database";
 import { createPaymentsDatabase } from "../../subgraphs/payments/store/database";
 import { createInventoryDatabase } from "../../subgraphs/inventory/store/database";
-import { createUsersDatabase } from "../../subgraphs/users/store/database";
 import { graphql, graphqlData } from "../support/graphqlClient";
+import { loginAdmin, registerCustomer } from "../support/identity";
 import { startStack, type RunningStack } from "../support/stack";
 import { newTestId } from "../support/testNames";
 import { waitFor } from "../support/waitFor";
@@ -45,23 +45,27 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
   }, 60_000);
 
   it("answers one query whose fields come from all six subgraphs", async () => {
-    // The catalog through the router; the stock record follows through NATS.
-    const { createCategory: category } = await graphqlData(stack.routerUrl, `mutation { createCategory(input: { name: "Audio", slug: "audio" }) { id } }`);
+    // The catalog through the router, as the admin; the stock record follows through NATS.
+    const admin = await loginAdmin(stack.routerUrl);
+    const { createCategory: category } = await graphqlData(stack.routerUrl, `mutation { createCategory(input: { name: "Audio", slug: "audio" }) { id } }`, {
+      token: admin.accessToken,
+    });
     const { createProduct: product } = await graphqlData(
       stack.routerUrl,
       `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-      { variables: { input: { sku: "E2E-1", name: "Studio Headphones", price: "149.90", categoryId: category.id } } },
+      { token: admin.accessToken, variables: { input: { sku: "E2E-1", name: "Studio Headphones", price: "149.90", categoryId: category.id } } },
     );
     const inventoryDb = createInventoryDatabase(stack.databaseUrl("inventory"));
     await waitFor(() => inventoryDb.stockLevel.findUnique({ where: { productId: product.id } }).then((row) => row ?? undefined), "the stock record");
     await inventoryDb.stockLevel.update({ where: { productId: product.id }, data: { onHand: 12, reserved: 2 } });
 
-    // A customer with an order, its payment and a notification, written by each owning service's store.
-    const usersDb = createUsersDatabase(stack.databaseUrl("users"));
+    // A customer, registered through the router, with an order, its payment and a notification
+    // written into each owning service's database.
+    const customer = await registerCustomer(stack.routerUrl, { email: "ada@example.com", name: "Ada Lovelace" });
+    const user = customer.user;
     const ordersDb = createOrdersDatabase(stack.databaseUrl("orders"));
     const paymentsDb = createPaymentsDatabase(stack.databaseUrl("payments"));
     const notificationsDb = createNotificationsDatabase(stack.databaseUrl("notifications"));
-    const user = await usersDb.user.create({ data: { email: "ada@example.com", name: "Ada Lovelace", passwordHash: "not-used-here" } });
     const order = await ordersDb.order.create({
       data: {
         number: "K7M-4PQ2",
@@ -78,9 +82,9 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
     await notificationsDb.notification.create({
       data: { userId: user.id, channel: "IN_APP", kind: "ORDER_CONFIRMED", subject: "Order K7M-4PQ2 confirmed", body: "Thanks!" },
     });
-    await Promise.all([inventoryDb, usersDb, ordersDb, paymentsDb, notificationsDb].map((db) => db.$disconnect()));
+    await Promise.all([inventoryDb, ordersDb, paymentsDb, notificationsDb].map((db) => db.$disconnect()));
 
-    const { order: seen } = await graphqlData(stack.routerUrl, acrossAllSix, { variables: { orderId: order.id } });
+    const { order: seen } = await graphqlData(stack.routerUrl, acrossAllSix, { token: customer.accessToken, variables: { orderId: order.id } });
     expect(seen).toEqual({
       number: "K7M-4PQ2",
       status: "CONFIRMED",

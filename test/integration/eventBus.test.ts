@@ -1,16 +1,10 @@
 import { connect, headers, type NatsConnection } from "nats";
-import { dropDatabase } from "../../subgraphs/common/database/provision";
 import { subjectFor, streamFor } from "../../subgraphs/common/events/streams";
-import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
 import { inventoryEventHandlers } from "../../subgraphs/inventory/events/handlers";
-import { inventoryService } from "../../subgraphs/inventory/service";
-import type { InventoryDb } from "../../subgraphs/inventory/store/database";
-import { productsService } from "../../subgraphs/products/service";
-import type { ProductsDb } from "../../subgraphs/products/store/database";
 import { graphqlData } from "../support/graphqlClient";
+import { loginAdmin } from "../support/identity";
 import { PrivateNats } from "../support/privateNats";
-import { newTestId } from "../support/testNames";
-import { cleanUpTest, startTestSubgraph } from "../support/testSubgraph";
+import { startServices, type TestServices } from "../support/testServices";
 import { waitFor } from "../support/waitFor";
 
 const createProduct = `
@@ -26,25 +20,29 @@ function productInput() {
 }
 
 describe("the event bus: catalog.product.created reaches inventory through the outbox", () => {
-  const testId = newTestId();
-  let products: RunningSubgraph<ProductsDb>;
-  let inventory: RunningSubgraph<InventoryDb>;
+  let services: TestServices<"products" | "inventory">;
+  let products: TestServices<"products">["products"];
+  let inventory: TestServices<"inventory">["inventory"];
+  let testId: string;
   let nats: NatsConnection;
+  let token: string;
 
   beforeAll(async () => {
-    [products, inventory] = await Promise.all([startTestSubgraph(productsService, testId), startTestSubgraph(inventoryService, testId)]);
+    services = await startServices(["products", "inventory"], { router: false });
+    ({ products, inventory, testId } = services);
+    token = (await loginAdmin(services.users.url)).accessToken;
     nats = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222" });
   });
 
   afterAll(async () => {
     await nats?.close();
-    await cleanUpTest(testId, [products, inventory]);
+    await services?.cleanUp();
   });
 
   const stockRow = (productId: string) => inventory.runtime.db.stockLevel.findUnique({ where: { productId } });
 
   it("creates the product's stock record in inventory and stamps the outbox row as published", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
     const stock = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
     expect(stock).toMatchObject({ productId: product.id, onHand: 0, reserved: 0 });
 
@@ -53,7 +51,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
   });
 
   it("publishes each event with its id as Nats-Msg-Id, so a second publication is stored once", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
     const row = await waitFor(
       () => products.runtime.db.outboxEvent.findFirst({ where: { publishedAt: { not: null }, envelope: { path: ["data", "productId"], equals: product.id } } }).then((found) => found ?? undefined),
       "the published outbox row",
@@ -70,7 +68,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
   });
 
   it("changes nothing when an event is delivered again", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
     const first = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
     // Back office changed the stock since; a replayed "created" must not reset or touch it.
     await inventory.runtime.db.stockLevel.update({ where: { productId: product.id }, data: { onHand: 7 } });
@@ -103,7 +101,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
   });
 
   it("applies an event once even when two deliveries race", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
     await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
     const row = await products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
     const consumer = inventory.runtime.consumers[0]!;
@@ -117,11 +115,11 @@ describe("the event bus: catalog.product.created reaches inventory through the o
   it("writes nothing to the outbox when the change rolls back", async () => {
     const before = await products.runtime.db.outboxEvent.count();
     const input = productInput();
-    await graphqlData(products.url, createProduct, { variables: { input } });
+    await graphqlData(products.url, createProduct, { token, variables: { input } });
     // The same sku again: the insert fails, and the event of the failed attempt must not exist.
     const conflict = await fetch(products.url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: createProduct, variables: { input: { ...input, name: "Another name" } } }),
     }).then((response) => response.json() as Promise<{ errors: Array<{ extensions: Record<string, unknown> }> }>);
     expect(conflict.errors[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "sku" });
@@ -130,24 +128,27 @@ describe("the event bus: catalog.product.created reaches inventory through the o
 });
 
 describe("the event bus while NATS is down", () => {
-  const testId = newTestId();
   let privateNats: PrivateNats;
-  let products: RunningSubgraph<ProductsDb>;
+  let services: TestServices<"products">;
+  let products: TestServices<"products">["products"];
+  let testId: string;
+  let token: string;
 
   beforeAll(async () => {
     privateNats = await PrivateNats.start();
-    products = await startTestSubgraph(productsService, testId, { NATS_URL: privateNats.url });
+    services = await startServices(["products"], { router: false, settings: { products: { NATS_URL: privateNats.url } } });
+    ({ products, testId } = services);
+    token = (await loginAdmin(services.users.url)).accessToken;
   });
 
   afterAll(async () => {
-    await products?.stop();
+    await services?.cleanUp();
     await privateNats?.destroy();
-    if (products) await dropDatabase(products.runtime.databaseUrl);
   });
 
   it("keeps an event written while NATS is down and publishes it once NATS is back", async () => {
     await privateNats.pause();
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
     const pending = () => products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
     // The relay keeps trying meanwhile; nothing can be published.
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -1,15 +1,7 @@
-import type { RunningRouter } from "../../router/startRouter";
-import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
-import { inventoryService } from "../../subgraphs/inventory/service";
-import type { InventoryDb } from "../../subgraphs/inventory/store/database";
 import { createCategory, createProduct } from "../../subgraphs/products/domain/catalog";
-import { productsService } from "../../subgraphs/products/service";
-import type { ProductsDb } from "../../subgraphs/products/store/database";
 import { graphqlData } from "../support/graphqlClient";
 import { countStatements } from "../support/sqlCounter";
-import { newTestId } from "../support/testNames";
-import { startTestRouter } from "../support/testRouter";
-import { cleanUpTest, startTestSubgraph } from "../support/testSubgraph";
+import { startServices, type TestServices } from "../support/testServices";
 import { waitFor } from "../support/waitFor";
 
 const productsPage = `
@@ -22,14 +14,14 @@ const productsPage = `
 `;
 
 describe("a page of products with their stock, through the router", () => {
-  const testId = newTestId();
-  let products: RunningSubgraph<ProductsDb>;
-  let inventory: RunningSubgraph<InventoryDb>;
-  let router: RunningRouter;
+  let services: TestServices<"products" | "inventory">;
+  let products: TestServices<"products">["products"];
+  let inventory: TestServices<"inventory">["inventory"];
+  let router: TestServices<"products">["router"];
 
   beforeAll(async () => {
-    [products, inventory] = await Promise.all([startTestSubgraph(productsService, testId), startTestSubgraph(inventoryService, testId)]);
-    router = await startTestRouter({ products: products.url, inventory: inventory.url });
+    services = await startServices(["products", "inventory"]);
+    ({ products, inventory, router } = services);
     const deps = { unitOfWork: products.runtime.unitOfWork };
     const audio = await createCategory(deps, { name: "Audio", slug: "audio" });
     for (let index = 0; index < 60; index += 1) {
@@ -46,8 +38,7 @@ describe("a page of products with their stock, through the router", () => {
   });
 
   afterAll(async () => {
-    await router?.stop();
-    await cleanUpTest(testId, [products, inventory]);
+    await services?.cleanUp();
   });
 
   async function measure(first: number) {

@@ -5,6 +5,7 @@ import { databaseUrlFor } from "../../subgraphs/common/database/databaseUrl";
 import { deleteStreams } from "../../subgraphs/common/events/streams";
 import { serviceNames, type ServiceName } from "../../subgraphs/common/serviceNames";
 import { startProcess, stopAll, waitUntilReady, type ManagedProcess } from "../../scripts/processGroup";
+import { testSettings } from "./testSubgraph";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,19 +37,15 @@ const postgresUrl = () => process.env.POSTGRES_URL ?? "postgres://postgres@127.0
  * with databases and streams of its own.
  */
 export async function startStack(testId: string, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
+  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "test",
-    DATABASE_PREFIX: `${testId}_`,
-    DATABASE_URL: "",
-    NATS_NAMESPACE: testId,
+    ...testSettings(testId),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
-    LOG_PRETTY: "false",
     APOLLO_TELEMETRY_DISABLED: "1",
+    USERS_JWKS_URL: `http://localhost:${ports.users}/.well-known/jwks.json`,
     ...extraEnv,
   };
   const output = process.env.TEST_LOG_LEVEL ? "inherit" : "ignore";
-  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
   const subgraphUrls = Object.fromEntries(serviceNames.map((name) => [name, `http://localhost:${ports[name]}/graphql`])) as Record<ServiceName, string>;
   const processes: ManagedProcess[] = [];
   let exitCodes: Record<string, number | null> | undefined;

@@ -7,18 +7,25 @@ import { createLogger } from "../../subgraphs/common/logger";
 import { startSubgraph, type RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
 import type { BaseContext, SubgraphDefinition, SubgraphSettings } from "../../subgraphs/common/server/subgraphDefinition";
 
-/** Settings a test service starts with: its own databases and streams, any free port, quiet logs. */
+export const testAdmin = { email: "admin@test.example", password: "admin-password-for-tests" };
+
+/** Settings a test service starts with: its own databases, streams and Redis keys, any free port, quiet logs. */
 export function testSettings(testId: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: "test",
     DATABASE_PREFIX: `${testId}_`,
     NATS_NAMESPACE: testId,
+    REDIS_KEY_PREFIX: `${testId}:`,
     PORT: "0",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     LOG_PRETTY: "false",
     STARTUP_TIMEOUT_SECONDS: "5",
     DATABASE_URL: "",
+    ADMIN_EMAIL: testAdmin.email,
+    ADMIN_PASSWORD: testAdmin.password,
+    // The cheapest scrypt cost the service accepts: tests hash many passwords.
+    PASSWORD_SCRYPT_LOG_N: "14",
     ...overrides,
   };
 }

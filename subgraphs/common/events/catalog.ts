@@ -8,6 +8,30 @@ const money = z.object({ amount: z.string().regex(/^-?\d+\.\d{2}$/), currency: z
  * A type is `<domain>.<aggregate>.<fact>`; the domain names the stream it travels on.
  */
 export const eventCatalog = {
+  "users.user.registered": z.object({
+    userId: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    roles: z.array(z.enum(["CUSTOMER", "ADMIN"])),
+  }),
+  /** A user's name, email or roles changed; carries the new values of all three. */
+  "users.user.updated": z.object({
+    userId: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    roles: z.array(z.enum(["CUSTOMER", "ADMIN"])),
+  }),
+  /**
+   * Carries the reset token itself, because the email that notifications sends must contain it.
+   * The users service keeps only its hash; the token is single-use and expires with `expiresAt`.
+   */
+  "users.password_reset.requested": z.object({
+    userId: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    token: z.string().min(32),
+    expiresAt: z.iso.datetime(),
+  }),
   "catalog.product.created": z.object({
     productId: z.uuid(),
     sku: z.string(),

@@ -6,6 +6,10 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import express from "express";
+import { authenticate } from "../auth/authenticate";
+import { SessionRevocations } from "../auth/sessionRevocations";
+import { createTokenVerifier, remoteKeySet } from "../auth/tokenVerifier";
+import { trustProxySetting } from "../auth/trustProxy";
 import { databaseUrlFor, describeDatabase } from "../database/databaseUrl";
 import { ensureDatabase, migrateDatabase } from "../database/provision";
 import type { PrismaLike, TransactionClientOf, TransactionRunner } from "../database/prismaOptions";
@@ -90,6 +94,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     redis,
     relay,
     unitOfWork,
+    revocations: new SessionRevocations(redis, env.REDIS_KEY_PREFIX),
     consumers,
   };
 
@@ -100,6 +105,13 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   let stopping = false;
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxySetting(env.TRUST_PROXY));
+  const verifyAccessToken = createTokenVerifier({
+    keys: definition.verificationKeys?.(runtime) ?? remoteKeySet(env.USERS_JWKS_URL),
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    revocations: runtime.revocations,
+  });
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }]),
@@ -133,13 +145,16 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     },
     () => stopping,
   );
+  definition.routes?.(app, runtime);
   app.use(
     "/graphql",
+    authenticate(verifyAccessToken, logger),
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = requestIdOf(req);
-        return definition.createContext(runtime, { requestId, logger: logger.child({ requestId }) }, req);
+        const base = { requestId, logger: logger.child({ requestId }), caller: req.caller ?? null, clientAddress: req.ip ?? "unknown" };
+        return definition.createContext(runtime, base, req);
       },
     }),
   );

@@ -1,5 +1,8 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
-import type { Request } from "express";
+import type { Express, Request } from "express";
+import type { JWTVerifyGetKey } from "jose";
+import type { Caller } from "../auth/caller";
+import type { SessionRevocations } from "../auth/sessionRevocations";
 import type { DocumentNode } from "graphql";
 import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
 import type { Redis } from "ioredis";
@@ -32,6 +35,7 @@ export interface SubgraphRuntime<Db, Env extends SubgraphSettings = SubgraphSett
   redis: Redis;
   relay: OutboxRelay;
   unitOfWork: UnitOfWork<TransactionClientOf<Db>>;
+  revocations: SessionRevocations;
   consumers: EventConsumer<TransactionClientOf<Db>>[];
 }
 
@@ -39,6 +43,10 @@ export interface SubgraphRuntime<Db, Env extends SubgraphSettings = SubgraphSett
 export interface BaseContext {
   requestId: string;
   logger: Logger;
+  /** The verified caller; null for an anonymous request. */
+  caller: Caller | null;
+  /** The client's address (through trusted proxies), for rate limits. */
+  clientAddress: string;
 }
 
 /**
@@ -60,6 +68,10 @@ export interface SubgraphDefinition<
   eventHandlers?: ReadonlyArray<AnyEventHandler<TransactionClientOf<Db>>>;
   /** Runs once the connections are open, before the service accepts requests. */
   onStart?(runtime: SubgraphRuntime<Db, Env>): Promise<void>;
+  /** Public keys to verify access tokens with; by default the users service's JWKS. */
+  verificationKeys?(runtime: SubgraphRuntime<Db, Env>): JWTVerifyGetKey;
+  /** Extra HTTP routes beside /graphql, health and metrics. */
+  routes?(app: Express, runtime: SubgraphRuntime<Db, Env>): void;
 }
 
 /** Declares a subgraph with its types inferred. */

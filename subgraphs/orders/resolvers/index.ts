@@ -1,3 +1,4 @@
+import { requireOwnerOrAdmin } from "../../common/auth/guards";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
@@ -9,10 +10,18 @@ import { countOrders, listOrders } from "../store/orderStore";
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    order: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.orderById.load(id) : null),
+    async order(_parent, { id }, { caller, loaders }) {
+      const order = isUuid(id) ? await loaders.orderById.load(id) : null;
+      if (order) requireOwnerOrAdmin(caller, order.customerId, "this order");
+      return order;
+    },
   },
   Order: {
-    __resolveReference: (reference, { loaders }) => loaders.orderById.load(reference.id),
+    async __resolveReference(reference, { caller, loaders }) {
+      const order = await loaders.orderById.load(reference.id);
+      if (order) requireOwnerOrAdmin(caller, order.customerId, "this order");
+      return order;
+    },
     customer: (order) => ({ id: order.customerId }),
     items: async (order, _args, { loaders }) =>
       (await loaders.itemsOfOrder.load(order.id)).map((item) => ({ ...item, currency: order.currency })),
@@ -28,7 +37,8 @@ export const resolvers: Resolvers = {
   },
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
-    orders: async (user, args, { db }) => {
+    orders: async (user, args, { caller, db }) => {
+      requireOwnerOrAdmin(caller, user.id, "another user's orders");
       const size = pageSize(args.first);
       const query = { customerId: user.id, size, after: args.after };
       return toConnection(await listOrders(db, query), size, newestFirstCursor, () => countOrders(db, query));

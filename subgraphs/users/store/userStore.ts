@@ -1,8 +1,21 @@
-import type { UsersReader } from "./database";
+import type { Role } from "../generated/prisma/client";
+import type { UsersReader, UsersTx } from "./database";
 import type { AddressRecord, UserRecord } from "./records";
 
 export function findUsersByIds(db: UsersReader, ids: readonly string[]): Promise<UserRecord[]> {
   return db.user.findMany({ where: { id: { in: [...ids] } } });
+}
+
+export function findUserByEmail(db: UsersReader, email: string): Promise<UserRecord | null> {
+  return db.user.findUnique({ where: { email } });
+}
+
+export function insertUser(tx: UsersTx, user: { email: string; name: string; passwordHash: string; roles?: Role[] }): Promise<UserRecord> {
+  return tx.user.create({ data: { email: user.email, name: user.name, passwordHash: user.passwordHash, roles: user.roles ?? ["CUSTOMER"] } });
+}
+
+export function updateUser(tx: UsersTx, id: string, changes: { name?: string; email?: string; passwordHash?: string; roles?: Role[] }): Promise<UserRecord> {
+  return tx.user.update({ where: { id }, data: changes });
 }
 
 /** Addresses of many users, each user's default first, then oldest first. */

@@ -1,0 +1,29 @@
+import { ForbiddenError, UnauthenticatedError } from "../errors";
+import { isAdmin, type Caller } from "./caller";
+
+/**
+ * Checks resolvers call first: who may do what is decided in each subgraph, next to the data,
+ * whatever the router has already checked.
+ */
+
+export function requireCaller(caller: Caller | null | undefined): Caller {
+  if (!caller) throw new UnauthenticatedError();
+  return caller;
+}
+
+export function requireAdmin(caller: Caller | null | undefined): Caller {
+  const signedIn = requireCaller(caller);
+  if (!isAdmin(signedIn)) throw new ForbiddenError("This needs the ADMIN role.");
+  return signedIn;
+}
+
+/** The caller is `ownerId` themself, or an ADMIN. */
+export function requireOwnerOrAdmin(caller: Caller | null | undefined, ownerId: string, what = "this"): Caller {
+  const signedIn = requireCaller(caller);
+  if (signedIn.userId !== ownerId && !isAdmin(signedIn)) throw new ForbiddenError(`You are not allowed to see ${what}.`);
+  return signedIn;
+}
+
+export function isOwnerOrAdmin(caller: Caller | null | undefined, ownerId: string): boolean {
+  return !!caller && (caller.userId === ownerId || isAdmin(caller));
+}

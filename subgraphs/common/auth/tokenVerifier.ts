@@ -1,0 +1,79 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import { UnauthenticatedError } from "../errors";
+import { roles, type Caller } from "./caller";
+import type { SessionRevocations } from "./sessionRevocations";
+
+/** The only algorithm accepted: tokens are signed with Ed25519 (EdDSA); `none` and HMAC never pass. */
+export const accessTokenAlgorithm = "EdDSA";
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+}
+
+const accessTokenClaims = z.object({
+  sub: z.uuid(),
+  sid: z.uuid(),
+  roles: z.array(z.enum(roles)).min(1),
+});
+
+export interface TokenVerifierOptions extends TokenSettings {
+  /** Where public keys come from: the users service's JWKS, or its own key set. */
+  keys: JWTVerifyGetKey;
+  revocations: SessionRevocations;
+}
+
+export type VerifyAccessToken = (token: string) => Promise<Caller>;
+
+/** Thrown when the key set cannot be fetched: the caller is not at fault. */
+export class KeySetUnavailableError extends Error {
+  override name = "KeySetUnavailableError";
+}
+
+/**
+ * Verifies an access token: signature against the users service's keys, algorithm, issuer,
+ * audience, expiry, claims, and that its session has not been revoked.
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): VerifyAccessToken {
+  return async (token) => {
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, options.keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: [accessTokenAlgorithm],
+        clockTolerance: 5,
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError("The access token has expired: refresh the session.");
+      if (error instanceof joseErrors.JWKSTimeout || (error as { code?: string }).code === "ERR_JOSE_GENERIC" || error instanceof TypeError) {
+        throw new KeySetUnavailableError(`cannot fetch the signing keys: ${(error as Error).message}`);
+      }
+      throw new UnauthenticatedError("The access token is not valid.");
+    }
+    const claims = accessTokenClaims.safeParse(payload);
+    if (!claims.success) throw new UnauthenticatedError("The access token is not valid.");
+    if (await options.revocations.isRevoked(claims.data.sid)) {
+      throw new UnauthenticatedError("The session has ended: sign in again.");
+    }
+    return { userId: claims.data.sub, sessionId: claims.data.sid, roles: claims.data.roles };
+  };
+}
+
+/**
+ * The users service's public keys over HTTP, cached for ten minutes, and fetched again when a
+ * token names an unknown key id (a rotated key), at most once a second so that tokens with
+ * made-up key ids cannot flood the users service.
+ */
+export function remoteKeySet(jwksUrl: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60 * 1000, cooldownDuration: 1_000, timeoutDuration: 3_000 });
+}
+
+/** The token of an `Authorization: Bearer <token>` header; null without the header. */
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new UnauthenticatedError("The Authorization header must be `Bearer <access token>`.");
+  return match[1];
+}

@@ -1,0 +1,34 @@
+import type { UnitOfWork } from "../common/events/unitOfWork";
+import type { Logger } from "../common/logger";
+import type { PasswordHasher } from "./domain/passwordHashing";
+import { developmentAdmin, type UsersEnvironment } from "./environment";
+import type { UsersTx } from "./store/database";
+import { findUserByEmail, insertUser, updateUser } from "./store/userStore";
+
+/**
+ * Makes sure the back office has an admin: creates ADMIN_EMAIL with ADMIN_PASSWORD, or grants
+ * ADMIN to an existing account of that email (its password is left alone).
+ */
+export async function ensureAdmin(
+  deps: { unitOfWork: UnitOfWork<UsersTx>; passwords: PasswordHasher; logger: Logger },
+  env: Pick<UsersEnvironment, "ADMIN_EMAIL" | "ADMIN_PASSWORD">,
+): Promise<void> {
+  const email = (env.ADMIN_EMAIL ?? developmentAdmin.email).toLowerCase();
+  const password = env.ADMIN_PASSWORD ?? developmentAdmin.password;
+  if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) {
+    deps.logger.warn({ email, password }, "using the development admin account; set ADMIN_EMAIL and ADMIN_PASSWORD outside development");
+  }
+  const passwordHash = await deps.passwords.hash(password);
+  await deps.unitOfWork(async (tx, emit) => {
+    // One replica at a time, so two starting together do not both create the admin.
+    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('users:ensure-admin'))");
+    const existing = await findUserByEmail(tx, email);
+    if (existing?.roles.includes("ADMIN")) return;
+    const admin = existing
+      ? await updateUser(tx, existing.id, { roles: [...existing.roles, "ADMIN"] })
+      : await insertUser(tx, { email, name: "Administrator", passwordHash, roles: ["CUSTOMER", "ADMIN"] });
+    const data = { userId: admin.id, email: admin.email, name: admin.name, roles: admin.roles };
+    emit(existing ? "users.user.updated" : "users.user.registered", data);
+    deps.logger.info({ email }, existing ? "granted ADMIN to an existing account" : "created the admin account");
+  });
+}

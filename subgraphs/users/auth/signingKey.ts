@@ -1,0 +1,46 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, importPKCS8, type JWK, type KeyLike } from "jose";
+import { createPublicKey } from "node:crypto";
+import type { Logger } from "../../common/logger";
+import type { UsersDb } from "../store/database";
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyLike;
+  /** The public half, as served in the JWKS. */
+  publicJwk: JWK;
+}
+
+async function fromPrivateJwk(privateJwk: JWK): Promise<SigningKey> {
+  const { d: _private, ...publicJwk } = privateJwk;
+  const kid = privateJwk.kid ?? (await calculateJwkThumbprint(publicJwk));
+  return {
+    kid,
+    privateKey: (await importJWK(privateJwk, "EdDSA")) as KeyLike,
+    publicJwk: { ...publicJwk, kid, alg: "EdDSA", use: "sig" },
+  };
+}
+
+/** The production key, from JWT_PRIVATE_KEY (Ed25519, PKCS#8 PEM); its id is its JWK thumbprint. */
+export async function signingKeyFromPem(pem: string): Promise<SigningKey> {
+  const privateKey = await importPKCS8(pem.replace(/\\n/g, "\n"), "EdDSA");
+  const publicJwk = await exportJWK(createPublicKey(pem.replace(/\\n/g, "\n")));
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { kid, privateKey, publicJwk: { ...publicJwk, kid, alg: "EdDSA", use: "sig" } };
+}
+
+/**
+ * Outside production: the key generated the first time the service started, kept in its
+ * database, so tokens stay valid across restarts and every replica signs with the same key.
+ */
+export async function developmentSigningKey(db: UsersDb, logger: Logger): Promise<SigningKey> {
+  const existing = await db.signingKey.findFirst({ orderBy: { createdAt: "asc" } });
+  if (existing) return fromPrivateJwk(existing.privateJwk as unknown as JWK);
+  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  const privateJwk = await exportJWK(privateKey);
+  const { d: _private, ...publicJwk } = privateJwk;
+  const kid = await calculateJwkThumbprint(publicJwk);
+  await db.signingKey.createMany({ data: [{ kid, privateJwk: { ...privateJwk, kid } }], skipDuplicates: true });
+  logger.warn({ kid }, "generated a development signing key for access tokens (set JWT_PRIVATE_KEY in production)");
+  // Another replica may have stored its key first; every replica uses the oldest.
+  return developmentSigningKey(db, logger);
+}

@@ -1,0 +1,166 @@
+import type { SessionRevocations } from "../../common/auth/sessionRevocations";
+import { violatesUnique } from "../../common/database/uniqueViolation";
+import { BadUserInputError, ConflictError, UnauthenticatedError } from "../../common/errors";
+import type { UnitOfWork } from "../../common/events/unitOfWork";
+import type { AccessTokens } from "../auth/accessTokens";
+import type { UsersTx } from "../store/database";
+import type { LoginThrottle } from "../store/loginThrottle";
+import type { UserRecord } from "../store/records";
+import {
+  claimRefreshToken,
+  consumePasswordResetToken,
+  findRefreshToken,
+  insertPasswordResetToken,
+  insertSession,
+  revokeAllSessions,
+  revokeSession,
+  rotateRefreshToken,
+} from "../store/sessionStore";
+import { findUserByEmail, insertUser, updateUser } from "../store/userStore";
+import { email as validEmail, newPassword, personName } from "./inputs";
+import type { PasswordHasher } from "./passwordHashing";
+import { newOpaqueToken, tokenHash } from "./secrets";
+
+export interface IdentityDependencies {
+  unitOfWork: UnitOfWork<UsersTx>;
+  passwords: PasswordHasher;
+  tokens: AccessTokens;
+  throttle: LoginThrottle;
+  revocations: SessionRevocations;
+  refreshTokenTtlDays: number;
+}
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: UserRecord;
+}
+
+export const passwordResetTtlMs = 60 * 60 * 1000;
+const wrongCredentials = "Email or password is incorrect.";
+
+async function openSession(deps: IdentityDependencies, tx: UsersTx, user: UserRecord): Promise<{ sessionId: string; refreshToken: string }> {
+  const refreshToken = newOpaqueToken();
+  const expiresAt = new Date(Date.now() + deps.refreshTokenTtlDays * 24 * 60 * 60 * 1000);
+  const sessionId = await insertSession(tx, user.id, expiresAt, tokenHash(refreshToken));
+  return { sessionId, refreshToken };
+}
+
+async function signIn(deps: IdentityDependencies, user: UserRecord, session: { sessionId: string; refreshToken: string }): Promise<SignedIn> {
+  const { accessToken, expiresIn } = await deps.tokens.issue({ userId: user.id, roles: user.roles, sessionId: session.sessionId });
+  return { accessToken, refreshToken: session.refreshToken, expiresIn, user: { ...user, signedInAs: true } };
+}
+
+/** Creates a CUSTOMER account and its first session; `users.user.registered` goes out with it. */
+export async function register(deps: IdentityDependencies, input: { email: string; password: string; name: string }): Promise<SignedIn> {
+  const email = validEmail(input.email);
+  const password = newPassword(input.password);
+  const name = personName(input.name);
+  const passwordHash = await deps.passwords.hash(password);
+  try {
+    const { user, session } = await deps.unitOfWork(async (tx, emit) => {
+      const created = await insertUser(tx, { email, name, passwordHash });
+      emit("users.user.registered", { userId: created.id, email: created.email, name: created.name, roles: created.roles });
+      return { user: created, session: await openSession(deps, tx, created) };
+    });
+    return await signIn(deps, user, session);
+  } catch (error) {
+    if (violatesUnique(error, "email")) throw new ConflictError("An account with this email already exists.", "email");
+    throw error;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Signs in with email and password; unknown email and wrong password fail alike, and are throttled. */
+export async function login(deps: IdentityDependencies, input: { email: string; password: string }, clientAddress: string): Promise<SignedIn> {
+  const email = input.email.trim().toLowerCase();
+  await deps.throttle.check(email, clientAddress);
+  const user = await deps.unitOfWork((tx) => findUserByEmail(tx, email));
+  // Hash something even for an unknown email, so the answer takes as long either way.
+  dummyHash ??= deps.passwords.hash(newOpaqueToken());
+  const valid = await deps.passwords.verify(input.password, user?.passwordHash ?? (await dummyHash));
+  if (!user || !valid) {
+    await deps.throttle.recordFailure(email, clientAddress);
+    throw new UnauthenticatedError(wrongCredentials);
+  }
+  await deps.throttle.recordSuccess(email);
+  const session = await deps.unitOfWork((tx) => openSession(deps, tx, user));
+  return signIn(deps, user, session);
+}
+
+type RefreshOutcome = { kind: "rotated"; user: UserRecord; sessionId: string; refreshToken: string } | { kind: "reused"; sessionId: string } | { kind: "invalid"; message: string };
+
+/**
+ * Exchanges a refresh token for a new pair. Each token works once: presenting a used one again
+ * means it leaked, so the whole session is revoked (and its access tokens with it).
+ */
+export async function refreshSession(deps: IdentityDependencies, refreshToken: string): Promise<SignedIn> {
+  const outcome = await deps.unitOfWork(async (tx): Promise<RefreshOutcome> => {
+    const stored = await findRefreshToken(tx, tokenHash(refreshToken));
+    if (!stored) return { kind: "invalid", message: "The refresh token is not valid." };
+    const { session } = stored;
+    if (session.revokedAt || session.expiresAt.getTime() <= Date.now()) return { kind: "invalid", message: "The session has ended: sign in again." };
+    if (!(await claimRefreshToken(tx, stored.id))) {
+      await revokeSession(tx, session.id, "REUSE_DETECTED");
+      return { kind: "reused", sessionId: session.id };
+    }
+    const next = newOpaqueToken();
+    await rotateRefreshToken(tx, session.id, tokenHash(next));
+    return { kind: "rotated", user: session.user, sessionId: session.id, refreshToken: next };
+  });
+  switch (outcome.kind) {
+    case "invalid":
+      throw new UnauthenticatedError(outcome.message);
+    case "reused":
+      await deps.revocations.revoke([outcome.sessionId], deps.tokens.ttlSeconds);
+      throw new UnauthenticatedError("This refresh token was already used; the session has been revoked. Sign in again.");
+    case "rotated":
+      return signIn(deps, outcome.user, { sessionId: outcome.sessionId, refreshToken: outcome.refreshToken });
+  }
+}
+
+/** Revokes the session of a refresh token (used or not). Unknown tokens are ignored. */
+export async function logout(deps: IdentityDependencies, refreshToken: string): Promise<true> {
+  const sessionId = await deps.unitOfWork(async (tx) => {
+    const stored = await findRefreshToken(tx, tokenHash(refreshToken));
+    if (!stored) return null;
+    await revokeSession(tx, stored.sessionId, "LOGOUT");
+    return stored.sessionId;
+  });
+  if (sessionId) await deps.revocations.revoke([sessionId], deps.tokens.ttlSeconds);
+  return true;
+}
+
+/**
+ * Starts a password reset for a registered email: a single-use token valid one hour, emailed
+ * through `users.password_reset.requested`. Answers the same whether or not the email exists.
+ */
+export async function requestPasswordReset(deps: IdentityDependencies, rawEmail: string): Promise<true> {
+  const email = rawEmail.trim().toLowerCase();
+  await deps.unitOfWork(async (tx, emit) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user) return;
+    const token = newOpaqueToken();
+    const expiresAt = new Date(Date.now() + passwordResetTtlMs);
+    await insertPasswordResetToken(tx, user.id, tokenHash(token), expiresAt);
+    emit("users.password_reset.requested", { userId: user.id, email: user.email, name: user.name, token, expiresAt: expiresAt.toISOString() });
+  });
+  return true;
+}
+
+/** Sets a new password with a reset token and revokes every session of the account. */
+export async function resetPassword(deps: IdentityDependencies, input: { token: string; newPassword: string }): Promise<true> {
+  const password = newPassword(input.newPassword, "newPassword");
+  const passwordHash = await deps.passwords.hash(password);
+  const revoked = await deps.unitOfWork(async (tx) => {
+    const userId = await consumePasswordResetToken(tx, tokenHash(input.token));
+    if (!userId) return null;
+    await updateUser(tx, userId, { passwordHash });
+    return revokeAllSessions(tx, userId, "PASSWORD_RESET");
+  });
+  if (!revoked) throw new BadUserInputError("This reset link is invalid, used or expired: request a new one.", "token");
+  await deps.revocations.revoke(revoked, deps.tokens.ttlSeconds);
+  return true;
+}

@@ -1,0 +1,16 @@
+import { requireAdmin, requireCaller } from "../../common/auth/guards";
+import { UnauthenticatedError } from "../../common/errors";
+import { isUuid } from "../../common/validation";
+import type { QueryResolvers } from "../generated/graphql";
+
+export const Query: QueryResolvers = {
+  async me(_parent, _args, { caller, loaders }) {
+    const user = await loaders.userById.load(requireCaller(caller).userId);
+    if (!user) throw new UnauthenticatedError("Your account no longer exists.");
+    return user;
+  },
+  user(_parent, { id }, { caller, loaders }) {
+    requireAdmin(caller);
+    return isUuid(id) ? loaders.userById.load(id) : null;
+  },
+};

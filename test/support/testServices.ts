@@ -1,0 +1,90 @@
+import type { RunningRouter } from "../../router/startRouter";
+import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
+import type { ServiceName } from "../../subgraphs/common/serviceNames";
+import { inventoryService } from "../../subgraphs/inventory/service";
+import type { InventoryDb } from "../../subgraphs/inventory/store/database";
+import { notificationsService } from "../../subgraphs/notifications/service";
+import type { NotificationsDb } from "../../subgraphs/notifications/store/database";
+import { ordersService } from "../../subgraphs/orders/service";
+import type { OrdersDb } from "../../subgraphs/orders/store/database";
+import { paymentsService } from "../../subgraphs/payments/service";
+import type { PaymentsDb } from "../../subgraphs/payments/store/database";
+import { productsService } from "../../subgraphs/products/service";
+import type { ProductsDb } from "../../subgraphs/products/store/database";
+import type { UsersEnvironment } from "../../subgraphs/users/environment";
+import { createUsersService } from "../../subgraphs/users/service";
+import type { UsersDb } from "../../subgraphs/users/store/database";
+import { newTestId } from "./testNames";
+import { startTestRouter } from "./testRouter";
+import { cleanUpTest, startTestSubgraph } from "./testSubgraph";
+
+export interface RunningServices {
+  users: RunningSubgraph<UsersDb, UsersEnvironment>;
+  products: RunningSubgraph<ProductsDb>;
+  inventory: RunningSubgraph<InventoryDb>;
+  orders: RunningSubgraph<OrdersDb>;
+  payments: RunningSubgraph<PaymentsDb>;
+  notifications: RunningSubgraph<NotificationsDb>;
+}
+
+const start: { [N in ServiceName]: (testId: string, overrides: Record<string, string>) => Promise<RunningServices[N]> } = {
+  users: (testId, overrides) => startTestSubgraph(createUsersService(), testId, overrides),
+  products: (testId, overrides) => startTestSubgraph(productsService, testId, overrides),
+  inventory: (testId, overrides) => startTestSubgraph(inventoryService, testId, overrides),
+  orders: (testId, overrides) => startTestSubgraph(ordersService, testId, overrides),
+  payments: (testId, overrides) => startTestSubgraph(paymentsService, testId, overrides),
+  notifications: (testId, overrides) => startTestSubgraph(notificationsService, testId, overrides),
+};
+
+export type TestServices<N extends ServiceName> = Pick<RunningServices, N | "users"> & {
+  testId: string;
+  /** The router in front of them, when asked for. */
+  router: RunningRouter;
+  /** Settings every service and the router share: where the users service's keys are. */
+  shared: Record<string, string>;
+  cleanUp(): Promise<void>;
+};
+
+export interface StartOptions {
+  router?: boolean;
+  /** Extra settings per service. */
+  settings?: Partial<Record<ServiceName | "router", Record<string, string>>>;
+}
+
+/**
+ * Starts the named subgraphs in this process, always with the users service (first, since every
+ * other one verifies tokens with its keys), and, unless told otherwise, the router in front.
+ */
+export async function startServices<N extends ServiceName>(names: readonly N[], options: StartOptions = {}): Promise<TestServices<N>> {
+  const testId = newTestId();
+  const running: Partial<RunningServices> = {};
+  let router: RunningRouter | undefined;
+  let result: TestServices<N> | undefined;
+  const cleanUp = async () => {
+    await router?.stop();
+    // A test may have replaced a service (a restart); clean up what the result holds now.
+    const holder = (result ?? running) as unknown as Record<string, RunningSubgraph<unknown> | undefined>;
+    const current = [...new Set<string>(["users", ...names])].map((name) => holder[name]);
+    await cleanUpTest(testId, current as Array<RunningSubgraph<unknown>>);
+  };
+  try {
+    const users = await start.users(testId, options.settings?.users ?? {});
+    running.users = users;
+    const shared = { USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(), REDIS_KEY_PREFIX: `${testId}:` };
+    const others = names.filter((name) => name !== "users");
+    await Promise.all(
+      others.map(async (name) => {
+        (running as Record<string, unknown>)[name] = await start[name](testId, { ...shared, ...options.settings?.[name] });
+      }),
+    );
+    if (options.router !== false) {
+      const urls = Object.fromEntries(Object.entries(running).map(([name, service]) => [name, (service as RunningSubgraph<unknown>).url]));
+      router = await startTestRouter(urls, { ...shared, ...options.settings?.router });
+    }
+    result = { ...(running as Pick<RunningServices, N | "users">), testId, router: router as RunningRouter, shared, cleanUp };
+    return result;
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
