@@ -16,10 +16,17 @@ const mappers: Record<string, Record<string, string>> = {
     ProductImage: "../store/records#ProductImageRecord",
     ProductConnection: "../../common/pagination#Connection<ProductRecord>",
     ProductEdge: "../../common/pagination#Edge<ProductRecord>",
+    Review: "../store/records#ReviewRecord",
+    ReviewConnection: "../../common/pagination#Connection<ReviewRecord>",
+    ReviewEdge: "../../common/pagination#Edge<ReviewRecord>",
+    User: "../store/records#UserReference",
   },
   inventory: {
     Product: "../store/records#ProductReference",
     Stock: "../store/records#StockRecord",
+    StockMovement: "../store/records#StockMovementRecord",
+    StockMovementConnection: "../../common/pagination#Connection<StockMovementRecord>",
+    StockMovementEdge: "../../common/pagination#Edge<StockMovementRecord>",
   },
   orders: {
     Order: "../store/records#OrderRecord",

@@ -6,6 +6,9 @@
  * so the CLI runs its WebAssembly schema engine through the `pg` driver adapter (see
  * TOOLCHAIN.md). `allowExitOnIdle` lets the CLI exit as soon as it is done instead of waiting
  * out the pool's idle timeout.
+ *
+ * Hand-written migration SQL (generated columns, GIN indexes, CHECK constraints) must not put a
+ * semicolon inside a comment: the WebAssembly engine splits statements on every semicolon.
  */
 import path from "node:path";
 import { defineConfig } from "prisma/config";

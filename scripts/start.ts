@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const settings = parseEnvironment("npm start", stackEnvironment);
   const baseEnv: NodeJS.ProcessEnv = {
     USERS_JWKS_URL: `http://localhost:${servicePort(settings, "users")}/.well-known/jwks.json`,
+    PRODUCTS_URL: `http://localhost:${servicePort(settings, "products")}/graphql`,
     ...process.env,
     APOLLO_TELEMETRY_DISABLED: process.env.APOLLO_TELEMETRY_DISABLED ?? "1",
     LOG_PRETTY: process.env.LOG_PRETTY ?? (process.stdout.isTTY ? "true" : "false"),

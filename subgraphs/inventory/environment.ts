@@ -5,6 +5,8 @@ import { defaultPorts } from "../common/serviceNames";
 /** The inventory service's settings. */
 export const inventoryEnvironment = subgraphEnvironment.extend({
   PORT: env.port(defaultPorts.inventory),
+  /** The products subgraph, asked directly about a product whose catalog event has not arrived yet. */
+  PRODUCTS_URL: env.url(`http://localhost:${defaultPorts.products}/graphql`),
 });
 
 export type InventoryEnvironment = z.infer<typeof inventoryEnvironment>;

@@ -1,6 +1,7 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { productsEnvironment } from "./environment";
+import { productsEventHandlers } from "./events/handlers";
 import { createProductsLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createProductsDatabase } from "./store/database";
@@ -12,6 +13,7 @@ export const productsService = defineSubgraph({
   typeDefs: loadSubgraphTypeDefs("products"),
   resolvers,
   createDatabase: createProductsDatabase,
+  eventHandlers: productsEventHandlers,
   createContext: (runtime, base) => ({
     ...base,
     db: runtime.db,

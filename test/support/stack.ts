@@ -43,6 +43,7 @@ export async function startStack(testId: string, extraEnv: Record<string, string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
     APOLLO_TELEMETRY_DISABLED: "1",
     USERS_JWKS_URL: `http://localhost:${ports.users}/.well-known/jwks.json`,
+    PRODUCTS_URL: `http://localhost:${ports.products}/graphql`,
     ...extraEnv,
   };
   const output = process.env.TEST_LOG_LEVEL ? "inherit" : "ignore";

@@ -70,8 +70,13 @@ export async function startServices<N extends ServiceName>(names: readonly N[], 
   try {
     const users = await start.users(testId, options.settings?.users ?? {});
     running.users = users;
-    const shared = { USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(), REDIS_KEY_PREFIX: `${testId}:` };
-    const others = names.filter((name) => name !== "users");
+    const shared: Record<string, string> = { USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(), REDIS_KEY_PREFIX: `${testId}:` };
+    // Services that look products up directly (read-your-writes) need its URL before they start.
+    if ((names as readonly string[]).includes("products")) {
+      running.products = await start.products(testId, { ...shared, ...options.settings?.products });
+      shared.PRODUCTS_URL = running.products.url;
+    }
+    const others = names.filter((name) => name !== "users" && name !== "products");
     await Promise.all(
       others.map(async (name) => {
         (running as Record<string, unknown>)[name] = await start[name](testId, { ...shared, ...options.settings?.[name] });

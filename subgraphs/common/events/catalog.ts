@@ -39,6 +39,33 @@ export const eventCatalog = {
     price: money,
     categoryId: z.uuid().nullable(),
   }),
+  /** Any change to a product, archiving included; carries the product as it now is. */
+  "catalog.product.updated": z.object({
+    productId: z.uuid(),
+    sku: z.string(),
+    name: z.string(),
+    price: money,
+    categoryId: z.uuid().nullable(),
+    archived: z.boolean(),
+  }),
+  /** A product's stock after a change; `version` rises with every change of that product. */
+  "inventory.stock.changed": z.object({
+    productId: z.uuid(),
+    onHand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    lowStockThreshold: z.number().int(),
+    version: z.number().int(),
+    kind: z.enum(["ADJUSTMENT", "RESERVATION", "RELEASE", "DEDUCTION"]),
+  }),
+  /** Availability fell to or below the threshold; once per crossing. */
+  "inventory.stock.low": z.object({
+    productId: z.uuid(),
+    sku: z.string(),
+    name: z.string(),
+    available: z.number().int(),
+    threshold: z.number().int(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

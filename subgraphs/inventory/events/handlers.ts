@@ -1,10 +1,17 @@
 import { onEvent } from "../../common/events/eventConsumer";
 import type { InventoryTx } from "../store/database";
-import { ensureStockLevel } from "../store/stockStore";
+import { ensureStockLevel, upsertCatalogProduct } from "../store/stockStore";
 
 /** Every event the inventory service reacts to. */
 export const inventoryEventHandlers = [
   onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", async (event, tx) => {
-    await ensureStockLevel(tx, event.data.productId);
+    const { productId, sku, name } = event.data;
+    await ensureStockLevel(tx, productId);
+    await upsertCatalogProduct(tx, { productId, sku, name, archived: false });
+  }),
+  onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", async (event, tx) => {
+    const { productId, sku, name, archived } = event.data;
+    await ensureStockLevel(tx, productId);
+    await upsertCatalogProduct(tx, { productId, sku, name, archived });
   }),
 ];

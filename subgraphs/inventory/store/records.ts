@@ -1,4 +1,4 @@
-import type { StockLevel } from "../generated/prisma/client";
+import type { StockLevel, StockMovement } from "../generated/prisma/client";
 
 /** A product as other subgraphs reference it: only its id. */
 export interface ProductReference {
@@ -7,3 +7,5 @@ export interface ProductReference {
 
 /** What the API's `Stock` is resolved from. */
 export type StockRecord = Pick<StockLevel, "productId" | "onHand" | "reserved" | "lowStockThreshold">;
+
+export type StockMovementRecord = StockMovement;

@@ -62,3 +62,24 @@ export function validateNewProduct(input: ProductFields): NewProduct {
     images: validateImages(input.images),
   };
 }
+
+/** Changes to a product as a client sends them (UpdateProductInput): every field optional. */
+export type ProductFieldChanges = { [K in keyof ProductFields]?: ProductFields[K] | null };
+
+/** Checked changes; only the fields the client gave. */
+export type ProductChanges = Partial<NewProduct>;
+
+const given = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
+
+export function validateProductChanges(input: ProductFieldChanges): ProductChanges {
+  const changes: ProductChanges = {};
+  if (given(input.sku)) changes.sku = validateSku(input.sku);
+  if (given(input.name)) changes.name = requiredText(input.name, "name", { max: 200 });
+  if (given(input.slug)) changes.slug = slug(input.slug, "slug");
+  if (given(input.description)) changes.description = optionalText(input.description, "description", 10_000) ?? "";
+  if (given(input.price)) changes.priceMinor = parseAmount(input.price, "price");
+  if (given(input.currency)) changes.currency = parseCurrency(input.currency, "currency");
+  if (given(input.categoryId)) changes.categoryId = requiredId(input.categoryId, "categoryId");
+  if (given(input.images)) changes.images = validateImages(input.images);
+  return changes;
+}

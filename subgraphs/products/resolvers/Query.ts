@@ -1,22 +1,23 @@
-import { pageSize, newestFirstCursor, toConnection } from "../../common/pagination";
+import { isAdmin } from "../../common/auth/caller";
+import { toConnection } from "../../common/pagination";
 import { isUuid } from "../../common/validation";
 import { parentsBeforeChildren } from "../domain/categoryTree";
+import { parseProductQuery, productCursor } from "../domain/productQuery";
 import type { QueryResolvers } from "../generated/graphql";
 import { listCategories } from "../store/categoryStore";
-import { countProducts, listProducts } from "../store/productStore";
+import { countProducts, searchProducts } from "../store/productSearch";
 
 export const Query: QueryResolvers = {
-  async products(_parent, args, { db }) {
-    const size = pageSize(args.first);
-    const query = { size, after: args.after, includeArchived: false };
-    const rows = await listProducts(db, query);
-    return toConnection(rows, size, newestFirstCursor, () => countProducts(db, query));
+  async products(_parent, args, { caller, db }) {
+    const query = parseProductQuery({ ...args, includeArchived: isAdmin(caller) });
+    const rows = await searchProducts(db, query);
+    return toConnection(rows, query.size, (row) => productCursor(query, row.sortKey, row.id), () => countProducts(db, query));
   },
 
-  async product(_parent, { id }, { loaders }) {
+  async product(_parent, { id }, { caller, loaders }) {
     if (!isUuid(id)) return null;
     const product = await loaders.productById.load(id);
-    return product && !product.archived ? product : null;
+    return product && (!product.archived || isAdmin(caller)) ? product : null;
   },
 
   async categories(_parent, _args, { db }) {

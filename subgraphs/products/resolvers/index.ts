@@ -5,4 +5,13 @@ import { Mutation } from "./Mutation";
 import { Product } from "./Product";
 import { Query } from "./Query";
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Product, Category };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Product,
+  Category,
+  Review: {
+    author: (review) => ({ id: review.authorId }),
+  },
+};

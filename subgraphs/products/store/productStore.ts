@@ -1,28 +1,6 @@
-import { afterNewestFirst } from "../../common/pagination";
-import type { NewProduct } from "../domain/productInput";
+import type { NewProduct, ProductChanges } from "../domain/productInput";
 import type { ProductsReader, ProductsTx } from "./database";
 import type { ProductImageRecord, ProductRecord } from "./records";
-
-export interface ProductListQuery {
-  size: number;
-  after?: string | null;
-  includeArchived: boolean;
-}
-
-const newestFirst = [{ createdAt: "desc" as const }, { id: "desc" as const }];
-
-/** One page (plus one row, to tell whether more follow) of products, newest first. */
-export function listProducts(db: ProductsReader, query: ProductListQuery): Promise<ProductRecord[]> {
-  return db.product.findMany({
-    where: { ...(query.includeArchived ? {} : { archived: false }), ...afterNewestFirst(query.after) },
-    orderBy: newestFirst,
-    take: query.size + 1,
-  });
-}
-
-export function countProducts(db: ProductsReader, query: Pick<ProductListQuery, "includeArchived">): Promise<number> {
-  return db.product.count({ where: query.includeArchived ? {} : { archived: false } });
-}
 
 export function findProductsByIds(db: ProductsReader, ids: readonly string[]): Promise<ProductRecord[]> {
   return db.product.findMany({ where: { id: { in: [...ids] } } });
@@ -45,4 +23,16 @@ export function insertProduct(tx: ProductsTx, product: NewProduct): Promise<Prod
       images: { create: product.images.map((image, position) => ({ position, url: image.url, alt: image.alt })) },
     },
   });
+}
+
+/** Applies changes to a product; `images`, when given, replace the old ones. Null when there is no such product. */
+export async function changeProduct(tx: ProductsTx, id: string, changes: ProductChanges): Promise<ProductRecord | null> {
+  const { images, ...fields } = changes;
+  const { count } = await tx.product.updateMany({ where: { id }, data: fields });
+  if (count === 0) return null;
+  if (images) {
+    await tx.productImage.deleteMany({ where: { productId: id } });
+    await tx.productImage.createMany({ data: images.map((image, position) => ({ productId: id, position, url: image.url, alt: image.alt })) });
+  }
+  return tx.product.findUnique({ where: { id } });
 }
