@@ -8,12 +8,12 @@ const productsPage = `
   query ProductsPage($first: Int) {
     products(first: $first) {
       totalCount
-      edges { node { id sku name price { amount currency } category { id name } images { url } stock { available inStock } } }
+      edges { node { id sku name price { amount currency } category { id name } rating { average count } stock { available inStock } } }
     }
   }
 `;
 
-describe("a page of products with their stock, through the router", () => {
+describe("a page of products with their stock, rating and category, through the router", () => {
   let services: TestServices<"products" | "inventory">;
   let products: TestServices<"products">["products"];
   let inventory: TestServices<"inventory">["inventory"];
@@ -47,13 +47,15 @@ describe("a page of products with their stock, through the router", () => {
     );
   }
 
-  it("resolves stock, categories and images of 50 products in a fixed handful of statements", async () => {
+  it("resolves stock, rating and category of 50 products in a fixed handful of statements", async () => {
     const { result, counts, statements } = await measure(50);
     expect(result.products.edges).toHaveLength(50);
     expect(result.products.totalCount).toBe(60);
     for (const { node } of result.products.edges) expect(node.stock).toEqual({ available: 3, inStock: true });
-    // products: the page, the count, categories, images; inventory: one lookup for all 50 stock levels.
-    expect({ counts, statements }).toMatchObject({ counts: { products: 4, inventory: 1 } });
+    expect(result.products.edges.filter(({ node }: { node: { category: unknown } }) => node.category).length).toBe(25);
+    // products: the page (ratings are columns of it), the count, the categories; inventory: one
+    // lookup for all 50 stock levels.
+    expect({ counts, statements }).toMatchObject({ counts: { products: 3, inventory: 1 } });
   });
 
   it("sends as many statements for 5 products as for 50", async () => {

@@ -16,8 +16,10 @@ export function uniqueViolationTarget(error: unknown): string | null {
   return "";
 }
 
-/** Whether a unique violation concerns `column` (by field name or by index name). */
-export function violatesUnique(error: unknown, column: string): boolean {
-  const target = uniqueViolationTarget(error);
-  return target !== null && target.split(/[,_]/).some((part) => part.replace(/"/g, "") === column);
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** Whether a unique violation concerns `field` (named as in Prisma or as its column, in the field list or the index name). */
+export function violatesUnique(error: unknown, field: string): boolean {
+  const target = uniqueViolationTarget(error)?.replace(/"/g, "");
+  return target !== null && target !== undefined && (target.includes(field) || target.includes(snakeCase(field)));
 }

@@ -4,6 +4,17 @@ import { DomainError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 
 /**
+ * The input field of a variable-coercion message (`Variable "$input" got invalid value 1.5 at
+ * "input.delta"; ...` gives `delta`; `Variable "$first" got invalid value ...` gives `first`).
+ */
+export function coercedField(message: string): string | undefined {
+  const match = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?;/.exec(message);
+  if (!match) return undefined;
+  const [, variable, path] = match;
+  return path ? path.split(".").slice(1).join(".") || variable : variable;
+}
+
+/**
  * Turns domain errors into their contract codes and masks every unexpected error, so nothing
  * internal (SQL, stack traces, hostnames) reaches a client. Unexpected errors are logged in full.
  */
@@ -19,6 +30,11 @@ export function createErrorFormatter(logger: Logger) {
       };
     }
     const code = formatted.extensions?.code;
+    if (code === ErrorCode.BAD_USER_INPUT && !formatted.extensions?.field) {
+      // A variable of the wrong type, rejected before any resolver ran: name the field too.
+      const field = coercedField(formatted.message);
+      if (field) return { ...formatted, extensions: { ...formatted.extensions, field } };
+    }
     if (typeof code === "string" && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       // Apollo's own errors (validation, parsing, variable coercion) and errors a subgraph already formatted.
       const { exception: _exception, stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

@@ -1,6 +1,6 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { InventoryTx } from "../store/database";
-import { findReservations, insertReservations, settleReservation } from "../store/reservationStore";
+import { findReservations, insertReservations, lockOrder, settleReservation } from "../store/reservationStore";
 import { changeStock } from "./stockChanges";
 
 export interface OrderLine {
@@ -29,6 +29,7 @@ export function normaliseLines(lines: readonly OrderLine[]): OrderLine[] {
  * Reserving an order that already has reservations changes nothing.
  */
 export async function reserveOrder(tx: InventoryTx, emit: Emit, orderId: string, lines: readonly OrderLine[]): Promise<"reserved" | "already-reserved"> {
+  await lockOrder(tx, orderId);
   if ((await findReservations(tx, orderId)).length > 0) return "already-reserved";
   const normalised = normaliseLines(lines);
   for (const line of normalised) {
@@ -48,6 +49,7 @@ export async function reserveOrder(tx: InventoryTx, emit: Emit, orderId: string,
 
 /** Gives back an order's reserved units (cancelled, unpaid). Lines already settled are left alone. */
 export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string, reason: string): Promise<number> {
+  await lockOrder(tx, orderId);
   let released = 0;
   for (const reservation of await findReservations(tx, orderId)) {
     if (reservation.status !== "RESERVED") continue;
@@ -61,6 +63,7 @@ export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string,
 
 /** Turns an order's reservation into a deduction when it ships: on hand and reserved both drop. */
 export async function deductOrder(tx: InventoryTx, emit: Emit, orderId: string): Promise<number> {
+  await lockOrder(tx, orderId);
   let deducted = 0;
   for (const reservation of await findReservations(tx, orderId)) {
     if (reservation.status !== "RESERVED") continue;

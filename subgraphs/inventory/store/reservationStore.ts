@@ -1,5 +1,13 @@
 import type { InventoryReader, InventoryTx } from "./database";
 
+/**
+ * Serialises reservation work on one order (reserve, release, deduct) until the transaction
+ * ends, so that a redelivered or concurrent event sees the first one's outcome.
+ */
+export async function lockOrder(tx: InventoryTx, orderId: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${orderId}, 7))::text AS locked`;
+}
+
 export function findReservations(db: InventoryReader, orderId: string) {
   return db.reservation.findMany({ where: { orderId }, orderBy: { productId: "asc" } });
 }

@@ -28,7 +28,7 @@ export async function addReview(deps: { unitOfWork: UnitOfWork<ProductsTx> }, au
       return insertReview(tx, review);
     });
   } catch (error) {
-    if (violatesUnique(error, "productId") || violatesUnique(error, "product_id")) {
+    if (violatesUnique(error, "authorId")) {
       throw new ConflictError("You have already reviewed this product.", "productId");
     }
     throw error;

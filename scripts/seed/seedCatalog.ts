@@ -1,0 +1,151 @@
+import { seedCategories, seedProducts, seedReviewerCount, seedReviews } from "./catalogData";
+
+export interface SeedOptions {
+  routerUrl: string;
+  adminEmail: string;
+  adminPassword: string;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export interface SeedReport {
+  categories: { created: number; existing: number };
+  products: { created: number; existing: number };
+  reviewers: { created: number; existing: number };
+  reviews: { created: number; existing: number };
+}
+
+class SeedClient {
+  constructor(private readonly url: string) {}
+
+  async request<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
+    const response = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  }
+
+  async data<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+    const result = await this.request<T>(query, variables, token);
+    if (result.errors?.length || !result.data) throw new Error(`seed request failed: ${result.errors?.[0]?.message ?? "no data"}`);
+    return result.data;
+  }
+}
+
+async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(work));
+}
+
+/**
+ * Loads the demo catalog through the router, as the back office would: categories, products
+ * with stock, customers and their reviews. Whatever exists already is left as it is, so a
+ * second run changes nothing.
+ */
+export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
+  const client = new SeedClient(options.routerUrl);
+  const concurrency = options.concurrency ?? 8;
+  const log = options.log ?? (() => undefined);
+  const report: SeedReport = {
+    categories: { created: 0, existing: 0 },
+    products: { created: 0, existing: 0 },
+    reviewers: { created: 0, existing: 0 },
+    reviews: { created: 0, existing: 0 },
+  };
+  const { login } = await client.data<{ login: { accessToken: string } }>(
+    `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+    { input: { email: options.adminEmail, password: options.adminPassword } },
+  );
+  const admin = login.accessToken;
+
+  const { categories } = await client.data<{ categories: Array<{ id: string; slug: string }> }>(`query { categories { id slug } }`, {});
+  const categoryIds = new Map(categories.map((category) => [category.slug, category.id]));
+  for (const category of seedCategories()) {
+    if (categoryIds.has(category.slug)) {
+      report.categories.existing += 1;
+      continue;
+    }
+    const { createCategory } = await client.data<{ createCategory: { id: string } }>(
+      `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`,
+      { input: { name: category.name, slug: category.slug, parentId: category.parentSlug ? categoryIds.get(category.parentSlug) : null } },
+      admin,
+    );
+    categoryIds.set(category.slug, createCategory.id);
+    report.categories.created += 1;
+  }
+  log(`categories: ${report.categories.created} created, ${report.categories.existing} already there`);
+
+  const existingSkus = new Map<string, string>();
+  let after: string | null = null;
+  do {
+    const page: { products: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { id: string; sku: string } }> } } =
+      await client.data(`query($after: String) { products(first: 100, after: $after, sort: NAME) { pageInfo { hasNextPage endCursor } edges { node { id sku } } } }`, { after }, admin);
+    for (const edge of page.products.edges) existingSkus.set(edge.node.sku, edge.node.id);
+    after = page.products.pageInfo.hasNextPage ? page.products.pageInfo.endCursor : null;
+  } while (after);
+
+  const products = seedProducts();
+  await inBatches(products, concurrency, async (product) => {
+    if (existingSkus.has(product.sku)) {
+      report.products.existing += 1;
+      return;
+    }
+    const { createProduct } = await client.data<{ createProduct: { id: string } }>(
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+      {
+        input: {
+          sku: product.sku,
+          name: product.name,
+          slug: product.slug,
+          description: product.description,
+          price: product.price,
+          categoryId: categoryIds.get(product.categorySlug),
+          images: product.images,
+        },
+      },
+      admin,
+    );
+    existingSkus.set(product.sku, createProduct.id);
+    if (product.stock > 0) {
+      await client.data(`mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`, {
+        input: { productId: createProduct.id, delta: product.stock, reason: "seed: opening stock", lowStockThreshold: 5 },
+      }, admin);
+    }
+    report.products.created += 1;
+  });
+  log(`products: ${report.products.created} created, ${report.products.existing} already there`);
+
+  const reviewerTokens: string[] = [];
+  for (let reviewer = 0; reviewer < seedReviewerCount; reviewer += 1) {
+    const credentials = { email: `reviewer${reviewer + 1}@seed.commerce.example`, password: `seed-reviewer-password-${reviewer + 1}` };
+    const registered = await client.request<{ register: { accessToken: string } }>(
+      `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+      { input: { ...credentials, name: `Seed Reviewer ${reviewer + 1}` } },
+    );
+    if (registered.data) {
+      reviewerTokens.push(registered.data.register.accessToken);
+      report.reviewers.created += 1;
+    } else if (registered.errors?.[0]?.extensions?.code === "CONFLICT") {
+      const session = await client.data<{ login: { accessToken: string } }>(`mutation($input: LoginInput!) { login(input: $input) { accessToken } }`, { input: credentials });
+      reviewerTokens.push(session.login.accessToken);
+      report.reviewers.existing += 1;
+    } else {
+      throw new Error(`seed: cannot register a reviewer: ${registered.errors?.[0]?.message}`);
+    }
+  }
+
+  await inBatches(seedReviews(products), concurrency, async (review) => {
+    const result = await client.request(
+      `mutation($input: AddReviewInput!) { addReview(input: $input) { id } }`,
+      { input: { productId: existingSkus.get(review.sku), rating: review.rating, title: review.title, body: review.body } },
+      reviewerTokens[review.reviewer],
+    );
+    if (result.errors?.[0]?.extensions?.code === "CONFLICT") report.reviews.existing += 1;
+    else if (result.errors?.length) throw new Error(`seed: cannot add a review: ${result.errors[0]?.message}`);
+    else report.reviews.created += 1;
+  });
+  log(`reviews: ${report.reviews.created} created, ${report.reviews.existing} already there`);
+  return report;
+}
