@@ -36,10 +36,14 @@ const mappers: Record<string, Record<string, string>> = {
     User: "../store/records#UserReference",
     OrderConnection: "../../common/pagination#Connection<OrderRecord>",
     OrderEdge: "../../common/pagination#Edge<OrderRecord>",
+    Cart: "../store/records#CartView",
+    CartItem: "../store/records#CartLine",
+    Shipment: "../store/records#OrderRecord",
   },
   payments: {
     Payment: "../store/records#PaymentRecord",
     Order: "../store/records#OrderReference",
+    PaymentAttempt: "../store/records#PaymentAttemptRecord",
   },
   notifications: {
     Notification: "../store/records#NotificationRecord",

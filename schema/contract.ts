@@ -21,7 +21,11 @@ export function checkContract(schema: GraphQLSchema, source: string = readFileSy
     .map((operation) => ({
       name: operation.name?.value ?? "(anonymous)",
       kind: operation.operation,
-      errors: validate(schema, { kind: document.kind, definitions: [operation, ...fragments] }).map((error) => error.message),
+      errors: [
+        // graphql-js skips field checks under a root type the schema lacks, so say it here.
+        ...(schema.getRootType(operation.operation) ? [] : [`The schema has no ${operation.operation} root type.`]),
+        ...validate(schema, { kind: document.kind, definitions: [operation, ...fragments] }).map((error) => error.message),
+      ],
     }));
 }
 

@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const baseEnv: NodeJS.ProcessEnv = {
     USERS_JWKS_URL: `http://localhost:${servicePort(settings, "users")}/.well-known/jwks.json`,
     PRODUCTS_URL: `http://localhost:${servicePort(settings, "products")}/graphql`,
+    INVENTORY_URL: `http://localhost:${servicePort(settings, "inventory")}/graphql`,
+    USERS_URL: `http://localhost:${servicePort(settings, "users")}/graphql`,
     ...process.env,
     APOLLO_TELEMETRY_DISABLED: process.env.APOLLO_TELEMETRY_DISABLED ?? "1",
     LOG_PRETTY: process.env.LOG_PRETTY ?? (process.stdout.isTTY ? "true" : "false"),

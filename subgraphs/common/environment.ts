@@ -68,6 +68,14 @@ export const subgraphEnvironment = runtimeEnvironment.extend({
   NATS_URL: env.url("nats://127.0.0.1:4222"),
   /** Prefix of every JetStream stream and subject, so that separate stacks share one NATS server safely. */
   NATS_NAMESPACE: env.identifier("commerce"),
+  /** Deliveries of a failing event before it goes to the dead-letter subject. */
+  EVENT_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(5),
+  /** Pauses before redelivering a failed event, after the 1st, 2nd, ... failure (the last repeats). */
+  EVENT_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "comma-separated milliseconds, such as 200,1000,5000")
+    .default("200,1000,5000,15000")
+    .transform((value) => value.split(",").map(Number)),
 });
 
 export type RuntimeEnvironment = z.infer<typeof runtimeEnvironment>;

@@ -1,10 +1,18 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { env, subgraphEnvironment } from "../common/environment";
 import { defaultPorts } from "../common/serviceNames";
 
 /** The orders service's settings. */
 export const ordersEnvironment = subgraphEnvironment.extend({
   PORT: env.port(defaultPorts.orders),
+  /** How long an order may wait for its payment to settle before it is cancelled (PAYMENT_TIMEOUT), releasing its stock. */
+  PAYMENT_WINDOW_SECONDS: z.coerce.number().positive().default(900),
+  /** How often orders past their payment window are looked for. */
+  PAYMENT_WINDOW_SCAN_MS: z.coerce.number().int().min(50).default(1000),
+  /** Owners asked directly when a read model does not know a product or an address yet. */
+  PRODUCTS_URL: env.url(`http://localhost:${defaultPorts.products}/graphql`),
+  INVENTORY_URL: env.url(`http://localhost:${defaultPorts.inventory}/graphql`),
+  USERS_URL: env.url(`http://localhost:${defaultPorts.users}/graphql`),
 });
 
 export type OrdersEnvironment = z.infer<typeof ordersEnvironment>;

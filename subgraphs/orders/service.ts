@@ -1,20 +1,51 @@
+import { entityLoader } from "../common/federation/entityClient";
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
+import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
+import type { ProductEntity, StockEntity } from "./domain/catalogView";
+import { cancelOverdueOrders } from "./domain/paymentWindow";
+import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
+import { ordersEventHandlers } from "./events/handlers";
 import { createOrdersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createOrdersDatabase } from "./store/database";
 
+/** The orders subgraph: carts, orders and the checkout saga that moves them. */
 export const ordersService = defineSubgraph({
   name: "orders",
   environment: ordersEnvironment,
   typeDefs: loadSubgraphTypeDefs("orders"),
   resolvers,
   createDatabase: createOrdersDatabase,
-  createContext: (runtime, base) => ({
-    ...base,
-    db: runtime.db,
-    unitOfWork: runtime.unitOfWork,
-    loaders: createOrdersLoaders(runtime.db),
-  }),
+  eventHandlers: ordersEventHandlers,
+  workers: (runtime) => [
+    new PeriodicWorker(
+      "payment-window",
+      () => cancelOverdueOrders({ unitOfWork: runtime.unitOfWork, paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS }),
+      { intervalMs: runtime.env.PAYMENT_WINDOW_SCAN_MS, logger: runtime.logger },
+    ),
+  ],
+  createContext: (runtime, base, request) => {
+    const authorization = request.header("authorization");
+    // The caller's own token, so the owners authorize the lookups as they would any request.
+    const headers = authorization ? { authorization } : undefined;
+    return {
+      ...base,
+      db: runtime.db,
+      unitOfWork: runtime.unitOfWork,
+      loaders: createOrdersLoaders(runtime.db),
+      paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
+      lookups: {
+        products: entityLoader<ProductEntity>({ url: runtime.env.PRODUCTS_URL, typename: "Product", selection: "id sku name archived price { amount currency }", headers }),
+        stock: entityLoader<StockEntity>({ url: runtime.env.INVENTORY_URL, typename: "Product", selection: "id stock { available }", headers }),
+      },
+      customers: entityLoader<CustomerEntity>({
+        url: runtime.env.USERS_URL,
+        typename: "User",
+        selection: "id name addresses { id line1 line2 city region postalCode country }",
+        headers,
+      }),
+    };
+  },
 });

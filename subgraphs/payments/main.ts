@@ -1,4 +1,4 @@
 import { runSubgraphMain } from "../common/server/runMain";
-import { paymentsService } from "./service";
+import { createPaymentsService } from "./service";
 
-runSubgraphMain(paymentsService);
+runSubgraphMain(createPaymentsService());

@@ -44,6 +44,8 @@ export async function startStack(testId: string, extraEnv: Record<string, string
     APOLLO_TELEMETRY_DISABLED: "1",
     USERS_JWKS_URL: `http://localhost:${ports.users}/.well-known/jwks.json`,
     PRODUCTS_URL: `http://localhost:${ports.products}/graphql`,
+    INVENTORY_URL: `http://localhost:${ports.inventory}/graphql`,
+    USERS_URL: `http://localhost:${ports.users}/graphql`,
     ...extraEnv,
   };
   const output = process.env.TEST_LOG_LEVEL ? "inherit" : "ignore";

@@ -7,7 +7,8 @@ import { notificationsService } from "../../subgraphs/notifications/service";
 import type { NotificationsDb } from "../../subgraphs/notifications/store/database";
 import { ordersService } from "../../subgraphs/orders/service";
 import type { OrdersDb } from "../../subgraphs/orders/store/database";
-import { paymentsService } from "../../subgraphs/payments/service";
+import { createPaymentsService } from "../../subgraphs/payments/service";
+import type { SimulatedPaymentProvider } from "../../subgraphs/payments/provider/simulatedProvider";
 import type { PaymentsDb } from "../../subgraphs/payments/store/database";
 import { productsService } from "../../subgraphs/products/service";
 import type { ProductsDb } from "../../subgraphs/products/store/database";
@@ -23,7 +24,8 @@ export interface RunningServices {
   products: RunningSubgraph<ProductsDb>;
   inventory: RunningSubgraph<InventoryDb>;
   orders: RunningSubgraph<OrdersDb>;
-  payments: RunningSubgraph<PaymentsDb>;
+  /** With the simulated provider it talks to, whose log tests read. */
+  payments: RunningSubgraph<PaymentsDb> & { provider: SimulatedPaymentProvider };
   notifications: RunningSubgraph<NotificationsDb>;
 }
 
@@ -32,7 +34,10 @@ const start: { [N in ServiceName]: (testId: string, overrides: Record<string, st
   products: (testId, overrides) => startTestSubgraph(productsService, testId, overrides),
   inventory: (testId, overrides) => startTestSubgraph(inventoryService, testId, overrides),
   orders: (testId, overrides) => startTestSubgraph(ordersService, testId, overrides),
-  payments: (testId, overrides) => startTestSubgraph(paymentsService, testId, overrides),
+  payments: async (testId, overrides) => {
+    const definition = createPaymentsService();
+    return Object.assign(await startTestSubgraph(definition, testId, overrides), { provider: definition.provider as SimulatedPaymentProvider });
+  },
   notifications: (testId, overrides) => startTestSubgraph(notificationsService, testId, overrides),
 };
 
@@ -71,12 +76,17 @@ export async function startServices<N extends ServiceName>(names: readonly N[], 
     const users = await start.users(testId, options.settings?.users ?? {});
     running.users = users;
     const shared: Record<string, string> = { USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(), REDIS_KEY_PREFIX: `${testId}:` };
-    // Services that look products up directly (read-your-writes) need its URL before they start.
+    shared.USERS_URL = users.url;
+    // Services that look products and stock up directly (read-your-writes) need their URLs first.
     if ((names as readonly string[]).includes("products")) {
       running.products = await start.products(testId, { ...shared, ...options.settings?.products });
       shared.PRODUCTS_URL = running.products.url;
     }
-    const others = names.filter((name) => name !== "users" && name !== "products");
+    if ((names as readonly string[]).includes("inventory")) {
+      running.inventory = await start.inventory(testId, { ...shared, ...options.settings?.inventory });
+      shared.INVENTORY_URL = running.inventory.url;
+    }
+    const others = names.filter((name) => !["users", "products", "inventory"].includes(name));
     await Promise.all(
       others.map(async (name) => {
         (running as Record<string, unknown>)[name] = await start[name](testId, { ...shared, ...options.settings?.[name] });

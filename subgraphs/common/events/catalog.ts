@@ -1,6 +1,10 @@
 import { z } from "zod";
 
 const money = z.object({ amount: z.string().regex(/^-?\d+\.\d{2}$/), currency: z.string().length(3) });
+const orderStatus = z.enum(["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]);
+const cancellationReason = z.enum(["OUT_OF_STOCK", "PAYMENT_DECLINED", "PAYMENT_TIMEOUT", "CANCELLED_BY_CUSTOMER", "CANCELLED_BY_ADMIN"]);
+const orderLine = z.object({ productId: z.uuid(), quantity: z.number().int().positive(), unitPrice: money });
+
 
 /**
  * Every domain event, by type, with the shape of its `data`. Events are validated against this
@@ -57,6 +61,54 @@ export const eventCatalog = {
     lowStockThreshold: z.number().int(),
     version: z.number().int(),
     kind: z.enum(["ADJUSTMENT", "RESERVATION", "RELEASE", "DEDUCTION"]),
+  }),
+  /** Every line of the order is reserved. */
+  "inventory.reservation.succeeded": z.object({ orderId: z.uuid() }),
+  /** The order could not be reserved in full; nothing of it is reserved. */
+  "inventory.reservation.rejected": z.object({ orderId: z.uuid(), productId: z.uuid(), requested: z.number().int(), available: z.number().int() }),
+  /** The customer's order exists; inventory reserves its lines next. */
+  "orders.order.placed": z.object({
+    orderId: z.uuid(),
+    number: z.string(),
+    customerId: z.uuid(),
+    lines: z.array(orderLine).min(1),
+    total: money,
+  }),
+  /** An order moved from one status to another; one event per transition, in order. */
+  "orders.order.status_changed": z.object({
+    orderId: z.uuid(),
+    number: z.string(),
+    customerId: z.uuid(),
+    from: orderStatus.nullable(),
+    status: orderStatus,
+    cancellationReason: cancellationReason.nullable(),
+    reason: z.string().nullable(),
+    total: money,
+    at: z.iso.datetime(),
+  }),
+  /** Stock is reserved: the payment can be captured, until `deadline`. */
+  "orders.payment.requested": z.object({
+    orderId: z.uuid(),
+    customerId: z.uuid(),
+    amount: money,
+    paymentToken: z.string(),
+    deadline: z.iso.datetime(),
+  }),
+  "payments.payment.captured": z.object({ orderId: z.uuid(), paymentId: z.uuid(), amount: money }),
+  /** The payment will not be captured: declined, or the provider did not answer in time. */
+  "payments.payment.failed": z.object({
+    orderId: z.uuid(),
+    paymentId: z.uuid(),
+    outcome: z.enum(["DECLINED", "TIMED_OUT", "ABANDONED"]),
+    failureReason: z.string(),
+  }),
+  "payments.payment.refunded": z.object({
+    orderId: z.uuid(),
+    paymentId: z.uuid(),
+    amount: money,
+    refundedTotal: money,
+    fullyRefunded: z.boolean(),
+    reason: z.string().nullable(),
   }),
   /** Availability fell to or below the threshold; once per crossing. */
   "inventory.stock.low": z.object({

@@ -4,8 +4,11 @@ import type { EventData, EventType } from "./catalog";
 import { createEnvelope, type EventEnvelope } from "./envelope";
 import { appendToOutbox } from "./outbox";
 
-/** Records an event to be published once the surrounding transaction commits. */
-export type Emit = <T extends EventType>(type: T, data: EventData<T>) => void;
+/**
+ * Records an event to be published once the surrounding transaction commits; `afterCommit` runs
+ * a function then (to wake a worker that should see the committed rows), never on rollback.
+ */
+export type Emit = (<T extends EventType>(type: T, data: EventData<T>) => void) & { afterCommit(run: () => void): void };
 
 export interface TransactionSettings {
   timeoutMs?: number;
@@ -30,13 +33,18 @@ export interface UnitOfWorkDependencies<Tx extends SqlExecutor> {
 export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
   return async (work, settings = {}) => {
     let events: EventEnvelope[] = [];
+    let committed: Array<() => void> = [];
     const result = await deps.db.$transaction(
       async (tx) => {
         // A retried transaction starts again with no events.
         events = [];
-        const emit: Emit = (type, data) => {
-          events.push(createEnvelope(deps.service, { type, data }, deps.traceparent?.()));
-        };
+        committed = [];
+        const emit: Emit = Object.assign(
+          <T extends EventType>(type: T, data: EventData<T>) => {
+            events.push(createEnvelope(deps.service, { type, data }, deps.traceparent?.()));
+          },
+          { afterCommit: (run: () => void) => void committed.push(run) },
+        );
         const value = await work(tx, emit);
         await appendToOutbox(tx, events);
         return value;
@@ -44,6 +52,7 @@ export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDepende
       { timeout: settings.timeoutMs ?? 15_000, maxWait: 10_000, ...(settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}) },
     );
     if (events.length > 0) deps.onCommitted();
+    for (const run of committed) run();
     return result;
   };
 }

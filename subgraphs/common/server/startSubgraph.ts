@@ -79,7 +79,18 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const unitOfWork = createUnitOfWork<Tx>({ service: definition.name, db: transactions, onCommitted: () => relay.kick() });
   const metrics = new ServiceMetrics(definition.name);
   const consumers = (definition.eventHandlers ?? []).map(
-    (handler) => new EventConsumer<Tx>({ service: definition.name, handler, unitOfWork, js, jsm, namespace: env.NATS_NAMESPACE, logger }),
+    (handler) =>
+      new EventConsumer<Tx>({
+        service: definition.name,
+        handler,
+        unitOfWork,
+        js,
+        jsm,
+        namespace: env.NATS_NAMESPACE,
+        logger,
+        maxDeliveries: env.EVENT_MAX_DELIVERIES,
+        retryDelaysMs: env.EVENT_RETRY_DELAYS_MS,
+      }),
   );
   const runtime: SubgraphRuntime<Db, Env> = {
     name: definition.name,
@@ -101,6 +112,8 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   await definition.onStart?.(runtime);
   relay.start();
   for (const consumer of consumers) await consumer.start();
+  const workers = definition.workers?.(runtime) ?? [];
+  for (const worker of workers) worker.start();
 
   let stopping = false;
   const app = express();
@@ -139,8 +152,8 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       },
       redis: async () => void (await redis.ping()),
       consumers: async () => {
-        const stopped = consumers.filter((consumer) => !consumer.isRunning());
-        if (stopped.length) throw new Error(`not running: ${stopped.map((consumer) => consumer.name).join(", ")}`);
+        const stopped = [...consumers, ...workers].filter((each) => !each.isRunning());
+        if (stopped.length) throw new Error(`not running: ${stopped.map((each) => each.name).join(", ")}`);
       },
     },
     () => stopping,
@@ -171,6 +184,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       if (stopping) return;
       stopping = true;
       await apollo.stop();
+      for (const worker of workers) await worker.stop();
       for (const consumer of consumers) await consumer.stop();
       await relay.stop();
       await nats.drain().catch(() => undefined);

@@ -39,6 +39,14 @@ export interface SubgraphRuntime<Db, Env extends SubgraphSettings = SubgraphSett
   consumers: EventConsumer<TransactionClientOf<Db>>[];
 }
 
+/** A background job of a service (a poller, a scheduler): started after the consumers, stopped before them. */
+export interface BackgroundWorker {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
+  isRunning(): boolean;
+}
+
 /** What every request's context holds; services add their own loaders and helpers. */
 export interface BaseContext {
   requestId: string;
@@ -68,6 +76,8 @@ export interface SubgraphDefinition<
   eventHandlers?: ReadonlyArray<AnyEventHandler<TransactionClientOf<Db>>>;
   /** Runs once the connections are open, before the service accepts requests. */
   onStart?(runtime: SubgraphRuntime<Db, Env>): Promise<void>;
+  /** Background jobs, such as the payment-window watcher or the payment attempts. */
+  workers?(runtime: SubgraphRuntime<Db, Env>): BackgroundWorker[];
   /** Public keys to verify access tokens with; by default the users service's JWKS. */
   verificationKeys?(runtime: SubgraphRuntime<Db, Env>): JWTVerifyGetKey;
   /** Extra HTTP routes beside /graphql, health and metrics. */

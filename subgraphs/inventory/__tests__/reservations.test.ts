@@ -1,7 +1,7 @@
 import { createUnitOfWork } from "../../common/events/unitOfWork";
 import { provisionTestDatabase } from "../../../test/support/testDatabase";
 import { newTestId } from "../../../test/support/testNames";
-import { deductOrder, InsufficientStockError, releaseOrder, reserveOrder, type OrderLine } from "../domain/reservations";
+import { deductOrder, releaseOrder, reserveOrder, type OrderLine } from "../domain/reservations";
 import { changeStock } from "../domain/stockChanges";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
 
@@ -34,13 +34,8 @@ describe("stock reservations against a real database, under concurrency", () => 
 
   const orderId = (n: number) => `10000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
-  async function reserve(order: string, lines: OrderLine[]): Promise<"reserved" | "already-reserved" | "insufficient"> {
-    try {
-      return await unitOfWork((tx, emit) => reserveOrder(tx, emit, order, lines));
-    } catch (error) {
-      if (error instanceof InsufficientStockError) return "insufficient";
-      throw error;
-    }
+  async function reserve(order: string, lines: OrderLine[]): Promise<string> {
+    return (await unitOfWork((tx, emit) => reserveOrder(tx, emit, order, lines))).kind;
   }
 
   it("reserves exactly what is available when 40 orders race for 15 units", async () => {
@@ -89,6 +84,13 @@ describe("stock reservations against a real database, under concurrency", () => 
     expect(releaseTwice.sort()).toEqual([0, 1]);
     expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 4, reserved: 0 });
     expect(await db.reservation.findFirstOrThrow({ where: { orderId: orderId(4) } })).toMatchObject({ status: "RELEASED" });
+  });
+
+  it("reserves nothing for an order cancelled before it was placed at inventory", async () => {
+    const productId = await productWith(5);
+    expect(await unitOfWork((tx, emit) => releaseOrder(tx, emit, orderId(6), "cancelled early"))).toBe(0);
+    expect(await reserve(orderId(6), [{ productId, quantity: 1 }])).toBe("closed");
+    expect((await db.stockLevel.findUniqueOrThrow({ where: { productId } })).reserved).toBe(0);
   });
 
   it("turns a reservation into a deduction when the order ships", async () => {

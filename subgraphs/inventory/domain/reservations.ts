@@ -1,6 +1,7 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { InventoryTx } from "../store/database";
-import { findReservations, insertReservations, lockOrder, settleReservation } from "../store/reservationStore";
+import { closeOrder, findReservations, insertReservations, isClosed, lockOrder, settleReservation } from "../store/reservationStore";
+import { lockStockLevels } from "../store/stockStore";
 import { changeStock } from "./stockChanges";
 
 export interface OrderLine {
@@ -8,13 +9,13 @@ export interface OrderLine {
   quantity: number;
 }
 
-/** Not enough units of a product are available: the whole reservation is refused. */
-export class InsufficientStockError extends Error {
-  override name = "InsufficientStockError";
-  constructor(readonly productId: string, readonly requested: number) {
-    super(`not enough stock of ${productId} for ${requested} units`);
-  }
-}
+export type ReservationOutcome =
+  | { kind: "reserved" }
+  | { kind: "already-reserved" }
+  /** The order was cancelled before it could be reserved: nothing to hold. */
+  | { kind: "closed" }
+  /** Not enough of one product: nothing of the order is reserved. */
+  | { kind: "insufficient"; productId: string; requested: number; available: number };
 
 /** One line per product, quantities summed, in product id order (rows are always locked in the same order, so concurrent reservations cannot deadlock). */
 export function normaliseLines(lines: readonly OrderLine[]): OrderLine[] {
@@ -24,14 +25,22 @@ export function normaliseLines(lines: readonly OrderLine[]): OrderLine[] {
 }
 
 /**
- * Reserves every line of an order, or none: each line is a conditional update, and the first
- * that cannot be met throws InsufficientStockError, which rolls back the caller's transaction.
- * Reserving an order that already has reservations changes nothing.
+ * Reserves every line of an order, or none. The order's stock rows are locked first (in product
+ * order), every line is checked, and only then are the conditional updates made: a line that
+ * cannot be met leaves nothing reserved, and concurrent orders can never oversell. Reserving an
+ * order twice, or one already cancelled, changes nothing.
  */
-export async function reserveOrder(tx: InventoryTx, emit: Emit, orderId: string, lines: readonly OrderLine[]): Promise<"reserved" | "already-reserved"> {
+export async function reserveOrder(tx: InventoryTx, emit: Emit, orderId: string, lines: readonly OrderLine[]): Promise<ReservationOutcome> {
   await lockOrder(tx, orderId);
-  if ((await findReservations(tx, orderId)).length > 0) return "already-reserved";
+  if (await isClosed(tx, orderId)) return { kind: "closed" };
+  if ((await findReservations(tx, orderId)).length > 0) return { kind: "already-reserved" };
   const normalised = normaliseLines(lines);
+  const levels = await lockStockLevels(tx, normalised.map((line) => line.productId));
+  for (const line of normalised) {
+    const level = levels.get(line.productId);
+    const available = level ? level.onHand - level.reserved : 0;
+    if (available < line.quantity) return { kind: "insufficient", productId: line.productId, requested: line.quantity, available };
+  }
   for (const line of normalised) {
     const after = await changeStock(tx, emit, {
       productId: line.productId,
@@ -41,17 +50,22 @@ export async function reserveOrder(tx: InventoryTx, emit: Emit, orderId: string,
       reason: `reserved for order ${orderId}`,
       orderId,
     });
-    if (!after) throw new InsufficientStockError(line.productId, line.quantity);
+    if (!after) throw new Error(`stock of ${line.productId} changed under its lock`);
   }
   await insertReservations(tx, orderId, normalised);
-  return "reserved";
+  return { kind: "reserved" };
 }
 
-/** Gives back an order's reserved units (cancelled, unpaid). Lines already settled are left alone. */
+/**
+ * Gives back an order's reserved units (cancelled, unpaid). Lines already settled are left
+ * alone; an order not reserved yet is closed, so a late "placed" reserves nothing for it.
+ */
 export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string, reason: string): Promise<number> {
   await lockOrder(tx, orderId);
+  const reservations = await findReservations(tx, orderId);
+  if (reservations.length === 0) await closeOrder(tx, orderId);
   let released = 0;
-  for (const reservation of await findReservations(tx, orderId)) {
+  for (const reservation of reservations) {
     if (reservation.status !== "RESERVED") continue;
     const after = await changeStock(tx, emit, { productId: reservation.productId, onHandDelta: 0, reservedDelta: -reservation.quantity, kind: "RELEASE", reason, orderId });
     if (!after) throw new Error(`stock of ${reservation.productId} holds less than order ${orderId} reserved`);

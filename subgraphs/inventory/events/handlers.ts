@@ -1,4 +1,5 @@
 import { onEvent } from "../../common/events/eventConsumer";
+import { deductOrder, releaseOrder, reserveOrder } from "../domain/reservations";
 import type { InventoryTx } from "../store/database";
 import { ensureStockLevel, upsertCatalogProduct } from "../store/stockStore";
 
@@ -8,6 +9,21 @@ export const inventoryEventHandlers = [
     const { productId, sku, name } = event.data;
     await ensureStockLevel(tx, productId);
     await upsertCatalogProduct(tx, { productId, sku, name, archived: false });
+  }),
+  // The checkout saga: reserve an order's lines when it is placed, all or none.
+  onEvent<InventoryTx, "orders.order.placed">("orders.order.placed", async (event, tx, emit) => {
+    const { orderId, lines } = event.data;
+    const outcome = await reserveOrder(tx, emit, orderId, lines);
+    if (outcome.kind === "reserved") emit("inventory.reservation.succeeded", { orderId });
+    if (outcome.kind === "insufficient") {
+      emit("inventory.reservation.rejected", { orderId, productId: outcome.productId, requested: outcome.requested, available: outcome.available });
+    }
+  }),
+  // A cancelled order gives its stock back; a shipped one takes it out of the warehouse.
+  onEvent<InventoryTx, "orders.order.status_changed">("orders.order.status_changed", async (event, tx, emit) => {
+    const { orderId, status, cancellationReason } = event.data;
+    if (status === "CANCELLED") await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
+    if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
   }),
   onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", async (event, tx) => {
     const { productId, sku, name, archived } = event.data;

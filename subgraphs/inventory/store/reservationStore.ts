@@ -19,3 +19,11 @@ export async function insertReservations(tx: InventoryTx, orderId: string, lines
 export async function settleReservation(tx: InventoryTx, orderId: string, productId: string, status: "RELEASED" | "DEDUCTED"): Promise<void> {
   await tx.reservation.update({ where: { orderId_productId: { orderId, productId } }, data: { status } });
 }
+
+export async function closeOrder(tx: InventoryTx, orderId: string): Promise<void> {
+  await tx.orderClosure.createMany({ data: [{ orderId }], skipDuplicates: true });
+}
+
+export async function isClosed(tx: InventoryTx, orderId: string): Promise<boolean> {
+  return (await tx.orderClosure.count({ where: { orderId } })) > 0;
+}

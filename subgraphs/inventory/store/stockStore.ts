@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client";
 import type { InventoryReader, InventoryTx } from "./database";
 import type { StockMovementRecord, StockRecord } from "./records";
 
@@ -44,6 +45,18 @@ export async function updateStockLevel(tx: InventoryTx, delta: StockDelta): Prom
        AND reserved + ${delta.reservedDelta} <= on_hand + ${delta.onHandDelta}
     RETURNING on_hand AS "onHand", reserved, low_stock_threshold AS "lowStockThreshold", version, low_stock_alerted AS "lowStockAlerted"`;
   return rows[0] ?? null;
+}
+
+/** Locks the stock rows of these products, in product order, until the transaction ends. */
+export async function lockStockLevels(tx: InventoryTx, productIds: readonly string[]): Promise<Map<string, { onHand: number; reserved: number }>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await tx.$queryRaw<Array<{ productId: string; onHand: number; reserved: number }>>`
+    SELECT product_id::text AS "productId", on_hand AS "onHand", reserved
+      FROM stock_levels
+     WHERE product_id IN (${Prisma.join(productIds.map((id) => Prisma.sql`${id}::uuid`))})
+     ORDER BY product_id
+       FOR UPDATE`;
+  return new Map(rows.map((row) => [row.productId, row]));
 }
 
 export async function setLowStockAlerted(tx: InventoryTx, productId: string, alerted: boolean): Promise<void> {

@@ -2,20 +2,16 @@ import { requireOwnerOrAdmin } from "../../common/auth/guards";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
-import { isUuid } from "../../common/validation";
 import type { Resolvers } from "../generated/graphql";
 import type { ShippingAddressSnapshot } from "../store/records";
 import { countOrders, listOrders } from "../store/orderStore";
+import { Mutation } from "./Mutation";
+import { Query } from "./Query";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: {
-    async order(_parent, { id }, { caller, loaders }) {
-      const order = isUuid(id) ? await loaders.orderById.load(id) : null;
-      if (order) requireOwnerOrAdmin(caller, order.customerId, "this order");
-      return order;
-    },
-  },
+  Query,
+  Mutation,
   Order: {
     async __resolveReference(reference, { caller, loaders }) {
       const order = await loaders.orderById.load(reference.id);
@@ -29,8 +25,23 @@ export const resolvers: Resolvers = {
     total: (order) => toMoney(order.totalMinor, order.currency),
     shippingAddress: (order) => order.shippingAddress as unknown as ShippingAddressSnapshot,
     statusHistory: (order, _args, { loaders }) => loaders.historyOfOrder.load(order.id),
+    shipment: (order) => (order.shippedAt ? order : null),
+  },
+  Shipment: {
+    carrier: (order) => order.carrier ?? "",
+    trackingNumber: (order) => order.trackingNumber ?? "",
+    shippedAt: (order) => order.shippedAt!,
   },
   OrderItem: {
+    product: (item) => ({ id: item.productId }),
+    unitPrice: (item) => toMoney(item.unitPriceMinor, item.currency),
+    lineTotal: (item) => toMoney(item.unitPriceMinor * BigInt(item.quantity), item.currency),
+  },
+  Cart: {
+    subtotal: (cart) => toMoney(cart.items.reduce((sum, item) => sum + item.unitPriceMinor * BigInt(item.quantity), 0n), cart.currency),
+    itemCount: (cart) => cart.items.reduce((sum, item) => sum + item.quantity, 0),
+  },
+  CartItem: {
     product: (item) => ({ id: item.productId }),
     unitPrice: (item) => toMoney(item.unitPriceMinor, item.currency),
     lineTotal: (item) => toMoney(item.unitPriceMinor * BigInt(item.quantity), item.currency),

@@ -1,9 +1,10 @@
-import type { Order, OrderItem, OrderStatusChange } from "../generated/prisma/client";
+import type { CatalogProduct, Order, OrderItem, OrderStatusChange } from "../generated/prisma/client";
 import type { Money } from "../../common/money";
 
 export type OrderRecord = Order;
 export type OrderItemRecord = OrderItem & { currency: string };
 export type OrderStatusChangeRecord = OrderStatusChange;
+export type CatalogProductRecord = CatalogProduct;
 
 /** A user as other subgraphs reference them: only the id. */
 export interface UserReference {
@@ -19,6 +20,20 @@ export interface ShippingAddressSnapshot {
   region?: string | null;
   postalCode: string;
   country: string;
+}
+
+/** A cart line with the product's current price. */
+export interface CartLine {
+  productId: string;
+  quantity: number;
+  unitPriceMinor: bigint;
+  currency: string;
+}
+
+export interface CartView {
+  id: string;
+  items: CartLine[];
+  currency: string;
 }
 
 export type { Money };

@@ -1,4 +1,6 @@
-import type { PaymentsReader } from "./database";
+import type { AttemptKind, AttemptOutcome } from "../generated/prisma/client";
+import type { PaymentsReader, PaymentsTx } from "./database";
+import type { PaymentAttempt } from "../generated/prisma/client";
 import type { PaymentRecord } from "./records";
 
 export function findPaymentsByIds(db: PaymentsReader, ids: readonly string[]): Promise<PaymentRecord[]> {
@@ -7,4 +9,67 @@ export function findPaymentsByIds(db: PaymentsReader, ids: readonly string[]): P
 
 export function findPaymentsOfOrders(db: PaymentsReader, orderIds: readonly string[]): Promise<PaymentRecord[]> {
   return db.payment.findMany({ where: { orderId: { in: [...orderIds] } } });
+}
+
+export function findAttemptsOfPayments(db: PaymentsReader, paymentIds: readonly string[]): Promise<PaymentAttempt[]> {
+  return db.paymentAttempt.findMany({ where: { paymentId: { in: [...paymentIds] } }, orderBy: { createdAt: "asc" } });
+}
+
+/** The payment of an order, locked until the transaction ends. */
+export async function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
+  const [row] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM payments WHERE order_id = ${orderId}::uuid FOR UPDATE`;
+  return row ? tx.payment.findUnique({ where: { id: row.id } }) : null;
+}
+
+export async function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
+  const [row] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM payments WHERE id = ${id}::uuid FOR UPDATE`;
+  return row ? tx.payment.findUnique({ where: { id } }) : null;
+}
+
+export interface NewPayment {
+  orderId: string;
+  customerId: string;
+  amountMinor: bigint;
+  currency: string;
+  paymentToken: string;
+  deadline: Date;
+}
+
+/** Creates the order's payment, due at once; false when the order already has one. */
+export async function insertPayment(tx: PaymentsTx, payment: NewPayment): Promise<boolean> {
+  const { count } = await tx.payment.createMany({ data: [{ ...payment, nextAttemptAt: new Date() }], skipDuplicates: true });
+  return count === 1;
+}
+
+export function recordAttempt(
+  tx: PaymentsTx,
+  attempt: { paymentId: string; kind: AttemptKind; outcome: AttemptOutcome; amountMinor: bigint; idempotencyKey: string; providerReference?: string | null; error?: string | null },
+) {
+  return tx.paymentAttempt.create({ data: attempt });
+}
+
+/**
+ * Takes up to `limit` payments whose capture is due, leasing them for `leaseMs` so no other
+ * worker (or replica) tries the same one meanwhile; a crashed attempt is retried after the lease.
+ */
+export function claimDuePayments(tx: PaymentsTx, limit: number, leaseMs: number): Promise<Array<{ id: string }>> {
+  return tx.$queryRaw<Array<{ id: string }>>`
+    UPDATE payments SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+     WHERE id IN (SELECT id FROM payments WHERE status = 'PENDING' AND next_attempt_at <= now()
+                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id::text`;
+}
+
+export function claimDueRefunds(tx: PaymentsTx, limit: number, leaseMs: number): Promise<Array<{ id: string }>> {
+  return tx.$queryRaw<Array<{ id: string }>>`
+    UPDATE refunds SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+     WHERE id IN (SELECT id FROM refunds WHERE status = 'PENDING' AND next_attempt_at <= now()
+                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id::text`;
+}
+
+/** Refunds asked for but not yet made, which count against what is left to refund. */
+export async function pendingRefundTotal(tx: PaymentsTx, paymentId: string): Promise<bigint> {
+  const pending = await tx.refund.findMany({ where: { paymentId, status: "PENDING" }, select: { amountMinor: true } });
+  return pending.reduce((sum, refund) => sum + refund.amountMinor, 0n);
 }

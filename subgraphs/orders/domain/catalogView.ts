@@ -1,0 +1,91 @@
+import type DataLoader from "dataloader";
+import { fromMoney, type Money } from "../../common/money";
+import type { UnitOfWork } from "../../common/events/unitOfWork";
+import type { OrdersDb, OrdersTx } from "../store/database";
+import { findCatalogProducts, recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
+
+/** A product as the products subgraph describes it to a direct lookup. */
+export interface ProductEntity {
+  id: string;
+  sku: string;
+  name: string;
+  archived: boolean;
+  price: Money;
+}
+
+/** A product's availability as the inventory subgraph describes it to a direct lookup. */
+export interface StockEntity {
+  id: string;
+  stock: { available: number };
+}
+
+export interface CatalogLookups {
+  products: DataLoader<string, ProductEntity | null>;
+  stock: DataLoader<string, StockEntity | null>;
+}
+
+/** What orders needs to know of a product: its current price, whether it is for sale, how many are available. */
+export interface ProductView {
+  productId: string;
+  sku: string;
+  name: string;
+  priceMinor: bigint;
+  currency: string;
+  archived: boolean;
+  available: number;
+}
+
+export interface CatalogViewDependencies {
+  db: OrdersDb;
+  unitOfWork: UnitOfWork<OrdersTx>;
+  lookups: CatalogLookups;
+}
+
+/**
+ * Products by id, from the local read model; what it does not know yet (an event still on its
+ * way) is asked of products and inventory directly, in one batched request each, and kept.
+ * Products that do not exist are missing from the map.
+ */
+export async function viewProducts(deps: CatalogViewDependencies, ids: readonly string[], options: { availability: boolean } = { availability: true }): Promise<Map<string, ProductView>> {
+  const unique = [...new Set(ids)];
+  const known = new Map((await findCatalogProducts(deps.db, unique)).map((row) => [row.productId, row]));
+  const unknownIds = unique.filter((id) => !known.has(id));
+  const fetchedAt = new Date();
+  const fetched = (await deps.lookups.products.loadMany(unknownIds)).filter((entity): entity is ProductEntity => !!entity && !(entity instanceof Error));
+  // Checkout does not need availability (the reservation decides): it then does not depend on inventory answering.
+  const withoutStock = options.availability ? [...unique.filter((id) => known.get(id)?.available === null), ...fetched.map((entity) => entity.id)] : [];
+  const stock = new Map(
+    (await deps.lookups.stock.loadMany(withoutStock))
+      .filter((entity): entity is StockEntity => !!entity && !(entity instanceof Error))
+      .map((entity) => [entity.id, entity.stock.available] as const),
+  );
+  if (fetched.length || stock.size) {
+    await deps.unitOfWork(async (tx) => {
+      for (const entity of fetched) {
+        await upsertCatalogFacts(
+          tx,
+          { productId: entity.id, sku: entity.sku, name: entity.name, priceMinor: fromMoney(entity.price), currency: entity.price.currency, archived: entity.archived },
+          fetchedAt,
+        );
+      }
+      // Version 0: any stock event of the product, which is newer, replaces it.
+      for (const [productId, available] of stock) await recordAvailability(tx, productId, available, 0);
+    });
+  }
+  const views = new Map<string, ProductView>();
+  for (const row of known.values()) {
+    views.set(row.productId, { ...row, available: row.available ?? stock.get(row.productId) ?? 0 });
+  }
+  for (const entity of fetched) {
+    views.set(entity.id, {
+      productId: entity.id,
+      sku: entity.sku,
+      name: entity.name,
+      priceMinor: fromMoney(entity.price),
+      currency: entity.price.currency,
+      archived: entity.archived,
+      available: stock.get(entity.id) ?? 0,
+    });
+  }
+  return views;
+}

@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { BadUserInputError } from "../../common/errors";
+import { countryCode } from "../../common/postalAddress";
+import { boundedInt, optionalText, requiredId, requiredText } from "../../common/validation";
+import type { ShippingAddressSnapshot } from "../store/records";
+import { maxQuantityPerLine } from "./cart";
+
+/** A checkout request as a client sends it (PlaceOrderInput). */
+export interface PlaceOrderFields {
+  idempotencyKey: string;
+  items?: ReadonlyArray<{ productId: string; quantity: number }> | null;
+  shippingAddressId?: string | null;
+  shippingAddress?: {
+    name?: string | null;
+    line1: string;
+    line2?: string | null;
+    city: string;
+    region?: string | null;
+    postalCode: string;
+    country: string;
+  } | null;
+  paymentToken: string;
+}
+
+export interface CheckoutRequest {
+  idempotencyKey: string;
+  /** Null: check out the cart. */
+  items: Array<{ productId: string; quantity: number }> | null;
+  shippingAddressId: string | null;
+  shippingAddress: ShippingAddressSnapshot | null;
+  paymentToken: string;
+  /** Identifies the request as sent, for idempotency: the same key with another request is refused. */
+  hash: string;
+}
+
+export const maxOrderLines = 50;
+
+export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
+  const idempotencyKey = requiredText(input.idempotencyKey, "idempotencyKey", { max: 100 });
+  let items: CheckoutRequest["items"] = null;
+  if (input.items !== null && input.items !== undefined) {
+    if (input.items.length === 0) throw new BadUserInputError("Give at least one item, or leave `items` out to check out the cart.", "items");
+    if (input.items.length > maxOrderLines) throw new BadUserInputError(`An order has at most ${maxOrderLines} lines.`, "items");
+    items = input.items.map((item, index) => ({
+      productId: requiredId(item.productId, `items.${index}.productId`),
+      quantity: boundedInt(item.quantity, `items.${index}.quantity`, { min: 1, max: maxQuantityPerLine }),
+    }));
+  }
+  const hasId = input.shippingAddressId !== null && input.shippingAddressId !== undefined;
+  const hasAddress = input.shippingAddress !== null && input.shippingAddress !== undefined;
+  if (hasId === hasAddress) throw new BadUserInputError("Give exactly one of `shippingAddressId` and `shippingAddress`.", "shippingAddress");
+  const address = input.shippingAddress;
+  const shippingAddress = address
+    ? {
+        name: optionalText(address.name, "shippingAddress.name", 100),
+        line1: requiredText(address.line1, "shippingAddress.line1", { max: 200 }),
+        line2: optionalText(address.line2, "shippingAddress.line2", 200),
+        city: requiredText(address.city, "shippingAddress.city", { max: 100 }),
+        region: optionalText(address.region, "shippingAddress.region", 100),
+        postalCode: requiredText(address.postalCode, "shippingAddress.postalCode", { max: 20 }),
+        country: countryCode(address.country, "shippingAddress.country"),
+      }
+    : null;
+  const shippingAddressId = hasId ? requiredId(input.shippingAddressId!, "shippingAddressId") : null;
+  const paymentToken = requiredText(input.paymentToken, "paymentToken", { max: 100 });
+  const hash = createHash("sha256")
+    .update(JSON.stringify({ items, shippingAddressId, shippingAddress, paymentToken }))
+    .digest("hex");
+  return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, hash };
+}

@@ -1,0 +1,52 @@
+import { isAdmin, type Caller } from "../../common/auth/caller";
+import { requireOwnerOrAdmin } from "../../common/auth/guards";
+import { NotFoundError } from "../../common/errors";
+import type { UnitOfWork } from "../../common/events/unitOfWork";
+import { isUuid, optionalText, requiredId, requiredText } from "../../common/validation";
+import type { OrdersTx } from "../store/database";
+import { findOrdersByIds } from "../store/orderStore";
+import type { OrderRecord } from "../store/records";
+import { applySagaEvent, type SagaEvent } from "./orderTransitions";
+
+export interface OrderCommandDependencies {
+  unitOfWork: UnitOfWork<OrdersTx>;
+}
+
+async function command(deps: OrderCommandDependencies, orderId: string, event: SagaEvent): Promise<OrderRecord> {
+  const outcome = await deps.unitOfWork((tx, emit) => applySagaEvent(tx, emit, orderId, event));
+  if (!outcome) throw new NotFoundError("No order has this id.");
+  return outcome.order;
+}
+
+/**
+ * Cancels an order. Customers cancel their own; ADMIN any. After shipping it is CONFLICT.
+ * Inventory releases the stock and payments refunds a capture when they hear of it.
+ */
+export async function cancelOrder(deps: OrderCommandDependencies & { db: Parameters<typeof findOrdersByIds>[0] }, caller: Caller, orderId: string, reason?: string | null): Promise<OrderRecord> {
+  const [order] = isUuid(orderId) ? await findOrdersByIds(deps.db, [orderId]) : [];
+  if (!order) throw new NotFoundError("No order has this id.");
+  requireOwnerOrAdmin(caller, order.customerId, "this order");
+  const byAdmin = isAdmin(caller) && caller.userId !== order.customerId;
+  const why = optionalText(reason, "reason", 500);
+  return command(deps, order.id, {
+    type: byAdmin ? "CANCELLED_BY_ADMIN" : "CANCELLED_BY_CUSTOMER",
+    reason: why ?? (byAdmin ? "cancelled by the back office" : "cancelled by the customer"),
+  });
+}
+
+/** Hands a CONFIRMED order to a carrier (back office); inventory turns its reservation into a deduction. */
+export function shipOrder(deps: OrderCommandDependencies, input: { orderId: string; carrier: string; trackingNumber: string }): Promise<OrderRecord> {
+  const orderId = requiredId(input.orderId, "orderId");
+  const carrier = requiredText(input.carrier, "carrier", { max: 50 });
+  const trackingNumber = requiredText(input.trackingNumber, "trackingNumber", { max: 100 });
+  return command(deps, orderId, {
+    type: "SHIPPED",
+    reason: `shipped with ${carrier}, tracking number ${trackingNumber}`,
+    fields: { carrier, trackingNumber, shippedAt: new Date() },
+  });
+}
+
+export function markOrderDelivered(deps: OrderCommandDependencies, orderId: string): Promise<OrderRecord> {
+  if (!isUuid(orderId)) throw new NotFoundError("No order has this id.");
+  return command(deps, orderId, { type: "DELIVERED", reason: "delivered", fields: { deliveredAt: new Date() } });
+}

@@ -1,0 +1,79 @@
+/**
+ * The checkout saga as an explicit state machine: one table of what each event does in each
+ * status. Everything that moves an order goes through `decide`.
+ */
+
+export const orderStatuses = ["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export type CancellationReason = "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "PAYMENT_TIMEOUT" | "CANCELLED_BY_CUSTOMER" | "CANCELLED_BY_ADMIN";
+
+/** What can happen to an order: facts from other services, the payment window, and back-office or customer commands. */
+export const sagaEventTypes = [
+  "STOCK_RESERVED",
+  "STOCK_REJECTED",
+  "PAYMENT_CAPTURED",
+  "PAYMENT_DECLINED",
+  "PAYMENT_TIMED_OUT",
+  "CANCELLED_BY_CUSTOMER",
+  "CANCELLED_BY_ADMIN",
+  "SHIPPED",
+  "DELIVERED",
+  "FULLY_REFUNDED",
+] as const;
+export type SagaEventType = (typeof sagaEventTypes)[number];
+
+/** Events that someone asks for (and can be told no); the others are facts that already happened. */
+export const commandEvents: ReadonlySet<SagaEventType> = new Set(["CANCELLED_BY_CUSTOMER", "CANCELLED_BY_ADMIN", "SHIPPED", "DELIVERED"]);
+
+export type Decision =
+  | { kind: "transition"; to: OrderStatus; cancellationReason?: CancellationReason; requestPayment?: true }
+  /** A fact that changes nothing now: late, repeated, or overtaken by another step. */
+  | { kind: "ignore" }
+  /** A command the order's status does not allow: CONFLICT for the one who asked. */
+  | { kind: "reject" };
+
+const cancel = (cancellationReason: CancellationReason): Decision => ({ kind: "transition", to: "CANCELLED", cancellationReason });
+const goTo = (to: OrderStatus): Decision => ({ kind: "transition", to });
+
+const transitions: Record<OrderStatus, Partial<Record<SagaEventType, Decision>>> = {
+  PENDING: {
+    STOCK_RESERVED: { kind: "transition", to: "AWAITING_PAYMENT", requestPayment: true },
+    STOCK_REJECTED: cancel("OUT_OF_STOCK"),
+    PAYMENT_TIMED_OUT: cancel("PAYMENT_TIMEOUT"),
+    CANCELLED_BY_CUSTOMER: cancel("CANCELLED_BY_CUSTOMER"),
+    CANCELLED_BY_ADMIN: cancel("CANCELLED_BY_ADMIN"),
+  },
+  AWAITING_PAYMENT: {
+    PAYMENT_CAPTURED: goTo("CONFIRMED"),
+    PAYMENT_DECLINED: cancel("PAYMENT_DECLINED"),
+    PAYMENT_TIMED_OUT: cancel("PAYMENT_TIMEOUT"),
+    CANCELLED_BY_CUSTOMER: cancel("CANCELLED_BY_CUSTOMER"),
+    CANCELLED_BY_ADMIN: cancel("CANCELLED_BY_ADMIN"),
+  },
+  CONFIRMED: {
+    SHIPPED: goTo("SHIPPED"),
+    CANCELLED_BY_CUSTOMER: cancel("CANCELLED_BY_CUSTOMER"),
+    CANCELLED_BY_ADMIN: cancel("CANCELLED_BY_ADMIN"),
+    FULLY_REFUNDED: goTo("REFUNDED"),
+  },
+  SHIPPED: {
+    DELIVERED: goTo("DELIVERED"),
+    FULLY_REFUNDED: goTo("REFUNDED"),
+  },
+  DELIVERED: {
+    FULLY_REFUNDED: goTo("REFUNDED"),
+  },
+  // Final: a paid order cancelled stays CANCELLED when its refund lands; payments refunds a
+  // capture that arrives after the cancellation.
+  CANCELLED: {},
+  REFUNDED: {},
+};
+
+/** What `event` does to an order in `status`: a transition, nothing, or a refusal (commands only). */
+export function decide(status: OrderStatus, event: SagaEventType): Decision {
+  return transitions[status][event] ?? (commandEvents.has(event) ? { kind: "reject" } : { kind: "ignore" });
+}
+
+/** Statuses the payment window still applies to: the order holds stock but is not paid. */
+export const awaitingSettlement: readonly OrderStatus[] = ["PENDING", "AWAITING_PAYMENT"];

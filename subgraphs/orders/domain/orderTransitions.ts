@@ -1,0 +1,51 @@
+import { ConflictError } from "../../common/errors";
+import type { Emit } from "../../common/events/unitOfWork";
+import { toMoney } from "../../common/money";
+import type { OrdersTx } from "../store/database";
+import { lockOrder, recordTransition } from "../store/orderStore";
+import type { OrderRecord } from "../store/records";
+import { statusChangedEvent } from "./orderEvents";
+import { decide, type OrderStatus, type SagaEventType } from "./orderStateMachine";
+
+export interface SagaEvent {
+  type: SagaEventType;
+  /** Why, in words, for the status history. */
+  reason: string;
+  /** Fields the transition sets besides the status (the shipment). */
+  fields?: Partial<Pick<OrderRecord, "carrier" | "trackingNumber" | "shippedAt" | "deliveredAt">>;
+}
+
+export type TransitionOutcome = { kind: "moved"; order: OrderRecord; from: OrderStatus } | { kind: "unchanged"; order: OrderRecord };
+
+/**
+ * Applies one saga event to an order inside the caller's transaction, as the state machine
+ * decides: the new status, its line in the status history, `orders.order.status_changed`, and
+ * the request for payment once stock is reserved. A command the status does not allow is
+ * CONFLICT; a fact that changes nothing is ignored.
+ */
+export async function applySagaEvent(tx: OrdersTx, emit: Emit, orderId: string, event: SagaEvent): Promise<TransitionOutcome | null> {
+  const order = await lockOrder(tx, orderId);
+  if (!order) return null;
+  const decision = decide(order.status, event.type);
+  if (decision.kind === "reject") {
+    throw new ConflictError(`This order is ${order.status.replace("_", " ").toLowerCase()}; it can no longer be ${event.type === "SHIPPED" ? "shipped" : event.type === "DELIVERED" ? "marked delivered" : "cancelled"}.`);
+  }
+  if (decision.kind === "ignore") return { kind: "unchanged", order };
+  const moved = await recordTransition(tx, orderId, {
+    status: decision.to,
+    ...(decision.cancellationReason ? { cancellationReason: decision.cancellationReason } : {}),
+    reason: event.reason,
+    ...(event.fields ? { fields: event.fields } : {}),
+  });
+  emit("orders.order.status_changed", statusChangedEvent(moved, order.status, event.reason));
+  if (decision.requestPayment) {
+    emit("orders.payment.requested", {
+      orderId,
+      customerId: moved.customerId,
+      amount: toMoney(moved.totalMinor, moved.currency),
+      paymentToken: moved.paymentToken,
+      deadline: moved.paymentDeadline.toISOString(),
+    });
+  }
+  return { kind: "moved", order: moved, from: order.status };
+}

@@ -1,0 +1,101 @@
+import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
+import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
+import { parseAmount, toMoney } from "../../common/money";
+import { isUuid, optionalText } from "../../common/validation";
+import type { PaymentProvider } from "../provider/paymentProvider";
+import { TransientProviderError } from "../provider/paymentProvider";
+import type { PaymentsDb, PaymentsTx } from "../store/database";
+import { lockPayment, lockPaymentOfOrder, pendingRefundTotal, recordAttempt } from "../store/paymentStore";
+import type { PaymentRecord } from "../store/records";
+import { retryDelayMs } from "./retryDelay";
+
+export interface RefundDependencies {
+  db: PaymentsDb;
+  unitOfWork: UnitOfWork<PaymentsTx>;
+  provider: PaymentProvider;
+  retry: { baseMs: number; maxMs: number };
+  /** Wakes the worker that makes due refunds. */
+  wakeWorker: () => void;
+}
+
+/** What is captured and neither refunded nor being refunded. */
+async function refundable(tx: PaymentsTx, payment: PaymentRecord): Promise<bigint> {
+  if (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED") return 0n;
+  return payment.amountMinor - payment.refundedMinor - (await pendingRefundTotal(tx, payment.id));
+}
+
+/** Asks for a refund of what is left (cancelled after payment); made by the worker, retried until it succeeds. */
+export async function refundRemainder(tx: PaymentsTx, emit: Emit, payment: PaymentRecord, reason: string, wakeWorker: () => void): Promise<void> {
+  const amount = await refundable(tx, payment);
+  if (amount <= 0n) return;
+  await tx.refund.create({ data: { paymentId: payment.id, amountMinor: amount, reason } });
+  emit.afterCommit(wakeWorker);
+}
+
+/**
+ * A back-office refund of an order's payment: the given amount, or everything not yet refunded.
+ * More than what is left is BAD_USER_INPUT. The refund is made at once; if the provider fails,
+ * it is retried in the background.
+ */
+export async function refundOrder(deps: RefundDependencies, input: { orderId: string; amount?: string | null; reason?: string | null }): Promise<PaymentRecord> {
+  const requested = input.amount ? parseAmount(input.amount, "amount") : null;
+  if (requested !== null && requested <= 0n) throw new BadUserInputError("The refund must be more than 0.", "amount");
+  const reason = optionalText(input.reason, "reason", 500);
+  const refundId = await deps.unitOfWork(async (tx) => {
+    const payment = isUuid(input.orderId) ? await lockPaymentOfOrder(tx, input.orderId) : null;
+    if (!payment) throw new NotFoundError("This order has no payment.");
+    const left = await refundable(tx, payment);
+    if (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED") {
+      throw new ConflictError(`There is no captured payment to refund: the payment is ${payment.status.toLowerCase().replace("_", " ")}.`);
+    }
+    const amount = requested ?? left;
+    if (amount <= 0n) throw new ConflictError("Everything captured is already refunded.");
+    if (amount > left) {
+      throw new BadUserInputError(`At most ${toMoney(left, payment.currency).amount} ${payment.currency} can still be refunded.`, "amount");
+    }
+    const refund = await tx.refund.create({ data: { paymentId: payment.id, amountMinor: amount, reason } });
+    return refund.id;
+  });
+  await attemptRefund(deps, refundId);
+  return deps.db.payment.findUniqueOrThrow({ where: { id: (await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } })).paymentId } });
+}
+
+/** One try at a refund with the provider; the outcome (and the attempt) is recorded. */
+export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">, refundId: string): Promise<void> {
+  const refund = await deps.db.refund.findUnique({ where: { id: refundId }, include: { payment: true } });
+  if (!refund || refund.status !== "PENDING") return;
+  const { payment } = refund;
+  const idempotencyKey = `refund:${refund.id}`;
+  try {
+    const result = await deps.provider.refund({ idempotencyKey, captureReference: payment.captureReference ?? "", amountMinor: refund.amountMinor, currency: payment.currency });
+    await deps.unitOfWork(async (tx, emit) => {
+      const current = await lockPayment(tx, payment.id);
+      const fresh = await tx.refund.findUnique({ where: { id: refund.id } });
+      if (!current || fresh?.status !== "PENDING") return;
+      const refundedMinor = current.refundedMinor + refund.amountMinor;
+      const fullyRefunded = refundedMinor >= current.amountMinor;
+      await tx.refund.update({ where: { id: refund.id }, data: { status: "SUCCEEDED", nextAttemptAt: null, attemptCount: { increment: 1 } } });
+      await tx.payment.update({ where: { id: payment.id }, data: { refundedMinor, status: fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED" } });
+      await recordAttempt(tx, { paymentId: payment.id, kind: "REFUND", outcome: "SUCCEEDED", amountMinor: refund.amountMinor, idempotencyKey, providerReference: result.reference });
+      emit("payments.payment.refunded", {
+        orderId: payment.orderId,
+        paymentId: payment.id,
+        amount: toMoney(refund.amountMinor, payment.currency),
+        refundedTotal: toMoney(refundedMinor, payment.currency),
+        fullyRefunded,
+        reason: refund.reason,
+      });
+    });
+  } catch (error) {
+    if (!(error instanceof TransientProviderError)) throw error;
+    await deps.unitOfWork(async (tx) => {
+      const attempts = refund.attemptCount + 1;
+      await tx.refund.update({ where: { id: refund.id }, data: { attemptCount: attempts, nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, deps.retry)) } });
+      await recordAttempt(tx, { paymentId: payment.id, kind: "REFUND", outcome: "TRANSIENT_ERROR", amountMinor: refund.amountMinor, idempotencyKey, error: error.message });
+    });
+  }
+}
+
+export async function lockForCancellation(tx: PaymentsTx, paymentId: string): Promise<PaymentRecord | null> {
+  return lockPayment(tx, paymentId);
+}
