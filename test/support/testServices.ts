@@ -52,6 +52,8 @@ export type TestServices<N extends ServiceName> = Pick<RunningServices, N | "use
 
 export interface StartOptions {
   router?: boolean;
+  /** Settings for every service (not the router). */
+  common?: Record<string, string>;
   /** Extra settings per service. */
   settings?: Partial<Record<ServiceName | "router", Record<string, string>>>;
 }
@@ -73,9 +75,9 @@ export async function startServices<N extends ServiceName>(names: readonly N[], 
     await cleanUpTest(testId, current as Array<RunningSubgraph<unknown>>);
   };
   try {
-    const users = await start.users(testId, options.settings?.users ?? {});
+    const users = await start.users(testId, { ...options.common, ...options.settings?.users });
     running.users = users;
-    const shared: Record<string, string> = { USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(), REDIS_KEY_PREFIX: `${testId}:` };
+    const shared: Record<string, string> = { ...options.common, USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(), REDIS_KEY_PREFIX: `${testId}:` };
     shared.USERS_URL = users.url;
     // Services that look products and stock up directly (read-your-writes) need their URLs first.
     if ((names as readonly string[]).includes("products")) {
@@ -94,7 +96,7 @@ export async function startServices<N extends ServiceName>(names: readonly N[], 
     );
     if (options.router !== false) {
       const urls = Object.fromEntries(Object.entries(running).map(([name, service]) => [name, (service as RunningSubgraph<unknown>).url]));
-      router = await startTestRouter(urls, { ...shared, ...options.settings?.router });
+      router = await startTestRouter(urls, { USERS_JWKS_URL: shared.USERS_JWKS_URL!, REDIS_KEY_PREFIX: shared.REDIS_KEY_PREFIX!, ...options.settings?.router });
     }
     result = { ...(running as Pick<RunningServices, N | "users">), testId, router: router as RunningRouter, shared, cleanUp };
     return result;

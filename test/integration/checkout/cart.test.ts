@@ -1,0 +1,121 @@
+import { graphql, graphqlData } from "../../support/graphqlClient";
+import { CatalogBuilder } from "../../support/catalogBuilder";
+import { placeOrder, placeOrderInput, waitForOrder } from "../../support/checkout";
+import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
+import { startServices, type TestServices } from "../../support/testServices";
+import { waitFor } from "../../support/waitFor";
+
+const cartQuery = `query { cart { id items { product { id name price { amount currency } stock { available } } quantity lineTotal { amount currency } } subtotal { amount currency } } }`;
+const addToCart = `mutation($productId: ID!, $quantity: Int!) { addToCart(productId: $productId, quantity: $quantity) { id items { product { id } quantity lineTotal { amount currency } } subtotal { amount currency } } }`;
+const updateCartItem = `mutation($productId: ID!, $quantity: Int!) { updateCartItem(productId: $productId, quantity: $quantity) { id items { product { id } quantity } subtotal { amount currency } } }`;
+
+describe("the cart, through the router", () => {
+  let services: TestServices<"products" | "inventory" | "orders" | "payments">;
+  let url: string;
+  let admin: Session;
+  let build: CatalogBuilder;
+
+  beforeAll(async () => {
+    services = await startServices(["products", "inventory", "orders", "payments"]);
+    url = services.router.url;
+    admin = await loginAdmin(url);
+    build = new CatalogBuilder(url, admin.accessToken);
+  });
+
+  afterAll(() => services?.cleanUp());
+
+  it("starts empty, adds to a line, sets a line, removes it, and prices it all at current prices", async () => {
+    const customer = await registerCustomer(url);
+    const mug = await build.product({ name: "Cart Mug", price: "8.25", stock: 10 });
+    const tray = await build.product({ name: "Cart Tray", price: "12.00", stock: 3 });
+    const empty = (await graphqlData(url, cartQuery, { token: customer.accessToken })).cart;
+    expect(empty).toMatchObject({ items: [], subtotal: { amount: "0.00", currency: "USD" } });
+
+    await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: mug.id, quantity: 2 } });
+    const added = (await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: mug.id, quantity: 1 } })).addToCart;
+    expect(added.id).toBe(empty.id);
+    expect(added.items).toEqual([{ product: { id: mug.id }, quantity: 3, lineTotal: { amount: "24.75", currency: "USD" } }]);
+    await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: tray.id, quantity: 1 } });
+
+    const { cart } = await graphqlData(url, cartQuery, { token: customer.accessToken });
+    expect(cart.items.map((item: { product: { name: string }; quantity: number }) => [item.product.name, item.quantity])).toEqual([
+      ["Cart Mug", 3],
+      ["Cart Tray", 1],
+    ]);
+    expect(cart.items[1].product.stock).toEqual({ available: 3 });
+    expect(cart.subtotal).toEqual({ amount: "36.75", currency: "USD" });
+
+    // The price changes in the catalog: the cart follows.
+    await graphqlData(url, `mutation($id: ID!) { updateProduct(id: $id, input: { price: "10.00" }) { id } }`, { token: admin.accessToken, variables: { id: mug.id } });
+    const repriced = await waitForCart(customer, (each) => each.subtotal.amount === "42.00");
+    expect(repriced.items[0].lineTotal).toEqual({ amount: "30.00", currency: "USD" });
+
+    const updated = (await graphqlData(url, updateCartItem, { token: customer.accessToken, variables: { productId: mug.id, quantity: 1 } })).updateCartItem;
+    expect(updated.items.find((item: { product: { id: string } }) => item.product.id === mug.id).quantity).toBe(1);
+    const removed = (await graphqlData(url, updateCartItem, { token: customer.accessToken, variables: { productId: mug.id, quantity: 0 } })).updateCartItem;
+    expect(removed.items.map((item: { product: { id: string } }) => item.product.id)).toEqual([tray.id]);
+    const cleared = (await graphqlData(url, `mutation { clearCart { id items { quantity } } }`, { token: customer.accessToken })).clearCart;
+    expect(cleared).toEqual({ id: empty.id, items: [] });
+  });
+
+  async function waitForCart(customer: Session, done: (cart: { subtotal: { amount: string }; items: Array<{ lineTotal: { amount: string } }> }) => boolean) {
+    return waitFor(async () => {
+      const { cart } = await graphqlData(url, cartQuery, { token: customer.accessToken });
+      return done(cart) ? cart : undefined;
+    }, "the cart to follow the catalog");
+  }
+
+  it("refuses more than is available, a bad quantity, unknown and archived products", async () => {
+    const customer = await registerCustomer(url);
+    const few = await build.product({ name: "Few Left", price: "1.00", stock: 2 });
+    const code = async (query: string, variables: Record<string, unknown>) => (await graphql(url, query, { token: customer.accessToken, variables })).errors?.[0]?.extensions;
+    expect(await code(addToCart, { productId: few.id, quantity: 3 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
+    await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: few.id, quantity: 2 } });
+    expect(await code(addToCart, { productId: few.id, quantity: 1 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
+    expect(await code(updateCartItem, { productId: few.id, quantity: 5 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
+    expect(await code(addToCart, { productId: few.id, quantity: 0 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
+    expect(await code(addToCart, { productId: few.id, quantity: 100 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
+    expect(await code(addToCart, { productId: "00000000-0000-4000-8000-000000000000", quantity: 1 })).toMatchObject({ code: "NOT_FOUND" });
+    expect(await code(addToCart, { productId: "garbage", quantity: 1 })).toMatchObject({ code: "BAD_USER_INPUT", field: "productId" });
+    await graphqlData(url, `mutation($id: ID!) { archiveProduct(id: $id) { id } }`, { token: admin.accessToken, variables: { id: few.id } });
+    const archived = await build.product({ name: "Soon Archived", price: "1.00", stock: 5 });
+    await graphqlData(url, `mutation($id: ID!) { archiveProduct(id: $id) { id } }`, { token: admin.accessToken, variables: { id: archived.id } });
+    // The archive event may still be on its way to orders' read model.
+    const refused = await waitFor(async () => {
+      const extensions = await code(addToCart, { productId: archived.id, quantity: 1 });
+      return extensions?.code === "BAD_USER_INPUT" ? extensions : undefined;
+    }, "orders to hear of the archiving");
+    expect(refused).toMatchObject({ code: "BAD_USER_INPUT", field: "productId" });
+    // A product no longer for sale can still leave the cart.
+    expect((await graphqlData(url, updateCartItem, { token: customer.accessToken, variables: { productId: few.id, quantity: 0 } })).updateCartItem.items).toEqual([]);
+    expect((await graphql(url, cartQuery)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("accepts a product createProduct has just returned, before its events reach orders", async () => {
+    const customer = await registerCustomer(url);
+    const stopped = services.orders.runtime.consumers.filter((consumer) => /catalog_product|inventory_stock_changed/.test(consumer.name));
+    await Promise.all(stopped.map((consumer) => consumer.stop()));
+    try {
+      const fresh = await build.product({ name: "Fresh Out Of The Oven", price: "6.00", stock: 4 });
+      const { addToCart: cart } = await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: fresh.id, quantity: 2 } });
+      expect(cart.items).toEqual([{ product: { id: fresh.id }, quantity: 2, lineTotal: { amount: "12.00", currency: "USD" } }]);
+    } finally {
+      for (const consumer of stopped) await consumer.start();
+    }
+  });
+
+  it("checks the cart out when no items are given, and empties it once the order exists", async () => {
+    const customer = await registerCustomer(url);
+    const pen = await build.product({ name: "Checkout Pen", price: "2.50", stock: 10 });
+    await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: pen.id, quantity: 4 } });
+    const input = placeOrderInput(null);
+    const placed = await placeOrder(url, customer.accessToken, input);
+    const order = await waitForOrder(url, customer.accessToken, placed.id, (each) => each.status === "CONFIRMED", "CONFIRMED");
+    expect(order.items).toEqual([{ product: { id: pen.id }, quantity: 4, unitPrice: { amount: "2.50", currency: "USD" }, lineTotal: { amount: "10.00" } }]);
+    expect((await graphqlData(url, cartQuery, { token: customer.accessToken })).cart.items).toEqual([]);
+    // Retrying the same checkout returns the order, although the cart is now empty.
+    expect((await placeOrder(url, customer.accessToken, input)).id).toBe(placed.id);
+    const emptyCheckout = await graphql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, { token: customer.accessToken, variables: { input: placeOrderInput(null) } });
+    expect(emptyCheckout.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "items" });
+  });
+});
