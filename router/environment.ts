@@ -14,6 +14,11 @@ export const routerEnvironment = runtimeEnvironment.extend({
   SUPERGRAPH_PATH: z.string().default(supergraphFile),
   /** Time allowed for one subgraph request. */
   SUBGRAPH_TIMEOUT_SECONDS: env.seconds(10),
+  /** How often idle WebSocket connections are pinged. */
+  SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(12_000),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
+  /** Live subscriptions one user may hold in one router. */
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(50),
   ...subgraphUrlVariables,
 });
 

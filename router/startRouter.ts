@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -7,6 +8,8 @@ import {
 } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
+import type { DocumentNode, FormattedExecutionResult } from "graphql";
+import { loadApiSchema } from "../schema/apiSchema";
 import { authenticate } from "../subgraphs/common/auth/authenticate";
 import { SessionRevocations } from "../subgraphs/common/auth/sessionRevocations";
 import { createTokenVerifier, remoteKeySet } from "../subgraphs/common/auth/tokenVerifier";
@@ -22,6 +25,7 @@ import { subgraphUrls, type RouterEnvironment } from "./environment";
 import { headersToForward } from "./forwardingDataSource";
 import { asServerGateway, createGateway } from "./gateway";
 import { subgraphChecks } from "./health";
+import { startSubscriptionServer } from "./subscriptions/subscriptionServer";
 
 export interface RunningRouter {
   url: string;
@@ -79,6 +83,23 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     }),
   );
 
+  const subscriptions = startSubscriptionServer({
+    httpServer,
+    schema: loadApiSchema(readFileSync(env.SUPERGRAPH_PATH, "utf8")),
+    verifyAccessToken,
+    async execute(document: DocumentNode, variables: Record<string, unknown>, contextValue: RouterContext): Promise<FormattedExecutionResult> {
+      const response = await apollo.executeOperation({ query: document, variables }, { contextValue });
+      if (response.body.kind !== "single") throw new Error("an incremental response where one result was expected");
+      return response.body.singleResult as FormattedExecutionResult;
+    },
+    redisUrl: env.REDIS_URL,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    logger,
+    keepAliveMs: env.SUBSCRIPTION_KEEPALIVE_MS,
+    maxPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
+  });
+
   const port = await listen(httpServer, env.PORT);
   const url = `http://localhost:${port}/graphql`;
   logger.info({ url }, "router ready");
@@ -90,6 +111,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     async stop() {
       if (stopping) return;
       stopping = true;
+      await subscriptions.stop();
       await apollo.stop();
       redis.disconnect();
     },

@@ -7,6 +7,7 @@ import { cancelOverdueOrders } from "./domain/paymentWindow";
 import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
 import { ordersEventHandlers } from "./events/handlers";
+import { publishOrderUpdates } from "./liveUpdates";
 import { createOrdersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createOrdersDatabase } from "./store/database";
@@ -19,6 +20,7 @@ export const ordersService = defineSubgraph({
   resolvers,
   createDatabase: createOrdersDatabase,
   eventHandlers: ordersEventHandlers,
+  onEventsCommitted: (runtime, events) => publishOrderUpdates(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger, events),
   workers: (runtime) => [
     new PeriodicWorker(
       "payment-window",

@@ -24,8 +24,8 @@ export type UnitOfWork<Tx> = <R>(work: (tx: Tx, emit: Emit) => Promise<R>, setti
 export interface UnitOfWorkDependencies<Tx extends SqlExecutor> {
   service: ServiceName;
   db: TransactionRunner<Tx>;
-  /** Told after a commit that wrote events. */
-  onCommitted: () => void;
+  /** Told after a commit that wrote events, with those events. */
+  onCommitted: (events: readonly EventEnvelope[]) => void;
   /** Trace context to stamp on emitted events. */
   traceparent?: () => string | undefined;
 }
@@ -51,7 +51,7 @@ export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDepende
       },
       { timeout: settings.timeoutMs ?? 15_000, maxWait: 10_000, ...(settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}) },
     );
-    if (events.length > 0) deps.onCommitted();
+    if (events.length > 0) deps.onCommitted(events);
     for (const run of committed) run();
     return result;
   };

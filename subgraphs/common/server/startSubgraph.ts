@@ -76,7 +76,15 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   await ensureStreams(jsm, env.NATS_NAMESPACE);
   const js = nats.jetstream();
   const relay = new OutboxRelay({ db: transactions as unknown as TransactionRunner<Tx> & Tx, js, namespace: env.NATS_NAMESPACE, logger });
-  const unitOfWork = createUnitOfWork<Tx>({ service: definition.name, db: transactions, onCommitted: () => relay.kick() });
+  let runtimeForHooks: SubgraphRuntime<Db, Env> | undefined;
+  const unitOfWork = createUnitOfWork<Tx>({
+    service: definition.name,
+    db: transactions,
+    onCommitted: (events) => {
+      relay.kick();
+      if (runtimeForHooks) definition.onEventsCommitted?.(runtimeForHooks, events);
+    },
+  });
   const metrics = new ServiceMetrics(definition.name);
   const consumers = (definition.eventHandlers ?? []).map(
     (handler) =>
@@ -109,6 +117,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     consumers,
   };
 
+  runtimeForHooks = runtime;
   await definition.onStart?.(runtime);
   relay.start();
   for (const consumer of consumers) await consumer.start();

@@ -10,6 +10,7 @@ import type { DatabaseOptions, PrismaLike, TransactionClientOf } from "../databa
 import type { z } from "zod";
 import type { SubgraphEnvironment } from "../environment";
 import type { AnyEventHandler, EventConsumer } from "../events/eventConsumer";
+import type { EventEnvelope } from "../events/envelope";
 import type { OutboxRelay } from "../events/outboxRelay";
 import type { UnitOfWork } from "../events/unitOfWork";
 import type { Logger } from "../logger";
@@ -76,6 +77,8 @@ export interface SubgraphDefinition<
   eventHandlers?: ReadonlyArray<AnyEventHandler<TransactionClientOf<Db>>>;
   /** Runs once the connections are open, before the service accepts requests. */
   onStart?(runtime: SubgraphRuntime<Db, Env>): Promise<void>;
+  /** Called after every commit that wrote events, with those events (live notifications). */
+  onEventsCommitted?(runtime: SubgraphRuntime<Db, Env>, events: readonly EventEnvelope[]): void;
   /** Background jobs, such as the payment-window watcher or the payment attempts. */
   workers?(runtime: SubgraphRuntime<Db, Env>): BackgroundWorker[];
   /** Public keys to verify access tokens with; by default the users service's JWKS. */

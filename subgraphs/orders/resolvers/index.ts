@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import { requireOwnerOrAdmin } from "../../common/auth/guards";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
@@ -8,10 +9,19 @@ import { countOrders, listOrders } from "../store/orderStore";
 import { Mutation } from "./Mutation";
 import { Query } from "./Query";
 
+const servedByTheRouter = () => {
+  throw new GraphQLError("Subscribe through the router, over WebSocket (graphql-ws) on /graphql.", { extensions: { code: "BAD_REQUEST" } });
+};
+
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Mutation,
+  // Declared here so the supergraph (and Sandbox) has them; the router serves them itself.
+  Subscription: {
+    orderStatusChanged: { subscribe: servedByTheRouter },
+    myOrderUpdates: { subscribe: servedByTheRouter },
+  },
   Order: {
     async __resolveReference(reference, { caller, loaders }) {
       const order = await loaders.orderById.load(reference.id);

@@ -1,0 +1,21 @@
+/**
+ * Live order status over Redis pub/sub: the orders service publishes every transition after it
+ * commits; every router replica listens for the orders its subscribers watch.
+ */
+export interface OrderUpdate {
+  orderId: string;
+  customerId: string;
+  number: string;
+  status: string;
+  cancellationReason: string | null;
+  /** When the change was committed (ISO-8601), for clients and latency measurements. */
+  at: string;
+}
+
+export function orderChannel(keyPrefix: string, orderId: string): string {
+  return `${keyPrefix}orders:status:${orderId}`;
+}
+
+export function customerOrdersChannel(keyPrefix: string, customerId: string): string {
+  return `${keyPrefix}orders:customer:${customerId}`;
+}

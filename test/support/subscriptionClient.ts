@@ -1,0 +1,48 @@
+import { createClient, type Client } from "graphql-ws";
+import WebSocket from "ws";
+
+export interface Received {
+  data?: Record<string, any> | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/** A graphql-ws client on the router's /graphql, as a storefront would open it. */
+export function subscriptionClient(httpUrl: string, token?: string, options: { onClosed?: (event: { code: number; reason: string }) => void } = {}): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: true,
+    on: { closed: (event) => options.onClosed?.(event as { code: number; reason: string }) },
+  });
+}
+
+/** Subscribes and collects what arrives; `stop` unsubscribes. */
+export function collect(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const messages: Received[] = [];
+  let error: unknown;
+  let completed = false;
+  const stop = client.subscribe<Record<string, any>>(
+    { query, variables },
+    {
+      next: (message) => messages.push(message as Received),
+      error: (cause) => {
+        error = cause;
+      },
+      complete: () => {
+        completed = true;
+      },
+    },
+  );
+  return {
+    messages,
+    stop,
+    get error() {
+      return error;
+    },
+    get completed() {
+      return completed;
+    },
+  };
+}
