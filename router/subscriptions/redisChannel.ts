@@ -36,6 +36,11 @@ export class RedisChannel<T> implements AsyncIterator<T> {
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
+  /** Messages that have arrived and wait to be read, up to `max`, without waiting for more. */
+  takeQueued(max: number): T[] {
+    return this.queue.splice(0, max);
+  }
+
   async return(): Promise<IteratorResult<T>> {
     this.close();
     return { value: undefined, done: true };

@@ -18,7 +18,7 @@ describeContract("the client contract (../shared/contract/operations.graphql)", 
     ...["Register", "Login", "RefreshSession", "Logout", "RequestPasswordReset", "ResetPassword", "Me", "UpdateProfile", "AddAddress", "RemoveAddress"],
     ...["Categories", "Products", "Product", "ProductStockDetail", "AddReview", "CreateCategory", "CreateProduct", "UpdateProduct", "ArchiveProduct", "AdjustStock"],
     ...["Cart", "AddToCart", "UpdateCartItem", "ClearCart", "PlaceOrder", "Order", "MyOrders", "CancelOrder"],
-    ...["AdminOrders", "ShipOrder", "MarkOrderDelivered", "RefundOrder"],
+    ...["AdminOrders", "ShipOrder", "MarkOrderDelivered", "RefundOrder", "OrderStatusChanged", "MyOrderUpdates"],
     ...["MyNotifications"],
   ])("%s validates against the supergraph", (name) => {
     expect(checks.find((check) => check.name === name)?.errors).toEqual([]);

@@ -1,95 +1,12 @@
-import net from "node:net";
-import { connect } from "nats";
-import { dropDatabase } from "../../subgraphs/common/database/provision";
-import { databaseUrlFor } from "../../subgraphs/common/database/databaseUrl";
-import { deleteStreams } from "../../subgraphs/common/events/streams";
-import { serviceNames, type ServiceName } from "../../subgraphs/common/serviceNames";
-import { startProcess, stopAll, waitUntilReady, type ManagedProcess } from "../../scripts/processGroup";
+import { startStack as startProcessStack, type RunningStack } from "../../scripts/processStack";
 import { testSettings } from "./testSubgraph";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
+export type { RunningStack };
+
+/** The whole supergraph as separate processes, with a test's settings (its own databases and streams). */
+export function startStack(testId: string, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
+  return startProcessStack(testId, {
+    env: { ...testSettings(testId), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn", ...extraEnv },
+    output: process.env.TEST_LOG_LEVEL ? "inherit" : "ignore",
   });
-}
-
-export interface RunningStack {
-  routerUrl: string;
-  subgraphUrls: Record<ServiceName, string>;
-  processes: ManagedProcess[];
-  /** The database URL of a service of this stack, for seeding and checking. */
-  databaseUrl(service: ServiceName): string;
-  /** SIGTERM to every process; resolves with their exit codes. */
-  stop(): Promise<Record<string, number | null>>;
-  /** Stops, then drops the stack's databases and streams. */
-  destroy(): Promise<void>;
-}
-
-const postgresUrl = () => process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
-
-/**
- * The whole supergraph as separate processes, the way `npm start` runs it, on free ports and
- * with databases and streams of its own.
- */
-export async function startStack(testId: string, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
-  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
-  const env: NodeJS.ProcessEnv = {
-    ...testSettings(testId),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
-    APOLLO_TELEMETRY_DISABLED: "1",
-    USERS_JWKS_URL: `http://localhost:${ports.users}/.well-known/jwks.json`,
-    PRODUCTS_URL: `http://localhost:${ports.products}/graphql`,
-    INVENTORY_URL: `http://localhost:${ports.inventory}/graphql`,
-    USERS_URL: `http://localhost:${ports.users}/graphql`,
-    ...extraEnv,
-  };
-  const output = process.env.TEST_LOG_LEVEL ? "inherit" : "ignore";
-  const subgraphUrls = Object.fromEntries(serviceNames.map((name) => [name, `http://localhost:${ports[name]}/graphql`])) as Record<ServiceName, string>;
-  const processes: ManagedProcess[] = [];
-  let exitCodes: Record<string, number | null> | undefined;
-
-  const stack: RunningStack = {
-    routerUrl: "",
-    subgraphUrls,
-    processes,
-    databaseUrl: (service) => databaseUrlFor(service, { POSTGRES_URL: postgresUrl(), DATABASE_PREFIX: `${testId}_` }),
-    async stop() {
-      if (exitCodes) return exitCodes;
-      await stopAll(processes);
-      exitCodes = Object.fromEntries(processes.map((managed) => [managed.name, managed.child.exitCode]));
-      return exitCodes;
-    },
-    async destroy() {
-      await stack.stop();
-      for (const name of serviceNames) await dropDatabase(stack.databaseUrl(name));
-      const nats = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222" });
-      await deleteStreams(await nats.jetstreamManager(), testId);
-      await nats.close();
-    },
-  };
-
-  try {
-    await Promise.all(
-      serviceNames.map(async (name) => {
-        const managed = startProcess(name, `subgraphs/${name}/main.ts`, { ...env, PORT: String(ports[name]) }, output);
-        processes.push(managed);
-        await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, 60_000);
-      }),
-    );
-    const routerPort = await freePort();
-    const urls = Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]]));
-    const router = startProcess("router", "router/main.ts", { ...env, ...urls, PORT: String(routerPort) }, output);
-    processes.push(router);
-    await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, 60_000);
-    stack.routerUrl = `http://localhost:${routerPort}/graphql`;
-    return stack;
-  } catch (error) {
-    await stack.destroy();
-    throw error;
-  }
 }

@@ -18,15 +18,21 @@ export function subscriptionClient(httpUrl: string, token?: string, options: { o
   });
 }
 
-/** Subscribes and collects what arrives; `stop` unsubscribes. */
+/** Subscribes and collects what arrives (and when: `arrivals`, for order updates); `stop` unsubscribes. */
 export function collect(client: Client, query: string, variables: Record<string, unknown> = {}) {
   const messages: Received[] = [];
+  const arrivals: Array<{ orderId: string; status: string; at: number }> = [];
   let error: unknown;
   let completed = false;
   const stop = client.subscribe<Record<string, any>>(
     { query, variables },
     {
-      next: (message) => messages.push(message as Received),
+      next: (message) => {
+        const at = Date.now();
+        messages.push(message as Received);
+        const order = Object.values((message as Received).data ?? {})[0] as { id?: string; status?: string } | undefined;
+        if (order?.id && order.status) arrivals.push({ orderId: order.id, status: order.status, at });
+      },
       error: (cause) => {
         error = cause;
       },
@@ -37,6 +43,7 @@ export function collect(client: Client, query: string, variables: Record<string,
   );
   return {
     messages,
+    arrivals,
     stop,
     get error() {
       return error;
