@@ -50,6 +50,7 @@ const mappers: Record<string, Record<string, string>> = {
     User: "../store/records#UserReference",
     NotificationConnection: "../store/records#NotificationPage",
     NotificationEdge: "../../common/pagination#Edge<NotificationRecord>",
+    NotificationPreferences: "../store/records#PreferencesRecord",
   },
 };
 

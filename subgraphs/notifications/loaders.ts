@@ -1,8 +1,14 @@
+import DataLoader from "dataloader";
 import type { NotificationsDb } from "./store/database";
+import { preferencesOf } from "./store/notificationStore";
 
-/** The notifications subgraph batches nothing yet: its lists are per user. */
-export function createNotificationsLoaders(_db: NotificationsDb) {
-  return {};
+export function createNotificationsLoaders(db: NotificationsDb) {
+  return {
+    preferencesOf: new DataLoader(async (userIds: readonly string[]) => {
+      const preferences = await preferencesOf(db, userIds);
+      return userIds.map((id) => preferences.get(id)!);
+    }),
+  };
 }
 
 export type NotificationsLoaders = ReturnType<typeof createNotificationsLoaders>;

@@ -1,4 +1,4 @@
 import { runSubgraphMain } from "../common/server/runMain";
-import { notificationsService } from "./service";
+import { createNotificationsService } from "./service";
 
-runSubgraphMain(notificationsService);
+runSubgraphMain(createNotificationsService());

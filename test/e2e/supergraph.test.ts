@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createNotificationsDatabase } from "../../subgraphs/notifications/store/database";
 import { createOrdersDatabase } from "../../subgraphs/orders/store/database";
 import { createPaymentsDatabase } from "../../subgraphs/payments/store/database";
@@ -80,7 +81,7 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
     });
     await paymentsDb.payment.create({ data: { orderId: order.id, customerId: user.id, status: "SUCCEEDED", amountMinor: 29980n } });
     await notificationsDb.notification.create({
-      data: { userId: user.id, channel: "IN_APP", kind: "ORDER_CONFIRMED", subject: "Order K7M-4PQ2 confirmed", body: "Thanks!" },
+      data: { userId: user.id, channel: "IN_APP", kind: "ORDER_CONFIRMED", subject: "Order K7M-4PQ2 confirmed", body: "Thanks!", sourceEventId: randomUUID() },
     });
     await Promise.all([inventoryDb, ordersDb, paymentsDb, notificationsDb].map((db) => db.$disconnect()));
 

@@ -3,7 +3,7 @@ import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgrap
 import type { ServiceName } from "../../subgraphs/common/serviceNames";
 import { inventoryService } from "../../subgraphs/inventory/service";
 import type { InventoryDb } from "../../subgraphs/inventory/store/database";
-import { notificationsService } from "../../subgraphs/notifications/service";
+import { createNotificationsService } from "../../subgraphs/notifications/service";
 import type { NotificationsDb } from "../../subgraphs/notifications/store/database";
 import { ordersService } from "../../subgraphs/orders/service";
 import type { OrdersDb } from "../../subgraphs/orders/store/database";
@@ -38,7 +38,7 @@ const start: { [N in ServiceName]: (testId: string, overrides: Record<string, st
     const definition = createPaymentsService();
     return Object.assign(await startTestSubgraph(definition, testId, overrides), { provider: definition.provider as SimulatedPaymentProvider });
   },
-  notifications: (testId, overrides) => startTestSubgraph(notificationsService, testId, overrides),
+  notifications: (testId, overrides) => startTestSubgraph(createNotificationsService(), testId, overrides),
 };
 
 export type TestServices<N extends ServiceName> = Pick<RunningServices, N | "users"> & {

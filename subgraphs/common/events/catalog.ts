@@ -84,6 +84,9 @@ export const eventCatalog = {
     cancellationReason: cancellationReason.nullable(),
     reason: z.string().nullable(),
     total: money,
+    /** What the order holds, for receipts and emails. */
+    lines: z.array(z.object({ productId: z.uuid(), name: z.string(), quantity: z.number().int(), unitPrice: money })),
+    shipment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
     at: z.iso.datetime(),
   }),
   /** Stock is reserved: the payment can be captured, until `deadline`. */

@@ -1,7 +1,8 @@
-import type { Notification } from "../generated/prisma/client";
+import type { Notification, NotificationPreference } from "../generated/prisma/client";
 import type { Connection } from "../../common/pagination";
 
 export type NotificationRecord = Notification;
+export type PreferencesRecord = Omit<NotificationPreference, "userId" | "updatedAt">;
 
 /** A page of a user's notifications; `unreadCount` is computed only when selected. */
 export interface NotificationPage extends Connection<NotificationRecord> {

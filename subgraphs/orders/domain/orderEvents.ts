@@ -1,10 +1,16 @@
 import type { EventData } from "../../common/events/catalog";
 import { toMoney } from "../../common/money";
+import type { OrderItem } from "../generated/prisma/client";
 import type { OrderRecord } from "../store/records";
 import type { OrderStatus } from "./orderStateMachine";
 
-/** `orders.order.status_changed` for an order as it now is. */
-export function statusChangedEvent(order: OrderRecord, from: OrderStatus | null, reason: string | null): EventData<"orders.order.status_changed"> {
+/** `orders.order.status_changed` for an order as it now is, with its lines and shipment. */
+export function statusChangedEvent(
+  order: OrderRecord,
+  items: readonly OrderItem[],
+  from: OrderStatus | null,
+  reason: string | null,
+): EventData<"orders.order.status_changed"> {
   return {
     orderId: order.id,
     number: order.number,
@@ -14,6 +20,8 @@ export function statusChangedEvent(order: OrderRecord, from: OrderStatus | null,
     cancellationReason: order.cancellationReason,
     reason,
     total: toMoney(order.totalMinor, order.currency),
+    lines: items.map((item) => ({ productId: item.productId, name: item.productName, quantity: item.quantity, unitPrice: toMoney(item.unitPriceMinor, order.currency) })),
+    shipment: order.carrier && order.trackingNumber ? { carrier: order.carrier, trackingNumber: order.trackingNumber } : null,
     at: order.updatedAt.toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import { ConflictError } from "../../common/errors";
 import type { Emit } from "../../common/events/unitOfWork";
 import { toMoney } from "../../common/money";
 import type { OrdersTx } from "../store/database";
-import { lockOrder, recordTransition } from "../store/orderStore";
+import { findItemsOfOrders, lockOrder, recordTransition } from "../store/orderStore";
 import type { OrderRecord } from "../store/records";
 import { statusChangedEvent } from "./orderEvents";
 import { decide, type OrderStatus, type SagaEventType } from "./orderStateMachine";
@@ -37,7 +37,7 @@ export async function applySagaEvent(tx: OrdersTx, emit: Emit, orderId: string, 
     reason: event.reason,
     ...(event.fields ? { fields: event.fields } : {}),
   });
-  emit("orders.order.status_changed", statusChangedEvent(moved, order.status, event.reason));
+  emit("orders.order.status_changed", statusChangedEvent(moved, await findItemsOfOrders(tx, [orderId]), order.status, event.reason));
   if (decision.requestPayment) {
     emit("orders.payment.requested", {
       orderId,

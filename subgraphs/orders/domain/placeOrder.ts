@@ -4,7 +4,7 @@ import { toMoney } from "../../common/money";
 import { randomUUID } from "node:crypto";
 import { violatesUnique } from "../../common/database/uniqueViolation";
 import { findCartItems, emptyCart } from "../store/cartStore";
-import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
+import { claimOrderRequest, findItemsOfOrders, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import { viewProducts, type CatalogViewDependencies } from "./catalogView";
 import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from "./checkoutInput";
@@ -59,7 +59,7 @@ export async function placeOrder(deps: PlaceOrderDependencies, customerId: strin
     const product = products.get(line.productId);
     if (!product) throw new BadUserInputError(`No product has the id ${line.productId}.`, `items.${index}.productId`);
     if (product.archived) throw new BadUserInputError(`${product.name} is no longer for sale.`, `items.${index}.productId`);
-    return { ...line, unitPriceMinor: product.priceMinor, currency: product.currency };
+    return { ...line, productName: product.name, unitPriceMinor: product.priceMinor, currency: product.currency };
   });
   const currency = priced[0]!.currency;
   if (priced.some((line) => line.currency !== currency)) throw new BadUserInputError("All items of an order must be priced in one currency.", "items");
@@ -81,7 +81,7 @@ export async function placeOrder(deps: PlaceOrderDependencies, customerId: strin
         shippingAddress,
         paymentToken: request.paymentToken,
         paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
-        lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({ productId, quantity, unitPriceMinor })),
+        lines: priced.map(({ productId, productName, quantity, unitPriceMinor }) => ({ productId, productName, quantity, unitPriceMinor })),
       });
       if (!request.items) await emptyCart(tx, customerId);
       emit("orders.order.placed", {
@@ -91,7 +91,7 @@ export async function placeOrder(deps: PlaceOrderDependencies, customerId: strin
         lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({ productId, quantity, unitPrice: toMoney(unitPriceMinor, currency) })),
         total: toMoney(order.totalMinor, currency),
       });
-      emit("orders.order.status_changed", statusChangedEvent(order, null, "order placed"));
+      emit("orders.order.status_changed", statusChangedEvent(order, await findItemsOfOrders(tx, [order.id]), null, "order placed"));
       return order;
     });
     return outcome ?? (await existingOrder(deps, customerId, request))!;

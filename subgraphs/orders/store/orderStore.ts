@@ -56,7 +56,7 @@ export interface NewOrder {
   shippingAddress: ShippingAddressSnapshot;
   paymentToken: string;
   paymentDeadline: Date;
-  lines: Array<{ productId: string; quantity: number; unitPriceMinor: bigint }>;
+  lines: Array<{ productId: string; productName: string; quantity: number; unitPriceMinor: bigint }>;
 }
 
 export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord> {

@@ -1,0 +1,55 @@
+import { escapeHtml, html } from "../templates/escape";
+import { lowStock, orderMessage, passwordReset, welcome } from "../templates/messages";
+
+const order = {
+  orderId: "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b11",
+  number: "K7M-4PQ2X",
+  customerId: "5b1f2f0e-9f5e-4d1a-8a59-2f9a6f1d0c11",
+  from: "CONFIRMED" as const,
+  status: "SHIPPED" as const,
+  cancellationReason: null,
+  reason: null,
+  total: { amount: "49.00", currency: "USD" },
+  lines: [{ productId: "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b12", name: 'Lamp <script>alert("x")</script>', quantity: 2, unitPrice: { amount: "24.50", currency: "USD" } }],
+  shipment: { carrier: "UPS", trackingNumber: "1Z999AA10123456784" },
+  at: "2026-11-23T10:00:00.000Z",
+};
+
+describe("message templates", () => {
+  it("escapes everything interpolated into HTML", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    expect(html`<p>${"<b>"}</p>`.value).toBe("<p>&lt;b&gt;</p>");
+    const { html: body } = welcome({ name: "<img src=x onerror=alert(1)>" });
+    expect(body).not.toContain("<img");
+    expect(body).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  it("tells a shipped order's number, lines, total and tracking number, in text and HTML", () => {
+    const message = orderMessage(order)!;
+    expect(message.kind).toBe("ORDER_SHIPPED");
+    expect(message.content.subject).toBe("Order K7M-4PQ2X is on its way");
+    expect(message.content.text).toContain("2 × Lamp <script>");
+    expect(message.content.text).toContain("Total: 49.00 USD");
+    expect(message.content.text).toContain("1Z999AA10123456784");
+    expect(message.content.html).toContain("1Z999AA10123456784");
+    expect(message.content.html).toContain("Lamp &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(message.content.html).not.toContain("<script>");
+  });
+
+  it("says why an order was cancelled, and has nothing to say about internal steps", () => {
+    expect(orderMessage({ ...order, status: "CANCELLED", cancellationReason: "PAYMENT_DECLINED", shipment: null })?.content.inApp).toMatch(/payment was declined/);
+    expect(orderMessage({ ...order, status: "AWAITING_PAYMENT", shipment: null })).toBeNull();
+    expect(orderMessage({ ...order, status: "PENDING", shipment: null })).toBeNull();
+  });
+
+  it("puts the reset link in the email only, never in the in-app copy", () => {
+    const message = passwordReset({ name: "Ada", token: "secret-token-value", expiresAt: "2026-11-23T11:00:00.000Z" }, "https://shop.example/");
+    expect(message.text).toContain("https://shop.example/reset-password?token=secret-token-value");
+    expect(message.html).toContain('href="https://shop.example/reset-password?token=secret-token-value"');
+    expect(message.inApp).not.toContain("secret-token-value");
+  });
+
+  it("names the product of a low-stock alert", () => {
+    expect(lowStock({ productId: order.orderId, sku: "LAMP-1", name: "Desk Lamp", available: 2, threshold: 5 }).subject).toBe("Low stock: Desk Lamp (LAMP-1)");
+  });
+});

@@ -1,0 +1,73 @@
+import type { Logger } from "../../common/logger";
+import type { NotificationsDb } from "../store/database";
+import type { Transports } from "../transports/transport";
+
+export interface DeliverySettings {
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface DeliveryDependencies {
+  db: NotificationsDb;
+  transports: Transports;
+  settings: DeliverySettings;
+  logger: Logger;
+}
+
+const batch = 20;
+const leaseMs = 60_000;
+
+/** Reset links are secrets: once the email is out, the stored copy keeps no working token. */
+function redactSecrets(kind: string, text: string | null): string | null {
+  if (kind !== "PASSWORD_RESET" || text === null) return text;
+  return text.replace(/token=[^\s"&<]+/g, "token=[sent]");
+}
+
+/**
+ * Sends the notifications that are due, a batch at a time. A failure is retried with exponential
+ * backoff; after the last try the notification is FAILED. Returns whether more may be due.
+ */
+export async function deliverDueNotifications(deps: DeliveryDependencies): Promise<boolean> {
+  const claimed = await deps.db.$queryRaw<Array<{ id: string }>>`
+    UPDATE notifications SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
+     WHERE id IN (SELECT id FROM notifications WHERE delivery_status = 'PENDING' AND next_attempt_at <= now()
+                   ORDER BY next_attempt_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+    RETURNING id::text`;
+  await Promise.all(claimed.map(({ id }) => deliver(deps, id)));
+  return claimed.length === batch;
+}
+
+async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
+  const notification = await deps.db.notification.findUnique({ where: { id } });
+  if (!notification || notification.deliveryStatus !== "PENDING" || notification.channel === "IN_APP") return;
+  const attempts = notification.attempts + 1;
+  try {
+    // The address may have been unknown when the event arrived (the user's own event was late).
+    const recipient = notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
+    if (!recipient) throw new Error("the recipient's address is not known yet");
+    await deps.transports[notification.channel].send({ channel: notification.channel, recipient, subject: notification.subject, text: notification.body, html: notification.html });
+    await deps.db.notification.update({
+      where: { id },
+      data: {
+        deliveryStatus: "SENT",
+        sentAt: new Date(),
+        attempts,
+        nextAttemptAt: null,
+        recipient,
+        statusReason: null,
+        body: redactSecrets(notification.kind, notification.body) ?? "",
+        html: redactSecrets(notification.kind, notification.html),
+      },
+    });
+  } catch (error) {
+    const reason = (error as Error).message.slice(0, 500);
+    const last = attempts >= deps.settings.maxAttempts;
+    const delay = Math.min(deps.settings.retryMaxMs, deps.settings.retryBaseMs * 2 ** (attempts - 1));
+    await deps.db.notification.update({
+      where: { id },
+      data: { attempts, statusReason: reason, deliveryStatus: last ? "FAILED" : "PENDING", nextAttemptAt: last ? null : new Date(Date.now() + delay) },
+    });
+    deps.logger.warn({ notificationId: id, channel: notification.channel, attempts, err: reason }, last ? "notification failed for good" : "notification not sent; will retry");
+  }
+}

@@ -1,0 +1,38 @@
+import { onEvent } from "../../common/events/eventConsumer";
+import { notify } from "../domain/notify";
+import type { NotificationsTx } from "../store/database";
+import { admins, rememberUser } from "../store/notificationStore";
+import { lowStock, orderMessage, passwordReset, welcome } from "../templates/messages";
+
+/** Every event the notifications service turns into messages, and the users read model. */
+export function notificationsEventHandlers(settings: { storefrontUrl: string }, wakeWorker: () => void) {
+  return [
+    onEvent<NotificationsTx, "users.user.registered">("users.user.registered", async (event, tx, emit) => {
+      const { userId, email, name, roles } = event.data;
+      await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
+      await notify(tx, emit, { sourceEventId: event.id, kind: "WELCOME", topic: "account", recipients: [{ userId, email }], content: welcome({ name }) }, wakeWorker);
+    }),
+    onEvent<NotificationsTx, "users.user.updated">("users.user.updated", async (event, tx) => {
+      const { userId, email, name, roles } = event.data;
+      await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
+    }),
+    onEvent<NotificationsTx, "users.password_reset.requested">("users.password_reset.requested", async (event, tx, emit) => {
+      const { userId, email } = event.data;
+      await notify(
+        tx,
+        emit,
+        { sourceEventId: event.id, kind: "PASSWORD_RESET", topic: "security", recipients: [{ userId, email }], content: passwordReset(event.data, settings.storefrontUrl) },
+        wakeWorker,
+      );
+    }),
+    onEvent<NotificationsTx, "orders.order.status_changed">("orders.order.status_changed", async (event, tx, emit) => {
+      const message = orderMessage(event.data);
+      if (!message) return;
+      await notify(tx, emit, { sourceEventId: event.id, kind: message.kind, topic: "order", recipients: [{ userId: event.data.customerId }], content: message.content }, wakeWorker);
+    }),
+    onEvent<NotificationsTx, "inventory.stock.low">("inventory.stock.low", async (event, tx, emit) => {
+      const recipients = (await admins(tx)).map((admin) => ({ userId: admin.userId, email: admin.email }));
+      await notify(tx, emit, { sourceEventId: event.id, kind: "LOW_STOCK", topic: "alert", recipients, content: lowStock(event.data) }, wakeWorker);
+    }),
+  ];
+}

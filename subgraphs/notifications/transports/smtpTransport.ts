@@ -1,0 +1,36 @@
+import nodemailer from "nodemailer";
+import type { NotificationTransport, OutgoingMessage } from "./transport";
+
+/** Email over SMTP, with nodemailer. Connection problems throw, so the message is retried. */
+export class SmtpTransport implements NotificationTransport {
+  private readonly transporter;
+
+  constructor(smtpUrl: string, private readonly from: string) {
+    const url = new URL(smtpUrl);
+    const secure = url.protocol === "smtps:";
+    this.transporter = nodemailer.createTransport({
+      host: url.hostname,
+      port: Number(url.port || (secure ? 465 : 587)),
+      secure,
+      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      // A server that does not answer should fail the attempt (it is retried), not hold it.
+      connectionTimeout: 5000,
+      greetingTimeout: 5000,
+      socketTimeout: 10_000,
+    });
+  }
+
+  async send(message: OutgoingMessage): Promise<void> {
+    await this.transporter.sendMail({
+      from: this.from,
+      to: message.recipient,
+      subject: message.subject,
+      text: message.text,
+      ...(message.html ? { html: message.html } : {}),
+    });
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
