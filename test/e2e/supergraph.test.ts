@@ -20,7 +20,7 @@ const acrossAllSix = `
         name
         email
         orders { totalCount edges { node { number } } }
-        notifications { totalCount unreadCount edges { node { subject read } } }
+        notifications(channel: IN_APP) { totalCount unreadCount edges { node { subject read } } }
       }
       items {
         quantity
@@ -62,11 +62,13 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
 
     // A customer, registered through the router, with an order, its payment and a notification
     // written into each owning service's database.
+    const notificationsDb = createNotificationsDatabase(stack.databaseUrl("notifications"));
     const customer = await registerCustomer(stack.routerUrl, { email: "ada@example.com", name: "Ada Lovelace" });
     const user = customer.user;
+    // Its welcome arrives through NATS; wait for it so the inbox below is what it will stay.
+    await waitFor(async () => (await notificationsDb.notification.count({ where: { userId: user.id, kind: "WELCOME" } })) === 4, "the welcome notifications");
     const ordersDb = createOrdersDatabase(stack.databaseUrl("orders"));
     const paymentsDb = createPaymentsDatabase(stack.databaseUrl("payments"));
-    const notificationsDb = createNotificationsDatabase(stack.databaseUrl("notifications"));
     const order = await ordersDb.order.create({
       data: {
         number: "K7M-4PQ2",
@@ -99,7 +101,14 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
         name: "Ada Lovelace",
         email: "ada@example.com",
         orders: { totalCount: 1, edges: [{ node: { number: "K7M-4PQ2" } }] },
-        notifications: { totalCount: 1, unreadCount: 1, edges: [{ node: { subject: "Order K7M-4PQ2 confirmed", read: false } }] },
+        notifications: {
+          totalCount: 2,
+          unreadCount: 2,
+          edges: [
+            { node: { subject: "Order K7M-4PQ2 confirmed", read: false } },
+            { node: { subject: "Welcome, Ada Lovelace", read: false } },
+          ],
+        },
       },
       items: [
         {
