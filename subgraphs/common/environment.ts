@@ -65,6 +65,8 @@ export const subgraphEnvironment = runtimeEnvironment.extend({
   /** Full connection URL of this service's database; overrides POSTGRES_URL and DATABASE_PREFIX. */
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Create and migrate the database at start; false where an init container or job does it (Kubernetes). */
+  MIGRATE_ON_START: env.boolean(true),
   NATS_URL: env.url("nats://127.0.0.1:4222"),
   /** Prefix of every JetStream stream and subject, so that separate stacks share one NATS server safely. */
   NATS_NAMESPACE: env.identifier("commerce"),

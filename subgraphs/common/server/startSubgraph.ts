@@ -59,11 +59,13 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const databaseUrl = databaseUrlFor(definition.name, env);
 
   const [, nats, redis] = await openAll<[void, Awaited<ReturnType<typeof openNats>>, Awaited<ReturnType<typeof openRedis>>]>([
-    connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => ensureDatabase(databaseUrl), retry).then(async () => {
-      await migrateDatabase(definition.name, databaseUrl).catch((error: Error) => {
-        throw new Error(`migrating ${describeDatabase(databaseUrl)} failed: ${error.message}`);
-      });
-    }),
+    env.MIGRATE_ON_START
+      ? connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => ensureDatabase(databaseUrl), retry).then(async () => {
+          await migrateDatabase(definition.name, databaseUrl).catch((error: Error) => {
+            throw new Error(`migrating ${describeDatabase(databaseUrl)} failed: ${error.message}`);
+          });
+        })
+      : Promise.resolve(),
     openNats(env.NATS_URL, definition.name, retry),
     openRedis(env.REDIS_URL, definition.name, retry),
   ]);
