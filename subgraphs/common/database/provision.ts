@@ -27,6 +27,13 @@ function checkedName(databaseUrl: string): string {
   return name;
 }
 
+/** Connects to the database once, to tell at start whether it can be reached. */
+export async function checkDatabase(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  await client.end();
+}
+
 /** Creates the database when it does not exist yet. Safe when several processes race to create it. */
 export async function ensureDatabase(databaseUrl: string): Promise<"created" | "existed"> {
   const name = checkedName(databaseUrl);

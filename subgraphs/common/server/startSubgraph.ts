@@ -11,7 +11,7 @@ import { SessionRevocations } from "../auth/sessionRevocations";
 import { createTokenVerifier, remoteKeySet } from "../auth/tokenVerifier";
 import { trustProxySetting } from "../auth/trustProxy";
 import { databaseUrlFor, describeDatabase } from "../database/databaseUrl";
-import { ensureDatabase, migrateDatabase } from "../database/provision";
+import { checkDatabase, ensureDatabase, migrateDatabase } from "../database/provision";
 import type { PrismaLike, TransactionClientOf, TransactionRunner } from "../database/prismaOptions";
 import { addressOf, connectWithRetry, openNats, openRedis } from "../dependencies";
 import { EventConsumer } from "../events/eventConsumer";
@@ -65,7 +65,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
             throw new Error(`migrating ${describeDatabase(databaseUrl)} failed: ${error.message}`);
           });
         })
-      : Promise.resolve(),
+      : connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => checkDatabase(databaseUrl), retry),
     openNats(env.NATS_URL, definition.name, retry),
     openRedis(env.REDIS_URL, definition.name, retry),
   ]);
