@@ -14,6 +14,22 @@ export const routerEnvironment = runtimeEnvironment.extend({
   SUPERGRAPH_PATH: z.string().default(supergraphFile),
   /** Time allowed for one subgraph request. */
   SUBGRAPH_TIMEOUT_SECONDS: env.seconds(10),
+  /** Extra tries of a subgraph query that failed on the way (mutations are never retried). */
+  SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Largest request body accepted, in bytes. */
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** How deeply an operation may nest fields, and how many it may resolve (see router/limits). */
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(5000),
+  /** How long an automatic persisted query stays in Redis. */
+  APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  /** Requests per client (user, or address when anonymous) and window; 0 turns the limit off. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Origins browsers may call the API from: `*`, or a comma-separated list of origins. */
+  CORS_ORIGINS: z.string().default("*"),
+  /** Processes serving the router (Node cluster): 1, a number, or `auto` for one per CPU. */
+  ROUTER_WORKERS: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1),
   /** How often idle WebSocket connections are pinged. */
   SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(12_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { Request } from "express";
+import { traceparentOf } from "../subgraphs/common/observability/tracing";
 import type { RouterContext } from "./context";
 
 /** Request headers every subgraph request carries along: identity, request id and trace context. */
@@ -26,5 +27,8 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<RouterContext>
     const headers = request.http?.headers;
     if (!headers || !context || !("forwardedHeaders" in context)) return;
     for (const [name, value] of Object.entries(context.forwardedHeaders as Record<string, string>)) headers.set(name, value);
+    // The router's own span (when tracing) is the subgraph request's parent.
+    const traceparent = traceparentOf();
+    if (traceparent) headers.set("traceparent", traceparent);
   }
 }

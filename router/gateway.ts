@@ -4,11 +4,14 @@ import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server
 import type { Logger } from "../subgraphs/common/logger";
 import type { ServiceName } from "../subgraphs/common/serviceNames";
 import { ForwardingDataSource } from "./forwardingDataSource";
+import { subgraphFetcher } from "./subgraphFetcher";
 
 export interface GatewayOptions {
   supergraphPath: string;
   subgraphUrls: Record<ServiceName, string>;
   logger: Logger;
+  subgraphTimeoutMs: number;
+  subgraphRetries: number;
 }
 
 /**
@@ -20,7 +23,11 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
     logger: options.logger.child({ module: "gateway" }),
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: options.subgraphUrls[name as ServiceName] ?? url }),
+    buildService: ({ name, url }) =>
+      new ForwardingDataSource({
+        url: options.subgraphUrls[name as ServiceName] ?? url,
+        fetcher: subgraphFetcher({ serviceName: name, timeoutMs: options.subgraphTimeoutMs, retries: options.subgraphRetries, logger: options.logger }),
+      }),
   });
 }
 

@@ -2,12 +2,11 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from "@apollo/server/plugin/landingPage/default";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import express from "express";
+import cors from "cors";
+import express, { type NextFunction, type Request, type Response } from "express";
 import type { DocumentNode, FormattedExecutionResult } from "graphql";
 import { loadApiSchema } from "../schema/apiSchema";
 import { authenticate } from "../subgraphs/common/auth/authenticate";
@@ -17,14 +16,19 @@ import { trustProxySetting } from "../subgraphs/common/auth/trustProxy";
 import { openRedis } from "../subgraphs/common/dependencies";
 import { createLogger, type Logger } from "../subgraphs/common/logger";
 import { ServiceMetrics } from "../subgraphs/common/metrics";
+import { currentTraceId, traceRequests } from "../subgraphs/common/observability/tracing";
 import { createErrorFormatter } from "../subgraphs/common/server/formatError";
 import { mountHealthRoutes } from "../subgraphs/common/server/health";
 import { listen, requestIdOf } from "../subgraphs/common/server/http";
+import { logRequests } from "../subgraphs/common/server/requestLog";
 import type { RouterContext } from "./context";
 import { subgraphUrls, type RouterEnvironment } from "./environment";
 import { headersToForward } from "./forwardingDataSource";
 import { asServerGateway, createGateway } from "./gateway";
 import { subgraphChecks } from "./health";
+import { costLimit, depthLimit } from "./limits/operationLimits";
+import { rateLimit } from "./limits/rateLimit";
+import { RedisKeyValueCache } from "./limits/redisCache";
 import { startSubscriptionServer } from "./subscriptions/subscriptionServer";
 
 export interface RunningRouter {
@@ -34,7 +38,29 @@ export interface RunningRouter {
   stop(): Promise<void>;
 }
 
-/** Starts the router: the gateway on the static supergraph, Sandbox in development, health and metrics. */
+/** A body too large, or not JSON: answered like a GraphQL server would, with what is wrong. */
+function bodyErrors(error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction): void {
+  if (error.type === "entity.too.large") {
+    res.status(413).json({ errors: [{ message: "The request is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    return;
+  }
+  if (error.type === "entity.parse.failed") {
+    res.status(400).json({ errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+    return;
+  }
+  next(error);
+}
+
+function corsOrigins(setting: string): cors.CorsOptions["origin"] {
+  const origins = setting.split(",").map((origin) => origin.trim()).filter(Boolean);
+  return origins.includes("*") ? true : origins;
+}
+
+/**
+ * Starts the router: the gateway on the static supergraph, with request size, depth and cost
+ * limits, automatic persisted queries and rate limits in Redis, CORS, subgraph timeouts and
+ * retries, subscriptions over WebSocket, Sandbox in development, health and metrics.
+ */
 export async function startRouter(env: RouterEnvironment, options: { logger?: Logger } = {}): Promise<RunningRouter> {
   const logger = options.logger ?? createLogger("router", { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
   const urls = subgraphUrls(env);
@@ -52,33 +78,51 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(env.TRUST_PROXY));
   const httpServer = http.createServer(app);
-  const gateway = createGateway({ supergraphPath: env.SUPERGRAPH_PATH, subgraphUrls: urls, logger });
+  const metrics = new ServiceMetrics("router");
+  const gateway = createGateway({
+    supergraphPath: env.SUPERGRAPH_PATH,
+    subgraphUrls: urls,
+    logger,
+    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_SECONDS * 1000,
+    subgraphRetries: env.SUBGRAPH_RETRIES,
+  });
   const apollo = new ApolloServer<RouterContext>({
     gateway: asServerGateway(gateway),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: !production,
+    validationRules: [depthLimit(env.MAX_QUERY_DEPTH), costLimit(env.MAX_QUERY_COST)],
+    persistedQueries: { cache: new RedisKeyValueCache(redis, `${env.REDIS_KEY_PREFIX}apq:`), ttl: env.APQ_TTL_SECONDS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Sandbox is for development; in production the endpoint serves only the API.
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      metrics.graphqlPlugin(),
     ],
   });
   await apollo.start();
 
-  const metrics = new ServiceMetrics("router");
+  app.use(traceRequests("router"), logRequests(logger));
   metrics.mount(app);
   mountHealthRoutes(app, { ...subgraphChecks(urls), redis: async () => void (await redis.ping()) }, () => stopping);
   app.use(
     "/graphql",
+    cors({ origin: corsOrigins(env.CORS_ORIGINS), maxAge: 600 }),
     // A bad, expired or revoked token is answered here, before any subgraph is called.
     authenticate(verifyAccessToken, logger),
-    express.json({ limit: "1mb" }),
+    rateLimit(redis, { limit: env.RATE_LIMIT_REQUESTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, keyPrefix: env.REDIS_KEY_PREFIX }),
+    express.json({ limit: env.MAX_REQUEST_BYTES }),
+    bodyErrors,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = requestIdOf(req);
-        return { requestId, logger: logger.child({ requestId }), caller: req.caller ?? null, forwardedHeaders: headersToForward(req, requestId) };
+        const requestId = req.requestId ?? requestIdOf(req);
+        const traceId = currentTraceId();
+        return {
+          requestId,
+          logger: logger.child({ requestId, ...(traceId ? { traceId } : {}) }),
+          caller: req.caller ?? null,
+          forwardedHeaders: headersToForward(req, requestId),
+        };
       },
     }),
   );

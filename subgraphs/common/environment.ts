@@ -51,6 +51,8 @@ export const runtimeEnvironment = z.object({
   STARTUP_TIMEOUT_SECONDS: env.seconds(15),
   /** How long a stopping process waits for work in flight before it closes anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: env.seconds(10),
+  /** Where OpenTelemetry traces go (OTLP over HTTP, such as http://otel-collector:4318); none when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 /** What every subgraph reads besides the runtime settings. */

@@ -1,12 +1,28 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import type { Express, NextFunction, Request, Response } from "express";
-import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { EventEnvelope } from "./events/envelope";
 
-/** A process's Prometheus registry with the HTTP metrics every service exposes on `/metrics`. */
+/**
+ * A process's Prometheus registry and the metrics every service exposes on `/metrics`: HTTP
+ * latency, GraphQL operations and errors, events published and consumed, consumer lag, outbox
+ * backlog, and the business counters (counted from the events a service commits).
+ */
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<"method" | "route" | "status">;
+  readonly operations: Counter<"operation" | "type">;
+  readonly errors: Counter<"code">;
+  readonly eventsPublished: Counter<"type">;
+  readonly eventsConsumed: Counter<"type" | "outcome">;
+  private readonly ordersPlaced: Counter;
+  private readonly ordersConfirmed: Counter;
+  private readonly ordersCancelled: Counter<"reason">;
+  private readonly paymentsCaptured: Counter;
+  private readonly paymentsRefunded: Counter<"kind">;
 
   constructor(service: string) {
+    const registers = [this.registry];
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
@@ -14,15 +30,85 @@ export class ServiceMetrics {
       help: "Time to answer an HTTP request, by method, route and status.",
       labelNames: ["method", "route", "status"],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [this.registry],
+      registers,
     });
+    this.operations = new Counter({ name: "graphql_operations_total", help: "GraphQL operations executed, by operation name and type.", labelNames: ["operation", "type"], registers });
+    this.errors = new Counter({ name: "graphql_errors_total", help: "Errors in GraphQL responses, by code.", labelNames: ["code"], registers });
+    this.eventsPublished = new Counter({ name: "events_published_total", help: "Events the outbox relay published to JetStream, by type.", labelNames: ["type"], registers });
+    this.eventsConsumed = new Counter({
+      name: "events_consumed_total",
+      help: "Events handled by this service's consumers, by type and outcome (applied, duplicate, retried, dead_lettered).",
+      labelNames: ["type", "outcome"],
+      registers,
+    });
+    this.ordersPlaced = new Counter({ name: "orders_placed_total", help: "Orders placed.", registers });
+    this.ordersConfirmed = new Counter({ name: "orders_confirmed_total", help: "Orders confirmed (paid and reserved).", registers });
+    this.ordersCancelled = new Counter({ name: "orders_cancelled_total", help: "Orders cancelled, by reason.", labelNames: ["reason"], registers });
+    this.paymentsCaptured = new Counter({ name: "payments_captured_total", help: "Payments captured.", registers });
+    this.paymentsRefunded = new Counter({ name: "payments_refunded_total", help: "Refunds made, partial or full.", labelNames: ["kind"], registers });
+  }
+
+  /** A gauge computed when Prometheus scrapes (consumer lag, outbox backlog). */
+  gauge(name: string, help: string, labelNames: string[], collect: () => Promise<Array<{ labels?: Record<string, string>; value: number }>>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        try {
+          for (const sample of await collect()) {
+            if (sample.labels) this.set(sample.labels, sample.value);
+            else this.set(sample.value);
+          }
+        } catch {
+          // A dependency that cannot answer leaves the last value; readiness tells the outage.
+        }
+      },
+    });
+  }
+
+  /** Business counters, from the events a commit wrote. */
+  countCommitted(events: readonly EventEnvelope[]): void {
+    for (const event of events) {
+      if (event.type === "orders.order.placed") this.ordersPlaced.inc();
+      if (event.type === "orders.order.status_changed") {
+        const data = event.data as EventEnvelope<"orders.order.status_changed">["data"];
+        if (data.status === "CONFIRMED") this.ordersConfirmed.inc();
+        if (data.status === "CANCELLED") this.ordersCancelled.inc({ reason: data.cancellationReason ?? "UNKNOWN" });
+      }
+      if (event.type === "payments.payment.captured") this.paymentsCaptured.inc();
+      if (event.type === "payments.payment.refunded") {
+        this.paymentsRefunded.inc({ kind: (event.data as EventEnvelope<"payments.payment.refunded">["data"]).fullyRefunded ? "full" : "partial" });
+      }
+    }
+  }
+
+  /** Counts each GraphQL operation and the codes of the errors it answered with. */
+  graphqlPlugin(): ApolloServerPlugin {
+    const metrics = this;
+    return {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operationName, operation }) {
+            metrics.operations.inc({ operation: operationName ?? "(anonymous)", type: operation?.operation ?? "unknown" });
+          },
+          async willSendResponse({ response }) {
+            const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+            for (const error of errors ?? []) metrics.errors.inc({ code: String(error.extensions?.code ?? "UNKNOWN") });
+          },
+        };
+      },
+    };
   }
 
   /** Times every request and serves the registry at `GET /metrics`. */
   mount(app: Express): void {
     app.use((req: Request, res: Response, next: NextFunction) => {
       const end = this.httpDuration.startTimer({ method: req.method });
-      res.on("finish", () => end({ route: req.route?.path ?? req.path.split("?")[0] ?? "", status: String(res.statusCode) }));
+      const route = req.originalUrl.split("?")[0] ?? req.path;
+      // Unknown paths share one label, so scans cannot grow the series without bound.
+      res.on("finish", () => end({ route: res.statusCode === 404 ? "unmatched" : route, status: String(res.statusCode) }));
       next();
     });
     app.get("/metrics", async (_req: Request, res: Response) => {

@@ -8,6 +8,7 @@ import {
   type JsMsg,
 } from "nats";
 import type { Logger } from "../logger";
+import { inSpanFrom, SpanKind } from "../observability/tracing";
 import type { SqlExecutor } from "../database/prismaOptions";
 import type { ServiceName } from "../serviceNames";
 import type { EventType } from "./catalog";
@@ -48,6 +49,8 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   maxDeliveries?: number;
   /** Delay before redelivery after the n-th failure (the last entry repeats). */
   retryDelaysMs?: readonly number[];
+  /** Told how each delivery ended (metrics). */
+  onOutcome?: (type: string, outcome: "applied" | "duplicate" | "retried" | "dead_lettered") => void;
 }
 
 const encoder = new TextEncoder();
@@ -121,28 +124,38 @@ export class EventConsumer<Tx extends SqlExecutor> {
     }
   }
 
-  /** Applies one message; never throws (a failure is a nak, a dead letter, or a log line). */
+  /**
+   * Applies one message; never throws (a failure is a nak, a dead letter, or a log line). It runs
+   * in a span that continues the trace the event was emitted in, so one trace crosses the bus.
+   */
   async process(message: JsMsg): Promise<void> {
     let event: EventEnvelope;
     try {
       event = parseEnvelope(message.json());
     } catch (error) {
       await this.deadLetter(message, undefined, error as Error);
+      this.options.onOutcome?.("invalid", "dead_lettered");
       return;
     }
-    try {
-      await this.apply(event);
-      message.ack();
-    } catch (error) {
-      const deliveries = message.info.redeliveryCount;
-      if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
-        await this.deadLetter(message, event, error as Error);
-        return;
+    const attributes = { "messaging.system": "nats", "messaging.destination.name": event.type, "messaging.message.id": event.id, "messaging.consumer.group.name": this.name };
+    await inSpanFrom(event.traceparent, `${this.options.service} consume ${event.type}`, SpanKind.CONSUMER, attributes, async () => {
+      try {
+        const outcome = await this.apply(event);
+        message.ack();
+        this.options.onOutcome?.(event.type, outcome);
+      } catch (error) {
+        const deliveries = message.info.redeliveryCount;
+        if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
+          await this.deadLetter(message, event, error as Error);
+          this.options.onOutcome?.(event.type, "dead_lettered");
+          return;
+        }
+        const delay = this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
+        this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "event handler failed; will retry");
+        message.nak(delay);
+        this.options.onOutcome?.(event.type, "retried");
       }
-      const delay = this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
-      this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "event handler failed; will retry");
-      message.nak(delay);
-    }
+    });
   }
 
   /** Runs the handler once per event id: a redelivered event finds its id recorded and changes nothing. */

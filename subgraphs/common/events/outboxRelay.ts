@@ -17,6 +17,8 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   publishTimeoutMs?: number;
   retentionHours?: number;
+  /** Told of every published event (metrics). */
+  onPublished?: (type: string) => void;
 }
 
 const encoder = new TextEncoder();
@@ -119,6 +121,7 @@ export class OutboxRelay {
         await Promise.all(rows.map((row) => this.publish(row)));
         await markPublished(tx, rows);
         this.published += rows.length;
+        for (const row of rows) this.options.onPublished?.(row.type);
         return rows.length;
       },
       { timeout: this.publishTimeoutMs * 3, maxWait: 10_000 },

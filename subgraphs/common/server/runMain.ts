@@ -1,6 +1,7 @@
 import { ConfigurationError, loadDotEnv, parseEnvironment } from "../environment";
 import { DependencyUnavailableError } from "../dependencies";
 import type { PrismaLike } from "../database/prismaOptions";
+import { startTracing } from "../observability/tracing";
 import { StartupError, startSubgraph } from "./startSubgraph";
 import type { BaseContext, SubgraphDefinition, SubgraphSettings } from "./subgraphDefinition";
 
@@ -48,8 +49,12 @@ export function runSubgraphMain<Db extends PrismaLike, Context extends BaseConte
   const start = async () => {
     loadDotEnv();
     const settings = parseEnvironment(definition.name, definition.environment);
+    const tracing = startTracing(definition.name, { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
     const running = await startSubgraph(definition, settings);
-    stopOnSignals(definition.name, running.stop, settings.SHUTDOWN_TIMEOUT_SECONDS);
+    stopOnSignals(definition.name, async () => {
+      await running.stop();
+      await tracing.shutdown();
+    }, settings.SHUTDOWN_TIMEOUT_SECONDS);
   };
   start().catch((error: unknown) => exitWithStartupFailure(definition.name, error));
 }

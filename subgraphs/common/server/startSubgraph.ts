@@ -21,7 +21,10 @@ import { createUnitOfWork } from "../events/unitOfWork";
 import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
 import { createErrorFormatter } from "./formatError";
+import { outboxBacklog } from "../events/outbox";
+import { currentTraceId, traceparentOf, traceRequests } from "../observability/tracing";
 import { mountHealthRoutes } from "./health";
+import { logRequests } from "./requestLog";
 import { listen, requestIdOf } from "./http";
 import type { BaseContext, SubgraphDefinition, SubgraphRuntime, SubgraphSettings } from "./subgraphDefinition";
 
@@ -77,17 +80,26 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const jsm = await nats.jetstreamManager();
   await ensureStreams(jsm, env.NATS_NAMESPACE);
   const js = nats.jetstream();
-  const relay = new OutboxRelay({ db: transactions as unknown as TransactionRunner<Tx> & Tx, js, namespace: env.NATS_NAMESPACE, logger });
+  const metrics = new ServiceMetrics(definition.name);
+  const relay = new OutboxRelay({
+    db: transactions as unknown as TransactionRunner<Tx> & Tx,
+    js,
+    namespace: env.NATS_NAMESPACE,
+    logger,
+    onPublished: (type) => metrics.eventsPublished.inc({ type }),
+  });
   let runtimeForHooks: SubgraphRuntime<Db, Env> | undefined;
   const unitOfWork = createUnitOfWork<Tx>({
     service: definition.name,
     db: transactions,
     onCommitted: (events) => {
       relay.kick();
+      metrics.countCommitted(events);
       if (runtimeForHooks) definition.onEventsCommitted?.(runtimeForHooks, events);
     },
+    // Events carry the trace of the request or event that caused them, across the bus.
+    traceparent: () => traceparentOf(),
   });
-  const metrics = new ServiceMetrics(definition.name);
   const consumers = (definition.eventHandlers ?? []).map(
     (handler) =>
       new EventConsumer<Tx>({
@@ -100,6 +112,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
         logger,
         maxDeliveries: env.EVENT_MAX_DELIVERIES,
         retryDelaysMs: env.EVENT_RETRY_DELAYS_MS,
+        onOutcome: (type, outcome) => metrics.eventsConsumed.inc({ type, outcome }),
       }),
   );
   const runtime: SubgraphRuntime<Db, Env> = {
@@ -126,6 +139,11 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const workers = definition.workers?.(runtime) ?? [];
   for (const worker of workers) worker.start();
 
+  metrics.gauge("outbox_backlog", "Events written to the outbox and not yet published.", [], async () => [{ value: (await outboxBacklog(db)).pending }]);
+  metrics.gauge("event_consumer_lag", "Events waiting for each of this service's consumers.", ["consumer"], async () =>
+    Promise.all(consumers.map(async (consumer) => ({ labels: { consumer: consumer.name }, value: (await jsm.consumers.info(consumer.stream, consumer.name)).num_pending }))),
+  );
+
   let stopping = false;
   const app = express();
   app.disable("x-powered-by");
@@ -148,10 +166,12 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces only serve Apollo's hosted usage reporting, which this platform does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      metrics.graphqlPlugin(),
     ],
   });
   await apollo.start();
 
+  app.use(traceRequests(definition.name), logRequests(logger));
   metrics.mount(app);
   mountHealthRoutes(
     app,
@@ -176,8 +196,9 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = requestIdOf(req);
-        const base = { requestId, logger: logger.child({ requestId }), caller: req.caller ?? null, clientAddress: req.ip ?? "unknown" };
+        const requestId = req.requestId ?? requestIdOf(req);
+        const traceId = currentTraceId();
+        const base = { requestId, logger: logger.child({ requestId, ...(traceId ? { traceId } : {}) }), caller: req.caller ?? null, clientAddress: req.ip ?? "unknown" };
         return definition.createContext(runtime, base, req);
       },
     }),

@@ -1,0 +1,166 @@
+import { createHash } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import { inventoryService } from "../../subgraphs/inventory/service";
+import { graphql, graphqlData } from "../../test/support/graphqlClient";
+import { CatalogBuilder } from "../../test/support/catalogBuilder";
+import { loginAdmin, registerCustomer } from "../../test/support/identity";
+import { startTestRouter } from "../../test/support/testRouter";
+import { startTestSubgraph } from "../../test/support/testSubgraph";
+import { startServices, type TestServices } from "../../test/support/testServices";
+import type { RunningRouter } from "../startRouter";
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+
+describe("the router's limits and resilience", () => {
+  let services: TestServices<"products" | "inventory" | "orders" | "payments">;
+  let strict: RunningRouter;
+  let redis: Redis;
+
+  const urls = () => ({
+    users: services.users.url,
+    products: services.products.url,
+    inventory: services.inventory.url,
+    orders: services.orders.url,
+    payments: services.payments.url,
+  });
+  const shared = () => ({ USERS_JWKS_URL: services.shared.USERS_JWKS_URL!, REDIS_KEY_PREFIX: services.shared.REDIS_KEY_PREFIX! });
+
+  beforeAll(async () => {
+    services = await startServices(["products", "inventory", "orders", "payments"]);
+    strict = await startTestRouter(urls(), {
+      ...shared(),
+      MAX_REQUEST_BYTES: "2048",
+      MAX_QUERY_DEPTH: "4",
+      MAX_QUERY_COST: "300",
+      RATE_LIMIT_REQUESTS: "8",
+      RATE_LIMIT_WINDOW_SECONDS: "60",
+      CORS_ORIGINS: "https://shop.example, https://admin.shop.example",
+    });
+    redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  });
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await strict?.stop();
+    await services?.cleanUp();
+  });
+
+  it("refuses a request body over the size limit with 413", async () => {
+    const response = await post(strict.url, { query: `{ categories { id } } # ${"x".repeat(4000)}` });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ errors: [{ message: "The request is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+  });
+
+  it("says which limit an operation is over, and by how much: depth", async () => {
+    const deep = `{ categories { parent { parent { parent { parent { id } } } } } }`;
+    const result = await graphql(strict.url, deep, { headers: { "x-forwarded-for": "10.0.0.1" } });
+    expect(result.errors?.[0]).toMatchObject({
+      message: "The operation's depth is 6, over the limit of 4 by 2.",
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit: "depth", maximum: 4, actual: 6 },
+    });
+  });
+
+  it("says which limit an operation is over, and by how much: cost", async () => {
+    const expensive = `{ products(first: 100) { edges { node { id name sku } } } }`;
+    const result = await graphql(strict.url, expensive, { headers: { "x-forwarded-for": "10.0.0.2" } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED", limit: "cost", maximum: 300 });
+    expect(result.errors?.[0]?.message).toMatch(/^The operation's cost is (\d+), over the limit of 300 by \d+\.$/);
+    const cheap = await graphql(strict.url, `{ products(first: 10) { edges { node { id name } } } }`, { headers: { "x-forwarded-for": "10.0.0.2" } });
+    expect(cheap.errors).toBeUndefined();
+  });
+
+  it("serves automatic persisted queries from Redis", async () => {
+    const query = `query PersistedCategories { categories { id name } }`;
+    const sha256Hash = createHash("sha256").update(query).digest("hex");
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const unknown = (await (await post(services.router.url, { extensions })).json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(unknown.errors[0]?.extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    const registered = (await (await post(services.router.url, { query, extensions })).json()) as { data: { categories: unknown[] } };
+    expect(registered.data.categories).toEqual([]);
+    expect(await redis.exists(`${services.shared.REDIS_KEY_PREFIX}apq:apq:${sha256Hash}`)).toBe(1);
+    const byHash = await (await post(services.router.url, { extensions })).json();
+    expect(byHash).toEqual({ data: { categories: [] } });
+  });
+
+  it("limits requests per client in Redis, with RATE_LIMITED and retryAfter", async () => {
+    const customer = await registerCustomer(services.router.url);
+    const statuses: number[] = [];
+    let last: { errors?: Array<{ extensions: { code: string; retryAfter: number } }> } = {};
+    for (let n = 0; n < 9; n += 1) {
+      const response = await post(strict.url, { query: "{ categories { id } }" }, { authorization: `Bearer ${customer.accessToken}` });
+      statuses.push(response.status);
+      last = (await response.json()) as typeof last;
+    }
+    expect(statuses.slice(0, 8).every((status) => status === 200)).toBe(true);
+    expect(statuses[8]).toBe(429);
+    expect(last.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter: expect.any(Number) });
+    // Another client is not affected.
+    expect((await post(strict.url, { query: "{ categories { id } }" }, { "x-forwarded-for": "10.0.0.9" })).status).toBe(200);
+  });
+
+  it("answers CORS preflights for the configured origins only", async () => {
+    const preflight = (origin: string) =>
+      fetch(strict.url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" } });
+    const allowed = await preflight("https://shop.example");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example");
+    const refused = await preflight("https://evil.example");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("returns the rest of the data when a subgraph is down, with an error for its fields only", async () => {
+    const admin = await loginAdmin(services.router.url);
+    const product = await new CatalogBuilder(services.router.url, admin.accessToken).product({ name: "Partial", price: "1.00", stock: 2 });
+    const port = services.inventory.port;
+    await services.inventory.stop();
+    try {
+      const result = await graphql(services.router.url, `query($id: ID!) { product(id: $id) { id name price { amount } stock { available } } }`, { variables: { id: product.id } });
+      expect(result.data).toEqual({ product: { id: product.id, name: "Partial", price: { amount: "1.00" }, stock: null } });
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^The inventory service is unavailable/), extensions: { code: "SERVICE_UNAVAILABLE" } });
+      expect(JSON.stringify(result)).not.toMatch(/localhost|127\.0\.0\.1|ECONNREFUSED/);
+    } finally {
+      services.inventory = await startTestSubgraph(inventoryService, services.testId, { ...services.shared, PORT: String(port) });
+    }
+  });
+
+  it("gives up on a subgraph that does not answer in time, retrying queries but never mutations", async () => {
+    let received = 0;
+    const silent = http.createServer(() => {
+      received += 1;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", () => resolve()));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql`;
+    const router = await startTestRouter({ ...urls(), payments: silentUrl }, { ...shared(), SUBGRAPH_TIMEOUT_SECONDS: "0.3", SUBGRAPH_RETRIES: "2" });
+    try {
+      const admin = await loginAdmin(router.url);
+      const started = Date.now();
+      const query = await graphql(router.url, `{ orders(first: 1) { totalCount } }`, { token: admin.accessToken });
+      expect(query.errors).toBeUndefined();
+      const mutation = await graphql(router.url, `mutation { refundOrder(input: { orderId: "00000000-0000-4000-8000-000000000000" }) { id } }`, { token: admin.accessToken });
+      expect(mutation.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
+      expect(received).toBe(1);
+      const withPayment = await graphql(router.url, `{ products(first: 1) { totalCount } }`, { token: admin.accessToken });
+      expect(withPayment.errors).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await router.stop();
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it("turns introspection and Sandbox off in production", async () => {
+    const router = await startTestRouter(urls(), { ...shared(), NODE_ENV: "production" });
+    try {
+      const introspection = await graphql(router.url, "{ __schema { types { name } } }");
+      expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
+      const page = await (await fetch(router.url, { headers: { accept: "text/html" } })).text();
+      expect(page).not.toMatch(/embeddable-sandbox/);
+    } finally {
+      await router.stop();
+    }
+  });
+});

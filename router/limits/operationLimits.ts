@@ -1,0 +1,113 @@
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ASTVisitor,
+} from "graphql";
+
+/** A limit an operation went over, told to the client: which limit, its maximum, and by how much. */
+function overLimit(limit: "depth" | "cost", maximum: number, actual: number): GraphQLError {
+  return new GraphQLError(`The operation's ${limit} is ${actual}, over the limit of ${maximum} by ${actual - maximum}.`, {
+    extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit, maximum, actual },
+  });
+}
+
+type Fragments = Record<string, FragmentDefinitionNode>;
+
+function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Fragments, visiting: Set<string>): number {
+  if (!selectionSet) return 0;
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value.startsWith("__")) continue;
+      deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, visiting) : 1);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments[name];
+      // A fragment cycle is reported by graphql-js itself; here it only must not loop.
+      if (!fragment || visiting.has(name)) continue;
+      visiting.add(name);
+      deepest = Math.max(deepest, depthOf(fragment.selectionSet, fragments, visiting));
+      visiting.delete(name);
+    }
+  }
+  return deepest;
+}
+
+/** Rejects operations nested deeper than `maximum` fields. */
+export function depthLimit(maximum: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments: Fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+    return {
+      OperationDefinition(operation) {
+        const depth = depthOf(operation.selectionSet, fragments, new Set());
+        if (depth > maximum) context.reportError(overLimit("depth", maximum, depth));
+      },
+    };
+  };
+}
+
+/** The page size a list field may return: its `first` argument (a variable counts as the largest page), or its default. */
+function pageFactor(field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, maxPage: number): number {
+  const argument = field.arguments?.find((each) => each.name.value === "first");
+  if (argument) return argument.value.kind === Kind.INT ? Math.max(1, Number(argument.value.value)) : maxPage;
+  const fallback = definition?.args.find((each) => each.name === "first")?.defaultValue;
+  return typeof fallback === "number" ? fallback : 1;
+}
+
+function costOf(selectionSet: SelectionSetNode | undefined, parent: GraphQLOutputType | undefined, schema: GraphQLSchema, fragments: Fragments, maxPage: number, visiting: Set<string>): number {
+  if (!selectionSet) return 0;
+  const named = parent ? getNamedType(parent) : undefined;
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value.startsWith("__")) continue;
+      const definition = named && (isObjectType(named) || isInterfaceType(named)) ? named.getFields()[selection.name.value] : undefined;
+      let type = definition?.type;
+      while (type && isNonNullType(type)) type = type.ofType;
+      const multiplier = type && (isListType(type) || selection.arguments?.some((each) => each.name.value === "first") || definition?.args.some((each) => each.name === "first")) ? pageFactor(selection, definition, maxPage) : 1;
+      total += 1 + multiplier * costOf(selection.selectionSet, definition?.type, schema, fragments, maxPage, visiting);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : named;
+      total += costOf(selection.selectionSet, (condition as GraphQLOutputType) ?? parent, schema, fragments, maxPage, visiting);
+    } else {
+      const fragment = fragments[selection.name.value];
+      if (!fragment || visiting.has(fragment.name.value)) continue;
+      visiting.add(fragment.name.value);
+      total += costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) as GraphQLOutputType, schema, fragments, maxPage, visiting);
+      visiting.delete(fragment.name.value);
+    }
+  }
+  return total;
+}
+
+/**
+ * Rejects operations that could resolve more than `maximum` fields: each field costs 1, and what
+ * is under a paginated field counts once per item of the largest page it may return.
+ */
+export function costLimit(maximum: number, maxPage = 100) {
+  return (context: ValidationContext): ASTVisitor => {
+    const schema = context.getSchema();
+    const fragments: Fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+    return {
+      OperationDefinition(operation) {
+        const root = schema.getRootType(operation.operation) ?? undefined;
+        const cost = costOf(operation.selectionSet, root, schema, fragments, maxPage, new Set());
+        if (cost > maximum) context.reportError(overLimit("cost", maximum, cost));
+      },
+    };
+  };
+}

@@ -1,0 +1,56 @@
+import type { RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { Logger } from "../subgraphs/common/logger";
+
+type Fetcher = RemoteGraphQLDataSource["fetcher"];
+
+export interface SubgraphFetchSettings {
+  serviceName: string;
+  timeoutMs: number;
+  /** Extra tries of a query that failed on the way (never of a mutation: it may have happened). */
+  retries: number;
+  logger: Logger;
+}
+
+/** The subgraph could not be reached or did not answer in time; its message is safe for clients. */
+export class SubgraphUnavailableError extends Error {
+  readonly extensions = { code: "SERVICE_UNAVAILABLE" };
+  constructor(serviceName: string) {
+    super(`The ${serviceName} service is unavailable right now; the fields it provides are missing.`);
+    this.name = "SubgraphUnavailableError";
+  }
+}
+
+function isMutation(body: unknown): boolean {
+  if (typeof body !== "string") return true;
+  try {
+    return /^\s*mutation\b/.test((JSON.parse(body) as { query?: string }).query ?? "");
+  } catch {
+    return true;
+  }
+}
+
+const retryable = (status: number) => status === 502 || status === 503 || status === 504;
+
+/**
+ * What the gateway fetches subgraphs with: a time limit per request, and a few quick retries for
+ * queries that fail on the way (connection refused or reset, timeout, a 502/503/504). A
+ * subgraph that stays down costs only the fields it owns: the gateway returns the rest.
+ */
+export function subgraphFetcher(settings: SubgraphFetchSettings): Fetcher {
+  return (async (url: string, init: RequestInit = {}) => {
+    const attempts = 1 + (isMutation(init.body) ? 0 : settings.retries);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const response = await fetch(url, { ...init, signal: AbortSignal.timeout(settings.timeoutMs) });
+        if (attempt < attempts && retryable(response.status)) continue;
+        return response;
+      } catch (error) {
+        if (attempt >= attempts) {
+          settings.logger.warn({ subgraph: settings.serviceName, attempts, err: (error as Error).message }, "subgraph unavailable");
+          throw new SubgraphUnavailableError(settings.serviceName);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+      }
+    }
+  }) as unknown as Fetcher;
+}

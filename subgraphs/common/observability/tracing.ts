@@ -1,0 +1,84 @@
+import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Span } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import type { NextFunction, Request, Response } from "express";
+
+let provider: NodeTracerProvider | undefined;
+
+export interface TracingOptions {
+  /** Where spans go (OTEL_EXPORTER_OTLP_ENDPOINT); without it spans only carry ids for logs and context. */
+  otlpEndpoint?: string | undefined;
+  /** Extra span processors (tests collect spans in memory). */
+  processors?: SpanProcessor[];
+}
+
+/**
+ * OpenTelemetry for this process: W3C trace context, spans kept in async context, exported over
+ * OTLP/HTTP when an endpoint is configured. Started once per process; later calls add nothing.
+ */
+export function startTracing(service: string, options: TracingOptions = {}): { shutdown(): Promise<void> } {
+  if (!provider) {
+    const processors = [...(options.processors ?? [])];
+    if (options.otlpEndpoint) {
+      processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` })));
+    }
+    provider = new NodeTracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }), spanProcessors: processors });
+    provider.register({ propagator: new W3CTraceContextPropagator() });
+  }
+  const registered = provider;
+  return { shutdown: () => registered.shutdown() };
+}
+
+export const tracer = () => trace.getTracer("commerce");
+
+/** The W3C `traceparent` of a context (the active one by default), to carry in a header or an event. */
+export function traceparentOf(from: Context = context.active()): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(from, carrier);
+  return carrier.traceparent;
+}
+
+/** The trace id of the active span, for log lines; undefined outside a trace. */
+export function currentTraceId(): string | undefined {
+  const span = trace.getSpan(context.active());
+  const id = span?.spanContext().traceId;
+  return id && !/^0+$/.test(id) ? id : undefined;
+}
+
+/** Runs `work` in a span that continues the trace of `traceparent` (an incoming event's), ending it after. */
+export async function inSpanFrom<T>(traceparent: string | undefined, name: string, kind: SpanKind, attributes: Record<string, string>, work: (span: Span) => Promise<T>): Promise<T> {
+  const parent = traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
+  const span = tracer().startSpan(name, { kind, attributes }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => work(span));
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/**
+ * Express middleware: a server span for each request, continuing the caller's trace
+ * (`traceparent`), active for everything the request does.
+ */
+export function traceRequests(service: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const parent = propagation.extract(context.active(), req.headers);
+    const span = tracer().startSpan(`${service} ${req.method} ${req.path}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": req.path } }, parent);
+    res.on("finish", () => {
+      span.setAttribute("http.response.status_code", res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  };
+}
+
+export { SpanKind };
