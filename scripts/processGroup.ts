@@ -7,12 +7,16 @@ export interface ManagedProcess {
   exited: Promise<number | null>;
 }
 
+/** How a process runs: TypeScript through tsx (development), or the build in dist/ (as containers do). */
+export type Runtime = "tsx" | "dist";
+
 /**
  * Starts one service entry point (`subgraphs/<name>/main.ts`, `router/main.ts`) as its own
- * process, the way its container runs it, with TypeScript loaded by tsx.
+ * process, the way its container runs it.
  */
-export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, output: "inherit" | "ignore" = "inherit"): ManagedProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, output: "inherit" | "ignore" = "inherit", runtime: Runtime = "tsx"): ManagedProcess {
+  const args = runtime === "dist" ? [`dist/${entry.replace(/\.ts$/, ".js")}`] : ["--import", "tsx", entry];
+  const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env,
     stdio: ["ignore", output, output],

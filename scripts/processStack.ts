@@ -4,7 +4,7 @@ import { dropDatabase } from "../subgraphs/common/database/provision";
 import { databaseUrlFor } from "../subgraphs/common/database/databaseUrl";
 import { deleteStreams } from "../subgraphs/common/events/streams";
 import { serviceNames, type ServiceName } from "../subgraphs/common/serviceNames";
-import { startProcess, stopAll, waitUntilReady, type ManagedProcess } from "./processGroup";
+import { startProcess, stopAll, waitUntilReady, type ManagedProcess, type Runtime } from "./processGroup";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,6 +37,8 @@ export interface StackOptions {
   env: NodeJS.ProcessEnv;
   /** Print the processes' output (otherwise it is dropped). */
   output?: "inherit" | "ignore";
+  /** Run TypeScript through tsx (default) or the compiled build in dist/ (`npm run build` first). */
+  runtime?: Runtime;
 }
 
 /**
@@ -86,14 +88,14 @@ export async function startStack(stackId: string, options: StackOptions): Promis
   try {
     await Promise.all(
       serviceNames.map(async (name) => {
-        const managed = startProcess(name, `subgraphs/${name}/main.ts`, { ...env, PORT: String(ports[name]) }, output);
+        const managed = startProcess(name, `subgraphs/${name}/main.ts`, { ...env, PORT: String(ports[name]) }, output, options.runtime);
         processes.push(managed);
         await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, 60_000);
       }),
     );
     const routerPort = await freePort();
     const urls = Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]]));
-    const router = startProcess("router", "router/main.ts", { ...env, ...urls, PORT: String(routerPort) }, output);
+    const router = startProcess("router", "router/main.ts", { ...env, ...urls, PORT: String(routerPort) }, output, options.runtime);
     processes.push(router);
     await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, 60_000);
     stack.routerUrl = `http://localhost:${routerPort}/graphql`;

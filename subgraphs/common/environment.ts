@@ -72,6 +72,10 @@ export const subgraphEnvironment = runtimeEnvironment.extend({
   NATS_URL: env.url("nats://127.0.0.1:4222"),
   /** Prefix of every JetStream stream and subject, so that separate stacks share one NATS server safely. */
   NATS_NAMESPACE: env.identifier("commerce"),
+  /** Copies JetStream keeps of each stream: 1 on a single server, 3 on a three-node cluster. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /** Events each consumer handles at once (events about one order, product or user stay in order). */
+  EVENT_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Deliveries of a failing event before it goes to the dead-letter subject. */
   EVENT_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(5),
   /** Pauses before redelivering a failed event, after the 1st, 2nd, ... failure (the last repeats). */

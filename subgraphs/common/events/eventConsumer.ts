@@ -51,13 +51,22 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   retryDelaysMs?: readonly number[];
   /** Told how each delivery ended (metrics). */
   onOutcome?: (type: string, outcome: "applied" | "duplicate" | "retried" | "dead_lettered") => void;
+  /** Events handled at once; events about one order (or product, or user) always one after another. */
+  concurrency?: number;
 }
 
 const encoder = new TextEncoder();
 
+/** What an event is about: events about one thing are applied in stream order, one at a time. */
+function orderingKey(raw: unknown): string {
+  const event = raw as { id?: string; data?: { orderId?: string; productId?: string; userId?: string } } | null;
+  return event?.data?.orderId ?? event?.data?.productId ?? event?.data?.userId ?? event?.id ?? "";
+}
+
 /**
  * A durable JetStream consumer for one event type. Replicas of a service share the durable, so
- * each event is handled once per service. Events are applied one at a time, in stream order.
+ * each event is handled once per service. Several events are handled at once, but events about
+ * the same order, product or user are applied one after another, in stream order.
  */
 export class EventConsumer<Tx extends SqlExecutor> {
   readonly name: string;
@@ -115,23 +124,41 @@ export class EventConsumer<Tx extends SqlExecutor> {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
+    const concurrency = Math.max(1, this.options.concurrency ?? 1);
+    const inFlight = new Set<Promise<void>>();
+    const lastOfKey = new Map<string, Promise<void>>();
     for await (const message of messages) {
       if (!this.running) {
         message.nak();
         break;
       }
-      await this.process(message);
+      let raw: unknown;
+      try {
+        raw = message.json();
+      } catch {
+        raw = undefined;
+      }
+      const key = orderingKey(raw);
+      const task = (lastOfKey.get(key) ?? Promise.resolve()).then(() => this.process(message, raw));
+      lastOfKey.set(key, task);
+      inFlight.add(task);
+      void task.finally(() => {
+        inFlight.delete(task);
+        if (lastOfKey.get(key) === task) lastOfKey.delete(key);
+      });
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   }
 
   /**
    * Applies one message; never throws (a failure is a nak, a dead letter, or a log line). It runs
    * in a span that continues the trace the event was emitted in, so one trace crosses the bus.
    */
-  async process(message: JsMsg): Promise<void> {
+  async process(message: JsMsg, raw: unknown = undefined): Promise<void> {
     let event: EventEnvelope;
     try {
-      event = parseEnvelope(message.json());
+      event = parseEnvelope(raw ?? message.json());
     } catch (error) {
       await this.deadLetter(message, undefined, error as Error);
       this.options.onOutcome?.("invalid", "dead_lettered");

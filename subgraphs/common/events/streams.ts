@@ -20,12 +20,12 @@ export function deadLetterSubject(namespace: string, consumer: string): string {
   return `${namespace}.deadletter.${consumer}`;
 }
 
-function streamConfigs(namespace: string): Array<Partial<StreamConfig> & { name: string }> {
+function streamConfigs(namespace: string, replicas = 1): Array<Partial<StreamConfig> & { name: string }> {
   const common = {
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
-    num_replicas: 1,
+    num_replicas: replicas,
     // Re-publishing an outbox row within this window is recognised by its Nats-Msg-Id.
     duplicate_window: nanos(2 * 60 * 1000),
   };
@@ -41,8 +41,8 @@ function streamConfigs(namespace: string): Array<Partial<StreamConfig> & { name:
 }
 
 /** Creates the namespace's streams, or brings their settings up to date. Safe to run at every start. */
-export async function ensureStreams(jsm: JetStreamManager, namespace: string): Promise<void> {
-  for (const config of streamConfigs(namespace)) {
+export async function ensureStreams(jsm: JetStreamManager, namespace: string, replicas = 1): Promise<void> {
+  for (const config of streamConfigs(namespace, replicas)) {
     try {
       await jsm.streams.add(config);
     } catch (error) {

@@ -1,7 +1,11 @@
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
@@ -78,7 +82,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   // Every generated PrismaClient runs interactive transactions; the generic Db cannot show it.
   const transactions = db as unknown as TransactionRunner<Tx>;
   const jsm = await nats.jetstreamManager();
-  await ensureStreams(jsm, env.NATS_NAMESPACE);
+  await ensureStreams(jsm, env.NATS_NAMESPACE, env.NATS_STREAM_REPLICAS);
   const js = nats.jetstream();
   const metrics = new ServiceMetrics(definition.name);
   const relay = new OutboxRelay({
@@ -111,6 +115,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
         namespace: env.NATS_NAMESPACE,
         logger,
         maxDeliveries: env.EVENT_MAX_DELIVERIES,
+        concurrency: env.EVENT_CONSUMER_CONCURRENCY,
         retryDelaysMs: env.EVENT_RETRY_DELAYS_MS,
         onOutcome: (type, outcome) => metrics.eventsConsumed.inc({ type, outcome }),
       }),
@@ -166,6 +171,8 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces only serve Apollo's hosted usage reporting, which this platform does not use.
       ApolloServerPluginInlineTraceDisabled(),
+      // Cache hints would be computed for every field of every response, and nothing reads them.
+      ApolloServerPluginCacheControlDisabled(),
       metrics.graphqlPlugin(),
     ],
   });
