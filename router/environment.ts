@@ -26,6 +26,13 @@ export const routerEnvironment = runtimeEnvironment.extend({
   /** Requests per client (user, or address when anonymous) and window; 0 turns the limit off. */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Seconds an answer to an anonymous catalog query (products, product, categories) is served
+   * again from the router's memory; 0 turns it off. Stock and prices shown may then be this old.
+   */
+  PUBLIC_RESPONSE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  /** Most answers the public response cache keeps per router process. */
+  PUBLIC_RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(1).default(1000),
   /** Origins browsers may call the API from: `*`, or a comma-separated list of origins. */
   CORS_ORIGINS: z.string().default("*"),
   /** Processes serving the router (Node cluster): 1, a number, or `auto` for one per CPU. */

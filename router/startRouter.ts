@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { Counter } from "prom-client";
 import type { DocumentNode, FormattedExecutionResult } from "graphql";
 import { loadApiSchema } from "../schema/apiSchema";
 import { authenticate } from "../subgraphs/common/auth/authenticate";
@@ -29,6 +30,7 @@ import { subgraphChecks } from "./health";
 import { costLimit, depthLimit } from "./limits/operationLimits";
 import { rateLimit } from "./limits/rateLimit";
 import { RedisKeyValueCache } from "./limits/redisCache";
+import { PublicResponseCache } from "./cache/publicResponseCache";
 import { startSubscriptionServer } from "./subscriptions/subscriptionServer";
 
 export interface RunningRouter {
@@ -79,6 +81,16 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   app.set("trust proxy", trustProxySetting(env.TRUST_PROXY));
   const httpServer = http.createServer(app);
   const metrics = new ServiceMetrics("router");
+  const publicCache = new PublicResponseCache({
+    ttlSeconds: env.PUBLIC_RESPONSE_CACHE_SECONDS,
+    maxEntries: env.PUBLIC_RESPONSE_CACHE_ENTRIES,
+    counter: new Counter({
+      name: "router_public_response_cache_total",
+      help: "Anonymous catalog queries answered from the router's cache (hit), passed on (miss), and answers kept (store).",
+      labelNames: ["result"],
+      registers: [metrics.registry],
+    }),
+  });
   const gateway = createGateway({
     supergraphPath: env.SUPERGRAPH_PATH,
     subgraphUrls: urls,
@@ -99,6 +111,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ApolloServerPluginCacheControlDisabled(),
       metrics.graphqlPlugin(),
+      publicCache.plugin<RouterContext>(),
     ],
   });
   await apollo.start();
@@ -114,6 +127,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     rateLimit(redis, { limit: env.RATE_LIMIT_REQUESTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, keyPrefix: env.REDIS_KEY_PREFIX }),
     express.json({ limit: env.MAX_REQUEST_BYTES }),
     bodyErrors,
+    publicCache.middleware(),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.requestId ?? requestIdOf(req);

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   );
   console.log(`loaded ${size?.products} products (${size?.bytes} with indexes) in ${((performance.now() - loadStarted) / 1000).toFixed(1)}s`);
 
-  const db = createProductsDatabase(databaseUrl);
+  const db = createProductsDatabase(databaseUrl, { logQueries: true });
   let captured: { query: string; params: string } | undefined;
   db.$on("query", (event) => {
     if (/FROM products p/.test(event.query) && /LIMIT/.test(event.query)) captured = { query: event.query, params: (event as unknown as { params: string }).params };

@@ -14,8 +14,15 @@ export type Runtime = "tsx" | "dist";
  * Starts one service entry point (`subgraphs/<name>/main.ts`, `router/main.ts`) as its own
  * process, the way its container runs it.
  */
-export function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, output: "inherit" | "ignore" = "inherit", runtime: Runtime = "tsx"): ManagedProcess {
-  const args = runtime === "dist" ? [`dist/${entry.replace(/\.ts$/, ".js")}`] : ["--import", "tsx", entry];
+export function startProcess(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  output: "inherit" | "ignore" = "inherit",
+  runtime: Runtime = "tsx",
+  nodeArgs: readonly string[] = [],
+): ManagedProcess {
+  const args = [...nodeArgs, ...(runtime === "dist" ? [`dist/${entry.replace(/\.ts$/, ".js")}`] : ["--import", "tsx", entry])];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env,

@@ -39,6 +39,8 @@ export interface StackOptions {
   output?: "inherit" | "ignore";
   /** Run TypeScript through tsx (default) or the compiled build in dist/ (`npm run build` first). */
   runtime?: Runtime;
+  /** Options for node itself, such as `--cpu-prof` (not all of them are allowed in NODE_OPTIONS). */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -88,14 +90,14 @@ export async function startStack(stackId: string, options: StackOptions): Promis
   try {
     await Promise.all(
       serviceNames.map(async (name) => {
-        const managed = startProcess(name, `subgraphs/${name}/main.ts`, { ...env, PORT: String(ports[name]) }, output, options.runtime);
+        const managed = startProcess(name, `subgraphs/${name}/main.ts`, { ...env, PORT: String(ports[name]) }, output, options.runtime, options.nodeArgs);
         processes.push(managed);
         await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, 60_000);
       }),
     );
     const routerPort = await freePort();
     const urls = Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]]));
-    const router = startProcess("router", "router/main.ts", { ...env, ...urls, PORT: String(routerPort) }, output, options.runtime);
+    const router = startProcess("router", "router/main.ts", { ...env, ...urls, PORT: String(routerPort) }, output, options.runtime, options.nodeArgs);
     processes.push(router);
     await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, 60_000);
     stack.routerUrl = `http://localhost:${routerPort}/graphql`;

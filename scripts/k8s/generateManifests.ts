@@ -285,6 +285,8 @@ function commerceConfig(): IConfigMap {
       ...subgraphUrls,
       // Kubernetes scales pods, not processes: one process a pod keeps CPU autoscaling and memory limits exact.
       ROUTER_WORKERS: "1",
+      // Anonymous catalog pages are the same for every visitor: served again for 2 seconds.
+      PUBLIC_RESPONSE_CACHE_SECONDS: "2",
       CORS_ORIGINS: "https://shop.commerce.example",
       PAYMENT_PROVIDER: "simulated",
       MAIL_FROM: "Commerce <no-reply@commerce.example>",

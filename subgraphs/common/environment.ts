@@ -67,6 +67,8 @@ export const subgraphEnvironment = runtimeEnvironment.extend({
   /** Full connection URL of this service's database; overrides POSTGRES_URL and DATABASE_PREFIX. */
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Emit every SQL statement as a Prisma query event (tests count statements); costs CPU. */
+  DATABASE_LOG_QUERIES: env.boolean(false),
   /** Create and migrate the database at start; false where an init container or job does it (Kubernetes). */
   MIGRATE_ON_START: env.boolean(true),
   NATS_URL: env.url("nats://127.0.0.1:4222"),

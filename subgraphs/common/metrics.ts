@@ -37,7 +37,7 @@ export class ServiceMetrics {
     this.eventsPublished = new Counter({ name: "events_published_total", help: "Events the outbox relay published to JetStream, by type.", labelNames: ["type"], registers });
     this.eventsConsumed = new Counter({
       name: "events_consumed_total",
-      help: "Events handled by this service's consumers, by type and outcome (applied, duplicate, retried, dead_lettered).",
+      help: "Events handled by this service's consumers, by type and outcome (applied, duplicate, ignored, retried, dead_lettered).",
       labelNames: ["type", "outcome"],
       registers,
     });

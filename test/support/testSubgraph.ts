@@ -26,6 +26,8 @@ export function testSettings(testId: string, overrides: Record<string, string> =
     ADMIN_PASSWORD: testAdmin.password,
     // The cheapest scrypt cost the service accepts: tests hash many passwords.
     PASSWORD_SCRYPT_LOG_N: "14",
+    // Tests count the SQL statements behind a request.
+    DATABASE_LOG_QUERIES: "true",
     ...overrides,
   };
 }

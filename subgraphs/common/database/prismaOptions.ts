@@ -2,16 +2,20 @@ import { PrismaPg } from "@prisma/adapter-pg";
 
 export interface DatabaseOptions {
   poolSize?: number;
+  /** Emit an event for every SQL statement (tests count them); it costs CPU on every query. */
+  logQueries?: boolean;
 }
+
+const queryEvents: Array<{ emit: "event"; level: "query" }> = [{ emit: "event", level: "query" }];
 
 /**
  * Options for a generated PrismaClient: the pg driver adapter (Prisma runs without native
- * engines here, see TOOLCHAIN.md) and query events, which tests use to count SQL statements.
+ * engines here, see TOOLCHAIN.md) and, when asked for, query events.
  */
 export function prismaClientOptions(databaseUrl: string, options: DatabaseOptions = {}) {
   return {
     adapter: new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 }),
-    log: [{ emit: "event" as const, level: "query" as const }],
+    log: options.logQueries ? queryEvents : queryEvents.slice(0, 0),
   };
 }
 

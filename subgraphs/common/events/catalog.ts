@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 const money = z.object({ amount: z.string().regex(/^-?\d+\.\d{2}$/), currency: z.string().length(3) });
-const orderStatus = z.enum(["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]);
+export const orderStatus = z.enum(["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]);
 const cancellationReason = z.enum(["OUT_OF_STOCK", "PAYMENT_DECLINED", "PAYMENT_TIMEOUT", "CANCELLED_BY_CUSTOMER", "CANCELLED_BY_ADMIN"]);
 const orderLine = z.object({ productId: z.uuid(), quantity: z.number().int().positive(), unitPrice: money });
 

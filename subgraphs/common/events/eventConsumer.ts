@@ -24,14 +24,20 @@ import type { Emit, UnitOfWork } from "./unitOfWork";
 export interface EventHandler<Tx, T extends EventType = EventType> {
   type: T;
   handle(event: EventEnvelope<T>, tx: Tx, emit: Emit): Promise<void>;
+  /**
+   * Whether an event of the type concerns this service at all. Others are acknowledged without
+   * a transaction: a handler that would do nothing needs no record that it did nothing.
+   */
+  appliesTo?(event: EventEnvelope<T>): boolean;
 }
 
 /** Declares a handler with its event type inferred, so `event.data` is typed. */
 export function onEvent<Tx, T extends EventType>(
   type: T,
   handle: (event: EventEnvelope<T>, tx: Tx, emit: Emit) => Promise<void>,
+  options: { appliesTo?: (event: EventEnvelope<T>) => boolean } = {},
 ): EventHandler<Tx, T> {
-  return { type, handle };
+  return { type, handle, ...options };
 }
 
 /** A handler of any one event type (a union over the catalog). */
@@ -50,7 +56,7 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   /** Delay before redelivery after the n-th failure (the last entry repeats). */
   retryDelaysMs?: readonly number[];
   /** Told how each delivery ended (metrics). */
-  onOutcome?: (type: string, outcome: "applied" | "duplicate" | "retried" | "dead_lettered") => void;
+  onOutcome?: (type: string, outcome: "applied" | "duplicate" | "ignored" | "retried" | "dead_lettered") => void;
   /** Events handled at once; events about one order (or product, or user) always one after another. */
   concurrency?: number;
 }
@@ -186,7 +192,9 @@ export class EventConsumer<Tx extends SqlExecutor> {
   }
 
   /** Runs the handler once per event id: a redelivered event finds its id recorded and changes nothing. */
-  async apply(event: EventEnvelope): Promise<"applied" | "duplicate"> {
+  async apply(event: EventEnvelope): Promise<"applied" | "duplicate" | "ignored"> {
+    const { appliesTo } = this.options.handler as { appliesTo?: (event: EventEnvelope) => boolean };
+    if (event.type === this.options.handler.type && appliesTo && !appliesTo(event)) return "ignored";
     return this.options.unitOfWork(async (tx, emit) => {
       const inserted = await tx.$executeRawUnsafe(
         "INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING",

@@ -23,11 +23,23 @@ export interface OutboxRow {
   envelope: EventEnvelope;
 }
 
-/** Locks the oldest unpublished rows; rows another relay holds are skipped, not waited for. */
-export function lockUnpublished(tx: SqlExecutor, limit: number): PromiseLike<OutboxRow[]> {
+const unpublishedSince = "published_at IS NULL AND occurred_at <= now() - make_interval(secs => $1)";
+
+/** Whether a row at least `minAgeMs` old waits to be published (no lock taken). */
+export async function hasUnpublished(db: SqlExecutor, minAgeMs: number): Promise<boolean> {
+  const rows = await db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM outbox_event WHERE ${unpublishedSince} LIMIT 1`, minAgeMs / 1000);
+  return rows.length > 0;
+}
+
+/**
+ * Locks the oldest unpublished rows at least `minAgeMs` old; rows another relay holds are
+ * skipped, not waited for.
+ */
+export function lockUnpublished(tx: SqlExecutor, limit: number, minAgeMs = 0): PromiseLike<OutboxRow[]> {
   return tx.$queryRawUnsafe<OutboxRow[]>(
     `SELECT seq, id::text AS id, type, envelope FROM outbox_event
-      WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      WHERE ${unpublishedSince} ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    minAgeMs / 1000,
     limit,
   );
 }
@@ -37,6 +49,14 @@ export function markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Prom
   return tx.$executeRawUnsafe(
     `UPDATE outbox_event SET published_at = now() WHERE seq IN (${placeholders})`,
     ...rows.map((row) => row.seq),
+  );
+}
+
+/** Stamps rows published straight after their commit, found by event id. */
+export function markPublishedByIds(db: SqlExecutor, ids: readonly string[]): PromiseLike<number> {
+  return db.$executeRawUnsafe(
+    "UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL",
+    ids,
   );
 }
 

@@ -2,7 +2,8 @@ import type { JetStreamClient } from "nats";
 import type { Logger } from "../logger";
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
 import { isEventType } from "./catalog";
-import { lockUnpublished, markPublished, pruneOutbox, type OutboxRow } from "./outbox";
+import type { EventEnvelope } from "./envelope";
+import { hasUnpublished, lockUnpublished, markPublished, markPublishedByIds, pruneOutbox, type OutboxRow } from "./outbox";
 import { subjectFor } from "./streams";
 
 export interface OutboxRelayOptions {
@@ -11,8 +12,10 @@ export interface OutboxRelayOptions {
   namespace: string;
   logger: Logger;
   batchSize?: number;
-  /** How often the outbox is polled when nobody kicks the relay (events of other replicas, restarts). */
+  /** How often the outbox is polled for rows the direct path left behind (NATS was down, a restart). */
   pollIntervalMs?: number;
+  /** The poll leaves rows younger than this to the direct path, which is publishing them. */
+  pollGraceMs?: number;
   /** Longest wait between attempts while NATS or the database fails. */
   maxBackoffMs?: number;
   publishTimeoutMs?: number;
@@ -24,19 +27,24 @@ export interface OutboxRelayOptions {
 const encoder = new TextEncoder();
 
 /**
- * Publishes outbox rows to JetStream in commit order, each with its event id as `Nats-Msg-Id`,
- * so a row published twice (a crash between publish and stamp) is stored once. Runs right after
- * a commit (`kick`), on a timer, and therefore again after a restart or an outage.
+ * Publishes outbox rows to JetStream, each with its event id as `Nats-Msg-Id`, so a row
+ * published twice (a crash between publish and stamp, the poll meeting the direct path) is
+ * stored once. Right after a commit, the committed events are published straight from memory
+ * (`publishCommitted`) and stamped in batches: no second transaction per commit. A poll, in
+ * `seq` order, publishes whatever that path left behind: events of a NATS outage, of a restart.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly publishTimeoutMs: number;
+  private readonly pollGraceMs: number;
+  /** Ids published by the direct path and not yet stamped. */
+  private unstamped: string[] = [];
+  private stamping: Promise<void> | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private kicked = false;
   private consecutiveFailures = 0;
   private lastPrune = 0;
   private published = 0;
@@ -46,6 +54,7 @@ export class OutboxRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+    this.pollGraceMs = options.pollGraceMs ?? 5000;
   }
 
   start(): void {
@@ -54,17 +63,30 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Publish now rather than at the next poll. */
-  kick(): void {
-    this.kicked = true;
-    this.wake?.();
+  /**
+   * Publishes events whose transaction has just committed. A failure leaves them in the outbox
+   * for the poll; it is logged there, once, not here for every event.
+   */
+  publishCommitted(events: readonly EventEnvelope[]): void {
+    if (!this.running) return;
+    void Promise.all(
+      events.map(async (event) => {
+        await this.publish({ id: event.id, type: event.type, envelope: event });
+        this.published += 1;
+        this.options.onPublished?.(event.type);
+        this.unstamped.push(event.id);
+      }),
+    )
+      .then(() => this.stampSoon())
+      .catch(() => undefined);
   }
 
-  /** Finishes the batch in flight, then stops. */
+  /** Finishes the batch in flight and the pending stamps, then stops. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.stampSoon();
   }
 
   /** True while the relay runs and its last attempt did not fail. */
@@ -76,11 +98,12 @@ export class OutboxRelay {
     return this.published;
   }
 
-  /** Publishes every pending row now; resolves with how many were published. */
+  /** Publishes every pending row now, however young; resolves with how many were published. */
   async flush(): Promise<number> {
+    await this.stampSoon();
     let total = 0;
     for (;;) {
-      const count = await this.publishBatch();
+      const count = await this.publishBatch(0);
       total += count;
       if (count < this.batchSize) return total;
     }
@@ -88,10 +111,9 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.kicked = false;
       let count = 0;
       try {
-        count = await this.publishBatch();
+        count = await this.publishBatch(this.pollGraceMs);
         if (this.consecutiveFailures > 0) this.options.logger.info({ module: "outbox" }, "outbox relay publishing again");
         this.consecutiveFailures = 0;
         await this.pruneNow();
@@ -105,7 +127,6 @@ export class OutboxRelay {
         }
       }
       if (count === this.batchSize && this.consecutiveFailures === 0) continue;
-      if (this.kicked && this.consecutiveFailures === 0) continue;
       const delay = this.consecutiveFailures
         ? Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(this.consecutiveFailures, 10))
         : this.pollIntervalMs;
@@ -113,10 +134,37 @@ export class OutboxRelay {
     }
   }
 
-  private async publishBatch(): Promise<number> {
+  /**
+   * Stamps what the direct path published, in one statement for all the events published while
+   * the previous stamp ran (under load, many commits share one UPDATE).
+   */
+  private stampSoon(): Promise<void> {
+    if (this.stamping) return this.stamping;
+    if (this.unstamped.length === 0) return Promise.resolve();
+    this.stamping = (async () => {
+      try {
+        while (this.unstamped.length > 0) {
+          const ids = this.unstamped;
+          this.unstamped = [];
+          // If this fails the rows stay unstamped; the poll publishes them again and the
+          // Nats-Msg-Id makes JetStream store them once.
+          await markPublishedByIds(this.options.db, ids).then(undefined, (error: Error) =>
+            this.options.logger.warn({ module: "outbox", err: error.message, events: ids.length }, "could not stamp published events"),
+          );
+        }
+      } finally {
+        this.stamping = undefined;
+      }
+    })();
+    return this.stamping;
+  }
+
+  private async publishBatch(minAgeMs: number): Promise<number> {
+    // Usually the direct path has published everything: one cheap look instead of a transaction.
+    if (!(await hasUnpublished(this.options.db, minAgeMs))) return 0;
     return this.options.db.$transaction(
       async (tx) => {
-        const rows = await lockUnpublished(tx, this.batchSize);
+        const rows = await lockUnpublished(tx, this.batchSize, minAgeMs);
         if (rows.length === 0) return 0;
         await Promise.all(rows.map((row) => this.publish(row)));
         await markPublished(tx, rows);
@@ -128,7 +176,7 @@ export class OutboxRelay {
     );
   }
 
-  private async publish(row: OutboxRow): Promise<void> {
+  private async publish(row: Pick<OutboxRow, "id" | "type" | "envelope">): Promise<void> {
     if (!isEventType(row.type)) throw new Error(`outbox row ${row.id} has unknown type ${row.type}`);
     await this.options.js.publish(subjectFor(this.options.namespace, row.type), encoder.encode(JSON.stringify(row.envelope)), {
       msgID: row.id,

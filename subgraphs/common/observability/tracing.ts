@@ -2,7 +2,7 @@ import { context, propagation, trace, SpanKind, SpanStatusCode, type Context, ty
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { AlwaysOffSampler, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { NextFunction, Request, Response } from "express";
@@ -18,7 +18,8 @@ export interface TracingOptions {
 
 /**
  * OpenTelemetry for this process: W3C trace context, spans kept in async context, exported over
- * OTLP/HTTP when an endpoint is configured. Started once per process; later calls add nothing.
+ * OTLP/HTTP when an endpoint is configured (sampled as OTEL_TRACES_SAMPLER says). Started once
+ * per process; later calls add nothing.
  */
 export function startTracing(service: string, options: TracingOptions = {}): { shutdown(): Promise<void> } {
   if (!provider) {
@@ -26,7 +27,14 @@ export function startTracing(service: string, options: TracingOptions = {}): { s
     if (options.otlpEndpoint) {
       processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` })));
     }
-    provider = new NodeTracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }), spanProcessors: processors });
+    provider = new NodeTracerProvider({
+      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
+      spanProcessors: processors,
+      // With nowhere to send spans, none is recorded: ids and context still flow (log lines,
+      // traceparent across HTTP and NATS) at a fraction of the cost. Otherwise the standard
+      // OTEL_TRACES_SAMPLER settings apply (always on by default).
+      ...(processors.length === 0 ? { sampler: new AlwaysOffSampler() } : {}),
+    });
     provider.register({ propagator: new W3CTraceContextPropagator() });
   }
   const registered = provider;

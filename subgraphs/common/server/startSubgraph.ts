@@ -78,7 +78,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   ]);
 
   type Tx = TransactionClientOf<Db>;
-  const db = definition.createDatabase(databaseUrl, { poolSize: env.DATABASE_POOL_SIZE });
+  const db = definition.createDatabase(databaseUrl, { poolSize: env.DATABASE_POOL_SIZE, logQueries: env.DATABASE_LOG_QUERIES });
   // Every generated PrismaClient runs interactive transactions; the generic Db cannot show it.
   const transactions = db as unknown as TransactionRunner<Tx>;
   const jsm = await nats.jetstreamManager();
@@ -97,7 +97,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     service: definition.name,
     db: transactions,
     onCommitted: (events) => {
-      relay.kick();
+      relay.publishCommitted(events);
       metrics.countCommitted(events);
       if (runtimeForHooks) definition.onEventsCommitted?.(runtimeForHooks, events);
     },

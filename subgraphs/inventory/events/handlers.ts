@@ -20,11 +20,15 @@ export const inventoryEventHandlers = [
     }
   }),
   // A cancelled order gives its stock back; a shipped one takes it out of the warehouse.
-  onEvent<InventoryTx, "orders.order.status_changed">("orders.order.status_changed", async (event, tx, emit) => {
-    const { orderId, status, cancellationReason } = event.data;
-    if (status === "CANCELLED") await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
-    if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
-  }),
+  onEvent<InventoryTx, "orders.order.status_changed">(
+    "orders.order.status_changed",
+    async (event, tx, emit) => {
+      const { orderId, status, cancellationReason } = event.data;
+      if (status === "CANCELLED") await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
+      if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
+    },
+    { appliesTo: (event) => event.data.status === "CANCELLED" || event.data.status === "SHIPPED" },
+  ),
   onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", async (event, tx) => {
     const { productId, sku, name, archived } = event.data;
     await ensureStockLevel(tx, productId);

@@ -1,5 +1,6 @@
 import { escapeHtml, html } from "../templates/escape";
-import { lowStock, orderMessage, passwordReset, welcome } from "../templates/messages";
+import { orderStatus } from "../../common/events/catalog";
+import { lowStock, notifiedStatuses, orderMessage, passwordReset, welcome } from "../templates/messages";
 
 const order = {
   orderId: "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b11",
@@ -40,6 +41,12 @@ describe("message templates", () => {
     expect(orderMessage({ ...order, status: "CANCELLED", cancellationReason: "PAYMENT_DECLINED", shipment: null })?.content.inApp).toMatch(/payment was declined/);
     expect(orderMessage({ ...order, status: "AWAITING_PAYMENT", shipment: null })).toBeNull();
     expect(orderMessage({ ...order, status: "PENDING", shipment: null })).toBeNull();
+  });
+
+  it("has a message for exactly the statuses the consumer lets through", () => {
+    for (const status of orderStatus.options) {
+      expect([status, orderMessage({ ...order, status, shipment: null }) !== null]).toEqual([status, notifiedStatuses.has(status)]);
+    }
   });
 
   it("puts the reset link in the email only, never in the in-app copy", () => {

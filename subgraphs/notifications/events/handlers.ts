@@ -2,7 +2,7 @@ import { onEvent } from "../../common/events/eventConsumer";
 import { notify } from "../domain/notify";
 import type { NotificationsTx } from "../store/database";
 import { admins, rememberUser } from "../store/notificationStore";
-import { lowStock, orderMessage, passwordReset, welcome } from "../templates/messages";
+import { lowStock, notifiedStatuses, orderMessage, passwordReset, welcome } from "../templates/messages";
 
 /** Every event the notifications service turns into messages, and the users read model. */
 export function notificationsEventHandlers(settings: { storefrontUrl: string }, wakeWorker: () => void) {
@@ -25,11 +25,15 @@ export function notificationsEventHandlers(settings: { storefrontUrl: string }, 
         wakeWorker,
       );
     }),
-    onEvent<NotificationsTx, "orders.order.status_changed">("orders.order.status_changed", async (event, tx, emit) => {
-      const message = orderMessage(event.data);
-      if (!message) return;
-      await notify(tx, emit, { sourceEventId: event.id, kind: message.kind, topic: "order", recipients: [{ userId: event.data.customerId }], content: message.content }, wakeWorker);
-    }),
+    onEvent<NotificationsTx, "orders.order.status_changed">(
+      "orders.order.status_changed",
+      async (event, tx, emit) => {
+        const message = orderMessage(event.data);
+        if (!message) return;
+        await notify(tx, emit, { sourceEventId: event.id, kind: message.kind, topic: "order", recipients: [{ userId: event.data.customerId }], content: message.content }, wakeWorker);
+      },
+      { appliesTo: (event) => notifiedStatuses.has(event.data.status) },
+    ),
     onEvent<NotificationsTx, "inventory.stock.low">("inventory.stock.low", async (event, tx, emit) => {
       const recipients = (await admins(tx)).map((admin) => ({ userId: admin.userId, email: admin.email }));
       await notify(tx, emit, { sourceEventId: event.id, kind: "LOW_STOCK", topic: "alert", recipients, content: lowStock(event.data) }, wakeWorker);

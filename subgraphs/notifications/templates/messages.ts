@@ -67,6 +67,9 @@ const cancellationWords: Record<string, string> = {
 };
 
 /** The message for an order that reached `status`, or null for statuses nobody is told about. */
+/** The order statuses a customer hears about; `orderMessage` has a message for each. */
+export const notifiedStatuses: ReadonlySet<OrderChange["status"]> = new Set(["CONFIRMED", "CANCELLED", "SHIPPED", "DELIVERED", "REFUNDED"]);
+
 export function orderMessage(order: OrderChange): { kind: NotificationKind; content: MessageContent } | null {
   const items = lines(order);
   const build = (kind: NotificationKind, subject: string, intro: string, extraText = "", extraHtml: SafeHtml = html``) => ({

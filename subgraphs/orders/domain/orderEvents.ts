@@ -7,7 +7,7 @@ import type { OrderStatus } from "./orderStateMachine";
 /** `orders.order.status_changed` for an order as it now is, with its lines and shipment. */
 export function statusChangedEvent(
   order: OrderRecord,
-  items: readonly OrderItem[],
+  items: ReadonlyArray<Pick<OrderItem, "productId" | "productName" | "quantity" | "unitPriceMinor">>,
   from: OrderStatus | null,
   reason: string | null,
 ): EventData<"orders.order.status_changed"> {

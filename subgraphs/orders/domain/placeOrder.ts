@@ -4,7 +4,7 @@ import { toMoney } from "../../common/money";
 import { randomUUID } from "node:crypto";
 import { violatesUnique } from "../../common/database/uniqueViolation";
 import { findCartItems, emptyCart } from "../store/cartStore";
-import { claimOrderRequest, findItemsOfOrders, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
+import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import { viewProducts, type CatalogViewDependencies } from "./catalogView";
 import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from "./checkoutInput";
@@ -91,7 +91,7 @@ export async function placeOrder(deps: PlaceOrderDependencies, customerId: strin
         lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({ productId, quantity, unitPrice: toMoney(unitPriceMinor, currency) })),
         total: toMoney(order.totalMinor, currency),
       });
-      emit("orders.order.status_changed", statusChangedEvent(order, await findItemsOfOrders(tx, [order.id]), null, "order placed"));
+      emit("orders.order.status_changed", statusChangedEvent(order, priced, null, "order placed"));
       return order;
     });
     return outcome ?? (await existingOrder(deps, customerId, request))!;

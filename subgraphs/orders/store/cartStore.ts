@@ -1,8 +1,48 @@
 import type { OrdersReader, OrdersTx } from "./database";
 
-/** The customer's cart, created on first use. */
-export async function cartOf(tx: OrdersTx, customerId: string) {
-  return tx.cart.upsert({ where: { customerId }, create: { customerId }, update: {}, include: { items: { orderBy: { addedAt: "asc" } } } });
+export interface CartContents {
+  id: string;
+  items: Array<{ productId: string; quantity: number }>;
+}
+
+const cartWithItems = `
+  SELECT c.id::text AS "cartId", i.product_id::text AS "productId", i.quantity
+    FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
+   WHERE c.customer_id = $1::uuid
+   ORDER BY i.added_at, i.product_id`;
+
+type CartRow = { cartId: string; productId: string | null; quantity: number | null };
+
+function contentsOf(rows: readonly CartRow[]): CartContents | undefined {
+  if (rows.length === 0) return undefined;
+  return {
+    id: rows[0]!.cartId,
+    items: rows.filter((row) => row.productId !== null).map((row) => ({ productId: row.productId!, quantity: Number(row.quantity) })),
+  };
+}
+
+function createCart(db: OrdersReader, customerId: string): PromiseLike<number> {
+  return db.$executeRawUnsafe(
+    "INSERT INTO carts (id, customer_id, created_at, updated_at) VALUES (gen_random_uuid(), $1::uuid, now(), now()) ON CONFLICT (customer_id) DO NOTHING",
+    customerId,
+  );
+}
+
+/** The customer's cart with its lines in the order they were added, created on first use: one statement once it exists. */
+export async function cartOf(db: OrdersReader, customerId: string): Promise<CartContents> {
+  const existing = contentsOf(await db.$queryRawUnsafe<CartRow[]>(cartWithItems, customerId));
+  if (existing) return existing;
+  await createCart(db, customerId);
+  return contentsOf(await db.$queryRawUnsafe<CartRow[]>(cartWithItems, customerId))!;
+}
+
+/** Like `cartOf`, with the cart locked until the transaction ends, so that concurrent changes to it queue. */
+export async function lockedCartOf(tx: OrdersTx, customerId: string): Promise<CartContents> {
+  const locked = `${cartWithItems} FOR UPDATE OF c`;
+  const existing = contentsOf(await tx.$queryRawUnsafe<CartRow[]>(locked, customerId));
+  if (existing) return existing;
+  await createCart(tx, customerId);
+  return contentsOf(await tx.$queryRawUnsafe<CartRow[]>(locked, customerId))!;
 }
 
 export function findCartItems(db: OrdersReader, customerId: string) {

@@ -6,8 +6,10 @@ import type { PaymentsTx } from "../store/database";
 export function paymentsEventHandlers(wakeWorker: () => void) {
   return [
     onEvent<PaymentsTx, "orders.payment.requested">("orders.payment.requested", (event, tx, emit) => openPayment(tx, emit, event.data, wakeWorker)),
-    onEvent<PaymentsTx, "orders.order.status_changed">("orders.order.status_changed", async (event, tx, emit) => {
-      if (event.data.status === "CANCELLED") await closePaymentOfCancelledOrder(tx, emit, event.data, wakeWorker);
-    }),
+    onEvent<PaymentsTx, "orders.order.status_changed">(
+      "orders.order.status_changed",
+      (event, tx, emit) => closePaymentOfCancelledOrder(tx, emit, event.data, wakeWorker),
+      { appliesTo: (event) => event.data.status === "CANCELLED" },
+    ),
   ];
 }

@@ -1,0 +1,111 @@
+import { createHash } from "node:crypto";
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { NextFunction, Request, Response } from "express";
+import { Kind, type OperationDefinitionNode } from "graphql";
+import type { Counter } from "prom-client";
+
+/**
+ * Root fields whose answer is the same for every anonymous visitor: the public catalog. An
+ * operation is cached only when it selects nothing else at its root.
+ */
+export const publicRootFields: ReadonlySet<string> = new Set(["products", "product", "categories", "__typename"]);
+
+export interface PublicResponseCacheOptions {
+  /** How long an answer is served again; 0 turns the cache off. */
+  ttlSeconds: number;
+  /** Most answers kept; the least recently stored go first. */
+  maxEntries: number;
+  /** Told of every hit, miss and store (metrics). */
+  counter?: Counter<"result">;
+}
+
+interface Entry {
+  body: string;
+  expiresAt: number;
+}
+
+interface GraphQLRequestBody {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: { persistedQuery?: { sha256Hash?: unknown } };
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** One key for one document (by its SHA-256, as automatic persisted queries name it), operation and variables. */
+function cacheKey(queryHash: string, operationName: unknown, variables: unknown): string {
+  return `${queryHash}\u0000${typeof operationName === "string" ? operationName : ""}\u0000${JSON.stringify(variables ?? {})}`;
+}
+
+function keyOfBody(body: GraphQLRequestBody): string | undefined {
+  const queryHash = typeof body.query === "string" ? sha256(body.query) : body.extensions?.persistedQuery?.sha256Hash;
+  return typeof queryHash === "string" ? cacheKey(queryHash, body.operationName, body.variables) : undefined;
+}
+
+function isPublicQuery(operation: OperationDefinitionNode | undefined): boolean {
+  if (operation?.operation !== "query") return false;
+  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && publicRootFields.has(selection.name.value));
+}
+
+function cacheDirectives(req: Request): string {
+  return String(req.headers["cache-control"] ?? "").toLowerCase();
+}
+
+/**
+ * Answers of anonymous catalog queries, kept for a few seconds in this process: a storefront's
+ * busiest pages are the same for every visitor, and serving one again skips the gateway, the
+ * subgraphs and their databases. Answers with errors, of signed-in callers, and of operations
+ * that select anything outside the public catalog are never kept. A request that says
+ * `Cache-Control: no-cache` is answered fresh; `no-store` is neither served nor kept.
+ */
+export class PublicResponseCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly options: PublicResponseCacheOptions) {}
+
+  get enabled(): boolean {
+    return this.options.ttlSeconds > 0;
+  }
+
+  /** Express middleware, after the body is parsed and before the GraphQL server: serves hits. */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      if (!this.enabled || req.method !== "POST" || req.headers.authorization || /no-cache|no-store/.test(cacheDirectives(req))) return next();
+      const key = keyOfBody((req.body ?? {}) as GraphQLRequestBody);
+      const entry = key ? this.entries.get(key) : undefined;
+      if (!entry || entry.expiresAt <= Date.now()) {
+        this.options.counter?.inc({ result: "miss" });
+        return next();
+      }
+      this.options.counter?.inc({ result: "hit" });
+      res.status(200).set({ "content-type": "application/json; charset=utf-8", "x-response-cache": "hit" }).send(entry.body);
+    };
+  }
+
+  /** The plugin that keeps what the gateway answered, when it may be served to anyone. */
+  plugin<Context extends { caller: unknown }>(): ApolloServerPlugin<Context> {
+    return {
+      requestDidStart: async () => ({
+        willSendResponse: async ({ request, response, operation, queryHash, contextValue }) => {
+          if (!this.enabled || contextValue.caller || request.http?.headers.get("authorization")) return;
+          if (/no-store/.test(request.http?.headers.get("cache-control") ?? "")) return;
+          if (response.body.kind !== "single" || response.body.singleResult.errors?.length || (response.http.status ?? 200) !== 200) return;
+          if (!queryHash || !isPublicQuery(operation)) return;
+          this.store(cacheKey(queryHash, request.operationName, request.variables), JSON.stringify(response.body.singleResult));
+        },
+      }),
+    };
+  }
+
+  private store(key: string, body: string): void {
+    this.entries.delete(key);
+    this.entries.set(key, { body, expiresAt: Date.now() + this.options.ttlSeconds * 1000 });
+    // Maps iterate in insertion order: the first keys are the oldest.
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.options.maxEntries) break;
+      this.entries.delete(oldest);
+    }
+    this.options.counter?.inc({ result: "store" });
+  }
+}
