@@ -255,7 +255,7 @@ function markdown(result: Record<string, any>): string {
   return [
     `# Benchmark ${result.date}`,
     "",
-    `${result.machine.cores} cores, Node ${result.machine.node}; ${result.settings.customers} virtual customers for ${c.seconds}s; router workers: ${result.settings.routerWorkers}. Everything (databases, NATS, Redis, seven services, load generator) on this machine.`,
+    `${result.machine.cores} cores, Node ${result.machine.node}; ${result.settings.customers} virtual customers for ${c.seconds}s; router workers: ${result.settings.routerWorkers}; public response cache: ${result.settings.publicCacheSeconds}s. Everything (databases, NATS, Redis, seven services, load generator) on this machine.`,
     "",
     "| measure | result | target |",
     "| --- | --- | --- |",
