@@ -42,6 +42,8 @@ export class OutboxRelay {
   /** Ids published by the direct path and not yet stamped. */
   private unstamped: string[] = [];
   private stamping: Promise<void> | undefined;
+  /** Direct publications under way, awaited by `stop`. */
+  private readonly publishing = new Set<Promise<void>>();
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -69,23 +71,24 @@ export class OutboxRelay {
    */
   publishCommitted(events: readonly EventEnvelope[]): void {
     if (!this.running) return;
-    void Promise.all(
+    const publishing = Promise.allSettled(
       events.map(async (event) => {
         await this.publish({ id: event.id, type: event.type, envelope: event });
         this.published += 1;
         this.options.onPublished?.(event.type);
         this.unstamped.push(event.id);
       }),
-    )
-      .then(() => this.stampSoon())
-      .catch(() => undefined);
+    ).then(() => this.stampSoon());
+    this.publishing.add(publishing);
+    void publishing.finally(() => this.publishing.delete(publishing));
   }
 
-  /** Finishes the batch in flight and the pending stamps, then stops. */
+  /** Finishes the batch in flight, the direct publications under way and their stamps, then stops. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.all(this.publishing);
     await this.stampSoon();
   }
 
