@@ -41,7 +41,7 @@ export class ForbiddenError extends DomainError {
 
 export class BadUserInputError extends DomainError {
   readonly code = ErrorCode.BAD_USER_INPUT;
-  /** `field` is the dotted path of the input field at fault, such as `input.price`. */
+  /** `field` is the dotted path of the input field at fault, such as `price` or `items.0.quantity`. */
   constructor(message: string, readonly field?: string) {
     super(message);
   }
@@ -52,6 +52,13 @@ export class BadUserInputError extends DomainError {
 
 export class NotFoundError extends DomainError {
   readonly code = ErrorCode.NOT_FOUND;
+  /** `field`, when the id came in an input, is the input field that named it. */
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+  override extensions(): Record<string, unknown> {
+    return this.field ? { field: this.field } : {};
+  }
 }
 
 export class ConflictError extends DomainError {

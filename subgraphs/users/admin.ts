@@ -1,16 +1,21 @@
+import type { SessionRevocations } from "../common/auth/sessionRevocations";
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { Logger } from "../common/logger";
 import type { PasswordHasher } from "./domain/passwordHashing";
 import { developmentAdmin, type UsersEnvironment } from "./environment";
 import type { UsersTx } from "./store/database";
+import { revokeAllSessions } from "./store/sessionStore";
 import { findUserByEmail, insertUser, updateUser } from "./store/userStore";
 
 /**
  * Makes sure the back office has an admin: creates ADMIN_EMAIL with ADMIN_PASSWORD, or grants
- * ADMIN to an existing account of that email (its password is left alone).
+ * ADMIN to an existing account of that email. Whoever registered that email before cannot keep
+ * a password of their own choosing on an admin account: the promoted account gets
+ * ADMIN_PASSWORD and its sessions are revoked. An account that is already an admin is left as
+ * it is, so a password the admin has changed since survives restarts.
  */
 export async function ensureAdmin(
-  deps: { unitOfWork: UnitOfWork<UsersTx>; passwords: PasswordHasher; logger: Logger },
+  deps: { unitOfWork: UnitOfWork<UsersTx>; passwords: PasswordHasher; logger: Logger; revocations: SessionRevocations; accessTokenTtlSeconds: number },
   env: Pick<UsersEnvironment, "ADMIN_EMAIL" | "ADMIN_PASSWORD">,
 ): Promise<void> {
   const email = (env.ADMIN_EMAIL ?? developmentAdmin.email).toLowerCase();
@@ -19,16 +24,18 @@ export async function ensureAdmin(
     deps.logger.warn({ email, password }, "using the development admin account; set ADMIN_EMAIL and ADMIN_PASSWORD outside development");
   }
   const passwordHash = await deps.passwords.hash(password);
-  await deps.unitOfWork(async (tx, emit) => {
+  const revoked = await deps.unitOfWork(async (tx, emit) => {
     // One replica at a time, so two starting together do not both create the admin.
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('users:ensure-admin'))");
     const existing = await findUserByEmail(tx, email);
-    if (existing?.roles.includes("ADMIN")) return;
+    if (existing?.roles.includes("ADMIN")) return [];
     const admin = existing
-      ? await updateUser(tx, existing.id, { roles: [...existing.roles, "ADMIN"] })
+      ? await updateUser(tx, existing.id, { roles: [...existing.roles, "ADMIN"], passwordHash })
       : await insertUser(tx, { email, name: "Administrator", passwordHash, roles: ["CUSTOMER", "ADMIN"] });
     const data = { userId: admin.id, email: admin.email, name: admin.name, roles: admin.roles };
     emit(existing ? "users.user.updated" : "users.user.registered", data);
-    deps.logger.info({ email }, existing ? "granted ADMIN to an existing account" : "created the admin account");
+    deps.logger.info({ email }, existing ? "granted ADMIN to an existing account, with ADMIN_PASSWORD, and revoked its sessions" : "created the admin account");
+    return existing ? revokeAllSessions(tx, existing.id, "PROMOTED_TO_ADMIN") : [];
   });
+  if (revoked.length > 0) await deps.revocations.revoke(revoked, deps.accessTokenTtlSeconds);
 }

@@ -44,7 +44,7 @@ export function createUsersService() {
         revocations: runtime.revocations,
         refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       };
-      await ensureAdmin({ unitOfWork: runtime.unitOfWork, passwords, logger }, env);
+      await ensureAdmin({ unitOfWork: runtime.unitOfWork, passwords, logger, revocations: runtime.revocations, accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS }, env);
     },
     verificationKeys: () => ready().tokens.verificationKeys(),
     routes(app) {

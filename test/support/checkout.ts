@@ -59,6 +59,6 @@ export async function stockOf(url: string, adminToken: string, productId: string
   return product.stock;
 }
 
-export async function errorCodeOf(url: string, query: string, token: string, variables: Record<string, unknown>) {
+export async function errorCodeOf(url: string, query: string, token: string | undefined, variables: Record<string, unknown>) {
   return (await graphql(url, query, { token, variables })).errors?.[0]?.extensions;
 }

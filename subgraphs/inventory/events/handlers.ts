@@ -19,15 +19,18 @@ export const inventoryEventHandlers = [
       emit("inventory.reservation.rejected", { orderId, productId: outcome.productId, requested: outcome.requested, available: outcome.available });
     }
   }),
-  // A cancelled order gives its stock back; a shipped one takes it out of the warehouse.
+  // A cancelled order gives its stock back, and so does one refunded in full before it shipped
+  // (after shipping, its reservation is already a deduction and nothing is released); a shipped
+  // one takes its stock out of the warehouse.
   onEvent<InventoryTx, "orders.order.status_changed">(
     "orders.order.status_changed",
     async (event, tx, emit) => {
       const { orderId, status, cancellationReason } = event.data;
       if (status === "CANCELLED") await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
+      if (status === "REFUNDED") await releaseOrder(tx, emit, orderId, "order refunded in full");
       if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
     },
-    { appliesTo: (event) => event.data.status === "CANCELLED" || event.data.status === "SHIPPED" },
+    { appliesTo: (event) => ["CANCELLED", "REFUNDED", "SHIPPED"].includes(event.data.status) },
   ),
   onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", async (event, tx) => {
     const { productId, sku, name, archived } = event.data;

@@ -42,6 +42,16 @@ export interface CatalogViewDependencies {
 }
 
 /**
+ * The entities an owner knows of. A lookup that failed (the owner unreachable) is thrown, not
+ * dropped: the client must not be told that a product does not exist when it could not be asked.
+ */
+function presentOrThrow<T>(results: ReadonlyArray<T | null | Error>): T[] {
+  const failure = results.find((result): result is Error => result instanceof Error);
+  if (failure) throw failure;
+  return results.filter((result): result is T => result !== null);
+}
+
+/**
  * Products by id, from the local read model; what it does not know yet (an event still on its
  * way) is asked of products and inventory directly, in one batched request each, and kept.
  * Products that do not exist are missing from the map.
@@ -51,14 +61,10 @@ export async function viewProducts(deps: CatalogViewDependencies, ids: readonly 
   const known = new Map((await findCatalogProducts(deps.db, unique)).map((row) => [row.productId, row]));
   const unknownIds = unique.filter((id) => !known.has(id));
   const fetchedAt = new Date();
-  const fetched = (await deps.lookups.products.loadMany(unknownIds)).filter((entity): entity is ProductEntity => !!entity && !(entity instanceof Error));
+  const fetched = presentOrThrow(await deps.lookups.products.loadMany(unknownIds));
   // Checkout does not need availability (the reservation decides): it then does not depend on inventory answering.
   const withoutStock = options.availability ? [...unique.filter((id) => known.get(id)?.available === null), ...fetched.map((entity) => entity.id)] : [];
-  const stock = new Map(
-    (await deps.lookups.stock.loadMany(withoutStock))
-      .filter((entity): entity is StockEntity => !!entity && !(entity instanceof Error))
-      .map((entity) => [entity.id, entity.stock.available] as const),
-  );
+  const stock = new Map(presentOrThrow(await deps.lookups.stock.loadMany(withoutStock)).map((entity) => [entity.id, entity.stock.available] as const));
   if (fetched.length || stock.size) {
     await deps.unitOfWork(async (tx) => {
       for (const entity of fetched) {

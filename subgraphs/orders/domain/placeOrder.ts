@@ -1,5 +1,5 @@
 import type DataLoader from "dataloader";
-import { BadUserInputError, ConflictError } from "../../common/errors";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import { toMoney } from "../../common/money";
 import { randomUUID } from "node:crypto";
 import { violatesUnique } from "../../common/database/uniqueViolation";
@@ -37,7 +37,7 @@ async function shippingAddressFor(deps: PlaceOrderDependencies, customerId: stri
   if (request.shippingAddress) return request.shippingAddress;
   const customer = await deps.customers.load(customerId);
   const address = customer?.addresses.find((each) => each.id === request.shippingAddressId);
-  if (!customer || !address) throw new BadUserInputError("You have no saved address with this id.", "shippingAddressId");
+  if (!customer || !address) throw new NotFoundError("You have no saved address with this id.", "shippingAddressId");
   const { id: _id, ...fields } = address;
   return { name: customer.name, ...fields };
 }
@@ -57,7 +57,7 @@ export async function placeOrder(deps: PlaceOrderDependencies, customerId: strin
   const products = await viewProducts(deps, lines.map((line) => line.productId), { availability: false });
   const priced = lines.map((line, index) => {
     const product = products.get(line.productId);
-    if (!product) throw new BadUserInputError(`No product has the id ${line.productId}.`, `items.${index}.productId`);
+    if (!product) throw new NotFoundError(`No product has the id ${line.productId}.`, `items.${index}.productId`);
     if (product.archived) throw new BadUserInputError(`${product.name} is no longer for sale.`, `items.${index}.productId`);
     return { ...line, productName: product.name, unitPriceMinor: product.priceMinor, currency: product.currency };
   });

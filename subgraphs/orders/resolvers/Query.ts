@@ -1,4 +1,5 @@
 import { requireAdmin, requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
+import { NotFoundError } from "../../common/errors";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { isUuid } from "../../common/validation";
 import { showCart } from "../domain/cart";
@@ -7,8 +8,10 @@ import { countOrders, listOrders } from "../store/orderStore";
 
 export const Query: QueryResolvers = {
   async order(_parent, { id }, { caller, loaders }) {
+    requireCaller(caller);
     const order = isUuid(id) ? await loaders.orderById.load(id) : null;
-    if (order) requireOwnerOrAdmin(caller, order.customerId, "this order");
+    if (!order) throw new NotFoundError("No order has this id.");
+    requireOwnerOrAdmin(caller, order.customerId, "this order");
     return order;
   },
   async orders(_parent, args, { caller, db }) {

@@ -1,4 +1,5 @@
 import { isAdmin } from "../../common/auth/caller";
+import { NotFoundError } from "../../common/errors";
 import { toConnection } from "../../common/pagination";
 import { isUuid } from "../../common/validation";
 import { parentsBeforeChildren } from "../domain/categoryTree";
@@ -15,9 +16,9 @@ export const Query: QueryResolvers = {
   },
 
   async product(_parent, { id }, { caller, loaders }) {
-    if (!isUuid(id)) return null;
-    const product = await loaders.productById.load(id);
-    return product && (!product.archived || isAdmin(caller)) ? product : null;
+    const product = isUuid(id) ? await loaders.productById.load(id) : null;
+    if (!product || (product.archived && !isAdmin(caller))) throw new NotFoundError("No product has this id.");
+    return product;
   },
 
   async categories(_parent, _args, { db }) {

@@ -1,5 +1,5 @@
 import { requireAdmin, requireCaller } from "../../common/auth/guards";
-import { UnauthenticatedError } from "../../common/errors";
+import { NotFoundError, UnauthenticatedError } from "../../common/errors";
 import { isUuid } from "../../common/validation";
 import type { QueryResolvers } from "../generated/graphql";
 
@@ -9,8 +9,10 @@ export const Query: QueryResolvers = {
     if (!user) throw new UnauthenticatedError("Your account no longer exists.");
     return user;
   },
-  user(_parent, { id }, { caller, loaders }) {
+  async user(_parent, { id }, { caller, loaders }) {
     requireAdmin(caller);
-    return isUuid(id) ? loaders.userById.load(id) : null;
+    const user = isUuid(id) ? await loaders.userById.load(id) : null;
+    if (!user) throw new NotFoundError("No user has this id.");
+    return user;
   },
 };

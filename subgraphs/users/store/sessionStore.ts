@@ -1,6 +1,6 @@
 import type { UsersTx } from "./database";
 
-export type RevocationReason = "LOGOUT" | "REUSE_DETECTED" | "PASSWORD_RESET";
+export type RevocationReason = "LOGOUT" | "REUSE_DETECTED" | "PASSWORD_RESET" | "PROMOTED_TO_ADMIN";
 
 export async function insertSession(tx: UsersTx, userId: string, expiresAt: Date, refreshTokenHash: string): Promise<string> {
   const session = await tx.session.create({

@@ -70,8 +70,13 @@ describe("browsing the catalog through the router", () => {
   it("lists the newest first by default and hides archived products from customers", async () => {
     expect(await names({}, customer.accessToken)).toEqual(["Gooseneck Kettle", "Coffee Grinder", "Bookshelf Speaker", "Wireless Earbuds", "Studio Headphones"]);
     expect(await names({}, admin.accessToken)).toContain("Vintage Headphones");
-    const archived = await graphqlData(url, `query($id: ID!) { product(id: $id) { id } }`, { token: customer.accessToken, variables: { id: ids.old } });
-    expect(archived.product).toBeNull();
+    const archived = await graphql(url, `query($id: ID!) { product(id: $id) { id } }`, { token: customer.accessToken, variables: { id: ids.old } });
+    expect(archived.data?.product).toBeNull();
+    expect(archived.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const forAdmin = await graphqlData(url, `query($id: ID!) { product(id: $id) { id } }`, { token: admin.accessToken, variables: { id: ids.old } });
+    expect(forAdmin.product).toEqual({ id: ids.old });
+    const unknown = await graphql(url, `query($id: ID!) { product(id: $id) { id } }`, { variables: { id: "00000000-0000-4000-8000-000000000000" } });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
   it.each([

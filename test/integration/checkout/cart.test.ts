@@ -1,7 +1,9 @@
+import { productsService } from "../../../subgraphs/products/service";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../support/checkout";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
+import { startTestSubgraph } from "../../support/testSubgraph";
 import { startServices, type TestServices } from "../../support/testServices";
 import { waitFor } from "../../support/waitFor";
 
@@ -100,6 +102,28 @@ describe("the cart, through the router", () => {
       const { addToCart: cart } = await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: fresh.id, quantity: 2 } });
       expect(cart.items).toEqual([{ product: { id: fresh.id }, quantity: 2, lineTotal: { amount: "12.00", currency: "USD" } }]);
     } finally {
+      for (const consumer of stopped) await consumer.start();
+    }
+  });
+
+  it("does not call a product unknown when the products service could not be asked", async () => {
+    const customer = await registerCustomer(url);
+    const stopped = services.orders.runtime.consumers.filter((consumer) => /catalog_product/.test(consumer.name));
+    await Promise.all(stopped.map((consumer) => consumer.stop()));
+    const port = services.products.port;
+    try {
+      const unheardOf = await build.product({ name: "Not Yet Heard Of", price: "3.00", stock: 4 });
+      await services.products.stop();
+      const cart = await graphql(url, addToCart, { token: customer.accessToken, variables: { productId: unheardOf.id, quantity: 1 } });
+      expect(cart.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      const order = await graphql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, {
+        token: customer.accessToken,
+        variables: { input: placeOrderInput([{ productId: unheardOf.id, quantity: 1 }]) },
+      });
+      expect(order.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(await services.orders.runtime.db.order.count({ where: { customerId: customer.user.id } })).toBe(0);
+    } finally {
+      services.products = await startTestSubgraph(productsService, services.testId, { ...services.shared, PORT: String(port) });
       for (const consumer of stopped) await consumer.start();
     }
   });

@@ -158,6 +158,9 @@ describe("the checkout saga across orders, inventory and payments, through the r
     const order = await waitForOrder(url, customer.accessToken, placed.id, (each) => each.status === "REFUNDED", "REFUNDED");
     expect(history(order)).toEqual(["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "REFUNDED"]);
     expect(await errorCodeOf(url, refund, admin.accessToken, { input: { orderId: placed.id } })).toMatchObject({ code: "CONFLICT" });
+    // Refunded before it shipped: the unit it held goes back on sale.
+    await waitFor(async () => (await stockOf(url, admin.accessToken, product.id)).reserved === 0, "the stock to be released");
+    expect(await stockOf(url, admin.accessToken, product.id)).toEqual({ onHand: 1, reserved: 0, available: 1 });
   });
 
   it("returns the same order for the same idempotency key, also when the requests race; another request with it is CONFLICT", async () => {
@@ -183,19 +186,26 @@ describe("the checkout saga across orders, inventory and payments, through the r
   });
 
   it.each([
-    [{ items: [] }, "items"],
-    [{ items: [{ productId: "nope", quantity: 1 }] }, "items.0.productId"],
-    [{ items: [{ productId: "00000000-0000-4000-8000-000000000000", quantity: 0 }] }, "items.0.quantity"],
-    [{ items: [{ productId: "00000000-0000-4000-8000-000000000000", quantity: 1 }] }, "items.0.productId"],
-    [{ shippingAddress: null }, "shippingAddress"],
-    [{ shippingAddressId: "00000000-0000-4000-8000-000000000000" }, "shippingAddress"],
-    [{ shippingAddress: { ...address, country: "Narnia" } }, "shippingAddress.country"],
-    [{ idempotencyKey: "" }, "idempotencyKey"],
-    [{ paymentToken: " " }, "paymentToken"],
-  ])("refuses a checkout with %j naming the field", async (change, field) => {
+    [{ items: [] }, "BAD_USER_INPUT", "items"],
+    [{ items: [{ productId: "nope", quantity: 1 }] }, "BAD_USER_INPUT", "items.0.productId"],
+    [{ items: [{ productId: "00000000-0000-4000-8000-000000000000", quantity: 0 }] }, "BAD_USER_INPUT", "items.0.quantity"],
+    [{ items: [{ productId: "00000000-0000-4000-8000-000000000000", quantity: 1 }] }, "NOT_FOUND", "items.0.productId"],
+    [{ shippingAddress: null }, "BAD_USER_INPUT", "shippingAddress"],
+    [{ shippingAddressId: "00000000-0000-4000-8000-000000000000" }, "BAD_USER_INPUT", "shippingAddress"],
+    [{ shippingAddress: { ...address, country: "Narnia" } }, "BAD_USER_INPUT", "shippingAddress.country"],
+    [{ idempotencyKey: "" }, "BAD_USER_INPUT", "idempotencyKey"],
+    [{ paymentToken: " " }, "BAD_USER_INPUT", "paymentToken"],
+  ])("refuses a checkout with %j: %s naming the field %s", async (change, code, field) => {
     const base = placeOrderInput([{ productId: "00000000-0000-4000-8000-000000000000", quantity: 1 }]);
     const result = await graphql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, { token: customer.accessToken, variables: { input: { ...base, ...change } } });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code, field });
+  });
+
+  it("answers NOT_FOUND for an order id nobody has, and UNAUTHENTICATED before looking when signed out", async () => {
+    const byId = `query($id: ID!) { order(id: $id) { id } }`;
+    expect(await errorCodeOf(url, byId, customer.accessToken, { id: "00000000-0000-4000-8000-000000000000" })).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorCodeOf(url, byId, admin.accessToken, { id: "not-a-uuid" })).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorCodeOf(url, byId, undefined, { id: "00000000-0000-4000-8000-000000000000" })).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
   it("ships to a saved address by its id, and refuses another customer's address", async () => {
@@ -210,7 +220,7 @@ describe("the checkout saga across orders, inventory and payments, through the r
     const result = await errorCodeOf(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, other.accessToken, {
       input: { ...placeOrderInput([{ productId: product.id, quantity: 1 }]), shippingAddress: null, shippingAddressId: addAddress.id },
     });
-    expect(result).toMatchObject({ code: "BAD_USER_INPUT", field: "shippingAddressId" });
+    expect(result).toMatchObject({ code: "NOT_FOUND", field: "shippingAddressId" });
   });
 
   it("lists the customer's orders and, for the back office, every order by status", async () => {

@@ -1,3 +1,6 @@
+import { createLogger } from "../../../subgraphs/common/logger";
+import { ensureAdmin } from "../../../subgraphs/users/admin";
+import { scryptPasswordHasher } from "../../../subgraphs/users/domain/passwordHashing";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { login, registerCustomer } from "../../support/identity";
 import { NatsTap } from "../../support/natsTap";
@@ -77,6 +80,25 @@ describe("accounts: registration, login, profile and addresses through the route
     expect(wrongPassword.errors?.[0]?.message).toBe(unknownEmail.errors?.[0]?.message);
   });
 
+  it("makes an existing account of ADMIN_EMAIL the admin only with ADMIN_PASSWORD, ending its sessions", async () => {
+    const squatter = await registerCustomer(url, { email: "operations@example.com", password: "the-squatters-password" });
+    const users = services.users.runtime;
+    const deps = { unitOfWork: users.unitOfWork, passwords: scryptPasswordHasher(14), logger: createLogger("users", { level: "silent" }), revocations: users.revocations, accessTokenTtlSeconds: 900 };
+    await ensureAdmin(deps, { ADMIN_EMAIL: "Operations@example.com", ADMIN_PASSWORD: "the-operators-password" });
+
+    const withOldPassword = await graphql(url, loginMutation, { variables: { input: { email: "operations@example.com", password: "the-squatters-password" } } });
+    expect(withOldPassword.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const withOldToken = await graphql(url, meQuery, { token: squatter.accessToken });
+    expect(withOldToken.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const admin = await login(url, "operations@example.com", "the-operators-password");
+    expect((await graphqlData(url, meQuery, { token: admin.accessToken })).me.roles).toEqual(["CUSTOMER", "ADMIN"]);
+
+    // Once it is an admin, a restart leaves it alone: a password changed since stays.
+    const hashBefore = (await users.db.user.findUniqueOrThrow({ where: { id: squatter.user.id } })).passwordHash;
+    await ensureAdmin(deps, { ADMIN_EMAIL: "operations@example.com", ADMIN_PASSWORD: "yet-another-password" });
+    expect((await users.db.user.findUniqueOrThrow({ where: { id: squatter.user.id } })).passwordHash).toBe(hashBefore);
+  });
+
   it("stores passwords only as memory-hard hashes", async () => {
     const customer = await registerCustomer(url, { password: "hash-me-please" });
     const row = await services.users.runtime.db.user.findUniqueOrThrow({ where: { id: customer.user.id } });
@@ -143,5 +165,7 @@ describe("accounts: registration, login, profile and addresses through the route
     expect(asCustomer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const asAdmin = await graphqlData(url, byId, { token: admin.accessToken, variables: { id: alice.user.id } });
     expect(asAdmin.user).toEqual({ id: alice.user.id, name: alice.user.name, email: alice.user.email });
+    const unknown = await graphql(url, byId, { token: admin.accessToken, variables: { id: "00000000-0000-4000-8000-000000000000" } });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 });
