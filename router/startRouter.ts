@@ -102,6 +102,13 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     gateway: asServerGateway(gateway),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // The contract allows queries over GET, and Apollo Server's CSRF prevention refuses a plain
+    // GET (no `content-type: application/json`, no `apollo-require-preflight`). It guards
+    // against requests a browser sends with the visitor's ambient credentials (cookies); here
+    // identity is only the Authorization bearer header, which a cross-site page cannot make a
+    // browser send, so such a request is anonymous and the prevention protects nothing.
+    // Mutations over GET are still refused (405) by Apollo Server itself.
+    csrfPrevention: false,
     introspection: !production,
     validationRules: [depthLimit(env.MAX_QUERY_DEPTH), costLimit(env.MAX_QUERY_COST)],
     persistedQueries: { cache: new RedisKeyValueCache(redis, `${env.REDIS_KEY_PREFIX}apq:`), ttl: env.APQ_TTL_SECONDS },

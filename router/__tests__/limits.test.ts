@@ -72,6 +72,31 @@ describe("the router's limits and resilience", () => {
     expect(cheap.errors).toBeUndefined();
   });
 
+  it("answers a literal page size over the maximum with BAD_USER_INPUT on `first`, not as a cost over the limit", async () => {
+    const result = await graphql(services.router.url, `{ products(first: 1000) { totalCount edges { node { id name } } } }`);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+  });
+
+  it("holds GET queries to the same limits as POST", async () => {
+    const get = (query: string, headers: Record<string, string>) => fetch(`${strict.url}?${new URLSearchParams({ query })}`, { headers });
+    const deep = (await (await get(`{ categories { parent { parent { parent { parent { id } } } } } }`, { "x-forwarded-for": "10.0.0.20" })).json()) as {
+      errors: Array<{ extensions: Record<string, unknown> }>;
+    };
+    expect(deep.errors[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED", limit: "depth", maximum: 4 });
+    const statuses: number[] = [];
+    let last: { errors?: Array<{ extensions: Record<string, unknown> }> } = {};
+    for (let n = 0; n < 8; n += 1) {
+      const response = await get("{ categories { id } }", { "x-forwarded-for": "10.0.0.20" });
+      statuses.push(response.status);
+      last = (await response.json()) as typeof last;
+    }
+    // The depth-limited request above counted too: the eighth GET is the ninth request.
+    expect(statuses.slice(0, 7).every((status) => status === 200)).toBe(true);
+    expect(statuses[7]).toBe(429);
+    expect(last.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter: expect.any(Number) });
+  });
+
   it("serves automatic persisted queries from Redis", async () => {
     const query = `query PersistedCategories { categories { id name } }`;
     const sha256Hash = createHash("sha256").update(query).digest("hex");

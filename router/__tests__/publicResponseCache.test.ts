@@ -54,6 +54,29 @@ describe("the router's cache of anonymous catalog answers", () => {
     expect((await (await post(url, { query: productQuery, variables: { id: product.id } })).json()).data.product.name).toBe("Renamed Kettle");
   });
 
+  it("serves and keeps anonymous catalog queries sent over GET as well", async () => {
+    const product = await build.product({ name: "Gotten Jug", price: "9.00", stock: 2 });
+    const get = (headers: Record<string, string> = {}): Promise<Answer> =>
+      fetch(`${url}?${new URLSearchParams({ query: productQuery, operationName: "ProductName", variables: JSON.stringify({ id: product.id }) })}`, { headers });
+    const first = await get();
+    expect(first.headers.get("x-response-cache")).toBeNull();
+    expect((await first.json()).data.product.name).toBe("Gotten Jug");
+
+    await renameTo(product.id, "Renamed Jug");
+    const again = await get();
+    expect(again.headers.get("x-response-cache")).toBe("hit");
+    expect((await again.json()).data.product.name).toBe("Gotten Jug");
+    // The same query over POST is the same answer.
+    const posted = await post(url, { query: productQuery, operationName: "ProductName", variables: { id: product.id } });
+    expect(posted.headers.get("x-response-cache")).toBe("hit");
+    const fresh = await get({ "cache-control": "no-cache" });
+    expect(fresh.headers.get("x-response-cache")).toBeNull();
+    expect((await fresh.json()).data.product.name).toBe("Renamed Jug");
+    // A browser asking for the page still gets Sandbox.
+    const page = await get({ accept: "text/html" });
+    expect(page.headers.get("x-response-cache")).toBeNull();
+  });
+
   it("never serves or keeps answers of signed-in callers", async () => {
     const customer = await registerCustomer(url);
     const product = await build.product({ name: "Private Teapot", price: "12.00" });

@@ -35,6 +35,21 @@ describe("the router", () => {
     expect(JSON.stringify(result)).not.toMatch(/stacktrace|prisma|postgres/i);
   });
 
+  it("answers a plain GET query, with no preflight header, and refuses a mutation over GET", async () => {
+    const get = (params: Record<string, string>) => fetch(`${router.url}?${new URLSearchParams(params)}`);
+    const typename = await get({ query: "{ __typename }" });
+    expect(typename.status).toBe(200);
+    expect(await typename.json()).toEqual({ data: { __typename: "Query" } });
+    const page = await get({ query: "query Page($first: Int) { products(first: $first) { totalCount } }", variables: JSON.stringify({ first: 5 }) });
+    expect(await page.json()).toEqual({ data: { products: { totalCount: expect.any(Number) } } });
+
+    const mutation = await get({ query: `mutation { createProduct(input: { sku: "GET-1", name: "Via GET", price: "1.00" }) { id } }` });
+    expect(mutation.status).toBe(405);
+    const refused = (await mutation.json()) as { data?: unknown; errors: Array<{ message: string }> };
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors[0]?.message).toMatch(/GET requests only support query operations/);
+  });
+
   it("serves Apollo Sandbox to a browser in development", async () => {
     const response = await fetch(router.url, { headers: { accept: "text/html" } });
     expect(response.status).toBe(200);

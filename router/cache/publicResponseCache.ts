@@ -43,6 +43,33 @@ function keyOfBody(body: GraphQLRequestBody): string | undefined {
   return typeof queryHash === "string" ? cacheKey(queryHash, body.operationName, body.variables) : undefined;
 }
 
+/** A parameter of a GET request given once, as Apollo Server reads it (a repeated one it refuses). */
+function searchParam(url: URL, name: string): string | undefined {
+  const values = url.searchParams.getAll(name);
+  return values.length === 1 ? values[0] : undefined;
+}
+
+/**
+ * The request as Apollo Server reads it: a POST's JSON body, or a GET's `query`, `operationName`
+ * and JSON-encoded `variables` and `extensions` parameters. Undefined when it is neither, or a
+ * parameter is not valid JSON (Apollo Server answers those).
+ */
+function requestOf(req: Request): GraphQLRequestBody | undefined {
+  if (req.method === "POST") return (req.body ?? {}) as GraphQLRequestBody;
+  // A browser asking for a page gets Sandbox from Apollo Server, not a cached answer.
+  if (req.method !== "GET" || req.accepts(["application/json", "text/html"]) === "text/html") return undefined;
+  const url = new URL(req.originalUrl, "http://router");
+  try {
+    const json = (name: string) => {
+      const value = searchParam(url, name);
+      return value === undefined ? undefined : JSON.parse(value);
+    };
+    return { query: searchParam(url, "query"), operationName: searchParam(url, "operationName"), variables: json("variables"), extensions: json("extensions") };
+  } catch {
+    return undefined;
+  }
+}
+
 function isPublicQuery(operation: OperationDefinitionNode | undefined): boolean {
   if (operation?.operation !== "query") return false;
   return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && publicRootFields.has(selection.name.value));
@@ -68,11 +95,14 @@ export class PublicResponseCache {
     return this.options.ttlSeconds > 0;
   }
 
-  /** Express middleware, after the body is parsed and before the GraphQL server: serves hits. */
+  /** Express middleware, after the body is parsed and before the GraphQL server: serves hits, to POST and GET queries alike. */
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
-      if (!this.enabled || req.method !== "POST" || req.headers.authorization || /no-cache|no-store/.test(cacheDirectives(req))) return next();
-      const key = keyOfBody((req.body ?? {}) as GraphQLRequestBody);
+      if (!this.enabled || req.headers.authorization || /no-cache|no-store/.test(cacheDirectives(req))) return next();
+      const request = requestOf(req);
+      // Nothing to serve to a request without a query (such as a browser asking for Sandbox).
+      if (!request || (request.query === undefined && request.extensions?.persistedQuery === undefined)) return next();
+      const key = keyOfBody(request);
       const entry = key ? this.entries.get(key) : undefined;
       if (!entry || entry.expiresAt <= Date.now()) {
         this.options.counter?.inc({ result: "miss" });

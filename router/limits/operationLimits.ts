@@ -15,6 +15,7 @@ import {
   type ValidationContext,
   type ASTVisitor,
 } from "graphql";
+import { maxPageSize } from "../../subgraphs/common/pagination";
 
 /** A limit an operation went over, told to the client: which limit, its maximum, and by how much. */
 function overLimit(limit: "depth" | "cost", maximum: number, actual: number): GraphQLError {
@@ -60,10 +61,15 @@ export function depthLimit(maximum: number) {
   };
 }
 
-/** The page size a list field may return: its `first` argument (a variable counts as the largest page), or its default. */
+/**
+ * The page size a list field may return: its `first` argument (a variable counts as the largest
+ * page), or its default. A literal over the largest page counts as the largest page: no page is
+ * ever bigger, and the subgraph answers it with BAD_USER_INPUT on `first`, which tells the client
+ * more than a cost over the limit would.
+ */
 function pageFactor(field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, maxPage: number): number {
   const argument = field.arguments?.find((each) => each.name.value === "first");
-  if (argument) return argument.value.kind === Kind.INT ? Math.max(1, Number(argument.value.value)) : maxPage;
+  if (argument) return argument.value.kind === Kind.INT ? Math.min(maxPage, Math.max(1, Number(argument.value.value))) : maxPage;
   const fallback = definition?.args.find((each) => each.name === "first")?.defaultValue;
   return typeof fallback === "number" ? fallback : 1;
 }
@@ -98,7 +104,7 @@ function costOf(selectionSet: SelectionSetNode | undefined, parent: GraphQLOutpu
  * Rejects operations that could resolve more than `maximum` fields: each field costs 1, and what
  * is under a paginated field counts once per item of the largest page it may return.
  */
-export function costLimit(maximum: number, maxPage = 100) {
+export function costLimit(maximum: number, maxPage = maxPageSize) {
   return (context: ValidationContext): ASTVisitor => {
     const schema = context.getSchema();
     const fragments: Fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));

@@ -68,7 +68,66 @@ async function* resolveChanges<R>(
   }
 }
 
-const failure = (message: string, code: string): ExecutionResult => ({ errors: [new GraphQLError(message, { extensions: { code } })] });
+const failure = (message: string, code: string, extensions: Record<string, unknown> = {}): ExecutionResult => ({
+  errors: [new GraphQLError(message, { extensions: { code, ...extensions } })],
+});
+
+/**
+ * `retryAfter` of the subscription limits. They bound how many subscriptions run at once, not
+ * how many are asked for in a window, so a place frees as soon as one ends: a second is when
+ * trying again can make sense.
+ */
+export const subscriptionRetryAfterSeconds = 1;
+
+/**
+ * Where each status stands in the checkout saga. The orders service's state machine never goes
+ * back (PENDING → AWAITING_PAYMENT → CONFIRMED → SHIPPED → DELIVERED, and CANCELLED or REFUNDED
+ * from several of them, both final, so an order reaches at most one of the two): an order enters
+ * each status at most once, and a status ranked at or below one already told is an older change.
+ * router/__tests__/liveOrders.test.ts holds this against the state machine itself.
+ *
+ * The rank, not the changes' `at`: the Order type has no `updatedAt` to compare the first read
+ * with, and the times of `statusHistory` and of a change are stamped apart, so they cannot be
+ * told apart reliably within a millisecond.
+ */
+export const sagaRank: Readonly<Record<string, number>> = {
+  PENDING: 0,
+  AWAITING_PAYMENT: 1,
+  CONFIRMED: 2,
+  SHIPPED: 3,
+  DELIVERED: 4,
+  CANCELLED: 5,
+  REFUNDED: 5,
+};
+
+/**
+ * The last status told for each order of one stream. A change is told only when it is newer
+ * than that: a repeated change, or an older one that arrives late (queued while the first read
+ * was in flight, or published out of order by two replicas), is dropped, so a client never sees
+ * an order go back.
+ */
+export class ToldStatuses {
+  private readonly last = new Map<string, string>();
+
+  /** Records what the first message told. */
+  told(orderId: string, status: string): void {
+    this.last.set(orderId, status);
+  }
+
+  /** Whether `update` is newer than what was told of its order; if so, it now counts as told. */
+  accept(update: Pick<OrderUpdate, "orderId" | "status">): boolean {
+    const previous = this.last.get(update.orderId);
+    if (previous !== undefined) {
+      const rank = sagaRank[update.status];
+      const previousRank = sagaRank[previous];
+      // A status the router does not know yet cannot be placed: told unless it repeats.
+      const newer = rank === undefined || previousRank === undefined ? update.status !== previous : rank > previousRank;
+      if (!newer) return false;
+    }
+    this.last.set(update.orderId, update.status);
+    return true;
+  }
+}
 
 /** The gateway's formatted result as graphql-ws sends it (it serialises GraphQLError instances). */
 function executionResult(data: Record<string, unknown> | null | undefined, errors: FormattedExecutionResult["errors"]): ExecutionResult {
@@ -138,7 +197,9 @@ function limited(
   const signal = new StopSignal();
   async function* run(): AsyncGenerator<ExecutionResult> {
     if (!options.limits.acquire(context.caller.userId)) {
-      yield failure(`At most ${options.limits.maxPerUser} live subscriptions per user.`, "RATE_LIMITED");
+      yield failure(`At most ${options.limits.maxPerUser} live subscriptions per user: end one, then try again.`, "RATE_LIMITED", {
+        retryAfter: subscriptionRetryAfterSeconds,
+      });
       return;
     }
     try {
@@ -176,10 +237,11 @@ async function* watchOrder(
       if (!ended(first, context)) yield first.errors?.length ? executionResult(null, first.errors) : failure("No order has this id.", "NOT_FOUND");
       return;
     }
-    // A status is told once: the first message tells the current one, a repeated change none.
-    const told = new Set<string>([String(order[statusProbe])]);
+    // The first message tells the current status; after it, only changes newer than the last told.
+    const told = new ToldStatuses();
+    told.told(orderId, String(order[statusProbe]));
     yield executionResult({ [key]: messageOrder(order, root) }, first.errors);
-    const isNew = (update: OrderUpdate) => !told.has(update.status) && !!told.add(update.status);
+    const isNew = (update: OrderUpdate) => told.accept({ orderId, status: update.status });
     for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({ update, result: await fetchOrder(orderId) }))) {
       if (ended(result, context)) return;
       const current = result.data?.[key] as Record<string, unknown> | null | undefined;
@@ -200,11 +262,8 @@ async function* watchCustomer(
 ): AsyncGenerator<ExecutionResult> {
   const channel = await RedisChannel.open<OrderUpdate>(options.pubsub, customerOrdersChannel(options.keyPrefix, context.caller.userId));
   signal.onStop(() => channel.close());
-  const told = new Set<string>();
-  const isNew = (update: OrderUpdate) => {
-    const change = `${update.orderId}:${update.status}`;
-    return !told.has(change) && !!told.add(change);
-  };
+  const told = new ToldStatuses();
+  const isNew = (update: OrderUpdate) => told.accept(update);
   try {
     for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({ update, result: await fetchOrder(update.orderId) }))) {
       if (ended(result, context)) return;

@@ -11,7 +11,7 @@ import { bearerToken } from "../../subgraphs/common/auth/tokenVerifier";
 import { DomainError } from "../../subgraphs/common/errors";
 import type { Logger } from "../../subgraphs/common/logger";
 import type { RouterContext } from "../context";
-import { liveOrders, SubscriptionLimits, type SubscriptionContext } from "./liveOrders";
+import { liveOrders, SubscriptionLimits, subscriptionRetryAfterSeconds, type SubscriptionContext } from "./liveOrders";
 
 export interface SubscriptionServerOptions {
   httpServer: http.Server;
@@ -103,7 +103,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         // graphql-ws has already entered this subscription's id when it asks.
         const others = Object.keys(ctx.subscriptions).filter((each) => each !== id).length;
         if (others >= options.maxPerConnection) {
-          return [new GraphQLError(`At most ${options.maxPerConnection} subscriptions per connection.`, { extensions: { code: "RATE_LIMITED" } })];
+          return [
+            new GraphQLError(`At most ${options.maxPerConnection} subscriptions per connection: end one, then try again.`, {
+              extensions: { code: "RATE_LIMITED", retryAfter: subscriptionRetryAfterSeconds },
+            }),
+          ];
         }
         return undefined;
       },

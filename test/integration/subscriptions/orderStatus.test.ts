@@ -79,6 +79,25 @@ describe("live order status over graphql-ws, through the router", () => {
     await client.dispose();
   });
 
+  it("never tells an older status after a newer one, such as a change that arrives after the first read", async () => {
+    const product = await build.product({ name: "Late News", price: "4.00", stock: 5 });
+    const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    await waitForOrder(url, customer.accessToken, placed.id, (order) => order.status === "CONFIRMED", "CONFIRMED");
+    const client = subscriptionClient(url, customer.accessToken);
+    const watch = collect(client, orderStatusChanged, { orderId: placed.id });
+    await waitFor(() => watch.messages.length > 0, "the first message");
+    expect(watch.messages[0]?.data?.orderStatusChanged.status).toBe("CONFIRMED");
+    // A change older than what the first message told reaches the router late (as one queued
+    // while the first read was in flight does, or one published out of order).
+    const stale = { orderId: placed.id, customerId: customer.user.id, number: placed.number, status: "AWAITING_PAYMENT", cancellationReason: null, at: new Date(0).toISOString() };
+    await redis.publish(orderChannel(`${services.testId}:`, placed.id), JSON.stringify(stale));
+    await ship(placed.id);
+    await waitFor(() => watch.messages.some((message) => message.data?.orderStatusChanged.status === "SHIPPED"), "SHIPPED to arrive");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(watch.messages.map((message) => message.data?.orderStatusChanged.status)).toEqual(["CONFIRMED", "SHIPPED"]);
+    await client.dispose();
+  });
+
   it("answers a customer watching someone else's order with FORBIDDEN, and an unknown order with NOT_FOUND", async () => {
     const product = await build.product({ name: "Private Parcel", price: "1.00", stock: 1 });
     const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
@@ -208,11 +227,12 @@ describe("live order status over graphql-ws, through the router", () => {
     const perConnection = [1, 2, 3, 4].map(() => collect(first, orderStatusChanged, { orderId: placed.id }));
     await waitFor(() => perConnection.filter((watch) => watch.messages.length > 0).length === 3 && perConnection[3]!.error !== undefined, "three to start, one refused");
     expect(JSON.stringify(perConnection[3]!.error)).toMatch(/At most 3 subscriptions per connection/);
+    expect(perConnection[3]!.error).toEqual([expect.objectContaining({ extensions: { code: "RATE_LIMITED", retryAfter: 1 } })]);
     const second = subscriptionClient(url, shopper.accessToken);
     const perUser = [collect(second, orderStatusChanged, { orderId: placed.id }), collect(second, orderStatusChanged, { orderId: placed.id })];
     await waitFor(() => perUser.every((watch) => watch.messages.length > 0), "the next two to answer");
     expect(perUser[0]!.messages[0]?.data?.orderStatusChanged.id).toBe(placed.id);
-    expect(perUser[1]!.messages[0]?.errors?.[0]).toMatchObject({ extensions: { code: "RATE_LIMITED" } });
+    expect(perUser[1]!.messages[0]?.errors?.[0]).toMatchObject({ extensions: { code: "RATE_LIMITED", retryAfter: 1 } });
     await Promise.all([first.dispose(), second.dispose()]);
   });
 

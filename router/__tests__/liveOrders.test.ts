@@ -1,0 +1,52 @@
+import { decide, orderStatuses, sagaEventTypes } from "../../subgraphs/orders/domain/orderStateMachine";
+import { sagaRank, ToldStatuses } from "../subscriptions/liveOrders";
+
+const orderId = "3f0a2b7e-5d1c-4c8e-9a63-0d4b2f1e7c55";
+
+describe("which order status changes a subscription tells", () => {
+  it("drops a change older than the first message, such as one queued while the first read was in flight", () => {
+    const told = new ToldStatuses();
+    // The first read already shows CONFIRMED; AWAITING_PAYMENT was queued before it answered.
+    told.told(orderId, "CONFIRMED");
+    expect(told.accept({ orderId, status: "AWAITING_PAYMENT" })).toBe(false);
+    expect(told.accept({ orderId, status: "PENDING" })).toBe(false);
+    expect(told.accept({ orderId, status: "CONFIRMED" })).toBe(false);
+    expect(told.accept({ orderId, status: "SHIPPED" })).toBe(true);
+  });
+
+  it("tells every newer change once, in order, and nothing that arrives late", () => {
+    const told = new ToldStatuses();
+    told.told(orderId, "PENDING");
+    const arriving = ["AWAITING_PAYMENT", "AWAITING_PAYMENT", "CONFIRMED", "AWAITING_PAYMENT", "SHIPPED", "CONFIRMED", "DELIVERED", "REFUNDED", "SHIPPED"];
+    expect(arriving.filter((status) => told.accept({ orderId, status }))).toEqual(["AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REFUNDED"]);
+  });
+
+  it("tells a cancellation after any status it can follow, and nothing after it", () => {
+    for (const before of ["PENDING", "AWAITING_PAYMENT", "CONFIRMED"]) {
+      const told = new ToldStatuses();
+      told.told(orderId, before);
+      expect(told.accept({ orderId, status: "CANCELLED" })).toBe(true);
+      expect(told.accept({ orderId, status: "CONFIRMED" })).toBe(false);
+      expect(told.accept({ orderId, status: "CANCELLED" })).toBe(false);
+    }
+  });
+
+  it("keeps each order apart, and tells the first change of an order it has not seen", () => {
+    const other = "7c1d9e40-2b6a-4f3e-8d15-6a0b3c2e9f11";
+    const told = new ToldStatuses();
+    expect(told.accept({ orderId, status: "CONFIRMED" })).toBe(true);
+    expect(told.accept({ orderId: other, status: "PENDING" })).toBe(true);
+    expect(told.accept({ orderId, status: "AWAITING_PAYMENT" })).toBe(false);
+    expect(told.accept({ orderId: other, status: "AWAITING_PAYMENT" })).toBe(true);
+  });
+
+  it("ranks the statuses as the orders service's state machine moves them: always forward", () => {
+    expect(Object.keys(sagaRank).sort()).toEqual([...orderStatuses].sort());
+    for (const from of orderStatuses) {
+      for (const event of sagaEventTypes) {
+        const decision = decide(from, event);
+        if (decision.kind === "transition") expect({ from, event, forward: sagaRank[decision.to]! > sagaRank[from]! }).toEqual({ from, event, forward: true });
+      }
+    }
+  });
+});
