@@ -40,10 +40,20 @@ export function countOrders(db: OrdersReader, query: Pick<OrderListQuery, "custo
   return db.order.count({ where: listFilter(query) });
 }
 
-/** The order, locked until the transaction ends: transitions of one order happen one at a time. */
+/** The columns of `orders` under the names of `OrderRecord`, for statements Prisma's API cannot express. */
+const orderColumns = `id::text AS id, number, customer_id::text AS "customerId", status::text AS status,
+  cancellation_reason::text AS "cancellationReason", currency, subtotal_minor AS "subtotalMinor", total_minor AS "totalMinor",
+  shipping_address AS "shippingAddress", payment_token AS "paymentToken", payment_deadline AS "paymentDeadline", carrier,
+  tracking_number AS "trackingNumber", shipped_at AS "shippedAt", delivered_at AS "deliveredAt", created_at AS "createdAt",
+  updated_at AS "updatedAt"`;
+
+/**
+ * The order, locked until the transaction ends: transitions of one order happen one at a time.
+ * One statement, as it runs at every step of every checkout.
+ */
 export async function lockOrder(tx: OrdersTx, id: string): Promise<OrderRecord | null> {
-  const [row] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM orders WHERE id = ${id}::uuid FOR UPDATE`;
-  return row ? tx.order.findUnique({ where: { id } }) : null;
+  const [row] = await tx.$queryRawUnsafe<OrderRecord[]>(`SELECT ${orderColumns} FROM orders WHERE id = $1::uuid FOR UPDATE`, id);
+  return row ?? null;
 }
 
 export interface NewOrder {
@@ -71,20 +81,41 @@ export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord>
   });
 }
 
-export function recordTransition(
+/**
+ * Moves a (locked) order to a new status and writes the line of its status history, in one
+ * statement; returns the order as it is now.
+ */
+export async function recordTransition(
   tx: OrdersTx,
   id: string,
   change: { status: OrderStatus; cancellationReason?: OrderRecord["cancellationReason"]; reason: string; fields?: Partial<Pick<OrderRecord, "carrier" | "trackingNumber" | "shippedAt" | "deliveredAt">> },
 ): Promise<OrderRecord> {
-  return tx.order.update({
-    where: { id },
-    data: {
-      status: change.status,
-      ...(change.cancellationReason ? { cancellationReason: change.cancellationReason } : {}),
-      ...change.fields,
-      statusHistory: { create: [{ status: change.status, reason: change.reason }] },
-    },
-  });
+  const fields = change.fields ?? {};
+  const [row] = await tx.$queryRawUnsafe<OrderRecord[]>(
+    `WITH moved AS (
+       UPDATE orders SET status = $2::text::"OrderStatus",
+              cancellation_reason = coalesce($3::text::"CancellationReason", cancellation_reason),
+              carrier = coalesce($4, carrier), tracking_number = coalesce($5, tracking_number),
+              shipped_at = coalesce($6::timestamptz, shipped_at), delivered_at = coalesce($7::timestamptz, delivered_at),
+              updated_at = clock_timestamp()
+        WHERE id = $1::uuid
+        RETURNING ${orderColumns}
+     ), history AS (
+       INSERT INTO order_status_changes (order_id, status, reason, at)
+       SELECT id::uuid, status::"OrderStatus", $8, "updatedAt" FROM moved
+     )
+     SELECT * FROM moved`,
+    id,
+    change.status,
+    change.cancellationReason ?? null,
+    fields.carrier ?? null,
+    fields.trackingNumber ?? null,
+    fields.shippedAt ?? null,
+    fields.deliveredAt ?? null,
+    change.reason,
+  );
+  if (!row) throw new Error(`order ${id} vanished while locked`);
+  return row;
 }
 
 /** Orders whose payment window has closed while they still wait; locked, skipping those another replica holds. */

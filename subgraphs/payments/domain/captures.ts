@@ -1,9 +1,10 @@
 import type { EventData } from "../../common/events/catalog";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
 import { fromMoney, toMoney } from "../../common/money";
-import { TransientProviderError, type PaymentProvider } from "../provider/paymentProvider";
+import { TransientProviderError, type CaptureResult, type PaymentProvider } from "../provider/paymentProvider";
 import type { PaymentsDb, PaymentsTx } from "../store/database";
 import { insertPayment, lockPayment, lockPaymentOfOrder, recordAttempt } from "../store/paymentStore";
+import type { PaymentRecord } from "../store/records";
 import { refundRemainder } from "./refunds";
 import { retryDelayMs } from "./retryDelay";
 
@@ -39,7 +40,7 @@ export async function attemptCapture(deps: CaptureDependencies, paymentId: strin
   if (!payment || payment.status !== "PENDING" || payment.orderCancelled) return;
   const idempotencyKey = `capture:${payment.id}`;
   const amount = toMoney(payment.amountMinor, payment.currency);
-  let outcome: Awaited<ReturnType<PaymentProvider["capture"]>> | TransientProviderError;
+  let outcome: CaptureResult | TransientProviderError;
   try {
     outcome = await deps.provider.capture({ idempotencyKey, token: payment.paymentToken, amountMinor: payment.amountMinor, currency: payment.currency });
   } catch (error) {
@@ -48,7 +49,13 @@ export async function attemptCapture(deps: CaptureDependencies, paymentId: strin
   }
   await deps.unitOfWork(async (tx, emit) => {
     const current = await lockPayment(tx, paymentId);
-    if (!current || current.status !== "PENDING") return;
+    if (!current) return;
+    if (current.status !== "PENDING") {
+      // The payment was closed while the provider was capturing (the order was cancelled, or its
+      // payment window closed): money it took anyway is recorded, then given back.
+      if (isCaptured(outcome)) await refundLateCapture(tx, emit, current, outcome.reference, idempotencyKey, deps.wakeWorker);
+      return;
+    }
     const attempts = current.attemptCount + 1;
     if (outcome instanceof TransientProviderError) {
       await recordAttempt(tx, { paymentId, kind: "CAPTURE", outcome: "TRANSIENT_ERROR", amountMinor: current.amountMinor, idempotencyKey, error: outcome.message });
@@ -76,6 +83,31 @@ export async function attemptCapture(deps: CaptureDependencies, paymentId: strin
     // The order was cancelled while the capture was under way: give the money back.
     if (captured.orderCancelled) await refundRemainder(tx, emit, captured, "order cancelled before the payment was captured", deps.wakeWorker);
   });
+}
+
+function isCaptured(outcome: CaptureResult | TransientProviderError): outcome is Extract<CaptureResult, { outcome: "captured" }> {
+  return !(outcome instanceof TransientProviderError) && outcome.outcome === "captured";
+}
+
+/**
+ * A capture that succeeded at the provider after the payment was closed (FAILED: the order was
+ * cancelled or timed out meanwhile). The capture is recorded like any other, then refunded in
+ * full through the refund worker, which emits `payments.payment.refunded`: the payment ends
+ * REFUNDED, as it does when an order is cancelled after its capture. `payments.payment.captured`
+ * is emitted only once the order is known cancelled (orders then ignores it); otherwise the order
+ * may still be waiting, and the capture must not confirm an order whose payment already failed.
+ * A payment already captured (a repeated answer) changes nothing.
+ */
+export async function refundLateCapture(tx: PaymentsTx, emit: Emit, payment: PaymentRecord, reference: string, idempotencyKey: string, wakeWorker: () => void): Promise<void> {
+  if (payment.status !== "FAILED" || payment.captureReference) return;
+  await recordAttempt(tx, { paymentId: payment.id, kind: "CAPTURE", outcome: "SUCCEEDED", amountMinor: payment.amountMinor, idempotencyKey, providerReference: reference });
+  const captured = await tx.payment.update({
+    where: { id: payment.id },
+    data: { attemptCount: payment.attemptCount + 1, nextAttemptAt: null, status: "SUCCEEDED", failureReason: null, captureReference: reference },
+  });
+  if (captured.orderCancelled) emit("payments.payment.captured", { orderId: captured.orderId, paymentId: captured.id, amount: toMoney(captured.amountMinor, captured.currency) });
+  const why = captured.orderCancelled ? "order cancelled while the payment was being captured" : `payment closed (${payment.failureReason ?? "failed"}) while it was being captured`;
+  await refundRemainder(tx, emit, captured, why, wakeWorker);
 }
 
 /**

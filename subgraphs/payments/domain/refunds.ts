@@ -3,7 +3,7 @@ import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
 import { parseAmount, toMoney } from "../../common/money";
 import { isUuid, optionalText } from "../../common/validation";
 import type { PaymentProvider } from "../provider/paymentProvider";
-import { TransientProviderError } from "../provider/paymentProvider";
+import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
 import type { PaymentsDb, PaymentsTx } from "../store/database";
 import { lockPayment, lockPaymentOfOrder, pendingRefundTotal, recordAttempt } from "../store/paymentStore";
 import type { PaymentRecord } from "../store/records";
@@ -87,6 +87,17 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
       });
     });
   } catch (error) {
+    if (error instanceof ProviderRejectedError) {
+      // Trying again never helps: the refund is given up (what it held back can be refunded
+      // again), and the error goes on to whoever asked.
+      await deps.unitOfWork(async (tx) => {
+        const fresh = await tx.refund.findUnique({ where: { id: refund.id } });
+        if (fresh?.status !== "PENDING") return;
+        await tx.refund.update({ where: { id: refund.id }, data: { status: "FAILED", nextAttemptAt: null, attemptCount: { increment: 1 } } });
+        await recordAttempt(tx, { paymentId: payment.id, kind: "REFUND", outcome: "DECLINED", amountMinor: refund.amountMinor, idempotencyKey, error: error.message });
+      });
+      throw error;
+    }
     if (!(error instanceof TransientProviderError)) throw error;
     await deps.unitOfWork(async (tx) => {
       const attempts = refund.attemptCount + 1;

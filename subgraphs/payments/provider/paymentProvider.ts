@@ -33,3 +33,8 @@ export interface RefundResult {
 export class TransientProviderError extends Error {
   override name = "TransientProviderError";
 }
+
+/** The provider refused the request as malformed or impossible: trying it again never helps. */
+export class ProviderRejectedError extends Error {
+  override name = "ProviderRejectedError";
+}
