@@ -3,8 +3,14 @@ import path from "node:path";
 import { parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 
-/** The client contract, beside the project (`../shared/contract/operations.graphql`). */
-export const contractPath = path.resolve(projectRoot, "..", "shared", "contract", "operations.graphql");
+/**
+ * The client contract as the project keeps it (`schema/contract/operations.graphql`): a copy of
+ * `../shared/contract/operations.graphql`, so that the check runs wherever the project is cloned.
+ */
+export const contractPath = path.resolve(projectRoot, "schema", "contract", "operations.graphql");
+
+/** The contract where its owners keep it, beside the project; not there in every checkout. */
+export const sharedContractPath = path.resolve(projectRoot, "..", "shared", "contract", "operations.graphql");
 
 export interface OperationCheck {
   name: string;
@@ -29,6 +35,7 @@ export function checkContract(schema: GraphQLSchema, source: string = readFileSy
     }));
 }
 
-export function contractExists(): boolean {
-  return existsSync(contractPath);
+/** Whether the shared contract is beside the project, to compare the project's copy with. */
+export function sharedContractExists(): boolean {
+  return existsSync(sharedContractPath);
 }

@@ -1,14 +1,18 @@
 /**
- * `npm run contract`: validates every operation of ../shared/contract/operations.graphql against
+ * `npm run contract`: validates every operation of the client contract
+ * (schema/contract/operations.graphql, a copy of ../shared/contract/operations.graphql) against
  * the API schema of schema/supergraph.graphql and lists those that do not validate yet.
- * `--strict` exits non-zero while any operation fails.
+ * `--strict` exits non-zero while any operation fails. When the shared contract is beside the
+ * project and differs from the copy, it says so: copy it over, then check again.
  */
+import { readFileSync } from "node:fs";
 import { loadApiSchema } from "../schema/apiSchema";
-import { checkContract, contractExists, contractPath } from "../schema/contract";
+import { checkContract, contractPath, sharedContractExists, sharedContractPath } from "../schema/contract";
 
-if (!contractExists()) {
-  console.log(`no contract at ${contractPath}; nothing to check`);
-  process.exit(0);
+let stale = false;
+if (sharedContractExists() && readFileSync(sharedContractPath, "utf8") !== readFileSync(contractPath, "utf8")) {
+  stale = true;
+  console.log(`✗ ${contractPath} differs from ${sharedContractPath}: copy the shared contract over, then check again.\n`);
 }
 const checks = checkContract(loadApiSchema());
 const failing = checks.filter((check) => check.errors.length > 0);
@@ -18,4 +22,4 @@ for (const check of failing) {
 }
 console.log(`\n${checks.length - failing.length} of ${checks.length} contract operations validate against the supergraph.`);
 if (failing.length > 0) console.log(`Not yet: ${failing.map((check) => check.name).join(", ")}`);
-process.exit(process.argv.includes("--strict") && failing.length > 0 ? 1 : 0);
+process.exit(process.argv.includes("--strict") && (failing.length > 0 || stale) ? 1 : 0);

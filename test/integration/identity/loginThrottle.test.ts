@@ -17,14 +17,17 @@ describe("failed logins are limited per email and per client address", () => {
 
   afterAll(() => services?.cleanUp());
 
-  const attempt = (email: string, password: string) => graphql(url, loginMutation, { variables: { input: { email, password } } });
+  // Each test signs in from an address of its own, so neither depends on the other's failures.
+  const attempt = (email: string, password: string, from: string) =>
+    graphql(url, loginMutation, { variables: { input: { email, password } }, headers: { "x-forwarded-for": from } });
 
   it("refuses an email after three failures, even with the right password, and says when to retry", async () => {
     const victim = await registerCustomer(url, { password: "the-real-password" });
     for (let failure = 0; failure < 3; failure += 1) {
-      expect((await attempt(victim.user.email, "a-guess-that-fails")).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect((await attempt(victim.user.email, "a-guess-that-fails", `10.1.0.${failure + 1}`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
-    const limited = await attempt(victim.user.email.toUpperCase(), "the-real-password");
+    // From yet another address: the limit is the email's, not the address's.
+    const limited = await attempt(victim.user.email.toUpperCase(), "the-real-password", "10.1.0.99");
     expect(limited.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
     const retryAfter = limited.errors?.[0]?.extensions?.retryAfter as number;
     expect(retryAfter).toBeGreaterThan(500);
@@ -32,12 +35,15 @@ describe("failed logins are limited per email and per client address", () => {
   });
 
   it("refuses a client address after eight failures across emails", async () => {
-    // Three failures so far came from this address (previous test); five more reach the limit.
-    for (let failure = 0; failure < 5; failure += 1) {
-      expect((await attempt(`unknown-${failure}@example.com`, "a-guess")).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const from = "10.2.0.1";
+    for (let failure = 0; failure < 8; failure += 1) {
+      expect((await attempt(`unknown-${failure}@example.com`, "a-guess", from)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
     const fresh = await registerCustomer(url, { password: "fresh-password" });
-    const limited = await attempt(fresh.user.email, "fresh-password");
+    const limited = await attempt(fresh.user.email, "fresh-password", from);
     expect(limited.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter: expect.any(Number) });
+    // The same customer from another address is let in: the limit was the address's.
+    const elsewhere = await attempt(fresh.user.email, "fresh-password", "10.2.0.2");
+    expect((elsewhere.data as { login?: { accessToken?: string } } | undefined)?.login?.accessToken).toEqual(expect.any(String));
   });
 });
