@@ -88,8 +88,13 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await Promise.all(this.publishing);
+    await this.settled();
     await this.stampSoon();
+  }
+
+  /** Resolves once the direct publications under way have ended: published, or left in the outbox. */
+  async settled(): Promise<void> {
+    await Promise.all(this.publishing);
   }
 
   /** True while the relay runs and its last attempt did not fail. */

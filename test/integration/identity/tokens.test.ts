@@ -6,6 +6,7 @@ import { graphql, graphqlData } from "../../support/graphqlClient";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
 import { startTestSubgraph } from "../../support/testSubgraph";
 import { startServices, type TestServices } from "../../support/testServices";
+import { waitFor } from "../../support/waitFor";
 
 const createProduct = `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
 const me = `query { me { id roles } }`;
@@ -174,11 +175,14 @@ describe("access tokens: the router and every subgraph verify them", () => {
     const { testId } = services;
     services.users = await startTestSubgraph(createUsersService(), testId, { PORT: String(port) });
     const rotated = await loginAdmin(services.router.url);
-    // The router fetches keys at most once a second; this test fetched them a moment ago.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
     const [header] = rotated.accessToken.split(".");
     expect(JSON.parse(Buffer.from(header!, "base64url").toString()).kid).not.toBe(serviceKey.kid);
-    const result = await graphqlData(services.router.url, me, { token: rotated.accessToken });
+    // The router fetches keys at most once a second, and this test fetched them a moment ago:
+    // the new key is accepted as soon as the router may ask again.
+    const result = await waitFor(async () => {
+      const { data } = await graphql(services.router.url, me, { token: rotated.accessToken });
+      return (data as { me?: { roles: string[] } } | undefined)?.me ? (data as { me: { roles: string[] } }) : undefined;
+    }, "the router to learn the new key", 5_000);
     expect(result.me.roles).toContain("ADMIN");
   });
 });

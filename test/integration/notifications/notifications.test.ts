@@ -207,7 +207,6 @@ describe("notifications: events become in-app messages and real email", () => {
       return info.num_pending === 0 && info.num_ack_pending === 0;
     }, "the redelivery to be handled");
     await nats.close();
-    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await db().notification.count({ where: { userId: customer.user.id } })).toBe(4);
     expect(smtp.to(customer.user.email).filter((mail) => /^Welcome/.test(mail.subject ?? ""))).toHaveLength(1);
   });
