@@ -35,6 +35,7 @@ export function createPaymentsService(options: { provider?: PaymentProvider } = 
           provider,
           retry: { baseMs: runtime.env.PAYMENT_RETRY_BASE_MS, maxMs: runtime.env.PAYMENT_RETRY_MAX_MS },
           wakeWorker,
+          logger: runtime.logger,
         };
         worker = new PeriodicWorker("payment-attempts", () => processDuePayments(deps), { intervalMs: runtime.env.PAYMENT_WORKER_INTERVAL_MS, logger: runtime.logger });
         return [worker];

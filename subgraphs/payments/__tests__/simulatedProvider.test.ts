@@ -18,7 +18,7 @@ describe("the simulated provider's refunds", () => {
     const first = await restarted.refund({ idempotencyKey: "refund:1", captureReference: reference, amountMinor: 2_000n, currency: "USD" });
     expect(first.reference).toMatch(/^re_[0-9a-f]{16}$/);
     expect(await restarted.refund({ idempotencyKey: "refund:1", captureReference: reference, amountMinor: 2_000n, currency: "USD" })).toEqual(first);
-    expect(restarted.log).toEqual([{ kind: "refund", idempotencyKey: "refund:1", amountMinor: 2_000n, result: "refunded" }]);
+    expect(restarted.log).toEqual([{ kind: "refund", idempotencyKey: "refund:1", amountMinor: 2_000n, captureReference: reference, result: "refunded" }]);
   });
 
   it.each(["", "ch_", "ch_123", "re_0123456789abcdef", "ch_0123456789ABCDEF", "ch_0123456789abcdef0", " ch_0123456789abcdef"])(
@@ -43,19 +43,61 @@ describe("the simulated provider's refunds", () => {
   });
 });
 
-describe("tok_slow", () => {
-  it("captures after slowCaptureMs; a repeated key meanwhile gets the same capture, charged once", async () => {
-    const provider = new SimulatedPaymentProvider({ slowCaptureMs: 150 });
-    const started = Date.now();
-    const first = capture(provider, "capture:slow", "tok_slow");
-    expect(provider.isCapturing("capture:slow")).toBe(true);
-    const again = capture(provider, "capture:slow", "tok_slow");
+describe("holding captures", () => {
+  /** Lets every promise that can settle do so (a held capture cannot, whatever the clock says). */
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("keeps captures under way until released; a repeated key meanwhile gets the same capture, charged once", async () => {
+    const provider = new SimulatedPaymentProvider();
+    const release = provider.holdCaptures();
+    let answered = 0;
+    const first = capture(provider, "capture:held").finally(() => (answered += 1));
+    const again = capture(provider, "capture:held").finally(() => (answered += 1));
+    await settle();
+    expect(provider.isCapturing("capture:held")).toBe(true);
+    expect(answered).toBe(0);
+    expect(provider.log).toEqual([]);
+
+    release();
     const [one, two] = await Promise.all([first, again]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(one).toMatchObject({ outcome: "captured", reference: expect.stringMatching(/^ch_/) });
+    expect(answered).toBe(2);
+    expect(one).toMatchObject({ outcome: "captured", reference: expect.stringMatching(/^ch_[0-9a-f]{16}$/) });
     expect(two).toEqual(one);
-    expect(provider.isCapturing("capture:slow")).toBe(false);
-    expect(provider.capturesFor("capture:slow")).toBe(1);
-    expect(await capture(provider, "capture:slow", "tok_slow")).toEqual(one);
+    expect(provider.isCapturing("capture:held")).toBe(false);
+    expect(provider.capturesFor("capture:held")).toBe(1);
+    expect(await capture(provider, "capture:held")).toEqual(one);
+  });
+
+  it("answers only once every hold is released; releasing twice does nothing", async () => {
+    const provider = new SimulatedPaymentProvider();
+    const releaseOne = provider.holdCaptures();
+    const releaseTwo = provider.holdCaptures();
+    let answered = false;
+    const held = capture(provider, "capture:nested", "tok_declined").finally(() => (answered = true));
+    releaseOne();
+    releaseOne();
+    await settle();
+    expect(answered).toBe(false);
+    releaseTwo();
+    expect(await held).toEqual({ outcome: "declined", reason: "card_declined" });
+    // Nothing is held any more: a new capture answers at once.
+    expect(await capture(provider, "capture:after")).toMatchObject({ outcome: "captured" });
+  });
+});
+
+describe("tok_refund_refused", () => {
+  it("captures, then refuses every refund of that capture (non-retryable), logging what it was asked", async () => {
+    const provider = new SimulatedPaymentProvider();
+    const result = await capture(provider, "capture:closed-card", "tok_refund_refused", 2_000n);
+    if (result.outcome !== "captured") throw new Error("expected a capture");
+    const refund = provider.refund({ idempotencyKey: "refund:closed-card", captureReference: result.reference, amountMinor: 500n, currency: "USD" });
+    await expect(refund).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(refund).rejects.toThrow(/expired_or_canceled_card/);
+    expect(provider.log.filter((entry) => entry.kind === "refund")).toEqual([
+      { kind: "refund", idempotencyKey: "refund:closed-card", amountMinor: 500n, captureReference: result.reference, result: "refused: expired_or_canceled_card" },
+    ]);
+    // Other captures are refunded as usual.
+    const other = await capturedReference(provider, "capture:open-card");
+    await expect(provider.refund({ idempotencyKey: "refund:open-card", captureReference: other, amountMinor: 500n, currency: "USD" })).resolves.toMatchObject({ reference: expect.stringMatching(/^re_/) });
   });
 });

@@ -1,5 +1,6 @@
 import type { EventData } from "../../common/events/catalog";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
+import type { Logger } from "../../common/logger";
 import { fromMoney, toMoney } from "../../common/money";
 import { TransientProviderError, type CaptureResult, type PaymentProvider } from "../provider/paymentProvider";
 import type { PaymentsDb, PaymentsTx } from "../store/database";
@@ -14,6 +15,7 @@ export interface CaptureDependencies {
   provider: PaymentProvider;
   retry: { baseMs: number; maxMs: number };
   wakeWorker: () => void;
+  logger: Logger;
 }
 
 /** Opens the order's payment when its stock is reserved; the worker captures it at once. A repeated request changes nothing. */

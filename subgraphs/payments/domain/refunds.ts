@@ -1,5 +1,6 @@
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
+import type { Logger } from "../../common/logger";
 import { parseAmount, toMoney } from "../../common/money";
 import { isUuid, optionalText } from "../../common/validation";
 import type { PaymentProvider } from "../provider/paymentProvider";
@@ -16,6 +17,18 @@ export interface RefundDependencies {
   retry: { baseMs: number; maxMs: number };
   /** Wakes the worker that makes due refunds. */
   wakeWorker: () => void;
+  logger: Logger;
+}
+
+/** The provider refused a refund (never retried): the refund is FAILED and the money it was to give back is still captured. */
+export class RefundRefusedError extends Error {
+  override name = "RefundRefusedError";
+  constructor(
+    readonly refund: { refundId: string; paymentId: string; orderId: string; amount: string; currency: string; captureReference: string | null; reason: string | null },
+    override readonly cause: ProviderRejectedError,
+  ) {
+    super(`the provider refused refund ${refund.refundId} of payment ${refund.paymentId}: ${cause.message}`);
+  }
 }
 
 /** What is captured and neither refunded nor being refunded. */
@@ -35,7 +48,8 @@ export async function refundRemainder(tx: PaymentsTx, emit: Emit, payment: Payme
 /**
  * A back-office refund of an order's payment: the given amount, or everything not yet refunded.
  * More than what is left is BAD_USER_INPUT. The refund is made at once; if the provider fails,
- * it is retried in the background.
+ * it is retried in the background. If the provider refuses it (a card closed since, a charge
+ * disputed), the refund is FAILED, nothing is refunded, and the caller gets CONFLICT.
  */
 export async function refundOrder(deps: RefundDependencies, input: { orderId: string; amount?: string | null; reason?: string | null }): Promise<PaymentRecord> {
   const requested = input.amount ? parseAmount(input.amount, "amount") : null;
@@ -56,7 +70,13 @@ export async function refundOrder(deps: RefundDependencies, input: { orderId: st
     const refund = await tx.refund.create({ data: { paymentId: payment.id, amountMinor: amount, reason } });
     return refund.id;
   });
-  await attemptRefund(deps, refundId);
+  try {
+    await attemptRefund(deps, refundId);
+  } catch (error) {
+    if (!(error instanceof RefundRefusedError)) throw error;
+    deps.logger.warn({ ...error.refund, err: error.cause.message }, "the payment provider refused a back-office refund");
+    throw new ConflictError("The payment provider refused this refund, so nothing was refunded. Its answer is in the payment's attempts; refund the customer another way.");
+  }
   return deps.db.payment.findUniqueOrThrow({ where: { id: (await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } })).paymentId } });
 }
 
@@ -89,14 +109,18 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
   } catch (error) {
     if (error instanceof ProviderRejectedError) {
       // Trying again never helps: the refund is given up (what it held back can be refunded
-      // again), and the error goes on to whoever asked.
+      // again), and the refusal goes on to whoever asked, to tell the back office or log.
       await deps.unitOfWork(async (tx) => {
         const fresh = await tx.refund.findUnique({ where: { id: refund.id } });
         if (fresh?.status !== "PENDING") return;
         await tx.refund.update({ where: { id: refund.id }, data: { status: "FAILED", nextAttemptAt: null, attemptCount: { increment: 1 } } });
         await recordAttempt(tx, { paymentId: payment.id, kind: "REFUND", outcome: "DECLINED", amountMinor: refund.amountMinor, idempotencyKey, error: error.message });
       });
-      throw error;
+      const { amount, currency } = toMoney(refund.amountMinor, payment.currency);
+      throw new RefundRefusedError(
+        { refundId: refund.id, paymentId: payment.id, orderId: payment.orderId, amount, currency, captureReference: payment.captureReference, reason: refund.reason },
+        error,
+      );
     }
     if (!(error instanceof TransientProviderError)) throw error;
     await deps.unitOfWork(async (tx) => {

@@ -12,29 +12,39 @@ import {
 /** What the simulated provider's capture references look like (`ch_` and 16 hex digits). */
 const captureReferencePattern = /^ch_[0-9a-f]{16}$/;
 
-export interface SimulatedProviderOptions {
-  /** How long a `tok_slow` capture takes before it captures (3 s unless told). */
-  slowCaptureMs?: number;
+/** Why the simulated provider refuses refunds of a `tok_refund_refused` capture (as a real provider answers for a closed card). */
+export const refundRefusedReason = "expired_or_canceled_card";
+
+/** One call the provider was asked, as its dashboard would show it. */
+export interface ProviderLogEntry {
+  kind: "capture" | "refund";
+  idempotencyKey: string;
+  amountMinor: bigint;
+  /** For a refund: the capture it was asked to refund. */
+  captureReference?: string;
+  result: string;
 }
 
 /**
  * A payment provider that decides by token, as card networks' test cards do:
  * `tok_visa`, `tok_mastercard`, `tok_ok_*` capture; `tok_declined` and `tok_insufficient_funds`
  * are declined; `tok_flaky` fails once with a transient error, then captures; `tok_unreachable`
- * always fails transiently; `tok_slow` captures, but only after `slowCaptureMs` (a provider that
- * is slow to answer, so the order can be cancelled or time out while its capture is under way).
- * It honours idempotency keys like a real provider, and keeps a log of what it was asked, which
- * tests read.
+ * always fails transiently; `tok_refund_refused` captures, but every refund of that capture is
+ * refused (`ProviderRejectedError`, reason `expired_or_canceled_card`), as a real provider
+ * refuses to refund to a card closed since. It honours idempotency keys like a real provider, and
+ * keeps a log of what it was asked, which tests read.
+ *
+ * Tests control when captures answer with `holdCaptures()`: until the returned function is
+ * called, every capture is under way (`isCapturing`) and does not answer, so an order can be
+ * cancelled or time out while its capture is under way, without racing a clock.
  *
  * Like an external provider, which keeps its own records, it refunds any well-formed capture
  * reference it issues (`ch_…`), also one captured by another process (another replica, or before
  * a restart); the payments service bounds what is refunded by what was captured. A malformed
- * reference, or a refund that would exceed a capture this process made, is a
- * `ProviderRejectedError` (never retried).
+ * reference, a refund that would exceed a capture this process made, or one of a
+ * `tok_refund_refused` capture is a `ProviderRejectedError` (never retried).
  */
 export class SimulatedPaymentProvider implements PaymentProvider {
-  /** How long a `tok_slow` capture takes. */
-  slowCaptureMs: number;
   private readonly captures = new Map<string, CaptureResult>();
   /** Captures under way, by idempotency key: a repeated key waits for the same answer. */
   private readonly capturesUnderWay = new Map<string, Promise<CaptureResult>>();
@@ -42,11 +52,35 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   private readonly callsByKey = new Map<string, number>();
   private readonly capturedReferences = new Map<string, bigint>();
   private readonly refundedByReference = new Map<string, bigint>();
+  /** Captures (made by this process) whose refunds are refused. */
+  private readonly refundRefusedReferences = new Set<string>();
+  /** Holds on captures not yet released, and what captures wait for while there are any. */
+  private holds = 0;
+  private released: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Every call, in order: what a provider's dashboard would show. */
-  readonly log: Array<{ kind: "capture" | "refund"; idempotencyKey: string; amountMinor: bigint; result: string }> = [];
+  readonly log: ProviderLogEntry[] = [];
 
-  constructor(options: SimulatedProviderOptions = {}) {
-    this.slowCaptureMs = options.slowCaptureMs ?? 3_000;
+  /**
+   * Holds every capture (under way or asked for later) until the returned function is called:
+   * a test's gate on when the provider answers. Holds nest; calling the release again does nothing.
+   */
+  holdCaptures(): () => void {
+    this.holds += 1;
+    if (!this.released) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.released = { promise, resolve };
+    }
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.holds -= 1;
+      if (this.holds > 0 || !this.released) return;
+      const { resolve } = this.released;
+      this.released = undefined;
+      resolve();
+    };
   }
 
   async capture(request: CaptureRequest): Promise<CaptureResult> {
@@ -59,10 +93,13 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     }
     const underWay = this.capturesUnderWay.get(request.idempotencyKey);
     if (underWay) return underWay;
-    const deciding = this.decide(request.token, calls).then((result) => {
+    const deciding = this.untilReleased().then(() => this.decide(request.token, calls)).then((result) => {
       this.log.push({ kind: "capture", idempotencyKey: request.idempotencyKey, amountMinor: request.amountMinor, result: result.outcome });
       this.captures.set(request.idempotencyKey, result);
-      if (result.outcome === "captured") this.capturedReferences.set(result.reference, request.amountMinor);
+      if (result.outcome === "captured") {
+        this.capturedReferences.set(result.reference, request.amountMinor);
+        if (request.token === "tok_refund_refused") this.refundRefusedReferences.add(result.reference);
+      }
       return result;
     });
     this.capturesUnderWay.set(request.idempotencyKey, deciding);
@@ -80,16 +117,20 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     if (!captureReferencePattern.test(reference)) {
       throw new ProviderRejectedError(`simulated provider: ${JSON.stringify(reference)} is not a capture reference`);
     }
-    if (request.amountMinor <= 0n) throw new ProviderRejectedError("simulated provider: a refund must be of more than 0");
+    const entry = { kind: "refund" as const, idempotencyKey: request.idempotencyKey, amountMinor: request.amountMinor, captureReference: reference };
+    const refuse = (reason: string) => {
+      this.log.push({ ...entry, result: `refused: ${reason}` });
+      return new ProviderRejectedError(`simulated provider: refund of ${reference} refused: ${reason}`);
+    };
+    if (request.amountMinor <= 0n) throw refuse("a refund must be of more than 0");
+    if (this.refundRefusedReferences.has(reference)) throw refuse(refundRefusedReason);
     const refunded = (this.refundedByReference.get(reference) ?? 0n) + request.amountMinor;
     const captured = this.capturedReferences.get(reference);
-    if (captured !== undefined && refunded > captured) {
-      throw new ProviderRejectedError(`simulated provider: refunds of ${reference} would exceed what it captured`);
-    }
+    if (captured !== undefined && refunded > captured) throw refuse("refunds would exceed what it captured");
     this.refundedByReference.set(reference, refunded);
     const result = { reference: `re_${randomBytes(8).toString("hex")}` };
     this.refunds.set(request.idempotencyKey, result);
-    this.log.push({ kind: "refund", idempotencyKey: request.idempotencyKey, amountMinor: request.amountMinor, result: "refunded" });
+    this.log.push({ ...entry, result: "refunded" });
     return result;
   }
 
@@ -103,11 +144,17 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     return this.capturesUnderWay.has(idempotencyKey);
   }
 
-  private async decide(token: string, calls: number): Promise<CaptureResult> {
+  /** Resolves at once unless captures are held; then when the last hold is released. */
+  private async untilReleased(): Promise<void> {
+    while (this.released) await this.released.promise;
+  }
+
+  private decide(token: string, calls: number): CaptureResult {
     const captured = (): CaptureResult => ({ outcome: "captured", reference: `ch_${randomBytes(8).toString("hex")}` });
     switch (token) {
       case "tok_visa":
       case "tok_mastercard":
+      case "tok_refund_refused":
         return captured();
       case "tok_declined":
         return { outcome: "declined", reason: "card_declined" };
@@ -118,9 +165,6 @@ export class SimulatedPaymentProvider implements PaymentProvider {
         return captured();
       case "tok_unreachable":
         throw new TransientProviderError("simulated provider: connection refused");
-      case "tok_slow":
-        await new Promise((resolve) => setTimeout(resolve, this.slowCaptureMs));
-        return captured();
       default:
         return token.startsWith("tok_ok_") ? captured() : { outcome: "declined", reason: "invalid_token" };
     }
