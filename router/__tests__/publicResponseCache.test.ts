@@ -5,6 +5,8 @@ import { startServices, type TestServices } from "../../test/support/testService
 
 interface Answer {
   json(): Promise<any>;
+  text(): Promise<string>;
+  status: number;
   headers: Headers;
 }
 
@@ -51,7 +53,9 @@ describe("the router's cache of anonymous catalog answers", () => {
     const fresh = await post(url, { query: productQuery, variables: { id: product.id } }, { "cache-control": "no-cache" });
     expect(fresh.headers.get("x-response-cache")).toBeNull();
     expect((await fresh.json()).data.product.name).toBe("Renamed Kettle");
-    expect((await (await post(url, { query: productQuery, variables: { id: product.id } })).json()).data.product.name).toBe("Renamed Kettle");
+    const kept = await post(url, { query: productQuery, variables: { id: product.id } });
+    expect(kept.headers.get("x-response-cache")).toBe("hit");
+    expect((await kept.json()).data.product.name).toBe("Renamed Kettle");
   });
 
   it("serves and keeps anonymous catalog queries sent over GET as well", async () => {
@@ -74,7 +78,10 @@ describe("the router's cache of anonymous catalog answers", () => {
     expect((await fresh.json()).data.product.name).toBe("Renamed Jug");
     // A browser asking for the page still gets Sandbox.
     const page = await get({ accept: "text/html" });
+    expect(page.status).toBe(200);
     expect(page.headers.get("x-response-cache")).toBeNull();
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/embeddable-sandbox/);
   });
 
   it("never serves or keeps answers of signed-in callers", async () => {

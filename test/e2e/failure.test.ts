@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { connect } from "nats";
 import { dropDatabase } from "../../subgraphs/common/database/provision";
 import { deleteStreams } from "../../subgraphs/common/events/streams";
@@ -41,6 +42,48 @@ const ready = async (service: ServiceProcess) => {
     return { status: 0, body: { checks: {} } };
   }
 };
+
+/**
+ * How a request ended: its status, or the code of the error that ended it. ECONNREFUSED is a
+ * connection never taken; ECONNRESET or UND_ERR_SOCKET is one cut off after it was taken.
+ */
+const outcomeOf = (answer: Promise<Response>): Promise<number | string> =>
+  answer.then(
+    async (response) => (await response.arrayBuffer(), response.status),
+    (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
+  );
+
+/**
+ * Sends a POST's headers with `Expect: 100-continue` on a connection of its own and resolves once
+ * the server has taken the request (answered 100 Continue); `finish` sends the body and resolves
+ * with the answer, or rejects with the socket error that cut it off.
+ */
+function takenRequest(baseUrl: string, body: string): Promise<{ finish(): Promise<{ status: number | string; body: string }> }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((taken, notTaken) => {
+    const request = http.request({
+      host: hostname,
+      port,
+      path: "/graphql",
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
+    });
+    const answered = new Promise<{ status: number | string; body: string }>((resolve, reject) => {
+      request.once("error", reject);
+      request.once("response", (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.once("error", reject);
+        response.once("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+    });
+    answered.catch(notTaken);
+    request.once("continue", () => taken({ finish: () => (request.end(body), answered) }));
+    request.flushHeaders();
+  });
+}
 
 describe("failure: start-up with a dependency down, truthful readiness, and graceful shutdown", () => {
   const testId = newTestId();
@@ -102,18 +145,20 @@ describe("failure: start-up with a dependency down, truthful readiness, and grac
 
   it("on SIGTERM stops taking work, finishes what is in flight, and exits cleanly", async () => {
     const service = products!;
-    const requests = Array.from({ length: 40 }, () =>
-      fetch(`${service.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ products(first: 50) { totalCount edges { node { id } } } }" }) }).then(
-        (response) => response.status,
-        () => "refused",
-      ),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const body = JSON.stringify({ query: "{ products(first: 50) { totalCount edges { node { id } } } }" });
+    // Requests the server has taken: it has read each one's headers and asked for its body (100
+    // Continue), so each is in flight when the signal comes. Their bodies are sent only after it.
+    const inFlight = await Promise.all(Array.from({ length: 10 }, () => takenRequest(service.url, body)));
     service.child.kill("SIGTERM");
-    const statuses = await Promise.all(requests);
-    // Requests already taken are answered; none is cut off half-way.
-    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);
-    expect(statuses.every((status) => status === 200 || status === "refused")).toBe(true);
+    await waitFor(async () => (await outcomeOf(fetch(`${service.url}/health/live`))) === "ECONNREFUSED", "new connections to be refused");
+    // New work is refused outright, not taken and then dropped.
+    expect(await outcomeOf(fetch(`${service.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body }))).toBe("ECONNREFUSED");
+    // Every request taken before the signal is answered in full; none is cut off half-way.
+    const answers = await Promise.all(
+      inFlight.map((request) => request.finish().catch((error: NodeJS.ErrnoException) => ({ status: error.code ?? error.message, body: "" }))),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(inFlight.length).fill(200));
+    for (const answer of answers) expect(JSON.parse(answer.body)).toEqual({ data: { products: { totalCount: 0, edges: [] } } });
     expect(await service.exited).toBe(0);
     await expect(fetch(`${service.url}/health/live`)).rejects.toThrow();
   });

@@ -15,15 +15,21 @@ export function findAttemptsOfPayments(db: PaymentsReader, paymentIds: readonly 
   return db.paymentAttempt.findMany({ where: { paymentId: { in: [...paymentIds] } }, orderBy: { createdAt: "asc" } });
 }
 
-/** The payment of an order, locked until the transaction ends. */
+/** The columns of `payments` under the names of `PaymentRecord`, for locking reads Prisma's API cannot express. */
+const paymentColumns = `id::text AS id, order_id::text AS "orderId", customer_id::text AS "customerId", status::text AS status,
+  amount_minor AS "amountMinor", refunded_minor AS "refundedMinor", currency, failure_reason AS "failureReason",
+  payment_token AS "paymentToken", capture_reference AS "captureReference", deadline, next_attempt_at AS "nextAttemptAt",
+  attempt_count AS "attemptCount", order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** The payment of an order, locked until the transaction ends (one statement: it runs at every saga step). */
 export async function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM payments WHERE order_id = ${orderId}::uuid FOR UPDATE`;
-  return row ? tx.payment.findUnique({ where: { id: row.id } }) : null;
+  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(`SELECT ${paymentColumns} FROM payments WHERE order_id = $1::uuid FOR UPDATE`, orderId);
+  return row ?? null;
 }
 
 export async function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM payments WHERE id = ${id}::uuid FOR UPDATE`;
-  return row ? tx.payment.findUnique({ where: { id } }) : null;
+  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(`SELECT ${paymentColumns} FROM payments WHERE id = $1::uuid FOR UPDATE`, id);
+  return row ?? null;
 }
 
 export interface NewPayment {
