@@ -27,7 +27,7 @@ export const routerEnvironment = runtimeEnvironment.extend({
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
-   * Seconds an answer to an anonymous catalog query (products, product, categories) is served
+   * Seconds an answer to a catalog query (products, product, categories) of a visitor or customer is served
    * again from the router's memory; 0 turns it off. Stock and prices shown may then be this old.
    */
   PUBLIC_RESPONSE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),

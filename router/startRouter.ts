@@ -81,6 +81,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   app.set("trust proxy", trustProxySetting(env.TRUST_PROXY));
   const httpServer = http.createServer(app);
   const metrics = new ServiceMetrics("router");
+  const apiSchema = loadApiSchema(readFileSync(env.SUPERGRAPH_PATH, "utf8"));
   const publicCache = new PublicResponseCache({
     ttlSeconds: env.PUBLIC_RESPONSE_CACHE_SECONDS,
     maxEntries: env.PUBLIC_RESPONSE_CACHE_ENTRIES,
@@ -90,7 +91,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
       labelNames: ["result"],
       registers: [metrics.registry],
     }),
-  });
+  }, apiSchema);
   const gateway = createGateway({
     supergraphPath: env.SUPERGRAPH_PATH,
     subgraphUrls: urls,
@@ -151,7 +152,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
 
   const subscriptions = startSubscriptionServer({
     httpServer,
-    schema: loadApiSchema(readFileSync(env.SUPERGRAPH_PATH, "utf8")),
+    schema: apiSchema,
     verifyAccessToken,
     async execute(document: DocumentNode, variables: Record<string, unknown>, contextValue: RouterContext): Promise<FormattedExecutionResult> {
       const response = await apollo.executeOperation({ query: document, variables }, { contextValue });

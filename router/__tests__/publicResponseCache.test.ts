@@ -16,7 +16,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}):
 const productQuery = `query ProductName($id: ID!) { product(id: $id) { id name price { amount currency } stock { available } } }`;
 const rename = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id name } }`;
 
-describe("the router's cache of anonymous catalog answers", () => {
+describe("the router's cache of public catalog answers", () => {
   let services: TestServices<"products" | "inventory">;
   let url: string;
   let admin: Session;
@@ -84,17 +84,53 @@ describe("the router's cache of anonymous catalog answers", () => {
     expect(await page.text()).toMatch(/embeddable-sandbox/);
   });
 
-  it("never serves or keeps answers of signed-in callers", async () => {
+  it("shares catalog answers between visitors and customers, never with admins", async () => {
     const customer = await registerCustomer(url);
-    const product = await build.product({ name: "Private Teapot", price: "12.00" });
-    const signedIn = { authorization: `Bearer ${customer.accessToken}` };
-    await post(url, { query: productQuery, variables: { id: product.id } }, signedIn);
+    const product = await build.product({ name: "Shared Teapot", price: "12.00" });
+    const asCustomer = { authorization: `Bearer ${customer.accessToken}` };
+    const asAdmin = { authorization: `Bearer ${admin.accessToken}` };
+    const ask = (headers: Record<string, string> = {}) => post(url, { query: productQuery, variables: { id: product.id } }, headers);
+    expect((await (await ask(asCustomer)).json()).data.product.name).toBe("Shared Teapot");
     await renameTo(product.id, "Renamed Teapot");
-    const second = await post(url, { query: productQuery, variables: { id: product.id } }, signedIn);
-    expect(second.headers.get("x-response-cache")).toBeNull();
-    expect((await second.json()).data.product.name).toBe("Renamed Teapot");
-    // Nor did the signed-in answer become the anonymous one.
-    expect((await (await post(url, { query: productQuery, variables: { id: product.id } })).json()).data.product.name).toBe("Renamed Teapot");
+    // The customer's answer was kept, and is the anonymous visitor's answer too.
+    const again = await ask(asCustomer);
+    expect(again.headers.get("x-response-cache")).toBe("hit");
+    expect((await again.json()).data.product.name).toBe("Shared Teapot");
+    const anonymous = await ask();
+    expect(anonymous.headers.get("x-response-cache")).toBe("hit");
+    expect((await anonymous.json()).data.product.name).toBe("Shared Teapot");
+    // An admin sees more than a customer (archived products): always answered fresh, never kept.
+    const forAdmin = await ask(asAdmin);
+    expect(forAdmin.headers.get("x-response-cache")).toBeNull();
+    expect((await forAdmin.json()).data.product.name).toBe("Renamed Teapot");
+    expect((await (await ask()).json()).data.product.name).toBe("Shared Teapot");
+  });
+
+  it("never keeps or serves a customer's answer that selects something personal", async () => {
+    const author = await registerCustomer(url);
+    const other = await registerCustomer(url);
+    const product = await build.product({ name: "Reviewed Lamp", price: "40.00" });
+    await graphqlData(url, `mutation($input: AddReviewInput!) { addReview(input: $input) { id } }`, {
+      token: author.accessToken,
+      variables: { input: { productId: product.id, rating: 5, title: "Bright" } },
+    });
+    const withEmails = `query($id: ID!) { product(id: $id) { name reviews { edges { node { title author { id name email } } } } } }`;
+    const mine = await (await post(url, { query: withEmails, variables: { id: product.id } }, { authorization: `Bearer ${author.accessToken}` })).json();
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data.product.reviews.edges[0].node.author.email).toBe(author.user.email);
+    const theirs = await post(url, { query: withEmails, variables: { id: product.id } }, { authorization: `Bearer ${other.accessToken}` });
+    expect(theirs.headers.get("x-response-cache")).toBeNull();
+    const theirBody = await theirs.json();
+    expect(JSON.stringify(theirBody)).not.toContain(author.user.email);
+    const anonymous = await post(url, { query: withEmails, variables: { id: product.id } });
+    expect(anonymous.headers.get("x-response-cache")).toBeNull();
+    expect(JSON.stringify(await anonymous.json())).not.toContain(author.user.email);
+    // The author's name is the same for everyone: that answer is shared.
+    const withNames = `query($id: ID!) { product(id: $id) { name reviews { edges { node { title author { id name } } } } } }`;
+    await post(url, { query: withNames, variables: { id: product.id } }, { authorization: `Bearer ${author.accessToken}` });
+    const shared = await post(url, { query: withNames, variables: { id: product.id } }, { authorization: `Bearer ${other.accessToken}` });
+    expect(shared.headers.get("x-response-cache")).toBe("hit");
+    expect((await shared.json()).data.product.reviews.edges[0].node.author.name).toBe(author.user.name);
   });
 
   it("keeps no answer with errors, such as a back-office field asked for anonymously", async () => {

@@ -1,14 +1,39 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { NextFunction, Request, Response } from "express";
-import { Kind, type OperationDefinitionNode } from "graphql";
+import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { Counter } from "prom-client";
+import { isAdmin, type Caller } from "../../subgraphs/common/auth/caller";
 
 /**
  * Root fields whose answer is the same for every anonymous visitor: the public catalog. An
  * operation is cached only when it selects nothing else at its root.
  */
 export const publicRootFields: ReadonlySet<string> = new Set(["products", "product", "categories", "__typename"]);
+
+/**
+ * Under the catalog, the fields whose value may depend on which customer asks, by type: of a
+ * user (a review's author), only the id and the name are the same for everyone. Everything else
+ * the catalog reaches is either the same for every customer as for an anonymous visitor, or
+ * refused to both (back-office fields: an answer with errors is never kept).
+ */
+const sameForEveryCustomer: Readonly<Record<string, ReadonlySet<string>>> = { User: new Set(["id", "name", "__typename"]) };
+
+/** Whether a customer's answer to this operation is the anonymous answer: it selects nothing personal. */
+export function isSameForEveryCustomer(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let personal = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const allowed = sameForEveryCustomer[typeInfo.getParentType()?.name ?? ""];
+        if (allowed && !allowed.has(node.name.value)) personal = true;
+      },
+    }),
+  );
+  return !personal;
+}
 
 export interface PublicResponseCacheOptions {
   /** How long an answer is served again; 0 turns the cache off. */
@@ -22,6 +47,8 @@ export interface PublicResponseCacheOptions {
 interface Entry {
   body: string;
   expiresAt: number;
+  /** Whether signed-in customers may be served it too (it selects nothing personal). */
+  forCustomers: boolean;
 }
 
 interface GraphQLRequestBody {
@@ -80,31 +107,42 @@ function cacheDirectives(req: Request): string {
 }
 
 /**
- * Answers of anonymous catalog queries, kept for a few seconds in this process: a storefront's
- * busiest pages are the same for every visitor, and serving one again skips the gateway, the
- * subgraphs and their databases. Answers with errors, of signed-in callers, and of operations
- * that select anything outside the public catalog are never kept. A request that says
- * `Cache-Control: no-cache` is answered fresh; `no-store` is neither served nor kept.
+ * Answers of catalog queries, kept for a few seconds in this process: a storefront's busiest
+ * pages are the same for every visitor, and serving one again skips the gateway, the subgraphs
+ * and their databases. An answer is the same for a signed-in customer as for an anonymous
+ * visitor unless it selects something personal (a user's fields beyond id and name), so such
+ * answers are shared between both; an admin sees more (archived products) and is never served
+ * nor kept. Answers with errors, and of operations that select anything outside the public
+ * catalog, are never kept. A request that says `Cache-Control: no-cache` is answered fresh;
+ * `no-store` is neither served nor kept. Callers are identified (tokens verified) before this.
  */
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly options: PublicResponseCacheOptions) {}
+  constructor(
+    private readonly options: PublicResponseCacheOptions,
+    /** The API schema, to tell what an operation selects. */
+    private readonly schema: GraphQLSchema,
+  ) {}
 
   get enabled(): boolean {
     return this.options.ttlSeconds > 0;
   }
 
-  /** Express middleware, after the body is parsed and before the GraphQL server: serves hits, to POST and GET queries alike. */
+  /**
+   * Express middleware, after the caller is identified and the body parsed, before the GraphQL
+   * server: serves hits, to POST and GET queries alike.
+   */
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
-      if (!this.enabled || req.headers.authorization || /no-cache|no-store/.test(cacheDirectives(req))) return next();
+      const caller = req.caller ?? null;
+      if (!this.enabled || isAdmin(caller) || (req.headers.authorization && !caller) || /no-cache|no-store/.test(cacheDirectives(req))) return next();
       const request = requestOf(req);
       // Nothing to serve to a request without a query (such as a browser asking for Sandbox).
       if (!request || (request.query === undefined && request.extensions?.persistedQuery === undefined)) return next();
       const key = keyOfBody(request);
       const entry = key ? this.entries.get(key) : undefined;
-      if (!entry || entry.expiresAt <= Date.now()) {
+      if (!entry || entry.expiresAt <= Date.now() || (caller && !entry.forCustomers)) {
         this.options.counter?.inc({ result: "miss" });
         return next();
       }
@@ -114,23 +152,26 @@ export class PublicResponseCache {
   }
 
   /** The plugin that keeps what the gateway answered, when it may be served to anyone. */
-  plugin<Context extends { caller: unknown }>(): ApolloServerPlugin<Context> {
+  plugin<Context extends { caller: Caller | null }>(): ApolloServerPlugin<Context> {
     return {
       requestDidStart: async () => ({
-        willSendResponse: async ({ request, response, operation, queryHash, contextValue }) => {
-          if (!this.enabled || contextValue.caller || request.http?.headers.get("authorization")) return;
-          if (/no-store/.test(request.http?.headers.get("cache-control") ?? "")) return;
+        willSendResponse: async ({ request, response, operation, document, queryHash, contextValue }) => {
+          const caller = contextValue.caller;
+          if (!this.enabled || !request.http || isAdmin(caller)) return;
+          if (/no-store/.test(request.http.headers.get("cache-control") ?? "")) return;
           if (response.body.kind !== "single" || response.body.singleResult.errors?.length || (response.http.status ?? 200) !== 200) return;
-          if (!queryHash || !isPublicQuery(operation)) return;
-          this.store(cacheKey(queryHash, request.operationName, request.variables), JSON.stringify(response.body.singleResult));
+          if (!queryHash || !document || !isPublicQuery(operation)) return;
+          const forCustomers = isSameForEveryCustomer(this.schema, document);
+          if (caller && !forCustomers) return;
+          this.store(cacheKey(queryHash, request.operationName, request.variables), JSON.stringify(response.body.singleResult), forCustomers);
         },
       }),
     };
   }
 
-  private store(key: string, body: string): void {
+  private store(key: string, body: string, forCustomers: boolean): void {
     this.entries.delete(key);
-    this.entries.set(key, { body, expiresAt: Date.now() + this.options.ttlSeconds * 1000 });
+    this.entries.set(key, { body, expiresAt: Date.now() + this.options.ttlSeconds * 1000, forCustomers });
     // Maps iterate in insertion order: the first keys are the oldest.
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.options.maxEntries) break;
