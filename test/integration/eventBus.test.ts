@@ -1,4 +1,5 @@
 import { connect, headers, type NatsConnection } from "nats";
+import { createEnvelope } from "../../subgraphs/common/events/envelope";
 import { subjectFor, streamFor } from "../../subgraphs/common/events/streams";
 import { inventoryEventHandlers } from "../../subgraphs/inventory/events/handlers";
 import { graphqlData } from "../support/graphqlClient";
@@ -110,6 +111,24 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     const applied = outcomes.filter((outcome) => outcome.status === "fulfilled" && outcome.value === "applied");
     expect(applied).toHaveLength(1);
     expect(await inventory.runtime.db.processedEvent.count({ where: { eventId: "5b1f2f0e-9f5e-4d1a-8a59-2f9a6f1d0c11" } })).toBe(1);
+  });
+
+  it("applies a read model's versioned event without a record: a repeated or older one changes nothing", async () => {
+    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+    const consumer = products.runtime.consumers.find((each) => each.name.endsWith("inventory_stock_changed"))!;
+    const stockChanged = (version: number, available: number) =>
+      createEnvelope("inventory", { type: "inventory.stock.changed", data: { productId: product.id, onHand: available, reserved: 0, available, lowStockThreshold: 0, version, kind: "ADJUSTMENT" } });
+    const availability = () => products.runtime.db.productAvailability.findUniqueOrThrow({ where: { productId: product.id } });
+    // Newer than whatever the product's own stock events said, so this test decides what is seen.
+    const newest = stockChanged(1_000, 9);
+    await consumer.apply(newest as never);
+    expect(await availability()).toMatchObject({ available: 9, version: 1_000n });
+    await consumer.apply(newest as never);
+    await consumer.apply(stockChanged(999, 1) as never);
+    expect(await availability()).toMatchObject({ available: 9, version: 1_000n });
+    await consumer.apply(stockChanged(1_001, 2) as never);
+    expect(await availability()).toMatchObject({ available: 2, version: 1_001n });
+    expect(await products.runtime.db.processedEvent.count({ where: { eventId: newest.id } })).toBe(0);
   });
 
   it("writes nothing to the outbox when the change rolls back", async () => {

@@ -29,16 +29,39 @@ export interface EventHandler<Tx, T extends EventType = EventType> {
    * a transaction: a handler that would do nothing needs no record that it did nothing.
    */
   appliesTo?(event: EventEnvelope<T>): boolean;
+  /**
+   * The handler's effect is idempotent by itself: one statement that applies a version (a read
+   * model's "newer wins" upsert), so a redelivered or older event changes nothing. It then runs
+   * outside a transaction and without recording the event as applied, and may emit nothing.
+   */
+  idempotentByVersion?: boolean;
+}
+
+export interface EventHandlerOptions<T extends EventType> {
+  appliesTo?: (event: EventEnvelope<T>) => boolean;
+  idempotentByVersion?: boolean;
 }
 
 /** Declares a handler with its event type inferred, so `event.data` is typed. */
 export function onEvent<Tx, T extends EventType>(
   type: T,
   handle: (event: EventEnvelope<T>, tx: Tx, emit: Emit) => Promise<void>,
-  options: { appliesTo?: (event: EventEnvelope<T>) => boolean } = {},
+  options: EventHandlerOptions<T> = {},
 ): EventHandler<Tx, T> {
   return { type, handle, ...options };
 }
+
+/** The `emit` of a handler idempotent by version, which runs outside any unit of work. */
+const emitNothing: Emit = Object.assign(
+  (type: string) => {
+    throw new Error(`a handler idempotent by version cannot emit events (tried ${type})`);
+  },
+  {
+    afterCommit: () => {
+      throw new Error("a handler idempotent by version runs outside a transaction");
+    },
+  },
+) as Emit;
 
 /** A handler of any one event type (a union over the catalog). */
 export type AnyEventHandler<Tx> = { [T in EventType]: EventHandler<Tx, T> }[EventType];
@@ -47,6 +70,8 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   service: ServiceName;
   handler: AnyEventHandler<Tx>;
   unitOfWork: UnitOfWork<Tx>;
+  /** The database outside a transaction, for handlers idempotent by version. */
+  db: Tx;
   js: JetStreamClient;
   jsm: JetStreamManager;
   namespace: string;
@@ -191,10 +216,18 @@ export class EventConsumer<Tx extends SqlExecutor> {
     });
   }
 
-  /** Runs the handler once per event id: a redelivered event finds its id recorded and changes nothing. */
+  /**
+   * Runs the handler once per event id: a redelivered event finds its id recorded and changes
+   * nothing. A handler idempotent by version needs no record: its own statement ignores an event
+   * no newer than what it has applied.
+   */
   async apply(event: EventEnvelope): Promise<"applied" | "duplicate" | "ignored"> {
     const { appliesTo } = this.options.handler as { appliesTo?: (event: EventEnvelope) => boolean };
     if (event.type === this.options.handler.type && appliesTo && !appliesTo(event)) return "ignored";
+    if (this.options.handler.idempotentByVersion && event.type === this.options.handler.type) {
+      await (this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(event, this.options.db, emitNothing);
+      return "applied";
+    }
     return this.options.unitOfWork(async (tx, emit) => {
       const inserted = await tx.$executeRawUnsafe(
         "INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING",

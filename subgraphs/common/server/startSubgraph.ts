@@ -110,6 +110,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
         service: definition.name,
         handler,
         unitOfWork,
+        db: db as unknown as Tx,
         js,
         jsm,
         namespace: env.NATS_NAMESPACE,

@@ -36,15 +36,26 @@ export const ordersEventHandlers = [
   onEvent<OrdersTx, "payments.payment.refunded">("payments.payment.refunded", async (event, tx, emit) => {
     if (event.data.fullyRefunded) await advance(tx, emit, event.data.orderId, { type: "FULLY_REFUNDED", reason: event.data.reason ? `refunded in full: ${event.data.reason}` : "refunded in full" });
   }),
-  onEvent<OrdersTx, "catalog.product.created">("catalog.product.created", async (event, tx) => {
-    const { productId, sku, name, price } = event.data;
-    await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived: false }, new Date(event.occurredAt));
-  }),
-  onEvent<OrdersTx, "catalog.product.updated">("catalog.product.updated", async (event, tx) => {
-    const { productId, sku, name, price, archived } = event.data;
-    await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived }, new Date(event.occurredAt));
-  }),
-  onEvent<OrdersTx, "inventory.stock.changed">("inventory.stock.changed", (event, tx) =>
-    recordAvailability(tx, event.data.productId, event.data.available, event.data.version),
+  // Read models of the catalog and of availability: an older or repeated fact changes nothing.
+  onEvent<OrdersTx, "catalog.product.created">(
+    "catalog.product.created",
+    async (event, tx) => {
+      const { productId, sku, name, price } = event.data;
+      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived: false }, new Date(event.occurredAt));
+    },
+    { idempotentByVersion: true },
+  ),
+  onEvent<OrdersTx, "catalog.product.updated">(
+    "catalog.product.updated",
+    async (event, tx) => {
+      const { productId, sku, name, price, archived } = event.data;
+      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived }, new Date(event.occurredAt));
+    },
+    { idempotentByVersion: true },
+  ),
+  onEvent<OrdersTx, "inventory.stock.changed">(
+    "inventory.stock.changed",
+    (event, tx) => recordAvailability(tx, event.data.productId, event.data.available, event.data.version),
+    { idempotentByVersion: true },
   ),
 ];

@@ -13,5 +13,5 @@ export const productsEventHandlers = [
       ON CONFLICT (product_id) DO UPDATE
          SET available = EXCLUDED.available, version = EXCLUDED.version, updated_at = now()
        WHERE product_availability.version < EXCLUDED.version`;
-  }),
+  }, { idempotentByVersion: true }),
 ];
