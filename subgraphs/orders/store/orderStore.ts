@@ -69,26 +69,16 @@ export interface NewOrder {
   lines: Array<{ productId: string; productName: string; quantity: number; unitPriceMinor: bigint }>;
 }
 
-/** Inserts a placed order: the order row, then its lines and first history line in one statement. */
-export async function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord> {
+export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord> {
   const { lines, shippingAddress, ...fields } = order;
-  const created = await tx.order.create({ data: { ...fields, shippingAddress: { ...shippingAddress } } });
-  await tx.$executeRawUnsafe(
-    `WITH lines AS (
-       INSERT INTO order_items (id, order_id, position, product_id, product_name, quantity, unit_price_minor)
-       SELECT gen_random_uuid(), $1::uuid, line.position - 1, line.product_id, line.product_name, line.quantity, line.unit_price_minor
-         FROM unnest($2::uuid[], $3::text[], $4::int[], $5::bigint[]) WITH ORDINALITY
-              AS line(product_id, product_name, quantity, unit_price_minor, position)
-     )
-     INSERT INTO order_status_changes (order_id, status, reason, at) VALUES ($1::uuid, 'PENDING', 'order placed', $6::timestamptz)`,
-    created.id,
-    lines.map((line) => line.productId),
-    lines.map((line) => line.productName),
-    lines.map((line) => line.quantity),
-    lines.map((line) => line.unitPriceMinor.toString()),
-    created.createdAt,
-  );
-  return created;
+  return tx.order.create({
+    data: {
+      ...fields,
+      shippingAddress: { ...shippingAddress },
+      items: { create: lines.map((line, position) => ({ position, ...line })) },
+      statusHistory: { create: [{ status: "PENDING", reason: "order placed" }] },
+    },
+  });
 }
 
 /**
