@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { getNamedType, isInterfaceType, isObjectType, isUnionType, parse, type GraphQLNamedType } from "graphql";
+import { loadApiSchema } from "../../schema/apiSchema";
+import { projectRoot } from "../../subgraphs/common/projectRoot";
+import { isSameForEveryCustomer, publicRootFields } from "../cache/publicResponseCache";
+
+const schema = loadApiSchema(readFileSync(path.join(projectRoot, "schema", "supergraph.graphql"), "utf8"));
+
+/**
+ * Every field a cached catalog answer can hold for a customer, reviewed: each one's value is the
+ * same for every customer as for an anonymous visitor, or refused to both (the back-office
+ * stock fields and movements, which only admins get, and answers with errors are never kept).
+ * A field added under the catalog fails this test until it is reviewed and listed here, or
+ * marked personal in the cache (then it is missing from what customers can share).
+ */
+const reviewed = `
+  ProductConnection.totalCount ProductConnection.pageInfo ProductConnection.edges ProductEdge.cursor ProductEdge.node
+  PageInfo.hasNextPage PageInfo.hasPreviousPage PageInfo.startCursor PageInfo.endCursor
+  Product.id Product.stock Product.stockMovements Product.sku Product.name Product.slug Product.description Product.price
+  Product.category Product.images Product.archived Product.createdAt Product.rating Product.reviews
+  Category.id Category.name Category.slug Category.parent Category.children
+  Stock.available Stock.inStock Stock.lowStock Stock.onHand Stock.reserved Stock.lowStockThreshold
+  StockMovementConnection.totalCount StockMovementConnection.pageInfo StockMovementConnection.edges StockMovementEdge.cursor StockMovementEdge.node
+  StockMovement.id StockMovement.kind StockMovement.onHandDelta StockMovement.reservedDelta StockMovement.onHandAfter
+  StockMovement.reservedAfter StockMovement.reason StockMovement.actorId StockMovement.orderId StockMovement.at
+  Money.amount Money.currency ProductImage.url ProductImage.alt Rating.average Rating.count
+  ReviewConnection.totalCount ReviewConnection.pageInfo ReviewConnection.edges ReviewEdge.cursor ReviewEdge.node
+  Review.id Review.rating Review.title Review.body Review.author Review.createdAt
+  User.id User.name
+`.split(/\s+/).filter(Boolean);
+
+/** The fields reachable from the catalog's root fields without passing a field the cache calls personal. */
+function shareableCatalogFields(): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const queue: GraphQLNamedType[] = [...publicRootFields].filter((name) => name !== "__typename").map((name) => getNamedType(schema.getQueryType()!.getFields()[name]!.type));
+  while (queue.length > 0) {
+    const type = queue.shift()!;
+    if (seen.has(type.name)) continue;
+    seen.add(type.name);
+    if (isUnionType(type)) queue.push(...type.getTypes());
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const probe = parse(`{ _: __typename } fragment F on ${type.name} { ${field.name}${isObjectType(getNamedType(field.type)) || isInterfaceType(getNamedType(field.type)) ? " { __typename }" : ""} }`);
+      if (!isSameForEveryCustomer(schema, probe)) continue;
+      found.push(`${type.name}.${field.name}`);
+      queue.push(getNamedType(field.type));
+    }
+  }
+  return found;
+}
+
+describe("what customers may share in the public response cache", () => {
+  it("is exactly the reviewed list of catalog fields", () => {
+    expect(shareableCatalogFields().sort()).toEqual([...reviewed].sort());
+  });
+
+  it("calls a user's private fields personal, in fragments too", () => {
+    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { id name } } } } } }`))).toBe(true);
+    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { email } } } } } }`))).toBe(false);
+    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { ...A } } } } } } fragment A on User { orders { totalCount } }`))).toBe(false);
+    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { ... on User { addresses { city } } } } } } } }`))).toBe(false);
+  });
+});
