@@ -4,14 +4,20 @@ import { DomainError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 
 /**
- * The input field of a variable-coercion message (`Variable "$input" got invalid value 1.5 at
- * "input.delta"; ...` gives `delta`; `Variable "$first" got invalid value ...` gives `first`).
+ * The input field of a variable-coercion message, named as domain errors name it: inside the
+ * `input` argument without its name (`Variable "$input" got invalid value 1.5 at "input.delta"`
+ * gives `delta`, `at "input.items[0].quantity"` gives `items.0.quantity`), any other argument
+ * with its name (`at "filter.minPrice"` gives `filter.minPrice`; `Variable "$first" got invalid
+ * value ...` gives `first`). Variables are taken to be named after their arguments, as clients
+ * conventionally name them.
  */
 export function coercedField(message: string): string | undefined {
   const match = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?;/.exec(message);
   if (!match) return undefined;
   const [, variable, path] = match;
-  return path ? path.split(".").slice(1).join(".") || variable : variable;
+  if (!path) return variable;
+  const dotted = path.replace(/\[(\d+)\]/g, ".$1");
+  return variable === "input" ? dotted.split(".").slice(1).join(".") || variable : dotted;
 }
 
 /**
