@@ -40,10 +40,14 @@ export interface RunningRouter {
   stop(): Promise<void>;
 }
 
-/** A body too large, or not JSON: answered like a GraphQL server would, with what is wrong. */
-function bodyErrors(error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction): void {
+/**
+ * A body too large, or not JSON: answered like a GraphQL server would, with what is wrong and
+ * Apollo Server's code for a malformed request (BAD_REQUEST), the HTTP status saying which.
+ */
+function bodyErrors(error: { type?: string; status?: number; limit?: number }, _req: Request, res: Response, next: NextFunction): void {
   if (error.type === "entity.too.large") {
-    res.status(413).json({ errors: [{ message: "The request is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    const limit = error.limit ? ` (at most ${error.limit} bytes)` : "";
+    res.status(413).json({ errors: [{ message: `The request is too large${limit}.`, extensions: { code: "BAD_REQUEST" } }] });
     return;
   }
   if (error.type === "entity.parse.failed") {

@@ -52,7 +52,7 @@ describe("the router's limits and resilience", () => {
   it("refuses a request body over the size limit with 413", async () => {
     const response = await post(strict.url, { query: `{ categories { id } } # ${"x".repeat(4000)}` });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ errors: [{ message: "The request is too large.", extensions: { code: "PAYLOAD_TOO_LARGE" } }] });
+    expect(await response.json()).toEqual({ errors: [{ message: "The request is too large (at most 2048 bytes).", extensions: { code: "BAD_REQUEST" } }] });
   });
 
   it("says which limit an operation is over, and by how much: depth", async () => {
