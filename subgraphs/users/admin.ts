@@ -1,6 +1,6 @@
-import type { SessionRevocations } from "../common/auth/sessionRevocations";
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { Logger } from "../common/logger";
+import { revokeSessions, type Revocations } from "./auth/revokeSessions";
 import type { PasswordHasher } from "./domain/passwordHashing";
 import { developmentAdmin, type UsersEnvironment } from "./environment";
 import type { UsersTx } from "./store/database";
@@ -15,7 +15,7 @@ import { findUserByEmail, insertUser, updateUser } from "./store/userStore";
  * it is, so a password the admin has changed since survives restarts.
  */
 export async function ensureAdmin(
-  deps: { unitOfWork: UnitOfWork<UsersTx>; passwords: PasswordHasher; logger: Logger; revocations: SessionRevocations; accessTokenTtlSeconds: number },
+  deps: { unitOfWork: UnitOfWork<UsersTx>; passwords: PasswordHasher; logger: Logger; revocations: Revocations; accessTokenTtlSeconds: number },
   env: Pick<UsersEnvironment, "ADMIN_EMAIL" | "ADMIN_PASSWORD">,
 ): Promise<void> {
   const email = (env.ADMIN_EMAIL ?? developmentAdmin.email).toLowerCase();
@@ -24,18 +24,18 @@ export async function ensureAdmin(
     deps.logger.warn({ email, password }, "using the development admin account; set ADMIN_EMAIL and ADMIN_PASSWORD outside development");
   }
   const passwordHash = await deps.passwords.hash(password);
-  const revoked = await deps.unitOfWork(async (tx, emit) => {
+  await deps.unitOfWork(async (tx, emit) => {
     // One replica at a time, so two starting together do not both create the admin.
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('users:ensure-admin'))");
     const existing = await findUserByEmail(tx, email);
-    if (existing?.roles.includes("ADMIN")) return [];
+    if (existing?.roles.includes("ADMIN")) return;
     const admin = existing
       ? await updateUser(tx, existing.id, { roles: [...existing.roles, "ADMIN"], passwordHash })
       : await insertUser(tx, { email, name: "Administrator", passwordHash, roles: ["CUSTOMER", "ADMIN"] });
     const data = { userId: admin.id, email: admin.email, name: admin.name, roles: admin.roles };
     emit(existing ? "users.user.updated" : "users.user.registered", data);
+    // In Redis before the commit: if that fails, the promotion rolls back and the start fails.
+    if (existing) await revokeSessions(deps.revocations, await revokeAllSessions(tx, existing.id, "PROMOTED_TO_ADMIN"), deps.accessTokenTtlSeconds);
     deps.logger.info({ email }, existing ? "granted ADMIN to an existing account, with ADMIN_PASSWORD, and revoked its sessions" : "created the admin account");
-    return existing ? revokeAllSessions(tx, existing.id, "PROMOTED_TO_ADMIN") : [];
   });
-  if (revoked.length > 0) await deps.revocations.revoke(revoked, deps.accessTokenTtlSeconds);
 }

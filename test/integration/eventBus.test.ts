@@ -1,6 +1,10 @@
 import { connect, headers, type NatsConnection } from "nats";
 import { createEnvelope } from "../../subgraphs/common/events/envelope";
-import { subjectFor, streamFor } from "../../subgraphs/common/events/streams";
+import { EventConsumer, onEvent } from "../../subgraphs/common/events/eventConsumer";
+import { deadLetterSubject, subjectFor, streamFor } from "../../subgraphs/common/events/streams";
+import { createLogger } from "../../subgraphs/common/logger";
+import { createUsersDatabase } from "../../subgraphs/users/store/database";
+import { NatsTap } from "../support/natsTap";
 import { inventoryEventHandlers } from "../../subgraphs/inventory/events/handlers";
 import { graphqlData } from "../support/graphqlClient";
 import { loginAdmin } from "../support/identity";
@@ -129,6 +133,44 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     await consumer.apply(stockChanged(1_001, 2) as never);
     expect(await availability()).toMatchObject({ available: 2, version: 1_001n });
     expect(await products.runtime.db.processedEvent.count({ where: { eventId: newest.id } })).toBe(0);
+  });
+
+  it("keeps an event whose database is away, however often it is delivered, instead of dead-lettering it", async () => {
+    // The error Prisma throws when the database cannot be reached, from a real attempt.
+    const away = createUsersDatabase("postgres://postgres@127.0.0.1:1/nowhere");
+    const unreachable = await away.user.count().then(() => undefined, (error: unknown) => error);
+    await away.$disconnect();
+    expect(unreachable).toBeDefined();
+    const deliveries = new Map<string, number>();
+    const handler = onEvent("catalog.product.created", async (event) => {
+      deliveries.set(event.data.productId, (deliveries.get(event.data.productId) ?? 0) + 1);
+      throw unreachable;
+    });
+    // A consumer of a service not running here, so it has the stream's events to itself.
+    const consumer = new EventConsumer({
+      service: "notifications",
+      handler: handler as never,
+      unitOfWork: inventory.runtime.unitOfWork as never,
+      db: inventory.runtime.db as never,
+      js: nats.jetstream(),
+      jsm: await nats.jetstreamManager(),
+      namespace: testId,
+      logger: createLogger("notifications", { level: "silent" }),
+      maxDeliveries: 2,
+      retryDelaysMs: [20],
+    });
+    const deadLetters = await NatsTap.open(deadLetterSubject(testId, consumer.name));
+    await consumer.start();
+    try {
+      const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+      // More than twice maxDeliveries, and still delivered again.
+      await waitFor(() => (deliveries.get(product.id) ?? 0) >= 5, "five deliveries of the new event", 15_000);
+      expect(deadLetters.received).toEqual([]);
+    } finally {
+      await consumer.stop();
+      await deadLetters.close();
+      await (await nats.jetstreamManager()).consumers.delete(streamFor(testId, "catalog.product.created"), consumer.name);
+    }
   });
 
   it("writes nothing to the outbox when the change rolls back", async () => {

@@ -12,11 +12,15 @@ export class SessionRevocations {
     return `${this.keyPrefix}auth:revoked-session:${sessionId}`;
   }
 
+  /** Records the sessions as revoked; rejects unless every one was written (a pipeline reports its failures in its results). */
   async revoke(sessionIds: readonly string[], forSeconds: number): Promise<void> {
     if (sessionIds.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const id of sessionIds) pipeline.set(this.key(id), "1", "EX", Math.max(1, Math.ceil(forSeconds)));
-    await pipeline.exec();
+    const results = await pipeline.exec();
+    if (!results) throw new Error("Redis did not run the session revocations");
+    const failure = results.find(([error]) => error)?.[0];
+    if (failure) throw failure;
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {

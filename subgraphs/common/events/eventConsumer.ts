@@ -10,6 +10,7 @@ import {
 import type { Logger } from "../logger";
 import { inSpanFrom, SpanKind } from "../observability/tracing";
 import type { SqlExecutor } from "../database/prismaOptions";
+import { isTransientDatabaseFailure } from "../database/transientFailure";
 import type { ServiceName } from "../serviceNames";
 import type { EventType } from "./catalog";
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
@@ -203,6 +204,17 @@ export class EventConsumer<Tx extends SqlExecutor> {
         this.options.onOutcome?.(event.type, outcome);
       } catch (error) {
         const deliveries = message.info.redeliveryCount;
+        if (isTransientDatabaseFailure(error)) {
+          // The database is away, not the event at fault: it waits for the database however
+          // long that takes, and never goes to the dead letters for it.
+          const delay = this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
+          if (deliveries === 1 || deliveries % 10 === 0) {
+            this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "database unavailable; the event waits for it");
+          }
+          message.nak(delay);
+          this.options.onOutcome?.(event.type, "retried");
+          return;
+        }
         if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
           await this.deadLetter(message, event, error as Error);
           this.options.onOutcome?.(event.type, "dead_lettered");

@@ -1,7 +1,10 @@
+import type { EventData } from "../../common/events/catalog";
+import { createEnvelope } from "../../common/events/envelope";
 import { createUnitOfWork } from "../../common/events/unitOfWork";
 import { provisionTestDatabase } from "../../../test/support/testDatabase";
 import { newTestId } from "../../../test/support/testNames";
 import { deductOrder, releaseOrder, reserveOrder, type OrderLine } from "../domain/reservations";
+import { inventoryEventHandlers } from "../events/handlers";
 import { changeStock } from "../domain/stockChanges";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
 
@@ -106,6 +109,64 @@ describe("stock reservations against a real database, under concurrency", () => 
       ["RESERVATION", 0, 2, 6, 2],
       ["DEDUCTION", -2, -2, 4, 0],
     ]);
+  });
+
+  describe("status changes applied out of order", () => {
+    const statusHandler = inventoryEventHandlers.find((handler) => handler.type === "orders.order.status_changed")!;
+    const shipment = { carrier: "UPS", trackingNumber: "1Z999" };
+
+    function statusChanged(order: string, productId: string, from: EventData<"orders.order.status_changed">["from"], status: "SHIPPED" | "REFUNDED", shipped: boolean) {
+      return createEnvelope("orders", {
+        type: "orders.order.status_changed",
+        data: {
+          orderId: order,
+          number: "K7M-4PQ2X",
+          customerId: "20000000-0000-4000-8000-000000000001",
+          from,
+          status,
+          cancellationReason: null,
+          reason: status === "SHIPPED" ? "shipped" : "refunded in full",
+          total: { amount: "10.00", currency: "USD" },
+          lines: [{ productId, name: "Widget", quantity: 2, unitPrice: { amount: "5.00", currency: "USD" } }],
+          shipment: shipped ? shipment : null,
+          at: new Date().toISOString(),
+        },
+      });
+    }
+
+    /** Applies the handler as its consumer does, in a unit of work. */
+    const apply = (event: ReturnType<typeof statusChanged>) => unitOfWork((tx, emit) => (statusHandler.handle as (e: typeof event, t: InventoryTx, m: typeof emit) => Promise<void>)(event, tx, emit));
+
+    it.each([
+      ["SHIPPED", true],
+      ["DELIVERED", true],
+      // The previous status alone says so, also without the shipment.
+      ["SHIPPED", false],
+    ] as const)("deducts a full refund after shipping (from %s, shipment %s) that overtakes the late SHIPPED, which then changes nothing", async (from, shipped) => {
+      const productId = await productWith(6);
+      const order = orderId(7000 + sequence);
+      await reserve(order, [{ productId, quantity: 2 }]);
+      // SHIPPED failed once and is redelivered only after the refund was applied.
+      await apply(statusChanged(order, productId, from, "REFUNDED", shipped));
+      await apply(statusChanged(order, productId, "CONFIRMED", "SHIPPED", true));
+      expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 4, reserved: 0 });
+      expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({ status: "DEDUCTED" });
+      const ledger = await db.stockMovement.findMany({ where: { productId }, orderBy: { id: "asc" } });
+      expect(ledger.map((entry) => [entry.kind, entry.onHandDelta, entry.reservedDelta])).toEqual([
+        ["ADJUSTMENT", 6, 0],
+        ["RESERVATION", 0, 2],
+        ["DEDUCTION", -2, -2],
+      ]);
+    });
+
+    it("still releases the stock of an order refunded in full before it shipped", async () => {
+      const productId = await productWith(6);
+      const order = orderId(7100 + sequence);
+      await reserve(order, [{ productId, quantity: 2 }]);
+      await apply(statusChanged(order, productId, "CONFIRMED", "REFUNDED", false));
+      expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 6, reserved: 0 });
+      expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({ status: "RELEASED" });
+    });
   });
 
   it("is protected by the database itself: reserved can never exceed on hand", async () => {

@@ -3,7 +3,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from "../../common/er
 import { toMoney } from "../../common/money";
 import { randomUUID } from "node:crypto";
 import { violatesUnique } from "../../common/database/uniqueViolation";
-import { findCartItems, emptyCart } from "../store/cartStore";
+import { findCartItems, emptyCart, lockedCartOf } from "../store/cartStore";
 import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import { viewProducts, type CatalogViewDependencies } from "./catalogView";
@@ -42,18 +42,60 @@ async function shippingAddressFor(deps: PlaceOrderDependencies, customerId: stri
   return { name: customer.name, ...fields };
 }
 
+/** How often a cart checkout is tried again when the cart changed while it was being priced. */
+export const maxCartCheckoutAttempts = 3;
+
+/** Thrown inside the unit of work, to roll it back, when the locked cart is not the cart priced. */
+class CartChangedError extends Error {
+  constructor() {
+    super("the cart changed while it was being checked out");
+  }
+}
+
+/** A cart's lines as one comparable value, whatever order they were read in. */
+function sameLines(a: ReadonlyArray<{ productId: string; quantity: number }>, b: ReadonlyArray<{ productId: string; quantity: number }>): boolean {
+  const key = (lines: typeof a) => lines.map((line) => `${line.productId}:${line.quantity}`).sort().join(",");
+  return key(a) === key(b);
+}
+
+const emptyCartError = () => new BadUserInputError("The cart is empty: add items to it, or give `items`.", "items");
+
 /**
  * Places an order: it answers at once with the order PENDING, while stock and payment follow
  * over events. The same idempotency key from the same customer always returns the same order,
  * also when the requests race; the same key with a different request is CONFLICT.
+ *
+ * A cart checkout prices the cart's lines before its transaction (a transaction never waits for
+ * a second connection of the pool), then locks the cart and orders it only if it still holds
+ * exactly those lines: a line added or changed meanwhile is priced again, in a new attempt, and a
+ * cart another checkout emptied meanwhile is empty. The cart is emptied under that lock, so no
+ * line is ever removed from it without being ordered.
  */
 export async function placeOrder(deps: PlaceOrderDependencies, customerId: string, input: PlaceOrderFields): Promise<OrderRecord> {
   const request = validateCheckout(input);
+  let cartAttempts = 0;
+  for (;;) {
+    try {
+      return await attemptOrder(deps, customerId, request);
+    } catch (error) {
+      if (error instanceof CartChangedError) {
+        cartAttempts += 1;
+        if (cartAttempts < maxCartCheckoutAttempts) continue;
+        throw new ConflictError("The cart kept changing while it was being checked out: please try again.", "items");
+      }
+      // Two orders drew the same number (about one chance in a trillion): try once more.
+      if (violatesUnique(error, "number")) continue;
+      throw error;
+    }
+  }
+}
+
+async function attemptOrder(deps: PlaceOrderDependencies, customerId: string, request: CheckoutRequest): Promise<OrderRecord> {
   const repeated = await existingOrder(deps, customerId, request);
   if (repeated) return repeated;
 
   const lines = request.items ?? (await findCartItems(deps.db, customerId)).map(({ productId, quantity }) => ({ productId, quantity }));
-  if (lines.length === 0) throw new BadUserInputError("The cart is empty: add items to it, or give `items`.", "items");
+  if (lines.length === 0) throw emptyCartError();
   const products = await viewProducts(deps, lines.map((line) => line.productId), { availability: false });
   const priced = lines.map((line, index) => {
     const product = products.get(line.productId);
@@ -67,37 +109,37 @@ export async function placeOrder(deps: PlaceOrderDependencies, customerId: strin
   const subtotalMinor = priced.reduce((sum, line) => sum + line.unitPriceMinor * BigInt(line.quantity), 0n);
   const orderId = randomUUID();
 
-  try {
-    const outcome = await deps.unitOfWork(async (tx, emit) => {
-      // Waits for a concurrent request with the same key to commit, then sees its claim.
-      if (!(await claimOrderRequest(tx, { customerId, idempotencyKey: request.idempotencyKey, requestHash: request.hash, orderId }))) return null;
-      const order = await insertOrder(tx, {
-        id: orderId,
-        number: newOrderNumber(),
-        customerId,
-        currency,
-        subtotalMinor,
-        totalMinor: subtotalMinor,
-        shippingAddress,
-        paymentToken: request.paymentToken,
-        paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
-        lines: priced.map(({ productId, productName, quantity, unitPriceMinor }) => ({ productId, productName, quantity, unitPriceMinor })),
-      });
-      if (!request.items) await emptyCart(tx, customerId);
-      emit("orders.order.placed", {
-        orderId: order.id,
-        number: order.number,
-        customerId,
-        lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({ productId, quantity, unitPrice: toMoney(unitPriceMinor, currency) })),
-        total: toMoney(order.totalMinor, currency),
-      });
-      emit("orders.order.status_changed", statusChangedEvent(order, priced, null, "order placed"));
-      return order;
+  const outcome = await deps.unitOfWork(async (tx, emit) => {
+    // Waits for a concurrent request with the same key to commit, then sees its claim.
+    if (!(await claimOrderRequest(tx, { customerId, idempotencyKey: request.idempotencyKey, requestHash: request.hash, orderId }))) return null;
+    if (!request.items) {
+      // Changes to the cart queue behind this lock until the order is placed and the cart emptied.
+      const cart = await lockedCartOf(tx, customerId);
+      if (cart.items.length === 0) throw emptyCartError();
+      if (!sameLines(cart.items, lines)) throw new CartChangedError();
+    }
+    const order = await insertOrder(tx, {
+      id: orderId,
+      number: newOrderNumber(),
+      customerId,
+      currency,
+      subtotalMinor,
+      totalMinor: subtotalMinor,
+      shippingAddress,
+      paymentToken: request.paymentToken,
+      paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
+      lines: priced.map(({ productId, productName, quantity, unitPriceMinor }) => ({ productId, productName, quantity, unitPriceMinor })),
     });
-    return outcome ?? (await existingOrder(deps, customerId, request))!;
-  } catch (error) {
-    // Two orders drew the same number (about one chance in a trillion): try once more.
-    if (violatesUnique(error, "number")) return placeOrder(deps, customerId, input);
-    throw error;
-  }
+    if (!request.items) await emptyCart(tx, customerId);
+    emit("orders.order.placed", {
+      orderId: order.id,
+      number: order.number,
+      customerId,
+      lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({ productId, quantity, unitPrice: toMoney(unitPriceMinor, currency) })),
+      total: toMoney(order.totalMinor, currency),
+    });
+    emit("orders.order.status_changed", statusChangedEvent(order, priced, null, "order placed"));
+    return order;
+  });
+  return outcome ?? (await existingOrder(deps, customerId, request))!;
 }

@@ -36,13 +36,20 @@ export async function cartOf(db: OrdersReader, customerId: string): Promise<Cart
   return contentsOf(await db.$queryRawUnsafe<CartRow[]>(cartWithItems, customerId))!;
 }
 
-/** Like `cartOf`, with the cart locked until the transaction ends, so that concurrent changes to it queue. */
+const lockCart = "SELECT id FROM carts WHERE customer_id = $1::uuid FOR UPDATE";
+
+/**
+ * Like `cartOf`, with the cart locked until the transaction ends, so that concurrent changes to it
+ * queue. The lock is taken first and the lines read by a statement of their own: a statement that
+ * waited for the lock reads from a snapshot taken before it waited, which would miss the lines
+ * the holder of the lock committed meanwhile (or still show the ones it deleted).
+ */
 export async function lockedCartOf(tx: OrdersTx, customerId: string): Promise<CartContents> {
-  const locked = `${cartWithItems} FOR UPDATE OF c`;
-  const existing = contentsOf(await tx.$queryRawUnsafe<CartRow[]>(locked, customerId));
-  if (existing) return existing;
-  await createCart(tx, customerId);
-  return contentsOf(await tx.$queryRawUnsafe<CartRow[]>(locked, customerId))!;
+  if ((await tx.$queryRawUnsafe<unknown[]>(lockCart, customerId)).length === 0) {
+    await createCart(tx, customerId);
+    await tx.$queryRawUnsafe<unknown[]>(lockCart, customerId);
+  }
+  return contentsOf(await tx.$queryRawUnsafe<CartRow[]>(cartWithItems, customerId))!;
 }
 
 export function findCartItems(db: OrdersReader, customerId: string) {

@@ -4,7 +4,7 @@ import type { Logger } from "../../common/logger";
 import { fromMoney, toMoney } from "../../common/money";
 import { TransientProviderError, type CaptureResult, type PaymentProvider } from "../provider/paymentProvider";
 import type { PaymentsDb, PaymentsTx } from "../store/database";
-import { insertPayment, lockPayment, lockPaymentOfOrder, recordAttempt } from "../store/paymentStore";
+import { insertPayment, lockOrderPayments, lockPayment, lockPaymentOfOrder, recordAttempt } from "../store/paymentStore";
 import type { PaymentRecord } from "../store/records";
 import { refundRemainder } from "./refunds";
 import { retryDelayMs } from "./retryDelay";
@@ -20,6 +20,9 @@ export interface CaptureDependencies {
 
 /** Opens the order's payment when its stock is reserved; the worker captures it at once. A repeated request changes nothing. */
 export async function openPayment(tx: PaymentsTx, emit: Emit, request: EventData<"orders.payment.requested">, wakeWorker: () => void): Promise<void> {
+  // Waits for a cancellation of the order under way, and makes one that comes meanwhile wait for
+  // this payment to be committed, so that it closes the payment rather than missing it.
+  await lockOrderPayments(tx, request.orderId);
   if (await tx.orderClosure.count({ where: { orderId: request.orderId } })) return;
   const created = await insertPayment(tx, {
     orderId: request.orderId,
@@ -117,6 +120,7 @@ export async function refundLateCapture(tx: PaymentsTx, emit: Emit, payment: Pay
  * before its payment was even requested gets a closed payment, so a late request opens nothing.
  */
 export async function closePaymentOfCancelledOrder(tx: PaymentsTx, emit: Emit, order: EventData<"orders.order.status_changed">, wakeWorker: () => void): Promise<void> {
+  await lockOrderPayments(tx, order.orderId);
   const payment = await lockPaymentOfOrder(tx, order.orderId);
   if (!payment) {
     await tx.orderClosure.createMany({ data: [{ orderId: order.orderId }], skipDuplicates: true });

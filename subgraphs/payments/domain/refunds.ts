@@ -6,7 +6,7 @@ import { isUuid, optionalText } from "../../common/validation";
 import type { PaymentProvider } from "../provider/paymentProvider";
 import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
 import type { PaymentsDb, PaymentsTx } from "../store/database";
-import { lockPayment, lockPaymentOfOrder, pendingRefundTotal, recordAttempt } from "../store/paymentStore";
+import { lockOrderPayments, lockPayment, lockPaymentOfOrder, pendingRefundTotal, recordAttempt } from "../store/paymentStore";
 import type { PaymentRecord } from "../store/records";
 import { retryDelayMs } from "./retryDelay";
 
@@ -56,7 +56,9 @@ export async function refundOrder(deps: RefundDependencies, input: { orderId: st
   if (requested !== null && requested <= 0n) throw new BadUserInputError("The refund must be more than 0.", "amount");
   const reason = optionalText(input.reason, "reason", 500);
   const refundId = await deps.unitOfWork(async (tx) => {
-    const payment = isUuid(input.orderId) ? await lockPaymentOfOrder(tx, input.orderId) : null;
+    if (!isUuid(input.orderId)) throw new NotFoundError("This order has no payment.");
+    await lockOrderPayments(tx, input.orderId);
+    const payment = await lockPaymentOfOrder(tx, input.orderId);
     if (!payment) throw new NotFoundError("This order has no payment.");
     const left = await refundable(tx, payment);
     if (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED") {

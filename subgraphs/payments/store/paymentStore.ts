@@ -21,6 +21,17 @@ const paymentColumns = `id::text AS id, order_id::text AS "orderId", customer_id
   payment_token AS "paymentToken", capture_reference AS "captureReference", deadline, next_attempt_at AS "nextAttemptAt",
   attempt_count AS "attemptCount", order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
+/**
+ * Serialises payment work on one order (opening its payment, closing it on cancellation, a
+ * back-office refund) until the transaction ends. Row locks cannot do this alone: an order's
+ * payment may not exist yet, or be inserted and not yet committed, so a cancellation would find
+ * nothing to lock and record a closure beside a payment that is then captured. Take it first,
+ * before any row lock of the order's payment.
+ */
+export async function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${orderId}, 5))::text AS locked`;
+}
+
 /** The payment of an order, locked until the transaction ends (one statement: it runs at every saga step). */
 export async function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
   const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(`SELECT ${paymentColumns} FROM payments WHERE order_id = $1::uuid FOR UPDATE`, orderId);

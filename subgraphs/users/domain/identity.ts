@@ -1,8 +1,8 @@
-import type { SessionRevocations } from "../../common/auth/sessionRevocations";
 import { violatesUnique } from "../../common/database/uniqueViolation";
 import { BadUserInputError, ConflictError, UnauthenticatedError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import type { AccessTokens } from "../auth/accessTokens";
+import { revokeSessions, type Revocations } from "../auth/revokeSessions";
 import type { UsersTx } from "../store/database";
 import type { LoginThrottle } from "../store/loginThrottle";
 import type { UserRecord } from "../store/records";
@@ -16,7 +16,7 @@ import {
   revokeSession,
   rotateRefreshToken,
 } from "../store/sessionStore";
-import { findUserByEmail, insertUser, updateUser } from "../store/userStore";
+import { findUserByEmail, insertUser, lockPasswordHash, updateUser } from "../store/userStore";
 import { email as validEmail, newPassword, personName } from "./inputs";
 import type { PasswordHasher } from "./passwordHashing";
 import { newOpaqueToken, tokenHash } from "./secrets";
@@ -26,7 +26,7 @@ export interface IdentityDependencies {
   passwords: PasswordHasher;
   tokens: AccessTokens;
   throttle: LoginThrottle;
-  revocations: SessionRevocations;
+  revocations: Revocations;
   refreshTokenTtlDays: number;
 }
 
@@ -76,17 +76,22 @@ let dummyHash: Promise<string> | undefined;
 /** Signs in with email and password; unknown email and wrong password fail alike, and are throttled. */
 export async function login(deps: IdentityDependencies, input: { email: string; password: string }, clientAddress: string): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
-  await deps.throttle.check(email, clientAddress);
+  // Counted as a failure before the (slow) hash, so parallel guesses cannot pass the limit.
+  await deps.throttle.reserve(email, clientAddress);
   const user = await deps.unitOfWork((tx) => findUserByEmail(tx, email));
   // Hash something even for an unknown email, so the answer takes as long either way.
   dummyHash ??= deps.passwords.hash(newOpaqueToken());
   const valid = await deps.passwords.verify(input.password, user?.passwordHash ?? (await dummyHash));
-  if (!user || !valid) {
-    await deps.throttle.recordFailure(email, clientAddress);
-    throw new UnauthenticatedError(wrongCredentials);
-  }
-  await deps.throttle.recordSuccess(email);
-  const session = await deps.unitOfWork((tx) => openSession(deps, tx, user));
+  if (!user || !valid) throw new UnauthenticatedError(wrongCredentials);
+  const session = await deps.unitOfWork(async (tx) => {
+    // The password may have changed (a reset, which revokes every session) while it was being
+    // verified: the row lock orders this session against such a change, and the hash must be
+    // the one just verified.
+    if ((await lockPasswordHash(tx, user.id)) !== user.passwordHash) return null;
+    return openSession(deps, tx, user);
+  });
+  if (!session) throw new UnauthenticatedError(wrongCredentials);
+  await deps.throttle.recordSuccess(email, clientAddress);
   return signIn(deps, user, session);
 }
 
@@ -104,6 +109,7 @@ export async function refreshSession(deps: IdentityDependencies, refreshToken: s
     if (session.revokedAt || session.expiresAt.getTime() <= Date.now()) return { kind: "invalid", message: "The session has ended: sign in again." };
     if (!(await claimRefreshToken(tx, stored.id))) {
       await revokeSession(tx, session.id, "REUSE_DETECTED");
+      await revokeSessions(deps.revocations, [session.id], deps.tokens.ttlSeconds);
       return { kind: "reused", sessionId: session.id };
     }
     const next = newOpaqueToken();
@@ -114,7 +120,6 @@ export async function refreshSession(deps: IdentityDependencies, refreshToken: s
     case "invalid":
       throw new UnauthenticatedError(outcome.message);
     case "reused":
-      await deps.revocations.revoke([outcome.sessionId], deps.tokens.ttlSeconds);
       throw new UnauthenticatedError("This refresh token was already used; the session has been revoked. Sign in again.");
     case "rotated":
       return signIn(deps, outcome.user, { sessionId: outcome.sessionId, refreshToken: outcome.refreshToken });
@@ -123,13 +128,12 @@ export async function refreshSession(deps: IdentityDependencies, refreshToken: s
 
 /** Revokes the session of a refresh token (used or not). Unknown tokens are ignored. */
 export async function logout(deps: IdentityDependencies, refreshToken: string): Promise<true> {
-  const sessionId = await deps.unitOfWork(async (tx) => {
+  await deps.unitOfWork(async (tx) => {
     const stored = await findRefreshToken(tx, tokenHash(refreshToken));
-    if (!stored) return null;
+    if (!stored) return;
     await revokeSession(tx, stored.sessionId, "LOGOUT");
-    return stored.sessionId;
+    await revokeSessions(deps.revocations, [stored.sessionId], deps.tokens.ttlSeconds);
   });
-  if (sessionId) await deps.revocations.revoke([sessionId], deps.tokens.ttlSeconds);
   return true;
 }
 
@@ -154,13 +158,16 @@ export async function requestPasswordReset(deps: IdentityDependencies, rawEmail:
 export async function resetPassword(deps: IdentityDependencies, input: { token: string; newPassword: string }): Promise<true> {
   const password = newPassword(input.newPassword, "newPassword");
   const passwordHash = await deps.passwords.hash(password);
-  const revoked = await deps.unitOfWork(async (tx) => {
+  const reset = await deps.unitOfWork(async (tx) => {
     const userId = await consumePasswordResetToken(tx, tokenHash(input.token));
-    if (!userId) return null;
+    if (!userId) return false;
+    // Updating the row locks it until commit, so a login that verified the old password cannot
+    // open a session the revocation below misses (see `login`).
     await updateUser(tx, userId, { passwordHash });
-    return revokeAllSessions(tx, userId, "PASSWORD_RESET");
+    const revoked = await revokeAllSessions(tx, userId, "PASSWORD_RESET");
+    await revokeSessions(deps.revocations, revoked, deps.tokens.ttlSeconds);
+    return true;
   });
-  if (!revoked) throw new BadUserInputError("This reset link is invalid, used or expired: request a new one.", "token");
-  await deps.revocations.revoke(revoked, deps.tokens.ttlSeconds);
+  if (!reset) throw new BadUserInputError("This reset link is invalid, used or expired: request a new one.", "token");
   return true;
 }

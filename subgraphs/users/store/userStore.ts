@@ -25,3 +25,9 @@ export function findAddressesOfUsers(db: UsersReader, userIds: readonly string[]
     orderBy: [{ isDefault: "desc" }, { createdAt: "asc" }],
   });
 }
+
+/** Locks a user's row until the transaction ends; returns its password hash, or null when there is no such user. */
+export async function lockPasswordHash(tx: UsersTx, id: string): Promise<string | null> {
+  const rows = await tx.$queryRaw<Array<{ password_hash: string }>>`SELECT password_hash FROM users WHERE id = ${id}::uuid FOR UPDATE`;
+  return rows[0]?.password_hash ?? null;
+}

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { OrdersTx } from "../../../subgraphs/orders/store/database";
 import { productsService } from "../../../subgraphs/products/service";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";
@@ -141,5 +143,121 @@ describe("the cart, through the router", () => {
     expect((await placeOrder(url, customer.accessToken, input)).id).toBe(placed.id);
     const emptyCheckout = await graphql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, { token: customer.accessToken, variables: { input: placeOrderInput(null) } });
     expect(emptyCheckout.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "items" });
+  });
+
+  describe("checking out a cart that changes meanwhile", () => {
+    const placeOrderMutation = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`;
+    const rollBack = new Error("rolled back by the test");
+    const db = () => services.orders.runtime.db;
+
+    /** Runs `work` in a transaction of this test on the orders database, then commits it or rolls it back. */
+    async function inTransaction(work: (tx: OrdersTx) => Promise<void>, end: "commit" | "rollback"): Promise<void> {
+      await db()
+        .$transaction(
+          async (tx) => {
+            await work(tx);
+            if (end === "rollback") throw rollBack;
+          },
+          { timeout: 30_000 },
+        )
+        .catch((error: unknown) => {
+          if (error !== rollBack) throw error;
+        });
+    }
+
+    /** Waits until `count` statements of the orders database that match `pattern` wait for a lock, or until `unless` has settled. */
+    async function waitingForLocks(pattern: string, count: number, unless: Promise<unknown>[] = []): Promise<void> {
+      let settled = 0;
+      for (const promise of unless) void promise.finally(() => (settled += 1));
+      await waitFor(async () => {
+        if (unless.length > 0 && settled === unless.length) return true;
+        const [row] = await db().$queryRawUnsafe<Array<{ waiting: number }>>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE $1",
+          pattern,
+        );
+        return row!.waiting >= count;
+      }, `${count} statement(s) like ${pattern} to wait for a lock`);
+    }
+
+    /** Holds the claim of an idempotency key, as a concurrent request with that key would: a checkout with the key waits for it in its transaction. */
+    const holdClaim = (tx: OrdersTx, customerId: string, idempotencyKey: string) =>
+      tx.$executeRawUnsafe(
+        "INSERT INTO order_requests (customer_id, idempotency_key, request_hash, order_id) VALUES ($1::uuid, $2, 'held by the test', $3::uuid)",
+        customerId,
+        idempotencyKey,
+        randomUUID(),
+      );
+
+    async function ordersOf(customerId: string) {
+      const orders = await db().order.findMany({ where: { customerId }, include: { items: true } });
+      return orders.map((order) => order.items.map((item) => [item.productId, item.quantity]).sort());
+    }
+
+    const cartLines = async (customer: Session) =>
+      (await graphqlData(url, cartQuery, { token: customer.accessToken })).cart.items.map((item: { product: { id: string }; quantity: number }) => [item.product.id, item.quantity]);
+
+    it("orders the cart once when two checkouts with different keys race: the other finds it empty", async () => {
+      const customer = await registerCustomer(url);
+      const pen = await build.product({ name: "Raced Pen", price: "2.50", stock: 10 });
+      await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: pen.id, quantity: 3 } });
+      const inputs = [placeOrderInput(null), placeOrderInput(null)];
+      let checkouts: Array<ReturnType<typeof graphql>> = [];
+      // Both checkouts read and price the cart, then wait at their claims until both are there.
+      await inTransaction(async (tx) => {
+        for (const input of inputs) await holdClaim(tx, customer.user.id, input.idempotencyKey);
+        checkouts = inputs.map((input) => graphql(url, placeOrderMutation, { token: customer.accessToken, variables: { input } }));
+        await waitingForLocks("%order_requests%", 2, checkouts);
+      }, "rollback");
+      const answers = await Promise.all(checkouts);
+      const placed = answers.filter((answer) => !answer.errors);
+      const refused = answers.filter((answer) => answer.errors);
+      expect(placed).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "items" });
+      expect(refused[0]!.errors![0]!.message).toMatch(/cart is empty/);
+      expect(await ordersOf(customer.user.id)).toEqual([[[pen.id, 3]]]);
+      expect(await cartLines(customer)).toEqual([]);
+    });
+
+    it("orders an item added after the cart was priced, before the checkout's transaction, rather than dropping it", async () => {
+      const customer = await registerCustomer(url);
+      const pen = await build.product({ name: "Priced Pen", price: "2.50", stock: 10 });
+      const mug = await build.product({ name: "Late Mug", price: "8.00", stock: 10 });
+      await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: pen.id, quantity: 4 } });
+      const input = placeOrderInput(null);
+      let checkout: Promise<Awaited<ReturnType<typeof graphql>>> | undefined;
+      await inTransaction(async (tx) => {
+        await holdClaim(tx, customer.user.id, input.idempotencyKey);
+        checkout = graphql(url, placeOrderMutation, { token: customer.accessToken, variables: { input } });
+        // The checkout has priced the cart (pen only) and waits in its transaction.
+        await waitingForLocks("%order_requests%", 1, [checkout]);
+        await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: mug.id, quantity: 1 } });
+      }, "rollback");
+      const answer = await checkout!;
+      expect(answer.errors).toBeUndefined();
+      // The mug is never lost: the checkout saw the cart change, priced it again and ordered it all.
+      expect(await ordersOf(customer.user.id)).toEqual([[[pen.id, 4], [mug.id, 1]].sort()]);
+      expect(await cartLines(customer)).toEqual([]);
+    });
+
+    it("orders an item that a change holding the cart's lock commits while the checkout waits for the lock", async () => {
+      const customer = await registerCustomer(url);
+      const pen = await build.product({ name: "Locked Pen", price: "2.50", stock: 10 });
+      const mug = await build.product({ name: "Queued Mug", price: "8.00", stock: 10 });
+      const { addToCart: cart } = await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: pen.id, quantity: 2 } });
+      const input = placeOrderInput(null);
+      let checkout: Promise<Awaited<ReturnType<typeof graphql>>> | undefined;
+      // As addToCart does: lock the cart, add a line, commit; meanwhile the checkout queues for the lock.
+      await inTransaction(async (tx) => {
+        await tx.$queryRawUnsafe("SELECT id FROM carts WHERE id = $1::uuid FOR UPDATE", cart.id);
+        await tx.$executeRawUnsafe("INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES ($1::uuid, $2::uuid, 1, now())", cart.id, mug.id);
+        checkout = graphql(url, placeOrderMutation, { token: customer.accessToken, variables: { input } });
+        await waitingForLocks("%carts%FOR UPDATE%", 1, [checkout]);
+      }, "commit");
+      const answer = await checkout!;
+      expect(answer.errors).toBeUndefined();
+      expect(await ordersOf(customer.user.id)).toEqual([[[pen.id, 2], [mug.id, 1]].sort()]);
+      expect(await cartLines(customer)).toEqual([]);
+    });
   });
 });

@@ -46,4 +46,25 @@ describe("failed logins are limited per email and per client address", () => {
     const elsewhere = await attempt(fresh.user.email, "fresh-password", "10.2.0.2");
     expect((elsewhere.data as { login?: { accessToken?: string } } | undefined)?.login?.accessToken).toEqual(expect.any(String));
   });
+
+  it("evaluates no more guesses than the limit when they arrive all at once", async () => {
+    const victim = await registerCustomer(url, { password: "the-real-password" });
+    // Each from its own address, so only the email's limit (three) applies.
+    const results = await Promise.all(Array.from({ length: 8 }, (_, guess) => attempt(victim.user.email, `parallel-guess-${guess}`, `10.3.0.${guess + 1}`)));
+    const codes = results.map((result) => result.errors?.[0]?.extensions?.code).sort();
+    expect(codes).toEqual([...Array(3).fill("UNAUTHENTICATED"), ...Array(5).fill("RATE_LIMITED")].sort());
+    const afterwards = await attempt(victim.user.email, "the-real-password", "10.3.0.99");
+    expect(afterwards.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+  });
+
+  it("does not count successful logins as failures, for the email or the address", async () => {
+    const customer = await registerCustomer(url, { password: "the-real-password" });
+    const from = "10.4.0.1";
+    // More successes than either limit, with failures in between that stay under them.
+    for (let round = 0; round < 10; round += 1) {
+      if (round % 3 === 0) expect((await attempt(customer.user.email, "a-guess-that-fails", from)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      const signedIn = await attempt(customer.user.email, "the-real-password", from);
+      expect((signedIn.data as { login?: { accessToken?: string } } | undefined)?.login?.accessToken).toEqual(expect.any(String));
+    }
+  });
 });
