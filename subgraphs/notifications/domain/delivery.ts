@@ -38,28 +38,19 @@ export async function deliverDueNotifications(deps: DeliveryDependencies): Promi
   return claimed.length === batch;
 }
 
+/** How often the record that a message went out is tried before giving up on it. */
+const recordAttempts = 3;
+
 async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
   const notification = await deps.db.notification.findUnique({ where: { id } });
   if (!notification || notification.deliveryStatus !== "PENDING" || notification.channel === "IN_APP") return;
   const attempts = notification.attempts + 1;
+  let recipient: string | undefined;
   try {
     // The address may have been unknown when the event arrived (the user's own event was late).
-    const recipient = notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
+    recipient = notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
     if (!recipient) throw new Error("the recipient's address is not known yet");
-    await deps.transports[notification.channel].send({ channel: notification.channel, recipient, subject: notification.subject, text: notification.body, html: notification.html });
-    await deps.db.notification.update({
-      where: { id },
-      data: {
-        deliveryStatus: "SENT",
-        sentAt: new Date(),
-        attempts,
-        nextAttemptAt: null,
-        recipient,
-        statusReason: null,
-        body: redactSecrets(notification.kind, notification.body) ?? "",
-        html: redactSecrets(notification.kind, notification.html),
-      },
-    });
+    await deps.transports[notification.channel].send({ id, channel: notification.channel, recipient, subject: notification.subject, text: notification.body, html: notification.html });
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
     const last = attempts >= deps.settings.maxAttempts;
@@ -69,5 +60,28 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
       data: { attempts, statusReason: reason, deliveryStatus: last ? "FAILED" : "PENDING", nextAttemptAt: last ? null : new Date(Date.now() + delay) },
     });
     deps.logger.warn({ notificationId: id, channel: notification.channel, attempts, err: reason }, last ? "notification failed for good" : "notification not sent; will retry");
+    return;
+  }
+  // It went out: from here on, a failure is of the bookkeeping, never a reason to send again now.
+  // Should every try fail, the message is sent again once its lease ends, under the same id.
+  const sent = {
+    deliveryStatus: "SENT" as const,
+    sentAt: new Date(),
+    attempts,
+    nextAttemptAt: null,
+    recipient,
+    statusReason: null,
+    body: redactSecrets(notification.kind, notification.body) ?? "",
+    html: redactSecrets(notification.kind, notification.html),
+  };
+  for (let attempt = 1; attempt <= recordAttempts; attempt += 1) {
+    try {
+      await deps.db.notification.update({ where: { id }, data: sent });
+      return;
+    } catch (error) {
+      if (attempt === recordAttempts) {
+        deps.logger.error({ notificationId: id, channel: notification.channel, err: (error as Error).message }, "notification sent but not recorded as sent; it may go out again, with the same id");
+      }
+    }
   }
 }

@@ -5,7 +5,10 @@ import type { NotificationTransport, OutgoingMessage } from "./transport";
 export class SmtpTransport implements NotificationTransport {
   private readonly transporter;
 
+  private readonly messageIdDomain: string;
+
   constructor(smtpUrl: string, private readonly from: string) {
+    this.messageIdDomain = /@([^>\s]+)/.exec(from)?.[1] ?? "notifications.invalid";
     const url = new URL(smtpUrl);
     const secure = url.protocol === "smtps:";
     this.transporter = nodemailer.createTransport({
@@ -22,6 +25,8 @@ export class SmtpTransport implements NotificationTransport {
 
   async send(message: OutgoingMessage): Promise<void> {
     await this.transporter.sendMail({
+      // One Message-ID per notification: a repeat of the same email is recognisable as one.
+      messageId: `<${message.id}@${this.messageIdDomain}>`,
       from: this.from,
       to: message.recipient,
       subject: message.subject,

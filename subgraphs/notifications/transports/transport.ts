@@ -2,6 +2,11 @@ import type { NotificationChannel } from "../generated/prisma/client";
 
 /** One message ready to go out on one channel. */
 export interface OutgoingMessage {
+  /**
+   * The notification's id. A message sent again (its bookkeeping was lost after it went out)
+   * carries the same id, so that a channel or a receiver can tell the repeat.
+   */
+  id: string;
   channel: NotificationChannel;
   /** An email address, a phone number or a device; what the channel needs. */
   recipient: string;

@@ -61,6 +61,9 @@ describe("notifications: events become in-app messages and real email", () => {
     const { me } = await graphqlData(url, myNotifications, { token: customer.accessToken, variables: { channel: "IN_APP" } });
     expect(me.notifications.edges.map((edge: { node: { kind: string } }) => edge.node.kind)).toEqual(["WELCOME"]);
     await waitFor(async () => (await db().notification.findFirst({ where: { userId: customer.user.id, channel: "EMAIL" } }))?.deliveryStatus === "SENT", "the email marked SENT");
+    // The email's Message-ID is its notification's: sent again, it would be recognisable as a repeat.
+    const email = await db().notification.findFirstOrThrow({ where: { userId: customer.user.id, channel: "EMAIL" } });
+    expect(mail.messageId).toBe(`<${email.id}@shop.test>`);
   });
 
   it("mails a password reset link, keeps the token out of the inbox, and forgets it once sent", async () => {
