@@ -167,6 +167,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
       await waitFor(() => (deliveries.get(product.id) ?? 0) >= 5, "five deliveries of the new event", 15_000);
       expect(deadLetters.received).toEqual([]);
     } finally {
+      // Stopping while deliveries keep coming must end too: the fetched ones are handed back.
       await consumer.stop();
       await deadLetters.close();
       await (await nats.jetstreamManager()).consumers.delete(streamFor(testId, "catalog.product.created"), consumer.name);

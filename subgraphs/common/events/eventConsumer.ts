@@ -161,8 +161,11 @@ export class EventConsumer<Tx extends SqlExecutor> {
     const lastOfKey = new Map<string, Promise<void>>();
     for await (const message of messages) {
       if (!this.running) {
+        // Handed back for another replica or the next start. The loop drains what was already
+        // fetched rather than breaking off: the iterator ends, and `close` resolves, only once
+        // everything queued before the stop has been taken.
         message.nak();
-        break;
+        continue;
       }
       let raw: unknown;
       try {
