@@ -18,7 +18,7 @@ const reviewed = `
   ProductConnection.totalCount ProductConnection.pageInfo ProductConnection.edges ProductEdge.cursor ProductEdge.node
   PageInfo.hasNextPage PageInfo.hasPreviousPage PageInfo.startCursor PageInfo.endCursor
   Product.id Product.stock Product.stockMovements Product.sku Product.name Product.slug Product.description Product.price
-  Product.category Product.images Product.archived Product.createdAt Product.rating Product.reviews
+  Product.category Product.images Product.archived Product.createdAt Product.updatedAt Product.rating Product.reviews
   Category.id Category.name Category.slug Category.parent Category.children
   Stock.available Stock.inStock Stock.lowStock Stock.onHand Stock.reserved Stock.lowStockThreshold
   StockMovementConnection.totalCount StockMovementConnection.pageInfo StockMovementConnection.edges StockMovementEdge.cursor StockMovementEdge.node

@@ -39,7 +39,7 @@ export const ordersService = defineSubgraph({
       loaders: createOrdersLoaders(runtime.db),
       paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
       lookups: {
-        products: entityLoader<ProductEntity>({ url: runtime.env.PRODUCTS_URL, typename: "Product", selection: "id sku name archived price { amount currency }", headers }),
+        products: entityLoader<ProductEntity>({ url: runtime.env.PRODUCTS_URL, typename: "Product", selection: "id sku name archived updatedAt price { amount currency }", headers }),
         stock: entityLoader<StockEntity>({ url: runtime.env.INVENTORY_URL, typename: "Product", selection: "id stock { available }", headers }),
       },
       customers: entityLoader<CustomerEntity>({

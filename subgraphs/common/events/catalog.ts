@@ -42,6 +42,8 @@ export const eventCatalog = {
     name: z.string(),
     price: money,
     categoryId: z.uuid().nullable(),
+    /** The product's own version (its last change), which read models compare; absent in older events. */
+    updatedAt: z.iso.datetime().optional(),
   }),
   /** Any change to a product, archiving included; carries the product as it now is. */
   "catalog.product.updated": z.object({
@@ -51,6 +53,8 @@ export const eventCatalog = {
     price: money,
     categoryId: z.uuid().nullable(),
     archived: z.boolean(),
+    /** The product's own version (its last change), which read models compare; absent in older events. */
+    updatedAt: z.iso.datetime().optional(),
   }),
   /** A product's stock after a change; `version` rises with every change of that product. */
   "inventory.stock.changed": z.object({

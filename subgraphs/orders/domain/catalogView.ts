@@ -11,6 +11,8 @@ export interface ProductEntity {
   name: string;
   archived: boolean;
   price: Money;
+  /** The product's version at the source: when it last changed. */
+  updatedAt: string;
 }
 
 /** A product's availability as the inventory subgraph describes it to a direct lookup. */
@@ -60,7 +62,6 @@ export async function viewProducts(deps: CatalogViewDependencies, ids: readonly 
   const unique = [...new Set(ids)];
   const known = new Map((await findCatalogProducts(deps.db, unique)).map((row) => [row.productId, row]));
   const unknownIds = unique.filter((id) => !known.has(id));
-  const fetchedAt = new Date();
   const fetched = presentOrThrow(await deps.lookups.products.loadMany(unknownIds));
   // Checkout does not need availability (the reservation decides): it then does not depend on inventory answering.
   const withoutStock = options.availability ? [...unique.filter((id) => known.get(id)?.available === null), ...fetched.map((entity) => entity.id)] : [];
@@ -71,7 +72,9 @@ export async function viewProducts(deps: CatalogViewDependencies, ids: readonly 
         await upsertCatalogFacts(
           tx,
           { productId: entity.id, sku: entity.sku, name: entity.name, priceMinor: fromMoney(entity.price), currency: entity.price.currency, archived: entity.archived },
-          fetchedAt,
+          // Stamped with the source's own version, not this service's clock: an answer read just
+          // before a change committed is older than that change's event, whatever the clocks say.
+          new Date(entity.updatedAt),
         );
       }
       // Version 0: any stock event of the product, which is newer, replaces it.

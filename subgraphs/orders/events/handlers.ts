@@ -5,6 +5,11 @@ import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
 
+/** A catalog event's version of the product: the product's own, or (older events) when it was emitted. */
+function factsVersion(event: { occurredAt: string; data: { updatedAt?: string } }): Date {
+  return new Date(event.data.updatedAt ?? event.occurredAt);
+}
+
 /** Moves the order; an event about an order this service never had is a poison message. */
 async function advance(tx: OrdersTx, emit: Emit, orderId: string, event: SagaEvent): Promise<void> {
   const outcome = await applySagaEvent(tx, emit, orderId, event);
@@ -41,7 +46,7 @@ export const ordersEventHandlers = [
     "catalog.product.created",
     async (event, tx) => {
       const { productId, sku, name, price } = event.data;
-      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived: false }, new Date(event.occurredAt));
+      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived: false }, factsVersion(event));
     },
     { idempotentByVersion: true },
   ),
@@ -49,7 +54,7 @@ export const ordersEventHandlers = [
     "catalog.product.updated",
     async (event, tx) => {
       const { productId, sku, name, price, archived } = event.data;
-      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived }, new Date(event.occurredAt));
+      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived }, factsVersion(event));
     },
     { idempotentByVersion: true },
   ),

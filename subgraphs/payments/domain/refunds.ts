@@ -77,9 +77,14 @@ export async function refundOrder(deps: RefundDependencies, input: { orderId: st
   } catch (error) {
     if (!(error instanceof RefundRefusedError)) throw error;
     deps.logger.warn({ ...error.refund, err: error.cause.message }, "the payment provider refused a back-office refund");
+  }
+  // The background worker may have made this attempt first (the refund was due once committed),
+  // so the answer is read from the refund, whoever tried it.
+  const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } });
+  if (refund.status === "FAILED") {
     throw new ConflictError("The payment provider refused this refund, so nothing was refunded. Its answer is in the payment's attempts; refund the customer another way.");
   }
-  return deps.db.payment.findUniqueOrThrow({ where: { id: (await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } })).paymentId } });
+  return deps.db.payment.findUniqueOrThrow({ where: { id: refund.paymentId } });
 }
 
 /** One try at a refund with the provider; the outcome (and the attempt) is recorded. */

@@ -34,6 +34,7 @@ function productFacts(product: ProductRecord) {
     name: product.name,
     price: toMoney(product.priceMinor, product.currency),
     categoryId: product.categoryId,
+    updatedAt: product.updatedAt.toISOString(),
   };
 }
 

@@ -95,6 +95,55 @@ describe("the cart, through the router", () => {
     expect((await graphql(url, cartQuery)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
+  it("lets a price change win that was committing while orders looked the product up", async () => {
+    const customer = await registerCustomer(url);
+    const stopped = services.orders.runtime.consumers.filter((consumer) => /catalog_product/.test(consumer.name));
+    await Promise.all(stopped.map((consumer) => consumer.stop()));
+    const lamp = await build.product({ name: "Repriced Lamp", price: "10.00", stock: 5 });
+    const products = services.products.runtime.db;
+    try {
+      // Hold the products service's outbox: the price change is made and announced (its event
+      // stamped) in its transaction, but cannot commit until the outbox is let go.
+      let letGo!: () => void;
+      const outboxHeld = new Promise<void>((resolve) => (letGo = resolve));
+      let taken!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+      const holder = products.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe("LOCK TABLE outbox_event IN EXCLUSIVE MODE");
+          taken();
+          await outboxHeld;
+        },
+        { timeout: 30_000 },
+      );
+      await lockTaken;
+      const repricing = graphqlData(url, `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }`, {
+        token: admin.accessToken,
+        variables: { id: lamp.id, input: { price: "12.00" } },
+      });
+      try {
+        await waitFor(async () => {
+          const [waiting] = await products.$queryRawUnsafe<Array<{ count: bigint }>>(
+            "SELECT count(*) AS count FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'outbox_event' AND NOT l.granted",
+          );
+          return waiting!.count > 0n;
+        }, "the price change to wait for the outbox");
+        // Orders has not heard of the lamp: it asks products, which still answers the old price.
+        const { addToCart: cart } = await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: lamp.id, quantity: 1 } });
+        expect(cart.items).toEqual([{ product: { id: lamp.id }, quantity: 1, lineTotal: { amount: "10.00", currency: "USD" } }]);
+      } finally {
+        letGo();
+        await holder;
+        await repricing;
+      }
+    } finally {
+      for (const consumer of stopped) await consumer.start();
+    }
+    // The change's event still wins: the answer orders kept is as old as the data it read, not
+    // as new as the moment it asked.
+    await waitFor(async () => (await services.orders.runtime.db.catalogProduct.findUnique({ where: { productId: lamp.id } }))?.priceMinor === 1200n, "orders to learn the new price");
+  });
+
   it("accepts a product createProduct has just returned, before its events reach orders", async () => {
     const customer = await registerCustomer(url);
     const stopped = services.orders.runtime.consumers.filter((consumer) => /catalog_product|inventory_stock_changed/.test(consumer.name));
