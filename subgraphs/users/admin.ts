@@ -1,6 +1,7 @@
+import { lockUntilCommit } from "../common/database/advisoryLock";
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { Logger } from "../common/logger";
-import { revokeSessions, type Revocations } from "./auth/revokeSessions";
+import type { Revocations } from "./domain/identity";
 import type { PasswordHasher } from "./domain/passwordHashing";
 import { developmentAdmin, type UsersEnvironment } from "./environment";
 import type { UsersTx } from "./store/database";
@@ -26,7 +27,7 @@ export async function ensureAdmin(
   const passwordHash = await deps.passwords.hash(password);
   await deps.unitOfWork(async (tx, emit) => {
     // One replica at a time, so two starting together do not both create the admin.
-    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('users:ensure-admin'))");
+    await lockUntilCommit(tx, "users:ensure-admin");
     const existing = await findUserByEmail(tx, email);
     if (existing?.roles.includes("ADMIN")) return;
     const admin = existing
@@ -35,7 +36,7 @@ export async function ensureAdmin(
     const data = { userId: admin.id, email: admin.email, name: admin.name, roles: admin.roles };
     emit(existing ? "users.user.updated" : "users.user.registered", data);
     // In Redis before the commit: if that fails, the promotion rolls back and the start fails.
-    if (existing) await revokeSessions(deps.revocations, await revokeAllSessions(tx, existing.id, "PROMOTED_TO_ADMIN"), deps.accessTokenTtlSeconds);
+    if (existing) await deps.revocations.revoke(await revokeAllSessions(tx, existing.id, "PROMOTED_TO_ADMIN"), deps.accessTokenTtlSeconds);
     deps.logger.info({ email }, existing ? "granted ADMIN to an existing account, with ADMIN_PASSWORD, and revoked its sessions" : "created the admin account");
   });
 }

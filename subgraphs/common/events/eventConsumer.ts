@@ -22,14 +22,12 @@ import type { Emit, UnitOfWork } from "./unitOfWork";
  * records the event as applied, so its database effects happen exactly once; effects outside
  * the database must be idempotent themselves (an idempotency key, an upsert).
  */
-export interface EventHandler<Tx, T extends EventType = EventType> {
-  type: T;
-  handle(event: EventEnvelope<T>, tx: Tx, emit: Emit): Promise<void>;
+export interface EventHandlerOptions<T extends EventType> {
   /**
    * Whether an event of the type concerns this service at all. Others are acknowledged without
    * a transaction: a handler that would do nothing needs no record that it did nothing.
    */
-  appliesTo?(event: EventEnvelope<T>): boolean;
+  appliesTo?: (event: EventEnvelope<T>) => boolean;
   /**
    * The handler's effect is idempotent by itself: one statement that applies a version (a read
    * model's "newer wins" upsert), so a redelivered or older event changes nothing. It then runs
@@ -38,9 +36,9 @@ export interface EventHandler<Tx, T extends EventType = EventType> {
   idempotentByVersion?: boolean;
 }
 
-export interface EventHandlerOptions<T extends EventType> {
-  appliesTo?: (event: EventEnvelope<T>) => boolean;
-  idempotentByVersion?: boolean;
+export interface EventHandler<Tx, T extends EventType = EventType> extends EventHandlerOptions<T> {
+  type: T;
+  handle(event: EventEnvelope<T>, tx: Tx, emit: Emit): Promise<void>;
 }
 
 /** Declares a handler with its event type inferred, so `event.data` is typed. */
@@ -210,7 +208,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
         if (isTransientDatabaseFailure(error)) {
           // The database is away, not the event at fault: it waits for the database however
           // long that takes, and never goes to the dead letters for it.
-          const delay = this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
+          const delay = this.retryDelayAfter(deliveries);
           if (deliveries === 1 || deliveries % 10 === 0) {
             this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "database unavailable; the event waits for it");
           }
@@ -223,12 +221,17 @@ export class EventConsumer<Tx extends SqlExecutor> {
           this.options.onOutcome?.(event.type, "dead_lettered");
           return;
         }
-        const delay = this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
+        const delay = this.retryDelayAfter(deliveries);
         this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "event handler failed; will retry");
         message.nak(delay);
         this.options.onOutcome?.(event.type, "retried");
       }
     });
+  }
+
+  /** The delay before redelivery after the n-th failed delivery (the last configured one repeats). */
+  private retryDelayAfter(deliveries: number): number {
+    return this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
   }
 
   /**

@@ -1,11 +1,12 @@
+import { lockUntilCommit } from "../../common/database/advisoryLock";
 import type { InventoryReader, InventoryTx } from "./database";
 
 /**
  * Serialises reservation work on one order (reserve, release, deduct) until the transaction
  * ends, so that a redelivered or concurrent event sees the first one's outcome.
  */
-export async function lockOrder(tx: InventoryTx, orderId: string): Promise<void> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${orderId}, 7))::text AS locked`;
+export function lockOrder(tx: InventoryTx, orderId: string): Promise<void> {
+  return lockUntilCommit(tx, `inventory:order:${orderId}`);
 }
 
 export function findReservations(db: InventoryReader, orderId: string) {

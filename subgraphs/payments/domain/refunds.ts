@@ -80,11 +80,11 @@ export async function refundOrder(deps: RefundDependencies, input: { orderId: st
   }
   // The background worker may have made this attempt first (the refund was due once committed),
   // so the answer is read from the refund, whoever tried it.
-  const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } });
+  const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: refundId }, include: { payment: true } });
   if (refund.status === "FAILED") {
     throw new ConflictError("The payment provider refused this refund, so nothing was refunded. Its answer is in the payment's attempts; refund the customer another way.");
   }
-  return deps.db.payment.findUniqueOrThrow({ where: { id: refund.paymentId } });
+  return refund.payment;
 }
 
 /** One try at a refund with the provider; the outcome (and the attempt) is recorded. */

@@ -1,3 +1,4 @@
+import { lockUntilCommit } from "../../common/database/advisoryLock";
 import type { AttemptKind, AttemptOutcome } from "../generated/prisma/client";
 import type { PaymentsReader, PaymentsTx } from "./database";
 import type { PaymentAttempt } from "../generated/prisma/client";
@@ -28,8 +29,8 @@ const paymentColumns = `id::text AS id, order_id::text AS "orderId", customer_id
  * nothing to lock and record a closure beside a payment that is then captured. Take it first,
  * before any row lock of the order's payment.
  */
-export async function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${orderId}, 5))::text AS locked`;
+export function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void> {
+  return lockUntilCommit(tx, `payments:order:${orderId}`);
 }
 
 /** The payment of an order, locked until the transaction ends (one statement: it runs at every saga step). */

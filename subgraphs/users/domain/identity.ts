@@ -2,7 +2,7 @@ import { violatesUnique } from "../../common/database/uniqueViolation";
 import { BadUserInputError, ConflictError, UnauthenticatedError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import type { AccessTokens } from "../auth/accessTokens";
-import { revokeSessions, type Revocations } from "../auth/revokeSessions";
+import type { SessionRevocations } from "../../common/auth/sessionRevocations";
 import type { UsersTx } from "../store/database";
 import type { LoginThrottle } from "../store/loginThrottle";
 import type { UserRecord } from "../store/records";
@@ -20,6 +20,15 @@ import { findUserByEmail, insertUser, lockPasswordHash, updateUser } from "../st
 import { email as validEmail, newPassword, personName } from "./inputs";
 import type { PasswordHasher } from "./passwordHashing";
 import { newOpaqueToken, tokenHash } from "./secrets";
+
+/**
+ * Where sessions are recorded as revoked (Redis), for the router and every subgraph to see. It is
+ * written inside the unit of work, after the database changes and before the commit: a Redis
+ * failure then rolls the database back and the caller gets an error to retry, instead of a
+ * committed revocation whose access tokens keep working. (Revoking a session whose database
+ * change then rolls back only signs it out: the safe direction.)
+ */
+export type Revocations = Pick<SessionRevocations, "revoke">;
 
 export interface IdentityDependencies {
   unitOfWork: UnitOfWork<UsersTx>;
@@ -109,7 +118,7 @@ export async function refreshSession(deps: IdentityDependencies, refreshToken: s
     if (session.revokedAt || session.expiresAt.getTime() <= Date.now()) return { kind: "invalid", message: "The session has ended: sign in again." };
     if (!(await claimRefreshToken(tx, stored.id))) {
       await revokeSession(tx, session.id, "REUSE_DETECTED");
-      await revokeSessions(deps.revocations, [session.id], deps.tokens.ttlSeconds);
+      await deps.revocations.revoke([session.id], deps.tokens.ttlSeconds);
       return { kind: "reused", sessionId: session.id };
     }
     const next = newOpaqueToken();
@@ -132,7 +141,7 @@ export async function logout(deps: IdentityDependencies, refreshToken: string): 
     const stored = await findRefreshToken(tx, tokenHash(refreshToken));
     if (!stored) return;
     await revokeSession(tx, stored.sessionId, "LOGOUT");
-    await revokeSessions(deps.revocations, [stored.sessionId], deps.tokens.ttlSeconds);
+    await deps.revocations.revoke([stored.sessionId], deps.tokens.ttlSeconds);
   });
   return true;
 }
@@ -165,7 +174,7 @@ export async function resetPassword(deps: IdentityDependencies, input: { token: 
     // open a session the revocation below misses (see `login`).
     await updateUser(tx, userId, { passwordHash });
     const revoked = await revokeAllSessions(tx, userId, "PASSWORD_RESET");
-    await revokeSessions(deps.revocations, revoked, deps.tokens.ttlSeconds);
+    await deps.revocations.revoke(revoked, deps.tokens.ttlSeconds);
     return true;
   });
   if (!reset) throw new BadUserInputError("This reset link is invalid, used or expired: request a new one.", "token");

@@ -38,6 +38,23 @@ describe("payments: late captures and refunds across processes", () => {
     graphqlData(url, `mutation($id: ID!) { cancelOrder(id: $id, reason: "changed my mind") { id } }`, { token: customer.accessToken, variables: { id: orderId } });
   const refundMutation = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { status refundedAmount { amount } } }`;
 
+  /**
+   * Places an order for one unit of `product` while the provider answers no capture, and waits for
+   * its capture to reach the provider; the caller lets the provider go with `release`.
+   */
+  async function placeWithCaptureHeld(productId: string) {
+    const release = services.payments.provider.holdCaptures();
+    try {
+      const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId, quantity: 1 }]));
+      const paymentId = (await paymentOf(placed.id)).id;
+      await waitFor(() => services.payments.provider.isCapturing(`capture:${paymentId}`), "the capture to reach the provider");
+      return { placed, paymentId, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
   /** The provider's refund calls for this payment: each must name the payment's own capture. */
   async function expectRefundCallsOnOwnCapture(paymentId: string, results: string[]) {
     const db = services.payments.runtime.db;
@@ -74,14 +91,9 @@ describe("payments: late captures and refunds across processes", () => {
   it("refunds in full a capture that lands after the customer cancelled", async () => {
     const provider = services.payments.provider;
     const product = await build.product({ name: "Held Card Lamp", price: "18.00", stock: 3 });
-    let paymentId: string;
     // The provider answers no capture until released: the cancellation wins without racing a clock.
-    const release = provider.holdCaptures();
+    const { placed, paymentId, release } = await placeWithCaptureHeld(product.id);
     try {
-      const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
-      paymentId = (await paymentOf(placed.id)).id;
-      await waitFor(() => provider.isCapturing(`capture:${paymentId}`), "the capture to reach the provider");
-
       await cancelOrder(placed.id);
       // Payments closes the payment while the provider is still taking the money.
       await waitFor(async () => (await paymentNow(paymentId)).status === "FAILED", "the payment to be closed");
@@ -108,13 +120,8 @@ describe("payments: late captures and refunds across processes", () => {
   it("refunds in full a capture that lands after the payment window closed (PAYMENT_TIMEOUT)", async () => {
     const provider = services.payments.provider;
     const product = await build.product({ name: "Held Card Chair", price: "42.50", stock: 2 });
-    let paymentId: string;
-    const release = provider.holdCaptures();
+    const { placed, paymentId, release } = await placeWithCaptureHeld(product.id);
     try {
-      const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
-      paymentId = (await paymentOf(placed.id)).id;
-      await waitFor(() => provider.isCapturing(`capture:${paymentId}`), "the capture to reach the provider");
-
       // The 3 s payment window closes while the capture is held.
       const timedOut = await waitForOrder(url, customer.accessToken, placed.id, (each) => each.status === "CANCELLED" && each.payment?.status === "FAILED", "the payment window to close");
       expect(timedOut).toMatchObject({ cancellationReason: "PAYMENT_TIMEOUT", payment: { status: "FAILED", refundedAmount: { amount: "0.00" } } });

@@ -3,7 +3,7 @@ import { createLogger } from "../../../subgraphs/common/logger";
 import type { RunningSubgraph } from "../../../subgraphs/common/server/startSubgraph";
 import { ensureAdmin } from "../../../subgraphs/users/admin";
 import { AccessTokens } from "../../../subgraphs/users/auth/accessTokens";
-import type { Revocations } from "../../../subgraphs/users/auth/revokeSessions";
+import type { Revocations } from "../../../subgraphs/users/domain/identity";
 import { signingKeyFromPem } from "../../../subgraphs/users/auth/signingKey";
 import { login, logout, refreshSession, resetPassword, type IdentityDependencies } from "../../../subgraphs/users/domain/identity";
 import { scryptPasswordHasher, type PasswordHasher } from "../../../subgraphs/users/domain/passwordHashing";
