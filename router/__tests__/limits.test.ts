@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { inventoryService } from "../../subgraphs/inventory/service";
-import { graphql, graphqlData } from "../../test/support/graphqlClient";
+import { graphql } from "../../test/support/graphqlClient";
 import { CatalogBuilder } from "../../test/support/catalogBuilder";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../test/support/checkout";
 import { loginAdmin, registerCustomer } from "../../test/support/identity";

@@ -130,7 +130,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       for (const client of wsServer.clients) client.close(1001, "The router is stopping.");
       await server.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-      pubsub.close();
+      // Not awaited: quitting waits for Redis, which may be the reason the router is stopping.
+      pubsub.close().catch(() => undefined);
     },
   };
 }

@@ -86,16 +86,16 @@ export class ServiceMetrics {
 
   /** Counts each GraphQL operation and the codes of the errors it answered with. */
   graphqlPlugin(): ApolloServerPlugin {
-    const metrics = this;
+    const { operations, errors: errorCount } = this;
     return {
       async requestDidStart() {
         return {
           async didResolveOperation({ operationName, operation }) {
-            metrics.operations.inc({ operation: operationName ?? "(anonymous)", type: operation?.operation ?? "unknown" });
+            operations.inc({ operation: operationName ?? "(anonymous)", type: operation?.operation ?? "unknown" });
           },
           async willSendResponse({ response }) {
             const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-            for (const error of errors ?? []) metrics.errors.inc({ code: String(error.extensions?.code ?? "UNKNOWN") });
+            for (const error of errors ?? []) errorCount.inc({ code: String(error.extensions?.code ?? "UNKNOWN") });
           },
         };
       },

@@ -52,13 +52,12 @@ export class PeriodicWorker implements BackgroundWorker {
       if (!this.running) break;
       if (more || this.woken) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.options.intervalMs);
-        const self = this;
-        function done() {
+        const done = () => {
           clearTimeout(timer);
-          self.wakeUp = undefined;
+          this.wakeUp = undefined;
           resolve();
-        }
+        };
+        const timer = setTimeout(done, this.options.intervalMs);
         this.wakeUp = done;
       });
     }

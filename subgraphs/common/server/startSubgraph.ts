@@ -92,14 +92,15 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     logger,
     onPublished: (type) => metrics.eventsPublished.inc({ type }),
   });
-  let runtimeForHooks: SubgraphRuntime<Db, Env> | undefined;
+  // Set once the runtime exists: commits made by onStart already reach the hooks.
+  const hooks: { runtime?: SubgraphRuntime<Db, Env> } = {};
   const unitOfWork = createUnitOfWork<Tx>({
     service: definition.name,
     db: transactions,
     onCommitted: (events) => {
       relay.publishCommitted(events);
       metrics.countCommitted(events);
-      if (runtimeForHooks) definition.onEventsCommitted?.(runtimeForHooks, events);
+      if (hooks.runtime) definition.onEventsCommitted?.(hooks.runtime, events);
     },
     // Events carry the trace of the request or event that caused them, across the bus.
     traceparent: () => traceparentOf(),
@@ -138,7 +139,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     consumers,
   };
 
-  runtimeForHooks = runtime;
+  hooks.runtime = runtime;
   await definition.onStart?.(runtime);
   relay.start();
   for (const consumer of consumers) await consumer.start();

@@ -122,7 +122,7 @@ describe("concurrency and outages", () => {
     const product = await shop.build.product({ name: "Patient Item", price: "4.00", stock: 50 });
     const port = services.inventory.port;
     await services.inventory.stop();
-    let placed: OrderView[] = [];
+    let placed: OrderView[];
     try {
       placed = await Promise.all(Array.from({ length: 8 }, () => placeOrder(shop.url, shop.customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 2 }]))));
       await new Promise((resolve) => setTimeout(resolve, 700));

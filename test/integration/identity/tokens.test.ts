@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from "jose";
+import { generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from "jose";
 import { createHmac, randomUUID } from "node:crypto";
 import { createUsersService } from "../../../subgraphs/users/service";
 import { createUsersDatabase } from "../../../subgraphs/users/store/database";

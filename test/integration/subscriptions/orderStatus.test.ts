@@ -181,7 +181,7 @@ describe("live order status over graphql-ws, through the router", () => {
     const watch = collect(client, myOrderUpdates);
     await waitFor(async () => (await listeners(customerOrdersChannel(services.testId + ":", shopper.user.id))) === 1, "the subscription to listen");
     const first = await placeOrder(url, shopper.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
-    const second = await placeOrder(url, shopper.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_declined"));
+    await placeOrder(url, shopper.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_declined"));
     await waitFor(
       () => watch.messages.filter((message) => ["CONFIRMED", "CANCELLED"].includes(message.data?.myOrderUpdates.status)).length === 2,
       "both orders to settle",
