@@ -1,10 +1,20 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/subgraphs", "<rootDir>/router", "<rootDir>/schema", "<rootDir>/prisma", "<rootDir>/scripts", "<rootDir>/test"],
+  roots: [
+    "<rootDir>/subgraphs",
+    "<rootDir>/router",
+    "<rootDir>/schema",
+    "<rootDir>/prisma",
+    "<rootDir>/scripts",
+    "<rootDir>/test",
+  ],
   testMatch: ["**/__tests__/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
   },
   // Sources import their siblings with .js (node16 resolution); jest resolves the .ts beside them.
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },

@@ -19,7 +19,15 @@ import { startStack, type RunningStack } from "../scripts/processStack";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import { collect, subscriptionClient } from "../test/support/subscriptionClient";
 import { LoadClient, runLoops } from "./loadClient";
-import { ProcessMonitor, sampleGroup, sampleMachine, sampleProcess, summarize, type ProcessSample, type Probe } from "./processStats";
+import {
+  ProcessMonitor,
+  sampleGroup,
+  sampleMachine,
+  sampleProcess,
+  summarize,
+  type ProcessSample,
+  type Probe,
+} from "./processStats";
 
 const settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 30),
@@ -33,7 +41,10 @@ const settings = {
   /** A folder for V8 CPU profiles of every service (node --cpu-prof), written when the stack stops. */
   cpuProfileDir: process.env.BENCH_CPU_PROFILE_DIR,
 };
-const admin = { email: process.env.ADMIN_EMAIL ?? "bench-admin@example.com", password: process.env.ADMIN_PASSWORD ?? "bench-admin-password" };
+const admin = {
+  email: process.env.ADMIN_EMAIL ?? "bench-admin@example.com",
+  password: process.env.ADMIN_PASSWORD ?? "bench-admin-password",
+};
 
 const productsPage = `query Products($first: Int) { products(first: $first) { totalCount edges { node { id name price { amount currency } rating { average count } stock { available inStock } } } } }`;
 const productsOwnFields = `query ProductsOwnFields($first: Int) { products(first: $first) { totalCount edges { node { id name price { amount currency } rating { average count } category { name } } } } }`;
@@ -41,7 +52,12 @@ const productQuery = `query Product($id: ID!) { product(id: $id) { id name descr
 
 /** A sink for the notifications' email, so delivery works as in production. */
 async function startMailSink(): Promise<{ url: string; close(): void }> {
-  const server = new SMTPServer({ authOptional: true, disabledCommands: ["STARTTLS"], logger: false, onData: (stream, _session, callback) => stream.on("data", () => undefined).on("end", () => callback()) });
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData: (stream, _session, callback) => stream.on("data", () => undefined).on("end", () => callback()),
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, close: () => server.close() };
 }
@@ -72,7 +88,9 @@ async function main(): Promise<void> {
         ROUTER_WORKERS: settings.routerWorkers,
         PUBLIC_RESPONSE_CACHE_SECONDS: settings.publicCacheSeconds,
       },
-      ...(settings.cpuProfileDir ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(settings.cpuProfileDir)}`] } : {}),
+      ...(settings.cpuProfileDir
+        ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(settings.cpuProfileDir)}`] }
+        : {}),
     });
     routerUrl = stack.routerUrl;
     productsUrl = stack.subgraphUrls.products;
@@ -81,17 +99,39 @@ async function main(): Promise<void> {
   try {
     console.log("bench: seeding the catalog...");
     await seedCatalog({ routerUrl, adminEmail: admin.email, adminPassword: admin.password });
-    const adminToken = (await client.request<{ login: { accessToken: string } }>(`mutation($input: LoginInput!) { login(input: $input) { accessToken } }`, { input: admin })).data!.login.accessToken;
-    const page = (await client.request<{ products: { edges: Array<{ node: { id: string } }> } }>(productsPage, { first: 100 })).data!.products.edges.map((edge) => edge.node.id);
+    const adminToken = (
+      await client.request<{ login: { accessToken: string } }>(
+        `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+        { input: admin },
+      )
+    ).data!.login.accessToken;
+    const page = (
+      await client.request<{ products: { edges: Array<{ node: { id: string } }> } }>(productsPage, { first: 100 })
+    ).data!.products.edges.map((edge) => edge.node.id);
     // Stock enough for every order the run can place: the benchmark measures checkout, not scarcity.
-    await Promise.all(page.map((productId) => client.request(`mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`, { input: { productId, delta: 100_000, reason: "benchmark" } }, adminToken)));
+    await Promise.all(
+      page.map((productId) =>
+        client.request(
+          `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
+          { input: { productId, delta: 100_000, reason: "benchmark" } },
+          adminToken,
+        ),
+      ),
+    );
 
     console.log(`bench: registering ${settings.customers} customers...`);
     const customers = await Promise.all(
       Array.from({ length: settings.customers }, async () => {
-        const result = await client.request<{ register: { accessToken: string } }>(`mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`, {
-          input: { email: `bench-${randomUUID()}@example.com`, password: "bench-customer-password", name: "Bench Customer" },
-        });
+        const result = await client.request<{ register: { accessToken: string } }>(
+          `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+          {
+            input: {
+              email: `bench-${randomUUID()}@example.com`,
+              password: "bench-customer-password",
+              name: "Bench Customer",
+            },
+          },
+        );
         const token = result.data!.register.accessToken;
         const waiting = new Map<string, (status: string) => void>();
         const ws = subscriptionClient(routerUrl!, token);
@@ -105,7 +145,8 @@ async function main(): Promise<void> {
       customer.watch.messages.push = (...messages) => {
         for (const message of messages) {
           const update = message.data?.myOrderUpdates as { id: string; status: string } | undefined;
-          if (update && ["CONFIRMED", "CANCELLED"].includes(update.status)) customer.waiting.get(update.id)?.(update.status);
+          if (update && ["CONFIRMED", "CANCELLED"].includes(update.status))
+            customer.waiting.get(update.id)?.(update.status);
         }
         return original(...messages);
       };
@@ -113,7 +154,9 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     const probes: Record<string, Probe> = {
-      ...Object.fromEntries((stack?.processes ?? []).map((managed) => [managed.name, () => sampleProcess(managed.child.pid!)])),
+      ...Object.fromEntries(
+        (stack?.processes ?? []).map((managed) => [managed.name, () => sampleProcess(managed.child.pid!)]),
+      ),
       postgres: () => sampleGroup("postgres"),
       redis: () => sampleGroup("redis-server"),
       nats: () => sampleGroup("nats-server"),
@@ -139,11 +182,21 @@ async function main(): Promise<void> {
           browseLatencies.push(browse.ms);
           const productId = page[Math.floor(Math.random() * page.length)]!;
           await client.request(productQuery, { id: productId }, customer.token);
-          await client.request(`mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { id } }`, { id: productId }, customer.token);
+          await client.request(
+            `mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { id } }`,
+            { id: productId },
+            customer.token,
+          );
           const placedAt = performance.now();
           const order = await client.request<{ placeOrder: { id: string } }>(
             `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }`,
-            { input: { idempotencyKey: randomUUID(), shippingAddress: { line1: "1 Bench St", city: "Testville", postalCode: "00000", country: "US" }, paymentToken: "tok_visa" } },
+            {
+              input: {
+                idempotencyKey: randomUUID(),
+                shippingAddress: { line1: "1 Bench St", city: "Testville", postalCode: "00000", country: "US" },
+                paymentToken: "tok_visa",
+              },
+            },
             customer.token,
           );
           if (!order.ok) continue;
@@ -168,25 +221,40 @@ async function main(): Promise<void> {
     const checkoutSeconds = (performance.now() - started) / 1000;
     const atCheckoutEnd = { processes: monitor.sample(), machine: sampleMachine(), at: performance.now() };
 
-    console.log(`bench: Products alone for ${settings.productsSeconds}s each: through the router (cached, then not) and straight to the subgraph...`);
+    console.log(
+      `bench: Products alone for ${settings.productsSeconds}s each: through the router (cached, then not) and straight to the subgraph...`,
+    );
     const direct = new LoadClient(productsUrl!);
     const noCache = { "cache-control": "no-cache" };
     const measureProducts = async (send: () => Promise<{ ms: number }>) => {
       const latencies: number[] = [];
       const start = performance.now();
-      const count = await runLoops(settings.productsConcurrency, start + settings.productsSeconds * 1000, async () => latencies.push((await send()).ms));
-      return { requestsPerSecond: Math.round(count / ((performance.now() - start) / 1000)), latencyMs: summarize(latencies) };
+      const count = await runLoops(settings.productsConcurrency, start + settings.productsSeconds * 1000, async () =>
+        latencies.push((await send()).ms),
+      );
+      return {
+        requestsPerSecond: Math.round(count / ((performance.now() - start) / 1000)),
+        latencyMs: summarize(latencies),
+      };
     };
     // Anonymous visitors browsing the catalog, as a storefront's busiest page, with the router's public cache.
     const viaRouter = await measureProducts(() => client.request(productsPage, { first: 20 }));
     // The same page answered fresh every time: the gateway, products and inventory at work.
-    const viaRouterUncached = await measureProducts(() => client.request(productsPage, { first: 20 }, undefined, noCache));
+    const viaRouterUncached = await measureProducts(() =>
+      client.request(productsPage, { first: 20 }, undefined, noCache),
+    );
     // The gateway's own cost: one subgraph's fields, through the router and straight to the subgraph.
-    const ownFieldsViaRouter = await measureProducts(() => client.request(productsOwnFields, { first: 20 }, undefined, noCache));
+    const ownFieldsViaRouter = await measureProducts(() =>
+      client.request(productsOwnFields, { first: 20 }, undefined, noCache),
+    );
     const ownFieldsDirect = await measureProducts(() => direct.request(productsOwnFields, { first: 20 }));
     const atProductsEnd = { processes: monitor.sample(), machine: sampleMachine() };
     monitor.stop();
-    const cpuSeconds = (from: Record<string, ProcessSample | undefined>, to: Record<string, ProcessSample | undefined>, name: string) => (to[name]?.cpuSeconds ?? 0) - (from[name]?.cpuSeconds ?? 0);
+    const cpuSeconds = (
+      from: Record<string, ProcessSample | undefined>,
+      to: Record<string, ProcessSample | undefined>,
+      name: string,
+    ) => (to[name]?.cpuSeconds ?? 0) - (from[name]?.cpuSeconds ?? 0);
     const productsSeconds = (performance.now() - atCheckoutEnd.at) / 1000;
     const processes = Object.fromEntries(
       Object.keys(probes).map((name) => {
@@ -196,13 +264,18 @@ async function main(): Promise<void> {
           {
             checkoutCpuPercent: Math.round((checkoutCpu / checkoutSeconds) * 100),
             cpuMsPerOrder: confirmed ? Math.round((checkoutCpu * 1000) / confirmed) : null,
-            productsCpuPercent: Math.round((cpuSeconds(atCheckoutEnd.processes, atProductsEnd.processes, name) / productsSeconds) * 100),
+            productsCpuPercent: Math.round(
+              (cpuSeconds(atCheckoutEnd.processes, atProductsEnd.processes, name) / productsSeconds) * 100,
+            ),
             peakMemoryMb: monitor.peakMemoryMb(name),
           },
         ];
       }),
     );
-    const busyPercent = (from: { busySeconds: number; totalSeconds: number }, to: { busySeconds: number; totalSeconds: number }) => Math.round(((to.busySeconds - from.busySeconds) / (to.totalSeconds - from.totalSeconds)) * 100);
+    const busyPercent = (
+      from: { busySeconds: number; totalSeconds: number },
+      to: { busySeconds: number; totalSeconds: number },
+    ) => Math.round(((to.busySeconds - from.busySeconds) / (to.totalSeconds - from.totalSeconds)) * 100);
 
     const result = {
       date: new Date().toISOString(),
@@ -224,10 +297,14 @@ async function main(): Promise<void> {
         viaRouterUncached,
         ownFieldsViaRouter,
         ownFieldsDirect,
-        routerCostRatio: Math.round((ownFieldsDirect.requestsPerSecond / ownFieldsViaRouter.requestsPerSecond) * 100) / 100,
+        routerCostRatio:
+          Math.round((ownFieldsDirect.requestsPerSecond / ownFieldsViaRouter.requestsPerSecond) * 100) / 100,
       },
       errors: { count: client.errors + direct.errors, samples: [...client.errorSamples, ...direct.errorSamples] },
-      machineBusyPercent: { checkout: busyPercent(atCheckoutStart.machine, atCheckoutEnd.machine), products: busyPercent(atCheckoutEnd.machine, atProductsEnd.machine) },
+      machineBusyPercent: {
+        checkout: busyPercent(atCheckoutStart.machine, atCheckoutEnd.machine),
+        products: busyPercent(atCheckoutEnd.machine, atProductsEnd.machine),
+      },
       processes,
     };
     const folder = path.join(projectRoot, "bench", "results");
@@ -260,14 +337,30 @@ function markdown(result: Record<string, any>): string {
     "| measure | result | target |",
     "| --- | --- | --- |",
     row("orders per second (confirmed)", String(c.ordersPerSecond), "≥ 100"),
-    row("orders placed / confirmed / cancelled / saga timeouts", `${c.ordersPlaced} / ${c.ordersConfirmed} / ${c.ordersCancelled} / ${c.sagaTimeouts}`),
+    row(
+      "orders placed / confirmed / cancelled / saga timeouts",
+      `${c.ordersPlaced} / ${c.ordersConfirmed} / ${c.ordersCancelled} / ${c.sagaTimeouts}`,
+    ),
     row("placeOrder latency", latency(c.placeOrderMs), "p99 < 150 ms"),
     row("saga latency (placed → subscriber sees CONFIRMED)", latency(c.sagaMs), "p99 < 1 s"),
     row("Products page during checkout", latency(c.productsPageDuringCheckoutMs)),
-    row("Products through the router (with stock), anonymous, public cache", `${p.viaRouter.requestsPerSecond} req/s; ${latency(p.viaRouter.latencyMs)}`, "≥ 1,000 req/s"),
-    row("Products through the router (with stock), no-cache", `${p.viaRouterUncached.requestsPerSecond} req/s; ${latency(p.viaRouterUncached.latencyMs)}`),
-    row("Products (own fields) through the router, no-cache", `${p.ownFieldsViaRouter.requestsPerSecond} req/s; ${latency(p.ownFieldsViaRouter.latencyMs)}`),
-    row("Products (own fields) straight to the subgraph", `${p.ownFieldsDirect.requestsPerSecond} req/s; ${latency(p.ownFieldsDirect.latencyMs)}`),
+    row(
+      "Products through the router (with stock), anonymous, public cache",
+      `${p.viaRouter.requestsPerSecond} req/s; ${latency(p.viaRouter.latencyMs)}`,
+      "≥ 1,000 req/s",
+    ),
+    row(
+      "Products through the router (with stock), no-cache",
+      `${p.viaRouterUncached.requestsPerSecond} req/s; ${latency(p.viaRouterUncached.latencyMs)}`,
+    ),
+    row(
+      "Products (own fields) through the router, no-cache",
+      `${p.ownFieldsViaRouter.requestsPerSecond} req/s; ${latency(p.ownFieldsViaRouter.latencyMs)}`,
+    ),
+    row(
+      "Products (own fields) straight to the subgraph",
+      `${p.ownFieldsDirect.requestsPerSecond} req/s; ${latency(p.ownFieldsDirect.latencyMs)}`,
+    ),
     row("router cost ratio (direct req/s ÷ via router req/s)", String(p.routerCostRatio), "≤ 1.5"),
     row("errors", String(result.errors.count)),
     "",
@@ -275,8 +368,14 @@ function markdown(result: Record<string, any>): string {
     "",
     "| process | CPU % of one core, checkout | CPU ms per confirmed order | CPU % of one core, Products runs | peak memory MB |",
     "| --- | --- | --- | --- | --- |",
-    ...Object.entries(result.processes as Record<string, { checkoutCpuPercent: number; cpuMsPerOrder: number | null; productsCpuPercent: number; peakMemoryMb: number }>).map(
-      ([name, stats]) => `| ${name} | ${stats.checkoutCpuPercent} | ${stats.cpuMsPerOrder ?? "-"} | ${stats.productsCpuPercent} | ${stats.peakMemoryMb} |`,
+    ...Object.entries(
+      result.processes as Record<
+        string,
+        { checkoutCpuPercent: number; cpuMsPerOrder: number | null; productsCpuPercent: number; peakMemoryMb: number }
+      >,
+    ).map(
+      ([name, stats]) =>
+        `| ${name} | ${stats.checkoutCpuPercent} | ${stats.cpuMsPerOrder ?? "-"} | ${stats.productsCpuPercent} | ${stats.peakMemoryMb} |`,
     ),
     "",
   ].join("\n");

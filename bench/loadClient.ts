@@ -15,14 +15,19 @@ export class LoadClient {
     try {
       const response = await fetch(this.url, {
         method: "POST",
-        headers: { "content-type": "application/json", ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...headers,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
       const ms = performance.now() - started;
       if (body.errors?.length || !body.data) {
         this.errors += 1;
-        if (this.errorSamples.length < 5) this.errorSamples.push(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
+        if (this.errorSamples.length < 5)
+          this.errorSamples.push(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
         return { ms, ok: false, ...(body.data ? { data: body.data } : {}) };
       }
       return { data: body.data, ms, ok: true };

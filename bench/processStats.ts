@@ -13,8 +13,14 @@ function readStat(pid: number): { cpuSeconds: number; childrenCpuSeconds: number
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
-    return { cpuSeconds: (fields[11]! + fields[12]!) / ticksPerSecond, childrenCpuSeconds: (fields[13]! + fields[14]!) / ticksPerSecond };
+    const fields = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .split(" ")
+      .map(Number);
+    return {
+      cpuSeconds: (fields[11]! + fields[12]!) / ticksPerSecond,
+      childrenCpuSeconds: (fields[13]! + fields[14]!) / ticksPerSecond,
+    };
   } catch {
     return undefined;
   }
@@ -110,5 +116,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function summarize(values: readonly number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
-  return { count: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? Number.NaN) };
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+  };
 }

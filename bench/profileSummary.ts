@@ -26,7 +26,12 @@ function packageOf(url: string): string | undefined {
     return rest.startsWith("@") ? rest.split("/").slice(0, 2).join("/") : rest.split("/")[0];
   }
   const app = /\/dist\/(.+)$/.exec(url)?.[1];
-  return app ? `app: ${app.split("/").slice(0, app.startsWith("subgraphs/") ? 3 : 2).join("/")}` : undefined;
+  return app
+    ? `app: ${app
+        .split("/")
+        .slice(0, app.startsWith("subgraphs/") ? 3 : 2)
+        .join("/")}`
+    : undefined;
 }
 
 function serviceOf(profile: CpuProfile): string {
@@ -76,7 +81,9 @@ if (!folder) {
   console.error("usage: npx tsx bench/profileSummary.ts <folder of .cpuprofile files>");
   process.exit(2);
 }
-for (const file of readdirSync(folder).filter((name) => name.endsWith(".cpuprofile")).sort()) {
+for (const file of readdirSync(folder)
+  .filter((name) => name.endsWith(".cpuprofile"))
+  .sort()) {
   const profile = JSON.parse(readFileSync(path.join(folder, file), "utf8")) as CpuProfile;
   console.log(`\n## ${serviceOf(profile)} (${file})`);
   for (const line of summarize(profile, Number(process.argv[3] ?? 12))) console.log(line);

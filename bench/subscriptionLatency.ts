@@ -25,25 +25,43 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const stack = await startStack("bench_subs", {
-    env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "warn", ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password },
+    env: {
+      ...process.env,
+      NODE_ENV: "development",
+      LOG_LEVEL: "warn",
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+    },
   });
   try {
     const url = stack.routerUrl;
     const login = async (email: string, password: string) =>
-      (await graphqlData(url, `mutation($input: LoginInput!) { login(input: $input) { accessToken user { id } } }`, { variables: { input: { email, password } } })).login;
+      (
+        await graphqlData(url, `mutation($input: LoginInput!) { login(input: $input) { accessToken user { id } } }`, {
+          variables: { input: { email, password } },
+        })
+      ).login;
     const adminSession = await login(admin.email, admin.password);
-    const { createProduct } = await graphqlData(url, `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, {
-      token: adminSession.accessToken,
-      variables: { input: { sku: `BENCH-${Date.now()}`, name: "Benchmark Widget", price: "5.00" } },
-    });
+    const { createProduct } = await graphqlData(
+      url,
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+      {
+        token: adminSession.accessToken,
+        variables: { input: { sku: `BENCH-${Date.now()}`, name: "Benchmark Widget", price: "5.00" } },
+      },
+    );
     await graphqlData(url, `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`, {
       token: adminSession.accessToken,
       variables: { input: { productId: createProduct.id, delta: 100_000, reason: "benchmark" } },
     });
     const email = `bench-${randomUUID()}@example.com`;
-    const { register } = await graphqlData(url, `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`, {
-      variables: { input: { email, password: "bench-customer-password", name: "Bench Customer" } },
-    });
+    const { register } = await graphqlData(
+      url,
+      `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+      {
+        variables: { input: { email, password: "bench-customer-password", name: "Bench Customer" } },
+      },
+    );
 
     const client = subscriptionClient(url, register.accessToken);
     const arrivals: Array<{ orderId: string; status: string; at: number }> = [];
@@ -53,17 +71,21 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     const placeOne = async () => {
-      const { placeOrder } = await graphqlData(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, {
-        token: register.accessToken,
-        variables: {
-          input: {
-            idempotencyKey: randomUUID(),
-            items: [{ productId: createProduct.id, quantity: 1 }],
-            shippingAddress: { line1: "1 Bench St", city: "Testville", postalCode: "00000", country: "US" },
-            paymentToken: "tok_visa",
+      const { placeOrder } = await graphqlData(
+        url,
+        `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+        {
+          token: register.accessToken,
+          variables: {
+            input: {
+              idempotencyKey: randomUUID(),
+              items: [{ productId: createProduct.id, quantity: 1 }],
+              shippingAddress: { line1: "1 Bench St", city: "Testville", postalCode: "00000", country: "US" },
+              paymentToken: "tok_visa",
+            },
           },
         },
-      });
+      );
       return placeOrder.id as string;
     };
     const ids: string[] = [];
@@ -86,7 +108,10 @@ async function main(): Promise<void> {
             token: adminSession.accessToken,
             variables: { input: { orderId, carrier: "UPS", trackingNumber: orderId.slice(0, 8) } },
           });
-          await graphqlData(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { id } }`, { token: adminSession.accessToken, variables: { id: orderId } });
+          await graphqlData(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { id } }`, {
+            token: adminSession.accessToken,
+            variables: { id: orderId },
+          });
         }),
       );
     }
@@ -109,7 +134,8 @@ async function main(): Promise<void> {
       .map((arrival) => arrival.at - (changedAt.get(`${arrival.orderId}:${arrival.status}`) ?? Number.NaN))
       .filter((value) => Number.isFinite(value))
       .sort((a, b) => a - b);
-    const duplicates = arrivals.length - new Set(arrivals.map((arrival) => `${arrival.orderId}:${arrival.status}`)).size;
+    const duplicates =
+      arrivals.length - new Set(arrivals.map((arrival) => `${arrival.orderId}:${arrival.status}`)).size;
     const result = {
       date: new Date().toISOString(),
       orders,

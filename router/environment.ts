@@ -17,7 +17,11 @@ export const routerEnvironment = runtimeEnvironment.extend({
   /** Extra tries of a subgraph query that failed on the way (mutations are never retried). */
   SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Largest request body accepted, in bytes. */
-  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   /** How deeply an operation may nest fields, and how many it may resolve (see router/limits). */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(5000),

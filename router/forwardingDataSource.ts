@@ -26,7 +26,8 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<RouterContext>
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const headers = request.http?.headers;
     if (!headers || !context || !("forwardedHeaders" in context)) return;
-    for (const [name, value] of Object.entries(context.forwardedHeaders as Record<string, string>)) headers.set(name, value);
+    for (const [name, value] of Object.entries(context.forwardedHeaders as Record<string, string>))
+      headers.set(name, value);
     // The router's own span (when tracing) is the subgraph request's parent.
     const traceparent = traceparentOf();
     if (traceparent) headers.set("traceparent", traceparent);

@@ -26,7 +26,12 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
     buildService: ({ name, url }) =>
       new ForwardingDataSource({
         url: options.subgraphUrls[name as ServiceName] ?? url,
-        fetcher: subgraphFetcher({ serviceName: name, timeoutMs: options.subgraphTimeoutMs, retries: options.subgraphRetries, logger: options.logger }),
+        fetcher: subgraphFetcher({
+          serviceName: name,
+          timeoutMs: options.subgraphTimeoutMs,
+          retries: options.subgraphRetries,
+          logger: options.logger,
+        }),
       }),
   });
 }

@@ -9,10 +9,14 @@ import { startRouter } from "./startRouter";
 async function serve(settings: RouterEnvironment): Promise<void> {
   const tracing = startTracing("router", { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
   const router = await startRouter(settings);
-  stopOnSignals("router", async () => {
-    await router.stop();
-    await tracing.shutdown();
-  }, settings.SHUTDOWN_TIMEOUT_SECONDS);
+  stopOnSignals(
+    "router",
+    async () => {
+      await router.stop();
+      await tracing.shutdown();
+    },
+    settings.SHUTDOWN_TIMEOUT_SECONDS,
+  );
 }
 
 /**

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
@@ -44,21 +47,33 @@ export interface RunningRouter {
  * A body too large, or not JSON: answered like a GraphQL server would, with what is wrong and
  * Apollo Server's code for a malformed request (BAD_REQUEST), the HTTP status saying which.
  */
-function bodyErrors(error: { type?: string; status?: number; limit?: number }, _req: Request, res: Response, next: NextFunction): void {
+function bodyErrors(
+  error: { type?: string; status?: number; limit?: number },
+  _req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
   if (error.type === "entity.too.large") {
     const limit = error.limit ? ` (at most ${error.limit} bytes)` : "";
-    res.status(413).json({ errors: [{ message: `The request is too large${limit}.`, extensions: { code: "BAD_REQUEST" } }] });
+    res
+      .status(413)
+      .json({ errors: [{ message: `The request is too large${limit}.`, extensions: { code: "BAD_REQUEST" } }] });
     return;
   }
   if (error.type === "entity.parse.failed") {
-    res.status(400).json({ errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+    res
+      .status(400)
+      .json({ errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
     return;
   }
   next(error);
 }
 
 function corsOrigins(setting: string): cors.CorsOptions["origin"] {
-  const origins = setting.split(",").map((origin) => origin.trim()).filter(Boolean);
+  const origins = setting
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   return origins.includes("*") ? true : origins;
 }
 
@@ -86,16 +101,19 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   const httpServer = http.createServer(app);
   const metrics = new ServiceMetrics("router");
   const apiSchema = loadApiSchema(readFileSync(env.SUPERGRAPH_PATH, "utf8"));
-  const publicCache = new PublicResponseCache({
-    ttlSeconds: env.PUBLIC_RESPONSE_CACHE_SECONDS,
-    maxEntries: env.PUBLIC_RESPONSE_CACHE_ENTRIES,
-    counter: new Counter({
-      name: "router_public_response_cache_total",
-      help: "Anonymous catalog queries answered from the router's cache (hit), passed on (miss), and answers kept (store).",
-      labelNames: ["result"],
-      registers: [metrics.registry],
-    }),
-  }, apiSchema);
+  const publicCache = new PublicResponseCache(
+    {
+      ttlSeconds: env.PUBLIC_RESPONSE_CACHE_SECONDS,
+      maxEntries: env.PUBLIC_RESPONSE_CACHE_ENTRIES,
+      counter: new Counter({
+        name: "router_public_response_cache_total",
+        help: "Anonymous catalog queries answered from the router's cache (hit), passed on (miss), and answers kept (store).",
+        labelNames: ["result"],
+        registers: [metrics.registry],
+      }),
+    },
+    apiSchema,
+  );
   const gateway = createGateway({
     supergraphPath: env.SUPERGRAPH_PATH,
     subgraphUrls: urls,
@@ -120,7 +138,9 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Sandbox is for development; in production the endpoint serves only the API.
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ApolloServerPluginCacheControlDisabled(),
       metrics.graphqlPlugin(),
       publicCache.plugin<RouterContext>(),
@@ -136,7 +156,11 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     cors({ origin: corsOrigins(env.CORS_ORIGINS), maxAge: 600 }),
     // A bad, expired or revoked token is answered here, before any subgraph is called.
     authenticate(verifyAccessToken, logger),
-    rateLimit(redis, { limit: env.RATE_LIMIT_REQUESTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, keyPrefix: env.REDIS_KEY_PREFIX }),
+    rateLimit(redis, {
+      limit: env.RATE_LIMIT_REQUESTS,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+    }),
     express.json({ limit: env.MAX_REQUEST_BYTES }),
     bodyErrors,
     publicCache.middleware(),
@@ -158,7 +182,11 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     httpServer,
     schema: apiSchema,
     verifyAccessToken,
-    async execute(document: DocumentNode, variables: Record<string, unknown>, contextValue: RouterContext): Promise<FormattedExecutionResult> {
+    async execute(
+      document: DocumentNode,
+      variables: Record<string, unknown>,
+      contextValue: RouterContext,
+    ): Promise<FormattedExecutionResult> {
       const response = await apollo.executeOperation({ query: document, variables }, { contextValue });
       if (response.body.kind !== "single") throw new Error("an incremental response where one result was expected");
       return response.body.singleResult as FormattedExecutionResult;

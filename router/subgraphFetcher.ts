@@ -46,7 +46,10 @@ export function subgraphFetcher(settings: SubgraphFetchSettings): Fetcher {
         return response;
       } catch (error) {
         if (attempt >= attempts) {
-          settings.logger.warn({ subgraph: settings.serviceName, attempts, err: (error as Error).message }, "subgraph unavailable");
+          settings.logger.warn(
+            { subgraph: settings.serviceName, attempts, err: (error as Error).message },
+            "subgraph unavailable",
+          );
           throw new SubgraphUnavailableError(settings.serviceName);
         }
         await new Promise((resolve) => setTimeout(resolve, 25 * attempt));

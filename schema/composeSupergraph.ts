@@ -12,9 +12,7 @@ export function readSubgraphSdl(name: string): string {
   return readFileSync(path.join(schemaDir, `${name}.graphql`), "utf8");
 }
 
-export type CompositionOutcome =
-  | { ok: true; supergraphSdl: string; hints: string[] }
-  | { ok: false; errors: string[] };
+export type CompositionOutcome = { ok: true; supergraphSdl: string; hints: string[] } | { ok: false; errors: string[] };
 
 /**
  * Composes the six subgraph SDLs into the supergraph. The routing URLs written into the
@@ -29,5 +27,9 @@ export function composeSupergraph(): CompositionOutcome {
     })),
   );
   if (result.errors) return { ok: false, errors: result.errors.map((error) => error.message) };
-  return { ok: true, supergraphSdl: `${result.supergraphSdl.trim()}\n`, hints: result.hints.map((hint) => hint.toString()) };
+  return {
+    ok: true,
+    supergraphSdl: `${result.supergraphSdl.trim()}\n`,
+    hints: result.hints.map((hint) => hint.toString()),
+  };
 }

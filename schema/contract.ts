@@ -19,7 +19,10 @@ export interface OperationCheck {
 }
 
 /** Validates each operation of the contract on its own (with the fragments it uses) against `schema`. */
-export function checkContract(schema: GraphQLSchema, source: string = readFileSync(contractPath, "utf8")): OperationCheck[] {
+export function checkContract(
+  schema: GraphQLSchema,
+  source: string = readFileSync(contractPath, "utf8"),
+): OperationCheck[] {
   const document = parse(source);
   const fragments = document.definitions.filter((definition) => definition.kind === "FragmentDefinition");
   return document.definitions
@@ -30,7 +33,9 @@ export function checkContract(schema: GraphQLSchema, source: string = readFileSy
       errors: [
         // graphql-js skips field checks under a root type the schema lacks, so say it here.
         ...(schema.getRootType(operation.operation) ? [] : [`The schema has no ${operation.operation} root type.`]),
-        ...validate(schema, { kind: document.kind, definitions: [operation, ...fragments] }).map((error) => error.message),
+        ...validate(schema, { kind: document.kind, definitions: [operation, ...fragments] }).map(
+          (error) => error.message,
+        ),
       ],
     }));
 }

@@ -12,7 +12,9 @@ import { checkContract, contractPath, sharedContractExists, sharedContractPath }
 let stale = false;
 if (sharedContractExists() && readFileSync(sharedContractPath, "utf8") !== readFileSync(contractPath, "utf8")) {
   stale = true;
-  console.log(`✗ ${contractPath} differs from ${sharedContractPath}: copy the shared contract over, then check again.\n`);
+  console.log(
+    `✗ ${contractPath} differs from ${sharedContractPath}: copy the shared contract over, then check again.\n`,
+  );
 }
 const checks = checkContract(loadApiSchema());
 const failing = checks.filter((check) => check.errors.length > 0);
@@ -20,6 +22,8 @@ for (const check of failing) {
   console.log(`✗ ${check.kind} ${check.name}`);
   for (const error of check.errors) console.log(`    ${error}`);
 }
-console.log(`\n${checks.length - failing.length} of ${checks.length} contract operations validate against the supergraph.`);
+console.log(
+  `\n${checks.length - failing.length} of ${checks.length} contract operations validate against the supergraph.`,
+);
 if (failing.length > 0) console.log(`Not yet: ${failing.map((check) => check.name).join(", ")}`);
 process.exit(process.argv.includes("--strict") && (failing.length > 0 || stale) ? 1 : 0);

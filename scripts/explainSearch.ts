@@ -10,7 +10,11 @@ import { Client } from "pg";
 import { seedProducts } from "./seed/catalogData";
 import { dropDatabase, ensureDatabase, migrateDatabase } from "../subgraphs/common/database/provision";
 import { projectRoot } from "../subgraphs/common/projectRoot";
-import { parseProductQuery, type ProductFilterFields, type ProductSort } from "../subgraphs/products/domain/productQuery";
+import {
+  parseProductQuery,
+  type ProductFilterFields,
+  type ProductSort,
+} from "../subgraphs/products/domain/productQuery";
 import { createProductsDatabase } from "../subgraphs/products/store/database";
 import { searchProducts } from "../subgraphs/products/store/productSearch";
 
@@ -25,14 +29,27 @@ async function load(client: Client): Promise<void> {
     const batch = products.slice(start, start + 1000);
     const values: unknown[] = [];
     const rows = batch.map((product, index) => {
-      values.push(`${product.sku}-${start + index}`, product.name, `${product.slug}-${start + index}`, product.description, Math.round(Number(product.price) * 100));
+      values.push(
+        `${product.sku}-${start + index}`,
+        product.name,
+        `${product.slug}-${start + index}`,
+        product.description,
+        Math.round(Number(product.price) * 100),
+      );
       const n = index * 5;
       return `(gen_random_uuid(), $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, now() - random() * interval '365 days', now())`;
     });
-    await client.query(`INSERT INTO products (id, sku, name, slug, description, price_minor, created_at, updated_at) VALUES ${rows.join(", ")}`, values);
+    await client.query(
+      `INSERT INTO products (id, sku, name, slug, description, price_minor, created_at, updated_at) VALUES ${rows.join(", ")}`,
+      values,
+    );
   }
-  await client.query(`INSERT INTO product_availability (product_id, available, version) SELECT id, (random() * 50)::int, 1 FROM products`);
-  await client.query(`UPDATE products SET rating_count = c, rating_sum = c * 4, rating_average = 4 FROM (SELECT id AS pid, (random() * 5)::int AS c FROM products) r WHERE id = pid AND c > 0`);
+  await client.query(
+    `INSERT INTO product_availability (product_id, available, version) SELECT id, (random() * 50)::int, 1 FROM products`,
+  );
+  await client.query(
+    `UPDATE products SET rating_count = c, rating_sum = c * 4, rating_average = 4 FROM (SELECT id AS pid, (random() * 5)::int AS c FROM products) r WHERE id = pid AND c > 0`,
+  );
   await client.query("ANALYZE");
 }
 
@@ -46,7 +63,11 @@ const cases: Case[] = [
   { title: "full-text search, ranked (`headphones`)", filter: { search: "headphones" } },
   { title: "typo (`hedphones`)", filter: { search: "hedphones" } },
   { title: "two words (`wireless noise cancelling`)", filter: { search: "wireless noise cancelling" } },
-  { title: "search, in stock, price range, sorted by price", filter: { search: "coffee", inStock: true, minPrice: "20", maxPrice: "500" }, sort: "PRICE_ASC" },
+  {
+    title: "search, in stock, price range, sorted by price",
+    filter: { search: "coffee", inStock: true, minPrice: "20", maxPrice: "500" },
+    sort: "PRICE_ASC",
+  },
   { title: "browse: newest first, no search", filter: {} },
   { title: "browse: in stock, best rated first", filter: { inStock: true }, sort: "RATING" },
 ];
@@ -59,15 +80,20 @@ async function main(): Promise<void> {
   await client.connect();
   const loadStarted = performance.now();
   await load(client);
-  const { rows: [size] } = await client.query<{ products: string; bytes: string }>(
+  const {
+    rows: [size],
+  } = await client.query<{ products: string; bytes: string }>(
     "SELECT count(*) AS products, pg_size_pretty(pg_total_relation_size('products')) AS bytes FROM products",
   );
-  console.log(`loaded ${size?.products} products (${size?.bytes} with indexes) in ${((performance.now() - loadStarted) / 1000).toFixed(1)}s`);
+  console.log(
+    `loaded ${size?.products} products (${size?.bytes} with indexes) in ${((performance.now() - loadStarted) / 1000).toFixed(1)}s`,
+  );
 
   const db = createProductsDatabase(databaseUrl, { logQueries: true });
   let captured: { query: string; params: string } | undefined;
   db.$on("query", (event) => {
-    if (/FROM products p/.test(event.query) && /LIMIT/.test(event.query)) captured = { query: event.query, params: (event as unknown as { params: string }).params };
+    if (/FROM products p/.test(event.query) && /LIMIT/.test(event.query))
+      captured = { query: event.query, params: (event as unknown as { params: string }).params };
   });
   const report: string[] = [
     "# What a catalog search costs at the database",
@@ -80,7 +106,12 @@ async function main(): Promise<void> {
   ];
   const plans: string[] = [];
   for (const each of cases) {
-    const query = parseProductQuery({ first: 20, filter: each.filter, sort: each.sort ?? null, includeArchived: false });
+    const query = parseProductQuery({
+      first: 20,
+      filter: each.filter,
+      sort: each.sort ?? null,
+      includeArchived: false,
+    });
     await searchProducts(db, query);
     if (!captured) throw new Error("no search query was captured");
     const params = JSON.parse(captured.params) as unknown[];
@@ -89,7 +120,9 @@ async function main(): Promise<void> {
     const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
     const plan = rows.map((row) => row["QUERY PLAN"]).join("\n");
     const execution = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
-    const { rows: [matched] } = await client.query<{ count: string }>(
+    const {
+      rows: [matched],
+    } = await client.query<{ count: string }>(
       `SELECT count(*) FROM (${sql.replace(/LIMIT \$\d+\s*$/, "")}) matched`,
       params.slice(0, -1),
     );

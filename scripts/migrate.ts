@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const settings = parseEnvironment(`migrate ${service}`, subgraphEnvironment);
   const logger = createLogger(`migrate-${service}`, { level: settings.LOG_LEVEL });
   const databaseUrl = databaseUrlFor(service, settings);
-  await connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => ensureDatabase(databaseUrl), { timeoutMs: settings.STARTUP_TIMEOUT_SECONDS * 1000, logger });
+  await connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => ensureDatabase(databaseUrl), {
+    timeoutMs: settings.STARTUP_TIMEOUT_SECONDS * 1000,
+    logger,
+  });
   await migrateDatabase(service, databaseUrl);
   logger.info({ database: describeDatabase(databaseUrl) }, "migrations applied");
 }

@@ -15,7 +15,8 @@ import { runPrismaCli } from "../subgraphs/common/database/prismaCli";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import { serviceNames, type ServiceName } from "../subgraphs/common/serviceNames";
 
-const snapshotFile = (service: ServiceName) => path.join(projectRoot, "prisma", service, "migrations", "datamodel.snapshot.prisma");
+const snapshotFile = (service: ServiceName) =>
+  path.join(projectRoot, "prisma", service, "migrations", "datamodel.snapshot.prisma");
 const schemaFolder = (service: ServiceName) => path.join(projectRoot, "prisma", service, "schema");
 
 /** The service's datamodel as one file: every .prisma file of its schema folder, in name order. */
@@ -30,8 +31,17 @@ export function currentDatamodel(service: ServiceName): string {
 
 /** SQL that would take a database from the migrations' datamodel to the current schema ("" when none). */
 export async function pendingMigrationSql(service: ServiceName): Promise<string> {
-  const from = existsSync(snapshotFile(service)) ? ["--from-schema-datamodel", snapshotFile(service)] : ["--from-empty"];
-  const { stdout } = await runPrismaCli(service, ["migrate", "diff", ...from, "--to-schema-datamodel", schemaFolder(service), "--script"]);
+  const from = existsSync(snapshotFile(service))
+    ? ["--from-schema-datamodel", snapshotFile(service)]
+    : ["--from-empty"];
+  const { stdout } = await runPrismaCli(service, [
+    "migrate",
+    "diff",
+    ...from,
+    "--to-schema-datamodel",
+    schemaFolder(service),
+    "--script",
+  ]);
   return stdout
     .split("\n")
     .filter((line) => !line.startsWith("Loaded Prisma config"))

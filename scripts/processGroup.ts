@@ -22,7 +22,10 @@ export function startProcess(
   runtime: Runtime = "tsx",
   nodeArgs: readonly string[] = [],
 ): ManagedProcess {
-  const args = [...nodeArgs, ...(runtime === "dist" ? [`dist/${entry.replace(/\.ts$/, ".js")}`] : ["--import", "tsx", entry])];
+  const args = [
+    ...nodeArgs,
+    ...(runtime === "dist" ? [`dist/${entry.replace(/\.ts$/, ".js")}`] : ["--import", "tsx", entry]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env,

@@ -31,7 +31,6 @@ export interface RunningStack {
 
 const postgresUrl = () => process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
 
-
 export interface StackOptions {
   /** Settings for every process. */
   env: NodeJS.ProcessEnv;
@@ -49,7 +48,9 @@ export interface StackOptions {
  * tests and benchmarks.
  */
 export async function startStack(stackId: string, options: StackOptions): Promise<RunningStack> {
-  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+  const ports = Object.fromEntries(
+    await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<ServiceName, number>;
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     DATABASE_PREFIX: `${stackId}_`,
@@ -63,7 +64,9 @@ export async function startStack(stackId: string, options: StackOptions): Promis
     USERS_URL: `http://localhost:${ports.users}/graphql`,
   };
   const output = options.output ?? "ignore";
-  const subgraphUrls = Object.fromEntries(serviceNames.map((name) => [name, `http://localhost:${ports[name]}/graphql`])) as Record<ServiceName, string>;
+  const subgraphUrls = Object.fromEntries(
+    serviceNames.map((name) => [name, `http://localhost:${ports[name]}/graphql`]),
+  ) as Record<ServiceName, string>;
   const processes: ManagedProcess[] = [];
   let exitCodes: Record<string, number | null> | undefined;
 
@@ -90,14 +93,28 @@ export async function startStack(stackId: string, options: StackOptions): Promis
   try {
     await Promise.all(
       serviceNames.map(async (name) => {
-        const managed = startProcess(name, `subgraphs/${name}/main.ts`, { ...env, PORT: String(ports[name]) }, output, options.runtime, options.nodeArgs);
+        const managed = startProcess(
+          name,
+          `subgraphs/${name}/main.ts`,
+          { ...env, PORT: String(ports[name]) },
+          output,
+          options.runtime,
+          options.nodeArgs,
+        );
         processes.push(managed);
         await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, 60_000);
       }),
     );
     const routerPort = await freePort();
     const urls = Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]]));
-    const router = startProcess("router", "router/main.ts", { ...env, ...urls, PORT: String(routerPort) }, output, options.runtime, options.nodeArgs);
+    const router = startProcess(
+      "router",
+      "router/main.ts",
+      { ...env, ...urls, PORT: String(routerPort) },
+      output,
+      options.runtime,
+      options.nodeArgs,
+    );
     processes.push(router);
     await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, 60_000);
     stack.routerUrl = `http://localhost:${routerPort}/graphql`;

@@ -22,7 +22,12 @@ async function main(): Promise<void> {
   const settings = parseEnvironment("seed", seedEnvironment);
   const routerUrl = settings.SEED_ROUTER_URL ?? `http://localhost:${settings.PORT}/graphql`;
   const started = performance.now();
-  const report = await seedCatalog({ routerUrl, adminEmail: settings.ADMIN_EMAIL, adminPassword: settings.ADMIN_PASSWORD, log: (line) => console.log(`seed: ${line}`) });
+  const report = await seedCatalog({
+    routerUrl,
+    adminEmail: settings.ADMIN_EMAIL,
+    adminPassword: settings.ADMIN_PASSWORD,
+    log: (line) => console.log(`seed: ${line}`),
+  });
   console.log(`seed: done in ${((performance.now() - started) / 1000).toFixed(1)}s (${JSON.stringify(report)})`);
 }
 

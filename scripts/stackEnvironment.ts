@@ -6,10 +6,9 @@ import { defaultPorts, serviceNames, type ServiceName } from "../subgraphs/commo
 export const stackEnvironment = z.object({
   PORT: env.port(4000),
   STARTUP_TIMEOUT_SECONDS: env.seconds(15),
-  ...(Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_PORT`, env.port(defaultPorts[name])])) as Record<
-    `${Uppercase<ServiceName>}_PORT`,
-    ReturnType<typeof env.port>
-  >),
+  ...(Object.fromEntries(
+    serviceNames.map((name) => [`${name.toUpperCase()}_PORT`, env.port(defaultPorts[name])]),
+  ) as Record<`${Uppercase<ServiceName>}_PORT`, ReturnType<typeof env.port>>),
 });
 
 export type StackEnvironment = z.infer<typeof stackEnvironment>;

@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     });
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-  console.log(`\nThe supergraph is up in ${seconds}s: http://localhost:${settings.PORT}/graphql (open it in a browser for Apollo Sandbox). Ctrl-C stops it.\n`);
+  console.log(
+    `\nThe supergraph is up in ${seconds}s: http://localhost:${settings.PORT}/graphql (open it in a browser for Apollo Sandbox). Ctrl-C stops it.\n`,
+  );
 }
 
 void main();

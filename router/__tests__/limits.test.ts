@@ -13,7 +13,11 @@ import { startServices, type TestServices } from "../../test/support/testService
 import type { RunningRouter } from "../startRouter";
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 describe("the router's limits and resilience", () => {
   let services: TestServices<"products" | "inventory" | "orders" | "payments">;
@@ -27,7 +31,10 @@ describe("the router's limits and resilience", () => {
     orders: services.orders.url,
     payments: services.payments.url,
   });
-  const shared = () => ({ USERS_JWKS_URL: services.shared.USERS_JWKS_URL!, REDIS_KEY_PREFIX: services.shared.REDIS_KEY_PREFIX! });
+  const shared = () => ({
+    USERS_JWKS_URL: services.shared.USERS_JWKS_URL!,
+    REDIS_KEY_PREFIX: services.shared.REDIS_KEY_PREFIX!,
+  });
 
   beforeAll(async () => {
     services = await startServices(["products", "inventory", "orders", "payments"]);
@@ -52,7 +59,9 @@ describe("the router's limits and resilience", () => {
   it("refuses a request body over the size limit with 413", async () => {
     const response = await post(strict.url, { query: `{ categories { id } } # ${"x".repeat(4000)}` });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ errors: [{ message: "The request is too large (at most 2048 bytes).", extensions: { code: "BAD_REQUEST" } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: "The request is too large (at most 2048 bytes).", extensions: { code: "BAD_REQUEST" } }],
+    });
   });
 
   it("says which limit an operation is over, and by how much: depth", async () => {
@@ -67,21 +76,58 @@ describe("the router's limits and resilience", () => {
   it("says which limit an operation is over, and by how much: cost", async () => {
     const expensive = `{ products(first: 100) { edges { node { id name sku } } } }`;
     const result = await graphql(strict.url, expensive, { headers: { "x-forwarded-for": "10.0.0.2" } });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED", limit: "cost", maximum: 300 });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: "GRAPHQL_VALIDATION_FAILED",
+      limit: "cost",
+      maximum: 300,
+    });
     expect(result.errors?.[0]?.message).toMatch(/^The operation's cost is (\d+), over the limit of 300 by \d+\.$/);
-    const cheap = await graphql(strict.url, `{ products(first: 10) { edges { node { id name } } } }`, { headers: { "x-forwarded-for": "10.0.0.2" } });
+    const cheap = await graphql(
+      strict.url,
+      `
+        {
+          products(first: 10) {
+            edges {
+              node {
+                id
+                name
+              }
+            }
+          }
+        }
+      `,
+      { headers: { "x-forwarded-for": "10.0.0.2" } },
+    );
     expect(cheap.errors).toBeUndefined();
   });
 
   it("answers a literal page size over the maximum with BAD_USER_INPUT on `first`, not as a cost over the limit", async () => {
-    const result = await graphql(services.router.url, `{ products(first: 1000) { totalCount edges { node { id name } } } }`);
+    const result = await graphql(
+      services.router.url,
+      `
+        {
+          products(first: 1000) {
+            totalCount
+            edges {
+              node {
+                id
+                name
+              }
+            }
+          }
+        }
+      `,
+    );
     expect(result.errors).toHaveLength(1);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
   });
 
   it("holds GET queries to the same limits as POST", async () => {
-    const get = (query: string, headers: Record<string, string>) => fetch(`${strict.url}?${new URLSearchParams({ query })}`, { headers });
-    const deep = (await (await get(`{ categories { parent { parent { parent { parent { id } } } } } }`, { "x-forwarded-for": "10.0.0.20" })).json()) as {
+    const get = (query: string, headers: Record<string, string>) =>
+      fetch(`${strict.url}?${new URLSearchParams({ query })}`, { headers });
+    const deep = (await (
+      await get(`{ categories { parent { parent { parent { parent { id } } } } } }`, { "x-forwarded-for": "10.0.0.20" })
+    ).json()) as {
       errors: Array<{ extensions: Record<string, unknown> }>;
     };
     expect(deep.errors[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED", limit: "depth", maximum: 4 });
@@ -102,9 +148,13 @@ describe("the router's limits and resilience", () => {
     const query = `query PersistedCategories { categories { id name } }`;
     const sha256Hash = createHash("sha256").update(query).digest("hex");
     const extensions = { persistedQuery: { version: 1, sha256Hash } };
-    const unknown = (await (await post(services.router.url, { extensions })).json()) as { errors: Array<{ extensions: { code: string } }> };
+    const unknown = (await (await post(services.router.url, { extensions })).json()) as {
+      errors: Array<{ extensions: { code: string } }>;
+    };
     expect(unknown.errors[0]?.extensions.code).toBe("PERSISTED_QUERY_NOT_FOUND");
-    const registered = (await (await post(services.router.url, { query, extensions })).json()) as { data: { categories: unknown[] } };
+    const registered = (await (await post(services.router.url, { query, extensions })).json()) as {
+      data: { categories: unknown[] };
+    };
     expect(registered.data.categories).toEqual([]);
     expect(await redis.exists(`${services.shared.REDIS_KEY_PREFIX}apq:apq:${sha256Hash}`)).toBe(1);
     const byHash = await (await post(services.router.url, { extensions })).json();
@@ -116,7 +166,11 @@ describe("the router's limits and resilience", () => {
     const statuses: number[] = [];
     let last: { errors?: Array<{ extensions: { code: string; retryAfter: number } }> } = {};
     for (let n = 0; n < 9; n += 1) {
-      const response = await post(strict.url, { query: "{ categories { id } }" }, { authorization: `Bearer ${customer.accessToken}` });
+      const response = await post(
+        strict.url,
+        { query: "{ categories { id } }" },
+        { authorization: `Bearer ${customer.accessToken}` },
+      );
       statuses.push(response.status);
       last = (await response.json()) as typeof last;
     }
@@ -124,12 +178,21 @@ describe("the router's limits and resilience", () => {
     expect(statuses[8]).toBe(429);
     expect(last.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter: expect.any(Number) });
     // Another client is not affected.
-    expect((await post(strict.url, { query: "{ categories { id } }" }, { "x-forwarded-for": "10.0.0.9" })).status).toBe(200);
+    expect((await post(strict.url, { query: "{ categories { id } }" }, { "x-forwarded-for": "10.0.0.9" })).status).toBe(
+      200,
+    );
   });
 
   it("answers CORS preflights for the configured origins only", async () => {
     const preflight = (origin: string) =>
-      fetch(strict.url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" } });
+      fetch(strict.url, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type,authorization",
+        },
+      });
     const allowed = await preflight("https://shop.example");
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://shop.example");
     const refused = await preflight("https://evil.example");
@@ -138,26 +201,69 @@ describe("the router's limits and resilience", () => {
 
   it("returns the rest of the data when a subgraph is down, with an error for its fields only", async () => {
     const admin = await loginAdmin(services.router.url);
-    const product = await new CatalogBuilder(services.router.url, admin.accessToken).product({ name: "Partial", price: "1.00", stock: 2 });
+    const product = await new CatalogBuilder(services.router.url, admin.accessToken).product({
+      name: "Partial",
+      price: "1.00",
+      stock: 2,
+    });
     const port = services.inventory.port;
     await services.inventory.stop();
     try {
-      const result = await graphql(services.router.url, `query($id: ID!) { product(id: $id) { id name price { amount } stock { available } } }`, { variables: { id: product.id } });
-      expect(result.data).toEqual({ product: { id: product.id, name: "Partial", price: { amount: "1.00" }, stock: null } });
+      const result = await graphql(
+        services.router.url,
+        `
+          query ($id: ID!) {
+            product(id: $id) {
+              id
+              name
+              price {
+                amount
+              }
+              stock {
+                available
+              }
+            }
+          }
+        `,
+        { variables: { id: product.id } },
+      );
+      expect(result.data).toEqual({
+        product: { id: product.id, name: "Partial", price: { amount: "1.00" }, stock: null },
+      });
       expect(result.errors).toHaveLength(1);
-      expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^The inventory service is unavailable/), extensions: { code: "SERVICE_UNAVAILABLE" } });
+      expect(result.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^The inventory service is unavailable/),
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      });
       expect(JSON.stringify(result)).not.toMatch(/localhost|127\.0\.0\.1|ECONNREFUSED/);
     } finally {
-      services.inventory = await startTestSubgraph(inventoryService, services.testId, { ...services.shared, PORT: String(port) });
+      services.inventory = await startTestSubgraph(inventoryService, services.testId, {
+        ...services.shared,
+        PORT: String(port),
+      });
     }
   });
 
   it("gives up on a subgraph that does not answer in time, retrying queries but never mutations", async () => {
     const admin = await loginAdmin(services.router.url);
     const customer = await registerCustomer(services.router.url);
-    const product = await new CatalogBuilder(services.router.url, admin.accessToken).product({ name: "Slow Payment", price: "5.00", stock: 2 });
-    const placed = await placeOrder(services.router.url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
-    await waitForOrder(services.router.url, customer.accessToken, placed.id, (order) => order.status === "CONFIRMED", "CONFIRMED");
+    const product = await new CatalogBuilder(services.router.url, admin.accessToken).product({
+      name: "Slow Payment",
+      price: "5.00",
+      stock: 2,
+    });
+    const placed = await placeOrder(
+      services.router.url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }]),
+    );
+    await waitForOrder(
+      services.router.url,
+      customer.accessToken,
+      placed.id,
+      (order) => order.status === "CONFIRMED",
+      "CONFIRMED",
+    );
 
     // A payments subgraph that takes every request and never answers.
     const received: Array<{ body: string }> = [];
@@ -169,20 +275,53 @@ describe("the router's limits and resilience", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", () => resolve()));
     const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/graphql`;
     const retries = 2;
-    const router = await startTestRouter({ ...urls(), payments: silentUrl }, { ...shared(), SUBGRAPH_TIMEOUT_SECONDS: "0.3", SUBGRAPH_RETRIES: String(retries) });
-    const operations = () => received.map(({ body }) => ((JSON.parse(body) as { query: string }).query.match(/^\s*(query|mutation)\b/)?.[1] ?? "other"));
+    const router = await startTestRouter(
+      { ...urls(), payments: silentUrl },
+      { ...shared(), SUBGRAPH_TIMEOUT_SECONDS: "0.3", SUBGRAPH_RETRIES: String(retries) },
+    );
+    const operations = () =>
+      received.map(
+        ({ body }) => (JSON.parse(body) as { query: string }).query.match(/^\s*(query|mutation)\b/)?.[1] ?? "other",
+      );
     try {
       const routerAdmin = await loginAdmin(router.url);
       // A query that needs the silent subgraph: the rest of the answer comes, its field is an error.
-      const query = await graphql(router.url, `query($id: ID!) { order(id: $id) { id status payment { status } } }`, { token: routerAdmin.accessToken, variables: { id: placed.id } });
+      const query = await graphql(
+        router.url,
+        `
+          query ($id: ID!) {
+            order(id: $id) {
+              id
+              status
+              payment {
+                status
+              }
+            }
+          }
+        `,
+        { token: routerAdmin.accessToken, variables: { id: placed.id } },
+      );
       expect(query.data).toEqual({ order: { id: placed.id, status: "CONFIRMED", payment: null } });
       expect(query.errors).toHaveLength(1);
-      expect(query.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^The payments service is unavailable/), extensions: { code: "SERVICE_UNAVAILABLE" } });
+      expect(query.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^The payments service is unavailable/),
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      });
       expect(received.every(({ body }) => body.includes("_entities"))).toBe(true);
       expect(operations()).toEqual(Array(1 + retries).fill("query"));
 
       received.length = 0;
-      const mutation = await graphql(router.url, `mutation($id: ID!) { refundOrder(input: { orderId: $id }) { id } }`, { token: routerAdmin.accessToken, variables: { id: placed.id } });
+      const mutation = await graphql(
+        router.url,
+        `
+          mutation ($id: ID!) {
+            refundOrder(input: { orderId: $id }) {
+              id
+            }
+          }
+        `,
+        { token: routerAdmin.accessToken, variables: { id: placed.id } },
+      );
       expect(mutation.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
       expect(operations()).toEqual(["mutation"]);
     } finally {

@@ -17,8 +17,24 @@ describe("which order status changes a subscription tells", () => {
   it("tells every newer change once, in order, and nothing that arrives late", () => {
     const told = new ToldStatuses();
     told.told(orderId, "PENDING");
-    const arriving = ["AWAITING_PAYMENT", "AWAITING_PAYMENT", "CONFIRMED", "AWAITING_PAYMENT", "SHIPPED", "CONFIRMED", "DELIVERED", "REFUNDED", "SHIPPED"];
-    expect(arriving.filter((status) => told.accept({ orderId, status }))).toEqual(["AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "REFUNDED"]);
+    const arriving = [
+      "AWAITING_PAYMENT",
+      "AWAITING_PAYMENT",
+      "CONFIRMED",
+      "AWAITING_PAYMENT",
+      "SHIPPED",
+      "CONFIRMED",
+      "DELIVERED",
+      "REFUNDED",
+      "SHIPPED",
+    ];
+    expect(arriving.filter((status) => told.accept({ orderId, status }))).toEqual([
+      "AWAITING_PAYMENT",
+      "CONFIRMED",
+      "SHIPPED",
+      "DELIVERED",
+      "REFUNDED",
+    ]);
   });
 
   it("tells a cancellation after any status it can follow, and nothing after it", () => {
@@ -45,7 +61,12 @@ describe("which order status changes a subscription tells", () => {
     for (const from of orderStatuses) {
       for (const event of sagaEventTypes) {
         const decision = decide(from, event);
-        if (decision.kind === "transition") expect({ from, event, forward: sagaRank[decision.to]! > sagaRank[from]! }).toEqual({ from, event, forward: true });
+        if (decision.kind === "transition")
+          expect({ from, event, forward: sagaRank[decision.to]! > sagaRank[from]! }).toEqual({
+            from,
+            event,
+            forward: true,
+          });
       }
     }
   });

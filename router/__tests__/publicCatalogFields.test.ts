@@ -28,13 +28,17 @@ const reviewed = `
   ReviewConnection.totalCount ReviewConnection.pageInfo ReviewConnection.edges ReviewEdge.cursor ReviewEdge.node
   Review.id Review.rating Review.title Review.body Review.author Review.createdAt
   User.id User.name
-`.split(/\s+/).filter(Boolean);
+`
+  .split(/\s+/)
+  .filter(Boolean);
 
 /** The fields reachable from the catalog's root fields without passing a field the cache calls personal. */
 function shareableCatalogFields(): string[] {
   const found: string[] = [];
   const seen = new Set<string>();
-  const queue: GraphQLNamedType[] = [...publicRootFields].filter((name) => name !== "__typename").map((name) => getNamedType(schema.getQueryType()!.getFields()[name]!.type));
+  const queue: GraphQLNamedType[] = [...publicRootFields]
+    .filter((name) => name !== "__typename")
+    .map((name) => getNamedType(schema.getQueryType()!.getFields()[name]!.type));
   while (queue.length > 0) {
     const type = queue.shift()!;
     if (seen.has(type.name)) continue;
@@ -42,7 +46,9 @@ function shareableCatalogFields(): string[] {
     if (isUnionType(type)) queue.push(...type.getTypes());
     if (!isObjectType(type) && !isInterfaceType(type)) continue;
     for (const field of Object.values(type.getFields())) {
-      const probe = parse(`{ _: __typename } fragment F on ${type.name} { ${field.name}${isObjectType(getNamedType(field.type)) || isInterfaceType(getNamedType(field.type)) ? " { __typename }" : ""} }`);
+      const probe = parse(
+        `{ _: __typename } fragment F on ${type.name} { ${field.name}${isObjectType(getNamedType(field.type)) || isInterfaceType(getNamedType(field.type)) ? " { __typename }" : ""} }`,
+      );
       if (!isSameForEveryCustomer(schema, probe)) continue;
       found.push(`${type.name}.${field.name}`);
       queue.push(getNamedType(field.type));
@@ -57,9 +63,28 @@ describe("what customers may share in the public response cache", () => {
   });
 
   it("calls a user's private fields personal, in fragments too", () => {
-    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { id name } } } } } }`))).toBe(true);
-    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { email } } } } } }`))).toBe(false);
-    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { ...A } } } } } } fragment A on User { orders { totalCount } }`))).toBe(false);
-    expect(isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { ... on User { addresses { city } } } } } } } }`))).toBe(false);
+    expect(
+      isSameForEveryCustomer(
+        schema,
+        parse(`{ product(id: "x") { reviews { edges { node { author { id name } } } } } }`),
+      ),
+    ).toBe(true);
+    expect(
+      isSameForEveryCustomer(schema, parse(`{ product(id: "x") { reviews { edges { node { author { email } } } } } }`)),
+    ).toBe(false);
+    expect(
+      isSameForEveryCustomer(
+        schema,
+        parse(
+          `{ product(id: "x") { reviews { edges { node { author { ...A } } } } } } fragment A on User { orders { totalCount } }`,
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      isSameForEveryCustomer(
+        schema,
+        parse(`{ product(id: "x") { reviews { edges { node { author { ... on User { addresses { city } } } } } } } }`),
+      ),
+    ).toBe(false);
   });
 });

@@ -11,7 +11,11 @@ interface Answer {
 }
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 const productQuery = `query ProductName($id: ID!) { product(id: $id) { id name price { amount currency } stock { available } } }`;
 const rename = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id name } }`;
@@ -23,7 +27,9 @@ describe("the router's cache of public catalog answers", () => {
   let build: CatalogBuilder;
 
   beforeAll(async () => {
-    services = await startServices(["products", "inventory"], { settings: { router: { PUBLIC_RESPONSE_CACHE_SECONDS: "60" } } });
+    services = await startServices(["products", "inventory"], {
+      settings: { router: { PUBLIC_RESPONSE_CACHE_SECONDS: "60" } },
+    });
     url = services.router.url;
     admin = await loginAdmin(url);
     build = new CatalogBuilder(url, admin.accessToken);
@@ -49,8 +55,14 @@ describe("the router's cache of public catalog answers", () => {
 
     // Other variables are another answer; no-cache asks the subgraphs and keeps the fresh answer.
     const other = await build.product({ name: "Other Kettle", price: "31.00" });
-    expect((await (await post(url, { query: productQuery, variables: { id: other.id } })).json()).data.product.name).toBe("Other Kettle");
-    const fresh = await post(url, { query: productQuery, variables: { id: product.id } }, { "cache-control": "no-cache" });
+    expect(
+      (await (await post(url, { query: productQuery, variables: { id: other.id } })).json()).data.product.name,
+    ).toBe("Other Kettle");
+    const fresh = await post(
+      url,
+      { query: productQuery, variables: { id: product.id } },
+      { "cache-control": "no-cache" },
+    );
     expect(fresh.headers.get("x-response-cache")).toBeNull();
     expect((await fresh.json()).data.product.name).toBe("Renamed Kettle");
     const kept = await post(url, { query: productQuery, variables: { id: product.id } });
@@ -61,7 +73,10 @@ describe("the router's cache of public catalog answers", () => {
   it("serves and keeps anonymous catalog queries sent over GET as well", async () => {
     const product = await build.product({ name: "Gotten Jug", price: "9.00", stock: 2 });
     const get = (headers: Record<string, string> = {}): Promise<Answer> =>
-      fetch(`${url}?${new URLSearchParams({ query: productQuery, operationName: "ProductName", variables: JSON.stringify({ id: product.id }) })}`, { headers });
+      fetch(
+        `${url}?${new URLSearchParams({ query: productQuery, operationName: "ProductName", variables: JSON.stringify({ id: product.id }) })}`,
+        { headers },
+      );
     const first = await get();
     expect(first.headers.get("x-response-cache")).toBeNull();
     expect((await first.json()).data.product.name).toBe("Gotten Jug");
@@ -71,7 +86,11 @@ describe("the router's cache of public catalog answers", () => {
     expect(again.headers.get("x-response-cache")).toBe("hit");
     expect((await again.json()).data.product.name).toBe("Gotten Jug");
     // The same query over POST is the same answer.
-    const posted = await post(url, { query: productQuery, operationName: "ProductName", variables: { id: product.id } });
+    const posted = await post(url, {
+      query: productQuery,
+      operationName: "ProductName",
+      variables: { id: product.id },
+    });
     expect(posted.headers.get("x-response-cache")).toBe("hit");
     const fresh = await get({ "cache-control": "no-cache" });
     expect(fresh.headers.get("x-response-cache")).toBeNull();
@@ -89,7 +108,8 @@ describe("the router's cache of public catalog answers", () => {
     const product = await build.product({ name: "Shared Teapot", price: "12.00" });
     const asCustomer = { authorization: `Bearer ${customer.accessToken}` };
     const asAdmin = { authorization: `Bearer ${admin.accessToken}` };
-    const ask = (headers: Record<string, string> = {}) => post(url, { query: productQuery, variables: { id: product.id } }, headers);
+    const ask = (headers: Record<string, string> = {}) =>
+      post(url, { query: productQuery, variables: { id: product.id } }, headers);
     expect((await (await ask(asCustomer)).json()).data.product.name).toBe("Shared Teapot");
     await renameTo(product.id, "Renamed Teapot");
     // The customer's answer was kept, and is the anonymous visitor's answer too.
@@ -115,10 +135,20 @@ describe("the router's cache of public catalog answers", () => {
       variables: { input: { productId: product.id, rating: 5, title: "Bright" } },
     });
     const withEmails = `query($id: ID!) { product(id: $id) { name reviews { edges { node { title author { id name email } } } } } }`;
-    const mine = await (await post(url, { query: withEmails, variables: { id: product.id } }, { authorization: `Bearer ${author.accessToken}` })).json();
+    const mine = await (
+      await post(
+        url,
+        { query: withEmails, variables: { id: product.id } },
+        { authorization: `Bearer ${author.accessToken}` },
+      )
+    ).json();
     expect(mine.errors).toBeUndefined();
     expect(mine.data.product.reviews.edges[0].node.author.email).toBe(author.user.email);
-    const theirs = await post(url, { query: withEmails, variables: { id: product.id } }, { authorization: `Bearer ${other.accessToken}` });
+    const theirs = await post(
+      url,
+      { query: withEmails, variables: { id: product.id } },
+      { authorization: `Bearer ${other.accessToken}` },
+    );
     expect(theirs.headers.get("x-response-cache")).toBeNull();
     const theirBody = await theirs.json();
     expect(JSON.stringify(theirBody)).not.toContain(author.user.email);
@@ -127,8 +157,16 @@ describe("the router's cache of public catalog answers", () => {
     expect(JSON.stringify(await anonymous.json())).not.toContain(author.user.email);
     // The author's name is the same for everyone: that answer is shared.
     const withNames = `query($id: ID!) { product(id: $id) { name reviews { edges { node { title author { id name } } } } } }`;
-    await post(url, { query: withNames, variables: { id: product.id } }, { authorization: `Bearer ${author.accessToken}` });
-    const shared = await post(url, { query: withNames, variables: { id: product.id } }, { authorization: `Bearer ${other.accessToken}` });
+    await post(
+      url,
+      { query: withNames, variables: { id: product.id } },
+      { authorization: `Bearer ${author.accessToken}` },
+    );
+    const shared = await post(
+      url,
+      { query: withNames, variables: { id: product.id } },
+      { authorization: `Bearer ${other.accessToken}` },
+    );
     expect(shared.headers.get("x-response-cache")).toBe("hit");
     expect((await shared.json()).data.product.reviews.edges[0].node.author.name).toBe(author.user.name);
   });

@@ -30,7 +30,17 @@ describe("the router", () => {
 
   it("passes a subgraph's error code through and leaks nothing internal", async () => {
     const { accessToken } = await loginAdmin(router.url);
-    const result = await graphql(router.url, `mutation { createProduct(input: { sku: "R-1", name: "X", price: "1.234" }) { id } }`, { token: accessToken });
+    const result = await graphql(
+      router.url,
+      `
+        mutation {
+          createProduct(input: { sku: "R-1", name: "X", price: "1.234" }) {
+            id
+          }
+        }
+      `,
+      { token: accessToken },
+    );
     expect(result.errors?.[0]?.extensions).toEqual(expect.objectContaining({ code: "BAD_USER_INPUT", field: "price" }));
     expect(JSON.stringify(result)).not.toMatch(/stacktrace|prisma|postgres/i);
   });
@@ -40,10 +50,15 @@ describe("the router", () => {
     const typename = await get({ query: "{ __typename }" });
     expect(typename.status).toBe(200);
     expect(await typename.json()).toEqual({ data: { __typename: "Query" } });
-    const page = await get({ query: "query Page($first: Int) { products(first: $first) { totalCount } }", variables: JSON.stringify({ first: 5 }) });
+    const page = await get({
+      query: "query Page($first: Int) { products(first: $first) { totalCount } }",
+      variables: JSON.stringify({ first: 5 }),
+    });
     expect(await page.json()).toEqual({ data: { products: { totalCount: expect.any(Number) } } });
 
-    const mutation = await get({ query: `mutation { createProduct(input: { sku: "GET-1", name: "Via GET", price: "1.00" }) { id } }` });
+    const mutation = await get({
+      query: `mutation { createProduct(input: { sku: "GET-1", name: "Via GET", price: "1.00" }) { id } }`,
+    });
     expect(mutation.status).toBe(405);
     const refused = (await mutation.json()) as { data?: unknown; errors: Array<{ message: string }> };
     expect(refused.data).toBeUndefined();

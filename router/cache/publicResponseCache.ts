@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { NextFunction, Request, Response } from "express";
-import { Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { Counter } from "prom-client";
 import { isAdmin, type Caller } from "../../subgraphs/common/auth/caller";
 
@@ -17,7 +25,9 @@ export const publicRootFields: ReadonlySet<string> = new Set(["products", "produ
  * the catalog reaches is either the same for every customer as for an anonymous visitor, or
  * refused to both (back-office fields: an answer with errors is never kept).
  */
-const sameForEveryCustomer: Readonly<Record<string, ReadonlySet<string>>> = { User: new Set(["id", "name", "__typename"]) };
+const sameForEveryCustomer: Readonly<Record<string, ReadonlySet<string>>> = {
+  User: new Set(["id", "name", "__typename"]),
+};
 
 /** Whether a customer's answer to this operation is the anonymous answer: it selects nothing personal. */
 export function isSameForEveryCustomer(schema: GraphQLSchema, document: DocumentNode): boolean {
@@ -91,7 +101,12 @@ function requestOf(req: Request): GraphQLRequestBody | undefined {
       const value = searchParam(url, name);
       return value === undefined ? undefined : JSON.parse(value);
     };
-    return { query: searchParam(url, "query"), operationName: searchParam(url, "operationName"), variables: json("variables"), extensions: json("extensions") };
+    return {
+      query: searchParam(url, "query"),
+      operationName: searchParam(url, "operationName"),
+      variables: json("variables"),
+      extensions: json("extensions"),
+    };
   } catch {
     return undefined;
   }
@@ -99,7 +114,9 @@ function requestOf(req: Request): GraphQLRequestBody | undefined {
 
 function isPublicQuery(operation: OperationDefinitionNode | undefined): boolean {
   if (operation?.operation !== "query") return false;
-  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && publicRootFields.has(selection.name.value));
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && publicRootFields.has(selection.name.value),
+  );
 }
 
 function cacheDirectives(req: Request): string {
@@ -136,7 +153,13 @@ export class PublicResponseCache {
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
       const caller = req.caller ?? null;
-      if (!this.enabled || isAdmin(caller) || (req.headers.authorization && !caller) || /no-cache|no-store/.test(cacheDirectives(req))) return next();
+      if (
+        !this.enabled ||
+        isAdmin(caller) ||
+        (req.headers.authorization && !caller) ||
+        /no-cache|no-store/.test(cacheDirectives(req))
+      )
+        return next();
       const request = requestOf(req);
       // Nothing to serve to a request without a query (such as a browser asking for Sandbox).
       if (!request || (request.query === undefined && request.extensions?.persistedQuery === undefined)) return next();
@@ -147,7 +170,10 @@ export class PublicResponseCache {
         return next();
       }
       this.options.counter?.inc({ result: "hit" });
-      res.status(200).set({ "content-type": "application/json; charset=utf-8", "x-response-cache": "hit" }).send(entry.body);
+      res
+        .status(200)
+        .set({ "content-type": "application/json; charset=utf-8", "x-response-cache": "hit" })
+        .send(entry.body);
     };
   }
 
@@ -159,11 +185,20 @@ export class PublicResponseCache {
           const caller = contextValue.caller;
           if (!this.enabled || !request.http || isAdmin(caller)) return;
           if (/no-store/.test(request.http.headers.get("cache-control") ?? "")) return;
-          if (response.body.kind !== "single" || response.body.singleResult.errors?.length || (response.http.status ?? 200) !== 200) return;
+          if (
+            response.body.kind !== "single" ||
+            response.body.singleResult.errors?.length ||
+            (response.http.status ?? 200) !== 200
+          )
+            return;
           if (!queryHash || !document || !isPublicQuery(operation)) return;
           const forCustomers = isSameForEveryCustomer(this.schema, document);
           if (caller && !forCustomers) return;
-          this.store(cacheKey(queryHash, request.operationName, request.variables), JSON.stringify(response.body.singleResult), forCustomers);
+          this.store(
+            cacheKey(queryHash, request.operationName, request.variables),
+            JSON.stringify(response.body.singleResult),
+            forCustomers,
+          );
         },
       }),
     };

@@ -19,9 +19,12 @@ import { maxPageSize } from "../../subgraphs/common/pagination";
 
 /** A limit an operation went over, told to the client: which limit, its maximum, and by how much. */
 function overLimit(limit: "depth" | "cost", maximum: number, actual: number): GraphQLError {
-  return new GraphQLError(`The operation's ${limit} is ${actual}, over the limit of ${maximum} by ${actual - maximum}.`, {
-    extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit, maximum, actual },
-  });
+  return new GraphQLError(
+    `The operation's ${limit} is ${actual}, over the limit of ${maximum} by ${actual - maximum}.`,
+    {
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit, maximum, actual },
+    },
+  );
 }
 
 type Fragments = Record<string, FragmentDefinitionNode>;
@@ -32,7 +35,10 @@ function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Fragment
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value.startsWith("__")) continue;
-      deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, visiting) : 1);
+      deepest = Math.max(
+        deepest,
+        selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, visiting) : 1,
+      );
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
     } else {
@@ -51,7 +57,12 @@ function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Fragment
 /** Rejects operations nested deeper than `maximum` fields. */
 export function depthLimit(maximum: number) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments: Fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+    const fragments: Fragments = Object.fromEntries(
+      context
+        .getDocument()
+        .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((d) => [d.name.value, d]),
+    );
     return {
       OperationDefinition(operation) {
         const depth = depthOf(operation.selectionSet, fragments, new Set());
@@ -69,31 +80,60 @@ export function depthLimit(maximum: number) {
  */
 function pageFactor(field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined, maxPage: number): number {
   const argument = field.arguments?.find((each) => each.name.value === "first");
-  if (argument) return argument.value.kind === Kind.INT ? Math.min(maxPage, Math.max(1, Number(argument.value.value))) : maxPage;
+  if (argument)
+    return argument.value.kind === Kind.INT ? Math.min(maxPage, Math.max(1, Number(argument.value.value))) : maxPage;
   const fallback = definition?.args.find((each) => each.name === "first")?.defaultValue;
   return typeof fallback === "number" ? fallback : 1;
 }
 
-function costOf(selectionSet: SelectionSetNode | undefined, parent: GraphQLOutputType | undefined, schema: GraphQLSchema, fragments: Fragments, maxPage: number, visiting: Set<string>): number {
+function costOf(
+  selectionSet: SelectionSetNode | undefined,
+  parent: GraphQLOutputType | undefined,
+  schema: GraphQLSchema,
+  fragments: Fragments,
+  maxPage: number,
+  visiting: Set<string>,
+): number {
   if (!selectionSet) return 0;
   const named = parent ? getNamedType(parent) : undefined;
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value.startsWith("__")) continue;
-      const definition = named && (isObjectType(named) || isInterfaceType(named)) ? named.getFields()[selection.name.value] : undefined;
+      const definition =
+        named && (isObjectType(named) || isInterfaceType(named)) ? named.getFields()[selection.name.value] : undefined;
       let type = definition?.type;
       while (type && isNonNullType(type)) type = type.ofType;
-      const multiplier = type && (isListType(type) || selection.arguments?.some((each) => each.name.value === "first") || definition?.args.some((each) => each.name === "first")) ? pageFactor(selection, definition, maxPage) : 1;
+      const multiplier =
+        type &&
+        (isListType(type) ||
+          selection.arguments?.some((each) => each.name.value === "first") ||
+          definition?.args.some((each) => each.name === "first"))
+          ? pageFactor(selection, definition, maxPage)
+          : 1;
       total += 1 + multiplier * costOf(selection.selectionSet, definition?.type, schema, fragments, maxPage, visiting);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : named;
-      total += costOf(selection.selectionSet, (condition as GraphQLOutputType) ?? parent, schema, fragments, maxPage, visiting);
+      total += costOf(
+        selection.selectionSet,
+        (condition as GraphQLOutputType) ?? parent,
+        schema,
+        fragments,
+        maxPage,
+        visiting,
+      );
     } else {
       const fragment = fragments[selection.name.value];
       if (!fragment || visiting.has(fragment.name.value)) continue;
       visiting.add(fragment.name.value);
-      total += costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value) as GraphQLOutputType, schema, fragments, maxPage, visiting);
+      total += costOf(
+        fragment.selectionSet,
+        schema.getType(fragment.typeCondition.name.value) as GraphQLOutputType,
+        schema,
+        fragments,
+        maxPage,
+        visiting,
+      );
       visiting.delete(fragment.name.value);
     }
   }
@@ -107,7 +147,12 @@ function costOf(selectionSet: SelectionSetNode | undefined, parent: GraphQLOutpu
 export function costLimit(maximum: number, maxPage = maxPageSize) {
   return (context: ValidationContext): ASTVisitor => {
     const schema = context.getSchema();
-    const fragments: Fragments = Object.fromEntries(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+    const fragments: Fragments = Object.fromEntries(
+      context
+        .getDocument()
+        .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((d) => [d.name.value, d]),
+    );
     return {
       OperationDefinition(operation) {
         const root = schema.getRootType(operation.operation) ?? undefined;

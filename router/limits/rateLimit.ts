@@ -20,12 +20,24 @@ export function rateLimit(redis: Redis, settings: RateLimitSettings) {
     const window = Math.floor(Date.now() / 1000 / settings.windowSeconds);
     const key = `${settings.keyPrefix}ratelimit:${client}:${window}`;
     try {
-      const [[, count]] = (await redis.multi().incr(key).expire(key, settings.windowSeconds + 1).exec()) as [[unknown, number]];
+      const [[, count]] = (await redis
+        .multi()
+        .incr(key)
+        .expire(key, settings.windowSeconds + 1)
+        .exec()) as [[unknown, number]];
       if (count > settings.limit) {
         const retryAfter = Math.max(1, (window + 1) * settings.windowSeconds - Math.floor(Date.now() / 1000));
-        res.set("retry-after", String(retryAfter)).status(429).json({
-          errors: [{ message: `Too many requests: at most ${settings.limit} every ${settings.windowSeconds} seconds. Try again in ${retryAfter} seconds.`, extensions: { code: "RATE_LIMITED", retryAfter } }],
-        });
+        res
+          .set("retry-after", String(retryAfter))
+          .status(429)
+          .json({
+            errors: [
+              {
+                message: `Too many requests: at most ${settings.limit} every ${settings.windowSeconds} seconds. Try again in ${retryAfter} seconds.`,
+                extensions: { code: "RATE_LIMITED", retryAfter },
+              },
+            ],
+          });
         return;
       }
     } catch {

@@ -6,7 +6,10 @@ import type { Redis } from "ioredis";
  * major versions of the package that declares it.)
  */
 export class RedisKeyValueCache {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     return (await this.redis.get(this.prefix + key)) ?? undefined;

@@ -1,4 +1,14 @@
-import { getOperationAST, GraphQLError, Kind, valueFromAST, GraphQLID, type ExecutionArgs, type ExecutionResult, type FieldNode, type FormattedExecutionResult } from "graphql";
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  valueFromAST,
+  GraphQLID,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type FormattedExecutionResult,
+} from "graphql";
 import type { RedisPubSub } from "graphql-redis-subscriptions";
 import type { DocumentNode } from "graphql";
 import type { Caller } from "../../subgraphs/common/auth/caller";
@@ -15,7 +25,11 @@ export interface SubscriptionContext {
 }
 
 /** Runs a query through the gateway as the connection's caller. */
-export type GatewayFetch = (document: DocumentNode, variables: Record<string, unknown>, context: SubscriptionContext) => Promise<FormattedExecutionResult>;
+export type GatewayFetch = (
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  context: SubscriptionContext,
+) => Promise<FormattedExecutionResult>;
 
 export interface LiveOrdersOptions {
   pubsub: RedisPubSub;
@@ -130,10 +144,19 @@ export class ToldStatuses {
 }
 
 /** The gateway's formatted result as graphql-ws sends it (it serialises GraphQLError instances). */
-function executionResult(data: Record<string, unknown> | null | undefined, errors: FormattedExecutionResult["errors"]): ExecutionResult {
+function executionResult(
+  data: Record<string, unknown> | null | undefined,
+  errors: FormattedExecutionResult["errors"],
+): ExecutionResult {
   return {
     ...(data !== undefined ? { data } : {}),
-    ...(errors?.length ? { errors: errors.map((error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions })) } : {}),
+    ...(errors?.length
+      ? {
+          errors: errors.map(
+            (error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -152,19 +175,27 @@ export function liveOrders(options: LiveOrdersOptions) {
   return async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
     const context = args.contextValue as SubscriptionContext;
     const operation = getOperationAST(args.document, args.operationName);
-    const root = operation?.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD);
-    if (!operation || !root) return failure("The subscription has no field to subscribe to.", "GRAPHQL_VALIDATION_FAILED");
+    const root = operation?.selectionSet.selections.find(
+      (selection): selection is FieldNode => selection.kind === Kind.FIELD,
+    );
+    if (!operation || !root)
+      return failure("The subscription has no field to subscribe to.", "GRAPHQL_VALIDATION_FAILED");
     const query = orderQueryFor(args.document, operation, root);
     const variables = { ...(args.variableValues ?? {}) };
     const fetchOrder = (orderId: string) => options.fetch(query, { ...variables, [orderIdVariable]: orderId }, context);
     const key = responseKey(root);
     if (root.name.value === "orderStatusChanged") {
       const argument = root.arguments?.find((each) => each.name.value === "orderId");
-      const orderId = argument ? (valueFromAST(argument.value, GraphQLID, args.variableValues ?? undefined) as string | undefined) : undefined;
+      const orderId = argument
+        ? (valueFromAST(argument.value, GraphQLID, args.variableValues ?? undefined) as string | undefined)
+        : undefined;
       if (!orderId) return failure("`orderId` is required.", "BAD_USER_INPUT");
-      return limited(options, context, (signal) => watchOrder(options, context, signal, orderId, key, root, fetchOrder));
+      return limited(options, context, (signal) =>
+        watchOrder(options, context, signal, orderId, key, root, fetchOrder),
+      );
     }
-    if (root.name.value === "myOrderUpdates") return limited(options, context, (signal) => watchCustomer(options, context, signal, key, root, fetchOrder));
+    if (root.name.value === "myOrderUpdates")
+      return limited(options, context, (signal) => watchCustomer(options, context, signal, key, root, fetchOrder));
     return failure(`Unknown subscription field ${root.name.value}.`, "GRAPHQL_VALIDATION_FAILED");
   };
 }
@@ -197,9 +228,13 @@ function limited(
   const signal = new StopSignal();
   async function* run(): AsyncGenerator<ExecutionResult> {
     if (!options.limits.acquire(context.caller.userId)) {
-      yield failure(`At most ${options.limits.maxPerUser} live subscriptions per user: end one, then try again.`, "RATE_LIMITED", {
-        retryAfter: subscriptionRetryAfterSeconds,
-      });
+      yield failure(
+        `At most ${options.limits.maxPerUser} live subscriptions per user: end one, then try again.`,
+        "RATE_LIMITED",
+        {
+          retryAfter: subscriptionRetryAfterSeconds,
+        },
+      );
       return;
     }
     try {
@@ -234,7 +269,10 @@ async function* watchOrder(
     const first = await fetchOrder(orderId);
     const order = first.data?.[key] as Record<string, unknown> | null | undefined;
     if (!order) {
-      if (!ended(first, context)) yield first.errors?.length ? executionResult(null, first.errors) : failure("No order has this id.", "NOT_FOUND");
+      if (!ended(first, context))
+        yield first.errors?.length
+          ? executionResult(null, first.errors)
+          : failure("No order has this id.", "NOT_FOUND");
       return;
     }
     // The first message tells the current status; after it, only changes newer than the last told.
@@ -242,7 +280,10 @@ async function* watchOrder(
     told.told(orderId, String(order[statusProbe]));
     yield executionResult({ [key]: messageOrder(order, root) }, first.errors);
     const isNew = (update: OrderUpdate) => told.accept({ orderId, status: update.status });
-    for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({ update, result: await fetchOrder(orderId) }))) {
+    for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({
+      update,
+      result: await fetchOrder(orderId),
+    }))) {
       if (ended(result, context)) return;
       const current = result.data?.[key] as Record<string, unknown> | null | undefined;
       yield executionResult(current ? { [key]: messageOrder(current, root, update) } : null, result.errors);
@@ -260,12 +301,18 @@ async function* watchCustomer(
   root: FieldNode,
   fetchOrder: (orderId: string) => Promise<FormattedExecutionResult>,
 ): AsyncGenerator<ExecutionResult> {
-  const channel = await RedisChannel.open<OrderUpdate>(options.pubsub, customerOrdersChannel(options.keyPrefix, context.caller.userId));
+  const channel = await RedisChannel.open<OrderUpdate>(
+    options.pubsub,
+    customerOrdersChannel(options.keyPrefix, context.caller.userId),
+  );
   signal.onStop(() => channel.close());
   const told = new ToldStatuses();
   const isNew = (update: OrderUpdate) => told.accept(update);
   try {
-    for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({ update, result: await fetchOrder(update.orderId) }))) {
+    for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({
+      update,
+      result: await fetchOrder(update.orderId),
+    }))) {
       if (ended(result, context)) return;
       const current = result.data?.[key] as Record<string, unknown> | null | undefined;
       if (current) yield executionResult({ [key]: messageOrder(current, root, update) }, result.errors);

@@ -22,8 +22,14 @@ const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
  * <selection> _routerStatus: status } }`, with the same fragments, so fields of every subgraph
  * can be selected and each subgraph authorizes them as for any query.
  */
-export function orderQueryFor(document: DocumentNode, operation: OperationDefinitionNode, root: FieldNode): DocumentNode {
-  const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
+export function orderQueryFor(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  root: FieldNode,
+): DocumentNode {
+  const fragments = document.definitions.filter(
+    (definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION,
+  );
   // Only the variables the selection uses: the subscription's own argument (`orderId`) is not.
   const used = new Set<string>();
   for (const node of [root.selectionSet, ...fragments]) {
@@ -31,7 +37,10 @@ export function orderQueryFor(document: DocumentNode, operation: OperationDefini
   }
   const selectionSet: SelectionSetNode = {
     kind: Kind.SELECTION_SET,
-    selections: [...(root.selectionSet?.selections ?? []), { kind: Kind.FIELD, alias: name(statusProbe), name: name("status") }],
+    selections: [
+      ...(root.selectionSet?.selections ?? []),
+      { kind: Kind.FIELD, alias: name(statusProbe), name: name("status") },
+    ],
   };
   const query: OperationDefinitionNode = {
     kind: Kind.OPERATION_DEFINITION,
@@ -52,7 +61,9 @@ export function orderQueryFor(document: DocumentNode, operation: OperationDefini
           kind: Kind.FIELD,
           alias: name(responseKey(root)),
           name: name("order"),
-          arguments: [{ kind: Kind.ARGUMENT, name: name("id"), value: { kind: Kind.VARIABLE, name: name(orderIdVariable) } }],
+          arguments: [
+            { kind: Kind.ARGUMENT, name: name("id"), value: { kind: Kind.VARIABLE, name: name(orderIdVariable) } },
+          ],
           selectionSet,
         },
       ],

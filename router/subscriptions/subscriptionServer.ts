@@ -1,6 +1,12 @@
 import type http from "node:http";
 import { randomUUID } from "node:crypto";
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type FormattedExecutionResult, type GraphQLSchema } from "graphql";
+import {
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+} from "graphql";
 import { RedisPubSub } from "graphql-redis-subscriptions";
 import { useServer } from "graphql-ws/use/ws";
 import { Redis } from "ioredis";
@@ -18,7 +24,11 @@ export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
   verifyAccessToken: VerifyAccessToken;
   /** Runs an operation through the gateway with this context. */
-  execute(document: DocumentNode, variables: Record<string, unknown>, context: RouterContext): Promise<FormattedExecutionResult>;
+  execute(
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    context: RouterContext,
+  ): Promise<FormattedExecutionResult>;
   redisUrl: string;
   keyPrefix: string;
   logger: Logger;
@@ -55,7 +65,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
   const routerContext = (subscription: SubscriptionContext): RouterContext => {
     const requestId = randomUUID();
-    return { requestId, logger: logger.child({ requestId }), caller: subscription.caller, forwardedHeaders: { authorization: subscription.authorization, "x-request-id": requestId } };
+    return {
+      requestId,
+      logger: logger.child({ requestId }),
+      caller: subscription.caller,
+      forwardedHeaders: { authorization: subscription.authorization, "x-request-id": requestId },
+    };
   };
   const subscribe = liveOrders({
     pubsub,
@@ -90,7 +105,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           states.set(ctx.extra, state);
           return true;
         } catch (error) {
-          const reason = error instanceof DomainError || error instanceof GraphQLError ? error.message : "Signing in is unavailable right now.";
+          const reason =
+            error instanceof DomainError || error instanceof GraphQLError
+              ? error.message
+              : "Signing in is unavailable right now.";
           socket.close(closeCodes.unauthorized, reason.slice(0, 120));
           return false;
         }
@@ -104,9 +122,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const others = Object.keys(ctx.subscriptions).filter((each) => each !== id).length;
         if (others >= options.maxPerConnection) {
           return [
-            new GraphQLError(`At most ${options.maxPerConnection} subscriptions per connection: end one, then try again.`, {
-              extensions: { code: "RATE_LIMITED", retryAfter: subscriptionRetryAfterSeconds },
-            }),
+            new GraphQLError(
+              `At most ${options.maxPerConnection} subscriptions per connection: end one, then try again.`,
+              {
+                extensions: { code: "RATE_LIMITED", retryAfter: subscriptionRetryAfterSeconds },
+              },
+            ),
           ];
         }
         return undefined;
@@ -115,7 +136,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       subscribe: (args: ExecutionArgs) => subscribe(args),
       execute: (args: ExecutionArgs) => {
         const context = args.contextValue as SubscriptionContext;
-        return options.execute(args.document, (args.variableValues ?? {}) as Record<string, unknown>, routerContext(context)) as never;
+        return options.execute(
+          args.document,
+          (args.variableValues ?? {}) as Record<string, unknown>,
+          routerContext(context),
+        ) as never;
       },
     },
     wsServer,

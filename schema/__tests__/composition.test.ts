@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isIntrospectionType, isSpecifiedScalarType } from "graphql";
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isIntrospectionType,
+  isSpecifiedScalarType,
+} from "graphql";
 import { loadApiSchema } from "../apiSchema";
 import { composeSupergraph, supergraphPath } from "../composeSupergraph";
 

@@ -15,9 +15,12 @@ describe("the client contract (schema/contract/operations.graphql)", () => {
     expect(checks.length).toBeGreaterThanOrEqual(38);
   });
 
-  it.each(checks.map((check) => [check.name, check] as const))("%s validates against the supergraph", (_name, check) => {
-    expect(check.errors).toEqual([]);
-  });
+  it.each(checks.map((check) => [check.name, check] as const))(
+    "%s validates against the supergraph",
+    (_name, check) => {
+      expect(check.errors).toEqual([]);
+    },
+  );
 
   it("would catch an operation that asks for what the supergraph lacks", () => {
     const errors = validate(loadApiSchema(), parse('query { product(id: "x") { id priceInBitcoin } }'));

@@ -21,7 +21,16 @@ function keysOf(schema: z.ZodType): string[] {
 
 describe(".env.example", () => {
   const documented = readFileSync(path.join(projectRoot, ".env.example"), "utf8");
-  const schemas = { routerEnvironment, usersEnvironment, productsEnvironment, inventoryEnvironment, ordersEnvironment, paymentsEnvironment, notificationsEnvironment, stackEnvironment };
+  const schemas = {
+    routerEnvironment,
+    usersEnvironment,
+    productsEnvironment,
+    inventoryEnvironment,
+    ordersEnvironment,
+    paymentsEnvironment,
+    notificationsEnvironment,
+    stackEnvironment,
+  };
   const variables = [...new Set(Object.values(schemas).flatMap((schema) => keysOf(schema as z.ZodType)))].sort();
 
   it("finds the variables of every process", () => {

@@ -14,19 +14,31 @@ import path from "node:path";
 import { stringify } from "yaml";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment" with { "resolution-mode": "import" };
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet" with { "resolution-mode": "import" };
-import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler" with { "resolution-mode": "import" };
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler" with {
+  "resolution-mode": "import",
+};
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress" with { "resolution-mode": "import" };
-import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy" with { "resolution-mode": "import" };
-import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule" with { "resolution-mode": "import" };
-import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer" with { "resolution-mode": "import" };
-import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget" with { "resolution-mode": "import" };
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy" with {
+  "resolution-mode": "import",
+};
+import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule" with {
+  "resolution-mode": "import",
+};
+import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer" with {
+  "resolution-mode": "import",
+};
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget" with {
+  "resolution-mode": "import",
+};
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IContainer } from "kubernetes-models/v1/Container" with { "resolution-mode": "import" };
 import type { IEnvFromSource } from "kubernetes-models/v1/EnvFromSource" with { "resolution-mode": "import" };
 import type { INamespace } from "kubernetes-models/v1/Namespace" with { "resolution-mode": "import" };
 import type { IPodSecurityContext } from "kubernetes-models/v1/PodSecurityContext" with { "resolution-mode": "import" };
 import type { IProbe } from "kubernetes-models/v1/Probe" with { "resolution-mode": "import" };
-import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements" with { "resolution-mode": "import" };
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements" with {
+  "resolution-mode": "import",
+};
 import type { ISecret } from "kubernetes-models/v1/Secret" with { "resolution-mode": "import" };
 import type { ISecurityContext } from "kubernetes-models/v1/SecurityContext" with { "resolution-mode": "import" };
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
@@ -68,7 +80,11 @@ const redisUser = 999; // `redis` in the Alpine redis image
 const natsUser = 1000; // the nats image names no user; any non-root id works with fsGroup on its volume
 
 function labels(name: string, component: Component): Record<string, string> {
-  return { "app.kubernetes.io/name": name, "app.kubernetes.io/component": component, "app.kubernetes.io/part-of": "commerce" };
+  return {
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/component": component,
+    "app.kubernetes.io/part-of": "commerce",
+  };
 }
 
 function selectorOf(name: string): Record<string, string> {
@@ -76,7 +92,13 @@ function selectorOf(name: string): Record<string, string> {
 }
 
 function podSecurity(user: number): IPodSecurityContext {
-  return { runAsNonRoot: true, runAsUser: user, runAsGroup: user, fsGroup: user, seccompProfile: { type: "RuntimeDefault" } };
+  return {
+    runAsNonRoot: true,
+    runAsUser: user,
+    runAsGroup: user,
+    fsGroup: user,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
 }
 
 // Meets the "restricted" Pod Security Standard the namespace enforces.
@@ -89,7 +111,12 @@ const containerSecurity: ISecurityContext = {
 const tmpVolume = { name: "tmp", emptyDir: { sizeLimit: "64Mi" } };
 const tmpMount = { name: "tmp", mountPath: "/tmp" };
 
-function resources(cpuRequest: string, memoryRequest: string, cpuLimit: string, memoryLimit: string): IResourceRequirements {
+function resources(
+  cpuRequest: string,
+  memoryRequest: string,
+  cpuLimit: string,
+  memoryLimit: string,
+): IResourceRequirements {
   return { requests: { cpu: cpuRequest, memory: memoryRequest }, limits: { cpu: cpuLimit, memory: memoryLimit } };
 }
 
@@ -110,9 +137,18 @@ interface App {
 }
 
 function appOf(name: AppName): App {
-  const shared: IEnvFromSource[] = [{ configMapRef: { name: "commerce-config" } }, { secretRef: { name: "commerce-secrets" } }];
+  const shared: IEnvFromSource[] = [
+    { configMapRef: { name: "commerce-config" } },
+    { secretRef: { name: "commerce-secrets" } },
+  ];
   if (name === "router") {
-    return { name, port: routerPort, command: ["node", "dist/router/main.js"], envFrom: shared, resources: resources("200m", "256Mi", "1", "512Mi") };
+    return {
+      name,
+      port: routerPort,
+      command: ["node", "dist/router/main.js"],
+      envFrom: shared,
+      resources: resources("200m", "256Mi", "1", "512Mi"),
+    };
   }
   return {
     name,
@@ -156,7 +192,11 @@ function appDeployment(app: App): IDeployment {
       template: {
         metadata: {
           labels: labels(app.name, component),
-          annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(app.port), "prometheus.io/path": "/metrics" },
+          annotations: {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(app.port),
+            "prometheus.io/path": "/metrics",
+          },
         },
         spec: {
           automountServiceAccountToken: false,
@@ -165,7 +205,12 @@ function appDeployment(app: App): IDeployment {
           terminationGracePeriodSeconds: 30,
           // Replicas on separate nodes where possible, so one node going down leaves the service up.
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorOf(app.name) } },
+            {
+              maxSkew: 1,
+              topologyKey: "kubernetes.io/hostname",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: selectorOf(app.name) },
+            },
           ],
           initContainers: app.migrates ? [migrationContainer(app, app.migrates)] : undefined,
           containers: [
@@ -202,7 +247,10 @@ function appService(app: App): IService {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: app.name, labels: labels(app.name, component) },
-    spec: { selector: selectorOf(app.name), ports: [{ name: "http", port: app.port, targetPort: "http", protocol: "TCP" }] },
+    spec: {
+      selector: selectorOf(app.name),
+      ports: [{ name: "http", port: app.port, targetPort: "http", protocol: "TCP" }],
+    },
   };
 }
 
@@ -215,7 +263,9 @@ function appAutoscaler(app: App): IHorizontalPodAutoscaler {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: app.name },
       minReplicas: 2,
       maxReplicas: 6,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      metrics: [
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+      ],
     },
   };
 }
@@ -251,7 +301,13 @@ function routerIngress(): IIngress {
       rules: [
         {
           http: {
-            paths: [{ path: "/graphql", pathType: "Prefix", backend: { service: { name: "router", port: { number: routerPort } } } }],
+            paths: [
+              {
+                path: "/graphql",
+                pathType: "Prefix",
+                backend: { service: { name: "router", port: { number: routerPort } } },
+              },
+            ],
           },
         },
       ],
@@ -301,7 +357,11 @@ function exampleSecret(name: string, component: Component, values: Record<string
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name, labels: labels(name, component), annotations: { [exampleSecretAnnotation]: "replace every value before deploying" } },
+    metadata: {
+      name,
+      labels: labels(name, component),
+      annotations: { [exampleSecretAnnotation]: "replace every value before deploying" },
+    },
     type: "Opaque",
     stringData: values,
   };
@@ -326,13 +386,16 @@ function exampleSecrets(): ISecret[] {
         ADMIN_PASSWORD: "CHANGE_ME_admin_password",
       });
     }
-    if (service === "notifications") values.SMTP_URL = "smtp://CHANGE_ME_user:CHANGE_ME_password@smtp.commerce.example:587";
+    if (service === "notifications")
+      values.SMTP_URL = "smtp://CHANGE_ME_user:CHANGE_ME_password@smtp.commerce.example:587";
     return exampleSecret(`${service}-secrets`, "config", values);
   });
   return [
     exampleSecret("commerce-secrets", "config", { REDIS_URL: `redis://:${redisPassword}@redis:6379` }),
     ...serviceSecrets,
-    ...serviceNames.map((service) => exampleSecret(`postgres-${service}`, "database", { POSTGRES_PASSWORD: databasePassword(service) })),
+    ...serviceNames.map((service) =>
+      exampleSecret(`postgres-${service}`, "database", { POSTGRES_PASSWORD: databasePassword(service) }),
+    ),
     exampleSecret("redis", "cache", { REDIS_PASSWORD: redisPassword }),
   ];
 }
@@ -448,7 +511,11 @@ function redisDeployment(): IDeployment {
               ],
               resources: resources("100m", "128Mi", "1", "512Mi"),
               livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 10, failureThreshold: 3 },
-              readinessProbe: { exec: { command: ["sh", "-c", "redis-cli ping | grep -q PONG"] }, periodSeconds: 5, timeoutSeconds: 3 },
+              readinessProbe: {
+                exec: { command: ["sh", "-c", "redis-cli ping | grep -q PONG"] },
+                periodSeconds: 5,
+                timeoutSeconds: 3,
+              },
               securityContext: containerSecurity,
               volumeMounts: [{ name: "data", mountPath: "/data" }],
             },
@@ -465,7 +532,10 @@ function redisService(): IService {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: "redis", labels: labels("redis", "cache") },
-    spec: { selector: selectorOf("redis"), ports: [{ name: "redis", port: 6379, targetPort: "redis", protocol: "TCP" }] },
+    spec: {
+      selector: selectorOf("redis"),
+      ports: [{ name: "redis", port: 6379, targetPort: "redis", protocol: "TCP" }],
+    },
   };
 }
 
@@ -553,7 +623,12 @@ function natsStatefulSet(): IStatefulSet {
           terminationGracePeriodSeconds: 60,
           // Losing one node must not take two servers, and with them the quorum.
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorOf("nats") } },
+            {
+              maxSkew: 1,
+              topologyKey: "kubernetes.io/hostname",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: selectorOf("nats") },
+            },
           ],
           containers: [
             {
@@ -568,8 +643,18 @@ function natsStatefulSet(): IStatefulSet {
               env: [{ name: "SERVER_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
               resources: resources("100m", "256Mi", "1", "1Gi"),
               startupProbe: { httpGet: { path: "/healthz", port: "monitor" }, periodSeconds: 5, failureThreshold: 90 },
-              livenessProbe: { httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
-              readinessProbe: { httpGet: { path: "/healthz?js-server-only=true", port: "monitor" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+              livenessProbe: {
+                httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" },
+                periodSeconds: 30,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
+              },
+              readinessProbe: {
+                httpGet: { path: "/healthz?js-server-only=true", port: "monitor" },
+                periodSeconds: 10,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
+              },
               securityContext: containerSecurity,
               volumeMounts: [
                 { name: "config", mountPath: "/etc/nats", readOnly: true },
@@ -605,7 +690,9 @@ function natsDisruptionBudget(): IPodDisruptionBudget {
 // --- network policies ------------------------------------------------------------------------
 
 function podsNamed(names: readonly string[]): INetworkPolicyPeer {
-  return { podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...new Set(names)] }] } };
+  return {
+    podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...new Set(names)] }] },
+  };
 }
 
 function networkPolicy(name: string, podName: string, ingress: INetworkPolicyIngressRule[]): INetworkPolicy {
@@ -629,10 +716,14 @@ function networkPolicies(): INetworkPolicy[] {
     // The ingress controller lives in another namespace whose name varies: any source may call the router.
     networkPolicy("router", "router", [{ ports: [{ port: routerPort, protocol: "TCP" }] }]),
     ...serviceNames.map((service) =>
-      networkPolicy(service, service, [{ from: [podsNamed(subgraphCallers[service])], ports: [{ port: defaultPorts[service], protocol: "TCP" }] }]),
+      networkPolicy(service, service, [
+        { from: [podsNamed(subgraphCallers[service])], ports: [{ port: defaultPorts[service], protocol: "TCP" }] },
+      ]),
     ),
     ...serviceNames.map((service) =>
-      networkPolicy(`postgres-${service}`, `postgres-${service}`, [{ from: [podsNamed([service])], ports: [{ port: 5432, protocol: "TCP" }] }]),
+      networkPolicy(`postgres-${service}`, `postgres-${service}`, [
+        { from: [podsNamed([service])], ports: [{ port: 5432, protocol: "TCP" }] },
+      ]),
     ),
     networkPolicy("redis", "redis", [{ from: [allApps], ports: [{ port: 6379, protocol: "TCP" }] }]),
     networkPolicy("nats", "nats", [
@@ -644,7 +735,9 @@ function networkPolicies(): INetworkPolicy[] {
       kind: "NetworkPolicy",
       metadata: { name: "allow-metrics-scraping", labels: { "app.kubernetes.io/part-of": "commerce" } },
       spec: {
-        podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...appNames, "nats"] }] },
+        podSelector: {
+          matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...appNames, "nats"] }],
+        },
         policyTypes: ["Ingress"],
         // Prometheus in the `monitoring` namespace scrapes /metrics on the app ports and NATS's monitor port.
         ingress: [
@@ -679,10 +772,13 @@ function namespaceManifest(): INamespace {
   };
 }
 
-const generatedNotice = "Generated by scripts/k8s/generateManifests.ts: edit that script, then run `npx tsx scripts/k8s/generateManifests.ts`.";
+const generatedNotice =
+  "Generated by scripts/k8s/generateManifests.ts: edit that script, then run `npx tsx scripts/k8s/generateManifests.ts`.";
 
 function yamlFile(manifests: Manifest[], comment?: string): string {
-  const header = [generatedNotice, ...(comment ? comment.split("\n") : [])].map((line) => `# ${line}`.trimEnd()).join("\n");
+  const header = [generatedNotice, ...(comment ? comment.split("\n") : [])]
+    .map((line) => `# ${line}`.trimEnd())
+    .join("\n");
   const documents = manifests.map((manifest) => stringify(manifest, { lineWidth: 0, aliasDuplicateObjects: false }));
   return `${header}\n${documents.join("---\n")}`;
 }
@@ -691,7 +787,13 @@ function yamlFile(manifests: Manifest[], comment?: string): string {
 export function renderBaseManifests(): Map<string, string> {
   const files = new Map<string, string>();
   files.set("namespace.yaml", yamlFile([namespaceManifest()]));
-  files.set("config.yaml", yamlFile([commerceConfig()], "Settings that are not secret, shared by the router and every subgraph (each reads what it needs)."));
+  files.set(
+    "config.yaml",
+    yamlFile(
+      [commerceConfig()],
+      "Settings that are not secret, shared by the router and every subgraph (each reads what it needs).",
+    ),
+  );
   files.set(
     "secrets.yaml",
     yamlFile(
@@ -706,13 +808,25 @@ export function renderBaseManifests(): Map<string, string> {
   );
   for (const name of appNames) {
     const app = appOf(name);
-    files.set(`${name}.yaml`, yamlFile([appDeployment(app), appService(app), appAutoscaler(app), appDisruptionBudget(app)]));
+    files.set(
+      `${name}.yaml`,
+      yamlFile([appDeployment(app), appService(app), appAutoscaler(app), appDisruptionBudget(app)]),
+    );
   }
-  files.set("ingress.yaml", yamlFile([routerIngress()], "The router is the one public endpoint: HTTP and WebSocket (graphql-ws) on /graphql."));
-  files.set("postgres.yaml", yamlFile(serviceNames.flatMap((service) => [postgresService(service), postgresStatefulSet(service)])));
+  files.set(
+    "ingress.yaml",
+    yamlFile([routerIngress()], "The router is the one public endpoint: HTTP and WebSocket (graphql-ws) on /graphql."),
+  );
+  files.set(
+    "postgres.yaml",
+    yamlFile(serviceNames.flatMap((service) => [postgresService(service), postgresStatefulSet(service)])),
+  );
   files.set("redis.yaml", yamlFile([redisService(), redisDeployment()]));
   files.set("nats.yaml", yamlFile([natsConfig(), ...natsServices(), natsStatefulSet(), natsDisruptionBudget()]));
-  files.set("network-policies.yaml", yamlFile(networkPolicies(), "Ingress is denied unless a policy below admits it; egress is open (SMTP, OTLP, DNS)."));
+  files.set(
+    "network-policies.yaml",
+    yamlFile(networkPolicies(), "Ingress is denied unless a policy below admits it; egress is open (SMTP, OTLP, DNS)."),
+  );
   const kustomization = {
     apiVersion: "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",

@@ -19,7 +19,11 @@ export interface SeedReport {
 class SeedClient {
   constructor(private readonly url: string) {}
 
-  async request<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
+  async request<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    token?: string,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
     const response = await fetch(this.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -30,13 +34,15 @@ class SeedClient {
 
   async data<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
     const result = await this.request<T>(query, variables, token);
-    if (result.errors?.length || !result.data) throw new Error(`seed request failed: ${result.errors?.[0]?.message ?? "no data"}`);
+    if (result.errors?.length || !result.data)
+      throw new Error(`seed request failed: ${result.errors?.[0]?.message ?? "no data"}`);
     return result.data;
   }
 }
 
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(work));
+  for (let start = 0; start < items.length; start += size)
+    await Promise.all(items.slice(start, start + size).map(work));
 }
 
 /**
@@ -60,7 +66,10 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
   );
   const admin = login.accessToken;
 
-  const { categories } = await client.data<{ categories: Array<{ id: string; slug: string }> }>(`query { categories { id slug } }`, {});
+  const { categories } = await client.data<{ categories: Array<{ id: string; slug: string }> }>(
+    `query { categories { id slug } }`,
+    {},
+  );
   const categoryIds = new Map(categories.map((category) => [category.slug, category.id]));
   for (const category of seedCategories()) {
     if (categoryIds.has(category.slug)) {
@@ -69,7 +78,13 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     }
     const { createCategory } = await client.data<{ createCategory: { id: string } }>(
       `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`,
-      { input: { name: category.name, slug: category.slug, parentId: category.parentSlug ? categoryIds.get(category.parentSlug) : null } },
+      {
+        input: {
+          name: category.name,
+          slug: category.slug,
+          parentId: category.parentSlug ? categoryIds.get(category.parentSlug) : null,
+        },
+      },
       admin,
     );
     categoryIds.set(category.slug, createCategory.id);
@@ -80,8 +95,16 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
   const existingSkus = new Map<string, string>();
   let after: string | null = null;
   do {
-    const page: { products: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { id: string; sku: string } }> } } =
-      await client.data(`query($after: String) { products(first: 100, after: $after, sort: NAME) { pageInfo { hasNextPage endCursor } edges { node { id sku } } } }`, { after }, admin);
+    const page: {
+      products: {
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: Array<{ node: { id: string; sku: string } }>;
+      };
+    } = await client.data(
+      `query($after: String) { products(first: 100, after: $after, sort: NAME) { pageInfo { hasNextPage endCursor } edges { node { id sku } } } }`,
+      { after },
+      admin,
+    );
     for (const edge of page.products.edges) existingSkus.set(edge.node.sku, edge.node.id);
     after = page.products.pageInfo.hasNextPage ? page.products.pageInfo.endCursor : null;
   } while (after);
@@ -109,9 +132,18 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     );
     existingSkus.set(product.sku, createProduct.id);
     if (product.stock > 0) {
-      await client.data(`mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`, {
-        input: { productId: createProduct.id, delta: product.stock, reason: "seed: opening stock", lowStockThreshold: 5 },
-      }, admin);
+      await client.data(
+        `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
+        {
+          input: {
+            productId: createProduct.id,
+            delta: product.stock,
+            reason: "seed: opening stock",
+            lowStockThreshold: 5,
+          },
+        },
+        admin,
+      );
     }
     report.products.created += 1;
   });
@@ -119,7 +151,10 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
 
   const reviewerTokens: string[] = [];
   for (let reviewer = 0; reviewer < seedReviewerCount; reviewer += 1) {
-    const credentials = { email: `reviewer${reviewer + 1}@seed.commerce.example`, password: `seed-reviewer-password-${reviewer + 1}` };
+    const credentials = {
+      email: `reviewer${reviewer + 1}@seed.commerce.example`,
+      password: `seed-reviewer-password-${reviewer + 1}`,
+    };
     const registered = await client.request<{ register: { accessToken: string } }>(
       `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`,
       { input: { ...credentials, name: `Seed Reviewer ${reviewer + 1}` } },
@@ -128,7 +163,10 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
       reviewerTokens.push(registered.data.register.accessToken);
       report.reviewers.created += 1;
     } else if (registered.errors?.[0]?.extensions?.code === "CONFLICT") {
-      const session = await client.data<{ login: { accessToken: string } }>(`mutation($input: LoginInput!) { login(input: $input) { accessToken } }`, { input: credentials });
+      const session = await client.data<{ login: { accessToken: string } }>(
+        `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
+        { input: credentials },
+      );
       reviewerTokens.push(session.login.accessToken);
       report.reviewers.existing += 1;
     } else {
@@ -139,7 +177,14 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
   await inBatches(seedReviews(products), concurrency, async (review) => {
     const result = await client.request(
       `mutation($input: AddReviewInput!) { addReview(input: $input) { id } }`,
-      { input: { productId: existingSkus.get(review.sku), rating: review.rating, title: review.title, body: review.body } },
+      {
+        input: {
+          productId: existingSkus.get(review.sku),
+          rating: review.rating,
+          title: review.title,
+          body: review.body,
+        },
+      },
       reviewerTokens[review.reviewer],
     );
     if (result.errors?.[0]?.extensions?.code === "CONFLICT") report.reviews.existing += 1;

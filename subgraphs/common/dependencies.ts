@@ -4,7 +4,11 @@ import type { Logger } from "./logger";
 
 /** A dependency that could not be reached at start; its message is the one line to print. */
 export class DependencyUnavailableError extends Error {
-  constructor(readonly dependency: string, readonly address: string, reason: string) {
+  constructor(
+    readonly dependency: string,
+    readonly address: string,
+    reason: string,
+  ) {
     super(`cannot reach ${dependency} at ${address}: ${reason}`);
     this.name = "DependencyUnavailableError";
   }

@@ -4,15 +4,16 @@ import { z } from "zod";
 
 /** Thrown when the environment does not describe a usable configuration; lists every problem. */
 export class ConfigurationError extends Error {
-  constructor(readonly service: string, readonly problems: string[]) {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
     super(`${service}: invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     this.name = "ConfigurationError";
   }
 }
 
-const boolean = z
-  .enum(["true", "false", "1", "0"])
-  .transform((value) => value === "true" || value === "1");
+const boolean = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
 /** Zod building blocks shared by every service's `environment.ts`. */
 export const env = {

@@ -42,7 +42,10 @@ export class ForbiddenError extends DomainError {
 export class BadUserInputError extends DomainError {
   readonly code = ErrorCode.BAD_USER_INPUT;
   /** `field` is the dotted path of the input field at fault, such as `price` or `items.0.quantity`. */
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
   override extensions(): Record<string, unknown> {
@@ -53,7 +56,10 @@ export class BadUserInputError extends DomainError {
 export class NotFoundError extends DomainError {
   readonly code = ErrorCode.NOT_FOUND;
   /** `field`, when the id came in an input, is the input field that named it. */
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
   override extensions(): Record<string, unknown> {
@@ -63,7 +69,10 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly code = ErrorCode.CONFLICT;
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
   override extensions(): Record<string, unknown> {
@@ -73,7 +82,10 @@ export class ConflictError extends DomainError {
 
 export class RateLimitedError extends DomainError {
   readonly code = ErrorCode.RATE_LIMITED;
-  constructor(readonly retryAfterSeconds: number, message = `Too many requests. Try again in ${retryAfterSeconds} seconds.`) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many requests. Try again in ${retryAfterSeconds} seconds.`,
+  ) {
     super(message);
   }
   override extensions(): Record<string, unknown> {

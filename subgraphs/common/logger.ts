@@ -15,6 +15,8 @@ export function createLogger(service: string, options: LoggerOptions): Logger {
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ["req.headers.authorization", "*.password", "*.token"], censor: "[redacted]" },
-    ...(options.pretty ? { transport: { target: "pino-pretty", options: { singleLine: true, ignore: "pid,hostname" } } } : {}),
+    ...(options.pretty
+      ? { transport: { target: "pino-pretty", options: { singleLine: true, ignore: "pid,hostname" } } }
+      : {}),
   });
 }

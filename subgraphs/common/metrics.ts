@@ -32,9 +32,24 @@ export class ServiceMetrics {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.operations = new Counter({ name: "graphql_operations_total", help: "GraphQL operations executed, by operation name and type.", labelNames: ["operation", "type"], registers });
-    this.errors = new Counter({ name: "graphql_errors_total", help: "Errors in GraphQL responses, by code.", labelNames: ["code"], registers });
-    this.eventsPublished = new Counter({ name: "events_published_total", help: "Events the outbox relay published to JetStream, by type.", labelNames: ["type"], registers });
+    this.operations = new Counter({
+      name: "graphql_operations_total",
+      help: "GraphQL operations executed, by operation name and type.",
+      labelNames: ["operation", "type"],
+      registers,
+    });
+    this.errors = new Counter({
+      name: "graphql_errors_total",
+      help: "Errors in GraphQL responses, by code.",
+      labelNames: ["code"],
+      registers,
+    });
+    this.eventsPublished = new Counter({
+      name: "events_published_total",
+      help: "Events the outbox relay published to JetStream, by type.",
+      labelNames: ["type"],
+      registers,
+    });
     this.eventsConsumed = new Counter({
       name: "events_consumed_total",
       help: "Events handled by this service's consumers, by type and outcome (applied, duplicate, ignored, retried, dead_lettered).",
@@ -42,14 +57,33 @@ export class ServiceMetrics {
       registers,
     });
     this.ordersPlaced = new Counter({ name: "orders_placed_total", help: "Orders placed.", registers });
-    this.ordersConfirmed = new Counter({ name: "orders_confirmed_total", help: "Orders confirmed (paid and reserved).", registers });
-    this.ordersCancelled = new Counter({ name: "orders_cancelled_total", help: "Orders cancelled, by reason.", labelNames: ["reason"], registers });
+    this.ordersConfirmed = new Counter({
+      name: "orders_confirmed_total",
+      help: "Orders confirmed (paid and reserved).",
+      registers,
+    });
+    this.ordersCancelled = new Counter({
+      name: "orders_cancelled_total",
+      help: "Orders cancelled, by reason.",
+      labelNames: ["reason"],
+      registers,
+    });
     this.paymentsCaptured = new Counter({ name: "payments_captured_total", help: "Payments captured.", registers });
-    this.paymentsRefunded = new Counter({ name: "payments_refunded_total", help: "Refunds made, partial or full.", labelNames: ["kind"], registers });
+    this.paymentsRefunded = new Counter({
+      name: "payments_refunded_total",
+      help: "Refunds made, partial or full.",
+      labelNames: ["kind"],
+      registers,
+    });
   }
 
   /** A gauge computed when Prometheus scrapes (consumer lag, outbox backlog). */
-  gauge(name: string, help: string, labelNames: string[], collect: () => Promise<Array<{ labels?: Record<string, string>; value: number }>>): void {
+  gauge(
+    name: string,
+    help: string,
+    labelNames: string[],
+    collect: () => Promise<Array<{ labels?: Record<string, string>; value: number }>>,
+  ): void {
     new Gauge({
       name,
       help,
@@ -79,7 +113,9 @@ export class ServiceMetrics {
       }
       if (event.type === "payments.payment.captured") this.paymentsCaptured.inc();
       if (event.type === "payments.payment.refunded") {
-        this.paymentsRefunded.inc({ kind: (event.data as EventEnvelope<"payments.payment.refunded">["data"]).fullyRefunded ? "full" : "partial" });
+        this.paymentsRefunded.inc({
+          kind: (event.data as EventEnvelope<"payments.payment.refunded">["data"]).fullyRefunded ? "full" : "partial",
+        });
       }
     }
   }
@@ -108,7 +144,9 @@ export class ServiceMetrics {
       const end = this.httpDuration.startTimer({ method: req.method });
       const route = req.originalUrl.split("?")[0] ?? req.path;
       // Unknown paths share one label, so scans cannot grow the series without bound.
-      res.on("finish", () => end({ route: res.statusCode === 404 ? "unmatched" : route, status: String(res.statusCode) }));
+      res.on("finish", () =>
+        end({ route: res.statusCode === 404 ? "unmatched" : route, status: String(res.statusCode) }),
+      );
       next();
     });
     app.get("/metrics", async (_req: Request, res: Response) => {

@@ -36,7 +36,10 @@ export function parseCurrency(value: string | null | undefined, field: string): 
   if (value === null || value === undefined) return defaultCurrency;
   const upper = value.trim().toUpperCase();
   if (!(supportedCurrencies as readonly string[]).includes(upper)) {
-    throw new BadUserInputError(`Unsupported currency "${value}"; use one of ${supportedCurrencies.join(", ")}.`, field);
+    throw new BadUserInputError(
+      `Unsupported currency "${value}"; use one of ${supportedCurrencies.join(", ")}.`,
+      field,
+    );
   }
   return upper as Currency;
 }

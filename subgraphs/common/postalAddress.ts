@@ -39,7 +39,8 @@ const countryCodes = new Set(
 
 export function countryCode(value: string, field = "country"): string {
   const code = value.trim().toUpperCase();
-  if (!countryCodes.has(code)) throw new BadUserInputError("`country` must be an ISO 3166-1 alpha-2 code, such as US or DE.", field);
+  if (!countryCodes.has(code))
+    throw new BadUserInputError("`country` must be an ISO 3166-1 alpha-2 code, such as US or DE.", field);
   return code;
 }
 

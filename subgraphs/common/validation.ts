@@ -10,9 +10,13 @@ export function requiredText(value: string, field: string, bounds: { min?: numbe
   const text = value.trim();
   const min = bounds.min ?? 1;
   if (text.length < min) {
-    throw new BadUserInputError(min === 1 ? `\`${field}\` must not be empty.` : `\`${field}\` must be at least ${min} characters.`, field);
+    throw new BadUserInputError(
+      min === 1 ? `\`${field}\` must not be empty.` : `\`${field}\` must be at least ${min} characters.`,
+      field,
+    );
   }
-  if (text.length > bounds.max) throw new BadUserInputError(`\`${field}\` must be at most ${bounds.max} characters.`, field);
+  if (text.length > bounds.max)
+    throw new BadUserInputError(`\`${field}\` must be at most ${bounds.max} characters.`, field);
   return text;
 }
 
@@ -49,7 +53,10 @@ const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export function slug(value: string, field: string): string {
   const text = value.trim();
   if (!slugPattern.test(text) || text.length > 120) {
-    throw new BadUserInputError(`\`${field}\` must be lower-case letters, digits and single dashes (at most 120 characters).`, field);
+    throw new BadUserInputError(
+      `\`${field}\` must be lower-case letters, digits and single dashes (at most 120 characters).`,
+      field,
+    );
   }
   return text;
 }

@@ -4,7 +4,10 @@ import { findStockLevels } from "./store/stockStore";
 
 export function createInventoryLoaders(db: InventoryDb) {
   return {
-    stockByProductId: loaderByKey((ids) => findStockLevels(db, ids), (level) => level.productId),
+    stockByProductId: loaderByKey(
+      (ids) => findStockLevels(db, ids),
+      (level) => level.productId,
+    ),
   };
 }
 

@@ -21,6 +21,10 @@ export const inventoryService = defineSubgraph({
     db: runtime.db,
     unitOfWork: runtime.unitOfWork,
     loaders: createInventoryLoaders(runtime.db),
-    catalogLookup: entityLoader<CatalogEntity>({ url: runtime.env.PRODUCTS_URL, typename: "Product", selection: "id sku name archived" }),
+    catalogLookup: entityLoader<CatalogEntity>({
+      url: runtime.env.PRODUCTS_URL,
+      typename: "Product",
+      selection: "id sku name archived",
+    }),
   }),
 });

@@ -44,7 +44,11 @@ export function createNotificationsService(options: { transports?: Partial<Trans
             db: runtime.db,
             transports,
             logger: runtime.logger,
-            settings: { maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS, retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS, retryMaxMs: env.NOTIFICATION_RETRY_MAX_MS },
+            settings: {
+              maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
+              retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS,
+              retryMaxMs: env.NOTIFICATION_RETRY_MAX_MS,
+            },
           }),
         { intervalMs: env.NOTIFICATION_WORKER_INTERVAL_MS, logger: runtime.logger },
       );

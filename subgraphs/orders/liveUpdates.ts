@@ -8,10 +8,16 @@ import { customerOrdersChannel, orderChannel, type OrderUpdate } from "../common
  * A publish that fails loses only a live message: a subscriber's first message is always the
  * order as it is, and the transition itself is safe in the database and on NATS.
  */
-export function publishOrderUpdates(redis: Redis, keyPrefix: string, logger: Logger, events: readonly EventEnvelope[]): void {
+export function publishOrderUpdates(
+  redis: Redis,
+  keyPrefix: string,
+  logger: Logger,
+  events: readonly EventEnvelope[],
+): void {
   for (const event of events) {
     if (event.type !== "orders.order.status_changed") continue;
-    const { orderId, customerId, number, status, cancellationReason, at } = event.data as EventEnvelope<"orders.order.status_changed">["data"];
+    const { orderId, customerId, number, status, cancellationReason, at } =
+      event.data as EventEnvelope<"orders.order.status_changed">["data"];
     const update: OrderUpdate = { orderId, customerId, number, status, cancellationReason, at };
     const payload = JSON.stringify(update);
     redis
@@ -19,6 +25,8 @@ export function publishOrderUpdates(redis: Redis, keyPrefix: string, logger: Log
       .publish(orderChannel(keyPrefix, orderId), payload)
       .publish(customerOrdersChannel(keyPrefix, customerId), payload)
       .exec()
-      .catch((error: Error) => logger.warn({ orderId, err: error.message }, "could not publish an order update to Redis"));
+      .catch((error: Error) =>
+        logger.warn({ orderId, err: error.message }, "could not publish an order update to Redis"),
+      );
   }
 }

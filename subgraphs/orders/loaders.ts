@@ -4,9 +4,18 @@ import { findHistoryOfOrders, findItemsOfOrders, findOrdersByIds } from "./store
 
 export function createOrdersLoaders(db: OrdersDb) {
   return {
-    orderById: loaderByKey((ids) => findOrdersByIds(db, ids), (order) => order.id),
-    itemsOfOrder: loaderOfMany((ids) => findItemsOfOrders(db, ids), (item) => item.orderId),
-    historyOfOrder: loaderOfMany((ids) => findHistoryOfOrders(db, ids), (change) => change.orderId),
+    orderById: loaderByKey(
+      (ids) => findOrdersByIds(db, ids),
+      (order) => order.id,
+    ),
+    itemsOfOrder: loaderOfMany(
+      (ids) => findItemsOfOrders(db, ids),
+      (item) => item.orderId,
+    ),
+    historyOfOrder: loaderOfMany(
+      (ids) => findHistoryOfOrders(db, ids),
+      (change) => change.orderId,
+    ),
   };
 }
 

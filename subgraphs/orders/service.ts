@@ -20,11 +20,16 @@ export const ordersService = defineSubgraph({
   resolvers,
   createDatabase: createOrdersDatabase,
   eventHandlers: ordersEventHandlers,
-  onEventsCommitted: (runtime, events) => publishOrderUpdates(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger, events),
+  onEventsCommitted: (runtime, events) =>
+    publishOrderUpdates(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger, events),
   workers: (runtime) => [
     new PeriodicWorker(
       "payment-window",
-      () => cancelOverdueOrders({ unitOfWork: runtime.unitOfWork, paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS }),
+      () =>
+        cancelOverdueOrders({
+          unitOfWork: runtime.unitOfWork,
+          paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
+        }),
       { intervalMs: runtime.env.PAYMENT_WINDOW_SCAN_MS, logger: runtime.logger },
     ),
   ],
@@ -39,8 +44,18 @@ export const ordersService = defineSubgraph({
       loaders: createOrdersLoaders(runtime.db),
       paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
       lookups: {
-        products: entityLoader<ProductEntity>({ url: runtime.env.PRODUCTS_URL, typename: "Product", selection: "id sku name archived updatedAt price { amount currency }", headers }),
-        stock: entityLoader<StockEntity>({ url: runtime.env.INVENTORY_URL, typename: "Product", selection: "id stock { available }", headers }),
+        products: entityLoader<ProductEntity>({
+          url: runtime.env.PRODUCTS_URL,
+          typename: "Product",
+          selection: "id sku name archived updatedAt price { amount currency }",
+          headers,
+        }),
+        stock: entityLoader<StockEntity>({
+          url: runtime.env.INVENTORY_URL,
+          typename: "Product",
+          selection: "id stock { available }",
+          headers,
+        }),
       },
       customers: entityLoader<CustomerEntity>({
         url: runtime.env.USERS_URL,

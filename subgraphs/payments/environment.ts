@@ -16,7 +16,11 @@ export const paymentsEnvironment = subgraphEnvironment
   })
   .superRefine((settings, context) => {
     if (settings.NODE_ENV === "production" && !settings.PAYMENT_PROVIDER) {
-      context.addIssue({ code: "custom", path: ["PAYMENT_PROVIDER"], message: "must be set in production (the simulated provider never runs by default there)" });
+      context.addIssue({
+        code: "custom",
+        path: ["PAYMENT_PROVIDER"],
+        message: "must be set in production (the simulated provider never runs by default there)",
+      });
     }
   });
 

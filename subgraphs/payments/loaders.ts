@@ -4,9 +4,18 @@ import { findAttemptsOfPayments, findPaymentsByIds, findPaymentsOfOrders } from 
 
 export function createPaymentsLoaders(db: PaymentsDb) {
   return {
-    paymentById: loaderByKey((ids) => findPaymentsByIds(db, ids), (payment) => payment.id),
-    paymentOfOrder: loaderByKey((ids) => findPaymentsOfOrders(db, ids), (payment) => payment.orderId),
-    attemptsOfPayment: loaderOfMany((ids) => findAttemptsOfPayments(db, ids), (attempt) => attempt.paymentId),
+    paymentById: loaderByKey(
+      (ids) => findPaymentsByIds(db, ids),
+      (payment) => payment.id,
+    ),
+    paymentOfOrder: loaderByKey(
+      (ids) => findPaymentsOfOrders(db, ids),
+      (payment) => payment.orderId,
+    ),
+    attemptsOfPayment: loaderOfMany(
+      (ids) => findAttemptsOfPayments(db, ids),
+      (attempt) => attempt.paymentId,
+    ),
   };
 }
 

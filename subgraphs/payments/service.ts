@@ -37,7 +37,10 @@ export function createPaymentsService(options: { provider?: PaymentProvider } = 
           wakeWorker,
           logger: runtime.logger,
         };
-        worker = new PeriodicWorker("payment-attempts", () => processDuePayments(deps), { intervalMs: runtime.env.PAYMENT_WORKER_INTERVAL_MS, logger: runtime.logger });
+        worker = new PeriodicWorker("payment-attempts", () => processDuePayments(deps), {
+          intervalMs: runtime.env.PAYMENT_WORKER_INTERVAL_MS,
+          logger: runtime.logger,
+        });
         return [worker];
       },
       createContext: (runtime, base) => ({

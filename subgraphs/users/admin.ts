@@ -16,13 +16,22 @@ import { findUserByEmail, insertUser, updateUser } from "./store/userStore";
  * it is, so a password the admin has changed since survives restarts.
  */
 export async function ensureAdmin(
-  deps: { unitOfWork: UnitOfWork<UsersTx>; passwords: PasswordHasher; logger: Logger; revocations: Revocations; accessTokenTtlSeconds: number },
+  deps: {
+    unitOfWork: UnitOfWork<UsersTx>;
+    passwords: PasswordHasher;
+    logger: Logger;
+    revocations: Revocations;
+    accessTokenTtlSeconds: number;
+  },
   env: Pick<UsersEnvironment, "ADMIN_EMAIL" | "ADMIN_PASSWORD">,
 ): Promise<void> {
   const email = (env.ADMIN_EMAIL ?? developmentAdmin.email).toLowerCase();
   const password = env.ADMIN_PASSWORD ?? developmentAdmin.password;
   if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) {
-    deps.logger.warn({ email, password }, "using the development admin account; set ADMIN_EMAIL and ADMIN_PASSWORD outside development");
+    deps.logger.warn(
+      { email, password },
+      "using the development admin account; set ADMIN_EMAIL and ADMIN_PASSWORD outside development",
+    );
   }
   const passwordHash = await deps.passwords.hash(password);
   await deps.unitOfWork(async (tx, emit) => {
@@ -36,7 +45,16 @@ export async function ensureAdmin(
     const data = { userId: admin.id, email: admin.email, name: admin.name, roles: admin.roles };
     emit(existing ? "users.user.updated" : "users.user.registered", data);
     // In Redis before the commit: if that fails, the promotion rolls back and the start fails.
-    if (existing) await deps.revocations.revoke(await revokeAllSessions(tx, existing.id, "PROMOTED_TO_ADMIN"), deps.accessTokenTtlSeconds);
-    deps.logger.info({ email }, existing ? "granted ADMIN to an existing account, with ADMIN_PASSWORD, and revoked its sessions" : "created the admin account");
+    if (existing)
+      await deps.revocations.revoke(
+        await revokeAllSessions(tx, existing.id, "PROMOTED_TO_ADMIN"),
+        deps.accessTokenTtlSeconds,
+      );
+    deps.logger.info(
+      { email },
+      existing
+        ? "granted ADMIN to an existing account, with ADMIN_PASSWORD, and revoked its sessions"
+        : "created the admin account",
+    );
   });
 }

@@ -24,10 +24,18 @@ export const usersEnvironment = subgraphEnvironment
   .superRefine((settings, context) => {
     if (settings.NODE_ENV !== "production") return;
     if (!settings.JWT_PRIVATE_KEY) {
-      context.addIssue({ code: "custom", path: ["JWT_PRIVATE_KEY"], message: "is required in production: an Ed25519 private key in PKCS#8 PEM" });
+      context.addIssue({
+        code: "custom",
+        path: ["JWT_PRIVATE_KEY"],
+        message: "is required in production: an Ed25519 private key in PKCS#8 PEM",
+      });
     }
     if (!settings.ADMIN_EMAIL || !settings.ADMIN_PASSWORD) {
-      context.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD are required in production" });
+      context.addIssue({
+        code: "custom",
+        path: ["ADMIN_PASSWORD"],
+        message: "ADMIN_EMAIL and ADMIN_PASSWORD are required in production",
+      });
     }
   });
 

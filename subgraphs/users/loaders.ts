@@ -4,8 +4,14 @@ import { findAddressesOfUsers, findUsersByIds } from "./store/userStore";
 
 export function createUsersLoaders(db: UsersDb) {
   return {
-    userById: loaderByKey((ids) => findUsersByIds(db, ids), (user) => user.id),
-    addressesOfUser: loaderOfMany((ids) => findAddressesOfUsers(db, ids), (address) => address.userId),
+    userById: loaderByKey(
+      (ids) => findUsersByIds(db, ids),
+      (user) => user.id,
+    ),
+    addressesOfUser: loaderOfMany(
+      (ids) => findAddressesOfUsers(db, ids),
+      (address) => address.userId,
+    ),
   };
 }
 

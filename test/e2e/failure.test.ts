@@ -37,7 +37,10 @@ async function startProducts(testId: string, env: Record<string, string>): Promi
 const ready = async (service: ServiceProcess) => {
   try {
     const response = await fetch(`${service.url}/health/ready`);
-    return { status: response.status, body: (await response.json()) as { checks: Record<string, { ok: boolean; error?: string }> } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { checks: Record<string, { ok: boolean; error?: string }> },
+    };
   } catch {
     return { status: 0, body: { checks: {} } };
   }
@@ -58,7 +61,10 @@ const outcomeOf = (answer: Promise<Response>): Promise<number | string> =>
  * the server has taken the request (answered 100 Continue); `finish` sends the body and resolves
  * with the answer, or rejects with the socket error that cut it off.
  */
-function takenRequest(baseUrl: string, body: string): Promise<{ finish(): Promise<{ status: number | string; body: string }> }> {
+function takenRequest(
+  baseUrl: string,
+  body: string,
+): Promise<{ finish(): Promise<{ status: number | string; body: string }> }> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((taken, notTaken) => {
     const request = http.request({
@@ -67,7 +73,11 @@ function takenRequest(baseUrl: string, body: string): Promise<{ finish(): Promis
       path: "/graphql",
       method: "POST",
       agent: false,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        expect: "100-continue",
+      },
     });
     const answered = new Promise<{ status: number | string; body: string }>((resolve, reject) => {
       request.once("error", reject);
@@ -111,7 +121,10 @@ describe("failure: start-up with a dependency down, truthful readiness, and grac
 
   it("waits for Redis at start, with backoff, and starts once it is there", async () => {
     products = await startProducts(testId, { NATS_URL: nats.url, REDIS_URL: redis.url, STARTUP_TIMEOUT_SECONDS: "30" });
-    await waitFor(() => products!.output.some((line) => line.includes("waiting for Redis")), "the service to say it waits for Redis");
+    await waitFor(
+      () => products!.output.some((line) => line.includes("waiting for Redis")),
+      "the service to say it waits for Redis",
+    );
     expect((await ready(products)).status).toBe(0);
     await redis.resume();
     await waitFor(async () => (await ready(products!)).status === 200, "the service to become ready", 30_000);
@@ -121,11 +134,27 @@ describe("failure: start-up with a dependency down, truthful readiness, and grac
     const traceId = "0af7651916cd43dd8448eb211c80319c";
     await fetch(`${products!.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-request-id": "req-test-42", traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+      headers: {
+        "content-type": "application/json",
+        "x-request-id": "req-test-42",
+        traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+      },
       body: JSON.stringify({ query: "{ categories { id } }" }),
     });
-    const line = await waitFor(() => products!.output.find((each) => each.includes("req-test-42")), "the request's log line");
-    expect(JSON.parse(line)).toMatchObject({ level: 30, service: "products", requestId: "req-test-42", traceId, method: "POST", path: "/graphql", status: 200, durationMs: expect.any(Number) });
+    const line = await waitFor(
+      () => products!.output.find((each) => each.includes("req-test-42")),
+      "the request's log line",
+    );
+    expect(JSON.parse(line)).toMatchObject({
+      level: 30,
+      service: "products",
+      requestId: "req-test-42",
+      traceId,
+      method: "POST",
+      path: "/graphql",
+      status: 200,
+      durationMs: expect.any(Number),
+    });
   });
 
   it("tells the truth on /health/ready while Redis, then NATS, is down", async () => {
@@ -150,15 +179,25 @@ describe("failure: start-up with a dependency down, truthful readiness, and grac
     // Continue), so each is in flight when the signal comes. Their bodies are sent only after it.
     const inFlight = await Promise.all(Array.from({ length: 10 }, () => takenRequest(service.url, body)));
     service.child.kill("SIGTERM");
-    await waitFor(async () => (await outcomeOf(fetch(`${service.url}/health/live`))) === "ECONNREFUSED", "new connections to be refused");
+    await waitFor(
+      async () => (await outcomeOf(fetch(`${service.url}/health/live`))) === "ECONNREFUSED",
+      "new connections to be refused",
+    );
     // New work is refused outright, not taken and then dropped.
-    expect(await outcomeOf(fetch(`${service.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body }))).toBe("ECONNREFUSED");
+    expect(
+      await outcomeOf(
+        fetch(`${service.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body }),
+      ),
+    ).toBe("ECONNREFUSED");
     // Every request taken before the signal is answered in full; none is cut off half-way.
     const answers = await Promise.all(
-      inFlight.map((request) => request.finish().catch((error: NodeJS.ErrnoException) => ({ status: error.code ?? error.message, body: "" }))),
+      inFlight.map((request) =>
+        request.finish().catch((error: NodeJS.ErrnoException) => ({ status: error.code ?? error.message, body: "" })),
+      ),
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(inFlight.length).fill(200));
-    for (const answer of answers) expect(JSON.parse(answer.body)).toEqual({ data: { products: { totalCount: 0, edges: [] } } });
+    for (const answer of answers)
+      expect(JSON.parse(answer.body)).toEqual({ data: { products: { totalCount: 0, edges: [] } } });
     expect(await service.exited).toBe(0);
     await expect(fetch(`${service.url}/health/live`)).rejects.toThrow();
   });

@@ -30,7 +30,10 @@ describe("a service that cannot start", () => {
   });
 
   it("says which database server it cannot reach", async () => {
-    const { code, stderr } = await runToExit("subgraphs/orders/main.ts", { POSTGRES_URL: "postgres://postgres@127.0.0.1:1", NATS_NAMESPACE: testId });
+    const { code, stderr } = await runToExit("subgraphs/orders/main.ts", {
+      POSTGRES_URL: "postgres://postgres@127.0.0.1:1",
+      NATS_NAMESPACE: testId,
+    });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe("orders: cannot reach PostgreSQL at 127.0.0.1:1/commerce_orders: connection refused");
   });

@@ -48,16 +48,26 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
   it("answers one query whose fields come from all six subgraphs", async () => {
     // The catalog through the router, as the admin; the stock record follows through NATS.
     const admin = await loginAdmin(stack.routerUrl);
-    const { createCategory: category } = await graphqlData(stack.routerUrl, `mutation { createCategory(input: { name: "Audio", slug: "audio" }) { id } }`, {
-      token: admin.accessToken,
-    });
+    const { createCategory: category } = await graphqlData(
+      stack.routerUrl,
+      `mutation { createCategory(input: { name: "Audio", slug: "audio" }) { id } }`,
+      {
+        token: admin.accessToken,
+      },
+    );
     const { createProduct: product } = await graphqlData(
       stack.routerUrl,
       `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-      { token: admin.accessToken, variables: { input: { sku: "E2E-1", name: "Studio Headphones", price: "149.90", categoryId: category.id } } },
+      {
+        token: admin.accessToken,
+        variables: { input: { sku: "E2E-1", name: "Studio Headphones", price: "149.90", categoryId: category.id } },
+      },
     );
     const inventoryDb = createInventoryDatabase(stack.databaseUrl("inventory"));
-    await waitFor(() => inventoryDb.stockLevel.findUnique({ where: { productId: product.id } }).then((row) => row ?? undefined), "the stock record");
+    await waitFor(
+      () => inventoryDb.stockLevel.findUnique({ where: { productId: product.id } }).then((row) => row ?? undefined),
+      "the stock record",
+    );
     await inventoryDb.stockLevel.update({ where: { productId: product.id }, data: { onHand: 12, reserved: 2 } });
 
     // A customer, registered through the router, with an order, its payment and a notification
@@ -66,7 +76,10 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
     const customer = await registerCustomer(stack.routerUrl, { email: "ada@example.com", name: "Ada Lovelace" });
     const user = customer.user;
     // Its welcome arrives through NATS; wait for it so the inbox below is what it will stay.
-    await waitFor(async () => (await notificationsDb.notification.count({ where: { userId: user.id, kind: "WELCOME" } })) === 4, "the welcome notifications");
+    await waitFor(
+      async () => (await notificationsDb.notification.count({ where: { userId: user.id, kind: "WELCOME" } })) === 4,
+      "the welcome notifications",
+    );
     const ordersDb = createOrdersDatabase(stack.databaseUrl("orders"));
     const paymentsDb = createPaymentsDatabase(stack.databaseUrl("payments"));
     const order = await ordersDb.order.create({
@@ -78,16 +91,34 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
         totalMinor: 29980n,
         shippingAddress: { line1: "1 Analytical St", city: "London", postalCode: "N1", country: "GB" },
         items: { create: [{ position: 0, productId: product.id, quantity: 2, unitPriceMinor: 14990n }] },
-        statusHistory: { create: [{ status: "PENDING" }, { status: "AWAITING_PAYMENT" }, { status: "CONFIRMED", reason: "payment captured" }] },
+        statusHistory: {
+          create: [
+            { status: "PENDING" },
+            { status: "AWAITING_PAYMENT" },
+            { status: "CONFIRMED", reason: "payment captured" },
+          ],
+        },
       },
     });
-    await paymentsDb.payment.create({ data: { orderId: order.id, customerId: user.id, status: "SUCCEEDED", amountMinor: 29980n } });
+    await paymentsDb.payment.create({
+      data: { orderId: order.id, customerId: user.id, status: "SUCCEEDED", amountMinor: 29980n },
+    });
     await notificationsDb.notification.create({
-      data: { userId: user.id, channel: "IN_APP", kind: "ORDER_CONFIRMED", subject: "Order K7M-4PQ2 confirmed", body: "Thanks!", sourceEventId: randomUUID() },
+      data: {
+        userId: user.id,
+        channel: "IN_APP",
+        kind: "ORDER_CONFIRMED",
+        subject: "Order K7M-4PQ2 confirmed",
+        body: "Thanks!",
+        sourceEventId: randomUUID(),
+      },
     });
     await Promise.all([inventoryDb, ordersDb, paymentsDb, notificationsDb].map((db) => db.$disconnect()));
 
-    const { order: seen } = await graphqlData(stack.routerUrl, acrossAllSix, { token: customer.accessToken, variables: { orderId: order.id } });
+    const { order: seen } = await graphqlData(stack.routerUrl, acrossAllSix, {
+      token: customer.accessToken,
+      variables: { orderId: order.id },
+    });
     expect(seen).toEqual({
       number: "K7M-4PQ2",
       status: "CONFIRMED",
@@ -115,10 +146,20 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
           quantity: 2,
           unitPrice: { amount: "149.90", currency: "USD" },
           lineTotal: { amount: "299.80" },
-          product: { name: "Studio Headphones", sku: "E2E-1", price: { amount: "149.90" }, category: { name: "Audio" }, stock: { available: 10, inStock: true } },
+          product: {
+            name: "Studio Headphones",
+            sku: "E2E-1",
+            price: { amount: "149.90" },
+            category: { name: "Audio" },
+            stock: { available: 10, inStock: true },
+          },
         },
       ],
-      payment: { status: "SUCCEEDED", amount: { amount: "299.80", currency: "USD" }, refundedAmount: { amount: "0.00" } },
+      payment: {
+        status: "SUCCEEDED",
+        amount: { amount: "299.80", currency: "USD" },
+        refundedAmount: { amount: "0.00" },
+      },
     });
   });
 
@@ -132,7 +173,10 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
     expect(ready.status).toBe(200);
     for (const url of Object.values(stack.subgraphUrls)) {
       const body = await (await fetch(new URL("/health/ready", url))).json();
-      expect(body).toMatchObject({ status: "ready", checks: { database: { ok: true }, nats: { ok: true }, redis: { ok: true } } });
+      expect(body).toMatchObject({
+        status: "ready",
+        checks: { database: { ok: true }, nats: { ok: true }, redis: { ok: true } },
+      });
     }
     const exitCodes = await stack.stop();
     expect(Object.values(exitCodes)).toEqual([0, 0, 0, 0, 0, 0, 0]);

@@ -47,46 +47,73 @@ describe("the event bus: catalog.product.created reaches inventory through the o
   const stockRow = (productId: string) => inventory.runtime.db.stockLevel.findUnique({ where: { productId } });
 
   it("creates the product's stock record in inventory and stamps the outbox row as published", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, {
+      token,
+      variables: { input: productInput() },
+    });
     const stock = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
     expect(stock).toMatchObject({ productId: product.id, onHand: 0, reserved: 0 });
 
-    const [outboxRow] = await products.runtime.db.outboxEvent.findMany({ where: { type: "catalog.product.created" }, orderBy: { seq: "desc" }, take: 1 });
+    const [outboxRow] = await products.runtime.db.outboxEvent.findMany({
+      where: { type: "catalog.product.created" },
+      orderBy: { seq: "desc" },
+      take: 1,
+    });
     expect(outboxRow?.publishedAt).toBeInstanceOf(Date);
   });
 
   it("publishes each event with its id as Nats-Msg-Id, so a second publication is stored once", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, {
+      token,
+      variables: { input: productInput() },
+    });
     const row = await waitFor(
-      () => products.runtime.db.outboxEvent.findFirst({ where: { publishedAt: { not: null }, envelope: { path: ["data", "productId"], equals: product.id } } }).then((found) => found ?? undefined),
+      () =>
+        products.runtime.db.outboxEvent
+          .findFirst({
+            where: { publishedAt: { not: null }, envelope: { path: ["data", "productId"], equals: product.id } },
+          })
+          .then((found) => found ?? undefined),
       "the published outbox row",
     );
     const jsm = await nats.jetstreamManager();
     const stream = streamFor(testId, "catalog.product.created");
-    const stored = await jsm.streams.getMessage(stream, { last_by_subj: subjectFor(testId, "catalog.product.created") });
+    const stored = await jsm.streams.getMessage(stream, {
+      last_by_subj: subjectFor(testId, "catalog.product.created"),
+    });
     expect(stored.header.get("Nats-Msg-Id")).toBe(row.id);
 
     const before = (await jsm.streams.info(stream)).state.messages;
-    const ack = await nats.jetstream().publish(subjectFor(testId, "catalog.product.created"), JSON.stringify(row.envelope), { msgID: row.id });
+    const ack = await nats
+      .jetstream()
+      .publish(subjectFor(testId, "catalog.product.created"), JSON.stringify(row.envelope), { msgID: row.id });
     expect(ack.duplicate).toBe(true);
     expect((await jsm.streams.info(stream)).state.messages).toBe(before);
   });
 
   it("changes nothing when an event is delivered again", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, {
+      token,
+      variables: { input: productInput() },
+    });
     const first = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
     // Back office changed the stock since; a replayed "created" must not reset or touch it.
     await inventory.runtime.db.stockLevel.update({ where: { productId: product.id }, data: { onHand: 7 } });
     const touched = await stockRow(product.id);
 
-    const row = await products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
+    const row = await products.runtime.db.outboxEvent.findFirstOrThrow({
+      where: { envelope: { path: ["data", "productId"], equals: product.id } },
+    });
     const handler = jest.spyOn(inventoryEventHandlers[0]!, "handle");
     // Published under new message ids, JetStream stores and delivers it twice more, as after a redelivery.
     const js = nats.jetstream();
     for (const copy of [1, 2]) {
       const h = headers();
       h.set("x-test-copy", String(copy));
-      await js.publish(subjectFor(testId, "catalog.product.created"), JSON.stringify(row.envelope), { msgID: `${row.id}-copy-${copy}`, headers: h });
+      await js.publish(subjectFor(testId, "catalog.product.created"), JSON.stringify(row.envelope), {
+        msgID: `${row.id}-copy-${copy}`,
+        headers: h,
+      });
     }
     const jsm = await nats.jetstreamManager();
     const consumerName = inventory.runtime.consumers[0]!.name;
@@ -106,23 +133,49 @@ describe("the event bus: catalog.product.created reaches inventory through the o
   });
 
   it("applies an event once even when two deliveries race", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, {
+      token,
+      variables: { input: productInput() },
+    });
     await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
-    const row = await products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
+    const row = await products.runtime.db.outboxEvent.findFirstOrThrow({
+      where: { envelope: { path: ["data", "productId"], equals: product.id } },
+    });
     const consumer = inventory.runtime.consumers[0]!;
     const envelope = { ...(row.envelope as object), id: "5b1f2f0e-9f5e-4d1a-8a59-2f9a6f1d0c11" } as never;
-    const outcomes = await Promise.allSettled([consumer.apply(envelope), consumer.apply(envelope), consumer.apply(envelope)]);
+    const outcomes = await Promise.allSettled([
+      consumer.apply(envelope),
+      consumer.apply(envelope),
+      consumer.apply(envelope),
+    ]);
     const applied = outcomes.filter((outcome) => outcome.status === "fulfilled" && outcome.value === "applied");
     expect(applied).toHaveLength(1);
-    expect(await inventory.runtime.db.processedEvent.count({ where: { eventId: "5b1f2f0e-9f5e-4d1a-8a59-2f9a6f1d0c11" } })).toBe(1);
+    expect(
+      await inventory.runtime.db.processedEvent.count({ where: { eventId: "5b1f2f0e-9f5e-4d1a-8a59-2f9a6f1d0c11" } }),
+    ).toBe(1);
   });
 
   it("applies a read model's versioned event without a record: a repeated or older one changes nothing", async () => {
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, {
+      token,
+      variables: { input: productInput() },
+    });
     const consumer = products.runtime.consumers.find((each) => each.name.endsWith("inventory_stock_changed"))!;
     const stockChanged = (version: number, available: number) =>
-      createEnvelope("inventory", { type: "inventory.stock.changed", data: { productId: product.id, onHand: available, reserved: 0, available, lowStockThreshold: 0, version, kind: "ADJUSTMENT" } });
-    const availability = () => products.runtime.db.productAvailability.findUniqueOrThrow({ where: { productId: product.id } });
+      createEnvelope("inventory", {
+        type: "inventory.stock.changed",
+        data: {
+          productId: product.id,
+          onHand: available,
+          reserved: 0,
+          available,
+          lowStockThreshold: 0,
+          version,
+          kind: "ADJUSTMENT",
+        },
+      });
+    const availability = () =>
+      products.runtime.db.productAvailability.findUniqueOrThrow({ where: { productId: product.id } });
     // Newer than whatever the product's own stock events said, so this test decides what is seen.
     const newest = stockChanged(1_000, 9);
     await consumer.apply(newest as never);
@@ -138,7 +191,10 @@ describe("the event bus: catalog.product.created reaches inventory through the o
   it("keeps an event whose database is away, however often it is delivered, instead of dead-lettering it", async () => {
     // The error Prisma throws when the database cannot be reached, from a real attempt.
     const away = createUsersDatabase("postgres://postgres@127.0.0.1:1/nowhere");
-    const unreachable = await away.user.count().then(() => undefined, (error: unknown) => error);
+    const unreachable = await away.user.count().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await away.$disconnect();
     expect(unreachable).toBeDefined();
     const deliveries = new Map<string, number>();
@@ -162,7 +218,10 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     const deadLetters = await NatsTap.open(deadLetterSubject(testId, consumer.name));
     await consumer.start();
     try {
-      const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
+      const { createProduct: product } = await graphqlData(products.url, createProduct, {
+        token,
+        variables: { input: productInput() },
+      });
       // More than twice maxDeliveries, and still delivered again.
       await waitFor(() => (deliveries.get(product.id) ?? 0) >= 5, "five deliveries of the new event", 15_000);
       expect(deadLetters.received).toEqual([]);
@@ -170,7 +229,9 @@ describe("the event bus: catalog.product.created reaches inventory through the o
       // Stopping while deliveries keep coming must end too: the fetched ones are handed back.
       await consumer.stop();
       await deadLetters.close();
-      await (await nats.jetstreamManager()).consumers.delete(streamFor(testId, "catalog.product.created"), consumer.name);
+      await (
+        await nats.jetstreamManager()
+      ).consumers.delete(streamFor(testId, "catalog.product.created"), consumer.name);
     }
   });
 
@@ -198,7 +259,10 @@ describe("the event bus while NATS is down", () => {
 
   beforeAll(async () => {
     privateNats = await PrivateNats.start();
-    services = await startServices(["products"], { router: false, settings: { products: { NATS_URL: privateNats.url } } });
+    services = await startServices(["products"], {
+      router: false,
+      settings: { products: { NATS_URL: privateNats.url } },
+    });
     ({ products, testId } = services);
     token = (await loginAdmin(services.users.url)).accessToken;
   });
@@ -211,19 +275,31 @@ describe("the event bus while NATS is down", () => {
   it("keeps an event written while NATS is down and publishes it once NATS is back", async () => {
     await privateNats.pause();
     const publishedBefore = products.runtime.relay.publishedCount;
-    const { createProduct: product } = await graphqlData(products.url, createProduct, { token, variables: { input: productInput() } });
-    const pending = () => products.runtime.db.outboxEvent.findFirstOrThrow({ where: { envelope: { path: ["data", "productId"], equals: product.id } } });
+    const { createProduct: product } = await graphqlData(products.url, createProduct, {
+      token,
+      variables: { input: productInput() },
+    });
+    const pending = () =>
+      products.runtime.db.outboxEvent.findFirstOrThrow({
+        where: { envelope: { path: ["data", "productId"], equals: product.id } },
+      });
     // The relay's attempt right after the commit has ended, and could publish nothing.
     await products.runtime.relay.settled();
     expect(products.runtime.relay.publishedCount).toBe(publishedBefore);
     expect((await pending()).publishedAt).toBeNull();
 
     await privateNats.resume();
-    const published = await waitFor(() => pending().then((row) => row.publishedAt ?? undefined), "the relay to publish after NATS returned", 20_000);
+    const published = await waitFor(
+      () => pending().then((row) => row.publishedAt ?? undefined),
+      "the relay to publish after NATS returned",
+      20_000,
+    );
     expect(published).toBeInstanceOf(Date);
 
     const observer = await connect({ servers: privateNats.url });
-    const stored = await (await observer.jetstreamManager()).streams.getMessage(streamFor(testId, "catalog.product.created"), {
+    const stored = await (
+      await observer.jetstreamManager()
+    ).streams.getMessage(streamFor(testId, "catalog.product.created"), {
       last_by_subj: subjectFor(testId, "catalog.product.created"),
     });
     expect(stored.json<{ data: { productId: string } }>().data.productId).toBe(product.id);

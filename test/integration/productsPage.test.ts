@@ -33,7 +33,10 @@ describe("a page of products with their stock, rating and category, through the 
         images: [{ url: `https://img.example/${index}.jpg` }],
       });
     }
-    await waitFor(async () => (await inventory.runtime.db.stockLevel.count()) === 60, "stock records for all 60 products");
+    await waitFor(
+      async () => (await inventory.runtime.db.stockLevel.count()) === 60,
+      "stock records for all 60 products",
+    );
     await inventory.runtime.db.stockLevel.updateMany({ data: { onHand: 3 } });
   });
 

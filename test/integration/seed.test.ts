@@ -29,9 +29,16 @@ describe("npm run seed", () => {
     const options = { routerUrl: services.router.url, adminEmail: testAdmin.email, adminPassword: testAdmin.password };
     const first = await seedCatalog(options);
     expect(first.products.created).toBeGreaterThanOrEqual(200);
-    await waitFor(async () => (await services.inventory.runtime.db.stockLevel.count()) === first.products.created, "stock records for every product");
+    await waitFor(
+      async () => (await services.inventory.runtime.db.stockLevel.count()) === first.products.created,
+      "stock records for every product",
+    );
     const afterFirst = await snapshot();
-    expect(afterFirst).toMatchObject({ products: seedProducts().length, described: seedProducts().length, images: seedProducts().length * 2 });
+    expect(afterFirst).toMatchObject({
+      products: seedProducts().length,
+      described: seedProducts().length,
+      images: seedProducts().length * 2,
+    });
     expect(afterFirst.nested).toBeGreaterThan(10);
     expect(afterFirst.reviews).toBeGreaterThan(50);
     expect(afterFirst.inStock).toBeGreaterThan(180);

@@ -17,7 +17,8 @@ export default async function globalSetup(): Promise<void> {
   const nats = await connect({ servers: natsUrl });
   const jsm = await nats.jetstreamManager();
   for await (const stream of jsm.streams.list()) {
-    if (stream.config.name.startsWith(testPrefix.toUpperCase()) && isStale(stream.config.name)) await jsm.streams.delete(stream.config.name);
+    if (stream.config.name.startsWith(testPrefix.toUpperCase()) && isStale(stream.config.name))
+      await jsm.streams.delete(stream.config.name);
   }
   await nats.close();
 }

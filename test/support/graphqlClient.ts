@@ -10,7 +10,11 @@ export interface RequestOptions {
 }
 
 /** Posts one GraphQL operation over HTTP, as a client would. */
-export async function graphql<Data = Record<string, unknown>>(url: string, query: string, options: RequestOptions = {}): Promise<GraphQLResponse<Data>> {
+export async function graphql<Data = Record<string, unknown>>(
+  url: string,
+  query: string,
+  options: RequestOptions = {},
+): Promise<GraphQLResponse<Data>> {
   const response = await fetch(url, {
     method: "POST",
     headers: {
@@ -24,7 +28,11 @@ export async function graphql<Data = Record<string, unknown>>(url: string, query
 }
 
 /** Like `graphql`, but fails the test with the errors when there are any. */
-export async function graphqlData<Data = Record<string, any>>(url: string, query: string, options: RequestOptions = {}): Promise<Data> {
+export async function graphqlData<Data = Record<string, any>>(
+  url: string,
+  query: string,
+  options: RequestOptions = {},
+): Promise<Data> {
   const result = await graphql<Data>(url, query, options);
   if (result.errors?.length || !result.data) {
     throw new Error(`GraphQL errors: ${JSON.stringify(result.errors ?? result, null, 2)}`);

@@ -12,23 +12,34 @@ export interface Session {
 const authFields = "accessToken refreshToken expiresIn user { id email name roles }";
 
 /** Registers a new customer through `url` (the router or the users subgraph). */
-export async function registerCustomer(url: string, overrides: { email?: string; password?: string; name?: string } = {}): Promise<Session & { password: string }> {
+export async function registerCustomer(
+  url: string,
+  overrides: { email?: string; password?: string; name?: string } = {},
+): Promise<Session & { password: string }> {
   const password = overrides.password ?? "correct horse battery";
   const input = {
     email: overrides.email ?? `customer-${randomBytes(5).toString("hex")}@example.com`,
     name: overrides.name ?? "Test Customer",
     password,
   };
-  const { register } = await graphqlData<{ register: Session }>(url, `mutation($input: RegisterInput!) { register(input: $input) { ${authFields} } }`, {
-    variables: { input },
-  });
+  const { register } = await graphqlData<{ register: Session }>(
+    url,
+    `mutation($input: RegisterInput!) { register(input: $input) { ${authFields} } }`,
+    {
+      variables: { input },
+    },
+  );
   return { ...register, password };
 }
 
 export async function login(url: string, email: string, password: string): Promise<Session> {
-  const { login: session } = await graphqlData<{ login: Session }>(url, `mutation($input: LoginInput!) { login(input: $input) { ${authFields} } }`, {
-    variables: { input: { email, password } },
-  });
+  const { login: session } = await graphqlData<{ login: Session }>(
+    url,
+    `mutation($input: LoginInput!) { login(input: $input) { ${authFields} } }`,
+    {
+      variables: { input: { email, password } },
+    },
+  );
   return session;
 }
 

@@ -5,7 +5,11 @@ import { connect, type NatsConnection, type Subscription } from "nats";
  * to read what went out (a welcome, a reset token in the "email").
  */
 export class NatsTap {
-  private constructor(private readonly nats: NatsConnection, private readonly subscription: Subscription, readonly received: unknown[]) {}
+  private constructor(
+    private readonly nats: NatsConnection,
+    private readonly subscription: Subscription,
+    readonly received: unknown[],
+  ) {}
 
   static async open(subject: string): Promise<NatsTap> {
     const nats = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222" });

@@ -37,7 +37,10 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
  */
 export class PrivateNats {
   private process: ChildProcess | undefined;
-  private constructor(readonly port: number, private readonly storeDir: string) {}
+  private constructor(
+    readonly port: number,
+    private readonly storeDir: string,
+  ) {}
 
   static async start(): Promise<PrivateNats> {
     const nats = new PrivateNats(await freePort(), mkdtempSync(path.join(tmpdir(), "nats-test-")));
@@ -50,7 +53,9 @@ export class PrivateNats {
   }
 
   async resume(): Promise<void> {
-    this.process = spawn(natsServerBinary, ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.storeDir], { stdio: "ignore" });
+    this.process = spawn(natsServerBinary, ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.storeDir], {
+      stdio: "ignore",
+    });
     await waitForPort(this.port, 10_000);
   }
 

@@ -29,7 +29,11 @@ export class PrivateRedis {
   }
 
   async resume(): Promise<void> {
-    this.process = spawn(redisServerBinary, ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    this.process = spawn(
+      redisServerBinary,
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      { stdio: "ignore" },
+    );
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const open = await new Promise<boolean>((resolve) => {

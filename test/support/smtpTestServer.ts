@@ -48,6 +48,8 @@ export class SmtpTestServer {
   }
 
   to(address: string): ParsedMail[] {
-    return this.received.filter((mail) => [mail.to].flat().some((to) => to?.value.some((entry) => entry.address === address)));
+    return this.received.filter((mail) =>
+      [mail.to].flat().some((to) => to?.value.some((entry) => entry.address === address)),
+    );
   }
 }

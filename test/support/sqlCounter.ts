@@ -4,7 +4,10 @@ import type { PrismaLike } from "../../subgraphs/common/database/prismaOptions";
 const background = /outbox_event|processed_event|^\s*(BEGIN|COMMIT|ROLLBACK)/i;
 
 /** Counts the SQL statements a Prisma client sends while `work` runs. */
-export async function countStatements<T>(clients: Record<string, PrismaLike>, work: () => Promise<T>): Promise<{ result: T; counts: Record<string, number>; statements: string[] }> {
+export async function countStatements<T>(
+  clients: Record<string, PrismaLike>,
+  work: () => Promise<T>,
+): Promise<{ result: T; counts: Record<string, number>; statements: string[] }> {
   const counts = Object.fromEntries(Object.keys(clients).map((name) => [name, 0]));
   const statements: string[] = [];
   let recording = true;

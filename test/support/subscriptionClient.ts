@@ -7,7 +7,11 @@ export interface Received {
 }
 
 /** A graphql-ws client on the router's /graphql, as a storefront would open it. */
-export function subscriptionClient(httpUrl: string, token?: string, options: { onClosed?: (event: { code: number; reason: string }) => void } = {}): Client {
+export function subscriptionClient(
+  httpUrl: string,
+  token?: string,
+  options: { onClosed?: (event: { code: number; reason: string }) => void } = {},
+): Client {
   return createClient({
     url: httpUrl.replace(/^http/, "ws"),
     webSocketImpl: WebSocket,
@@ -30,7 +34,8 @@ export function collect(client: Client, query: string, variables: Record<string,
       next: (message) => {
         const at = Date.now();
         messages.push(message as Received);
-        const order = Object.values((message as Received).data ?? {})[0] as { id?: string; status?: string } | undefined;
+        const order = Object.values((message as Received).data ?? {})[0] as
+          { id?: string; status?: string } | undefined;
         if (order?.id && order.status) arrivals.push({ orderId: order.id, status: order.status, at });
       },
       error: (cause) => {

@@ -3,8 +3,14 @@ import { dropDatabase, ensureDatabase, migrateDatabase } from "../../subgraphs/c
 import type { ServiceName } from "../../subgraphs/common/serviceNames";
 
 /** A migrated database of one service for a test that exercises its store and domain directly. */
-export async function provisionTestDatabase(service: ServiceName, testId: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const url = databaseUrlFor(service, { POSTGRES_URL: process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432", DATABASE_PREFIX: `${testId}_` });
+export async function provisionTestDatabase(
+  service: ServiceName,
+  testId: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = databaseUrlFor(service, {
+    POSTGRES_URL: process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432",
+    DATABASE_PREFIX: `${testId}_`,
+  });
   await ensureDatabase(url);
   await migrateDatabase(service, url);
   return { url, drop: () => dropDatabase(url) };

@@ -5,7 +5,10 @@ import { routerEnvironment } from "../../router/environment";
 import { startRouter, type RunningRouter } from "../../router/startRouter";
 
 /** Starts the router in this process, on any free port, in front of the given subgraph URLs. */
-export async function startTestRouter(urls: Partial<Record<ServiceName, string>>, overrides: Record<string, string> = {}): Promise<RunningRouter> {
+export async function startTestRouter(
+  urls: Partial<Record<ServiceName, string>>,
+  overrides: Record<string, string> = {},
+): Promise<RunningRouter> {
   const subgraphUrls = Object.fromEntries(
     // Subgraphs a test does not start point at a closed port: a query that needs them fails loudly.
     serviceNames.map((name) => [`${name.toUpperCase()}_URL`, urls[name] ?? "http://127.0.0.1:9/graphql"]),

@@ -29,14 +29,18 @@ export interface RunningServices {
   notifications: RunningSubgraph<NotificationsDb>;
 }
 
-const start: { [N in ServiceName]: (testId: string, overrides: Record<string, string>) => Promise<RunningServices[N]> } = {
+const start: {
+  [N in ServiceName]: (testId: string, overrides: Record<string, string>) => Promise<RunningServices[N]>;
+} = {
   users: (testId, overrides) => startTestSubgraph(createUsersService(), testId, overrides),
   products: (testId, overrides) => startTestSubgraph(productsService, testId, overrides),
   inventory: (testId, overrides) => startTestSubgraph(inventoryService, testId, overrides),
   orders: (testId, overrides) => startTestSubgraph(ordersService, testId, overrides),
   payments: async (testId, overrides) => {
     const definition = createPaymentsService();
-    return Object.assign(await startTestSubgraph(definition, testId, overrides), { provider: definition.provider as SimulatedPaymentProvider });
+    return Object.assign(await startTestSubgraph(definition, testId, overrides), {
+      provider: definition.provider as SimulatedPaymentProvider,
+    });
   },
   notifications: (testId, overrides) => startTestSubgraph(createNotificationsService(), testId, overrides),
 };
@@ -62,7 +66,10 @@ export interface StartOptions {
  * Starts the named subgraphs in this process, always with the users service (first, since every
  * other one verifies tokens with its keys), and, unless told otherwise, the router in front.
  */
-export async function startServices<N extends ServiceName>(names: readonly N[], options: StartOptions = {}): Promise<TestServices<N>> {
+export async function startServices<N extends ServiceName>(
+  names: readonly N[],
+  options: StartOptions = {},
+): Promise<TestServices<N>> {
   const testId = newTestId();
   const running: Partial<RunningServices> = {};
   let router: RunningRouter | undefined;
@@ -77,7 +84,11 @@ export async function startServices<N extends ServiceName>(names: readonly N[], 
   try {
     const users = await start.users(testId, { ...options.common, ...options.settings?.users });
     running.users = users;
-    const shared: Record<string, string> = { ...options.common, USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(), REDIS_KEY_PREFIX: `${testId}:` };
+    const shared: Record<string, string> = {
+      ...options.common,
+      USERS_JWKS_URL: new URL("/.well-known/jwks.json", users.url).toString(),
+      REDIS_KEY_PREFIX: `${testId}:`,
+    };
     shared.USERS_URL = users.url;
     // Services that look products and stock up directly (read-your-writes) need their URLs first.
     if ((names as readonly string[]).includes("products")) {
@@ -91,14 +102,29 @@ export async function startServices<N extends ServiceName>(names: readonly N[], 
     const others = names.filter((name) => !["users", "products", "inventory"].includes(name));
     await Promise.all(
       others.map(async (name) => {
-        (running as Record<string, unknown>)[name] = await start[name](testId, { ...shared, ...options.settings?.[name] });
+        (running as Record<string, unknown>)[name] = await start[name](testId, {
+          ...shared,
+          ...options.settings?.[name],
+        });
       }),
     );
     if (options.router !== false) {
-      const urls = Object.fromEntries(Object.entries(running).map(([name, service]) => [name, (service as RunningSubgraph<unknown>).url]));
-      router = await startTestRouter(urls, { USERS_JWKS_URL: shared.USERS_JWKS_URL!, REDIS_KEY_PREFIX: shared.REDIS_KEY_PREFIX!, ...options.settings?.router });
+      const urls = Object.fromEntries(
+        Object.entries(running).map(([name, service]) => [name, (service as RunningSubgraph<unknown>).url]),
+      );
+      router = await startTestRouter(urls, {
+        USERS_JWKS_URL: shared.USERS_JWKS_URL!,
+        REDIS_KEY_PREFIX: shared.REDIS_KEY_PREFIX!,
+        ...options.settings?.router,
+      });
     }
-    result = { ...(running as Pick<RunningServices, N | "users">), testId, router: router as RunningRouter, shared, cleanUp };
+    result = {
+      ...(running as Pick<RunningServices, N | "users">),
+      testId,
+      router: router as RunningRouter,
+      shared,
+      cleanUp,
+    };
     return result;
   } catch (error) {
     await cleanUp();

@@ -5,7 +5,11 @@ import { parseEnvironment } from "../../subgraphs/common/environment";
 import { deleteStreams } from "../../subgraphs/common/events/streams";
 import { createLogger } from "../../subgraphs/common/logger";
 import { startSubgraph, type RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
-import type { BaseContext, SubgraphDefinition, SubgraphSettings } from "../../subgraphs/common/server/subgraphDefinition";
+import type {
+  BaseContext,
+  SubgraphDefinition,
+  SubgraphSettings,
+} from "../../subgraphs/common/server/subgraphDefinition";
 
 export const testAdmin = { email: "admin@test.example", password: "admin-password-for-tests" };
 
@@ -33,7 +37,11 @@ export function testSettings(testId: string, overrides: Record<string, string> =
 }
 
 /** Starts a subgraph in this process against real PostgreSQL, NATS and Redis. */
-export async function startTestSubgraph<Db extends PrismaLike, Context extends BaseContext, Env extends SubgraphSettings>(
+export async function startTestSubgraph<
+  Db extends PrismaLike,
+  Context extends BaseContext,
+  Env extends SubgraphSettings,
+>(
   definition: SubgraphDefinition<Db, Context, Env>,
   testId: string,
   overrides: Record<string, string> = {},
@@ -44,7 +52,10 @@ export async function startTestSubgraph<Db extends PrismaLike, Context extends B
 }
 
 /** Stops test services and removes their databases and the test's streams. */
-export async function cleanUpTest(testId: string, services: ReadonlyArray<RunningSubgraph<unknown> | undefined>): Promise<void> {
+export async function cleanUpTest(
+  testId: string,
+  services: ReadonlyArray<RunningSubgraph<unknown> | undefined>,
+): Promise<void> {
   for (const service of services) {
     if (!service) continue;
     await service.stop();

@@ -17,7 +17,11 @@ describe("environment", () => {
   it("lists every invalid variable at once", () => {
     let caught: unknown;
     try {
-      parseEnvironment("products", subgraphEnvironment, { NATS_URL: "not a url", DATABASE_PREFIX: "Bad-Prefix", NODE_ENV: "staging" });
+      parseEnvironment("products", subgraphEnvironment, {
+        NATS_URL: "not a url",
+        DATABASE_PREFIX: "Bad-Prefix",
+        NODE_ENV: "staging",
+      });
     } catch (error) {
       caught = error;
     }

@@ -11,14 +11,17 @@ describe("money", () => {
     expect(parseAmount("99999999.99", "price")).toBe(9_999_999_999n);
   });
 
-  it.each(["19.999", "-1.00", "abc", "", "1e3", "1.", ".5", "1,00", "123456789.00"])("rejects %p naming the field", (value) => {
-    expect(() => parseAmount(value, "price")).toThrow(BadUserInputError);
-    try {
-      parseAmount(value, "price");
-    } catch (error) {
-      expect((error as BadUserInputError).field).toBe("price");
-    }
-  });
+  it.each(["19.999", "-1.00", "abc", "", "1e3", "1.", ".5", "1,00", "123456789.00"])(
+    "rejects %p naming the field",
+    (value) => {
+      expect(() => parseAmount(value, "price")).toThrow(BadUserInputError);
+      try {
+        parseAmount(value, "price");
+      } catch (error) {
+        expect((error as BadUserInputError).field).toBe("price");
+      }
+    },
+  );
 
   it("formats minor units with two decimals, never through a float", () => {
     expect(formatAmount(1999n)).toBe("19.99");

@@ -1,5 +1,13 @@
 import { BadUserInputError } from "../errors";
-import { afterNewestFirst, decodeCursor, encodeCursor, newestFirstCursor, newestFirstPosition, pageSize, toConnection } from "../pagination";
+import {
+  afterNewestFirst,
+  decodeCursor,
+  encodeCursor,
+  newestFirstCursor,
+  newestFirstPosition,
+  pageSize,
+  toConnection,
+} from "../pagination";
 
 describe("pagination", () => {
   it("defaults the page size to 20 and bounds it to 1..100", () => {
@@ -36,13 +44,33 @@ describe("pagination", () => {
 
   it("builds a connection from one extra row that only says more pages follow", async () => {
     const rows = [{ id: "a" }, { id: "b" }, { id: "c" }];
-    const full = toConnection(rows, 2, (row) => `cursor-${row.id}`, async () => 7);
+    const full = toConnection(
+      rows,
+      2,
+      (row) => `cursor-${row.id}`,
+      async () => 7,
+    );
     expect(full.edges.map((edge) => edge.node.id)).toEqual(["a", "b"]);
-    expect(full.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: "cursor-a", endCursor: "cursor-b" });
+    expect(full.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: "cursor-a",
+      endCursor: "cursor-b",
+    });
     expect(await full.totalCount()).toBe(7);
-    const last = toConnection(rows.slice(0, 2), 2, (row) => row.id, async () => 2);
+    const last = toConnection(
+      rows.slice(0, 2),
+      2,
+      (row) => row.id,
+      async () => 2,
+    );
     expect(last.pageInfo.hasNextPage).toBe(false);
-    const empty = toConnection([], 2, (row: { id: string }) => row.id, async () => 0);
+    const empty = toConnection(
+      [],
+      2,
+      (row: { id: string }) => row.id,
+      async () => 0,
+    );
     expect(empty.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
   });
 });

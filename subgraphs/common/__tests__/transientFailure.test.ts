@@ -24,27 +24,43 @@ describe("telling a database that is away from work that is at fault, on real fa
 
   it("calls an unreachable server transient, in a transaction and outside one", async () => {
     expect(isTransientDatabaseFailure(await failureOf(() => unreachable.user.count()))).toBe(true);
-    expect(isTransientDatabaseFailure(await failureOf(() => unreachable.$transaction(async (tx) => tx.$executeRawUnsafe("SELECT 1"))))).toBe(true);
+    expect(
+      isTransientDatabaseFailure(
+        await failureOf(() => unreachable.$transaction(async (tx) => tx.$executeRawUnsafe("SELECT 1"))),
+      ),
+    ).toBe(true);
   });
 
   it("calls a connection the server ended transient", async () => {
     const ended = createUsersDatabase(`${server}/postgres`);
     try {
-      expect(isTransientDatabaseFailure(await failureOf(() => ended.$executeRawUnsafe("SELECT pg_terminate_backend(pg_backend_pid())")))).toBe(true);
+      expect(
+        isTransientDatabaseFailure(
+          await failureOf(() => ended.$executeRawUnsafe("SELECT pg_terminate_backend(pg_backend_pid())")),
+        ),
+      ).toBe(true);
     } finally {
       await ended.$disconnect();
     }
   });
 
   it("calls a deadlock or serialization failure transient", async () => {
-    const serialization = await failureOf(() => reachable.$executeRawUnsafe("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = 'could not serialize'; END $$"));
+    const serialization = await failureOf(() =>
+      reachable.$executeRawUnsafe(
+        "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = 'could not serialize'; END $$",
+      ),
+    );
     expect(isTransientDatabaseFailure(serialization)).toBe(true);
   });
 
   it("calls failures of the work itself permanent", async () => {
-    expect(isTransientDatabaseFailure(await failureOf(() => reachable.$executeRawUnsafe("SELECT * FROM no_such_table")))).toBe(false);
+    expect(
+      isTransientDatabaseFailure(await failureOf(() => reachable.$executeRawUnsafe("SELECT * FROM no_such_table"))),
+    ).toBe(false);
     expect(isTransientDatabaseFailure(await failureOf(() => reachable.$executeRawUnsafe("SELECT 1/0")))).toBe(false);
-    expect(isTransientDatabaseFailure(await failureOf(() => reachable.$executeRawUnsafe("SELECT 'x'::uuid")))).toBe(false);
+    expect(isTransientDatabaseFailure(await failureOf(() => reachable.$executeRawUnsafe("SELECT 'x'::uuid")))).toBe(
+      false,
+    );
     expect(isTransientDatabaseFailure(new Error("no order 42 for STOCK_RESERVED"))).toBe(false);
   });
 });

@@ -21,7 +21,9 @@ describe("input validation", () => {
   });
 
   it("accepts UUIDs only as ids", () => {
-    expect(requiredId("8D0F5A55-41A8-4C3A-9A8B-0C6F1F0F7B11", "categoryId")).toBe("8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b11");
+    expect(requiredId("8D0F5A55-41A8-4C3A-9A8B-0C6F1F0F7B11", "categoryId")).toBe(
+      "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b11",
+    );
     expect(fieldOf(() => requiredId("42", "categoryId"))).toBe("categoryId");
   });
 

@@ -32,7 +32,12 @@ export function authenticate(verify: VerifyAccessToken, logger: Logger) {
         return;
       }
       logger.error({ err: error }, "could not verify an access token");
-      sendGraphQLError(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, "Signing in is unavailable right now; try again shortly.");
+      sendGraphQLError(
+        res,
+        503,
+        ErrorCode.INTERNAL_SERVER_ERROR,
+        "Signing in is unavailable right now; try again shortly.",
+      );
     }
   };
 }

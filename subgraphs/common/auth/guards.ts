@@ -20,7 +20,8 @@ export function requireAdmin(caller: Caller | null | undefined): Caller {
 /** The caller is `ownerId` themself, or an ADMIN. */
 export function requireOwnerOrAdmin(caller: Caller | null | undefined, ownerId: string, what = "this"): Caller {
   const signedIn = requireCaller(caller);
-  if (signedIn.userId !== ownerId && !isAdmin(signedIn)) throw new ForbiddenError(`You are not allowed to see ${what}.`);
+  if (signedIn.userId !== ownerId && !isAdmin(signedIn))
+    throw new ForbiddenError(`You are not allowed to see ${what}.`);
   return signedIn;
 }
 

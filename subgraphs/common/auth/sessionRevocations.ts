@@ -6,7 +6,10 @@ import type { Redis } from "ioredis";
  * every subgraph reject those tokens at once.
  */
 export class SessionRevocations {
-  constructor(private readonly redis: Redis, private readonly keyPrefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {}
 
   private key(sessionId: string): string {
     return `${this.keyPrefix}auth:revoked-session:${sessionId}`;

@@ -46,8 +46,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): VerifyAccess
         clockTolerance: 5,
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw new UnauthenticatedError("The access token has expired: refresh the session.");
-      if (error instanceof joseErrors.JWKSTimeout || (error as { code?: string }).code === "ERR_JOSE_GENERIC" || error instanceof TypeError) {
+      if (error instanceof joseErrors.JWTExpired)
+        throw new UnauthenticatedError("The access token has expired: refresh the session.");
+      if (
+        error instanceof joseErrors.JWKSTimeout ||
+        (error as { code?: string }).code === "ERR_JOSE_GENERIC" ||
+        error instanceof TypeError
+      ) {
         throw new KeySetUnavailableError(`cannot fetch the signing keys: ${(error as Error).message}`);
       }
       throw new UnauthenticatedError("The access token is not valid.");
@@ -67,7 +72,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): VerifyAccess
  * made-up key ids cannot flood the users service.
  */
 export function remoteKeySet(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl), { cacheMaxAge: 10 * 60 * 1000, cooldownDuration: 1_000, timeoutDuration: 3_000 });
+  return createRemoteJWKSet(new URL(jwksUrl), {
+    cacheMaxAge: 10 * 60 * 1000,
+    cooldownDuration: 1_000,
+    timeoutDuration: 3_000,
+  });
 }
 
 /** The token of an `Authorization: Bearer <token>` header; null without the header. */

@@ -14,7 +14,11 @@ const queryEvents: Array<{ emit: "event"; level: "query" }> = [{ emit: "event", 
  */
 export function prismaClientOptions(databaseUrl: string, options: DatabaseOptions = {}) {
   return {
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 }),
+    adapter: new PrismaPg({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+    }),
     log: options.logQueries ? queryEvents : queryEvents.slice(0, 0),
   };
 }
@@ -44,6 +48,8 @@ export interface TransactionRunner<Tx extends SqlExecutor> {
 }
 
 /** The transaction client a generated PrismaClient hands to `$transaction(async (tx) => ...)`. */
-export type TransactionClientOf<Db> = Db extends { $transaction(work: (tx: infer Tx) => never, ...rest: never[]): unknown }
+export type TransactionClientOf<Db> = Db extends {
+  $transaction(work: (tx: infer Tx) => never, ...rest: never[]): unknown;
+}
   ? Tx & SqlExecutor
   : never;

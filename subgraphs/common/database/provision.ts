@@ -61,7 +61,10 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
 /** Names of the databases whose name starts with `prefix` (to clean up after test runs). */
 export async function listDatabases(serverUrl: string, prefix: string): Promise<string[]> {
   return withMaintenanceClient(`${serverUrl.replace(/\/$/, "")}/postgres`, async (client) => {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [prefix]);
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+      [prefix],
+    );
     return rows.map((row) => row.datname);
   });
 }

@@ -8,7 +8,13 @@
 const transientPrismaCodes = new Set(["P1001", "P1002", "P1008", "P1011", "P1017", "P2024", "P2028", "P2034"]);
 
 /** What the pg driver adapter reports when the connection itself failed. */
-const transientAdapterKinds = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict"]);
+const transientAdapterKinds = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionWriteConflict",
+]);
 
 /** PostgreSQL's SQLSTATEs for a connection lost, a server shutting down, too many connections, a serialization failure or deadlock. */
 function isTransientSqlState(code: string): boolean {
@@ -16,7 +22,15 @@ function isTransientSqlState(code: string): boolean {
 }
 
 /** Node's codes for a network connection that failed or broke. */
-const transientNetworkCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+const transientNetworkCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
 
 interface ErrorShape {
   code?: unknown;
@@ -25,9 +39,19 @@ interface ErrorShape {
 }
 
 export function isTransientDatabaseFailure(error: unknown): boolean {
-  for (let current = error as ErrorShape | undefined, depth = 0; current && depth < 5; current = current.cause as ErrorShape | undefined, depth += 1) {
+  for (
+    let current = error as ErrorShape | undefined, depth = 0;
+    current && depth < 5;
+    current = current.cause as ErrorShape | undefined, depth += 1
+  ) {
     const code = typeof current.code === "string" ? current.code : undefined;
-    if (code && (transientPrismaCodes.has(code) || transientNetworkCodes.has(code) || (/^[0-9A-Z]{5}$/.test(code) && isTransientSqlState(code)))) return true;
+    if (
+      code &&
+      (transientPrismaCodes.has(code) ||
+        transientNetworkCodes.has(code) ||
+        (/^[0-9A-Z]{5}$/.test(code) && isTransientSqlState(code)))
+    )
+      return true;
     const adapter = current.meta?.driverAdapterError?.cause;
     if (adapter) {
       if (typeof adapter.kind === "string" && transientAdapterKinds.has(adapter.kind)) return true;

@@ -10,7 +10,9 @@ export function uniqueViolationTarget(error: unknown): string | null {
   const target = meta.target;
   if (Array.isArray(target)) return target.join(",");
   if (typeof target === "string") return target;
-  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } } | undefined)?.cause;
+  const cause = (
+    meta.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } } | undefined
+  )?.cause;
   if (cause?.constraint?.fields) return cause.constraint.fields.join(",");
   if (cause?.constraint?.index) return cause.constraint.index;
   return "";

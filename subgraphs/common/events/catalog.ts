@@ -1,10 +1,23 @@
 import { z } from "zod";
 
 const money = z.object({ amount: z.string().regex(/^-?\d+\.\d{2}$/), currency: z.string().length(3) });
-export const orderStatus = z.enum(["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]);
-const cancellationReason = z.enum(["OUT_OF_STOCK", "PAYMENT_DECLINED", "PAYMENT_TIMEOUT", "CANCELLED_BY_CUSTOMER", "CANCELLED_BY_ADMIN"]);
+export const orderStatus = z.enum([
+  "PENDING",
+  "AWAITING_PAYMENT",
+  "CONFIRMED",
+  "SHIPPED",
+  "DELIVERED",
+  "CANCELLED",
+  "REFUNDED",
+]);
+const cancellationReason = z.enum([
+  "OUT_OF_STOCK",
+  "PAYMENT_DECLINED",
+  "PAYMENT_TIMEOUT",
+  "CANCELLED_BY_CUSTOMER",
+  "CANCELLED_BY_ADMIN",
+]);
 const orderLine = z.object({ productId: z.uuid(), quantity: z.number().int().positive(), unitPrice: money });
-
 
 /**
  * Every domain event, by type, with the shape of its `data`. Events are validated against this
@@ -69,7 +82,12 @@ export const eventCatalog = {
   /** Every line of the order is reserved. */
   "inventory.reservation.succeeded": z.object({ orderId: z.uuid() }),
   /** The order could not be reserved in full; nothing of it is reserved. */
-  "inventory.reservation.rejected": z.object({ orderId: z.uuid(), productId: z.uuid(), requested: z.number().int(), available: z.number().int() }),
+  "inventory.reservation.rejected": z.object({
+    orderId: z.uuid(),
+    productId: z.uuid(),
+    requested: z.number().int(),
+    available: z.number().int(),
+  }),
   /** The customer's order exists; inventory reserves its lines next. */
   "orders.order.placed": z.object({
     orderId: z.uuid(),

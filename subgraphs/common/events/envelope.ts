@@ -55,7 +55,10 @@ export function createEnvelope<T extends EventType>(
 /** Validates an envelope and its data against the catalog; returns it with parsed data. */
 export function parseEnvelope(value: unknown): EventEnvelope {
   const shape = envelopeShape.safeParse(value);
-  if (!shape.success) throw new InvalidEventError(`malformed event envelope: ${shape.error.issues.map((issue) => issue.message).join("; ")}`);
+  if (!shape.success)
+    throw new InvalidEventError(
+      `malformed event envelope: ${shape.error.issues.map((issue) => issue.message).join("; ")}`,
+    );
   const { type } = shape.data;
   if (!isEventType(type)) throw new InvalidEventError(`unknown event type "${type}"`);
   const data = eventCatalog[type].safeParse(shape.data.data);

@@ -197,36 +197,53 @@ export class EventConsumer<Tx extends SqlExecutor> {
       this.options.onOutcome?.("invalid", "dead_lettered");
       return;
     }
-    const attributes = { "messaging.system": "nats", "messaging.destination.name": event.type, "messaging.message.id": event.id, "messaging.consumer.group.name": this.name };
-    await inSpanFrom(event.traceparent, `${this.options.service} consume ${event.type}`, SpanKind.CONSUMER, attributes, async () => {
-      try {
-        const outcome = await this.apply(event);
-        message.ack();
-        this.options.onOutcome?.(event.type, outcome);
-      } catch (error) {
-        const deliveries = message.info.redeliveryCount;
-        if (isTransientDatabaseFailure(error)) {
-          // The database is away, not the event at fault: it waits for the database however
-          // long that takes, and never goes to the dead letters for it.
-          const delay = this.retryDelayAfter(deliveries);
-          if (deliveries === 1 || deliveries % 10 === 0) {
-            this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "database unavailable; the event waits for it");
+    const attributes = {
+      "messaging.system": "nats",
+      "messaging.destination.name": event.type,
+      "messaging.message.id": event.id,
+      "messaging.consumer.group.name": this.name,
+    };
+    await inSpanFrom(
+      event.traceparent,
+      `${this.options.service} consume ${event.type}`,
+      SpanKind.CONSUMER,
+      attributes,
+      async () => {
+        try {
+          const outcome = await this.apply(event);
+          message.ack();
+          this.options.onOutcome?.(event.type, outcome);
+        } catch (error) {
+          const deliveries = message.info.redeliveryCount;
+          if (isTransientDatabaseFailure(error)) {
+            // The database is away, not the event at fault: it waits for the database however
+            // long that takes, and never goes to the dead letters for it.
+            const delay = this.retryDelayAfter(deliveries);
+            if (deliveries === 1 || deliveries % 10 === 0) {
+              this.logger.warn(
+                { eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay },
+                "database unavailable; the event waits for it",
+              );
+            }
+            message.nak(delay);
+            this.options.onOutcome?.(event.type, "retried");
+            return;
           }
+          if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
+            await this.deadLetter(message, event, error as Error);
+            this.options.onOutcome?.(event.type, "dead_lettered");
+            return;
+          }
+          const delay = this.retryDelayAfter(deliveries);
+          this.logger.warn(
+            { eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay },
+            "event handler failed; will retry",
+          );
           message.nak(delay);
           this.options.onOutcome?.(event.type, "retried");
-          return;
         }
-        if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
-          await this.deadLetter(message, event, error as Error);
-          this.options.onOutcome?.(event.type, "dead_lettered");
-          return;
-        }
-        const delay = this.retryDelayAfter(deliveries);
-        this.logger.warn({ eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay }, "event handler failed; will retry");
-        message.nak(delay);
-        this.options.onOutcome?.(event.type, "retried");
-      }
-    });
+      },
+    );
   }
 
   /** The delay before redelivery after the n-th failed delivery (the last configured one repeats). */
@@ -243,7 +260,11 @@ export class EventConsumer<Tx extends SqlExecutor> {
     const { appliesTo } = this.options.handler as { appliesTo?: (event: EventEnvelope) => boolean };
     if (event.type === this.options.handler.type && appliesTo && !appliesTo(event)) return "ignored";
     if (this.options.handler.idempotentByVersion && event.type === this.options.handler.type) {
-      await (this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(event, this.options.db, emitNothing);
+      await (this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(
+        event,
+        this.options.db,
+        emitNothing,
+      );
       return "applied";
     }
     return this.options.unitOfWork(async (tx, emit) => {
@@ -270,11 +291,20 @@ export class EventConsumer<Tx extends SqlExecutor> {
       event: event ?? message.string(),
     };
     try {
-      await this.options.js.publish(deadLetterSubject(this.options.namespace, this.name), encoder.encode(JSON.stringify(record)));
-      this.logger.error({ eventId: event?.id, deliveries: record.deliveries, err: error.message }, "event moved to the dead-letter subject");
+      await this.options.js.publish(
+        deadLetterSubject(this.options.namespace, this.name),
+        encoder.encode(JSON.stringify(record)),
+      );
+      this.logger.error(
+        { eventId: event?.id, deliveries: record.deliveries, err: error.message },
+        "event moved to the dead-letter subject",
+      );
       message.term();
     } catch (publishError) {
-      this.logger.error({ err: (publishError as Error).message }, "could not dead-letter an event; it will be redelivered");
+      this.logger.error(
+        { err: (publishError as Error).message },
+        "could not dead-letter an event; it will be redelivered",
+      );
       message.nak(5000);
     }
   }

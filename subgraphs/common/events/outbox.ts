@@ -13,7 +13,10 @@ export async function appendToOutbox(tx: SqlExecutor, events: readonly EventEnve
     const n = index * 4;
     return `($${n + 1}::uuid, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::timestamptz)`;
   });
-  await tx.$executeRawUnsafe(`INSERT INTO outbox_event (id, type, envelope, occurred_at) VALUES ${rows.join(", ")}`, ...values);
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outbox_event (id, type, envelope, occurred_at) VALUES ${rows.join(", ")}`,
+    ...values,
+  );
 }
 
 export interface OutboxRow {
@@ -27,7 +30,10 @@ const unpublishedSince = "published_at IS NULL AND occurred_at <= now() - make_i
 
 /** Whether a row at least `minAgeMs` old waits to be published (no lock taken). */
 export async function hasUnpublished(db: SqlExecutor, minAgeMs: number): Promise<boolean> {
-  const rows = await db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM outbox_event WHERE ${unpublishedSince} LIMIT 1`, minAgeMs / 1000);
+  const rows = await db.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM outbox_event WHERE ${unpublishedSince} LIMIT 1`,
+    minAgeMs / 1000,
+  );
   return rows.length > 0;
 }
 

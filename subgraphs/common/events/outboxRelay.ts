@@ -3,7 +3,14 @@ import type { Logger } from "../logger";
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
 import { isEventType } from "./catalog";
 import type { EventEnvelope } from "./envelope";
-import { hasUnpublished, lockUnpublished, markPublished, markPublishedByIds, pruneOutbox, type OutboxRow } from "./outbox";
+import {
+  hasUnpublished,
+  lockUnpublished,
+  markPublished,
+  markPublishedByIds,
+  pruneOutbox,
+  type OutboxRow,
+} from "./outbox";
 import { subjectFor } from "./streams";
 
 export interface OutboxRelayOptions {
@@ -122,7 +129,8 @@ export class OutboxRelay {
       let count = 0;
       try {
         count = await this.publishBatch(this.pollGraceMs);
-        if (this.consecutiveFailures > 0) this.options.logger.info({ module: "outbox" }, "outbox relay publishing again");
+        if (this.consecutiveFailures > 0)
+          this.options.logger.info({ module: "outbox" }, "outbox relay publishing again");
         this.consecutiveFailures = 0;
         await this.pruneNow();
       } catch (error) {
@@ -157,7 +165,10 @@ export class OutboxRelay {
           // If this fails the rows stay unstamped; the poll publishes them again and the
           // Nats-Msg-Id makes JetStream store them once.
           await markPublishedByIds(this.options.db, ids).then(undefined, (error: Error) =>
-            this.options.logger.warn({ module: "outbox", err: error.message, events: ids.length }, "could not stamp published events"),
+            this.options.logger.warn(
+              { module: "outbox", err: error.message, events: ids.length },
+              "could not stamp published events",
+            ),
           );
         }
       } finally {
@@ -186,10 +197,14 @@ export class OutboxRelay {
 
   private async publish(row: Pick<OutboxRow, "id" | "type" | "envelope">): Promise<void> {
     if (!isEventType(row.type)) throw new Error(`outbox row ${row.id} has unknown type ${row.type}`);
-    await this.options.js.publish(subjectFor(this.options.namespace, row.type), encoder.encode(JSON.stringify(row.envelope)), {
-      msgID: row.id,
-      timeout: this.publishTimeoutMs,
-    });
+    await this.options.js.publish(
+      subjectFor(this.options.namespace, row.type),
+      encoder.encode(JSON.stringify(row.envelope)),
+      {
+        msgID: row.id,
+        timeout: this.publishTimeoutMs,
+      },
+    );
   }
 
   private async pruneNow(): Promise<void> {

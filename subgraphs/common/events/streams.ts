@@ -36,7 +36,12 @@ function streamConfigs(namespace: string, replicas = 1): Array<Partial<StreamCon
       subjects: [`${namespace}.${domain}.>`],
       max_age: nanos(7 * day),
     })),
-    { ...common, name: streamName(namespace, "deadletter"), subjects: [`${namespace}.deadletter.>`], max_age: nanos(30 * day) },
+    {
+      ...common,
+      name: streamName(namespace, "deadletter"),
+      subjects: [`${namespace}.deadletter.>`],
+      max_age: nanos(30 * day),
+    },
   ];
 }
 

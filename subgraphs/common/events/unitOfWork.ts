@@ -8,7 +8,9 @@ import { appendToOutbox } from "./outbox";
  * Records an event to be published once the surrounding transaction commits; `afterCommit` runs
  * a function then (to wake a worker that should see the committed rows), never on rollback.
  */
-export type Emit = (<T extends EventType>(type: T, data: EventData<T>) => void) & { afterCommit(run: () => void): void };
+export type Emit = (<T extends EventType>(type: T, data: EventData<T>) => void) & {
+  afterCommit(run: () => void): void;
+};
 
 export interface TransactionSettings {
   timeoutMs?: number;
@@ -19,7 +21,10 @@ export interface TransactionSettings {
  * Runs work in one database transaction together with the events it emits: the state change and
  * its outbox rows commit or roll back together, and the relay is woken right after commit.
  */
-export type UnitOfWork<Tx> = <R>(work: (tx: Tx, emit: Emit) => Promise<R>, settings?: TransactionSettings) => Promise<R>;
+export type UnitOfWork<Tx> = <R>(
+  work: (tx: Tx, emit: Emit) => Promise<R>,
+  settings?: TransactionSettings,
+) => Promise<R>;
 
 export interface UnitOfWorkDependencies<Tx extends SqlExecutor> {
   service: ServiceName;
@@ -49,7 +54,11 @@ export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDepende
         await appendToOutbox(tx, events);
         return value;
       },
-      { timeout: settings.timeoutMs ?? 15_000, maxWait: 10_000, ...(settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}) },
+      {
+        timeout: settings.timeoutMs ?? 15_000,
+        maxWait: 10_000,
+        ...(settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}),
+      },
     );
     if (events.length > 0) deps.onCommitted(events);
     for (const run of committed) run();

@@ -30,16 +30,24 @@ export function entityLoader<T extends { id: string }>(options: EntityClientOpti
         response = await fetch(options.url, {
           method: "POST",
           headers: { "content-type": "application/json", ...options.headers },
-          body: JSON.stringify({ query, variables: { representations: ids.map((id) => ({ __typename: options.typename, id })) } }),
+          body: JSON.stringify({
+            query,
+            variables: { representations: ids.map((id) => ({ __typename: options.typename, id })) },
+          }),
           signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
         });
       } catch (error) {
         throw new EntityLookupError(`cannot reach ${options.url}: ${(error as Error).message}`);
       }
-      const body = (await response.json().catch(() => ({}))) as { data?: { _entities?: Array<T | null> }; errors?: Array<{ message: string }> };
+      const body = (await response.json().catch(() => ({}))) as {
+        data?: { _entities?: Array<T | null> };
+        errors?: Array<{ message: string }>;
+      };
       const entities = body.data?._entities;
       if (!response.ok || !entities) {
-        throw new EntityLookupError(`${options.url} answered ${response.status}: ${body.errors?.[0]?.message ?? "no entities"}`);
+        throw new EntityLookupError(
+          `${options.url} answered ${response.status}: ${body.errors?.[0]?.message ?? "no entities"}`,
+        );
       }
       return ids.map((_, index) => entities[index] ?? null);
     },

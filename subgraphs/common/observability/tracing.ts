@@ -25,7 +25,9 @@ export function startTracing(service: string, options: TracingOptions = {}): { s
   if (!provider) {
     const processors = [...(options.processors ?? [])];
     if (options.otlpEndpoint) {
-      processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` })));
+      processors.push(
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` })),
+      );
     }
     provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
@@ -58,7 +60,13 @@ export function currentTraceId(): string | undefined {
 }
 
 /** Runs `work` in a span that continues the trace of `traceparent` (an incoming event's), ending it after. */
-export async function inSpanFrom<T>(traceparent: string | undefined, name: string, kind: SpanKind, attributes: Record<string, string>, work: (span: Span) => Promise<T>): Promise<T> {
+export async function inSpanFrom<T>(
+  traceparent: string | undefined,
+  name: string,
+  kind: SpanKind,
+  attributes: Record<string, string>,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
   const parent = traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
   const span = tracer().startSpan(name, { kind, attributes }, parent);
   try {
@@ -79,7 +87,11 @@ export async function inSpanFrom<T>(traceparent: string | undefined, name: strin
 export function traceRequests(service: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const parent = propagation.extract(context.active(), req.headers);
-    const span = tracer().startSpan(`${service} ${req.method} ${req.path}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": req.path } }, parent);
+    const span = tracer().startSpan(
+      `${service} ${req.method} ${req.path}`,
+      { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": req.path } },
+      parent,
+    );
     res.on("finish", () => {
       span.setAttribute("http.response.status_code", res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

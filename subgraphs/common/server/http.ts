@@ -13,7 +13,11 @@ export function requestIdOf(req: Request): string {
 export async function listen(server: http.Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new DependencyUnavailableError("port", String(port), "address already in use") : error),
+      reject(
+        error.code === "EADDRINUSE"
+          ? new DependencyUnavailableError("port", String(port), "address already in use")
+          : error,
+      ),
     );
     server.listen(port, resolve);
   });

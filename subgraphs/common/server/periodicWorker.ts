@@ -47,7 +47,10 @@ export class PeriodicWorker implements BackgroundWorker {
       try {
         more = await this.tick();
       } catch (error) {
-        this.options.logger.warn({ worker: this.name, err: (error as Error).message }, "background worker tick failed; retrying at the next interval");
+        this.options.logger.warn(
+          { worker: this.name, err: (error as Error).message },
+          "background worker tick failed; retrying at the next interval",
+        );
       }
       if (!this.running) break;
       if (more || this.woken) continue;

@@ -51,10 +51,14 @@ export function runSubgraphMain<Db extends PrismaLike, Context extends BaseConte
     const settings = parseEnvironment(definition.name, definition.environment);
     const tracing = startTracing(definition.name, { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
     const running = await startSubgraph(definition, settings);
-    stopOnSignals(definition.name, async () => {
-      await running.stop();
-      await tracing.shutdown();
-    }, settings.SHUTDOWN_TIMEOUT_SECONDS);
+    stopOnSignals(
+      definition.name,
+      async () => {
+        await running.stop();
+        await tracing.shutdown();
+      },
+      settings.SHUTDOWN_TIMEOUT_SECONDS,
+    );
   };
   start().catch((error: unknown) => exitWithStartupFailure(definition.name, error));
 }

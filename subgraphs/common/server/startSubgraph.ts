@@ -50,7 +50,9 @@ export class StartupError extends Error {
 
 async function openAll<T extends readonly unknown[]>(attempts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const results = await Promise.allSettled(attempts);
-  const failures = results.flatMap((result) => (result.status === "rejected" ? [(result.reason as Error).message] : []));
+  const failures = results.flatMap((result) =>
+    result.status === "rejected" ? [(result.reason as Error).message] : [],
+  );
   if (failures.length > 0) throw new StartupError(failures);
   return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
@@ -65,20 +67,27 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const retry = { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger };
   const databaseUrl = databaseUrlFor(definition.name, env);
 
-  const [, nats, redis] = await openAll<[void, Awaited<ReturnType<typeof openNats>>, Awaited<ReturnType<typeof openRedis>>]>([
+  const [, nats, redis] = await openAll<
+    [void, Awaited<ReturnType<typeof openNats>>, Awaited<ReturnType<typeof openRedis>>]
+  >([
     env.MIGRATE_ON_START
-      ? connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => ensureDatabase(databaseUrl), retry).then(async () => {
-          await migrateDatabase(definition.name, databaseUrl).catch((error: Error) => {
-            throw new Error(`migrating ${describeDatabase(databaseUrl)} failed: ${error.message}`);
-          });
-        })
+      ? connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => ensureDatabase(databaseUrl), retry).then(
+          async () => {
+            await migrateDatabase(definition.name, databaseUrl).catch((error: Error) => {
+              throw new Error(`migrating ${describeDatabase(databaseUrl)} failed: ${error.message}`);
+            });
+          },
+        )
       : connectWithRetry("PostgreSQL", describeDatabase(databaseUrl), () => checkDatabase(databaseUrl), retry),
     openNats(env.NATS_URL, definition.name, retry),
     openRedis(env.REDIS_URL, definition.name, retry),
   ]);
 
   type Tx = TransactionClientOf<Db>;
-  const db = definition.createDatabase(databaseUrl, { poolSize: env.DATABASE_POOL_SIZE, logQueries: env.DATABASE_LOG_QUERIES });
+  const db = definition.createDatabase(databaseUrl, {
+    poolSize: env.DATABASE_POOL_SIZE,
+    logQueries: env.DATABASE_LOG_QUERIES,
+  });
   // Every generated PrismaClient runs interactive transactions; the generic Db cannot show it.
   const transactions = db as unknown as TransactionRunner<Tx>;
   const jsm = await nats.jetstreamManager();
@@ -146,9 +155,16 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const workers = definition.workers?.(runtime) ?? [];
   for (const worker of workers) worker.start();
 
-  metrics.gauge("outbox_backlog", "Events written to the outbox and not yet published.", [], async () => [{ value: (await outboxBacklog(db)).pending }]);
+  metrics.gauge("outbox_backlog", "Events written to the outbox and not yet published.", [], async () => [
+    { value: (await outboxBacklog(db)).pending },
+  ]);
   metrics.gauge("event_consumer_lag", "Events waiting for each of this service's consumers.", ["consumer"], async () =>
-    Promise.all(consumers.map(async (consumer) => ({ labels: { consumer: consumer.name }, value: (await jsm.consumers.info(consumer.stream, consumer.name)).num_pending }))),
+    Promise.all(
+      consumers.map(async (consumer) => ({
+        labels: { consumer: consumer.name },
+        value: (await jsm.consumers.info(consumer.stream, consumer.name)).num_pending,
+      })),
+    ),
   );
 
   let stopping = false;
@@ -163,7 +179,9 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   });
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
-    schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }]),
+    schema: buildSubgraphSchema([
+      { typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> },
+    ]),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     introspection: env.NODE_ENV !== "production",
@@ -207,7 +225,12 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       context: async ({ req }) => {
         const requestId = req.requestId ?? requestIdOf(req);
         const traceId = currentTraceId();
-        const base = { requestId, logger: logger.child({ requestId, ...(traceId ? { traceId } : {}) }), caller: req.caller ?? null, clientAddress: req.ip ?? "unknown" };
+        const base = {
+          requestId,
+          logger: logger.child({ requestId, ...(traceId ? { traceId } : {}) }),
+          caller: req.caller ?? null,
+          clientAddress: req.ip ?? "unknown",
+        };
         return definition.createContext(runtime, base, req);
       },
     }),
@@ -215,7 +238,10 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
 
   const port = await listen(httpServer, env.PORT);
   const url = `http://localhost:${port}/graphql`;
-  logger.info({ url, database: describeDatabase(databaseUrl), nats: addressOf(env.NATS_URL) }, `${definition.name} subgraph ready`);
+  logger.info(
+    { url, database: describeDatabase(databaseUrl), nats: addressOf(env.NATS_URL) },
+    `${definition.name} subgraph ready`,
+  );
 
   return {
     url,

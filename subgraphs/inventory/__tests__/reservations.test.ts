@@ -31,7 +31,15 @@ describe("stock reservations against a real database, under concurrency", () => 
     sequence += 1;
     const productId = `00000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
     await db.stockLevel.create({ data: { productId } });
-    await unitOfWork((tx, emit) => changeStock(tx, emit, { productId, onHandDelta: onHand, reservedDelta: 0, kind: "ADJUSTMENT", reason: "initial count" }));
+    await unitOfWork((tx, emit) =>
+      changeStock(tx, emit, {
+        productId,
+        onHandDelta: onHand,
+        reservedDelta: 0,
+        kind: "ADJUSTMENT",
+        reason: "initial count",
+      }),
+    );
     return productId;
   }
 
@@ -43,7 +51,9 @@ describe("stock reservations against a real database, under concurrency", () => 
 
   it("reserves exactly what is available when 40 orders race for 15 units", async () => {
     const productId = await productWith(15);
-    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, n) => reserve(orderId(1000 + n), [{ productId, quantity: 1 }])));
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, n) => reserve(orderId(1000 + n), [{ productId, quantity: 1 }])),
+    );
     expect(outcomes.filter((outcome) => outcome === "reserved")).toHaveLength(15);
     expect(outcomes.filter((outcome) => outcome === "insufficient")).toHaveLength(25);
     const level = await db.stockLevel.findUniqueOrThrow({ where: { productId } });
@@ -54,8 +64,16 @@ describe("stock reservations against a real database, under concurrency", () => 
   it("reserves all lines of an order or none", async () => {
     const plenty = await productWith(10);
     const scarce = await productWith(1);
-    expect(await reserve(orderId(1), [{ productId: plenty, quantity: 3 }, { productId: scarce, quantity: 2 }])).toBe("insufficient");
-    expect(await db.stockLevel.findUniqueOrThrow({ where: { productId: plenty } })).toMatchObject({ onHand: 10, reserved: 0 });
+    expect(
+      await reserve(orderId(1), [
+        { productId: plenty, quantity: 3 },
+        { productId: scarce, quantity: 2 },
+      ]),
+    ).toBe("insufficient");
+    expect(await db.stockLevel.findUniqueOrThrow({ where: { productId: plenty } })).toMatchObject({
+      onHand: 10,
+      reserved: 0,
+    });
     expect(await db.reservation.count({ where: { orderId: orderId(1) } })).toBe(0);
     expect(await db.stockMovement.count({ where: { orderId: orderId(1) } })).toBe(0);
   });
@@ -65,16 +83,31 @@ describe("stock reservations against a real database, under concurrency", () => 
     const b = await productWith(100);
     const outcomes = await Promise.all(
       Array.from({ length: 30 }, (_, n) =>
-        reserve(orderId(2000 + n), n % 2 ? [{ productId: a, quantity: 1 }, { productId: b, quantity: 1 }] : [{ productId: b, quantity: 1 }, { productId: a, quantity: 1 }]),
+        reserve(
+          orderId(2000 + n),
+          n % 2
+            ? [
+                { productId: a, quantity: 1 },
+                { productId: b, quantity: 1 },
+              ]
+            : [
+                { productId: b, quantity: 1 },
+                { productId: a, quantity: 1 },
+              ],
+        ),
       ),
     );
     expect(outcomes.every((outcome) => outcome === "reserved")).toBe(true);
-    for (const productId of [a, b]) expect((await db.stockLevel.findUniqueOrThrow({ where: { productId } })).reserved).toBe(30);
+    for (const productId of [a, b])
+      expect((await db.stockLevel.findUniqueOrThrow({ where: { productId } })).reserved).toBe(30);
   });
 
   it("sums repeated lines of one product and reserves an order only once", async () => {
     const productId = await productWith(5);
-    const lines = [{ productId, quantity: 2 }, { productId, quantity: 1 }];
+    const lines = [
+      { productId, quantity: 2 },
+      { productId, quantity: 1 },
+    ];
     expect(await reserve(orderId(3), lines)).toBe("reserved");
     expect(await reserve(orderId(3), lines)).toBe("already-reserved");
     expect((await db.stockLevel.findUniqueOrThrow({ where: { productId } })).reserved).toBe(3);
@@ -83,10 +116,14 @@ describe("stock reservations against a real database, under concurrency", () => 
   it("releases a reservation once, giving the units back", async () => {
     const productId = await productWith(4);
     await reserve(orderId(4), [{ productId, quantity: 3 }]);
-    const releaseTwice = await Promise.all([1, 2].map(() => unitOfWork((tx, emit) => releaseOrder(tx, emit, orderId(4), "order cancelled"))));
+    const releaseTwice = await Promise.all(
+      [1, 2].map(() => unitOfWork((tx, emit) => releaseOrder(tx, emit, orderId(4), "order cancelled"))),
+    );
     expect(releaseTwice.sort()).toEqual([0, 1]);
     expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 4, reserved: 0 });
-    expect(await db.reservation.findFirstOrThrow({ where: { orderId: orderId(4) } })).toMatchObject({ status: "RELEASED" });
+    expect(await db.reservation.findFirstOrThrow({ where: { orderId: orderId(4) } })).toMatchObject({
+      status: "RELEASED",
+    });
   });
 
   it("reserves nothing for an order cancelled before it was placed at inventory", async () => {
@@ -104,7 +141,15 @@ describe("stock reservations against a real database, under concurrency", () => 
     // A release after shipping finds nothing reserved: shipped units do not come back.
     expect(await unitOfWork((tx, emit) => releaseOrder(tx, emit, orderId(5), "too late"))).toBe(0);
     const ledger = await db.stockMovement.findMany({ where: { productId }, orderBy: { id: "asc" } });
-    expect(ledger.map((entry) => [entry.kind, entry.onHandDelta, entry.reservedDelta, entry.onHandAfter, entry.reservedAfter])).toEqual([
+    expect(
+      ledger.map((entry) => [
+        entry.kind,
+        entry.onHandDelta,
+        entry.reservedDelta,
+        entry.onHandAfter,
+        entry.reservedAfter,
+      ]),
+    ).toEqual([
       ["ADJUSTMENT", 6, 0, 6, 0],
       ["RESERVATION", 0, 2, 6, 2],
       ["DEDUCTION", -2, -2, 4, 0],
@@ -115,7 +160,13 @@ describe("stock reservations against a real database, under concurrency", () => 
     const statusHandler = inventoryEventHandlers.find((handler) => handler.type === "orders.order.status_changed")!;
     const shipment = { carrier: "UPS", trackingNumber: "1Z999" };
 
-    function statusChanged(order: string, productId: string, from: EventData<"orders.order.status_changed">["from"], status: "SHIPPED" | "REFUNDED", shipped: boolean) {
+    function statusChanged(
+      order: string,
+      productId: string,
+      from: EventData<"orders.order.status_changed">["from"],
+      status: "SHIPPED" | "REFUNDED",
+      shipped: boolean,
+    ) {
       return createEnvelope("orders", {
         type: "orders.order.status_changed",
         data: {
@@ -135,29 +186,40 @@ describe("stock reservations against a real database, under concurrency", () => 
     }
 
     /** Applies the handler as its consumer does, in a unit of work. */
-    const apply = (event: ReturnType<typeof statusChanged>) => unitOfWork((tx, emit) => (statusHandler.handle as (e: typeof event, t: InventoryTx, m: typeof emit) => Promise<void>)(event, tx, emit));
+    const apply = (event: ReturnType<typeof statusChanged>) =>
+      unitOfWork((tx, emit) =>
+        (statusHandler.handle as (e: typeof event, t: InventoryTx, m: typeof emit) => Promise<void>)(event, tx, emit),
+      );
 
     it.each([
       ["SHIPPED", true],
       ["DELIVERED", true],
       // The previous status alone says so, also without the shipment.
       ["SHIPPED", false],
-    ] as const)("deducts a full refund after shipping (from %s, shipment %s) that overtakes the late SHIPPED, which then changes nothing", async (from, shipped) => {
-      const productId = await productWith(6);
-      const order = orderId(7000 + sequence);
-      await reserve(order, [{ productId, quantity: 2 }]);
-      // SHIPPED failed once and is redelivered only after the refund was applied.
-      await apply(statusChanged(order, productId, from, "REFUNDED", shipped));
-      await apply(statusChanged(order, productId, "CONFIRMED", "SHIPPED", true));
-      expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 4, reserved: 0 });
-      expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({ status: "DEDUCTED" });
-      const ledger = await db.stockMovement.findMany({ where: { productId }, orderBy: { id: "asc" } });
-      expect(ledger.map((entry) => [entry.kind, entry.onHandDelta, entry.reservedDelta])).toEqual([
-        ["ADJUSTMENT", 6, 0],
-        ["RESERVATION", 0, 2],
-        ["DEDUCTION", -2, -2],
-      ]);
-    });
+    ] as const)(
+      "deducts a full refund after shipping (from %s, shipment %s) that overtakes the late SHIPPED, which then changes nothing",
+      async (from, shipped) => {
+        const productId = await productWith(6);
+        const order = orderId(7000 + sequence);
+        await reserve(order, [{ productId, quantity: 2 }]);
+        // SHIPPED failed once and is redelivered only after the refund was applied.
+        await apply(statusChanged(order, productId, from, "REFUNDED", shipped));
+        await apply(statusChanged(order, productId, "CONFIRMED", "SHIPPED", true));
+        expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({
+          onHand: 4,
+          reserved: 0,
+        });
+        expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({
+          status: "DEDUCTED",
+        });
+        const ledger = await db.stockMovement.findMany({ where: { productId }, orderBy: { id: "asc" } });
+        expect(ledger.map((entry) => [entry.kind, entry.onHandDelta, entry.reservedDelta])).toEqual([
+          ["ADJUSTMENT", 6, 0],
+          ["RESERVATION", 0, 2],
+          ["DEDUCTION", -2, -2],
+        ]);
+      },
+    );
 
     it("still releases the stock of an order refunded in full before it shipped", async () => {
       const productId = await productWith(6);
@@ -165,13 +227,19 @@ describe("stock reservations against a real database, under concurrency", () => 
       await reserve(order, [{ productId, quantity: 2 }]);
       await apply(statusChanged(order, productId, "CONFIRMED", "REFUNDED", false));
       expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 6, reserved: 0 });
-      expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({ status: "RELEASED" });
+      expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({
+        status: "RELEASED",
+      });
     });
   });
 
   it("is protected by the database itself: reserved can never exceed on hand", async () => {
     const productId = await productWith(1);
-    await expect(db.$executeRaw`UPDATE stock_levels SET reserved = 2 WHERE product_id = ${productId}::uuid`).rejects.toThrow();
-    await expect(db.$executeRaw`UPDATE stock_levels SET on_hand = -1 WHERE product_id = ${productId}::uuid`).rejects.toThrow();
+    await expect(
+      db.$executeRaw`UPDATE stock_levels SET reserved = 2 WHERE product_id = ${productId}::uuid`,
+    ).rejects.toThrow();
+    await expect(
+      db.$executeRaw`UPDATE stock_levels SET on_hand = -1 WHERE product_id = ${productId}::uuid`,
+    ).rejects.toThrow();
   });
 });

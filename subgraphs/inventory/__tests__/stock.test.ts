@@ -13,7 +13,14 @@ describe("stock view", () => {
   });
 
   it("is low at the threshold and out of stock at zero", () => {
-    expect(viewStock({ onHand: 5, reserved: 0, lowStockThreshold: 5 })).toMatchObject({ lowStock: true, inStock: true });
-    expect(viewStock({ onHand: 4, reserved: 4, lowStockThreshold: 0 })).toMatchObject({ available: 0, inStock: false, lowStock: true });
+    expect(viewStock({ onHand: 5, reserved: 0, lowStockThreshold: 5 })).toMatchObject({
+      lowStock: true,
+      inStock: true,
+    });
+    expect(viewStock({ onHand: 4, reserved: 4, lowStockThreshold: 0 })).toMatchObject({
+      available: 0,
+      inStock: false,
+      lowStock: true,
+    });
   });
 });

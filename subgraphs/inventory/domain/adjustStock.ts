@@ -15,7 +15,11 @@ export interface AdjustStockFields {
 export const maxStockDelta = 1_000_000;
 
 /** A back-office stock correction; refused (CONFLICT) when it would go below 0 or below what is reserved. */
-export async function adjustStock(deps: KnownProductDependencies, actorId: string, input: AdjustStockFields): Promise<StockRecord> {
+export async function adjustStock(
+  deps: KnownProductDependencies,
+  actorId: string,
+  input: AdjustStockFields,
+): Promise<StockRecord> {
   const productId = requiredId(input.productId, "productId");
   const delta = boundedInt(input.delta, "delta", { min: -maxStockDelta, max: maxStockDelta });
   const reason = requiredText(input.reason, "reason", { max: 200 });
@@ -25,7 +29,15 @@ export async function adjustStock(deps: KnownProductDependencies, actorId: strin
       : boundedInt(input.lowStockThreshold, "lowStockThreshold", { min: 0, max: maxStockDelta });
   await requireKnownProduct(deps, productId);
   const after = await deps.unitOfWork((tx, emit) =>
-    changeStock(tx, emit, { productId, onHandDelta: delta, reservedDelta: 0, kind: "ADJUSTMENT", reason, actorId, lowStockThreshold }),
+    changeStock(tx, emit, {
+      productId,
+      onHandDelta: delta,
+      reservedDelta: 0,
+      kind: "ADJUSTMENT",
+      reason,
+      actorId,
+      lowStockThreshold,
+    }),
   );
   if (!after) {
     const [current] = await findStockLevels(deps.db, [productId]);

@@ -1,6 +1,13 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { InventoryTx } from "../store/database";
-import { closeOrder, findReservations, insertReservations, isClosed, lockOrder, settleReservation } from "../store/reservationStore";
+import {
+  closeOrder,
+  findReservations,
+  insertReservations,
+  isClosed,
+  lockOrder,
+  settleReservation,
+} from "../store/reservationStore";
 import { lockStockLevels } from "../store/stockStore";
 import { changeStock } from "./stockChanges";
 
@@ -21,7 +28,9 @@ export type ReservationOutcome =
 export function normaliseLines(lines: readonly OrderLine[]): OrderLine[] {
   const totals = new Map<string, number>();
   for (const line of lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
-  return [...totals].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId.localeCompare(b.productId));
+  return [...totals]
+    .map(([productId, quantity]) => ({ productId, quantity }))
+    .sort((a, b) => a.productId.localeCompare(b.productId));
 }
 
 /**
@@ -30,16 +39,25 @@ export function normaliseLines(lines: readonly OrderLine[]): OrderLine[] {
  * cannot be met leaves nothing reserved, and concurrent orders can never oversell. Reserving an
  * order twice, or one already cancelled, changes nothing.
  */
-export async function reserveOrder(tx: InventoryTx, emit: Emit, orderId: string, lines: readonly OrderLine[]): Promise<ReservationOutcome> {
+export async function reserveOrder(
+  tx: InventoryTx,
+  emit: Emit,
+  orderId: string,
+  lines: readonly OrderLine[],
+): Promise<ReservationOutcome> {
   await lockOrder(tx, orderId);
   if (await isClosed(tx, orderId)) return { kind: "closed" };
   if ((await findReservations(tx, orderId)).length > 0) return { kind: "already-reserved" };
   const normalised = normaliseLines(lines);
-  const levels = await lockStockLevels(tx, normalised.map((line) => line.productId));
+  const levels = await lockStockLevels(
+    tx,
+    normalised.map((line) => line.productId),
+  );
   for (const line of normalised) {
     const level = levels.get(line.productId);
     const available = level ? level.onHand - level.reserved : 0;
-    if (available < line.quantity) return { kind: "insufficient", productId: line.productId, requested: line.quantity, available };
+    if (available < line.quantity)
+      return { kind: "insufficient", productId: line.productId, requested: line.quantity, available };
   }
   for (const line of normalised) {
     const after = await changeStock(tx, emit, {
@@ -67,7 +85,14 @@ export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string,
   let released = 0;
   for (const reservation of reservations) {
     if (reservation.status !== "RESERVED") continue;
-    const after = await changeStock(tx, emit, { productId: reservation.productId, onHandDelta: 0, reservedDelta: -reservation.quantity, kind: "RELEASE", reason, orderId });
+    const after = await changeStock(tx, emit, {
+      productId: reservation.productId,
+      onHandDelta: 0,
+      reservedDelta: -reservation.quantity,
+      kind: "RELEASE",
+      reason,
+      orderId,
+    });
     if (!after) throw new Error(`stock of ${reservation.productId} holds less than order ${orderId} reserved`);
     await settleReservation(tx, orderId, reservation.productId, "RELEASED");
     released += 1;

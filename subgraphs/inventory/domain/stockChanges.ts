@@ -1,7 +1,13 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { InventoryTx } from "../store/database";
 import type { StockMovementKind } from "../generated/prisma/client";
-import { appendMovement, findCatalogProduct, setLowStockAlerted, updateStockLevel, type StockAfter } from "../store/stockStore";
+import {
+  appendMovement,
+  findCatalogProduct,
+  setLowStockAlerted,
+  updateStockLevel,
+  type StockAfter,
+} from "../store/stockStore";
 
 export interface StockChange {
   productId: string;

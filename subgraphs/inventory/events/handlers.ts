@@ -22,7 +22,12 @@ export const inventoryEventHandlers = [
     const outcome = await reserveOrder(tx, emit, orderId, lines);
     if (outcome.kind === "reserved") emit("inventory.reservation.succeeded", { orderId });
     if (outcome.kind === "insufficient") {
-      emit("inventory.reservation.rejected", { orderId, productId: outcome.productId, requested: outcome.requested, available: outcome.available });
+      emit("inventory.reservation.rejected", {
+        orderId,
+        productId: outcome.productId,
+        requested: outcome.requested,
+        available: outcome.available,
+      });
     }
   }),
   // A cancelled order gives its stock back, and so does one refunded in full before it shipped; a
@@ -34,7 +39,8 @@ export const inventoryEventHandlers = [
     "orders.order.status_changed",
     async (event, tx, emit) => {
       const { orderId, status, cancellationReason } = event.data;
-      if (status === "CANCELLED") await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
+      if (status === "CANCELLED")
+        await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
       if (status === "REFUNDED") {
         if (hadShipped(event.data)) await deductOrder(tx, emit, orderId);
         else await releaseOrder(tx, emit, orderId, "order refunded in full");

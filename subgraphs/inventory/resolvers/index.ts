@@ -16,13 +16,19 @@ export const resolvers: Resolvers = {
   },
   Product: {
     __resolveReference: (reference) => ({ id: reference.id }),
-    stock: async (product, _args, { loaders }) => (await loaders.stockByProductId.load(product.id)) ?? emptyStock(product.id),
+    stock: async (product, _args, { loaders }) =>
+      (await loaders.stockByProductId.load(product.id)) ?? emptyStock(product.id),
     async stockMovements(product, args, { caller, db }) {
       requireAdmin(caller);
       const size = pageSize(args.first);
       const afterId = args.after ? BigInt(decodeCursor(args.after, movementPosition)) : null;
       const rows = await listMovements(db, { productId: product.id, size, afterId });
-      return toConnection(rows, size, (row) => encodeCursor(row.id.toString()), () => countMovements(db, product.id));
+      return toConnection(
+        rows,
+        size,
+        (row) => encodeCursor(row.id.toString()),
+        () => countMovements(db, product.id),
+      );
     },
   },
   Stock: {

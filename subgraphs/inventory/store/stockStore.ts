@@ -48,7 +48,10 @@ export async function updateStockLevel(tx: InventoryTx, delta: StockDelta): Prom
 }
 
 /** Locks the stock rows of these products, in product order, until the transaction ends. */
-export async function lockStockLevels(tx: InventoryTx, productIds: readonly string[]): Promise<Map<string, { onHand: number; reserved: number }>> {
+export async function lockStockLevels(
+  tx: InventoryTx,
+  productIds: readonly string[],
+): Promise<Map<string, { onHand: number; reserved: number }>> {
   if (productIds.length === 0) return new Map();
   const rows = await tx.$queryRaw<Array<{ productId: string; onHand: number; reserved: number }>>`
     SELECT product_id::text AS "productId", on_hand AS "onHand", reserved
@@ -63,11 +66,17 @@ export async function setLowStockAlerted(tx: InventoryTx, productId: string, ale
   await tx.stockLevel.update({ where: { productId }, data: { lowStockAlerted: alerted } });
 }
 
-export function appendMovement(tx: InventoryTx, movement: Omit<StockMovementRecord, "id" | "createdAt">): Promise<StockMovementRecord> {
+export function appendMovement(
+  tx: InventoryTx,
+  movement: Omit<StockMovementRecord, "id" | "createdAt">,
+): Promise<StockMovementRecord> {
   return tx.stockMovement.create({ data: movement });
 }
 
-export function listMovements(db: InventoryReader, query: { productId: string; size: number; afterId: bigint | null }): Promise<StockMovementRecord[]> {
+export function listMovements(
+  db: InventoryReader,
+  query: { productId: string; size: number; afterId: bigint | null },
+): Promise<StockMovementRecord[]> {
   return db.stockMovement.findMany({
     where: { productId: query.productId, ...(query.afterId !== null ? { id: { lt: query.afterId } } : {}) },
     orderBy: { id: "desc" },

@@ -11,7 +11,14 @@ const order = {
   cancellationReason: null,
   reason: null,
   total: { amount: "49.00", currency: "USD" },
-  lines: [{ productId: "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b12", name: 'Lamp <script>alert("x")</script>', quantity: 2, unitPrice: { amount: "24.50", currency: "USD" } }],
+  lines: [
+    {
+      productId: "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b12",
+      name: 'Lamp <script>alert("x")</script>',
+      quantity: 2,
+      unitPrice: { amount: "24.50", currency: "USD" },
+    },
+  ],
   shipment: { carrier: "UPS", trackingNumber: "1Z999AA10123456784" },
   at: "2026-11-23T10:00:00.000Z",
 };
@@ -38,25 +45,36 @@ describe("message templates", () => {
   });
 
   it("says why an order was cancelled, and has nothing to say about internal steps", () => {
-    expect(orderMessage({ ...order, status: "CANCELLED", cancellationReason: "PAYMENT_DECLINED", shipment: null })?.content.inApp).toMatch(/payment was declined/);
+    expect(
+      orderMessage({ ...order, status: "CANCELLED", cancellationReason: "PAYMENT_DECLINED", shipment: null })?.content
+        .inApp,
+    ).toMatch(/payment was declined/);
     expect(orderMessage({ ...order, status: "AWAITING_PAYMENT", shipment: null })).toBeNull();
     expect(orderMessage({ ...order, status: "PENDING", shipment: null })).toBeNull();
   });
 
   it("has a message for exactly the statuses the consumer lets through", () => {
     for (const status of orderStatus.options) {
-      expect([status, orderMessage({ ...order, status, shipment: null }) !== null]).toEqual([status, notifiedStatuses.has(status)]);
+      expect([status, orderMessage({ ...order, status, shipment: null }) !== null]).toEqual([
+        status,
+        notifiedStatuses.has(status),
+      ]);
     }
   });
 
   it("puts the reset link in the email only, never in the in-app copy", () => {
-    const message = passwordReset({ name: "Ada", token: "secret-token-value", expiresAt: "2026-11-23T11:00:00.000Z" }, "https://shop.example/");
+    const message = passwordReset(
+      { name: "Ada", token: "secret-token-value", expiresAt: "2026-11-23T11:00:00.000Z" },
+      "https://shop.example/",
+    );
     expect(message.text).toContain("https://shop.example/reset-password?token=secret-token-value");
     expect(message.html).toContain('href="https://shop.example/reset-password?token=secret-token-value"');
     expect(message.inApp).not.toContain("secret-token-value");
   });
 
   it("names the product of a low-stock alert", () => {
-    expect(lowStock({ productId: order.orderId, sku: "LAMP-1", name: "Desk Lamp", available: 2, threshold: 5 }).subject).toBe("Low stock: Desk Lamp (LAMP-1)");
+    expect(
+      lowStock({ productId: order.orderId, sku: "LAMP-1", name: "Desk Lamp", available: 2, threshold: 5 }).subject,
+    ).toBe("Low stock: Desk Lamp (LAMP-1)");
   });
 });

@@ -48,18 +48,34 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
   let recipient: string | undefined;
   try {
     // The address may have been unknown when the event arrived (the user's own event was late).
-    recipient = notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
+    recipient =
+      notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
     if (!recipient) throw new Error("the recipient's address is not known yet");
-    await deps.transports[notification.channel].send({ id, channel: notification.channel, recipient, subject: notification.subject, text: notification.body, html: notification.html });
+    await deps.transports[notification.channel].send({
+      id,
+      channel: notification.channel,
+      recipient,
+      subject: notification.subject,
+      text: notification.body,
+      html: notification.html,
+    });
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
     const last = attempts >= deps.settings.maxAttempts;
     const delay = Math.min(deps.settings.retryMaxMs, deps.settings.retryBaseMs * 2 ** (attempts - 1));
     await deps.db.notification.update({
       where: { id },
-      data: { attempts, statusReason: reason, deliveryStatus: last ? "FAILED" : "PENDING", nextAttemptAt: last ? null : new Date(Date.now() + delay) },
+      data: {
+        attempts,
+        statusReason: reason,
+        deliveryStatus: last ? "FAILED" : "PENDING",
+        nextAttemptAt: last ? null : new Date(Date.now() + delay),
+      },
     });
-    deps.logger.warn({ notificationId: id, channel: notification.channel, attempts, err: reason }, last ? "notification failed for good" : "notification not sent; will retry");
+    deps.logger.warn(
+      { notificationId: id, channel: notification.channel, attempts, err: reason },
+      last ? "notification failed for good" : "notification not sent; will retry",
+    );
     return;
   }
   // It went out: from here on, a failure is of the bookkeeping, never a reason to send again now.
@@ -80,7 +96,10 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
       return;
     } catch (error) {
       if (attempt === recordAttempts) {
-        deps.logger.error({ notificationId: id, channel: notification.channel, err: (error as Error).message }, "notification sent but not recorded as sent; it may go out again, with the same id");
+        deps.logger.error(
+          { notificationId: id, channel: notification.channel, err: (error as Error).message },
+          "notification sent but not recorded as sent; it may go out again, with the same id",
+        );
       }
     }
   }

@@ -20,7 +20,11 @@ export interface NotificationRequest {
 const outgoing: ReadonlyArray<Exclude<NotificationChannel, "IN_APP">> = ["EMAIL", "SMS", "PUSH"];
 
 /** Whether a user's preferences let `channel` carry a message on `topic`. Security messages always go by email. */
-export function allows(preferences: PreferencesRecord, channel: Exclude<NotificationChannel, "IN_APP">, topic: Topic): boolean {
+export function allows(
+  preferences: PreferencesRecord,
+  channel: Exclude<NotificationChannel, "IN_APP">,
+  topic: Topic,
+): boolean {
   if (topic === "security") return channel === "EMAIL";
   const wantsChannel = channel === "EMAIL" ? preferences.email : channel === "SMS" ? preferences.sms : preferences.push;
   return wantsChannel && (topic !== "order" || preferences.orderUpdates);
@@ -31,19 +35,39 @@ export function allows(preferences: PreferencesRecord, channel: Exclude<Notifica
  * others PENDING for the delivery worker, or SKIPPED when the user's preferences say no.
  * Inside the consumer's transaction, so a redelivered event changes nothing.
  */
-export async function notify(tx: NotificationsTx, emit: Emit, request: NotificationRequest, wakeWorker: () => void): Promise<void> {
+export async function notify(
+  tx: NotificationsTx,
+  emit: Emit,
+  request: NotificationRequest,
+  wakeWorker: () => void,
+): Promise<void> {
   const userIds = request.recipients.map((recipient) => recipient.userId);
   const preferences = await preferencesOf(tx, userIds);
   const emails = new Map((await knownUsers(tx, userIds)).map((user) => [user.userId, user.email]));
   const now = new Date();
   const rows: NewNotification[] = request.recipients.flatMap((recipient) => {
     const prefs = preferences.get(recipient.userId)!;
-    const common = { userId: recipient.userId, kind: request.kind, subject: request.content.subject, sourceEventId: request.sourceEventId };
-    const inApp: NewNotification = { ...common, channel: "IN_APP", body: request.content.inApp, html: null, recipient: null, deliveryStatus: "SENT", statusReason: null, sentAt: now };
+    const common = {
+      userId: recipient.userId,
+      kind: request.kind,
+      subject: request.content.subject,
+      sourceEventId: request.sourceEventId,
+    };
+    const inApp: NewNotification = {
+      ...common,
+      channel: "IN_APP",
+      body: request.content.inApp,
+      html: null,
+      recipient: null,
+      deliveryStatus: "SENT",
+      statusReason: null,
+      sentAt: now,
+    };
     return [
       inApp,
       ...outgoing.map((channel): NewNotification => {
-        const address = channel === "EMAIL" ? (recipient.email ?? emails.get(recipient.userId) ?? null) : `user:${recipient.userId}`;
+        const address =
+          channel === "EMAIL" ? (recipient.email ?? emails.get(recipient.userId) ?? null) : `user:${recipient.userId}`;
         const allowed = allows(prefs, channel, request.topic);
         return {
           ...common,

@@ -10,33 +10,69 @@ export function notificationsEventHandlers(settings: { storefrontUrl: string }, 
     onEvent<NotificationsTx, "users.user.registered">("users.user.registered", async (event, tx, emit) => {
       const { userId, email, name, roles } = event.data;
       await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
-      await notify(tx, emit, { sourceEventId: event.id, kind: "WELCOME", topic: "account", recipients: [{ userId, email }], content: welcome({ name }) }, wakeWorker);
+      await notify(
+        tx,
+        emit,
+        {
+          sourceEventId: event.id,
+          kind: "WELCOME",
+          topic: "account",
+          recipients: [{ userId, email }],
+          content: welcome({ name }),
+        },
+        wakeWorker,
+      );
     }),
     onEvent<NotificationsTx, "users.user.updated">("users.user.updated", async (event, tx) => {
       const { userId, email, name, roles } = event.data;
       await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
     }),
-    onEvent<NotificationsTx, "users.password_reset.requested">("users.password_reset.requested", async (event, tx, emit) => {
-      const { userId, email } = event.data;
-      await notify(
-        tx,
-        emit,
-        { sourceEventId: event.id, kind: "PASSWORD_RESET", topic: "security", recipients: [{ userId, email }], content: passwordReset(event.data, settings.storefrontUrl) },
-        wakeWorker,
-      );
-    }),
+    onEvent<NotificationsTx, "users.password_reset.requested">(
+      "users.password_reset.requested",
+      async (event, tx, emit) => {
+        const { userId, email } = event.data;
+        await notify(
+          tx,
+          emit,
+          {
+            sourceEventId: event.id,
+            kind: "PASSWORD_RESET",
+            topic: "security",
+            recipients: [{ userId, email }],
+            content: passwordReset(event.data, settings.storefrontUrl),
+          },
+          wakeWorker,
+        );
+      },
+    ),
     onEvent<NotificationsTx, "orders.order.status_changed">(
       "orders.order.status_changed",
       async (event, tx, emit) => {
         const message = orderMessage(event.data);
         if (!message) return;
-        await notify(tx, emit, { sourceEventId: event.id, kind: message.kind, topic: "order", recipients: [{ userId: event.data.customerId }], content: message.content }, wakeWorker);
+        await notify(
+          tx,
+          emit,
+          {
+            sourceEventId: event.id,
+            kind: message.kind,
+            topic: "order",
+            recipients: [{ userId: event.data.customerId }],
+            content: message.content,
+          },
+          wakeWorker,
+        );
       },
       { appliesTo: (event) => notifiedStatuses.has(event.data.status) },
     ),
     onEvent<NotificationsTx, "inventory.stock.low">("inventory.stock.low", async (event, tx, emit) => {
       const recipients = (await admins(tx)).map((admin) => ({ userId: admin.userId, email: admin.email }));
-      await notify(tx, emit, { sourceEventId: event.id, kind: "LOW_STOCK", topic: "alert", recipients, content: lowStock(event.data) }, wakeWorker);
+      await notify(
+        tx,
+        emit,
+        { sourceEventId: event.id, kind: "LOW_STOCK", topic: "alert", recipients, content: lowStock(event.data) },
+        wakeWorker,
+      );
     }),
   ];
 }

@@ -16,15 +16,24 @@ export const resolvers: Resolvers = {
       if (!notification) throw new NotFoundError("You have no notification with this id.");
       return notification;
     },
-    updateNotificationPreferences: (_parent, { input }, context) => updatePreferences(context, requireCaller(context.caller).userId, input),
+    updateNotificationPreferences: (_parent, { input }, context) =>
+      updatePreferences(context, requireCaller(context.caller).userId, input),
   },
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
     notifications: async (user, args, { caller, db }) => {
       requireOwnerOrAdmin(caller, user.id, "another user's notifications");
       const size = pageSize(args.first);
-      const query = { userId: user.id, unreadOnly: args.unreadOnly ?? false, channel: args.channel ?? null, size, after: args.after };
-      const connection = toConnection(await listNotifications(db, query), size, newestFirstCursor, () => countNotifications(db, query));
+      const query = {
+        userId: user.id,
+        unreadOnly: args.unreadOnly ?? false,
+        channel: args.channel ?? null,
+        size,
+        after: args.after,
+      };
+      const connection = toConnection(await listNotifications(db, query), size, newestFirstCursor, () =>
+        countNotifications(db, query),
+      );
       return { ...connection, unreadCount: () => countUnread(db, user.id) };
     },
     notificationPreferences: (user, _args, { caller, loaders }) => {

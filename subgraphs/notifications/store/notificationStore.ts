@@ -19,7 +19,10 @@ function filter(query: Pick<NotificationListQuery, "userId" | "unreadOnly" | "ch
   };
 }
 
-export function listNotifications(db: NotificationsReader, query: NotificationListQuery): Promise<NotificationRecord[]> {
+export function listNotifications(
+  db: NotificationsReader,
+  query: NotificationListQuery,
+): Promise<NotificationRecord[]> {
   return db.notification.findMany({
     where: { ...filter(query), ...afterNewestFirst(query.after) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -27,7 +30,10 @@ export function listNotifications(db: NotificationsReader, query: NotificationLi
   });
 }
 
-export function countNotifications(db: NotificationsReader, query: Pick<NotificationListQuery, "userId" | "unreadOnly" | "channel">): Promise<number> {
+export function countNotifications(
+  db: NotificationsReader,
+  query: Pick<NotificationListQuery, "userId" | "unreadOnly" | "channel">,
+): Promise<number> {
   return db.notification.count({ where: filter(query) });
 }
 
@@ -35,28 +41,60 @@ export function countUnread(db: NotificationsReader, userId: string): Promise<nu
   return countNotifications(db, { userId, unreadOnly: true });
 }
 
-export type NewNotification = Pick<NotificationRecord, "userId" | "channel" | "kind" | "subject" | "body" | "html" | "recipient" | "deliveryStatus" | "statusReason" | "sourceEventId"> & {
+export type NewNotification = Pick<
+  NotificationRecord,
+  | "userId"
+  | "channel"
+  | "kind"
+  | "subject"
+  | "body"
+  | "html"
+  | "recipient"
+  | "deliveryStatus"
+  | "statusReason"
+  | "sourceEventId"
+> & {
   sentAt?: Date | null;
   nextAttemptAt?: Date | null;
 };
 
 /** Stores notifications; one per event, user and channel, so a redelivered event adds none. Returns how many were new. */
-export async function insertNotifications(tx: NotificationsTx, notifications: readonly NewNotification[]): Promise<number> {
+export async function insertNotifications(
+  tx: NotificationsTx,
+  notifications: readonly NewNotification[],
+): Promise<number> {
   if (notifications.length === 0) return 0;
   const { count } = await tx.notification.createMany({ data: [...notifications], skipDuplicates: true });
   return count;
 }
 
-export const defaultPreferences: PreferencesRecord = { email: true, sms: false, push: false, orderUpdates: true, marketing: false };
+export const defaultPreferences: PreferencesRecord = {
+  email: true,
+  sms: false,
+  push: false,
+  orderUpdates: true,
+  marketing: false,
+};
 
-export async function preferencesOf(db: NotificationsReader, userIds: readonly string[]): Promise<Map<string, PreferencesRecord>> {
+export async function preferencesOf(
+  db: NotificationsReader,
+  userIds: readonly string[],
+): Promise<Map<string, PreferencesRecord>> {
   const rows = await db.notificationPreference.findMany({ where: { userId: { in: [...userIds] } } });
   const stored = new Map(rows.map(({ userId, updatedAt: _updatedAt, ...preferences }) => [userId, preferences]));
   return new Map(userIds.map((id) => [id, stored.get(id) ?? defaultPreferences]));
 }
 
-export async function savePreferences(tx: NotificationsTx, userId: string, changes: Partial<PreferencesRecord>): Promise<PreferencesRecord> {
-  const { updatedAt: _updatedAt, userId: _userId, ...saved } = await tx.notificationPreference.upsert({
+export async function savePreferences(
+  tx: NotificationsTx,
+  userId: string,
+  changes: Partial<PreferencesRecord>,
+): Promise<PreferencesRecord> {
+  const {
+    updatedAt: _updatedAt,
+    userId: _userId,
+    ...saved
+  } = await tx.notificationPreference.upsert({
     where: { userId },
     create: { userId, ...defaultPreferences, ...changes },
     update: changes,

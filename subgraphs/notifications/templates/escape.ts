@@ -7,7 +7,9 @@ export function escapeHtml(text: string): string {
 
 /** A tagged template that escapes every interpolated value, so no call site can forget. */
 export function html(strings: TemplateStringsArray, ...values: Array<string | number | SafeHtml>): SafeHtml {
-  return new SafeHtml(strings.reduce((out, part, index) => out + part + (index < values.length ? render(values[index]!) : ""), ""));
+  return new SafeHtml(
+    strings.reduce((out, part, index) => out + part + (index < values.length ? render(values[index]!) : ""), ""),
+  );
 }
 
 /** HTML that is already escaped (built with `html`). */

@@ -23,16 +23,38 @@ export const notificationKinds = [
 export type NotificationKind = (typeof notificationKinds)[number];
 
 function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;line-height:1.5;color:#222">${body}<p style="color:#777;font-size:12px">Commerce</p></body></html>`.value;
+  return html`<!doctype html>
+    <html>
+      <head>
+        <meta charset="utf-8" />
+        <title>${title}</title>
+      </head>
+      <body style="font-family:sans-serif;line-height:1.5;color:#222">
+        ${body}
+        <p style="color:#777;font-size:12px">Commerce</p>
+      </body>
+    </html>`.value;
 }
 
 export function welcome(user: { name: string }): MessageContent {
   const subject = `Welcome, ${user.name}`;
   const text = `Hello ${user.name},\n\nyour account is ready. Happy shopping!`;
-  return { subject, inApp: "Your account is ready. Happy shopping!", text, html: page(subject, html`<p>Hello ${user.name},</p><p>your account is ready. Happy shopping!</p>`) };
+  return {
+    subject,
+    inApp: "Your account is ready. Happy shopping!",
+    text,
+    html: page(
+      subject,
+      html`<p>Hello ${user.name},</p>
+        <p>your account is ready. Happy shopping!</p>`,
+    ),
+  };
 }
 
-export function passwordReset(request: { name: string; token: string; expiresAt: string }, storefrontUrl: string): MessageContent {
+export function passwordReset(
+  request: { name: string; token: string; expiresAt: string },
+  storefrontUrl: string,
+): MessageContent {
   const link = `${storefrontUrl.replace(/\/$/, "")}/reset-password?token=${encodeURIComponent(request.token)}`;
   const until = new Date(request.expiresAt).toUTCString();
   const subject = "Reset your password";
@@ -43,7 +65,9 @@ export function passwordReset(request: { name: string; token: string; expiresAt:
     text,
     html: page(
       subject,
-      html`<p>Hello ${request.name},</p><p>to choose a new password, open <a href="${link}">this link</a>. It works once, until ${until}.</p><p>If you did not ask for this, ignore this email: your password stays as it is.</p>`,
+      html`<p>Hello ${request.name},</p>
+        <p>to choose a new password, open <a href="${link}">this link</a>. It works once, until ${until}.</p>
+        <p>If you did not ask for this, ignore this email: your password stays as it is.</p>`,
     ),
   };
 }
@@ -51,10 +75,28 @@ export function passwordReset(request: { name: string; token: string; expiresAt:
 type OrderChange = EventData<"orders.order.status_changed">;
 
 function lines(order: OrderChange): { text: string; html: SafeHtml } {
-  const rows = order.lines.map((line) => ({ line, label: `${line.quantity} × ${line.name || "item"}`, price: `${line.unitPrice.amount} ${line.unitPrice.currency}` }));
+  const rows = order.lines.map((line) => ({
+    line,
+    label: `${line.quantity} × ${line.name || "item"}`,
+    price: `${line.unitPrice.amount} ${line.unitPrice.currency}`,
+  }));
   return {
     text: `${rows.map((row) => `  ${row.label} at ${row.price}`).join("\n")}\n  Total: ${order.total.amount} ${order.total.currency}`,
-    html: html`<table>${joinHtml(rows.map((row) => html`<tr><td>${row.label}</td><td>${row.price}</td></tr>`))}<tr><td><strong>Total</strong></td><td><strong>${order.total.amount} ${order.total.currency}</strong></td></tr></table>`,
+    html: html`<table>
+      ${joinHtml(
+        rows.map(
+          (row) =>
+            html`<tr>
+              <td>${row.label}</td>
+              <td>${row.price}</td>
+            </tr>`,
+        ),
+      )}
+      <tr>
+        <td><strong>Total</strong></td>
+        <td><strong>${order.total.amount} ${order.total.currency}</strong></td>
+      </tr>
+    </table>`,
   };
 }
 
@@ -68,40 +110,78 @@ const cancellationWords: Record<string, string> = {
 
 /** The message for an order that reached `status`, or null for statuses nobody is told about. */
 /** The order statuses a customer hears about; `orderMessage` has a message for each. */
-export const notifiedStatuses: ReadonlySet<OrderChange["status"]> = new Set(["CONFIRMED", "CANCELLED", "SHIPPED", "DELIVERED", "REFUNDED"]);
+export const notifiedStatuses: ReadonlySet<OrderChange["status"]> = new Set([
+  "CONFIRMED",
+  "CANCELLED",
+  "SHIPPED",
+  "DELIVERED",
+  "REFUNDED",
+]);
 
 export function orderMessage(order: OrderChange): { kind: NotificationKind; content: MessageContent } | null {
   const items = lines(order);
-  const build = (kind: NotificationKind, subject: string, intro: string, extraText = "", extraHtml: SafeHtml = html``) => ({
+  const build = (
+    kind: NotificationKind,
+    subject: string,
+    intro: string,
+    extraText = "",
+    extraHtml: SafeHtml = html``,
+  ) => ({
     kind,
     content: {
       subject,
       inApp: intro,
       text: `${intro}\n\n${items.text}${extraText ? `\n\n${extraText}` : ""}`,
-      html: page(subject, html`<p>${intro}</p>${items.html}${extraHtml}`),
+      html: page(
+        subject,
+        html`<p>${intro}</p>
+          ${items.html}${extraHtml}`,
+      ),
     },
   });
   switch (order.status) {
     case "CONFIRMED":
-      return build("ORDER_CONFIRMED", `Order ${order.number} confirmed`, `Thank you! Your order ${order.number} is confirmed and will ship soon.`);
+      return build(
+        "ORDER_CONFIRMED",
+        `Order ${order.number} confirmed`,
+        `Thank you! Your order ${order.number} is confirmed and will ship soon.`,
+      );
     case "CANCELLED": {
       const why = cancellationWords[order.cancellationReason ?? ""] ?? "it could not be completed";
-      return build("ORDER_CANCELLED", `Order ${order.number} cancelled`, `Your order ${order.number} was cancelled: ${why}. Anything you paid is refunded.`);
+      return build(
+        "ORDER_CANCELLED",
+        `Order ${order.number} cancelled`,
+        `Your order ${order.number} was cancelled: ${why}. Anything you paid is refunded.`,
+      );
     }
     case "SHIPPED": {
-      const tracking = order.shipment ? `Carrier: ${order.shipment.carrier}, tracking number: ${order.shipment.trackingNumber}` : "";
+      const tracking = order.shipment
+        ? `Carrier: ${order.shipment.carrier}, tracking number: ${order.shipment.trackingNumber}`
+        : "";
       return build(
         "ORDER_SHIPPED",
         `Order ${order.number} is on its way`,
         `Your order ${order.number} has shipped.${order.shipment ? ` Tracking number: ${order.shipment.trackingNumber} (${order.shipment.carrier}).` : ""}`,
         tracking,
-        order.shipment ? html`<p>Carrier: ${order.shipment.carrier}<br>Tracking number: <strong>${order.shipment.trackingNumber}</strong></p>` : html``,
+        order.shipment
+          ? html`<p>
+              Carrier: ${order.shipment.carrier}<br />Tracking number: <strong>${order.shipment.trackingNumber}</strong>
+            </p>`
+          : html``,
       );
     }
     case "DELIVERED":
-      return build("ORDER_DELIVERED", `Order ${order.number} delivered`, `Your order ${order.number} was delivered. Enjoy!`);
+      return build(
+        "ORDER_DELIVERED",
+        `Order ${order.number} delivered`,
+        `Your order ${order.number} was delivered. Enjoy!`,
+      );
     case "REFUNDED":
-      return build("ORDER_REFUNDED", `Order ${order.number} refunded`, `Your order ${order.number} was refunded in full: ${order.total.amount} ${order.total.currency}.`);
+      return build(
+        "ORDER_REFUNDED",
+        `Order ${order.number} refunded`,
+        `Your order ${order.number} was refunded in full: ${order.total.amount} ${order.total.currency}.`,
+      );
     default:
       return null;
   }
@@ -110,5 +190,16 @@ export function orderMessage(order: OrderChange): { kind: NotificationKind; cont
 export function lowStock(alert: EventData<"inventory.stock.low">): MessageContent {
   const subject = `Low stock: ${alert.name} (${alert.sku})`;
   const text = `${alert.name} (${alert.sku}) is down to ${alert.available} available, at or below its threshold of ${alert.threshold}.`;
-  return { subject, inApp: text, text, html: page(subject, html`<p><strong>${alert.name}</strong> (${alert.sku}) is down to ${alert.available} available, at or below its threshold of ${alert.threshold}.</p>`) };
+  return {
+    subject,
+    inApp: text,
+    text,
+    html: page(
+      subject,
+      html`<p>
+        <strong>${alert.name}</strong> (${alert.sku}) is down to ${alert.available} available, at or below its threshold
+        of ${alert.threshold}.
+      </p>`,
+    ),
+  };
 }

@@ -9,6 +9,9 @@ export class LogTransport implements NotificationTransport {
   constructor(private readonly logger: Logger) {}
 
   async send(message: OutgoingMessage): Promise<void> {
-    this.logger.info({ notificationId: message.id, channel: message.channel, recipient: message.recipient, subject: message.subject }, "notification sent (log transport)");
+    this.logger.info(
+      { notificationId: message.id, channel: message.channel, recipient: message.recipient, subject: message.subject },
+      "notification sent (log transport)",
+    );
   }
 }

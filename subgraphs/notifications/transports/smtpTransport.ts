@@ -7,7 +7,10 @@ export class SmtpTransport implements NotificationTransport {
 
   private readonly messageIdDomain: string;
 
-  constructor(smtpUrl: string, private readonly from: string) {
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
     this.messageIdDomain = /@([^>\s]+)/.exec(from)?.[1] ?? "notifications.invalid";
     const url = new URL(smtpUrl);
     const secure = url.protocol === "smtps:";
@@ -15,7 +18,9 @@ export class SmtpTransport implements NotificationTransport {
       host: url.hostname,
       port: Number(url.port || (secure ? 465 : 587)),
       secure,
-      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      ...(url.username
+        ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
+        : {}),
       // A server that does not answer should fail the attempt (it is retried), not hold it.
       connectionTimeout: 5000,
       greetingTimeout: 5000,

@@ -1,4 +1,11 @@
-import { decide, orderStatuses, sagaEventTypes, type Decision, type OrderStatus, type SagaEventType } from "../domain/orderStateMachine";
+import {
+  decide,
+  orderStatuses,
+  sagaEventTypes,
+  type Decision,
+  type OrderStatus,
+  type SagaEventType,
+} from "../domain/orderStateMachine";
 import { newOrderNumber } from "../domain/orderNumber";
 
 /** The whole table, written out: every status against every event. */

@@ -58,20 +58,37 @@ function presentOrThrow<T>(results: ReadonlyArray<T | null | Error>): T[] {
  * way) is asked of products and inventory directly, in one batched request each, and kept.
  * Products that do not exist are missing from the map.
  */
-export async function viewProducts(deps: CatalogViewDependencies, ids: readonly string[], options: { availability: boolean } = { availability: true }): Promise<Map<string, ProductView>> {
+export async function viewProducts(
+  deps: CatalogViewDependencies,
+  ids: readonly string[],
+  options: { availability: boolean } = { availability: true },
+): Promise<Map<string, ProductView>> {
   const unique = [...new Set(ids)];
   const known = new Map((await findCatalogProducts(deps.db, unique)).map((row) => [row.productId, row]));
   const unknownIds = unique.filter((id) => !known.has(id));
   const fetched = presentOrThrow(await deps.lookups.products.loadMany(unknownIds));
   // Checkout does not need availability (the reservation decides): it then does not depend on inventory answering.
-  const withoutStock = options.availability ? [...unique.filter((id) => known.get(id)?.available === null), ...fetched.map((entity) => entity.id)] : [];
-  const stock = new Map(presentOrThrow(await deps.lookups.stock.loadMany(withoutStock)).map((entity) => [entity.id, entity.stock.available] as const));
+  const withoutStock = options.availability
+    ? [...unique.filter((id) => known.get(id)?.available === null), ...fetched.map((entity) => entity.id)]
+    : [];
+  const stock = new Map(
+    presentOrThrow(await deps.lookups.stock.loadMany(withoutStock)).map(
+      (entity) => [entity.id, entity.stock.available] as const,
+    ),
+  );
   if (fetched.length || stock.size) {
     await deps.unitOfWork(async (tx) => {
       for (const entity of fetched) {
         await upsertCatalogFacts(
           tx,
-          { productId: entity.id, sku: entity.sku, name: entity.name, priceMinor: fromMoney(entity.price), currency: entity.price.currency, archived: entity.archived },
+          {
+            productId: entity.id,
+            sku: entity.sku,
+            name: entity.name,
+            priceMinor: fromMoney(entity.price),
+            currency: entity.price.currency,
+            archived: entity.archived,
+          },
           // Stamped with the source's own version, not this service's clock: an answer read just
           // before a change committed is older than that change's event, whatever the clocks say.
           new Date(entity.updatedAt),

@@ -39,8 +39,10 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
   const idempotencyKey = requiredText(input.idempotencyKey, "idempotencyKey", { max: 100 });
   let items: CheckoutRequest["items"] = null;
   if (input.items !== null && input.items !== undefined) {
-    if (input.items.length === 0) throw new BadUserInputError("Give at least one item, or leave `items` out to check out the cart.", "items");
-    if (input.items.length > maxOrderLines) throw new BadUserInputError(`An order has at most ${maxOrderLines} lines.`, "items");
+    if (input.items.length === 0)
+      throw new BadUserInputError("Give at least one item, or leave `items` out to check out the cart.", "items");
+    if (input.items.length > maxOrderLines)
+      throw new BadUserInputError(`An order has at most ${maxOrderLines} lines.`, "items");
     items = input.items.map((item, index) => ({
       productId: requiredId(item.productId, `items.${index}.productId`),
       quantity: boundedInt(item.quantity, `items.${index}.quantity`, { min: 1, max: maxQuantityPerLine }),
@@ -48,7 +50,8 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
   }
   const hasId = input.shippingAddressId !== null && input.shippingAddressId !== undefined;
   const hasAddress = input.shippingAddress !== null && input.shippingAddress !== undefined;
-  if (hasId === hasAddress) throw new BadUserInputError("Give exactly one of `shippingAddressId` and `shippingAddress`.", "shippingAddress");
+  if (hasId === hasAddress)
+    throw new BadUserInputError("Give exactly one of `shippingAddressId` and `shippingAddress`.", "shippingAddress");
   const address = input.shippingAddress;
   const shippingAddress = address
     ? {

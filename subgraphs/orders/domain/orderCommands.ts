@@ -22,7 +22,12 @@ async function command(deps: OrderCommandDependencies, orderId: string, event: S
  * Cancels an order. Customers cancel their own; ADMIN any. After shipping it is CONFLICT.
  * Inventory releases the stock and payments refunds a capture when they hear of it.
  */
-export async function cancelOrder(deps: OrderCommandDependencies & { db: Parameters<typeof findOrdersByIds>[0] }, caller: Caller, orderId: string, reason?: string | null): Promise<OrderRecord> {
+export async function cancelOrder(
+  deps: OrderCommandDependencies & { db: Parameters<typeof findOrdersByIds>[0] },
+  caller: Caller,
+  orderId: string,
+  reason?: string | null,
+): Promise<OrderRecord> {
   const [order] = isUuid(orderId) ? await findOrdersByIds(deps.db, [orderId]) : [];
   if (!order) throw new NotFoundError("No order has this id.");
   requireOwnerOrAdmin(caller, order.customerId, "this order");
@@ -35,7 +40,10 @@ export async function cancelOrder(deps: OrderCommandDependencies & { db: Paramet
 }
 
 /** Hands a CONFIRMED order to a carrier (back office); inventory turns its reservation into a deduction. */
-export function shipOrder(deps: OrderCommandDependencies, input: { orderId: string; carrier: string; trackingNumber: string }): Promise<OrderRecord> {
+export function shipOrder(
+  deps: OrderCommandDependencies,
+  input: { orderId: string; carrier: string; trackingNumber: string },
+): Promise<OrderRecord> {
   const orderId = requiredId(input.orderId, "orderId");
   const carrier = requiredText(input.carrier, "carrier", { max: 50 });
   const trackingNumber = requiredText(input.trackingNumber, "trackingNumber", { max: 100 });

@@ -20,8 +20,14 @@ export function statusChangedEvent(
     cancellationReason: order.cancellationReason,
     reason,
     total: toMoney(order.totalMinor, order.currency),
-    lines: items.map((item) => ({ productId: item.productId, name: item.productName, quantity: item.quantity, unitPrice: toMoney(item.unitPriceMinor, order.currency) })),
-    shipment: order.carrier && order.trackingNumber ? { carrier: order.carrier, trackingNumber: order.trackingNumber } : null,
+    lines: items.map((item) => ({
+      productId: item.productId,
+      name: item.productName,
+      quantity: item.quantity,
+      unitPrice: toMoney(item.unitPriceMinor, order.currency),
+    })),
+    shipment:
+      order.carrier && order.trackingNumber ? { carrier: order.carrier, trackingNumber: order.trackingNumber } : null,
     at: order.updatedAt.toISOString(),
   };
 }

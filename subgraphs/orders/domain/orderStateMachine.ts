@@ -3,10 +3,19 @@
  * status. Everything that moves an order goes through `decide`.
  */
 
-export const orderStatuses = ["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"] as const;
+export const orderStatuses = [
+  "PENDING",
+  "AWAITING_PAYMENT",
+  "CONFIRMED",
+  "SHIPPED",
+  "DELIVERED",
+  "CANCELLED",
+  "REFUNDED",
+] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
-export type CancellationReason = "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "PAYMENT_TIMEOUT" | "CANCELLED_BY_CUSTOMER" | "CANCELLED_BY_ADMIN";
+export type CancellationReason =
+  "OUT_OF_STOCK" | "PAYMENT_DECLINED" | "PAYMENT_TIMEOUT" | "CANCELLED_BY_CUSTOMER" | "CANCELLED_BY_ADMIN";
 
 /** What can happen to an order: facts from other services, the payment window, and back-office or customer commands. */
 export const sagaEventTypes = [
@@ -24,7 +33,12 @@ export const sagaEventTypes = [
 export type SagaEventType = (typeof sagaEventTypes)[number];
 
 /** Events that someone asks for (and can be told no); the others are facts that already happened. */
-export const commandEvents: ReadonlySet<SagaEventType> = new Set(["CANCELLED_BY_CUSTOMER", "CANCELLED_BY_ADMIN", "SHIPPED", "DELIVERED"]);
+export const commandEvents: ReadonlySet<SagaEventType> = new Set([
+  "CANCELLED_BY_CUSTOMER",
+  "CANCELLED_BY_ADMIN",
+  "SHIPPED",
+  "DELIVERED",
+]);
 
 export type Decision =
   | { kind: "transition"; to: OrderStatus; cancellationReason?: CancellationReason; requestPayment?: true }
@@ -33,7 +47,11 @@ export type Decision =
   /** A command the order's status does not allow: CONFLICT for the one who asked. */
   | { kind: "reject" };
 
-const cancel = (cancellationReason: CancellationReason): Decision => ({ kind: "transition", to: "CANCELLED", cancellationReason });
+const cancel = (cancellationReason: CancellationReason): Decision => ({
+  kind: "transition",
+  to: "CANCELLED",
+  cancellationReason,
+});
 const goTo = (to: OrderStatus): Decision => ({ kind: "transition", to });
 
 const transitions: Record<OrderStatus, Partial<Record<SagaEventType, Decision>>> = {

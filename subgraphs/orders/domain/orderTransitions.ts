@@ -15,7 +15,8 @@ export interface SagaEvent {
   fields?: Partial<Pick<OrderRecord, "carrier" | "trackingNumber" | "shippedAt" | "deliveredAt">>;
 }
 
-export type TransitionOutcome = { kind: "moved"; order: OrderRecord; from: OrderStatus } | { kind: "unchanged"; order: OrderRecord };
+export type TransitionOutcome =
+  { kind: "moved"; order: OrderRecord; from: OrderStatus } | { kind: "unchanged"; order: OrderRecord };
 
 /**
  * Applies one saga event to an order inside the caller's transaction, as the state machine
@@ -23,12 +24,19 @@ export type TransitionOutcome = { kind: "moved"; order: OrderRecord; from: Order
  * the request for payment once stock is reserved. A command the status does not allow is
  * CONFLICT; a fact that changes nothing is ignored.
  */
-export async function applySagaEvent(tx: OrdersTx, emit: Emit, orderId: string, event: SagaEvent): Promise<TransitionOutcome | null> {
+export async function applySagaEvent(
+  tx: OrdersTx,
+  emit: Emit,
+  orderId: string,
+  event: SagaEvent,
+): Promise<TransitionOutcome | null> {
   const order = await lockOrder(tx, orderId);
   if (!order) return null;
   const decision = decide(order.status, event.type);
   if (decision.kind === "reject") {
-    throw new ConflictError(`This order is ${order.status.replace("_", " ").toLowerCase()}; it can no longer be ${event.type === "SHIPPED" ? "shipped" : event.type === "DELIVERED" ? "marked delivered" : "cancelled"}.`);
+    throw new ConflictError(
+      `This order is ${order.status.replace("_", " ").toLowerCase()}; it can no longer be ${event.type === "SHIPPED" ? "shipped" : event.type === "DELIVERED" ? "marked delivered" : "cancelled"}.`,
+    );
   }
   if (decision.kind === "ignore") return { kind: "unchanged", order };
   const moved = await recordTransition(tx, orderId, {
@@ -37,7 +45,10 @@ export async function applySagaEvent(tx: OrdersTx, emit: Emit, orderId: string, 
     reason: event.reason,
     ...(event.fields ? { fields: event.fields } : {}),
   });
-  emit("orders.order.status_changed", statusChangedEvent(moved, await findItemsOfOrders(tx, [orderId]), order.status, event.reason));
+  emit(
+    "orders.order.status_changed",
+    statusChangedEvent(moved, await findItemsOfOrders(tx, [orderId]), order.status, event.reason),
+  );
   if (decision.requestPayment) {
     emit("orders.payment.requested", {
       orderId,

@@ -15,7 +15,15 @@ import { statusChangedEvent } from "./orderEvents";
 export interface CustomerEntity {
   id: string;
   name: string;
-  addresses: Array<{ id: string; line1: string; line2: string | null; city: string; region: string | null; postalCode: string; country: string }>;
+  addresses: Array<{
+    id: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    region: string | null;
+    postalCode: string;
+    country: string;
+  }>;
 }
 
 export interface PlaceOrderDependencies extends CatalogViewDependencies {
@@ -23,7 +31,11 @@ export interface PlaceOrderDependencies extends CatalogViewDependencies {
   paymentWindowSeconds: number;
 }
 
-async function existingOrder(deps: PlaceOrderDependencies, customerId: string, request: CheckoutRequest): Promise<OrderRecord | null> {
+async function existingOrder(
+  deps: PlaceOrderDependencies,
+  customerId: string,
+  request: CheckoutRequest,
+): Promise<OrderRecord | null> {
   const claimed = await findOrderRequest(deps.db, customerId, request.idempotencyKey);
   if (!claimed) return null;
   if (claimed.requestHash !== request.hash) {
@@ -33,7 +45,11 @@ async function existingOrder(deps: PlaceOrderDependencies, customerId: string, r
   return order ?? null;
 }
 
-async function shippingAddressFor(deps: PlaceOrderDependencies, customerId: string, request: CheckoutRequest): Promise<ShippingAddressSnapshot> {
+async function shippingAddressFor(
+  deps: PlaceOrderDependencies,
+  customerId: string,
+  request: CheckoutRequest,
+): Promise<ShippingAddressSnapshot> {
   if (request.shippingAddress) return request.shippingAddress;
   const customer = await deps.customers.load(customerId);
   const address = customer?.addresses.find((each) => each.id === request.shippingAddressId);
@@ -53,8 +69,15 @@ class CartChangedError extends Error {
 }
 
 /** A cart's lines as one comparable value, whatever order they were read in. */
-function sameLines(a: ReadonlyArray<{ productId: string; quantity: number }>, b: ReadonlyArray<{ productId: string; quantity: number }>): boolean {
-  const key = (lines: typeof a) => lines.map((line) => `${line.productId}:${line.quantity}`).sort().join(",");
+function sameLines(
+  a: ReadonlyArray<{ productId: string; quantity: number }>,
+  b: ReadonlyArray<{ productId: string; quantity: number }>,
+): boolean {
+  const key = (lines: typeof a) =>
+    lines
+      .map((line) => `${line.productId}:${line.quantity}`)
+      .sort()
+      .join(",");
   return key(a) === key(b);
 }
 
@@ -71,7 +94,11 @@ const emptyCartError = () => new BadUserInputError("The cart is empty: add items
  * cart another checkout emptied meanwhile is empty. The cart is emptied under that lock, so no
  * line is ever removed from it without being ordered.
  */
-export async function placeOrder(deps: PlaceOrderDependencies, customerId: string, input: PlaceOrderFields): Promise<OrderRecord> {
+export async function placeOrder(
+  deps: PlaceOrderDependencies,
+  customerId: string,
+  input: PlaceOrderFields,
+): Promise<OrderRecord> {
   const request = validateCheckout(input);
   let cartAttempts = 0;
   for (;;) {
@@ -90,28 +117,48 @@ export async function placeOrder(deps: PlaceOrderDependencies, customerId: strin
   }
 }
 
-async function attemptOrder(deps: PlaceOrderDependencies, customerId: string, request: CheckoutRequest): Promise<OrderRecord> {
+async function attemptOrder(
+  deps: PlaceOrderDependencies,
+  customerId: string,
+  request: CheckoutRequest,
+): Promise<OrderRecord> {
   const repeated = await existingOrder(deps, customerId, request);
   if (repeated) return repeated;
 
-  const lines = request.items ?? (await findCartItems(deps.db, customerId)).map(({ productId, quantity }) => ({ productId, quantity }));
+  const lines =
+    request.items ??
+    (await findCartItems(deps.db, customerId)).map(({ productId, quantity }) => ({ productId, quantity }));
   if (lines.length === 0) throw emptyCartError();
-  const products = await viewProducts(deps, lines.map((line) => line.productId), { availability: false });
+  const products = await viewProducts(
+    deps,
+    lines.map((line) => line.productId),
+    { availability: false },
+  );
   const priced = lines.map((line, index) => {
     const product = products.get(line.productId);
     if (!product) throw new NotFoundError(`No product has the id ${line.productId}.`, `items.${index}.productId`);
-    if (product.archived) throw new BadUserInputError(`${product.name} is no longer for sale.`, `items.${index}.productId`);
+    if (product.archived)
+      throw new BadUserInputError(`${product.name} is no longer for sale.`, `items.${index}.productId`);
     return { ...line, productName: product.name, unitPriceMinor: product.priceMinor, currency: product.currency };
   });
   const currency = priced[0]!.currency;
-  if (priced.some((line) => line.currency !== currency)) throw new BadUserInputError("All items of an order must be priced in one currency.", "items");
+  if (priced.some((line) => line.currency !== currency))
+    throw new BadUserInputError("All items of an order must be priced in one currency.", "items");
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
   const subtotalMinor = priced.reduce((sum, line) => sum + line.unitPriceMinor * BigInt(line.quantity), 0n);
   const orderId = randomUUID();
 
   const outcome = await deps.unitOfWork(async (tx, emit) => {
     // Waits for a concurrent request with the same key to commit, then sees its claim.
-    if (!(await claimOrderRequest(tx, { customerId, idempotencyKey: request.idempotencyKey, requestHash: request.hash, orderId }))) return null;
+    if (
+      !(await claimOrderRequest(tx, {
+        customerId,
+        idempotencyKey: request.idempotencyKey,
+        requestHash: request.hash,
+        orderId,
+      }))
+    )
+      return null;
     if (!request.items) {
       // Changes to the cart queue behind this lock until the order is placed and the cart emptied.
       const cart = await lockedCartOf(tx, customerId);
@@ -128,14 +175,23 @@ async function attemptOrder(deps: PlaceOrderDependencies, customerId: string, re
       shippingAddress,
       paymentToken: request.paymentToken,
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
-      lines: priced.map(({ productId, productName, quantity, unitPriceMinor }) => ({ productId, productName, quantity, unitPriceMinor })),
+      lines: priced.map(({ productId, productName, quantity, unitPriceMinor }) => ({
+        productId,
+        productName,
+        quantity,
+        unitPriceMinor,
+      })),
     });
     if (!request.items) await emptyCart(tx, customerId);
     emit("orders.order.placed", {
       orderId: order.id,
       number: order.number,
       customerId,
-      lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({ productId, quantity, unitPrice: toMoney(unitPriceMinor, currency) })),
+      lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({
+        productId,
+        quantity,
+        unitPrice: toMoney(unitPriceMinor, currency),
+      })),
       total: toMoney(order.totalMinor, currency),
     });
     emit("orders.order.status_changed", statusChangedEvent(order, priced, null, "order placed"));

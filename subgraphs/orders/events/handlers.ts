@@ -29,24 +29,39 @@ export const ordersEventHandlers = [
     });
   }),
   onEvent<OrdersTx, "payments.payment.captured">("payments.payment.captured", (event, tx, emit) =>
-    advance(tx, emit, event.data.orderId, { type: "PAYMENT_CAPTURED", reason: `payment of ${event.data.amount.amount} ${event.data.amount.currency} captured` }),
+    advance(tx, emit, event.data.orderId, {
+      type: "PAYMENT_CAPTURED",
+      reason: `payment of ${event.data.amount.amount} ${event.data.amount.currency} captured`,
+    }),
   ),
   onEvent<OrdersTx, "payments.payment.failed">("payments.payment.failed", async (event, tx, emit) => {
     const { orderId, outcome, failureReason } = event.data;
-    if (outcome === "DECLINED") await advance(tx, emit, orderId, { type: "PAYMENT_DECLINED", reason: `payment declined: ${failureReason}` });
+    if (outcome === "DECLINED")
+      await advance(tx, emit, orderId, { type: "PAYMENT_DECLINED", reason: `payment declined: ${failureReason}` });
     if (outcome === "TIMED_OUT") {
-      await advance(tx, emit, orderId, { type: "PAYMENT_TIMED_OUT", reason: `the payment did not settle in time: ${failureReason}` });
+      await advance(tx, emit, orderId, {
+        type: "PAYMENT_TIMED_OUT",
+        reason: `the payment did not settle in time: ${failureReason}`,
+      });
     }
   }),
   onEvent<OrdersTx, "payments.payment.refunded">("payments.payment.refunded", async (event, tx, emit) => {
-    if (event.data.fullyRefunded) await advance(tx, emit, event.data.orderId, { type: "FULLY_REFUNDED", reason: event.data.reason ? `refunded in full: ${event.data.reason}` : "refunded in full" });
+    if (event.data.fullyRefunded)
+      await advance(tx, emit, event.data.orderId, {
+        type: "FULLY_REFUNDED",
+        reason: event.data.reason ? `refunded in full: ${event.data.reason}` : "refunded in full",
+      });
   }),
   // Read models of the catalog and of availability: an older or repeated fact changes nothing.
   onEvent<OrdersTx, "catalog.product.created">(
     "catalog.product.created",
     async (event, tx) => {
       const { productId, sku, name, price } = event.data;
-      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived: false }, factsVersion(event));
+      await upsertCatalogFacts(
+        tx,
+        { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived: false },
+        factsVersion(event),
+      );
     },
     { idempotentByVersion: true },
   ),
@@ -54,7 +69,11 @@ export const ordersEventHandlers = [
     "catalog.product.updated",
     async (event, tx) => {
       const { productId, sku, name, price, archived } = event.data;
-      await upsertCatalogFacts(tx, { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived }, factsVersion(event));
+      await upsertCatalogFacts(
+        tx,
+        { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived },
+        factsVersion(event),
+      );
     },
     { idempotentByVersion: true },
   ),

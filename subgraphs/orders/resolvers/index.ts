@@ -10,7 +10,9 @@ import { Mutation } from "./Mutation";
 import { Query } from "./Query";
 
 const servedByTheRouter = () => {
-  throw new GraphQLError("Subscribe through the router, over WebSocket (graphql-ws) on /graphql.", { extensions: { code: "BAD_REQUEST" } });
+  throw new GraphQLError("Subscribe through the router, over WebSocket (graphql-ws) on /graphql.", {
+    extensions: { code: "BAD_REQUEST" },
+  });
 };
 
 export const resolvers: Resolvers = {
@@ -48,7 +50,11 @@ export const resolvers: Resolvers = {
     lineTotal: (item) => toMoney(item.unitPriceMinor * BigInt(item.quantity), item.currency),
   },
   Cart: {
-    subtotal: (cart) => toMoney(cart.items.reduce((sum, item) => sum + item.unitPriceMinor * BigInt(item.quantity), 0n), cart.currency),
+    subtotal: (cart) =>
+      toMoney(
+        cart.items.reduce((sum, item) => sum + item.unitPriceMinor * BigInt(item.quantity), 0n),
+        cart.currency,
+      ),
     itemCount: (cart) => cart.items.reduce((sum, item) => sum + item.quantity, 0),
   },
   CartItem: {

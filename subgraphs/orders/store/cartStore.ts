@@ -17,7 +17,9 @@ function contentsOf(rows: readonly CartRow[]): CartContents | undefined {
   if (rows.length === 0) return undefined;
   return {
     id: rows[0]!.cartId,
-    items: rows.filter((row) => row.productId !== null).map((row) => ({ productId: row.productId!, quantity: Number(row.quantity) })),
+    items: rows
+      .filter((row) => row.productId !== null)
+      .map((row) => ({ productId: row.productId!, quantity: Number(row.quantity) })),
   };
 }
 
@@ -61,7 +63,11 @@ export async function setCartItem(tx: OrdersTx, cartId: string, productId: strin
     await tx.cartItem.deleteMany({ where: { cartId, productId } });
     return;
   }
-  await tx.cartItem.upsert({ where: { cartId_productId: { cartId, productId } }, create: { cartId, productId, quantity }, update: { quantity } });
+  await tx.cartItem.upsert({
+    where: { cartId_productId: { cartId, productId } },
+    create: { cartId, productId, quantity },
+    update: { quantity },
+  });
 }
 
 export async function emptyCart(tx: OrdersTx, customerId: string): Promise<void> {

@@ -29,7 +29,12 @@ export async function upsertCatalogFacts(tx: OrdersTx, facts: CatalogFacts, at: 
 }
 
 /** What inventory says is available; a newer version always wins, an older one changes nothing. */
-export async function recordAvailability(tx: OrdersTx, productId: string, available: number, version: number): Promise<void> {
+export async function recordAvailability(
+  tx: OrdersTx,
+  productId: string,
+  available: number,
+  version: number,
+): Promise<void> {
   await tx.catalogProduct.updateMany({
     where: { productId, availabilityVersion: { lt: version } },
     data: { available, availabilityVersion: version },

@@ -9,7 +9,10 @@ export function findOrdersByIds(db: OrdersReader, ids: readonly string[]): Promi
 }
 
 export function findItemsOfOrders(db: OrdersReader, orderIds: readonly string[]): Promise<OrderItem[]> {
-  return db.orderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderId: "asc" }, { position: "asc" }] });
+  return db.orderItem.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    orderBy: [{ orderId: "asc" }, { position: "asc" }],
+  });
 }
 
 export function findHistoryOfOrders(db: OrdersReader, orderIds: readonly string[]): Promise<OrderStatusChangeRecord[]> {
@@ -24,7 +27,10 @@ export interface OrderListQuery {
 }
 
 function listFilter(query: Pick<OrderListQuery, "customerId" | "status">) {
-  return { ...(query.customerId ? { customerId: query.customerId } : {}), ...(query.status ? { status: query.status } : {}) };
+  return {
+    ...(query.customerId ? { customerId: query.customerId } : {}),
+    ...(query.status ? { status: query.status } : {}),
+  };
 }
 
 /** A page (plus one row) of orders, newest first. */
@@ -52,7 +58,10 @@ const orderColumns = `id::text AS id, number, customer_id::text AS "customerId",
  * One statement, as it runs at every step of every checkout.
  */
 export async function lockOrder(tx: OrdersTx, id: string): Promise<OrderRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<OrderRecord[]>(`SELECT ${orderColumns} FROM orders WHERE id = $1::uuid FOR UPDATE`, id);
+  const [row] = await tx.$queryRawUnsafe<OrderRecord[]>(
+    `SELECT ${orderColumns} FROM orders WHERE id = $1::uuid FOR UPDATE`,
+    id,
+  );
   return row ?? null;
 }
 
@@ -88,7 +97,12 @@ export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord>
 export async function recordTransition(
   tx: OrdersTx,
   id: string,
-  change: { status: OrderStatus; cancellationReason?: OrderRecord["cancellationReason"]; reason: string; fields?: Partial<Pick<OrderRecord, "carrier" | "trackingNumber" | "shippedAt" | "deliveredAt">> },
+  change: {
+    status: OrderStatus;
+    cancellationReason?: OrderRecord["cancellationReason"];
+    reason: string;
+    fields?: Partial<Pick<OrderRecord, "carrier" | "trackingNumber" | "shippedAt" | "deliveredAt">>;
+  },
 ): Promise<OrderRecord> {
   const fields = change.fields ?? {};
   const [row] = await tx.$queryRawUnsafe<OrderRecord[]>(
@@ -133,7 +147,10 @@ export function findOrderRequest(db: OrdersReader, customerId: string, idempoten
 }
 
 /** Claims an idempotency key for a new order; false when the key was already claimed (the insert waits for a concurrent claim to commit). */
-export async function claimOrderRequest(tx: OrdersTx, request: { customerId: string; idempotencyKey: string; requestHash: string; orderId: string }): Promise<boolean> {
+export async function claimOrderRequest(
+  tx: OrdersTx,
+  request: { customerId: string; idempotencyKey: string; requestHash: string; orderId: string },
+): Promise<boolean> {
   const { count } = await tx.orderRequest.createMany({ data: [request], skipDuplicates: true });
   return count === 1;
 }

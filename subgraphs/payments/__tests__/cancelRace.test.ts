@@ -19,13 +19,21 @@ describe("payments: an order cancelled while its payment is being opened", () =>
 
   beforeAll(async () => {
     // The worker looks for due captures only when told to (below), never on its own during the test.
-    services = await startServices(["payments"], { router: false, settings: { payments: { PAYMENT_WORKER_INTERVAL_MS: "3600000" } } });
+    services = await startServices(["payments"], {
+      router: false,
+      settings: { payments: { PAYMENT_WORKER_INTERVAL_MS: "3600000" } },
+    });
   });
 
   afterAll(() => services?.cleanUp());
 
   const handlers = paymentsEventHandlers(() => undefined);
-  function handle<T extends EventType>(type: T, data: EventData<T>, tx: PaymentsTx, emit: Parameters<EventHandler<PaymentsTx, T>["handle"]>[2]): Promise<void> {
+  function handle<T extends EventType>(
+    type: T,
+    data: EventData<T>,
+    tx: PaymentsTx,
+    emit: Parameters<EventHandler<PaymentsTx, T>["handle"]>[2],
+  ): Promise<void> {
     const handler = handlers.find((each) => each.type === type) as unknown as EventHandler<PaymentsTx, T>;
     return handler.handle(createEnvelope("orders", { type, data }), tx, emit);
   }
@@ -50,7 +58,18 @@ describe("payments: an order cancelled while its payment is being opened", () =>
     const paymentInserted = new Promise<void>((resolve) => (inserted = resolve));
     let whileOpenHeld: { closed: boolean; waitingOnLock: number } | undefined;
     const open = runtime.unitOfWork(async (tx, emit) => {
-      await handle("orders.payment.requested", { orderId, customerId, amount: total, paymentToken: "tok_visa", deadline: new Date(Date.now() + 60_000).toISOString() }, tx, emit);
+      await handle(
+        "orders.payment.requested",
+        {
+          orderId,
+          customerId,
+          amount: total,
+          paymentToken: "tok_visa",
+          deadline: new Date(Date.now() + 60_000).toISOString(),
+        },
+        tx,
+        emit,
+      );
       inserted();
       await openMayCommit;
     });
@@ -83,7 +102,8 @@ describe("payments: an order cancelled while its payment is being opened", () =>
       // The cancellation must wait for the payment's transaction, not decide without it: it
       // either finishes (wrongly) or is seen waiting on the order's lock.
       const deadline = Date.now() + 10_000;
-      while (!closed && (await advisoryLockWaiters()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!closed && (await advisoryLockWaiters()) === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       whileOpenHeld = { closed, waitingOnLock: await advisoryLockWaiters() };
 
       commitOpen();
@@ -96,11 +116,20 @@ describe("payments: an order cancelled while its payment is being opened", () =>
 
     const db = runtime.db;
     const payment = await db.payment.findUniqueOrThrow({ where: { orderId } });
-    expect(payment).toMatchObject({ status: "FAILED", failureReason: "order_cancelled", orderCancelled: true, nextAttemptAt: null });
+    expect(payment).toMatchObject({
+      status: "FAILED",
+      failureReason: "order_cancelled",
+      orderCancelled: true,
+      nextAttemptAt: null,
+    });
     // The payment itself records the cancellation: no separate closure beside it.
     expect(await db.orderClosure.count({ where: { orderId } })).toBe(0);
-    const failed = await db.outboxEvent.findMany({ where: { type: "payments.payment.failed", envelope: { path: ["data", "orderId"], equals: orderId } } });
-    expect(failed.map((row) => (row.envelope as { data: unknown }).data)).toEqual([{ orderId, paymentId: payment.id, outcome: "ABANDONED", failureReason: "the order was cancelled" }]);
+    const failed = await db.outboxEvent.findMany({
+      where: { type: "payments.payment.failed", envelope: { path: ["data", "orderId"], equals: orderId } },
+    });
+    expect(failed.map((row) => (row.envelope as { data: unknown }).data)).toEqual([
+      { orderId, paymentId: payment.id, outcome: "ABANDONED", failureReason: "the order was cancelled" },
+    ]);
 
     // The worker finds nothing to capture.
     const deps: CaptureDependencies = {
@@ -112,8 +141,13 @@ describe("payments: an order cancelled while its payment is being opened", () =>
       logger: runtime.logger,
     };
     await processDuePayments(deps);
-    expect(provider.log.filter((entry) => entry.kind === "capture" && entry.idempotencyKey === `capture:${payment.id}`)).toEqual([]);
-    expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: "FAILED", captureReference: null });
+    expect(
+      provider.log.filter((entry) => entry.kind === "capture" && entry.idempotencyKey === `capture:${payment.id}`),
+    ).toEqual([]);
+    expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({
+      status: "FAILED",
+      captureReference: null,
+    });
     expect(whileOpenHeld).toEqual({ closed: false, waitingOnLock: 1 });
   });
 });

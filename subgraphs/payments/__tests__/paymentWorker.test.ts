@@ -16,11 +16,17 @@ describe("processDuePayments", () => {
       amountMinor: 700n,
       attemptCount: 0,
       reason: "order cancelled",
-      payment: { id: `payment-of-${id}`, orderId: `order-of-${id}`, currency: "USD", captureReference: "ch_0123456789abcdef" },
+      payment: {
+        id: `payment-of-${id}`,
+        orderId: `order-of-${id}`,
+        currency: "USD",
+        captureReference: "ch_0123456789abcdef",
+      },
     });
     const tx = {
       // claimDuePayments, then claimDueRefunds.
-      $queryRaw: (sql: TemplateStringsArray) => (sql.join("").includes("UPDATE payments") ? [{ id: "p1" }] : [{ id: "r-refused" }, { id: "r-ok" }]),
+      $queryRaw: (sql: TemplateStringsArray) =>
+        sql.join("").includes("UPDATE payments") ? [{ id: "p1" }] : [{ id: "r-refused" }, { id: "r-ok" }],
       refund: { findUnique: async () => ({ status: "PENDING" }), update: async () => ({}) },
       paymentAttempt: { create: async ({ data }: { data: unknown }) => attempts.push(data) },
     };
@@ -28,7 +34,10 @@ describe("processDuePayments", () => {
     const deps = {
       db: {
         payment: { findUnique: () => Promise.reject(new Error("connection reset")) },
-        refund: { findUnique: async ({ where }: { where: { id: string } }) => (where.id === "r-ok" ? null : refundRow(where.id)) },
+        refund: {
+          findUnique: async ({ where }: { where: { id: string } }) =>
+            where.id === "r-ok" ? null : refundRow(where.id),
+        },
       },
       unitOfWork: (work: (t: typeof tx, emit: unknown) => unknown) => Promise.resolve(work(tx, () => undefined)),
       provider: {
@@ -46,7 +55,14 @@ describe("processDuePayments", () => {
     await expect(processDuePayments(deps)).resolves.toBe(false);
 
     expect(refunded).toEqual(["refund:r-refused"]);
-    expect(attempts).toEqual([expect.objectContaining({ paymentId: "payment-of-r-refused", kind: "REFUND", outcome: "DECLINED", amountMinor: 700n })]);
+    expect(attempts).toEqual([
+      expect.objectContaining({
+        paymentId: "payment-of-r-refused",
+        kind: "REFUND",
+        outcome: "DECLINED",
+        amountMinor: 700n,
+      }),
+    ]);
     expect(logger.error).toHaveBeenCalledTimes(2);
     expect(logger.error).toHaveBeenCalledWith(
       {
@@ -61,6 +77,9 @@ describe("processDuePayments", () => {
       },
       expect.stringMatching(/refused a refund.*money is still captured/),
     );
-    expect(logger.error).toHaveBeenCalledWith({ paymentId: "p1", err: "connection reset" }, expect.stringMatching(/capture failed unexpectedly/));
+    expect(logger.error).toHaveBeenCalledWith(
+      { paymentId: "p1", err: "connection reset" },
+      expect.stringMatching(/capture failed unexpectedly/),
+    );
   });
 });

@@ -1,10 +1,18 @@
 import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
 import { SimulatedPaymentProvider } from "../provider/simulatedProvider";
 
-const capture = (provider: SimulatedPaymentProvider, idempotencyKey: string, token = "tok_visa", amountMinor = 5_000n) =>
-  provider.capture({ idempotencyKey, token, amountMinor, currency: "USD" });
+const capture = (
+  provider: SimulatedPaymentProvider,
+  idempotencyKey: string,
+  token = "tok_visa",
+  amountMinor = 5_000n,
+) => provider.capture({ idempotencyKey, token, amountMinor, currency: "USD" });
 
-async function capturedReference(provider: SimulatedPaymentProvider, idempotencyKey: string, amountMinor = 5_000n): Promise<string> {
+async function capturedReference(
+  provider: SimulatedPaymentProvider,
+  idempotencyKey: string,
+  amountMinor = 5_000n,
+): Promise<string> {
   const result = await capture(provider, idempotencyKey, "tok_visa", amountMinor);
   if (result.outcome !== "captured") throw new Error("expected a capture");
   return result.reference;
@@ -15,31 +23,80 @@ describe("the simulated provider's refunds", () => {
     const reference = await capturedReference(new SimulatedPaymentProvider(), "capture:a");
     expect(reference).toMatch(/^ch_[0-9a-f]{16}$/);
     const restarted = new SimulatedPaymentProvider();
-    const first = await restarted.refund({ idempotencyKey: "refund:1", captureReference: reference, amountMinor: 2_000n, currency: "USD" });
+    const first = await restarted.refund({
+      idempotencyKey: "refund:1",
+      captureReference: reference,
+      amountMinor: 2_000n,
+      currency: "USD",
+    });
     expect(first.reference).toMatch(/^re_[0-9a-f]{16}$/);
-    expect(await restarted.refund({ idempotencyKey: "refund:1", captureReference: reference, amountMinor: 2_000n, currency: "USD" })).toEqual(first);
-    expect(restarted.log).toEqual([{ kind: "refund", idempotencyKey: "refund:1", amountMinor: 2_000n, captureReference: reference, result: "refunded" }]);
+    expect(
+      await restarted.refund({
+        idempotencyKey: "refund:1",
+        captureReference: reference,
+        amountMinor: 2_000n,
+        currency: "USD",
+      }),
+    ).toEqual(first);
+    expect(restarted.log).toEqual([
+      {
+        kind: "refund",
+        idempotencyKey: "refund:1",
+        amountMinor: 2_000n,
+        captureReference: reference,
+        result: "refunded",
+      },
+    ]);
   });
 
-  it.each(["", "ch_", "ch_123", "re_0123456789abcdef", "ch_0123456789ABCDEF", "ch_0123456789abcdef0", " ch_0123456789abcdef"])(
-    "refuses a malformed capture reference (%j) with a non-retryable error",
-    async (captureReference) => {
-      const provider = new SimulatedPaymentProvider();
-      const refund = provider.refund({ idempotencyKey: "refund:bad", captureReference, amountMinor: 100n, currency: "USD" });
-      await expect(refund).rejects.toBeInstanceOf(ProviderRejectedError);
-      await expect(refund).rejects.not.toBeInstanceOf(TransientProviderError);
-      await expect(refund).rejects.toThrow(/not a capture reference/);
-      expect(provider.log).toEqual([]);
-    },
-  );
+  it.each([
+    "",
+    "ch_",
+    "ch_123",
+    "re_0123456789abcdef",
+    "ch_0123456789ABCDEF",
+    "ch_0123456789abcdef0",
+    " ch_0123456789abcdef",
+  ])("refuses a malformed capture reference (%j) with a non-retryable error", async (captureReference) => {
+    const provider = new SimulatedPaymentProvider();
+    const refund = provider.refund({
+      idempotencyKey: "refund:bad",
+      captureReference,
+      amountMinor: 100n,
+      currency: "USD",
+    });
+    await expect(refund).rejects.toBeInstanceOf(ProviderRejectedError);
+    await expect(refund).rejects.not.toBeInstanceOf(TransientProviderError);
+    await expect(refund).rejects.toThrow(/not a capture reference/);
+    expect(provider.log).toEqual([]);
+  });
 
   it("refuses a refund of nothing, and refunds beyond a capture it made itself", async () => {
     const provider = new SimulatedPaymentProvider();
     const reference = await capturedReference(provider, "capture:b", 1_000n);
-    await expect(provider.refund({ idempotencyKey: "refund:zero", captureReference: reference, amountMinor: 0n, currency: "USD" })).rejects.toBeInstanceOf(ProviderRejectedError);
-    await provider.refund({ idempotencyKey: "refund:part", captureReference: reference, amountMinor: 600n, currency: "USD" });
-    await expect(provider.refund({ idempotencyKey: "refund:too-much", captureReference: reference, amountMinor: 401n, currency: "USD" })).rejects.toBeInstanceOf(ProviderRejectedError);
-    await provider.refund({ idempotencyKey: "refund:rest", captureReference: reference, amountMinor: 400n, currency: "USD" });
+    await expect(
+      provider.refund({ idempotencyKey: "refund:zero", captureReference: reference, amountMinor: 0n, currency: "USD" }),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
+    await provider.refund({
+      idempotencyKey: "refund:part",
+      captureReference: reference,
+      amountMinor: 600n,
+      currency: "USD",
+    });
+    await expect(
+      provider.refund({
+        idempotencyKey: "refund:too-much",
+        captureReference: reference,
+        amountMinor: 401n,
+        currency: "USD",
+      }),
+    ).rejects.toBeInstanceOf(ProviderRejectedError);
+    await provider.refund({
+      idempotencyKey: "refund:rest",
+      captureReference: reference,
+      amountMinor: 400n,
+      currency: "USD",
+    });
   });
 });
 
@@ -90,14 +147,32 @@ describe("tok_refund_refused", () => {
     const provider = new SimulatedPaymentProvider();
     const result = await capture(provider, "capture:closed-card", "tok_refund_refused", 2_000n);
     if (result.outcome !== "captured") throw new Error("expected a capture");
-    const refund = provider.refund({ idempotencyKey: "refund:closed-card", captureReference: result.reference, amountMinor: 500n, currency: "USD" });
+    const refund = provider.refund({
+      idempotencyKey: "refund:closed-card",
+      captureReference: result.reference,
+      amountMinor: 500n,
+      currency: "USD",
+    });
     await expect(refund).rejects.toBeInstanceOf(ProviderRejectedError);
     await expect(refund).rejects.toThrow(/expired_or_canceled_card/);
     expect(provider.log.filter((entry) => entry.kind === "refund")).toEqual([
-      { kind: "refund", idempotencyKey: "refund:closed-card", amountMinor: 500n, captureReference: result.reference, result: "refused: expired_or_canceled_card" },
+      {
+        kind: "refund",
+        idempotencyKey: "refund:closed-card",
+        amountMinor: 500n,
+        captureReference: result.reference,
+        result: "refused: expired_or_canceled_card",
+      },
     ]);
     // Other captures are refunded as usual.
     const other = await capturedReference(provider, "capture:open-card");
-    await expect(provider.refund({ idempotencyKey: "refund:open-card", captureReference: other, amountMinor: 500n, currency: "USD" })).resolves.toMatchObject({ reference: expect.stringMatching(/^re_/) });
+    await expect(
+      provider.refund({
+        idempotencyKey: "refund:open-card",
+        captureReference: other,
+        amountMinor: 500n,
+        currency: "USD",
+      }),
+    ).resolves.toMatchObject({ reference: expect.stringMatching(/^re_/) });
   });
 });

@@ -15,7 +15,10 @@ const leaseMs = 30_000;
  * someone must act on.
  */
 export async function processDuePayments(deps: CaptureDependencies): Promise<boolean> {
-  const [payments, refunds] = await deps.unitOfWork(async (tx: PaymentsTx) => [await claimDuePayments(tx, batch, leaseMs), await claimDueRefunds(tx, batch, leaseMs)] as const);
+  const [payments, refunds] = await deps.unitOfWork(
+    async (tx: PaymentsTx) =>
+      [await claimDuePayments(tx, batch, leaseMs), await claimDueRefunds(tx, batch, leaseMs)] as const,
+  );
   const tries = [
     ...payments.map(({ id }) => ({ kind: "capture" as const, id, done: attemptCapture(deps, id) })),
     ...refunds.map(({ id }) => ({ kind: "refund" as const, id, done: attemptRefund(deps, id) })),
@@ -32,7 +35,10 @@ export async function processDuePayments(deps: CaptureDependencies): Promise<boo
       return;
     }
     const err = result.reason instanceof Error ? result.reason.message : String(result.reason);
-    deps.logger.error({ [kind === "capture" ? "paymentId" : "refundId"]: id, err }, `a ${kind} failed unexpectedly; it is tried again when its lease ends`);
+    deps.logger.error(
+      { [kind === "capture" ? "paymentId" : "refundId"]: id, err },
+      `a ${kind} failed unexpectedly; it is tried again when its lease ends`,
+    );
   });
   return payments.length === batch || refunds.length === batch;
 }

@@ -6,7 +6,13 @@ import { isUuid, optionalText } from "../../common/validation";
 import type { PaymentProvider } from "../provider/paymentProvider";
 import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
 import type { PaymentsDb, PaymentsTx } from "../store/database";
-import { lockOrderPayments, lockPayment, lockPaymentOfOrder, pendingRefundTotal, recordAttempt } from "../store/paymentStore";
+import {
+  lockOrderPayments,
+  lockPayment,
+  lockPaymentOfOrder,
+  pendingRefundTotal,
+  recordAttempt,
+} from "../store/paymentStore";
 import type { PaymentRecord } from "../store/records";
 import { retryDelayMs } from "./retryDelay";
 
@@ -24,7 +30,15 @@ export interface RefundDependencies {
 export class RefundRefusedError extends Error {
   override name = "RefundRefusedError";
   constructor(
-    readonly refund: { refundId: string; paymentId: string; orderId: string; amount: string; currency: string; captureReference: string | null; reason: string | null },
+    readonly refund: {
+      refundId: string;
+      paymentId: string;
+      orderId: string;
+      amount: string;
+      currency: string;
+      captureReference: string | null;
+      reason: string | null;
+    },
     override readonly cause: ProviderRejectedError,
   ) {
     super(`the provider refused refund ${refund.refundId} of payment ${refund.paymentId}: ${cause.message}`);
@@ -38,7 +52,13 @@ async function refundable(tx: PaymentsTx, payment: PaymentRecord): Promise<bigin
 }
 
 /** Asks for a refund of what is left (cancelled after payment); made by the worker, retried until it succeeds. */
-export async function refundRemainder(tx: PaymentsTx, emit: Emit, payment: PaymentRecord, reason: string, wakeWorker: () => void): Promise<void> {
+export async function refundRemainder(
+  tx: PaymentsTx,
+  emit: Emit,
+  payment: PaymentRecord,
+  reason: string,
+  wakeWorker: () => void,
+): Promise<void> {
   const amount = await refundable(tx, payment);
   if (amount <= 0n) return;
   await tx.refund.create({ data: { paymentId: payment.id, amountMinor: amount, reason } });
@@ -51,7 +71,10 @@ export async function refundRemainder(tx: PaymentsTx, emit: Emit, payment: Payme
  * it is retried in the background. If the provider refuses it (a card closed since, a charge
  * disputed), the refund is FAILED, nothing is refunded, and the caller gets CONFLICT.
  */
-export async function refundOrder(deps: RefundDependencies, input: { orderId: string; amount?: string | null; reason?: string | null }): Promise<PaymentRecord> {
+export async function refundOrder(
+  deps: RefundDependencies,
+  input: { orderId: string; amount?: string | null; reason?: string | null },
+): Promise<PaymentRecord> {
   const requested = input.amount ? parseAmount(input.amount, "amount") : null;
   if (requested !== null && requested <= 0n) throw new BadUserInputError("The refund must be more than 0.", "amount");
   const reason = optionalText(input.reason, "reason", 500);
@@ -62,12 +85,17 @@ export async function refundOrder(deps: RefundDependencies, input: { orderId: st
     if (!payment) throw new NotFoundError("This order has no payment.");
     const left = await refundable(tx, payment);
     if (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED") {
-      throw new ConflictError(`There is no captured payment to refund: the payment is ${payment.status.toLowerCase().replace("_", " ")}.`);
+      throw new ConflictError(
+        `There is no captured payment to refund: the payment is ${payment.status.toLowerCase().replace("_", " ")}.`,
+      );
     }
     const amount = requested ?? left;
     if (amount <= 0n) throw new ConflictError("Everything captured is already refunded.");
     if (amount > left) {
-      throw new BadUserInputError(`At most ${toMoney(left, payment.currency).amount} ${payment.currency} can still be refunded.`, "amount");
+      throw new BadUserInputError(
+        `At most ${toMoney(left, payment.currency).amount} ${payment.currency} can still be refunded.`,
+        "amount",
+      );
     }
     const refund = await tx.refund.create({ data: { paymentId: payment.id, amountMinor: amount, reason } });
     return refund.id;
@@ -76,13 +104,18 @@ export async function refundOrder(deps: RefundDependencies, input: { orderId: st
     await attemptRefund(deps, refundId);
   } catch (error) {
     if (!(error instanceof RefundRefusedError)) throw error;
-    deps.logger.warn({ ...error.refund, err: error.cause.message }, "the payment provider refused a back-office refund");
+    deps.logger.warn(
+      { ...error.refund, err: error.cause.message },
+      "the payment provider refused a back-office refund",
+    );
   }
   // The background worker may have made this attempt first (the refund was due once committed),
   // so the answer is read from the refund, whoever tried it.
   const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: refundId }, include: { payment: true } });
   if (refund.status === "FAILED") {
-    throw new ConflictError("The payment provider refused this refund, so nothing was refunded. Its answer is in the payment's attempts; refund the customer another way.");
+    throw new ConflictError(
+      "The payment provider refused this refund, so nothing was refunded. Its answer is in the payment's attempts; refund the customer another way.",
+    );
   }
   return refund.payment;
 }
@@ -94,16 +127,34 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
   const { payment } = refund;
   const idempotencyKey = `refund:${refund.id}`;
   try {
-    const result = await deps.provider.refund({ idempotencyKey, captureReference: payment.captureReference ?? "", amountMinor: refund.amountMinor, currency: payment.currency });
+    const result = await deps.provider.refund({
+      idempotencyKey,
+      captureReference: payment.captureReference ?? "",
+      amountMinor: refund.amountMinor,
+      currency: payment.currency,
+    });
     await deps.unitOfWork(async (tx, emit) => {
       const current = await lockPayment(tx, payment.id);
       const fresh = await tx.refund.findUnique({ where: { id: refund.id } });
       if (!current || fresh?.status !== "PENDING") return;
       const refundedMinor = current.refundedMinor + refund.amountMinor;
       const fullyRefunded = refundedMinor >= current.amountMinor;
-      await tx.refund.update({ where: { id: refund.id }, data: { status: "SUCCEEDED", nextAttemptAt: null, attemptCount: { increment: 1 } } });
-      await tx.payment.update({ where: { id: payment.id }, data: { refundedMinor, status: fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED" } });
-      await recordAttempt(tx, { paymentId: payment.id, kind: "REFUND", outcome: "SUCCEEDED", amountMinor: refund.amountMinor, idempotencyKey, providerReference: result.reference });
+      await tx.refund.update({
+        where: { id: refund.id },
+        data: { status: "SUCCEEDED", nextAttemptAt: null, attemptCount: { increment: 1 } },
+      });
+      await tx.payment.update({
+        where: { id: payment.id },
+        data: { refundedMinor, status: fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED" },
+      });
+      await recordAttempt(tx, {
+        paymentId: payment.id,
+        kind: "REFUND",
+        outcome: "SUCCEEDED",
+        amountMinor: refund.amountMinor,
+        idempotencyKey,
+        providerReference: result.reference,
+      });
       emit("payments.payment.refunded", {
         orderId: payment.orderId,
         paymentId: payment.id,
@@ -120,20 +171,48 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
       await deps.unitOfWork(async (tx) => {
         const fresh = await tx.refund.findUnique({ where: { id: refund.id } });
         if (fresh?.status !== "PENDING") return;
-        await tx.refund.update({ where: { id: refund.id }, data: { status: "FAILED", nextAttemptAt: null, attemptCount: { increment: 1 } } });
-        await recordAttempt(tx, { paymentId: payment.id, kind: "REFUND", outcome: "DECLINED", amountMinor: refund.amountMinor, idempotencyKey, error: error.message });
+        await tx.refund.update({
+          where: { id: refund.id },
+          data: { status: "FAILED", nextAttemptAt: null, attemptCount: { increment: 1 } },
+        });
+        await recordAttempt(tx, {
+          paymentId: payment.id,
+          kind: "REFUND",
+          outcome: "DECLINED",
+          amountMinor: refund.amountMinor,
+          idempotencyKey,
+          error: error.message,
+        });
       });
       const { amount, currency } = toMoney(refund.amountMinor, payment.currency);
       throw new RefundRefusedError(
-        { refundId: refund.id, paymentId: payment.id, orderId: payment.orderId, amount, currency, captureReference: payment.captureReference, reason: refund.reason },
+        {
+          refundId: refund.id,
+          paymentId: payment.id,
+          orderId: payment.orderId,
+          amount,
+          currency,
+          captureReference: payment.captureReference,
+          reason: refund.reason,
+        },
         error,
       );
     }
     if (!(error instanceof TransientProviderError)) throw error;
     await deps.unitOfWork(async (tx) => {
       const attempts = refund.attemptCount + 1;
-      await tx.refund.update({ where: { id: refund.id }, data: { attemptCount: attempts, nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, deps.retry)) } });
-      await recordAttempt(tx, { paymentId: payment.id, kind: "REFUND", outcome: "TRANSIENT_ERROR", amountMinor: refund.amountMinor, idempotencyKey, error: error.message });
+      await tx.refund.update({
+        where: { id: refund.id },
+        data: { attemptCount: attempts, nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, deps.retry)) },
+      });
+      await recordAttempt(tx, {
+        paymentId: payment.id,
+        kind: "REFUND",
+        outcome: "TRANSIENT_ERROR",
+        amountMinor: refund.amountMinor,
+        idempotencyKey,
+        error: error.message,
+      });
     });
   }
 }

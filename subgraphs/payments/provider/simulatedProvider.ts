@@ -88,20 +88,32 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     this.callsByKey.set(request.idempotencyKey, calls);
     const previous = this.captures.get(request.idempotencyKey);
     if (previous) {
-      this.log.push({ kind: "capture", idempotencyKey: request.idempotencyKey, amountMinor: request.amountMinor, result: `replayed ${previous.outcome}` });
+      this.log.push({
+        kind: "capture",
+        idempotencyKey: request.idempotencyKey,
+        amountMinor: request.amountMinor,
+        result: `replayed ${previous.outcome}`,
+      });
       return previous;
     }
     const underWay = this.capturesUnderWay.get(request.idempotencyKey);
     if (underWay) return underWay;
-    const deciding = this.untilReleased().then(() => this.decide(request.token, calls)).then((result) => {
-      this.log.push({ kind: "capture", idempotencyKey: request.idempotencyKey, amountMinor: request.amountMinor, result: result.outcome });
-      this.captures.set(request.idempotencyKey, result);
-      if (result.outcome === "captured") {
-        this.capturedReferences.set(result.reference, request.amountMinor);
-        if (request.token === "tok_refund_refused") this.refundRefusedReferences.add(result.reference);
-      }
-      return result;
-    });
+    const deciding = this.untilReleased()
+      .then(() => this.decide(request.token, calls))
+      .then((result) => {
+        this.log.push({
+          kind: "capture",
+          idempotencyKey: request.idempotencyKey,
+          amountMinor: request.amountMinor,
+          result: result.outcome,
+        });
+        this.captures.set(request.idempotencyKey, result);
+        if (result.outcome === "captured") {
+          this.capturedReferences.set(result.reference, request.amountMinor);
+          if (request.token === "tok_refund_refused") this.refundRefusedReferences.add(result.reference);
+        }
+        return result;
+      });
     this.capturesUnderWay.set(request.idempotencyKey, deciding);
     try {
       return await deciding;
@@ -117,7 +129,12 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     if (!captureReferencePattern.test(reference)) {
       throw new ProviderRejectedError(`simulated provider: ${JSON.stringify(reference)} is not a capture reference`);
     }
-    const entry = { kind: "refund" as const, idempotencyKey: request.idempotencyKey, amountMinor: request.amountMinor, captureReference: reference };
+    const entry = {
+      kind: "refund" as const,
+      idempotencyKey: request.idempotencyKey,
+      amountMinor: request.amountMinor,
+      captureReference: reference,
+    };
     const refuse = (reason: string) => {
       this.log.push({ ...entry, result: `refused: ${reason}` });
       return new ProviderRejectedError(`simulated provider: refund of ${reference} refused: ${reason}`);
@@ -136,7 +153,9 @@ export class SimulatedPaymentProvider implements PaymentProvider {
 
   /** Successful captures made with this idempotency key (a provider charges at most once per key). */
   capturesFor(idempotencyKey: string): number {
-    return this.log.filter((entry) => entry.kind === "capture" && entry.idempotencyKey === idempotencyKey && entry.result === "captured").length;
+    return this.log.filter(
+      (entry) => entry.kind === "capture" && entry.idempotencyKey === idempotencyKey && entry.result === "captured",
+    ).length;
   }
 
   /** Whether a capture with this idempotency key has been asked for and not yet answered. */

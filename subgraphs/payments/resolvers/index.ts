@@ -28,7 +28,10 @@ export const resolvers: Resolvers = {
     refundedAmount: (payment) => toMoney(payment.refundedMinor, payment.currency),
     async attempts(payment, _args, { caller, loaders }) {
       requireAdmin(caller);
-      return (await loaders.attemptsOfPayment.load(payment.id)).map((attempt) => ({ ...attempt, currency: payment.currency }));
+      return (await loaders.attemptsOfPayment.load(payment.id)).map((attempt) => ({
+        ...attempt,
+        currency: payment.currency,
+      }));
     },
   },
   PaymentAttempt: {

@@ -35,12 +35,18 @@ export function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void
 
 /** The payment of an order, locked until the transaction ends (one statement: it runs at every saga step). */
 export async function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(`SELECT ${paymentColumns} FROM payments WHERE order_id = $1::uuid FOR UPDATE`, orderId);
+  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(
+    `SELECT ${paymentColumns} FROM payments WHERE order_id = $1::uuid FOR UPDATE`,
+    orderId,
+  );
   return row ?? null;
 }
 
 export async function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(`SELECT ${paymentColumns} FROM payments WHERE id = $1::uuid FOR UPDATE`, id);
+  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(
+    `SELECT ${paymentColumns} FROM payments WHERE id = $1::uuid FOR UPDATE`,
+    id,
+  );
   return row ?? null;
 }
 
@@ -55,13 +61,24 @@ export interface NewPayment {
 
 /** Creates the order's payment, due at once; false when the order already has one. */
 export async function insertPayment(tx: PaymentsTx, payment: NewPayment): Promise<boolean> {
-  const { count } = await tx.payment.createMany({ data: [{ ...payment, nextAttemptAt: new Date() }], skipDuplicates: true });
+  const { count } = await tx.payment.createMany({
+    data: [{ ...payment, nextAttemptAt: new Date() }],
+    skipDuplicates: true,
+  });
   return count === 1;
 }
 
 export function recordAttempt(
   tx: PaymentsTx,
-  attempt: { paymentId: string; kind: AttemptKind; outcome: AttemptOutcome; amountMinor: bigint; idempotencyKey: string; providerReference?: string | null; error?: string | null },
+  attempt: {
+    paymentId: string;
+    kind: AttemptKind;
+    outcome: AttemptOutcome;
+    amountMinor: bigint;
+    idempotencyKey: string;
+    providerReference?: string | null;
+    error?: string | null;
+  },
 ) {
   return tx.paymentAttempt.create({ data: attempt });
 }

@@ -8,7 +8,12 @@ import { findCategoriesByIds, insertCategory } from "../store/categoryStore";
 import { changeProduct, insertProduct } from "../store/productStore";
 import type { CategoryRecord, ProductRecord } from "../store/records";
 import { validateNewCategory, type CategoryFields } from "./categoryInput";
-import { validateNewProduct, validateProductChanges, type ProductFieldChanges, type ProductFields } from "./productInput";
+import {
+  validateNewProduct,
+  validateProductChanges,
+  type ProductFieldChanges,
+  type ProductFields,
+} from "./productInput";
 
 export interface CatalogDependencies {
   unitOfWork: UnitOfWork<ProductsTx>;
@@ -58,7 +63,11 @@ export async function createProduct(deps: CatalogDependencies, input: ProductFie
 }
 
 /** Changes a product and announces it as it now is (`catalog.product.updated`). */
-export async function updateProduct(deps: CatalogDependencies, id: string, input: ProductFieldChanges): Promise<ProductRecord> {
+export async function updateProduct(
+  deps: CatalogDependencies,
+  id: string,
+  input: ProductFieldChanges,
+): Promise<ProductRecord> {
   const changes = validateProductChanges(input);
   try {
     const updated = await deps.unitOfWork(async (tx, emit) => {

@@ -1,5 +1,7 @@
 /** Orders categories so that every parent comes before its children, siblings by name. */
-export function parentsBeforeChildren<T extends { id: string; parentId: string | null; name: string }>(categories: readonly T[]): T[] {
+export function parentsBeforeChildren<T extends { id: string; parentId: string | null; name: string }>(
+  categories: readonly T[],
+): T[] {
   const children = new Map<string | null, T[]>();
   const ids = new Set(categories.map((category) => category.id));
   for (const category of categories) {

@@ -50,7 +50,8 @@ export function validateImages(images: ProductFields["images"], field = "images"
 export function validateNewProduct(input: ProductFields): NewProduct {
   const name = requiredText(input.name, "name", { max: 200 });
   const derivedSlug = input.slug ? slug(input.slug, "slug") : slugify(name);
-  if (!derivedSlug) throw new BadUserInputError("A slug cannot be made from this name; give `slug` explicitly.", "slug");
+  if (!derivedSlug)
+    throw new BadUserInputError("A slug cannot be made from this name; give `slug` explicitly.", "slug");
   return {
     sku: validateSku(input.sku),
     name,

@@ -59,20 +59,45 @@ export function parseProductQuery(args: {
     throw new BadUserInputError("`minPrice` must not be above `maxPrice`.", "filter.minPrice");
   }
   // Relevance needs words to be relevant to; without a search the newest come first.
-  const sort: ProductSort = args.sort && (args.sort !== "RELEVANCE" || search) ? args.sort : search ? "RELEVANCE" : "NEWEST";
+  const sort: ProductSort =
+    args.sort && (args.sort !== "RELEVANCE" || search) ? args.sort : search ? "RELEVANCE" : "NEWEST";
   const categoryId = filter.categoryId ? requiredId(filter.categoryId, "filter.categoryId") : null;
   const inStock = filter.inStock ?? null;
   const fingerprint = createHash("sha256")
-    .update(JSON.stringify([search, categoryId, minPriceMinor?.toString(), maxPriceMinor?.toString(), inStock, args.includeArchived, sort]))
+    .update(
+      JSON.stringify([
+        search,
+        categoryId,
+        minPriceMinor?.toString(),
+        maxPriceMinor?.toString(),
+        inStock,
+        args.includeArchived,
+        sort,
+      ]),
+    )
     .digest("base64url")
     .slice(0, 12);
   let after: ProductPosition | null = null;
   if (args.after) {
     const cursor = decodeCursor(args.after, cursorShape);
     if (cursor.f !== fingerprint) {
-      throw new BadUserInputError("This cursor belongs to another filter or sort: start again from the first page.", "after");
+      throw new BadUserInputError(
+        "This cursor belongs to another filter or sort: start again from the first page.",
+        "after",
+      );
     }
     after = { key: cursor.k, id: cursor.i };
   }
-  return { search, categoryId, minPriceMinor, maxPriceMinor, inStock, includeArchived: args.includeArchived, sort, size: pageSize(args.first), after, fingerprint };
+  return {
+    search,
+    categoryId,
+    minPriceMinor,
+    maxPriceMinor,
+    inStock,
+    includeArchived: args.includeArchived,
+    sort,
+    size: pageSize(args.first),
+    after,
+    fingerprint,
+  };
 }

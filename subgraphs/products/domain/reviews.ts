@@ -23,7 +23,9 @@ export async function addReview(deps: { unitOfWork: UnitOfWork<ProductsTx> }, au
   };
   try {
     return await deps.unitOfWork(async (tx) => {
-      const product = isUuid(review.productId) ? await tx.product.findUnique({ where: { id: review.productId } }) : null;
+      const product = isUuid(review.productId)
+        ? await tx.product.findUnique({ where: { id: review.productId } })
+        : null;
       if (!product || product.archived) throw new NotFoundError("No product for sale has this id.");
       return insertReview(tx, review);
     });

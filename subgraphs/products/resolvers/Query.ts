@@ -12,7 +12,12 @@ export const Query: QueryResolvers = {
   async products(_parent, args, { caller, db }) {
     const query = parseProductQuery({ ...args, includeArchived: isAdmin(caller) });
     const rows = await searchProducts(db, query);
-    return toConnection(rows, query.size, (row) => productCursor(query, row.sortKey, row.id), () => countProducts(db, query));
+    return toConnection(
+      rows,
+      query.size,
+      (row) => productCursor(query, row.sortKey, row.id),
+      () => countProducts(db, query),
+    );
   },
 
   async product(_parent, { id }, { caller, loaders }) {

@@ -31,7 +31,12 @@ interface SortSpec {
 function sortSpec(sort: ProductSort, search: string | null): SortSpec {
   switch (sort) {
     case "RELEVANCE":
-      return { key: relevance(search ?? ""), descending: true, cursorValue: (row) => Number(row.sortKey), parameter: (v) => Prisma.sql`${Number(v)}::float8` };
+      return {
+        key: relevance(search ?? ""),
+        descending: true,
+        cursorValue: (row) => Number(row.sortKey),
+        parameter: (v) => Prisma.sql`${Number(v)}::float8`,
+      };
     case "NEWEST":
       return {
         key: Prisma.sql`p.created_at`,
@@ -55,7 +60,12 @@ function sortSpec(sort: ProductSort, search: string | null): SortSpec {
         parameter: (v) => Prisma.sql`${Number(v)}::float8`,
       };
     case "NAME":
-      return { key: Prisma.sql`lower(p.name)`, descending: false, cursorValue: (row) => String(row.sortKey), parameter: (v) => Prisma.sql`${String(v)}` };
+      return {
+        key: Prisma.sql`lower(p.name)`,
+        descending: false,
+        cursorValue: (row) => String(row.sortKey),
+        parameter: (v) => Prisma.sql`${String(v)}`,
+      };
   }
 }
 
@@ -65,7 +75,9 @@ function conditions(query: ProductQuery): Prisma.Sql {
   if (!query.includeArchived) parts.push(Prisma.sql`p.archived = false`);
   if (query.search) {
     // Full-text match on the weighted document, or a name close enough to the words (typos).
-    parts.push(Prisma.sql`(p.search_vector @@ websearch_to_tsquery('english', ${query.search}) OR ${query.search} <% p.name)`);
+    parts.push(
+      Prisma.sql`(p.search_vector @@ websearch_to_tsquery('english', ${query.search}) OR ${query.search} <% p.name)`,
+    );
   }
   if (query.categoryId) {
     parts.push(Prisma.sql`p.category_id IN (

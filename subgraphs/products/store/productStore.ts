@@ -7,7 +7,10 @@ export function findProductsByIds(db: ProductsReader, ids: readonly string[]): P
 }
 
 export function findImagesOfProducts(db: ProductsReader, productIds: readonly string[]): Promise<ProductImageRecord[]> {
-  return db.productImage.findMany({ where: { productId: { in: [...productIds] } }, orderBy: [{ productId: "asc" }, { position: "asc" }] });
+  return db.productImage.findMany({
+    where: { productId: { in: [...productIds] } },
+    orderBy: [{ productId: "asc" }, { position: "asc" }],
+  });
 }
 
 export function insertProduct(tx: ProductsTx, product: NewProduct): Promise<ProductRecord> {
@@ -26,13 +29,19 @@ export function insertProduct(tx: ProductsTx, product: NewProduct): Promise<Prod
 }
 
 /** Applies changes to a product; `images`, when given, replace the old ones. Null when there is no such product. */
-export async function changeProduct(tx: ProductsTx, id: string, changes: ProductChanges): Promise<ProductRecord | null> {
+export async function changeProduct(
+  tx: ProductsTx,
+  id: string,
+  changes: ProductChanges,
+): Promise<ProductRecord | null> {
   const { images, ...fields } = changes;
   const { count } = await tx.product.updateMany({ where: { id }, data: fields });
   if (count === 0) return null;
   if (images) {
     await tx.productImage.deleteMany({ where: { productId: id } });
-    await tx.productImage.createMany({ data: images.map((image, position) => ({ productId: id, position, url: image.url, alt: image.alt })) });
+    await tx.productImage.createMany({
+      data: images.map((image, position) => ({ productId: id, position, url: image.url, alt: image.alt })),
+    });
   }
   return tx.product.findUnique({ where: { id } });
 }

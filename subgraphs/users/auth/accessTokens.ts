@@ -11,7 +11,10 @@ export interface IssuedAccessToken {
 
 /** Signs short-lived access tokens and publishes the public keys that verify them. */
 export class AccessTokens {
-  constructor(private readonly key: SigningKey, private readonly settings: TokenSettings & { ttlSeconds: number }) {}
+  constructor(
+    private readonly key: SigningKey,
+    private readonly settings: TokenSettings & { ttlSeconds: number },
+  ) {}
 
   get ttlSeconds(): number {
     return this.settings.ttlSeconds;

@@ -1,4 +1,12 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, importPKCS8, type JWK, type KeyLike } from "jose";
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  importPKCS8,
+  type JWK,
+  type KeyLike,
+} from "jose";
 import { createPublicKey } from "node:crypto";
 import type { Logger } from "../../common/logger";
 import type { UsersDb } from "../store/database";

@@ -49,20 +49,35 @@ export interface SignedIn {
 export const passwordResetTtlMs = 60 * 60 * 1000;
 const wrongCredentials = "Email or password is incorrect.";
 
-async function openSession(deps: IdentityDependencies, tx: UsersTx, user: UserRecord): Promise<{ sessionId: string; refreshToken: string }> {
+async function openSession(
+  deps: IdentityDependencies,
+  tx: UsersTx,
+  user: UserRecord,
+): Promise<{ sessionId: string; refreshToken: string }> {
   const refreshToken = newOpaqueToken();
   const expiresAt = new Date(Date.now() + deps.refreshTokenTtlDays * 24 * 60 * 60 * 1000);
   const sessionId = await insertSession(tx, user.id, expiresAt, tokenHash(refreshToken));
   return { sessionId, refreshToken };
 }
 
-async function signIn(deps: IdentityDependencies, user: UserRecord, session: { sessionId: string; refreshToken: string }): Promise<SignedIn> {
-  const { accessToken, expiresIn } = await deps.tokens.issue({ userId: user.id, roles: user.roles, sessionId: session.sessionId });
+async function signIn(
+  deps: IdentityDependencies,
+  user: UserRecord,
+  session: { sessionId: string; refreshToken: string },
+): Promise<SignedIn> {
+  const { accessToken, expiresIn } = await deps.tokens.issue({
+    userId: user.id,
+    roles: user.roles,
+    sessionId: session.sessionId,
+  });
   return { accessToken, refreshToken: session.refreshToken, expiresIn, user: { ...user, signedInAs: true } };
 }
 
 /** Creates a CUSTOMER account and its first session; `users.user.registered` goes out with it. */
-export async function register(deps: IdentityDependencies, input: { email: string; password: string; name: string }): Promise<SignedIn> {
+export async function register(
+  deps: IdentityDependencies,
+  input: { email: string; password: string; name: string },
+): Promise<SignedIn> {
   const email = validEmail(input.email);
   const password = newPassword(input.password);
   const name = personName(input.name);
@@ -70,7 +85,12 @@ export async function register(deps: IdentityDependencies, input: { email: strin
   try {
     const { user, session } = await deps.unitOfWork(async (tx, emit) => {
       const created = await insertUser(tx, { email, name, passwordHash });
-      emit("users.user.registered", { userId: created.id, email: created.email, name: created.name, roles: created.roles });
+      emit("users.user.registered", {
+        userId: created.id,
+        email: created.email,
+        name: created.name,
+        roles: created.roles,
+      });
       return { user: created, session: await openSession(deps, tx, created) };
     });
     return await signIn(deps, user, session);
@@ -83,7 +103,11 @@ export async function register(deps: IdentityDependencies, input: { email: strin
 let dummyHash: Promise<string> | undefined;
 
 /** Signs in with email and password; unknown email and wrong password fail alike, and are throttled. */
-export async function login(deps: IdentityDependencies, input: { email: string; password: string }, clientAddress: string): Promise<SignedIn> {
+export async function login(
+  deps: IdentityDependencies,
+  input: { email: string; password: string },
+  clientAddress: string,
+): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
   // Counted as a failure before the (slow) hash, so parallel guesses cannot pass the limit.
   await deps.throttle.reserve(email, clientAddress);
@@ -104,7 +128,10 @@ export async function login(deps: IdentityDependencies, input: { email: string; 
   return signIn(deps, user, session);
 }
 
-type RefreshOutcome = { kind: "rotated"; user: UserRecord; sessionId: string; refreshToken: string } | { kind: "reused"; sessionId: string } | { kind: "invalid"; message: string };
+type RefreshOutcome =
+  | { kind: "rotated"; user: UserRecord; sessionId: string; refreshToken: string }
+  | { kind: "reused"; sessionId: string }
+  | { kind: "invalid"; message: string };
 
 /**
  * Exchanges a refresh token for a new pair. Each token works once: presenting a used one again
@@ -115,7 +142,8 @@ export async function refreshSession(deps: IdentityDependencies, refreshToken: s
     const stored = await findRefreshToken(tx, tokenHash(refreshToken));
     if (!stored) return { kind: "invalid", message: "The refresh token is not valid." };
     const { session } = stored;
-    if (session.revokedAt || session.expiresAt.getTime() <= Date.now()) return { kind: "invalid", message: "The session has ended: sign in again." };
+    if (session.revokedAt || session.expiresAt.getTime() <= Date.now())
+      return { kind: "invalid", message: "The session has ended: sign in again." };
     if (!(await claimRefreshToken(tx, stored.id))) {
       await revokeSession(tx, session.id, "REUSE_DETECTED");
       await deps.revocations.revoke([session.id], deps.tokens.ttlSeconds);
@@ -129,7 +157,9 @@ export async function refreshSession(deps: IdentityDependencies, refreshToken: s
     case "invalid":
       throw new UnauthenticatedError(outcome.message);
     case "reused":
-      throw new UnauthenticatedError("This refresh token was already used; the session has been revoked. Sign in again.");
+      throw new UnauthenticatedError(
+        "This refresh token was already used; the session has been revoked. Sign in again.",
+      );
     case "rotated":
       return signIn(deps, outcome.user, { sessionId: outcome.sessionId, refreshToken: outcome.refreshToken });
   }
@@ -158,13 +188,22 @@ export async function requestPasswordReset(deps: IdentityDependencies, rawEmail:
     const token = newOpaqueToken();
     const expiresAt = new Date(Date.now() + passwordResetTtlMs);
     await insertPasswordResetToken(tx, user.id, tokenHash(token), expiresAt);
-    emit("users.password_reset.requested", { userId: user.id, email: user.email, name: user.name, token, expiresAt: expiresAt.toISOString() });
+    emit("users.password_reset.requested", {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      token,
+      expiresAt: expiresAt.toISOString(),
+    });
   });
   return true;
 }
 
 /** Sets a new password with a reset token and revokes every session of the account. */
-export async function resetPassword(deps: IdentityDependencies, input: { token: string; newPassword: string }): Promise<true> {
+export async function resetPassword(
+  deps: IdentityDependencies,
+  input: { token: string; newPassword: string },
+): Promise<true> {
   const password = newPassword(input.newPassword, "newPassword");
   const passwordHash = await deps.passwords.hash(password);
   const reset = await deps.unitOfWork(async (tx) => {

@@ -16,7 +16,9 @@ const keyLength = 32;
 function derive(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
   const options: ScryptOptions = { N: 2 ** logN, r, p, maxmem: 2 ** logN * r * 128 * 2 };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize("NFKC"), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize("NFKC"), salt, keyLength, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -30,7 +32,13 @@ export function scryptPasswordHasher(logN: number, r = 8, p = 1): PasswordHasher
     async verify(password, stored) {
       const [scheme, storedLogN, storedR, storedP, salt, expected] = stored.split("$");
       if (scheme !== "scrypt" || !salt || !expected) return false;
-      const key = await derive(password, Buffer.from(salt, "base64url"), Number(storedLogN), Number(storedR), Number(storedP));
+      const key = await derive(
+        password,
+        Buffer.from(salt, "base64url"),
+        Number(storedLogN),
+        Number(storedR),
+        Number(storedP),
+      );
       const expectedKey = Buffer.from(expected, "base64url");
       return expectedKey.length === key.length && timingSafeEqual(expectedKey, key);
     },

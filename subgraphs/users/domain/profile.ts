@@ -13,7 +13,11 @@ export interface ProfileDependencies {
   unitOfWork: UnitOfWork<UsersTx>;
 }
 
-export async function updateProfile(deps: ProfileDependencies, userId: string, input: { name?: string | null; email?: string | null }): Promise<UserRecord> {
+export async function updateProfile(
+  deps: ProfileDependencies,
+  userId: string,
+  input: { name?: string | null; email?: string | null },
+): Promise<UserRecord> {
   const changes = {
     ...(input.name !== null && input.name !== undefined ? { name: personName(input.name) } : {}),
     ...(input.email !== null && input.email !== undefined ? { email: validEmail(input.email) } : {}),

@@ -49,7 +49,11 @@ return 0
  * hashes run; a successful login then takes its count back (`recordSuccess`).
  */
 export class LoginThrottle {
-  constructor(private readonly redis: Redis, private readonly keyPrefix: string, private readonly settings: LoginThrottleSettings) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly settings: LoginThrottleSettings,
+  ) {}
 
   // Emails are hashed so Redis holds no personal data.
   private emailKey(email: string): string {
@@ -67,7 +71,17 @@ export class LoginThrottle {
    */
   async reserve(email: string, address: string): Promise<void> {
     const { maxFailuresPerEmail, maxFailuresPerAddress, windowSeconds } = this.settings;
-    const wait = Number(await this.redis.eval(reserveScript, 2, this.emailKey(email), this.addressKey(address), maxFailuresPerEmail, maxFailuresPerAddress, windowSeconds));
+    const wait = Number(
+      await this.redis.eval(
+        reserveScript,
+        2,
+        this.emailKey(email),
+        this.addressKey(address),
+        maxFailuresPerEmail,
+        maxFailuresPerAddress,
+        windowSeconds,
+      ),
+    );
     if (wait > 0) throw new RateLimitedError(Math.max(1, wait), "Too many failed sign-in attempts. Try again later.");
   }
 

@@ -2,7 +2,12 @@ import type { UsersTx } from "./database";
 
 export type RevocationReason = "LOGOUT" | "REUSE_DETECTED" | "PASSWORD_RESET" | "PROMOTED_TO_ADMIN";
 
-export async function insertSession(tx: UsersTx, userId: string, expiresAt: Date, refreshTokenHash: string): Promise<string> {
+export async function insertSession(
+  tx: UsersTx,
+  userId: string,
+  expiresAt: Date,
+  refreshTokenHash: string,
+): Promise<string> {
   const session = await tx.session.create({
     data: { userId, expiresAt, refreshTokens: { create: { tokenHash: refreshTokenHash } } },
   });
@@ -25,13 +30,19 @@ export async function rotateRefreshToken(tx: UsersTx, sessionId: string, newToke
 }
 
 export async function revokeSession(tx: UsersTx, sessionId: string, reason: RevocationReason): Promise<void> {
-  await tx.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  await tx.session.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: reason },
+  });
 }
 
 /** Revokes every open session of a user; returns their ids. */
 export async function revokeAllSessions(tx: UsersTx, userId: string, reason: RevocationReason): Promise<string[]> {
   const open = await tx.session.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
-  await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  await tx.session.updateMany({
+    where: { userId, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: reason },
+  });
   return open.map((session) => session.id);
 }
 
@@ -43,6 +54,9 @@ export function insertPasswordResetToken(tx: UsersTx, userId: string, tokenHash:
 export async function consumePasswordResetToken(tx: UsersTx, tokenHash: string): Promise<string | null> {
   const token = await tx.passwordResetToken.findUnique({ where: { tokenHash } });
   if (!token || token.usedAt || token.expiresAt.getTime() <= Date.now()) return null;
-  const { count } = await tx.passwordResetToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: new Date() } });
+  const { count } = await tx.passwordResetToken.updateMany({
+    where: { id: token.id, usedAt: null },
+    data: { usedAt: new Date() },
+  });
   return count === 1 ? token.userId : null;
 }

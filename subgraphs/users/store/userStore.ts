@@ -10,11 +10,20 @@ export function findUserByEmail(db: UsersReader, email: string): Promise<UserRec
   return db.user.findUnique({ where: { email } });
 }
 
-export function insertUser(tx: UsersTx, user: { email: string; name: string; passwordHash: string; roles?: Role[] }): Promise<UserRecord> {
-  return tx.user.create({ data: { email: user.email, name: user.name, passwordHash: user.passwordHash, roles: user.roles ?? ["CUSTOMER"] } });
+export function insertUser(
+  tx: UsersTx,
+  user: { email: string; name: string; passwordHash: string; roles?: Role[] },
+): Promise<UserRecord> {
+  return tx.user.create({
+    data: { email: user.email, name: user.name, passwordHash: user.passwordHash, roles: user.roles ?? ["CUSTOMER"] },
+  });
 }
 
-export function updateUser(tx: UsersTx, id: string, changes: { name?: string; email?: string; passwordHash?: string; roles?: Role[] }): Promise<UserRecord> {
+export function updateUser(
+  tx: UsersTx,
+  id: string,
+  changes: { name?: string; email?: string; passwordHash?: string; roles?: Role[] },
+): Promise<UserRecord> {
   return tx.user.update({ where: { id }, data: changes });
 }
 
@@ -28,6 +37,8 @@ export function findAddressesOfUsers(db: UsersReader, userIds: readonly string[]
 
 /** Locks a user's row until the transaction ends; returns its password hash, or null when there is no such user. */
 export async function lockPasswordHash(tx: UsersTx, id: string): Promise<string | null> {
-  const rows = await tx.$queryRaw<Array<{ password_hash: string }>>`SELECT password_hash FROM users WHERE id = ${id}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    Array<{ password_hash: string }>
+  >`SELECT password_hash FROM users WHERE id = ${id}::uuid FOR UPDATE`;
   return rows[0]?.password_hash ?? null;
 }

@@ -36,13 +36,19 @@ describe("the cart, through the router", () => {
     expect(empty).toMatchObject({ items: [], subtotal: { amount: "0.00", currency: "USD" } });
 
     await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: mug.id, quantity: 2 } });
-    const added = (await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: mug.id, quantity: 1 } })).addToCart;
+    const added = (
+      await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: mug.id, quantity: 1 } })
+    ).addToCart;
     expect(added.id).toBe(empty.id);
-    expect(added.items).toEqual([{ product: { id: mug.id }, quantity: 3, lineTotal: { amount: "24.75", currency: "USD" } }]);
+    expect(added.items).toEqual([
+      { product: { id: mug.id }, quantity: 3, lineTotal: { amount: "24.75", currency: "USD" } },
+    ]);
     await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: tray.id, quantity: 1 } });
 
     const { cart } = await graphqlData(url, cartQuery, { token: customer.accessToken });
-    expect(cart.items.map((item: { product: { name: string }; quantity: number }) => [item.product.name, item.quantity])).toEqual([
+    expect(
+      cart.items.map((item: { product: { name: string }; quantity: number }) => [item.product.name, item.quantity]),
+    ).toEqual([
       ["Cart Mug", 3],
       ["Cart Tray", 1],
     ]);
@@ -50,19 +56,37 @@ describe("the cart, through the router", () => {
     expect(cart.subtotal).toEqual({ amount: "36.75", currency: "USD" });
 
     // The price changes in the catalog: the cart follows.
-    await graphqlData(url, `mutation($id: ID!) { updateProduct(id: $id, input: { price: "10.00" }) { id } }`, { token: admin.accessToken, variables: { id: mug.id } });
+    await graphqlData(url, `mutation($id: ID!) { updateProduct(id: $id, input: { price: "10.00" }) { id } }`, {
+      token: admin.accessToken,
+      variables: { id: mug.id },
+    });
     const repriced = await waitForCart(customer, (each) => each.subtotal.amount === "42.00");
     expect(repriced.items[0].lineTotal).toEqual({ amount: "30.00", currency: "USD" });
 
-    const updated = (await graphqlData(url, updateCartItem, { token: customer.accessToken, variables: { productId: mug.id, quantity: 1 } })).updateCartItem;
+    const updated = (
+      await graphqlData(url, updateCartItem, {
+        token: customer.accessToken,
+        variables: { productId: mug.id, quantity: 1 },
+      })
+    ).updateCartItem;
     expect(updated.items.find((item: { product: { id: string } }) => item.product.id === mug.id).quantity).toBe(1);
-    const removed = (await graphqlData(url, updateCartItem, { token: customer.accessToken, variables: { productId: mug.id, quantity: 0 } })).updateCartItem;
+    const removed = (
+      await graphqlData(url, updateCartItem, {
+        token: customer.accessToken,
+        variables: { productId: mug.id, quantity: 0 },
+      })
+    ).updateCartItem;
     expect(removed.items.map((item: { product: { id: string } }) => item.product.id)).toEqual([tray.id]);
-    const cleared = (await graphqlData(url, `mutation { clearCart { id items { quantity } } }`, { token: customer.accessToken })).clearCart;
+    const cleared = (
+      await graphqlData(url, `mutation { clearCart { id items { quantity } } }`, { token: customer.accessToken })
+    ).clearCart;
     expect(cleared).toEqual({ id: empty.id, items: [] });
   });
 
-  async function waitForCart(customer: Session, done: (cart: { subtotal: { amount: string }; items: Array<{ lineTotal: { amount: string } }> }) => boolean) {
+  async function waitForCart(
+    customer: Session,
+    done: (cart: { subtotal: { amount: string }; items: Array<{ lineTotal: { amount: string } }> }) => boolean,
+  ) {
     return waitFor(async () => {
       const { cart } = await graphqlData(url, cartQuery, { token: customer.accessToken });
       return done(cart) ? cart : undefined;
@@ -72,18 +96,45 @@ describe("the cart, through the router", () => {
   it("refuses more than is available, a bad quantity, unknown and archived products", async () => {
     const customer = await registerCustomer(url);
     const few = await build.product({ name: "Few Left", price: "1.00", stock: 2 });
-    const code = async (query: string, variables: Record<string, unknown>) => (await graphql(url, query, { token: customer.accessToken, variables })).errors?.[0]?.extensions;
-    expect(await code(addToCart, { productId: few.id, quantity: 3 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
+    const code = async (query: string, variables: Record<string, unknown>) =>
+      (await graphql(url, query, { token: customer.accessToken, variables })).errors?.[0]?.extensions;
+    expect(await code(addToCart, { productId: few.id, quantity: 3 })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "quantity",
+    });
     await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: few.id, quantity: 2 } });
-    expect(await code(addToCart, { productId: few.id, quantity: 1 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
-    expect(await code(updateCartItem, { productId: few.id, quantity: 5 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
-    expect(await code(addToCart, { productId: few.id, quantity: 0 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
-    expect(await code(addToCart, { productId: few.id, quantity: 100 })).toMatchObject({ code: "BAD_USER_INPUT", field: "quantity" });
-    expect(await code(addToCart, { productId: "00000000-0000-4000-8000-000000000000", quantity: 1 })).toMatchObject({ code: "NOT_FOUND" });
-    expect(await code(addToCart, { productId: "garbage", quantity: 1 })).toMatchObject({ code: "BAD_USER_INPUT", field: "productId" });
-    await graphqlData(url, `mutation($id: ID!) { archiveProduct(id: $id) { id } }`, { token: admin.accessToken, variables: { id: few.id } });
+    expect(await code(addToCart, { productId: few.id, quantity: 1 })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "quantity",
+    });
+    expect(await code(updateCartItem, { productId: few.id, quantity: 5 })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "quantity",
+    });
+    expect(await code(addToCart, { productId: few.id, quantity: 0 })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "quantity",
+    });
+    expect(await code(addToCart, { productId: few.id, quantity: 100 })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "quantity",
+    });
+    expect(await code(addToCart, { productId: "00000000-0000-4000-8000-000000000000", quantity: 1 })).toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await code(addToCart, { productId: "garbage", quantity: 1 })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "productId",
+    });
+    await graphqlData(url, `mutation($id: ID!) { archiveProduct(id: $id) { id } }`, {
+      token: admin.accessToken,
+      variables: { id: few.id },
+    });
     const archived = await build.product({ name: "Soon Archived", price: "1.00", stock: 5 });
-    await graphqlData(url, `mutation($id: ID!) { archiveProduct(id: $id) { id } }`, { token: admin.accessToken, variables: { id: archived.id } });
+    await graphqlData(url, `mutation($id: ID!) { archiveProduct(id: $id) { id } }`, {
+      token: admin.accessToken,
+      variables: { id: archived.id },
+    });
     // The archive event may still be on its way to orders' read model.
     const refused = await waitFor(async () => {
       const extensions = await code(addToCart, { productId: archived.id, quantity: 1 });
@@ -91,7 +142,14 @@ describe("the cart, through the router", () => {
     }, "orders to hear of the archiving");
     expect(refused).toMatchObject({ code: "BAD_USER_INPUT", field: "productId" });
     // A product no longer for sale can still leave the cart.
-    expect((await graphqlData(url, updateCartItem, { token: customer.accessToken, variables: { productId: few.id, quantity: 0 } })).updateCartItem.items).toEqual([]);
+    expect(
+      (
+        await graphqlData(url, updateCartItem, {
+          token: customer.accessToken,
+          variables: { productId: few.id, quantity: 0 },
+        })
+      ).updateCartItem.items,
+    ).toEqual([]);
     expect((await graphql(url, cartQuery)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
@@ -117,10 +175,14 @@ describe("the cart, through the router", () => {
         { timeout: 30_000 },
       );
       await lockTaken;
-      const repricing = graphqlData(url, `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }`, {
-        token: admin.accessToken,
-        variables: { id: lamp.id, input: { price: "12.00" } },
-      });
+      const repricing = graphqlData(
+        url,
+        `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }`,
+        {
+          token: admin.accessToken,
+          variables: { id: lamp.id, input: { price: "12.00" } },
+        },
+      );
       try {
         await waitFor(async () => {
           const [waiting] = await products.$queryRawUnsafe<Array<{ count: bigint }>>(
@@ -129,8 +191,13 @@ describe("the cart, through the router", () => {
           return waiting!.count > 0n;
         }, "the price change to wait for the outbox");
         // Orders has not heard of the lamp: it asks products, which still answers the old price.
-        const { addToCart: cart } = await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: lamp.id, quantity: 1 } });
-        expect(cart.items).toEqual([{ product: { id: lamp.id }, quantity: 1, lineTotal: { amount: "10.00", currency: "USD" } }]);
+        const { addToCart: cart } = await graphqlData(url, addToCart, {
+          token: customer.accessToken,
+          variables: { productId: lamp.id, quantity: 1 },
+        });
+        expect(cart.items).toEqual([
+          { product: { id: lamp.id }, quantity: 1, lineTotal: { amount: "10.00", currency: "USD" } },
+        ]);
       } finally {
         letGo();
         await holder;
@@ -141,17 +208,29 @@ describe("the cart, through the router", () => {
     }
     // The change's event still wins: the answer orders kept is as old as the data it read, not
     // as new as the moment it asked.
-    await waitFor(async () => (await services.orders.runtime.db.catalogProduct.findUnique({ where: { productId: lamp.id } }))?.priceMinor === 1200n, "orders to learn the new price");
+    await waitFor(
+      async () =>
+        (await services.orders.runtime.db.catalogProduct.findUnique({ where: { productId: lamp.id } }))?.priceMinor ===
+        1200n,
+      "orders to learn the new price",
+    );
   });
 
   it("accepts a product createProduct has just returned, before its events reach orders", async () => {
     const customer = await registerCustomer(url);
-    const stopped = services.orders.runtime.consumers.filter((consumer) => /catalog_product|inventory_stock_changed/.test(consumer.name));
+    const stopped = services.orders.runtime.consumers.filter((consumer) =>
+      /catalog_product|inventory_stock_changed/.test(consumer.name),
+    );
     await Promise.all(stopped.map((consumer) => consumer.stop()));
     try {
       const fresh = await build.product({ name: "Fresh Out Of The Oven", price: "6.00", stock: 4 });
-      const { addToCart: cart } = await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: fresh.id, quantity: 2 } });
-      expect(cart.items).toEqual([{ product: { id: fresh.id }, quantity: 2, lineTotal: { amount: "12.00", currency: "USD" } }]);
+      const { addToCart: cart } = await graphqlData(url, addToCart, {
+        token: customer.accessToken,
+        variables: { productId: fresh.id, quantity: 2 },
+      });
+      expect(cart.items).toEqual([
+        { product: { id: fresh.id }, quantity: 2, lineTotal: { amount: "12.00", currency: "USD" } },
+      ]);
     } finally {
       for (const consumer of stopped) await consumer.start();
     }
@@ -165,16 +244,32 @@ describe("the cart, through the router", () => {
     try {
       const unheardOf = await build.product({ name: "Not Yet Heard Of", price: "3.00", stock: 4 });
       await services.products.stop();
-      const cart = await graphql(url, addToCart, { token: customer.accessToken, variables: { productId: unheardOf.id, quantity: 1 } });
-      expect(cart.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
-      const order = await graphql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, {
+      const cart = await graphql(url, addToCart, {
         token: customer.accessToken,
-        variables: { input: placeOrderInput([{ productId: unheardOf.id, quantity: 1 }]) },
+        variables: { productId: unheardOf.id, quantity: 1 },
       });
+      expect(cart.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      const order = await graphql(
+        url,
+        `
+          mutation ($input: PlaceOrderInput!) {
+            placeOrder(input: $input) {
+              id
+            }
+          }
+        `,
+        {
+          token: customer.accessToken,
+          variables: { input: placeOrderInput([{ productId: unheardOf.id, quantity: 1 }]) },
+        },
+      );
       expect(order.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
       expect(await services.orders.runtime.db.order.count({ where: { customerId: customer.user.id } })).toBe(0);
     } finally {
-      services.products = await startTestSubgraph(productsService, services.testId, { ...services.shared, PORT: String(port) });
+      services.products = await startTestSubgraph(productsService, services.testId, {
+        ...services.shared,
+        PORT: String(port),
+      });
       for (const consumer of stopped) await consumer.start();
     }
   });
@@ -185,12 +280,35 @@ describe("the cart, through the router", () => {
     await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: pen.id, quantity: 4 } });
     const input = placeOrderInput(null);
     const placed = await placeOrder(url, customer.accessToken, input);
-    const order = await waitForOrder(url, customer.accessToken, placed.id, (each) => each.status === "CONFIRMED", "CONFIRMED");
-    expect(order.items).toEqual([{ product: { id: pen.id }, quantity: 4, unitPrice: { amount: "2.50", currency: "USD" }, lineTotal: { amount: "10.00" } }]);
+    const order = await waitForOrder(
+      url,
+      customer.accessToken,
+      placed.id,
+      (each) => each.status === "CONFIRMED",
+      "CONFIRMED",
+    );
+    expect(order.items).toEqual([
+      {
+        product: { id: pen.id },
+        quantity: 4,
+        unitPrice: { amount: "2.50", currency: "USD" },
+        lineTotal: { amount: "10.00" },
+      },
+    ]);
     expect((await graphqlData(url, cartQuery, { token: customer.accessToken })).cart.items).toEqual([]);
     // Retrying the same checkout returns the order, although the cart is now empty.
     expect((await placeOrder(url, customer.accessToken, input)).id).toBe(placed.id);
-    const emptyCheckout = await graphql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, { token: customer.accessToken, variables: { input: placeOrderInput(null) } });
+    const emptyCheckout = await graphql(
+      url,
+      `
+        mutation ($input: PlaceOrderInput!) {
+          placeOrder(input: $input) {
+            id
+          }
+        }
+      `,
+      { token: customer.accessToken, variables: { input: placeOrderInput(null) } },
+    );
     expect(emptyCheckout.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "items" });
   });
 
@@ -243,7 +361,9 @@ describe("the cart, through the router", () => {
     }
 
     const cartLines = async (customer: Session) =>
-      (await graphqlData(url, cartQuery, { token: customer.accessToken })).cart.items.map((item: { product: { id: string }; quantity: number }) => [item.product.id, item.quantity]);
+      (await graphqlData(url, cartQuery, { token: customer.accessToken })).cart.items.map(
+        (item: { product: { id: string }; quantity: number }) => [item.product.id, item.quantity],
+      );
 
     it("orders the cart once when two checkouts with different keys race: the other finds it empty", async () => {
       const customer = await registerCustomer(url);
@@ -254,7 +374,9 @@ describe("the cart, through the router", () => {
       // Both checkouts read and price the cart, then wait at their claims until both are there.
       await inTransaction(async (tx) => {
         for (const input of inputs) await holdClaim(tx, customer.user.id, input.idempotencyKey);
-        checkouts = inputs.map((input) => graphql(url, placeOrderMutation, { token: customer.accessToken, variables: { input } }));
+        checkouts = inputs.map((input) =>
+          graphql(url, placeOrderMutation, { token: customer.accessToken, variables: { input } }),
+        );
         await waitingForLocks("%order_requests%", 2, checkouts);
       }, "rollback");
       const answers = await Promise.all(checkouts);
@@ -280,12 +402,20 @@ describe("the cart, through the router", () => {
         checkout = graphql(url, placeOrderMutation, { token: customer.accessToken, variables: { input } });
         // The checkout has priced the cart (pen only) and waits in its transaction.
         await waitingForLocks("%order_requests%", 1, [checkout]);
-        await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: mug.id, quantity: 1 } });
+        await graphqlData(url, addToCart, {
+          token: customer.accessToken,
+          variables: { productId: mug.id, quantity: 1 },
+        });
       }, "rollback");
       const answer = await checkout!;
       expect(answer.errors).toBeUndefined();
       // The mug is never lost: the checkout saw the cart change, priced it again and ordered it all.
-      expect(await ordersOf(customer.user.id)).toEqual([[[pen.id, 4], [mug.id, 1]].sort()]);
+      expect(await ordersOf(customer.user.id)).toEqual([
+        [
+          [pen.id, 4],
+          [mug.id, 1],
+        ].sort(),
+      ]);
       expect(await cartLines(customer)).toEqual([]);
     });
 
@@ -293,19 +423,31 @@ describe("the cart, through the router", () => {
       const customer = await registerCustomer(url);
       const pen = await build.product({ name: "Locked Pen", price: "2.50", stock: 10 });
       const mug = await build.product({ name: "Queued Mug", price: "8.00", stock: 10 });
-      const { addToCart: cart } = await graphqlData(url, addToCart, { token: customer.accessToken, variables: { productId: pen.id, quantity: 2 } });
+      const { addToCart: cart } = await graphqlData(url, addToCart, {
+        token: customer.accessToken,
+        variables: { productId: pen.id, quantity: 2 },
+      });
       const input = placeOrderInput(null);
       let checkout: Promise<Awaited<ReturnType<typeof graphql>>> | undefined;
       // As addToCart does: lock the cart, add a line, commit; meanwhile the checkout queues for the lock.
       await inTransaction(async (tx) => {
         await tx.$queryRawUnsafe("SELECT id FROM carts WHERE id = $1::uuid FOR UPDATE", cart.id);
-        await tx.$executeRawUnsafe("INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES ($1::uuid, $2::uuid, 1, now())", cart.id, mug.id);
+        await tx.$executeRawUnsafe(
+          "INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES ($1::uuid, $2::uuid, 1, now())",
+          cart.id,
+          mug.id,
+        );
         checkout = graphql(url, placeOrderMutation, { token: customer.accessToken, variables: { input } });
         await waitingForLocks("%carts%FOR UPDATE%", 1, [checkout]);
       }, "commit");
       const answer = await checkout!;
       expect(answer.errors).toBeUndefined();
-      expect(await ordersOf(customer.user.id)).toEqual([[[pen.id, 2], [mug.id, 1]].sort()]);
+      expect(await ordersOf(customer.user.id)).toEqual([
+        [
+          [pen.id, 2],
+          [mug.id, 1],
+        ].sort(),
+      ]);
       expect(await cartLines(customer)).toEqual([]);
     });
   });

@@ -25,23 +25,40 @@ describe("accounts: registration, login, profile and addresses through the route
   it("registers a customer, signs them in, and announces users.user.registered", async () => {
     const tap = await NatsTap.open(`${services.testId}.users.user.registered`);
     const { register } = await graphqlData(url, registerMutation, {
-      variables: { input: { email: "  Grace.Hopper@Example.COM ", password: "cobol-forever-1959", name: " Grace Hopper " } },
+      variables: {
+        input: { email: "  Grace.Hopper@Example.COM ", password: "cobol-forever-1959", name: " Grace Hopper " },
+      },
     });
-    expect(register).toMatchObject({ expiresIn: 900, user: { email: "grace.hopper@example.com", name: "Grace Hopper", roles: ["CUSTOMER"] } });
+    expect(register).toMatchObject({
+      expiresIn: 900,
+      user: { email: "grace.hopper@example.com", name: "Grace Hopper", roles: ["CUSTOMER"] },
+    });
     expect(register.accessToken.split(".")).toHaveLength(3);
     expect(register.refreshToken.length).toBeGreaterThanOrEqual(43);
 
     const { me } = await graphqlData(url, meQuery, { token: register.accessToken });
-    expect(me).toEqual({ id: register.user.id, email: "grace.hopper@example.com", name: "Grace Hopper", roles: ["CUSTOMER"], addresses: [] });
+    expect(me).toEqual({
+      id: register.user.id,
+      email: "grace.hopper@example.com",
+      name: "Grace Hopper",
+      roles: ["CUSTOMER"],
+      addresses: [],
+    });
 
     const events = await waitFor(() => tap.received.length > 0 && tap.received, "the registered event");
-    expect(events[0]).toMatchObject({ type: "users.user.registered", source: "users", data: { userId: register.user.id, email: "grace.hopper@example.com" } });
+    expect(events[0]).toMatchObject({
+      type: "users.user.registered",
+      source: "users",
+      data: { userId: register.user.id, email: "grace.hopper@example.com" },
+    });
     await tap.close();
   });
 
   it("refuses a second account for the same email in any letter case with CONFLICT", async () => {
     await registerCustomer(url, { email: "twice@example.com" });
-    const result = await graphql(url, registerMutation, { variables: { input: { email: "TWICE@example.com", password: "another-password", name: "Again" } } });
+    const result = await graphql(url, registerMutation, {
+      variables: { input: { email: "TWICE@example.com", password: "another-password", name: "Again" } },
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "email" });
   });
 
@@ -70,23 +87,40 @@ describe("accounts: registration, login, profile and addresses through the route
 
   it("signs in with the right password and answers one message for a wrong password or an unknown email", async () => {
     const customer = await registerCustomer(url, { email: "login@example.com", password: "the-right-password" });
-    const { login: session } = await graphqlData(url, loginMutation, { variables: { input: { email: "LOGIN@example.com", password: "the-right-password" } } });
+    const { login: session } = await graphqlData(url, loginMutation, {
+      variables: { input: { email: "LOGIN@example.com", password: "the-right-password" } },
+    });
     expect(session.user.id).toBe(customer.user.id);
 
-    const wrongPassword = await graphql(url, loginMutation, { variables: { input: { email: "login@example.com", password: "the-wrong-password" } } });
-    const unknownEmail = await graphql(url, loginMutation, { variables: { input: { email: "nobody@example.com", password: "the-right-password" } } });
+    const wrongPassword = await graphql(url, loginMutation, {
+      variables: { input: { email: "login@example.com", password: "the-wrong-password" } },
+    });
+    const unknownEmail = await graphql(url, loginMutation, {
+      variables: { input: { email: "nobody@example.com", password: "the-right-password" } },
+    });
     expect(wrongPassword.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(unknownEmail.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(wrongPassword.errors?.[0]?.message).toBe(unknownEmail.errors?.[0]?.message);
   });
 
   it("makes an existing account of ADMIN_EMAIL the admin only with ADMIN_PASSWORD, ending its sessions", async () => {
-    const squatter = await registerCustomer(url, { email: "operations@example.com", password: "the-squatters-password" });
+    const squatter = await registerCustomer(url, {
+      email: "operations@example.com",
+      password: "the-squatters-password",
+    });
     const users = services.users.runtime;
-    const deps = { unitOfWork: users.unitOfWork, passwords: scryptPasswordHasher(14), logger: createLogger("users", { level: "silent" }), revocations: users.revocations, accessTokenTtlSeconds: 900 };
+    const deps = {
+      unitOfWork: users.unitOfWork,
+      passwords: scryptPasswordHasher(14),
+      logger: createLogger("users", { level: "silent" }),
+      revocations: users.revocations,
+      accessTokenTtlSeconds: 900,
+    };
     await ensureAdmin(deps, { ADMIN_EMAIL: "Operations@example.com", ADMIN_PASSWORD: "the-operators-password" });
 
-    const withOldPassword = await graphql(url, loginMutation, { variables: { input: { email: "operations@example.com", password: "the-squatters-password" } } });
+    const withOldPassword = await graphql(url, loginMutation, {
+      variables: { input: { email: "operations@example.com", password: "the-squatters-password" } },
+    });
     expect(withOldPassword.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     const withOldToken = await graphql(url, meQuery, { token: squatter.accessToken });
     expect(withOldToken.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -115,9 +149,15 @@ describe("accounts: registration, login, profile and addresses through the route
     const customer = await registerCustomer(url);
     const other = await registerCustomer(url);
     const update = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id name email } }`;
-    const { updateProfile } = await graphqlData(url, update, { token: customer.accessToken, variables: { input: { name: "New Name", email: "New.Address@Example.com" } } });
+    const { updateProfile } = await graphqlData(url, update, {
+      token: customer.accessToken,
+      variables: { input: { name: "New Name", email: "New.Address@Example.com" } },
+    });
     expect(updateProfile).toEqual({ id: customer.user.id, name: "New Name", email: "new.address@example.com" });
-    const clash = await graphql(url, update, { token: customer.accessToken, variables: { input: { email: other.user.email } } });
+    const clash = await graphql(url, update, {
+      token: customer.accessToken,
+      variables: { input: { email: other.user.email } },
+    });
     expect(clash.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "email" });
     const anonymous = await graphql(url, update, { variables: { input: { name: "Nobody" } } });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -129,13 +169,22 @@ describe("accounts: registration, login, profile and addresses through the route
     const home = { label: "Home", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "us" };
     const first = (await graphqlData(url, add, { token: customer.accessToken, variables: { input: home } })).addAddress;
     expect(first).toMatchObject({ label: "Home", country: "US", isDefault: true });
-    const second = (await graphqlData(url, add, { token: customer.accessToken, variables: { input: { ...home, label: "Office", isDefault: true } } })).addAddress;
+    const second = (
+      await graphqlData(url, add, {
+        token: customer.accessToken,
+        variables: { input: { ...home, label: "Office", isDefault: true } },
+      })
+    ).addAddress;
     expect(second.isDefault).toBe(true);
-    const third = (await graphqlData(url, add, { token: customer.accessToken, variables: { input: { ...home, label: "Cabin" } } })).addAddress;
+    const third = (
+      await graphqlData(url, add, { token: customer.accessToken, variables: { input: { ...home, label: "Cabin" } } })
+    ).addAddress;
     expect(third.isDefault).toBe(false);
 
     let me = (await graphqlData(url, meQuery, { token: customer.accessToken })).me;
-    expect(me.addresses.map((address: { label: string; isDefault: boolean }) => [address.label, address.isDefault])).toEqual([
+    expect(
+      me.addresses.map((address: { label: string; isDefault: boolean }) => [address.label, address.isDefault]),
+    ).toEqual([
       ["Office", true],
       ["Home", false],
       ["Cabin", false],
@@ -145,14 +194,21 @@ describe("accounts: registration, login, profile and addresses through the route
     const remove = `mutation($id: ID!) { removeAddress(id: $id) }`;
     const foreign = await graphql(url, remove, { token: intruder.accessToken, variables: { id: second.id } });
     expect(foreign.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-    expect((await graphqlData(url, remove, { token: customer.accessToken, variables: { id: second.id } })).removeAddress).toBe(true);
+    expect(
+      (await graphqlData(url, remove, { token: customer.accessToken, variables: { id: second.id } })).removeAddress,
+    ).toBe(true);
     me = (await graphqlData(url, meQuery, { token: customer.accessToken })).me;
-    expect(me.addresses.map((address: { label: string; isDefault: boolean }) => [address.label, address.isDefault])).toEqual([
+    expect(
+      me.addresses.map((address: { label: string; isDefault: boolean }) => [address.label, address.isDefault]),
+    ).toEqual([
       ["Home", true],
       ["Cabin", false],
     ]);
 
-    const badCountry = await graphql(url, add, { token: customer.accessToken, variables: { input: { ...home, country: "XX" } } });
+    const badCountry = await graphql(url, add, {
+      token: customer.accessToken,
+      variables: { input: { ...home, country: "XX" } },
+    });
     expect(badCountry.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "country" });
   });
 
@@ -165,7 +221,10 @@ describe("accounts: registration, login, profile and addresses through the route
     expect(asCustomer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const asAdmin = await graphqlData(url, byId, { token: admin.accessToken, variables: { id: alice.user.id } });
     expect(asAdmin.user).toEqual({ id: alice.user.id, name: alice.user.name, email: alice.user.email });
-    const unknown = await graphql(url, byId, { token: admin.accessToken, variables: { id: "00000000-0000-4000-8000-000000000000" } });
+    const unknown = await graphql(url, byId, {
+      token: admin.accessToken,
+      variables: { id: "00000000-0000-4000-8000-000000000000" },
+    });
     expect(unknown.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 });

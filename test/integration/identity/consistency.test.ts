@@ -5,7 +5,13 @@ import { ensureAdmin } from "../../../subgraphs/users/admin";
 import { AccessTokens } from "../../../subgraphs/users/auth/accessTokens";
 import type { Revocations } from "../../../subgraphs/users/domain/identity";
 import { signingKeyFromPem } from "../../../subgraphs/users/auth/signingKey";
-import { login, logout, refreshSession, resetPassword, type IdentityDependencies } from "../../../subgraphs/users/domain/identity";
+import {
+  login,
+  logout,
+  refreshSession,
+  resetPassword,
+  type IdentityDependencies,
+} from "../../../subgraphs/users/domain/identity";
 import { scryptPasswordHasher, type PasswordHasher } from "../../../subgraphs/users/domain/passwordHashing";
 import { newOpaqueToken, tokenHash } from "../../../subgraphs/users/domain/secrets";
 import type { UsersEnvironment } from "../../../subgraphs/users/environment";
@@ -23,15 +29,26 @@ const resetMutation = `mutation($input: ResetPasswordInput!) { resetPassword(inp
 const meQuery = `query { me { id } }`;
 
 /** The users service's identity dependencies, called directly, with some replaced. */
-async function identityDependencies(users: Users, overrides: Partial<IdentityDependencies> = {}): Promise<IdentityDependencies> {
+async function identityDependencies(
+  users: Users,
+  overrides: Partial<IdentityDependencies> = {},
+): Promise<IdentityDependencies> {
   const { runtime } = users;
   const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const key = await signingKeyFromPem(await exportPKCS8(privateKey));
   return {
     unitOfWork: runtime.unitOfWork,
     passwords: scryptPasswordHasher(14),
-    tokens: new AccessTokens(key, { issuer: runtime.env.JWT_ISSUER, audience: runtime.env.JWT_AUDIENCE, ttlSeconds: 900 }),
-    throttle: new LoginThrottle(runtime.redis, runtime.env.REDIS_KEY_PREFIX, { maxFailuresPerEmail: 100, maxFailuresPerAddress: 100, windowSeconds: 60 }),
+    tokens: new AccessTokens(key, {
+      issuer: runtime.env.JWT_ISSUER,
+      audience: runtime.env.JWT_AUDIENCE,
+      ttlSeconds: 900,
+    }),
+    throttle: new LoginThrottle(runtime.redis, runtime.env.REDIS_KEY_PREFIX, {
+      maxFailuresPerEmail: 100,
+      maxFailuresPerAddress: 100,
+      windowSeconds: 60,
+    }),
     revocations: runtime.revocations,
     refreshTokenTtlDays: 30,
     ...overrides,
@@ -46,7 +63,9 @@ function unreachableRevocations(): Revocations {
 /** A reset token for the user, as the reset email would carry. */
 async function resetTokenFor(users: Users, userId: string): Promise<string> {
   const token = newOpaqueToken();
-  await users.runtime.db.passwordResetToken.create({ data: { userId, tokenHash: tokenHash(token), expiresAt: new Date(Date.now() + 60 * 60 * 1000) } });
+  await users.runtime.db.passwordResetToken.create({
+    data: { userId, tokenHash: tokenHash(token), expiresAt: new Date(Date.now() + 60 * 60 * 1000) },
+  });
   return token;
 }
 
@@ -75,14 +94,18 @@ describe("session revocations are written to Redis before the database commits",
     const before = await stateOf(services.users, customer.user.id);
 
     const failing = await identityDependencies(services.users, { revocations: unreachableRevocations() });
-    await expect(resetPassword(failing, { token, newPassword: "the-new-password" })).rejects.toThrow("Redis is unreachable");
+    await expect(resetPassword(failing, { token, newPassword: "the-new-password" })).rejects.toThrow(
+      "Redis is unreachable",
+    );
     const after = await stateOf(services.users, customer.user.id);
     expect(after.passwordHash).toBe(before.passwordHash);
     expect(after.resetTokens.map((row) => row.usedAt)).toEqual([null]);
     expect(after.sessions.map((row) => row.revokedAt)).toEqual([null]);
 
     // The same link works once Redis is back, and the session ends in the database and in Redis.
-    expect(await resetPassword(await identityDependencies(services.users), { token, newPassword: "the-new-password" })).toBe(true);
+    expect(
+      await resetPassword(await identityDependencies(services.users), { token, newPassword: "the-new-password" }),
+    ).toBe(true);
     const retried = await stateOf(services.users, customer.user.id);
     expect(retried.passwordHash).not.toBe(before.passwordHash);
     expect(retried.sessions.map((row) => row.revokedReason)).toEqual(["PASSWORD_RESET"]);
@@ -116,12 +139,23 @@ describe("session revocations are written to Redis before the database commits",
   });
 
   it("does not promote an account to admin when its sessions cannot be revoked in Redis", async () => {
-    const squatter = await registerCustomer(url, { email: "ops-outage@example.com", password: "the-squatters-password" });
+    const squatter = await registerCustomer(url, {
+      email: "ops-outage@example.com",
+      password: "the-squatters-password",
+    });
     const before = await stateOf(services.users, squatter.user.id);
-    const deps = { unitOfWork: services.users.runtime.unitOfWork, passwords: scryptPasswordHasher(14), logger: createLogger("users", { level: "silent" }), accessTokenTtlSeconds: 900 };
-    await expect(ensureAdmin({ ...deps, revocations: unreachableRevocations() }, { ADMIN_EMAIL: "ops-outage@example.com", ADMIN_PASSWORD: "the-operators-password" })).rejects.toThrow(
-      "Redis is unreachable",
-    );
+    const deps = {
+      unitOfWork: services.users.runtime.unitOfWork,
+      passwords: scryptPasswordHasher(14),
+      logger: createLogger("users", { level: "silent" }),
+      accessTokenTtlSeconds: 900,
+    };
+    await expect(
+      ensureAdmin(
+        { ...deps, revocations: unreachableRevocations() },
+        { ADMIN_EMAIL: "ops-outage@example.com", ADMIN_PASSWORD: "the-operators-password" },
+      ),
+    ).rejects.toThrow("Redis is unreachable");
     const after = await stateOf(services.users, squatter.user.id);
     expect(after.roles).toEqual(["CUSTOMER"]);
     expect(after.passwordHash).toBe(before.passwordHash);
@@ -156,13 +190,17 @@ describe("a login racing a password change", () => {
     };
     const sessionsBefore = (await stateOf(services.users, customer.user.id)).sessions.length;
 
-    await expect(login({ ...deps, passwords: racing }, { email: customer.user.email, password: "the-old-password" }, "10.9.0.1")).rejects.toMatchObject({ message: "Email or password is incorrect.", code: "UNAUTHENTICATED" });
+    await expect(
+      login({ ...deps, passwords: racing }, { email: customer.user.email, password: "the-old-password" }, "10.9.0.1"),
+    ).rejects.toMatchObject({ message: "Email or password is incorrect.", code: "UNAUTHENTICATED" });
     expect(resetDuringVerify).toBeDefined();
     const after = await stateOf(services.users, customer.user.id);
     expect(after.sessions).toHaveLength(sessionsBefore);
     expect(after.sessions.filter((row) => !row.revokedAt)).toEqual([]);
     // The new password signs in as usual.
-    expect((await login(deps, { email: customer.user.email, password: "the-new-password" }, "10.9.0.1")).user.id).toBe(customer.user.id);
+    expect((await login(deps, { email: customer.user.email, password: "the-new-password" }, "10.9.0.1")).user.id).toBe(
+      customer.user.id,
+    );
   });
 });
 
@@ -190,7 +228,9 @@ describe("a Redis outage during a revocation, with a real Redis", () => {
 
     await redis.pause();
     try {
-      const reset = await graphql(url, resetMutation, { variables: { input: { token, newPassword: "the-new-password" } } });
+      const reset = await graphql(url, resetMutation, {
+        variables: { input: { token, newPassword: "the-new-password" } },
+      });
       expect(reset.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     } finally {
       await redis.resume();
@@ -200,8 +240,16 @@ describe("a Redis outage during a revocation, with a real Redis", () => {
     expect(after.resetTokens.map((row) => row.usedAt)).toEqual([null]);
     expect(after.sessions.map((row) => row.revokedAt)).toEqual([null]);
 
-    await waitFor(async () => (await services.users.runtime.redis.ping()) === "PONG", "the service to reconnect to Redis");
-    expect((await graphqlData(url, resetMutation, { variables: { input: { token, newPassword: "the-new-password" } } })).resetPassword).toBe(true);
-    expect((await graphql(url, meQuery, { token: customer.accessToken })).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    await waitFor(
+      async () => (await services.users.runtime.redis.ping()) === "PONG",
+      "the service to reconnect to Redis",
+    );
+    expect(
+      (await graphqlData(url, resetMutation, { variables: { input: { token, newPassword: "the-new-password" } } }))
+        .resetPassword,
+    ).toBe(true);
+    expect((await graphql(url, meQuery, { token: customer.accessToken })).errors?.[0]?.extensions?.code).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 });

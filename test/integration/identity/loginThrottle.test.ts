@@ -10,7 +10,13 @@ describe("failed logins are limited per email and per client address", () => {
 
   beforeAll(async () => {
     services = await startServices(["users"], {
-      settings: { users: { LOGIN_MAX_FAILURES_PER_EMAIL: "3", LOGIN_MAX_FAILURES_PER_ADDRESS: "8", LOGIN_FAILURE_WINDOW_SECONDS: "600" } },
+      settings: {
+        users: {
+          LOGIN_MAX_FAILURES_PER_EMAIL: "3",
+          LOGIN_MAX_FAILURES_PER_ADDRESS: "8",
+          LOGIN_FAILURE_WINDOW_SECONDS: "600",
+        },
+      },
     });
     url = services.router.url;
   });
@@ -24,7 +30,9 @@ describe("failed logins are limited per email and per client address", () => {
   it("refuses an email after three failures, even with the right password, and says when to retry", async () => {
     const victim = await registerCustomer(url, { password: "the-real-password" });
     for (let failure = 0; failure < 3; failure += 1) {
-      expect((await attempt(victim.user.email, "a-guess-that-fails", `10.1.0.${failure + 1}`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect(
+        (await attempt(victim.user.email, "a-guess-that-fails", `10.1.0.${failure + 1}`)).errors?.[0]?.extensions?.code,
+      ).toBe("UNAUTHENTICATED");
     }
     // From yet another address: the limit is the email's, not the address's.
     const limited = await attempt(victim.user.email.toUpperCase(), "the-real-password", "10.1.0.99");
@@ -37,20 +45,28 @@ describe("failed logins are limited per email and per client address", () => {
   it("refuses a client address after eight failures across emails", async () => {
     const from = "10.2.0.1";
     for (let failure = 0; failure < 8; failure += 1) {
-      expect((await attempt(`unknown-${failure}@example.com`, "a-guess", from)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect((await attempt(`unknown-${failure}@example.com`, "a-guess", from)).errors?.[0]?.extensions?.code).toBe(
+        "UNAUTHENTICATED",
+      );
     }
     const fresh = await registerCustomer(url, { password: "fresh-password" });
     const limited = await attempt(fresh.user.email, "fresh-password", from);
     expect(limited.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter: expect.any(Number) });
     // The same customer from another address is let in: the limit was the address's.
     const elsewhere = await attempt(fresh.user.email, "fresh-password", "10.2.0.2");
-    expect((elsewhere.data as { login?: { accessToken?: string } } | undefined)?.login?.accessToken).toEqual(expect.any(String));
+    expect((elsewhere.data as { login?: { accessToken?: string } } | undefined)?.login?.accessToken).toEqual(
+      expect.any(String),
+    );
   });
 
   it("evaluates no more guesses than the limit when they arrive all at once", async () => {
     const victim = await registerCustomer(url, { password: "the-real-password" });
     // Each from its own address, so only the email's limit (three) applies.
-    const results = await Promise.all(Array.from({ length: 8 }, (_, guess) => attempt(victim.user.email, `parallel-guess-${guess}`, `10.3.0.${guess + 1}`)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, guess) =>
+        attempt(victim.user.email, `parallel-guess-${guess}`, `10.3.0.${guess + 1}`),
+      ),
+    );
     const codes = results.map((result) => result.errors?.[0]?.extensions?.code).sort();
     expect(codes).toEqual([...Array(3).fill("UNAUTHENTICATED"), ...Array(5).fill("RATE_LIMITED")].sort());
     const afterwards = await attempt(victim.user.email, "the-real-password", "10.3.0.99");
@@ -62,9 +78,14 @@ describe("failed logins are limited per email and per client address", () => {
     const from = "10.4.0.1";
     // More successes than either limit, with failures in between that stay under them.
     for (let round = 0; round < 10; round += 1) {
-      if (round % 3 === 0) expect((await attempt(customer.user.email, "a-guess-that-fails", from)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      if (round % 3 === 0)
+        expect((await attempt(customer.user.email, "a-guess-that-fails", from)).errors?.[0]?.extensions?.code).toBe(
+          "UNAUTHENTICATED",
+        );
       const signedIn = await attempt(customer.user.email, "the-real-password", from);
-      expect((signedIn.data as { login?: { accessToken?: string } } | undefined)?.login?.accessToken).toEqual(expect.any(String));
+      expect((signedIn.data as { login?: { accessToken?: string } } | undefined)?.login?.accessToken).toEqual(
+        expect.any(String),
+      );
     }
   });
 });

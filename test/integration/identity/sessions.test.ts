@@ -32,7 +32,11 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
     expect((await graphqlData(url, me, { token: first.accessToken })).me.id).toBe(customer.user.id);
     const second = (await graphqlData(url, refresh, { variables: { token: first.refreshToken } })).refreshSession;
     expect(second.refreshToken).not.toBe(first.refreshToken);
-    expect(await services.users.runtime.db.refreshToken.count({ where: { usedAt: null, session: { userId: customer.user.id } } })).toBe(1);
+    expect(
+      await services.users.runtime.db.refreshToken.count({
+        where: { usedAt: null, session: { userId: customer.user.id } },
+      }),
+    ).toBe(1);
   });
 
   it("revokes the whole session when a used refresh token comes back", async () => {
@@ -56,7 +60,9 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
 
   it("lets exactly one of two concurrent refreshes with one token through", async () => {
     const customer = await registerCustomer(url);
-    const results = await Promise.all([1, 2].map(() => graphql(url, refresh, { variables: { token: customer.refreshToken } })));
+    const results = await Promise.all(
+      [1, 2].map(() => graphql(url, refresh, { variables: { token: customer.refreshToken } })),
+    );
     expect(results.filter((result) => result.data?.refreshSession)).toHaveLength(1);
   });
 
@@ -81,9 +87,16 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
     const otherDevice: Session = await login(url, customer.user.email, "my-old-password");
 
     const request = `mutation($email: String!) { requestPasswordReset(email: $email) }`;
-    expect((await graphqlData(url, request, { variables: { email: "nobody-here@example.com" } })).requestPasswordReset).toBe(true);
-    expect((await graphqlData(url, request, { variables: { email: customer.user.email.toUpperCase() } })).requestPasswordReset).toBe(true);
-    const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset email event")) as Array<{ data: { email: string; token: string; expiresAt: string } }>;
+    expect(
+      (await graphqlData(url, request, { variables: { email: "nobody-here@example.com" } })).requestPasswordReset,
+    ).toBe(true);
+    expect(
+      (await graphqlData(url, request, { variables: { email: customer.user.email.toUpperCase() } }))
+        .requestPasswordReset,
+    ).toBe(true);
+    const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset email event")) as Array<{
+      data: { email: string; token: string; expiresAt: string };
+    }>;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(tap.received).toHaveLength(1);
     expect(event?.data.email).toBe(customer.user.email);
@@ -92,24 +105,46 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
     expect(expiresIn).toBeLessThanOrEqual(60 * 60 * 1000);
 
     const reset = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`;
-    const tooShort = await graphql(url, reset, { variables: { input: { token: event!.data.token, newPassword: "short" } } });
+    const tooShort = await graphql(url, reset, {
+      variables: { input: { token: event!.data.token, newPassword: "short" } },
+    });
     expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
-    expect((await graphqlData(url, reset, { variables: { input: { token: event!.data.token, newPassword: "my-new-password" } } })).resetPassword).toBe(true);
+    expect(
+      (
+        await graphqlData(url, reset, {
+          variables: { input: { token: event!.data.token, newPassword: "my-new-password" } },
+        })
+      ).resetPassword,
+    ).toBe(true);
 
     for (const session of [customer, otherDevice]) {
       expect(await isRejected(session.accessToken)).toBe(true);
       const refreshed = await graphql(url, refresh, { variables: { token: session.refreshToken } });
       expect(refreshed.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     }
-    const oldPassword = await graphql(url, `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`, {
-      variables: { input: { email: customer.user.email, password: "my-old-password" } },
-    });
+    const oldPassword = await graphql(
+      url,
+      `
+        mutation ($input: LoginInput!) {
+          login(input: $input) {
+            accessToken
+          }
+        }
+      `,
+      {
+        variables: { input: { email: customer.user.email, password: "my-old-password" } },
+      },
+    );
     expect(oldPassword.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect((await login(url, customer.user.email, "my-new-password")).user.id).toBe(customer.user.id);
 
-    const reused = await graphql(url, reset, { variables: { input: { token: event!.data.token, newPassword: "yet-another-one" } } });
+    const reused = await graphql(url, reset, {
+      variables: { input: { token: event!.data.token, newPassword: "yet-another-one" } },
+    });
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "token" });
-    const unknown = await graphql(url, reset, { variables: { input: { token: "x".repeat(43), newPassword: "yet-another-one" } } });
+    const unknown = await graphql(url, reset, {
+      variables: { input: { token: "x".repeat(43), newPassword: "yet-another-one" } },
+    });
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "token" });
     await tap.close();
   });
@@ -117,12 +152,27 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
   it("refuses an expired reset token", async () => {
     const tap = await NatsTap.open(`${services.testId}.users.password_reset.requested`);
     const customer = await registerCustomer(url);
-    await graphqlData(url, `mutation($email: String!) { requestPasswordReset(email: $email) }`, { variables: { email: customer.user.email } });
-    const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset event")) as Array<{ data: { token: string } }>;
-    await services.users.runtime.db.passwordResetToken.updateMany({ where: { userId: customer.user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const result = await graphql(url, `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`, {
-      variables: { input: { token: event!.data.token, newPassword: "too-late-password" } },
+    await graphqlData(url, `mutation($email: String!) { requestPasswordReset(email: $email) }`, {
+      variables: { email: customer.user.email },
     });
+    const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset event")) as Array<{
+      data: { token: string };
+    }>;
+    await services.users.runtime.db.passwordResetToken.updateMany({
+      where: { userId: customer.user.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const result = await graphql(
+      url,
+      `
+        mutation ($input: ResetPasswordInput!) {
+          resetPassword(input: $input)
+        }
+      `,
+      {
+        variables: { input: { token: event!.data.token, newPassword: "too-late-password" } },
+      },
+    );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "token" });
     await tap.close();
   });

@@ -47,7 +47,10 @@ describe("access tokens: the router and every subgraph verify them", () => {
       body: JSON.stringify({ query: me }),
     });
     expect(viaRouter.status).toBe(401);
-    const body = (await viaRouter.json()) as { data?: unknown; errors: Array<{ message: string; extensions: { code: string } }> };
+    const body = (await viaRouter.json()) as {
+      data?: unknown;
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
     expect(body.data).toBeUndefined();
     expect(body.errors[0]?.extensions.code).toBe("UNAUTHENTICATED");
     if (message) expect(body.errors[0]?.message).toMatch(message);
@@ -73,7 +76,9 @@ describe("access tokens: the router and every subgraph verify them", () => {
 
   it("rejects a token signed with another key under the service's key id", async () => {
     const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-    const forged = await new SignJWT(claims({ roles: ["CUSTOMER", "ADMIN"] })).setProtectedHeader({ alg: "EdDSA", kid: serviceKey.kid }).sign(privateKey);
+    const forged = await new SignJWT(claims({ roles: ["CUSTOMER", "ADMIN"] }))
+      .setProtectedHeader({ alg: "EdDSA", kid: serviceKey.kid })
+      .sign(privateKey);
     await expectRejectedEverywhere(forged);
   });
 
@@ -91,12 +96,16 @@ describe("access tokens: the router and every subgraph verify them", () => {
   it("rejects an HMAC token keyed with the public key (algorithm confusion)", async () => {
     const header = base64url({ alg: "HS256", kid: serviceKey.kid, typ: "JWT" });
     const payload = base64url(claims({ roles: ["ADMIN"] }));
-    const signature = createHmac("sha256", JSON.stringify(serviceKey.publicJwk)).update(`${header}.${payload}`).digest("base64url");
+    const signature = createHmac("sha256", JSON.stringify(serviceKey.publicJwk))
+      .update(`${header}.${payload}`)
+      .digest("base64url");
     await expectRejectedEverywhere(`${header}.${payload}.${signature}`);
   });
 
   it("rejects a token for another audience", async () => {
-    const otherAudience = await new SignJWT(claims({ aud: "some-other-api" })).setProtectedHeader({ alg: "EdDSA", kid: serviceKey.kid }).sign(serviceKey.privateKey);
+    const otherAudience = await new SignJWT(claims({ aud: "some-other-api" }))
+      .setProtectedHeader({ alg: "EdDSA", kid: serviceKey.kid })
+      .sign(serviceKey.privateKey);
     await expectRejectedEverywhere(otherAudience);
   });
 
@@ -118,7 +127,10 @@ describe("access tokens: the router and every subgraph verify them", () => {
       expect(asCustomer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     }
     const admin = await loginAdmin(services.router.url);
-    const created = await graphqlData(services.router.url, createProduct, { token: admin.accessToken, variables: { input } });
+    const created = await graphqlData(services.router.url, createProduct, {
+      token: admin.accessToken,
+      variables: { input },
+    });
     expect(created.createProduct.id).toEqual(expect.any(String));
   });
 
@@ -132,27 +144,71 @@ describe("access tokens: the router and every subgraph verify them", () => {
         shippingAddress: { line1: "x", city: "y", postalCode: "z", country: "US" },
       },
     });
-    const direct = await graphql(services.orders.url, `query($id: ID!) { order(id: $id) { id total { amount } } }`, { variables: { id: order.id } });
+    const direct = await graphql(
+      services.orders.url,
+      `
+        query ($id: ID!) {
+          order(id: $id) {
+            id
+            total {
+              amount
+            }
+          }
+        }
+      `,
+      { variables: { id: order.id } },
+    );
     expect(direct.data?.order ?? null).toBeNull();
     expect(direct.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     // The federation entry point is guarded the same way.
     const entities = await graphql(
       services.orders.url,
-      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id total { amount } } } }`,
+      `
+        query ($reps: [_Any!]!) {
+          _entities(representations: $reps) {
+            ... on Order {
+              id
+              total {
+                amount
+              }
+            }
+          }
+        }
+      `,
       { variables: { reps: [{ __typename: "Order", id: order.id }] } },
     );
     expect(JSON.stringify(entities.data ?? {})).not.toContain("1.00");
     expect(entities.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     const userEntities = await graphql(
       services.users.url,
-      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id name email } } }`,
+      `
+        query ($reps: [_Any!]!) {
+          _entities(representations: $reps) {
+            ... on User {
+              id
+              name
+              email
+            }
+          }
+        }
+      `,
       { variables: { reps: [{ __typename: "User", id: customer.user.id }] } },
     );
     expect(JSON.stringify(userEntities.data ?? {})).not.toContain(customer.user.email);
     expect(userEntities.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     // Another customer with a valid token is not the owner.
     const stranger = await registerCustomer(services.router.url);
-    const viaRouter = await graphql(services.router.url, `query($id: ID!) { order(id: $id) { id } }`, { token: stranger.accessToken, variables: { id: order.id } });
+    const viaRouter = await graphql(
+      services.router.url,
+      `
+        query ($id: ID!) {
+          order(id: $id) {
+            id
+          }
+        }
+      `,
+      { token: stranger.accessToken, variables: { id: order.id } },
+    );
     expect(viaRouter.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const owner = await graphqlData(services.router.url, `query($id: ID!) { order(id: $id) { id total { amount } } }`, {
       token: customer.accessToken,
@@ -163,7 +219,9 @@ describe("access tokens: the router and every subgraph verify them", () => {
 
   it("serves its public key as JWKS, and the router fetches the keys again for an unknown key id", async () => {
     const jwks = (await (await fetch(new URL("/.well-known/jwks.json", services.users.url))).json()) as { keys: JWK[] };
-    expect(jwks.keys).toEqual([expect.objectContaining({ kty: "OKP", crv: "Ed25519", alg: "EdDSA", kid: serviceKey.kid })]);
+    expect(jwks.keys).toEqual([
+      expect.objectContaining({ kty: "OKP", crv: "Ed25519", alg: "EdDSA", kid: serviceKey.kid }),
+    ]);
     expect(jwks.keys[0]).not.toHaveProperty("d");
 
     // Rotate: the users service comes back on the same port with a new key the router has not seen.
@@ -179,10 +237,16 @@ describe("access tokens: the router and every subgraph verify them", () => {
     expect(JSON.parse(Buffer.from(header!, "base64url").toString()).kid).not.toBe(serviceKey.kid);
     // The router fetches keys at most once a second, and this test fetched them a moment ago:
     // the new key is accepted as soon as the router may ask again.
-    const result = await waitFor(async () => {
-      const { data } = await graphql(services.router.url, me, { token: rotated.accessToken });
-      return (data as { me?: { roles: string[] } } | undefined)?.me ? (data as { me: { roles: string[] } }) : undefined;
-    }, "the router to learn the new key", 5_000);
+    const result = await waitFor(
+      async () => {
+        const { data } = await graphql(services.router.url, me, { token: rotated.accessToken });
+        return (data as { me?: { roles: string[] } } | undefined)?.me
+          ? (data as { me: { roles: string[] } })
+          : undefined;
+      },
+      "the router to learn the new key",
+      5_000,
+    );
     expect(result.me.roles).toContain("ADMIN");
   });
 });

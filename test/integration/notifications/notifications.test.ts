@@ -49,7 +49,11 @@ describe("notifications: events become in-app messages and real email", () => {
   });
 
   const db = () => services.notifications.runtime.db;
-  const mailTo = (address: string, subject: RegExp) => waitFor(() => smtp.to(address).find((mail) => subject.test(mail.subject ?? "")), `an email "${subject}" to ${address}`);
+  const mailTo = (address: string, subject: RegExp) =>
+    waitFor(
+      () => smtp.to(address).find((mail) => subject.test(mail.subject ?? "")),
+      `an email "${subject}" to ${address}`,
+    );
 
   it("welcomes a new customer by email over SMTP, and in the app", async () => {
     const customer = await registerCustomer(url, { name: "Grace <Admiral> Hopper" });
@@ -58,9 +62,17 @@ describe("notifications: events become in-app messages and real email", () => {
     expect(mail.from?.value[0]).toMatchObject({ name: "Commerce", address: "no-reply@shop.test" });
     expect(mail.text).toContain("your account is ready");
     expect(mail.html).toContain("Grace &lt;Admiral&gt; Hopper");
-    const { me } = await graphqlData(url, myNotifications, { token: customer.accessToken, variables: { channel: "IN_APP" } });
+    const { me } = await graphqlData(url, myNotifications, {
+      token: customer.accessToken,
+      variables: { channel: "IN_APP" },
+    });
     expect(me.notifications.edges.map((edge: { node: { kind: string } }) => edge.node.kind)).toEqual(["WELCOME"]);
-    await waitFor(async () => (await db().notification.findFirst({ where: { userId: customer.user.id, channel: "EMAIL" } }))?.deliveryStatus === "SENT", "the email marked SENT");
+    await waitFor(
+      async () =>
+        (await db().notification.findFirst({ where: { userId: customer.user.id, channel: "EMAIL" } }))
+          ?.deliveryStatus === "SENT",
+      "the email marked SENT",
+    );
     // The email's Message-ID is its notification's: sent again, it would be recognisable as a repeat.
     const email = await db().notification.findFirstOrThrow({ where: { userId: customer.user.id, channel: "EMAIL" } });
     expect(mail.messageId).toBe(`<${email.id}@shop.test>`);
@@ -69,16 +81,31 @@ describe("notifications: events become in-app messages and real email", () => {
   it("mails a password reset link, keeps the token out of the inbox, and forgets it once sent", async () => {
     const customer = await registerCustomer(url);
     const tap = await NatsTap.open(`${services.testId}.users.password_reset.requested`);
-    await graphqlData(url, `mutation($email: String!) { requestPasswordReset(email: $email) }`, { variables: { email: customer.user.email } });
-    const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset event")) as Array<{ data: { token: string } }>;
+    await graphqlData(url, `mutation($email: String!) { requestPasswordReset(email: $email) }`, {
+      variables: { email: customer.user.email },
+    });
+    const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset event")) as Array<{
+      data: { token: string };
+    }>;
     const mail = await mailTo(customer.user.email, /Reset your password/);
     expect(mail.text).toContain(`https://shop.test/reset-password?token=${event!.data.token}`);
-    const { me } = await graphqlData(url, myNotifications, { token: customer.accessToken, variables: { channel: "IN_APP" } });
-    const inApp = me.notifications.edges.find((edge: { node: { kind: string } }) => edge.node.kind === "PASSWORD_RESET").node;
+    const { me } = await graphqlData(url, myNotifications, {
+      token: customer.accessToken,
+      variables: { channel: "IN_APP" },
+    });
+    const inApp = me.notifications.edges.find(
+      (edge: { node: { kind: string } }) => edge.node.kind === "PASSWORD_RESET",
+    ).node;
     expect(inApp.body).not.toContain(event!.data.token);
     await waitFor(async () => {
-      const stored = await db().notification.findFirst({ where: { userId: customer.user.id, kind: "PASSWORD_RESET", channel: "EMAIL" } });
-      return stored?.deliveryStatus === "SENT" && !stored.body.includes(event!.data.token) && !stored.html?.includes(event!.data.token);
+      const stored = await db().notification.findFirst({
+        where: { userId: customer.user.id, kind: "PASSWORD_RESET", channel: "EMAIL" },
+      });
+      return (
+        stored?.deliveryStatus === "SENT" &&
+        !stored.body.includes(event!.data.token) &&
+        !stored.html?.includes(event!.data.token)
+      );
     }, "the stored email to lose its token");
     await tap.close();
   });
@@ -86,8 +113,18 @@ describe("notifications: events become in-app messages and real email", () => {
   it("tells the customer of their order: confirmed, shipped (with tracking), delivered; with lines and totals", async () => {
     const customer = await registerCustomer(url, { name: "Ada" });
     const product = await build.product({ name: "Analytical Engine", price: "1843.00", stock: 3 });
-    const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 2 }]));
-    const order = await waitForOrder(url, customer.accessToken, placed.id, (each) => each.status === "CONFIRMED", "CONFIRMED");
+    const placed = await placeOrder(
+      url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 2 }]),
+    );
+    const order = await waitForOrder(
+      url,
+      customer.accessToken,
+      placed.id,
+      (each) => each.status === "CONFIRMED",
+      "CONFIRMED",
+    );
     const confirmed = await mailTo(customer.user.email, new RegExp(`Order ${order.number} confirmed`));
     expect(confirmed.text).toContain("2 × Analytical Engine at 1843.00 USD");
     expect(confirmed.text).toContain("Total: 3686.00 USD");
@@ -98,63 +135,146 @@ describe("notifications: events become in-app messages and real email", () => {
     const shipped = await mailTo(customer.user.email, /is on its way/);
     expect(shipped.text).toContain("JD014600006281");
     expect(shipped.html).toContain("JD014600006281");
-    await graphqlData(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { id } }`, { token: admin.accessToken, variables: { id: order.id } });
+    await graphqlData(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { id } }`, {
+      token: admin.accessToken,
+      variables: { id: order.id },
+    });
     await mailTo(customer.user.email, /delivered/);
 
     // The inbox: newest first, paginated, with the unread count.
-    const inbox = async (variables: Record<string, unknown>) => (await graphqlData(url, myNotifications, { token: customer.accessToken, variables: { channel: "IN_APP", ...variables } })).me.notifications;
+    const inbox = async (variables: Record<string, unknown>) =>
+      (
+        await graphqlData(url, myNotifications, {
+          token: customer.accessToken,
+          variables: { channel: "IN_APP", ...variables },
+        })
+      ).me.notifications;
     const firstPage = await inbox({ first: 2 });
     expect(firstPage.totalCount).toBe(4);
     expect(firstPage.unreadCount).toBe(4);
-    expect(firstPage.edges.map((edge: { node: { kind: string } }) => edge.node.kind)).toEqual(["ORDER_DELIVERED", "ORDER_SHIPPED"]);
+    expect(firstPage.edges.map((edge: { node: { kind: string } }) => edge.node.kind)).toEqual([
+      "ORDER_DELIVERED",
+      "ORDER_SHIPPED",
+    ]);
     const secondPage = await inbox({ first: 2, after: firstPage.pageInfo.endCursor });
-    expect(secondPage.edges.map((edge: { node: { kind: string } }) => edge.node.kind)).toEqual(["ORDER_CONFIRMED", "WELCOME"]);
+    expect(secondPage.edges.map((edge: { node: { kind: string } }) => edge.node.kind)).toEqual([
+      "ORDER_CONFIRMED",
+      "WELCOME",
+    ]);
     expect(secondPage.pageInfo.hasNextPage).toBe(false);
 
     const shippedNote = firstPage.edges[1].node;
-    const read = await graphqlData(url, `mutation($id: ID!) { markNotificationRead(id: $id) { id read } }`, { token: customer.accessToken, variables: { id: shippedNote.id } });
+    const read = await graphqlData(url, `mutation($id: ID!) { markNotificationRead(id: $id) { id read } }`, {
+      token: customer.accessToken,
+      variables: { id: shippedNote.id },
+    });
     expect(read.markNotificationRead).toEqual({ id: shippedNote.id, read: true });
     expect((await inbox({})).unreadCount).toBe(3);
-    expect((await inbox({ unreadOnly: true })).edges.map((edge: { node: { id: string } }) => edge.node.id)).not.toContain(shippedNote.id);
+    expect(
+      (await inbox({ unreadOnly: true })).edges.map((edge: { node: { id: string } }) => edge.node.id),
+    ).not.toContain(shippedNote.id);
     const stranger = await registerCustomer(url);
-    const foreign = await graphql(url, `mutation($id: ID!) { markNotificationRead(id: $id) { id } }`, { token: stranger.accessToken, variables: { id: shippedNote.id } });
+    const foreign = await graphql(
+      url,
+      `
+        mutation ($id: ID!) {
+          markNotificationRead(id: $id) {
+            id
+          }
+        }
+      `,
+      { token: stranger.accessToken, variables: { id: shippedNote.id } },
+    );
     expect(foreign.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-    const otherUsers = await graphql(url, `query($id: ID!) { user(id: $id) { id } }`, { token: stranger.accessToken, variables: { id: customer.user.id } });
+    const otherUsers = await graphql(
+      url,
+      `
+        query ($id: ID!) {
+          user(id: $id) {
+            id
+          }
+        }
+      `,
+      { token: stranger.accessToken, variables: { id: customer.user.id } },
+    );
     expect(otherUsers.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
   it("tells the customer why an order was cancelled, and of a full refund", async () => {
     const customer = await registerCustomer(url);
     const product = await build.product({ name: "Refund Me", price: "12.00", stock: 2 });
-    const declined = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_declined"));
-    const cancelled = await waitForOrder(url, customer.accessToken, declined.id, (each) => each.status === "CANCELLED", "CANCELLED");
-    expect((await mailTo(customer.user.email, new RegExp(`Order ${cancelled.number} cancelled`))).text).toContain("the payment was declined");
+    const declined = await placeOrder(
+      url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_declined"),
+    );
+    const cancelled = await waitForOrder(
+      url,
+      customer.accessToken,
+      declined.id,
+      (each) => each.status === "CANCELLED",
+      "CANCELLED",
+    );
+    expect((await mailTo(customer.user.email, new RegExp(`Order ${cancelled.number} cancelled`))).text).toContain(
+      "the payment was declined",
+    );
     const paid = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
-    const confirmed = await waitForOrder(url, customer.accessToken, paid.id, (each) => each.status === "CONFIRMED", "CONFIRMED");
-    await graphqlData(url, `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { id } }`, { token: admin.accessToken, variables: { input: { orderId: paid.id } } });
-    expect((await mailTo(customer.user.email, new RegExp(`Order ${confirmed.number} refunded`))).text).toContain("refunded in full: 12.00 USD");
+    const confirmed = await waitForOrder(
+      url,
+      customer.accessToken,
+      paid.id,
+      (each) => each.status === "CONFIRMED",
+      "CONFIRMED",
+    );
+    await graphqlData(url, `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { id } }`, {
+      token: admin.accessToken,
+      variables: { input: { orderId: paid.id } },
+    });
+    expect((await mailTo(customer.user.email, new RegExp(`Order ${confirmed.number} refunded`))).text).toContain(
+      "refunded in full: 12.00 USD",
+    );
   });
 
   it("respects preferences: defaults, then no email and SMS instead; skipped messages say so", async () => {
     const customer = await registerCustomer(url);
     const preferences = `query { me { id notificationPreferences { email sms push orderUpdates marketing } } }`;
-    expect((await graphqlData(url, preferences, { token: customer.accessToken })).me.notificationPreferences).toEqual({ email: true, sms: false, push: false, orderUpdates: true, marketing: false });
+    expect((await graphqlData(url, preferences, { token: customer.accessToken })).me.notificationPreferences).toEqual({
+      email: true,
+      sms: false,
+      push: false,
+      orderUpdates: true,
+      marketing: false,
+    });
     const { updateNotificationPreferences } = await graphqlData(
       url,
       `mutation($input: NotificationPreferencesInput!) { updateNotificationPreferences(input: $input) { email sms push orderUpdates marketing } }`,
       { token: customer.accessToken, variables: { input: { email: false, sms: true } } },
     );
-    expect(updateNotificationPreferences).toEqual({ email: false, sms: true, push: false, orderUpdates: true, marketing: false });
+    expect(updateNotificationPreferences).toEqual({
+      email: false,
+      sms: true,
+      push: false,
+      orderUpdates: true,
+      marketing: false,
+    });
     const product = await build.product({ name: "Quiet Order", price: "1.00", stock: 1 });
-    const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    const placed = await placeOrder(
+      url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }]),
+    );
     await waitForOrder(url, customer.accessToken, placed.id, (each) => each.status === "CONFIRMED", "CONFIRMED");
     const byChannel = await waitFor(async () => {
       const rows = await db().notification.findMany({ where: { userId: customer.user.id, kind: "ORDER_CONFIRMED" } });
-      return rows.length === 4 && rows.every((row) => row.deliveryStatus !== "PENDING") ? Object.fromEntries(rows.map((row) => [row.channel, row.deliveryStatus])) : undefined;
+      return rows.length === 4 && rows.every((row) => row.deliveryStatus !== "PENDING")
+        ? Object.fromEntries(rows.map((row) => [row.channel, row.deliveryStatus]))
+        : undefined;
     }, "the order's notifications to settle");
     expect(byChannel).toEqual({ IN_APP: "SENT", EMAIL: "SKIPPED", SMS: "SENT", PUSH: "SKIPPED" });
     expect(smtp.to(customer.user.email).filter((mail) => /confirmed/.test(mail.subject ?? ""))).toEqual([]);
-    const email = await db().notification.findFirstOrThrow({ where: { userId: customer.user.id, kind: "ORDER_CONFIRMED", channel: "EMAIL" } });
+    const email = await db().notification.findFirstOrThrow({
+      where: { userId: customer.user.id, kind: "ORDER_CONFIRMED", channel: "EMAIL" },
+    });
     expect(email.statusReason).toBe("the user's preferences say no");
   });
 
@@ -170,8 +290,15 @@ describe("notifications: events become in-app messages and real email", () => {
     let customer: Session;
     try {
       customer = await registerCustomer(url);
-      await waitFor(async () => ((await db().notification.findFirst({ where: { userId: customer.user.id, channel: "EMAIL" } }))?.attempts ?? 0) >= 2, "failed attempts");
-      const pending = await db().notification.findFirstOrThrow({ where: { userId: customer.user.id, channel: "EMAIL" } });
+      await waitFor(
+        async () =>
+          ((await db().notification.findFirst({ where: { userId: customer.user.id, channel: "EMAIL" } }))?.attempts ??
+            0) >= 2,
+        "failed attempts",
+      );
+      const pending = await db().notification.findFirstOrThrow({
+        where: { userId: customer.user.id, channel: "EMAIL" },
+      });
       expect(pending.deliveryStatus).toBe("PENDING");
       expect(pending.statusReason).toMatch(/ECONNREFUSED|connect/i);
     } finally {
@@ -187,10 +314,14 @@ describe("notifications: events become in-app messages and real email", () => {
     await smtp.pause();
     try {
       const customer = await registerCustomer(url);
-      const failed = await waitFor(async () => {
-        const row = await db().notification.findFirst({ where: { userId: customer.user.id, channel: "EMAIL" } });
-        return row?.deliveryStatus === "FAILED" ? row : undefined;
-      }, "the message to fail for good", 15_000);
+      const failed = await waitFor(
+        async () => {
+          const row = await db().notification.findFirst({ where: { userId: customer.user.id, channel: "EMAIL" } });
+          return row?.deliveryStatus === "FAILED" ? row : undefined;
+        },
+        "the message to fail for good",
+        15_000,
+      );
       expect(failed.attempts).toBe(6);
       expect(failed.nextAttemptAt).toBeNull();
     } finally {
@@ -201,12 +332,23 @@ describe("notifications: events become in-app messages and real email", () => {
   it("never makes a second notification for a redelivered event", async () => {
     const customer = await registerCustomer(url);
     await mailTo(customer.user.email, /^Welcome/);
-    await waitFor(async () => (await db().notification.count({ where: { userId: customer.user.id } })) === 4, "the welcome notifications");
-    const outbox = await services.users.runtime.db.outboxEvent.findFirstOrThrow({ where: { type: "users.user.registered", envelope: { path: ["data", "userId"], equals: customer.user.id } } });
+    await waitFor(
+      async () => (await db().notification.count({ where: { userId: customer.user.id } })) === 4,
+      "the welcome notifications",
+    );
+    const outbox = await services.users.runtime.db.outboxEvent.findFirstOrThrow({
+      where: { type: "users.user.registered", envelope: { path: ["data", "userId"], equals: customer.user.id } },
+    });
     const nats = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222" });
-    await nats.jetstream().publish(subjectFor(services.testId, "users.user.registered"), JSON.stringify(outbox.envelope), { msgID: randomUUID() });
+    await nats
+      .jetstream()
+      .publish(subjectFor(services.testId, "users.user.registered"), JSON.stringify(outbox.envelope), {
+        msgID: randomUUID(),
+      });
     await waitFor(async () => {
-      const info = await (await nats.jetstreamManager()).consumers.info(`${services.testId}_USERS`.toUpperCase(), "notifications__users_user_registered");
+      const info = await (
+        await nats.jetstreamManager()
+      ).consumers.info(`${services.testId}_USERS`.toUpperCase(), "notifications__users_user_registered");
       return info.num_pending === 0 && info.num_ack_pending === 0;
     }, "the redelivery to be handled");
     await nats.close();

@@ -30,15 +30,30 @@ describe("live order status over graphql-ws, through the router", () => {
 
   beforeAll(async () => {
     services = await startServices(["products", "inventory", "orders", "payments"], {
-      settings: { router: { MAX_SUBSCRIPTIONS_PER_CONNECTION: "3", MAX_SUBSCRIPTIONS_PER_USER: "4", SUBSCRIPTION_KEEPALIVE_MS: "1000" } },
+      settings: {
+        router: {
+          MAX_SUBSCRIPTIONS_PER_CONNECTION: "3",
+          MAX_SUBSCRIPTIONS_PER_USER: "4",
+          SUBSCRIPTION_KEEPALIVE_MS: "1000",
+        },
+      },
     });
     url = services.router.url;
     admin = await loginAdmin(url);
     customer = await registerCustomer(url);
     build = new CatalogBuilder(url, admin.accessToken);
     redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-    const urls = { users: services.users.url, products: services.products.url, inventory: services.inventory.url, orders: services.orders.url, payments: services.payments.url };
-    secondRouter = await startTestRouter(urls, { USERS_JWKS_URL: services.shared.USERS_JWKS_URL!, REDIS_KEY_PREFIX: services.shared.REDIS_KEY_PREFIX! });
+    const urls = {
+      users: services.users.url,
+      products: services.products.url,
+      inventory: services.inventory.url,
+      orders: services.orders.url,
+      payments: services.payments.url,
+    };
+    secondRouter = await startTestRouter(urls, {
+      USERS_JWKS_URL: services.shared.USERS_JWKS_URL!,
+      REDIS_KEY_PREFIX: services.shared.REDIS_KEY_PREFIX!,
+    });
   });
 
   afterAll(async () => {
@@ -53,7 +68,11 @@ describe("live order status over graphql-ws, through the router", () => {
       token: admin.accessToken,
       variables: { input: { orderId, carrier: "UPS", trackingNumber: "1Z1" } },
     });
-  const deliver = (orderId: string) => graphqlData(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { id } }`, { token: admin.accessToken, variables: { id: orderId } });
+  const deliver = (orderId: string) =>
+    graphqlData(url, `mutation($id: ID!) { markOrderDelivered(id: $id) { id } }`, {
+      token: admin.accessToken,
+      variables: { id: orderId },
+    });
 
   it("tells every status of a paid order, in order, exactly once, with fields from every subgraph", async () => {
     const product = await build.product({ name: "Live Lamp", price: "10.00", stock: 5 });
@@ -71,10 +90,16 @@ describe("live order status over graphql-ws, through the router", () => {
       release();
     }
     await waitForOrder(url, customer.accessToken, placed.id, (order) => order.status === "CONFIRMED", "CONFIRMED");
-    await waitFor(() => watch.messages.some((message) => message.data?.orderStatusChanged.status === "CONFIRMED"), "CONFIRMED to arrive");
+    await waitFor(
+      () => watch.messages.some((message) => message.data?.orderStatusChanged.status === "CONFIRMED"),
+      "CONFIRMED to arrive",
+    );
     await ship(placed.id);
     await deliver(placed.id);
-    await waitFor(() => watch.messages.some((message) => message.data?.orderStatusChanged.status === "DELIVERED"), "DELIVERED to arrive");
+    await waitFor(
+      () => watch.messages.some((message) => message.data?.orderStatusChanged.status === "DELIVERED"),
+      "DELIVERED to arrive",
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const statuses = watch.messages.map((message) => message.data?.orderStatusChanged.status);
     // The first message is the order as it was when the subscription started.
@@ -83,14 +108,24 @@ describe("live order status over graphql-ws, through the router", () => {
     expect(statuses).toEqual(all.slice(all.indexOf(statuses[0]!)));
     expect(watch.messages.every((message) => !message.errors)).toBe(true);
     const last = watch.messages.at(-1)!.data!.orderStatusChanged;
-    expect(last).toEqual({ id: placed.id, status: "DELIVERED", cancellationReason: null, items: [{ product: { id: product.id, name: "Live Lamp" }, quantity: 1 }], payment: { status: "SUCCEEDED" } });
+    expect(last).toEqual({
+      id: placed.id,
+      status: "DELIVERED",
+      cancellationReason: null,
+      items: [{ product: { id: product.id, name: "Live Lamp" }, quantity: 1 }],
+      payment: { status: "SUCCEEDED" },
+    });
     watch.stop();
     await client.dispose();
   });
 
   it("never tells an older status after a newer one, such as a change that arrives after the first read", async () => {
     const product = await build.product({ name: "Late News", price: "4.00", stock: 5 });
-    const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    const placed = await placeOrder(
+      url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }]),
+    );
     await waitForOrder(url, customer.accessToken, placed.id, (order) => order.status === "CONFIRMED", "CONFIRMED");
     const client = subscriptionClient(url, customer.accessToken);
     const watch = collect(client, orderStatusChanged, { orderId: placed.id });
@@ -98,19 +133,33 @@ describe("live order status over graphql-ws, through the router", () => {
     expect(watch.messages[0]?.data?.orderStatusChanged.status).toBe("CONFIRMED");
     // A change older than what the first message told reaches the router late (as one queued
     // while the first read was in flight does, or one published out of order).
-    const stale = { orderId: placed.id, customerId: customer.user.id, number: placed.number, status: "AWAITING_PAYMENT", cancellationReason: null, at: new Date(0).toISOString() };
+    const stale = {
+      orderId: placed.id,
+      customerId: customer.user.id,
+      number: placed.number,
+      status: "AWAITING_PAYMENT",
+      cancellationReason: null,
+      at: new Date(0).toISOString(),
+    };
     await redis.publish(orderChannel(`${services.testId}:`, placed.id), JSON.stringify(stale));
     await ship(placed.id);
     // The stale change reached the router's Redis subscription before SHIPPED, and changes are told
     // in the order they arrive: had it been told, it would be among the messages by now.
-    await waitFor(() => watch.messages.some((message) => message.data?.orderStatusChanged.status === "SHIPPED"), "SHIPPED to arrive");
+    await waitFor(
+      () => watch.messages.some((message) => message.data?.orderStatusChanged.status === "SHIPPED"),
+      "SHIPPED to arrive",
+    );
     expect(watch.messages.map((message) => message.data?.orderStatusChanged.status)).toEqual(["CONFIRMED", "SHIPPED"]);
     await client.dispose();
   });
 
   it("answers a customer watching someone else's order with FORBIDDEN, and an unknown order with NOT_FOUND", async () => {
     const product = await build.product({ name: "Private Parcel", price: "1.00", stock: 1 });
-    const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    const placed = await placeOrder(
+      url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }]),
+    );
     const stranger = await registerCustomer(url);
     const client = subscriptionClient(url, stranger.accessToken);
     const watch = collect(client, orderStatusChanged, { orderId: placed.id });
@@ -170,7 +219,10 @@ describe("live order status over graphql-ws, through the router", () => {
     const client = subscriptionClient(url, shortLived, { onClosed: (event) => (closed = event) });
     collect(client, myOrderUpdates);
     await waitFor(() => closed, "the connection to close", 6000);
-    expect({ code: closed?.code, reason: closed?.reason }).toEqual({ code: 4401, reason: "The access token has expired: reconnect with a fresh token." });
+    expect({ code: closed?.code, reason: closed?.reason }).toEqual({
+      code: 4401,
+      reason: "The access token has expired: reconnect with a fresh token.",
+    });
     await client.dispose();
   });
 
@@ -179,38 +231,78 @@ describe("live order status over graphql-ws, through the router", () => {
     const product = await build.product({ name: "My Updates", price: "2.00", stock: 5 });
     const client = subscriptionClient(url, shopper.accessToken);
     const watch = collect(client, myOrderUpdates);
-    await waitFor(async () => (await listeners(customerOrdersChannel(services.testId + ":", shopper.user.id))) === 1, "the subscription to listen");
-    const first = await placeOrder(url, shopper.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
-    await placeOrder(url, shopper.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_declined"));
     await waitFor(
-      () => watch.messages.filter((message) => ["CONFIRMED", "CANCELLED"].includes(message.data?.myOrderUpdates.status)).length === 2,
+      async () => (await listeners(customerOrdersChannel(services.testId + ":", shopper.user.id))) === 1,
+      "the subscription to listen",
+    );
+    const first = await placeOrder(url, shopper.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    await placeOrder(
+      url,
+      shopper.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_declined"),
+    );
+    await waitFor(
+      () =>
+        watch.messages.filter((message) => ["CONFIRMED", "CANCELLED"].includes(message.data?.myOrderUpdates.status))
+          .length === 2,
       "both orders to settle",
     );
-    const seen = watch.messages.map((message) => `${message.data?.myOrderUpdates.id === first.id ? "first" : "second"}:${message.data?.myOrderUpdates.status}`);
-    expect(seen.filter((entry) => entry.startsWith("first"))).toEqual(["first:PENDING", "first:AWAITING_PAYMENT", "first:CONFIRMED"]);
-    expect(seen.filter((entry) => entry.startsWith("second"))).toEqual(["second:PENDING", "second:AWAITING_PAYMENT", "second:CANCELLED"]);
+    const seen = watch.messages.map(
+      (message) =>
+        `${message.data?.myOrderUpdates.id === first.id ? "first" : "second"}:${message.data?.myOrderUpdates.status}`,
+    );
+    expect(seen.filter((entry) => entry.startsWith("first"))).toEqual([
+      "first:PENDING",
+      "first:AWAITING_PAYMENT",
+      "first:CONFIRMED",
+    ]);
+    expect(seen.filter((entry) => entry.startsWith("second"))).toEqual([
+      "second:PENDING",
+      "second:AWAITING_PAYMENT",
+      "second:CANCELLED",
+    ]);
     expect(watch.messages[0]?.data?.myOrderUpdates.number).toMatch(/^[0-9A-Z]{3}-/);
     await client.dispose();
   });
 
   it("serves a subscriber on one router while the order is driven through another", async () => {
     const product = await build.product({ name: "Two Routers", price: "3.00", stock: 5 });
-    const placed = await placeOrder(secondRouter.url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_unreachable"));
+    const placed = await placeOrder(
+      secondRouter.url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }], "tok_unreachable"),
+    );
     const client = subscriptionClient(url, customer.accessToken);
     const watch = collect(client, orderStatusChanged, { orderId: placed.id });
     await waitFor(() => watch.messages.length > 0, "the first message");
-    await graphqlData(secondRouter.url, `mutation($id: ID!) { cancelOrder(id: $id) { id } }`, { token: customer.accessToken, variables: { id: placed.id } });
-    await waitFor(() => watch.messages.some((message) => message.data?.orderStatusChanged.status === "CANCELLED"), "the cancellation to arrive");
-    expect(watch.messages.at(-1)?.data?.orderStatusChanged).toMatchObject({ status: "CANCELLED", cancellationReason: "CANCELLED_BY_CUSTOMER" });
+    await graphqlData(secondRouter.url, `mutation($id: ID!) { cancelOrder(id: $id) { id } }`, {
+      token: customer.accessToken,
+      variables: { id: placed.id },
+    });
+    await waitFor(
+      () => watch.messages.some((message) => message.data?.orderStatusChanged.status === "CANCELLED"),
+      "the cancellation to arrive",
+    );
+    expect(watch.messages.at(-1)?.data?.orderStatusChanged).toMatchObject({
+      status: "CANCELLED",
+      cancellationReason: "CANCELLED_BY_CUSTOMER",
+    });
     await client.dispose();
   });
 
   it("leaves no Redis subscription behind when clients unsubscribe or vanish", async () => {
     const product = await build.product({ name: "Cleanup", price: "1.00", stock: 5 });
-    const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    const placed = await placeOrder(
+      url,
+      customer.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }]),
+    );
     const channel = orderChannel(`${services.testId}:`, placed.id);
     const polite = subscriptionClient(url, customer.accessToken);
-    const watches = [collect(polite, orderStatusChanged, { orderId: placed.id }), collect(polite, orderStatusChanged, { orderId: placed.id })];
+    const watches = [
+      collect(polite, orderStatusChanged, { orderId: placed.id }),
+      collect(polite, orderStatusChanged, { orderId: placed.id }),
+    ];
     await waitFor(() => watches.every((watch) => watch.messages.length > 0), "both first messages");
     expect(await listeners(channel)).toBe(1);
     expect(watches.map((watch) => watch.messages[0]?.data?.orderStatusChanged.id)).toEqual([placed.id, placed.id]);
@@ -223,7 +315,13 @@ describe("live order status over graphql-ws, through the router", () => {
     await new Promise((resolve) => raw.once("open", resolve));
     raw.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${customer.accessToken}` } }));
     await new Promise((resolve) => raw.once("message", resolve));
-    raw.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: orderStatusChanged, variables: { orderId: placed.id } } }));
+    raw.send(
+      JSON.stringify({
+        id: "1",
+        type: "subscribe",
+        payload: { query: orderStatusChanged, variables: { orderId: placed.id } },
+      }),
+    );
     await waitFor(async () => (await listeners(channel)) === 1, "the raw subscription to listen");
     raw.terminate();
     await waitFor(async () => (await listeners(channel)) === 0, "the vanished client's subscription to be dropped");
@@ -232,14 +330,28 @@ describe("live order status over graphql-ws, through the router", () => {
   it("bounds subscriptions per connection and per user", async () => {
     const shopper = await registerCustomer(url);
     const product = await build.product({ name: "Bounded", price: "1.00", stock: 5 });
-    const placed = await placeOrder(url, shopper.accessToken, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    const placed = await placeOrder(
+      url,
+      shopper.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }]),
+    );
     const first = subscriptionClient(url, shopper.accessToken);
     const perConnection = [1, 2, 3, 4].map(() => collect(first, orderStatusChanged, { orderId: placed.id }));
-    await waitFor(() => perConnection.filter((watch) => watch.messages.length > 0).length === 3 && perConnection[3]!.error !== undefined, "three to start, one refused");
+    await waitFor(
+      () =>
+        perConnection.filter((watch) => watch.messages.length > 0).length === 3 &&
+        perConnection[3]!.error !== undefined,
+      "three to start, one refused",
+    );
     expect(JSON.stringify(perConnection[3]!.error)).toMatch(/At most 3 subscriptions per connection/);
-    expect(perConnection[3]!.error).toEqual([expect.objectContaining({ extensions: { code: "RATE_LIMITED", retryAfter: 1 } })]);
+    expect(perConnection[3]!.error).toEqual([
+      expect.objectContaining({ extensions: { code: "RATE_LIMITED", retryAfter: 1 } }),
+    ]);
     const second = subscriptionClient(url, shopper.accessToken);
-    const perUser = [collect(second, orderStatusChanged, { orderId: placed.id }), collect(second, orderStatusChanged, { orderId: placed.id })];
+    const perUser = [
+      collect(second, orderStatusChanged, { orderId: placed.id }),
+      collect(second, orderStatusChanged, { orderId: placed.id }),
+    ];
     await waitFor(() => perUser.every((watch) => watch.messages.length > 0), "the next two to answer");
     expect(perUser[0]!.messages[0]?.data?.orderStatusChanged.id).toBe(placed.id);
     expect(perUser[1]!.messages[0]?.errors?.[0]).toMatchObject({ extensions: { code: "RATE_LIMITED", retryAfter: 1 } });

@@ -21,7 +21,10 @@ describe("event envelope", () => {
 
   it("refuses data that does not match the catalog, when publishing and when consuming", () => {
     expect(() =>
-      createEnvelope("products", { type: "catalog.product.created", data: { ...productCreated, price: 19.99 } as never }),
+      createEnvelope("products", {
+        type: "catalog.product.created",
+        data: { ...productCreated, price: 19.99 } as never,
+      }),
     ).toThrow(InvalidEventError);
     const envelope = createEnvelope("products", { type: "catalog.product.created", data: productCreated });
     expect(() => parseEnvelope({ ...envelope, type: "catalog.product.exploded" })).toThrow(/unknown event type/);
