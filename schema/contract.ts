@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parse, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { parse, print, validate, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 
 /**
- * The client contract as the project keeps it (`schema/contract/operations.graphql`): a copy of
- * `../shared/contract/operations.graphql`, so that the check runs wherever the project is cloned.
+ * The client contract as the project keeps it (`schema/contract/operations.graphql`): every
+ * operation of `../shared/contract/operations.graphql`, unchanged, so that the check runs wherever
+ * the project is cloned, followed by the operations of the capabilities added since.
  */
 export const contractPath = path.resolve(projectRoot, "schema", "contract", "operations.graphql");
 
@@ -43,4 +44,21 @@ export function checkContract(
 /** Whether the shared contract is beside the project, to compare the project's copy with. */
 export function sharedContractExists(): boolean {
   return existsSync(sharedContractPath);
+}
+
+/**
+ * The operations of `original` that `copy` lacks or changed (compared as printed, so layout and
+ * comments do not count). Clients depend on each of them: the copy may add, never drop or alter.
+ */
+export function operationsNotKeptIn(copy: string, original: string): string[] {
+  const printed = (source: string) =>
+    new Map(
+      parse(source)
+        .definitions.filter(
+          (definition): definition is OperationDefinitionNode => definition.kind === "OperationDefinition",
+        )
+        .map((operation) => [operation.name?.value ?? "(anonymous)", print(operation)]),
+    );
+  const kept = printed(copy);
+  return [...printed(original)].filter(([name, text]) => kept.get(name) !== text).map(([name]) => name);
 }

@@ -1,19 +1,28 @@
 /**
  * `npm run contract`: validates every operation of the client contract
- * (schema/contract/operations.graphql, a copy of ../shared/contract/operations.graphql) against
+ * (schema/contract/operations.graphql: ../shared/contract/operations.graphql and what was added since) against
  * the API schema of schema/supergraph.graphql and lists those that do not validate yet.
  * `--strict` exits non-zero while any operation fails. When the shared contract is beside the
- * project and differs from the copy, it says so: copy it over, then check again.
+ * project and the copy lacks or changed one of its operations, it says so.
  */
 import { readFileSync } from "node:fs";
 import { loadApiSchema } from "../schema/apiSchema";
-import { checkContract, contractPath, sharedContractExists, sharedContractPath } from "../schema/contract";
+import {
+  checkContract,
+  contractPath,
+  operationsNotKeptIn,
+  sharedContractExists,
+  sharedContractPath,
+} from "../schema/contract";
 
 let stale = false;
-if (sharedContractExists() && readFileSync(sharedContractPath, "utf8") !== readFileSync(contractPath, "utf8")) {
+const notKept = sharedContractExists()
+  ? operationsNotKeptIn(readFileSync(contractPath, "utf8"), readFileSync(sharedContractPath, "utf8"))
+  : [];
+if (notKept.length > 0) {
   stale = true;
   console.log(
-    `✗ ${contractPath} differs from ${sharedContractPath}: copy the shared contract over, then check again.\n`,
+    `✗ ${contractPath} lacks or changed these operations of ${sharedContractPath}: ${notKept.join(", ")}. Copy them over, then check again.\n`,
   );
 }
 const checks = checkContract(loadApiSchema());
