@@ -18,6 +18,7 @@ import { SessionRevocations } from "../subgraphs/common/auth/sessionRevocations"
 import { createTokenVerifier, remoteKeySet } from "../subgraphs/common/auth/tokenVerifier";
 import { trustProxySetting } from "../subgraphs/common/auth/trustProxy";
 import { openRedis } from "../subgraphs/common/dependencies";
+import { ErrorCode } from "../subgraphs/common/errors";
 import { createLogger, type Logger } from "../subgraphs/common/logger";
 import { ServiceMetrics } from "../subgraphs/common/metrics";
 import { currentTraceId, traceRequests } from "../subgraphs/common/observability/tracing";
@@ -55,15 +56,15 @@ function bodyErrors(
 ): void {
   if (error.type === "entity.too.large") {
     const limit = error.limit ? ` (at most ${error.limit} bytes)` : "";
-    res
-      .status(413)
-      .json({ errors: [{ message: `The request is too large${limit}.`, extensions: { code: "BAD_REQUEST" } }] });
+    res.status(413).json({
+      errors: [{ message: `The request is too large${limit}.`, extensions: { code: ErrorCode.BAD_REQUEST } }],
+    });
     return;
   }
   if (error.type === "entity.parse.failed") {
-    res
-      .status(400)
-      .json({ errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+    res.status(400).json({
+      errors: [{ message: "The request body is not valid JSON.", extensions: { code: ErrorCode.BAD_REQUEST } }],
+    });
     return;
   }
   next(error);
