@@ -45,6 +45,26 @@ export default tseslint.config(
     },
   },
   {
+    // A test reaches another service only through its public entry (subgraphs/<service>/index.ts,
+    // router/index.ts), or through the test support kit (test/support/).
+    files: ["test/**/*.ts", "**/__tests__/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["users", "products", "inventory", "orders", "payments", "notifications", "router"].map(
+                (service) => `**/${service}/*`,
+              ),
+              message: "Import another service through its index.ts (its public entry), or through test/support.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and the bench read GraphQL answers as untyped JSON.
     files: ["test/**/*.ts", "bench/**/*.ts", "**/__tests__/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
