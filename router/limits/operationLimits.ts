@@ -9,6 +9,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -17,6 +18,7 @@ import {
 } from "graphql";
 import { ErrorCode } from "../../subgraphs/common/errors";
 import { maxPageSize } from "../../subgraphs/common/pagination";
+import { listMaximum } from "./listSizes";
 
 /** A limit an operation went over, told to the client: which limit, its maximum, and by how much. */
 function overLimit(limit: "depth" | "cost", maximum: number, actual: number): GraphQLError {
@@ -87,6 +89,25 @@ function pageFactor(field: FieldNode, definition: GraphQLField<unknown, unknown>
   return typeof fallback === "number" ? fallback : 1;
 }
 
+/**
+ * How many times what is under a field counts: a paginated field's page, a list's real maximum
+ * (listSizes), 1 for anything else.
+ */
+function multiplierOf(
+  field: FieldNode,
+  parent: GraphQLNamedType | undefined,
+  definition: GraphQLField<unknown, unknown> | undefined,
+  maxPage: number,
+): number {
+  const paginated =
+    field.arguments?.some((each) => each.name.value === "first") ||
+    definition?.args.some((each) => each.name === "first");
+  if (paginated) return pageFactor(field, definition, maxPage);
+  let type = definition?.type;
+  while (type && isNonNullType(type)) type = type.ofType;
+  return definition && type && isListType(type) ? listMaximum(parent, definition, maxPage) : 1;
+}
+
 function costOf(
   selectionSet: SelectionSetNode | undefined,
   parent: GraphQLOutputType | undefined,
@@ -103,15 +124,7 @@ function costOf(
       if (selection.name.value.startsWith("__")) continue;
       const definition =
         named && (isObjectType(named) || isInterfaceType(named)) ? named.getFields()[selection.name.value] : undefined;
-      let type = definition?.type;
-      while (type && isNonNullType(type)) type = type.ofType;
-      const multiplier =
-        type &&
-        (isListType(type) ||
-          selection.arguments?.some((each) => each.name.value === "first") ||
-          definition?.args.some((each) => each.name === "first"))
-          ? pageFactor(selection, definition, maxPage)
-          : 1;
+      const multiplier = multiplierOf(selection, named, definition, maxPage);
       total += 1 + multiplier * costOf(selection.selectionSet, definition?.type, schema, fragments, maxPage, visiting);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : named;
@@ -143,7 +156,8 @@ function costOf(
 
 /**
  * Rejects operations that could resolve more than `maximum` fields: each field costs 1, and what
- * is under a paginated field counts once per item of the largest page it may return.
+ * is under a paginated field counts once per item of the largest page it may return, what is
+ * under any other list once per item of the most it can hold (listSizes).
  */
 export function costLimit(maximum: number, maxPage = maxPageSize) {
   return (context: ValidationContext): ASTVisitor => {

@@ -25,6 +25,7 @@ export const inventoryService = defineSubgraph({
       url: runtime.env.PRODUCTS_URL,
       typename: "Product",
       selection: "id sku name archived",
+      signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
     }),
   }),
 });

@@ -49,12 +49,14 @@ export const ordersService = defineSubgraph({
           typename: "Product",
           selection: "id sku name archived updatedAt price { amount currency }",
           headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
         }),
         stock: entityLoader<StockEntity>({
           url: runtime.env.INVENTORY_URL,
           typename: "Product",
           selection: "id stock { available }",
           headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
         }),
       },
       customers: entityLoader<CustomerEntity>({
@@ -62,6 +64,7 @@ export const ordersService = defineSubgraph({
         typename: "User",
         selection: "id name addresses { id line1 line2 city region postalCode country }",
         headers,
+        signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
       }),
     };
   },
