@@ -33,9 +33,10 @@ function rootFieldNames(selectionSet: SelectionSetNode, fragments: Fragments, vi
   });
 }
 
-function overLimit(limit: "mutations" | "expensiveMutations", maximum: number, actual: number, what: string) {
+/** A limit the operation went over: what it has, the limit, by how much, and what to do instead. */
+function overLimit(limit: "mutations" | "expensiveMutations", maximum: number, actual: number, has: string) {
   return new GraphQLError(
-    `The operation has ${what} ${actual}, over the limit of ${maximum} by ${actual - maximum}: send them in separate requests.`,
+    `The operation has ${has}, over the limit of ${maximum} by ${actual - maximum}: send them in separate requests.`,
     { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, limit, maximum, actual } },
   );
 }
@@ -59,17 +60,21 @@ export function mutationLimits(settings: MutationLimitSettings) {
         if (operation.operation !== "mutation") return;
         const names = rootFieldNames(operation.selectionSet, fragments, new Set());
         if (names.length > settings.maxRootFields)
-          context.reportError(overLimit("mutations", settings.maxRootFields, names.length, "root mutation fields"));
+          context.reportError(
+            overLimit("mutations", settings.maxRootFields, names.length, `${names.length} root mutation fields`),
+          );
         const weight = names.reduce((sum, name) => sum + expensiveWeight(name), 0);
-        if (weight > settings.maxExpensive)
+        if (weight > settings.maxExpensive) {
+          const expensive = [...new Set(names.filter((name) => expensiveWeight(name) > 0))].join(", ");
           context.reportError(
             overLimit(
               "expensiveMutations",
               settings.maxExpensive,
               weight,
-              `expensive mutations (${[...new Set(names.filter((name) => expensiveWeight(name) > 0))].join(", ")}) weighing`,
+              `expensive mutations (${expensive}) of weight ${weight}`,
             ),
           );
+        }
       },
     };
   };
