@@ -331,8 +331,19 @@ describe("the router's limits and resilience", () => {
     }
   });
 
+  it("refuses to start in production on unsafe settings, naming each", async () => {
+    await expect(startTestRouter(urls(), { ...shared(), NODE_ENV: "production" })).rejects.toThrow(
+      /ROUTER_SIGNING_SECRET: is the published development value[\s\S]*CORS_ORIGINS: \* lets any web page call the API/,
+    );
+  });
+
   it("turns introspection and Sandbox off in production", async () => {
-    const router = await startTestRouter(urls(), { ...shared(), NODE_ENV: "production" });
+    const router = await startTestRouter(urls(), {
+      ...shared(),
+      NODE_ENV: "production",
+      CORS_ORIGINS: "https://shop.example",
+      ROUTER_SIGNING_SECRET: "a-production-secret-of-at-least-32-characters",
+    });
     try {
       const introspection = await graphql(router.url, "{ __schema { types { name } } }");
       expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
