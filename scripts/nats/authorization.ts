@@ -31,7 +31,11 @@ export const jetStreamClientSubjects = ["$JS.API.>", "$JS.ACK.>", "_INBOX.>"] as
 
 /** The subjects `service` may publish under `namespace`. */
 export function publishAllowList(namespace: string, service: ServiceName): string[] {
-  return [`${namespace}.${publishingDomain[service]}.>`, `${namespace}.deadletter.${service}.>`, ...jetStreamClientSubjects];
+  return [
+    `${namespace}.${publishingDomain[service]}.>`,
+    `${namespace}.deadletter.${service}.>`,
+    ...jetStreamClientSubjects,
+  ];
 }
 
 /** How a password appears in the file: a literal, or `$VARIABLE` that nats-server reads from its environment. */
@@ -43,7 +47,9 @@ const quoted = (value: string) => (value.startsWith("$") ? value : JSON.stringif
 export function authorizationBlock(namespace: string, passwordOf: PasswordOf): string {
   const users = [
     ...serviceNames.map((service) => {
-      const allow = publishAllowList(namespace, service).map((subject) => JSON.stringify(subject)).join(", ");
+      const allow = publishAllowList(namespace, service)
+        .map((subject) => JSON.stringify(subject))
+        .join(", ");
       return `    { user: ${service}, password: ${quoted(passwordOf(service))}, permissions: { publish: { allow: [${allow}] } } }`;
     }),
     `    { user: ${operatorUser}, password: ${quoted(passwordOf(operatorUser))} }`,
