@@ -1,6 +1,9 @@
 import type { Logger } from "../../common/logger";
 import type { NotificationsDb } from "../store/database";
+import { emailOf, findNotification, saveDelivery, type DeliveryChange } from "../store/notificationStore";
+import type { NotificationRecord } from "../store/records";
 import type { Transports } from "../transports/transport";
+import { decideDelivery, type DeliveryEventType } from "./deliveryStateMachine";
 
 export interface DeliverySettings {
   maxAttempts: number;
@@ -41,15 +44,25 @@ export async function deliverDueNotifications(deps: DeliveryDependencies): Promi
 /** How often the record that a message went out is tried before giving up on it. */
 const recordAttempts = 3;
 
+/** A try's outcome as the state machine decides it, with the bookkeeping that goes with it. */
+function deliveryChange(
+  notification: NotificationRecord,
+  event: DeliveryEventType,
+  fields: DeliveryChange,
+): DeliveryChange {
+  const decision = decideDelivery(notification.deliveryStatus, event);
+  if (decision.kind === "ignore") return {};
+  return { ...fields, ...(decision.kind === "transition" ? { deliveryStatus: decision.to } : {}) };
+}
+
 async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
-  const notification = await deps.db.notification.findUnique({ where: { id } });
+  const notification = await findNotification(deps.db, id);
   if (!notification || notification.deliveryStatus !== "PENDING" || notification.channel === "IN_APP") return;
   const attempts = notification.attempts + 1;
   let recipient: string | undefined;
   try {
     // The address may have been unknown when the event arrived (the user's own event was late).
-    recipient =
-      notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
+    recipient = notification.recipient ?? (await emailOf(deps.db, notification.userId));
     if (!recipient) throw new Error("the recipient's address is not known yet");
     await deps.transports[notification.channel].send({
       id,
@@ -63,15 +76,15 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
     const reason = (error as Error).message.slice(0, 500);
     const last = attempts >= deps.settings.maxAttempts;
     const delay = Math.min(deps.settings.retryMaxMs, deps.settings.retryBaseMs * 2 ** (attempts - 1));
-    await deps.db.notification.update({
-      where: { id },
-      data: {
+    await saveDelivery(
+      deps.db,
+      id,
+      deliveryChange(notification, last ? "LAST_SEND_FAILED" : "SEND_FAILED", {
         attempts,
         statusReason: reason,
-        deliveryStatus: last ? "FAILED" : "PENDING",
         nextAttemptAt: last ? null : new Date(Date.now() + delay),
-      },
-    });
+      }),
+    );
     deps.logger.warn(
       { notificationId: id, channel: notification.channel, attempts, err: reason },
       last ? "notification failed for good" : "notification not sent; will retry",
@@ -80,8 +93,7 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
   }
   // It went out: from here on, a failure is of the bookkeeping, never a reason to send again now.
   // Should every try fail, the message is sent again once its lease ends, under the same id.
-  const sent = {
-    deliveryStatus: "SENT" as const,
+  const sent = deliveryChange(notification, "SENT", {
     sentAt: new Date(),
     attempts,
     nextAttemptAt: null,
@@ -89,10 +101,10 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
     statusReason: null,
     body: redactSecrets(notification.kind, notification.body) ?? "",
     html: redactSecrets(notification.kind, notification.html),
-  };
+  });
   for (let attempt = 1; attempt <= recordAttempts; attempt += 1) {
     try {
-      await deps.db.notification.update({ where: { id }, data: sent });
+      await saveDelivery(deps.db, id, sent);
       return;
     } catch (error) {
       if (attempt === recordAttempts) {

@@ -68,6 +68,28 @@ export async function insertNotifications(
   return count;
 }
 
+/** What a try at delivering a message changes: its status (as the delivery state machine decided) and its bookkeeping. */
+export type DeliveryChange = Partial<
+  Pick<
+    NotificationRecord,
+    "deliveryStatus" | "attempts" | "statusReason" | "nextAttemptAt" | "sentAt" | "recipient" | "body" | "html"
+  >
+>;
+
+/** The one place a message's delivery status is written after it was created. */
+export async function saveDelivery(db: NotificationsReader, id: string, change: DeliveryChange): Promise<void> {
+  await db.notification.update({ where: { id }, data: change });
+}
+
+export function findNotification(db: NotificationsReader, id: string): Promise<NotificationRecord | null> {
+  return db.notification.findUnique({ where: { id } });
+}
+
+/** The address of a user, from the users read model (a message may be created before it is known). */
+export async function emailOf(db: NotificationsReader, userId: string): Promise<string | undefined> {
+  return (await db.knownUser.findUnique({ where: { userId } }))?.email;
+}
+
 export const defaultPreferences: PreferencesRecord = {
   email: true,
   sms: false,

@@ -27,7 +27,7 @@ describe("processDuePayments", () => {
       // claimDuePayments, then claimDueRefunds.
       $queryRaw: (sql: TemplateStringsArray) =>
         sql.join("").includes("UPDATE payments") ? [{ id: "p1" }] : [{ id: "r-refused" }, { id: "r-ok" }],
-      refund: { findUnique: async () => ({ status: "PENDING" }), update: async () => ({}) },
+      refund: { updateMany: async () => ({ count: 1 }) },
       paymentAttempt: { create: async ({ data }: { data: unknown }) => attempts.push(data) },
     };
     const logger = { error: jest.fn(), warn: jest.fn(), info: jest.fn() };

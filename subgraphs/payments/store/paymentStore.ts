@@ -2,7 +2,7 @@ import { lockUntilCommit } from "../../common/database/advisoryLock";
 import type { AttemptKind, AttemptOutcome } from "../generated/prisma/client";
 import type { PaymentsReader, PaymentsTx } from "./database";
 import type { PaymentAttempt } from "../generated/prisma/client";
-import type { PaymentRecord } from "./records";
+import type { PaymentRecord, RefundRecord } from "./records";
 
 export function findPaymentsByIds(db: PaymentsReader, ids: readonly string[]): Promise<PaymentRecord[]> {
   return db.payment.findMany({ where: { id: { in: [...ids] } } });
@@ -10,6 +10,10 @@ export function findPaymentsByIds(db: PaymentsReader, ids: readonly string[]): P
 
 export function findPaymentsOfOrders(db: PaymentsReader, orderIds: readonly string[]): Promise<PaymentRecord[]> {
   return db.payment.findMany({ where: { orderId: { in: [...orderIds] } } });
+}
+
+export function findPayment(db: PaymentsReader, id: string): Promise<PaymentRecord | null> {
+  return db.payment.findUnique({ where: { id } });
 }
 
 export function findAttemptsOfPayments(db: PaymentsReader, paymentIds: readonly string[]): Promise<PaymentAttempt[]> {
@@ -68,6 +72,38 @@ export async function insertPayment(tx: PaymentsTx, payment: NewPayment): Promis
   return count === 1;
 }
 
+/** What a payment's status carries along: set together with it, in one statement. */
+export type PaymentChange = Partial<
+  Pick<
+    PaymentRecord,
+    | "status"
+    | "failureReason"
+    | "captureReference"
+    | "refundedMinor"
+    | "attemptCount"
+    | "nextAttemptAt"
+    | "orderCancelled"
+  >
+>;
+
+/**
+ * The one place a payment's status is written, with the fields that go with it. Only
+ * `applyPaymentEvent` calls it, with the status the state machine decided.
+ */
+export function savePayment(tx: PaymentsTx, id: string, change: PaymentChange): Promise<PaymentRecord> {
+  return tx.payment.update({ where: { id }, data: change });
+}
+
+/** Whether the order was cancelled before its payment was requested (see `closeOrder`). */
+export async function isOrderClosed(tx: PaymentsTx, orderId: string): Promise<boolean> {
+  return (await tx.orderClosure.count({ where: { orderId } })) > 0;
+}
+
+/** Remembers an order cancelled before payments heard of its payment, so a late request opens nothing. */
+export async function closeOrder(tx: PaymentsTx, orderId: string): Promise<void> {
+  await tx.orderClosure.createMany({ data: [{ orderId }], skipDuplicates: true });
+}
+
 export function recordAttempt(
   tx: PaymentsTx,
   attempt: {
@@ -101,6 +137,35 @@ export function claimDueRefunds(tx: PaymentsTx, limit: number, leaseMs: number):
      WHERE id IN (SELECT id FROM refunds WHERE status = 'PENDING' AND next_attempt_at <= now()
                    ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
     RETURNING id::text`;
+}
+
+/** A refund to make, due at once. */
+export function createRefund(
+  tx: PaymentsTx,
+  refund: { paymentId: string; amountMinor: bigint; reason: string | null },
+): Promise<RefundRecord> {
+  return tx.refund.create({ data: refund });
+}
+
+export function findRefundWithPayment(db: PaymentsReader, id: string) {
+  return db.refund.findUnique({ where: { id }, include: { payment: true } });
+}
+
+/**
+ * The one place a refund's status is written: PENDING becomes SUCCEEDED or FAILED, once. False
+ * when it was settled already (by another attempt at the same refund).
+ */
+export async function settleRefund(tx: PaymentsTx, id: string, status: "SUCCEEDED" | "FAILED"): Promise<boolean> {
+  const { count } = await tx.refund.updateMany({
+    where: { id, status: "PENDING" },
+    data: { status, nextAttemptAt: null, attemptCount: { increment: 1 } },
+  });
+  return count === 1;
+}
+
+/** A refund that failed on the way: tried again at `retryAt`. */
+export async function scheduleRefundRetry(tx: PaymentsTx, id: string, attemptCount: number, retryAt: Date) {
+  await tx.refund.update({ where: { id }, data: { attemptCount, nextAttemptAt: retryAt } });
 }
 
 /** Refunds asked for but not yet made, which count against what is left to refund. */
