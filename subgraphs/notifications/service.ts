@@ -1,7 +1,6 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
-import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
-import { deliverDueNotifications } from "./domain/delivery";
+import { deliveryWorker } from "./domain/deliveryWorker";
 import { notificationsEnvironment } from "./environment";
 import { notificationsEventHandlers } from "./events/handlers";
 import { createNotificationsLoaders } from "./loaders";
@@ -13,13 +12,10 @@ import type { Transports } from "./transports/transport";
 
 /**
  * The notifications subgraph: domain events become in-app, email, SMS and push messages, with
- * preferences, templates and retried delivery. A factory: each instance holds its worker, and
- * tests may give their own SMS and push transports.
+ * preferences, templates and retried delivery. A factory: tests may give their own SMS and push
+ * transports.
  */
 export function createNotificationsService(options: { transports?: Partial<Transports> } = {}) {
-  let worker: PeriodicWorker | undefined;
-  let smtp: SmtpTransport | undefined;
-  const wakeWorker = () => worker?.wake();
   const storefront = { storefrontUrl: "" };
 
   return defineSubgraph({
@@ -28,31 +24,29 @@ export function createNotificationsService(options: { transports?: Partial<Trans
     typeDefs: loadSubgraphTypeDefs("notifications"),
     resolvers,
     createDatabase: createNotificationsDatabase,
-    eventHandlers: notificationsEventHandlers(storefront, wakeWorker),
+    eventHandlers: notificationsEventHandlers(storefront),
     async onStart(runtime) {
       storefront.storefrontUrl = runtime.env.STOREFRONT_URL;
     },
     workers(runtime) {
       const env = runtime.env;
-      smtp = new SmtpTransport(env.SMTP_URL, env.MAIL_FROM);
       const log = new LogTransport(runtime.logger.child({ module: "transport" }));
-      const transports: Transports = { EMAIL: smtp, SMS: log, PUSH: log, ...options.transports };
-      worker = new PeriodicWorker(
-        "notification-delivery",
-        () =>
-          deliverDueNotifications({
-            db: runtime.db,
-            transports,
-            logger: runtime.logger,
-            settings: {
-              maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
-              retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS,
-              retryMaxMs: env.NOTIFICATION_RETRY_MAX_MS,
-            },
-          }),
-        { intervalMs: env.NOTIFICATION_WORKER_INTERVAL_MS, logger: runtime.logger },
-      );
-      return [worker];
+      const transports: Transports = {
+        EMAIL: new SmtpTransport(env.SMTP_URL, env.MAIL_FROM),
+        SMS: log,
+        PUSH: log,
+        ...options.transports,
+      };
+      const settings = {
+        maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
+        retry: { baseMs: env.NOTIFICATION_RETRY_BASE_MS, maxMs: env.NOTIFICATION_RETRY_MAX_MS },
+      };
+      return [
+        deliveryWorker(
+          { db: runtime.db, transports, logger: runtime.logger, settings },
+          env.NOTIFICATION_WORKER_INTERVAL_MS,
+        ),
+      ];
     },
     createContext: (runtime, base) => ({
       ...base,

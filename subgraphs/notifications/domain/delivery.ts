@@ -1,3 +1,4 @@
+import { backoffDelayMs, type BackoffSettings } from "../../common/dueWork/backoff";
 import type { Logger } from "../../common/logger";
 import type { NotificationsDb } from "../store/database";
 import { emailOf, findNotification, saveDelivery, type DeliveryChange } from "../store/notificationStore";
@@ -7,8 +8,7 @@ import { decideDelivery, type DeliveryEventType } from "./deliveryStateMachine";
 
 export interface DeliverySettings {
   maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
+  retry: BackoffSettings;
 }
 
 export interface DeliveryDependencies {
@@ -18,27 +18,10 @@ export interface DeliveryDependencies {
   logger: Logger;
 }
 
-const batch = 20;
-const leaseMs = 60_000;
-
 /** Reset links are secrets: once the email is out, the stored copy keeps no working token. */
 function redactSecrets(kind: string, text: string | null): string | null {
   if (kind !== "PASSWORD_RESET" || text === null) return text;
   return text.replace(/token=[^\s"&<]+/g, "token=[sent]");
-}
-
-/**
- * Sends the notifications that are due, a batch at a time. A failure is retried with exponential
- * backoff; after the last try the notification is FAILED. Returns whether more may be due.
- */
-export async function deliverDueNotifications(deps: DeliveryDependencies): Promise<boolean> {
-  const claimed = await deps.db.$queryRaw<Array<{ id: string }>>`
-    UPDATE notifications SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-     WHERE id IN (SELECT id FROM notifications WHERE delivery_status = 'PENDING' AND next_attempt_at <= now()
-                   ORDER BY next_attempt_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text`;
-  await Promise.all(claimed.map(({ id }) => deliver(deps, id)));
-  return claimed.length === batch;
 }
 
 /** How often the record that a message went out is tried before giving up on it. */
@@ -55,7 +38,11 @@ function deliveryChange(
   return { ...fields, ...(decision.kind === "transition" ? { deliveryStatus: decision.to } : {}) };
 }
 
-async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
+/**
+ * One try at sending a due message. A failure is retried with exponential backoff; after the
+ * last try the message is FAILED.
+ */
+export async function deliverNotification(deps: DeliveryDependencies, id: string): Promise<void> {
   const notification = await findNotification(deps.db, id);
   if (!notification || notification.deliveryStatus !== "PENDING" || notification.channel === "IN_APP") return;
   const attempts = notification.attempts + 1;
@@ -75,7 +62,7 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
     const last = attempts >= deps.settings.maxAttempts;
-    const delay = Math.min(deps.settings.retryMaxMs, deps.settings.retryBaseMs * 2 ** (attempts - 1));
+    const delay = backoffDelayMs(attempts, deps.settings.retry);
     await saveDelivery(
       deps.db,
       id,

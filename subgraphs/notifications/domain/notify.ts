@@ -35,12 +35,7 @@ export function allows(
  * others PENDING for the delivery worker, or SKIPPED when the user's preferences say no.
  * Inside the consumer's transaction, so a redelivered event changes nothing.
  */
-export async function notify(
-  tx: NotificationsTx,
-  emit: Emit,
-  request: NotificationRequest,
-  wakeWorker: () => void,
-): Promise<void> {
+export async function notify(tx: NotificationsTx, emit: Emit, request: NotificationRequest): Promise<void> {
   const userIds = request.recipients.map((recipient) => recipient.userId);
   const preferences = await preferencesOf(tx, userIds);
   const emails = new Map((await knownUsers(tx, userIds)).map((user) => [user.userId, user.email]));
@@ -82,5 +77,5 @@ export async function notify(
       }),
     ];
   });
-  if ((await insertNotifications(tx, rows)) > 0) emit.afterCommit(wakeWorker);
+  if ((await insertNotifications(tx, rows)) > 0) emit.wake("notification-delivery");
 }

@@ -5,23 +5,18 @@ import { admins, rememberUser } from "../store/notificationStore";
 import { lowStock, notifiedStatuses, orderMessage, passwordReset, welcome } from "../templates/messages";
 
 /** Every event the notifications service turns into messages, and the users read model. */
-export function notificationsEventHandlers(settings: { storefrontUrl: string }, wakeWorker: () => void) {
+export function notificationsEventHandlers(settings: { storefrontUrl: string }) {
   return [
     onEvent<NotificationsTx, "users.user.registered">("users.user.registered", async (event, tx, emit) => {
       const { userId, email, name, roles } = event.data;
       await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
-      await notify(
-        tx,
-        emit,
-        {
-          sourceEventId: event.id,
-          kind: "WELCOME",
-          topic: "account",
-          recipients: [{ userId, email }],
-          content: welcome({ name }),
-        },
-        wakeWorker,
-      );
+      await notify(tx, emit, {
+        sourceEventId: event.id,
+        kind: "WELCOME",
+        topic: "account",
+        recipients: [{ userId, email }],
+        content: welcome({ name }),
+      });
     }),
     onEvent<NotificationsTx, "users.user.updated">("users.user.updated", async (event, tx) => {
       const { userId, email, name, roles } = event.data;
@@ -31,18 +26,13 @@ export function notificationsEventHandlers(settings: { storefrontUrl: string }, 
       "users.password_reset.requested",
       async (event, tx, emit) => {
         const { userId, email } = event.data;
-        await notify(
-          tx,
-          emit,
-          {
-            sourceEventId: event.id,
-            kind: "PASSWORD_RESET",
-            topic: "security",
-            recipients: [{ userId, email }],
-            content: passwordReset(event.data, settings.storefrontUrl),
-          },
-          wakeWorker,
-        );
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: "PASSWORD_RESET",
+          topic: "security",
+          recipients: [{ userId, email }],
+          content: passwordReset(event.data, settings.storefrontUrl),
+        });
       },
     ),
     onEvent<NotificationsTx, "orders.order.status_changed">(
@@ -50,29 +40,25 @@ export function notificationsEventHandlers(settings: { storefrontUrl: string }, 
       async (event, tx, emit) => {
         const message = orderMessage(event.data);
         if (!message) return;
-        await notify(
-          tx,
-          emit,
-          {
-            sourceEventId: event.id,
-            kind: message.kind,
-            topic: "order",
-            recipients: [{ userId: event.data.customerId }],
-            content: message.content,
-          },
-          wakeWorker,
-        );
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: message.kind,
+          topic: "order",
+          recipients: [{ userId: event.data.customerId }],
+          content: message.content,
+        });
       },
       { appliesTo: (event) => notifiedStatuses.has(event.data.status) },
     ),
     onEvent<NotificationsTx, "inventory.stock.low">("inventory.stock.low", async (event, tx, emit) => {
       const recipients = (await admins(tx)).map((admin) => ({ userId: admin.userId, email: admin.email }));
-      await notify(
-        tx,
-        emit,
-        { sourceEventId: event.id, kind: "LOW_STOCK", topic: "alert", recipients, content: lowStock(event.data) },
-        wakeWorker,
-      );
+      await notify(tx, emit, {
+        sourceEventId: event.id,
+        kind: "LOW_STOCK",
+        topic: "alert",
+        recipients,
+        content: lowStock(event.data),
+      });
     }),
   ];
 }

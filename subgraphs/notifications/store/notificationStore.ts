@@ -1,3 +1,4 @@
+import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import { afterNewestFirst } from "../../common/pagination";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { NotificationsReader, NotificationsTx } from "./database";
@@ -67,6 +68,9 @@ export async function insertNotifications(
   const { count } = await tx.notification.createMany({ data: [...notifications], skipDuplicates: true });
   return count;
 }
+
+/** Messages due to go out: PENDING, at their `next_attempt_at`. */
+export const dueNotifications: DueWorkTable = { table: "notifications", pending: "delivery_status = 'PENDING'" };
 
 /** What a try at delivering a message changes: its status (as the delivery state machine decided) and its bookkeeping. */
 export type DeliveryChange = Partial<

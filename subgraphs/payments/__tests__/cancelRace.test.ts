@@ -3,10 +3,11 @@ import type { EventData, EventType } from "../../common/events/catalog";
 import type { EventHandler } from "../../common/events/eventConsumer";
 import { createEnvelope } from "../../common/events/envelope";
 import { startServices, type TestServices } from "../../../test/support/testServices";
-import type { CaptureDependencies } from "../domain/captures";
-import { processDuePayments } from "../domain/paymentWorker";
+import { claimDue } from "../../common/dueWork/claimDue";
+import { attemptCapture, type CaptureDependencies } from "../domain/captures";
 import { paymentsEventHandlers } from "../events/handlers";
 import type { PaymentsTx } from "../store/database";
+import { duePayments } from "../store/paymentStore";
 
 /**
  * A payment request and the order's cancellation, handled at the same time by the two consumers:
@@ -27,7 +28,7 @@ describe("payments: an order cancelled while its payment is being opened", () =>
 
   afterAll(() => services?.cleanUp());
 
-  const handlers = paymentsEventHandlers(() => undefined);
+  const handlers = paymentsEventHandlers;
   function handle<T extends EventType>(
     type: T,
     data: EventData<T>,
@@ -131,16 +132,16 @@ describe("payments: an order cancelled while its payment is being opened", () =>
       { orderId, paymentId: payment.id, outcome: "ABANDONED", failureReason: "the order was cancelled" },
     ]);
 
-    // The worker finds nothing to capture.
+    // The worker finds nothing to capture, and a capture tried anyway asks nothing of the provider.
     const deps: CaptureDependencies = {
       db,
       unitOfWork: runtime.unitOfWork,
       provider,
       retry: { baseMs: 50, maxMs: 100 },
-      wakeWorker: () => undefined,
       logger: runtime.logger,
     };
-    await processDuePayments(deps);
+    expect(await claimDue(db, duePayments, 20, 30_000)).not.toContain(payment.id);
+    await attemptCapture(deps, payment.id);
     expect(
       provider.log.filter((entry) => entry.kind === "capture" && entry.idempotencyKey === `capture:${payment.id}`),
     ).toEqual([]);

@@ -1,3 +1,4 @@
+import { backoffDelayMs, type BackoffSettings } from "../../common/dueWork/backoff";
 import type { EventData } from "../../common/events/catalog";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
 import type { Logger } from "../../common/logger";
@@ -17,14 +18,12 @@ import {
 import type { PaymentRecord } from "../store/records";
 import { applyPaymentEvent, type AppliedEvent, type PaymentEvent } from "./paymentTransitions";
 import { refundRemainder } from "./refunds";
-import { retryDelayMs } from "./retryDelay";
 
 export interface CaptureDependencies {
   db: PaymentsDb;
   unitOfWork: UnitOfWork<PaymentsTx>;
   provider: PaymentProvider;
-  retry: { baseMs: number; maxMs: number };
-  wakeWorker: () => void;
+  retry: BackoffSettings;
   logger: Logger;
 }
 
@@ -35,7 +34,6 @@ export async function openPayment(
   tx: PaymentsTx,
   emit: Emit,
   request: EventData<"orders.payment.requested">,
-  wakeWorker: () => void,
 ): Promise<void> {
   // Waits for a cancellation of the order under way, and makes one that comes meanwhile wait for
   // this payment to be committed, so that it closes the payment rather than missing it.
@@ -49,7 +47,7 @@ export async function openPayment(
     paymentToken: request.paymentToken,
     deadline: new Date(request.deadline),
   });
-  if (created) emit.afterCommit(wakeWorker);
+  if (created) emit.wake("payment-attempts");
 }
 
 /** The provider's answer as an event of the payment; a transient failure retries until the payment window closes. */
@@ -59,7 +57,7 @@ function captureEvent(
   retry: CaptureDependencies["retry"],
 ): PaymentEvent {
   if (outcome instanceof TransientProviderError) {
-    const retryAt = new Date(Date.now() + retryDelayMs(payment.attemptCount + 1, retry));
+    const retryAt = new Date(Date.now() + backoffDelayMs(payment.attemptCount + 1, retry));
     return retryAt < payment.deadline ? { type: "CAPTURE_FAILED_TRANSIENTLY", retryAt } : { type: "CAPTURE_TIMED_OUT" };
   }
   return outcome.outcome === "captured"
@@ -107,7 +105,7 @@ export async function attemptCapture(deps: CaptureDependencies, paymentId: strin
           ? { outcome: "DECLINED", error: outcome.reason }
           : { outcome: "SUCCEEDED", providerReference: outcome.reference }),
     });
-    await tellCaptureOutcome(tx, emit, current, event, applied, deps.wakeWorker);
+    await tellCaptureOutcome(tx, emit, current, event, applied);
   });
 }
 
@@ -118,7 +116,6 @@ async function tellCaptureOutcome(
   before: PaymentRecord,
   event: PaymentEvent,
   { decision, payment }: AppliedEvent,
-  wakeWorker: () => void,
 ): Promise<void> {
   const { orderId, id: paymentId } = payment;
   switch (event.type) {
@@ -136,7 +133,7 @@ async function tellCaptureOutcome(
         const why = payment.orderCancelled
           ? "order cancelled while the payment was being captured"
           : `payment closed (${before.failureReason ?? "failed"}) while it was being captured`;
-        await refundRemainder(tx, emit, payment, why, wakeWorker);
+        await refundRemainder(tx, emit, payment, why);
       }
       return;
     case "CAPTURE_DECLINED":
@@ -163,7 +160,6 @@ export async function closePaymentOfCancelledOrder(
   tx: PaymentsTx,
   emit: Emit,
   order: EventData<"orders.order.status_changed">,
-  wakeWorker: () => void,
 ): Promise<void> {
   await lockOrderPayments(tx, order.orderId);
   const payment = await lockPaymentOfOrder(tx, order.orderId);
@@ -177,5 +173,5 @@ export async function closePaymentOfCancelledOrder(
       failureReason: "the order was cancelled",
     });
   }
-  if (applied?.decision.refund) await refundRemainder(tx, emit, applied.payment, "order cancelled", wakeWorker);
+  if (applied?.decision.refund) await refundRemainder(tx, emit, applied.payment, "order cancelled");
 }

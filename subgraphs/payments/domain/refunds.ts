@@ -1,3 +1,4 @@
+import { backoffDelayMs, type BackoffSettings } from "../../common/dueWork/backoff";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
 import type { Logger } from "../../common/logger";
@@ -19,15 +20,12 @@ import {
 } from "../store/paymentStore";
 import type { PaymentRecord } from "../store/records";
 import { applyPaymentEvent } from "./paymentTransitions";
-import { retryDelayMs } from "./retryDelay";
 
 export interface RefundDependencies {
   db: PaymentsDb;
   unitOfWork: UnitOfWork<PaymentsTx>;
   provider: PaymentProvider;
-  retry: { baseMs: number; maxMs: number };
-  /** Wakes the worker that makes due refunds. */
-  wakeWorker: () => void;
+  retry: BackoffSettings;
   logger: Logger;
 }
 
@@ -62,12 +60,11 @@ export async function refundRemainder(
   emit: Emit,
   payment: PaymentRecord,
   reason: string,
-  wakeWorker: () => void,
 ): Promise<void> {
   const amount = await refundable(tx, payment);
   if (amount <= 0n) return;
   await createRefund(tx, { paymentId: payment.id, amountMinor: amount, reason });
-  emit.afterCommit(wakeWorker);
+  emit.wake("payment-attempts");
 }
 
 /**
@@ -127,7 +124,7 @@ export async function refundOrder(
 }
 
 /** One try at a refund with the provider; the outcome (and the attempt) is recorded. */
-export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">, refundId: string): Promise<void> {
+export async function attemptRefund(deps: RefundDependencies, refundId: string): Promise<void> {
   const refund = await findRefundWithPayment(deps.db, refundId);
   if (!refund || refund.status !== "PENDING") return;
   const { payment } = refund;
@@ -180,7 +177,7 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
     if (!(error instanceof TransientProviderError)) throw error;
     await deps.unitOfWork(async (tx) => {
       const attempts = refund.attemptCount + 1;
-      await scheduleRefundRetry(tx, refund.id, attempts, new Date(Date.now() + retryDelayMs(attempts, deps.retry)));
+      await scheduleRefundRetry(tx, refund.id, attempts, new Date(Date.now() + backoffDelayMs(attempts, deps.retry)));
       await recordAttempt(tx, { ...attempt, outcome: "TRANSIENT_ERROR", error: error.message });
     });
   }

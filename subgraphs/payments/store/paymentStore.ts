@@ -1,4 +1,5 @@
 import { lockUntilCommit } from "../../common/database/advisoryLock";
+import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import type { AttemptKind, AttemptOutcome } from "../generated/prisma/client";
 import type { PaymentsReader, PaymentsTx } from "./database";
 import type { PaymentAttempt } from "../generated/prisma/client";
@@ -119,25 +120,11 @@ export function recordAttempt(
   return tx.paymentAttempt.create({ data: attempt });
 }
 
-/**
- * Takes up to `limit` payments whose capture is due, leasing them for `leaseMs` so no other
- * worker (or replica) tries the same one meanwhile; a crashed attempt is retried after the lease.
- */
-export function claimDuePayments(tx: PaymentsTx, limit: number, leaseMs: number): Promise<Array<{ id: string }>> {
-  return tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE payments SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-     WHERE id IN (SELECT id FROM payments WHERE status = 'PENDING' AND next_attempt_at <= now()
-                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text`;
-}
+/** Payments whose capture is due: PENDING, at their `next_attempt_at`. */
+export const duePayments: DueWorkTable = { table: "payments", pending: "status = 'PENDING'" };
 
-export function claimDueRefunds(tx: PaymentsTx, limit: number, leaseMs: number): Promise<Array<{ id: string }>> {
-  return tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE refunds SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-     WHERE id IN (SELECT id FROM refunds WHERE status = 'PENDING' AND next_attempt_at <= now()
-                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text`;
-}
+/** Refunds to make: PENDING, at their `next_attempt_at`. */
+export const dueRefunds: DueWorkTable = { table: "refunds", pending: "status = 'PENDING'" };
 
 /** A refund to make, due at once. */
 export function createRefund(
