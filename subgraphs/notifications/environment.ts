@@ -5,7 +5,10 @@ import { defaultPorts } from "../common/serviceNames";
 /** The notifications service's settings. */
 export const notificationsEnvironment = subgraphEnvironment.extend({
   PORT: env.port(defaultPorts.notifications),
-  /** Where email goes out: an SMTP server (`smtp://user:pass@host:587`, `smtps://...`). docker compose runs Mailpit on 1025. */
+  /**
+   * Where email goes out: an SMTP server (`smtp://user:pass@host:587`, `smtps://...`). docker compose
+   * runs Mailpit on 1025; in development, when no server answers, email goes to the log.
+   */
   SMTP_URL: env.url("smtp://127.0.0.1:1025"),
   MAIL_FROM: z.string().min(3).default("Commerce <no-reply@commerce.example>"),
   /** The storefront, for links in messages (the password-reset page). */

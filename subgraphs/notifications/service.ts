@@ -7,6 +7,7 @@ import { createNotificationsLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createNotificationsDatabase } from "./store/database";
 import { LogTransport } from "./transports/logTransport";
+import { SmtpOrLogTransport } from "./transports/smtpOrLogTransport";
 import { SmtpTransport } from "./transports/smtpTransport";
 import type { Transports } from "./transports/transport";
 
@@ -30,9 +31,15 @@ export function createNotificationsService(options: { transports?: Partial<Trans
     },
     workers(runtime) {
       const env = runtime.env;
-      const log = new LogTransport(runtime.logger.child({ module: "transport" }));
+      const logger = runtime.logger.child({ module: "transport" });
+      const log = new LogTransport(logger);
+      const smtp = new SmtpTransport(env.SMTP_URL, env.MAIL_FROM);
       const transports: Transports = {
-        EMAIL: new SmtpTransport(env.SMTP_URL, env.MAIL_FROM),
+        // In development, mail goes to the log when no SMTP server (Mailpit) answers.
+        EMAIL:
+          env.NODE_ENV === "development"
+            ? new SmtpOrLogTransport(smtp, new LogTransport(logger, { withText: true }))
+            : smtp,
         SMS: log,
         PUSH: log,
         ...options.transports,
