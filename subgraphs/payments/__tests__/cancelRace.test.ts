@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EventData, EventType } from "../../common/events/catalog";
 import type { EventHandler } from "../../common/events/eventConsumer";
 import { createEnvelope } from "../../common/events/envelope";
+import type { Emit } from "../../common/events/unitOfWork";
 import { startServices, type TestServices } from "../../../test/support/testServices";
 import { claimDue } from "../../common/dueWork/claimDue";
 import { attemptCapture, type CaptureDependencies } from "../domain/captures";
@@ -28,15 +29,19 @@ describe("payments: an order cancelled while its payment is being opened", () =>
 
   afterAll(() => services?.cleanUp());
 
-  const handlers = paymentsEventHandlers;
-  function handle<T extends EventType>(
-    type: T,
-    data: EventData<T>,
-    tx: PaymentsTx,
-    emit: Parameters<EventHandler<PaymentsTx, T>["handle"]>[2],
-  ): Promise<void> {
-    const handler = handlers.find((each) => each.type === type) as unknown as EventHandler<PaymentsTx, T>;
-    return handler.handle(createEnvelope("orders", { type, data }), tx, emit);
+  /**
+   * Runs the service's handler in the caller's transaction. The worker is not woken: a capture
+   * it would start the moment the payment commits is not this test's race.
+   */
+  function handle<T extends EventType>(type: T, data: EventData<T>, tx: PaymentsTx, emit: Emit): Promise<void> {
+    const handler = paymentsEventHandlers.find((each) => each.type === type) as unknown as EventHandler<PaymentsTx, T>;
+    const unwoken: Emit = Object.assign(
+      <E extends EventType>(event: E, eventData: EventData<E>) => emit(event, eventData),
+      {
+        wake: () => undefined,
+      },
+    );
+    return handler.handle(createEnvelope("orders", { type, data }), tx, unwoken);
   }
 
   /** Transactions of the payments database waiting for an advisory lock. */
