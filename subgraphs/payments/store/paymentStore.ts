@@ -1,4 +1,5 @@
 import { lockUntilCommit } from "../../common/database/advisoryLock";
+import { lockRow } from "../../common/database/lockRow";
 import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import type { AttemptKind, AttemptOutcome } from "../generated/prisma/client";
 import type { PaymentsReader, PaymentsTx } from "./database";
@@ -21,11 +22,14 @@ export function findAttemptsOfPayments(db: PaymentsReader, paymentIds: readonly 
   return db.paymentAttempt.findMany({ where: { paymentId: { in: [...paymentIds] } }, orderBy: { createdAt: "asc" } });
 }
 
-/** The columns of `payments` under the names of `PaymentRecord`, for locking reads Prisma's API cannot express. */
-const paymentColumns = `id::text AS id, order_id::text AS "orderId", customer_id::text AS "customerId", status::text AS status,
+/** `payments` with its columns under the names of `PaymentRecord`, for locking reads Prisma's API cannot express. */
+const payments = {
+  name: "payments",
+  columns: `id::text AS id, order_id::text AS "orderId", customer_id::text AS "customerId", status::text AS status,
   amount_minor AS "amountMinor", refunded_minor AS "refundedMinor", currency, failure_reason AS "failureReason",
   payment_token AS "paymentToken", capture_reference AS "captureReference", deadline, next_attempt_at AS "nextAttemptAt",
-  attempt_count AS "attemptCount", order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  attempt_count AS "attemptCount", order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`,
+};
 
 /**
  * Serialises payment work on one order (opening its payment, closing it on cancellation, a
@@ -39,20 +43,12 @@ export function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void
 }
 
 /** The payment of an order, locked until the transaction ends (one statement: it runs at every saga step). */
-export async function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(
-    `SELECT ${paymentColumns} FROM payments WHERE order_id = $1::uuid FOR UPDATE`,
-    orderId,
-  );
-  return row ?? null;
+export function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
+  return lockRow<PaymentRecord>(tx, payments, "order_id", orderId);
 }
 
-export async function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(
-    `SELECT ${paymentColumns} FROM payments WHERE id = $1::uuid FOR UPDATE`,
-    id,
-  );
-  return row ?? null;
+export function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
+  return lockRow<PaymentRecord>(tx, payments, "id", id);
 }
 
 export interface NewPayment {
