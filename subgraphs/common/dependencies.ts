@@ -1,6 +1,6 @@
 import { connect as connectNats, type NatsConnection } from "nats";
 import { Redis } from "ioredis";
-import { backoffDelayMs } from "./dueWork/backoff";
+import { backoffDelayMs } from "./backoff";
 import type { Logger } from "./logger";
 
 /** A dependency that could not be reached at start; its message is the one line to print. */

@@ -2,7 +2,7 @@ import { createUsersDatabase } from "../../users";
 import { newTestId } from "../../../test/support/testNames";
 import { waitFor } from "../../../test/support/waitFor";
 import { dropDatabase, ensureDatabase } from "../database/provision";
-import { backoffDelayMs } from "../dueWork/backoff";
+import { backoffDelayMs } from "../backoff";
 import { claimDue, type DueWorkTable } from "../dueWork/claimDue";
 import { dueWorker } from "../dueWork/dueWorker";
 import type { Logger } from "../logger";

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from "../database/prismaOptions";
 import type { Logger } from "../logger";
 import { PeriodicWorker } from "../server/periodicWorker";
-import type { WorkerName } from "../server/workerNames";
+import type { WorkerName } from "../workerNames";
 import { claimDue, type DueWorkTable } from "./claimDue";
 
 /** One kind of due work: where it is kept, how much is taken at once, and what doing one means. */

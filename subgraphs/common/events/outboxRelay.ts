@@ -1,5 +1,5 @@
 import type { JetStreamClient } from "nats";
-import { backoffDelayMs } from "../dueWork/backoff";
+import { backoffDelayMs } from "../backoff";
 import type { Logger } from "../logger";
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
 import { isEventType } from "./catalog";

@@ -1,5 +1,5 @@
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
-import type { WorkerName } from "../server/workerNames";
+import type { WorkerName } from "../workerNames";
 import type { ServiceName } from "../serviceNames";
 import type { EventData, EventType } from "./catalog";
 import { createEnvelope, type EventEnvelope } from "./envelope";

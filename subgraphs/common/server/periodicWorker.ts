@@ -1,6 +1,6 @@
 import type { Logger } from "../logger";
 import type { BackgroundWorker } from "./subgraphDefinition";
-import type { WorkerName } from "./workerNames";
+import type { WorkerName } from "../workerNames";
 
 /**
  * Runs `tick` every `intervalMs` (sooner when woken), one tick at a time; a failing tick is

@@ -16,7 +16,7 @@ import type { UnitOfWork } from "../events/unitOfWork";
 import type { Logger } from "../logger";
 import type { ServiceMetrics } from "../metrics";
 import type { ServiceName } from "../serviceNames";
-import type { WorkerName } from "./workerNames";
+import type { WorkerName } from "../workerNames";
 
 /** The settings every subgraph has: the shared ones and the port it listens on. */
 export interface SubgraphSettings extends SubgraphEnvironment {

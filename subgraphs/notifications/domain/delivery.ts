@@ -1,4 +1,4 @@
-import { backoffDelayMs, type BackoffSettings } from "../../common/dueWork/backoff";
+import { backoffDelayMs, type BackoffSettings } from "../../common/backoff";
 import type { Logger } from "../../common/logger";
 import type { NotificationsDb } from "../store/database";
 import { emailOf, findNotification, saveDelivery, type DeliveryChange } from "../store/notificationStore";

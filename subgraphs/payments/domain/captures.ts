@@ -1,4 +1,4 @@
-import { backoffDelayMs, type BackoffSettings } from "../../common/dueWork/backoff";
+import { backoffDelayMs, type BackoffSettings } from "../../common/backoff";
 import type { EventData } from "../../common/events/catalog";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
 import type { Logger } from "../../common/logger";
