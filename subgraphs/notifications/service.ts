@@ -1,4 +1,5 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
+import { SecretSealer } from "../common/secrets/sealedSecrets";
 import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { deliverDueNotifications } from "./domain/delivery";
@@ -7,6 +8,7 @@ import { notificationsEventHandlers } from "./events/handlers";
 import { createNotificationsLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createNotificationsDatabase } from "./store/database";
+import { linkOpener } from "./templates/secretLinks";
 import { LogTransport } from "./transports/logTransport";
 import { SmtpTransport } from "./transports/smtpTransport";
 import type { Transports } from "./transports/transport";
@@ -20,7 +22,6 @@ export function createNotificationsService(options: { transports?: Partial<Trans
   let worker: PeriodicWorker | undefined;
   let smtp: SmtpTransport | undefined;
   const wakeWorker = () => worker?.wake();
-  const storefront = { storefrontUrl: "" };
 
   return defineSubgraph({
     name: "notifications",
@@ -28,9 +29,13 @@ export function createNotificationsService(options: { transports?: Partial<Trans
     typeDefs: loadSubgraphTypeDefs("notifications"),
     resolvers,
     createDatabase: createNotificationsDatabase,
-    eventHandlers: notificationsEventHandlers(storefront, wakeWorker),
+    eventHandlers: notificationsEventHandlers(wakeWorker),
     async onStart(runtime) {
-      storefront.storefrontUrl = runtime.env.STOREFRONT_URL;
+      if (!runtime.env.SECRET_SEALING_KEY) {
+        runtime.logger.warn(
+          "opening reset and verification links with the development key; set SECRET_SEALING_KEY outside development",
+        );
+      }
     },
     workers(runtime) {
       const env = runtime.env;
@@ -44,6 +49,7 @@ export function createNotificationsService(options: { transports?: Partial<Trans
             db: runtime.db,
             transports,
             logger: runtime.logger,
+            openLink: linkOpener(SecretSealer.fromSetting(env.SECRET_SEALING_KEY), env.STOREFRONT_URL),
             settings: {
               maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
               retryBaseMs: env.NOTIFICATION_RETRY_BASE_MS,

@@ -1,4 +1,6 @@
 import type { Logger } from "../../common/logger";
+import { UnusableSecretError } from "../../common/secrets/sealedSecrets";
+import { withLink, type LinkOpener } from "../templates/secretLinks";
 import type { NotificationsDb } from "../store/database";
 import type { Transports } from "../transports/transport";
 
@@ -13,16 +15,12 @@ export interface DeliveryDependencies {
   transports: Transports;
   settings: DeliverySettings;
   logger: Logger;
+  /** Opens an email's sealed link, only as it is handed to the transport. */
+  openLink: LinkOpener;
 }
 
 const batch = 20;
 const leaseMs = 60_000;
-
-/** Reset links are secrets: once the email is out, the stored copy keeps no working token. */
-function redactSecrets(kind: string, text: string | null): string | null {
-  if (kind !== "PASSWORD_RESET" || text === null) return text;
-  return text.replace(/token=[^\s"&<]+/g, "token=[sent]");
-}
 
 /**
  * Sends the notifications that are due, a batch at a time. A failure is retried with exponential
@@ -51,17 +49,25 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
     recipient =
       notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
     if (!recipient) throw new Error("the recipient's address is not known yet");
+    // A link's secret exists in clear only in this copy, for the transport; nothing keeps it.
+    const content = notification.sealedSecret
+      ? withLink(
+          { text: notification.body, html: notification.html },
+          deps.openLink(notification.sealedSecret, notification.userId),
+        )
+      : { text: notification.body, html: notification.html };
     await deps.transports[notification.channel].send({
       id,
       channel: notification.channel,
       recipient,
       subject: notification.subject,
-      text: notification.body,
-      html: notification.html,
+      text: content.text,
+      html: content.html,
     });
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
-    const last = attempts >= deps.settings.maxAttempts;
+    // A link that cannot be opened (expired, sealed under another key) never will be.
+    const last = attempts >= deps.settings.maxAttempts || error instanceof UnusableSecretError;
     const delay = Math.min(deps.settings.retryMaxMs, deps.settings.retryBaseMs * 2 ** (attempts - 1));
     await deps.db.notification.update({
       where: { id },
@@ -70,6 +76,7 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
         statusReason: reason,
         deliveryStatus: last ? "FAILED" : "PENDING",
         nextAttemptAt: last ? null : new Date(Date.now() + delay),
+        ...(last ? { sealedSecret: null } : {}),
       },
     });
     deps.logger.warn(
@@ -87,8 +94,7 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
     nextAttemptAt: null,
     recipient,
     statusReason: null,
-    body: redactSecrets(notification.kind, notification.body) ?? "",
-    html: redactSecrets(notification.kind, notification.html),
+    sealedSecret: null,
   };
   for (let attempt = 1; attempt <= recordAttempts; attempt += 1) {
     try {

@@ -54,11 +54,12 @@ export type NewNotification = Pick<
   | "statusReason"
   | "sourceEventId"
 > & {
+  sealedSecret?: string | null;
   sentAt?: Date | null;
   nextAttemptAt?: Date | null;
 };
 
-/** Stores notifications; one per event, user and channel, so a redelivered event adds none. Returns how many were new. */
+/** Stores notifications; one per event, user, channel and kind, so a redelivered event adds none. Returns how many were new. */
 export async function insertNotifications(
   tx: NotificationsTx,
   notifications: readonly NewNotification[],

@@ -1,5 +1,6 @@
 import { exportPKCS8, generateKeyPair } from "jose";
 import { createLogger } from "../../../subgraphs/common/logger";
+import { SecretSealer } from "../../../subgraphs/common/secrets/sealedSecrets";
 import type { RunningSubgraph } from "../../../subgraphs/common/server/startSubgraph";
 import { ensureAdmin } from "../../../subgraphs/users/admin";
 import { AccessTokens } from "../../../subgraphs/users/auth/accessTokens";
@@ -15,6 +16,7 @@ import {
 import { scryptPasswordHasher, type PasswordHasher } from "../../../subgraphs/users/domain/passwordHashing";
 import { newOpaqueToken, tokenHash } from "../../../subgraphs/users/domain/secrets";
 import type { UsersEnvironment } from "../../../subgraphs/users/environment";
+import { AccountEmailThrottle } from "../../../subgraphs/users/store/accountEmailThrottle";
 import type { UsersDb } from "../../../subgraphs/users/store/database";
 import { LoginThrottle } from "../../../subgraphs/users/store/loginThrottle";
 import { graphql, graphqlData } from "../../support/graphqlClient";
@@ -51,6 +53,12 @@ async function identityDependencies(
     }),
     revocations: runtime.revocations,
     refreshTokenTtlDays: 30,
+    sealer: SecretSealer.fromSetting(runtime.env.SECRET_SEALING_KEY),
+    accountEmails: new AccountEmailThrottle(runtime.redis, runtime.env.REDIS_KEY_PREFIX, {
+      maxPerEmail: 100,
+      maxPerAddress: 100,
+      windowSeconds: 60,
+    }),
     ...overrides,
   };
 }
