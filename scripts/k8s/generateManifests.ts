@@ -154,7 +154,12 @@ function appOf(name: AppName): App {
     name,
     port: defaultPorts[name],
     command: ["node", `dist/subgraphs/${name}/main.js`],
-    envFrom: [...shared, { secretRef: { name: `${name}-secrets` } }],
+    envFrom: [
+      ...shared,
+      { secretRef: { name: `${name}-secrets` } },
+      // One key for both ends of the sealed reset and verification links, so they cannot differ.
+      ...(name === "users" || name === "notifications" ? [{ secretRef: { name: "secret-links" } }] : []),
+    ],
     // users hashes passwords with scrypt at 64 MiB a hash, several at once under a burst of logins.
     resources: name === "users" ? resources("200m", "384Mi", "1", "768Mi") : resources("100m", "256Mi", "1", "512Mi"),
     migrates: name,
@@ -392,6 +397,8 @@ function exampleSecrets(): ISecret[] {
   });
   return [
     exampleSecret("commerce-secrets", "config", { REDIS_URL: `redis://:${redisPassword}@redis:6379` }),
+    // 32 bytes in base64 that say what to put instead (openssl rand -base64 32).
+    exampleSecret("secret-links", "config", { SECRET_SEALING_KEY: "CHANGE_ME_with_openssl_rand_base64_32_00000=" }),
     ...serviceSecrets,
     ...serviceNames.map((service) =>
       exampleSecret(`postgres-${service}`, "database", { POSTGRES_PASSWORD: databasePassword(service) }),

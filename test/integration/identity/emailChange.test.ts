@@ -109,6 +109,21 @@ describe("changing the account email: the current password, and the new address'
     ).toBe(0);
   });
 
+  it("limits guesses of the current password as it limits logins", async () => {
+    const customer = await registerCustomer(url, { password: "current-password" });
+    const guess = (currentPassword: string) =>
+      graphql(url, requestChange, {
+        token: customer.accessToken,
+        variables: { input: { newEmail: "guessed@example.com", currentPassword } },
+        headers: { "x-forwarded-for": "10.6.0.1" },
+      });
+    for (let n = 1; n <= 5; n += 1) {
+      expect((await guess(`guess-number-${n}`)).errors?.[0]?.extensions?.field).toBe("currentPassword");
+    }
+    const limited = await guess("current-password");
+    expect(limited.errors?.[0]?.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfter: expect.any(Number) });
+  });
+
   it("starts the same change from updateProfile; a newer request replaces the older link", async () => {
     const customer = await registerCustomer(url, { password: "current-password" });
     const { updateProfile: profile } = await graphqlData(url, updateProfile, {
