@@ -1,3 +1,4 @@
+import { ErrorCode } from "../../subgraphs/common/errors";
 import { seedCategories, seedProducts, seedReviewerCount, seedReviews } from "./catalogData";
 
 export interface SeedOptions {
@@ -162,7 +163,7 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     if (registered.data) {
       reviewerTokens.push(registered.data.register.accessToken);
       report.reviewers.created += 1;
-    } else if (registered.errors?.[0]?.extensions?.code === "CONFLICT") {
+    } else if (registered.errors?.[0]?.extensions?.code === ErrorCode.CONFLICT) {
       const session = await client.data<{ login: { accessToken: string } }>(
         `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
         { input: credentials },
@@ -187,7 +188,7 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
       },
       reviewerTokens[review.reviewer],
     );
-    if (result.errors?.[0]?.extensions?.code === "CONFLICT") report.reviews.existing += 1;
+    if (result.errors?.[0]?.extensions?.code === ErrorCode.CONFLICT) report.reviews.existing += 1;
     else if (result.errors?.length) throw new Error(`seed: cannot add a review: ${result.errors[0]?.message}`);
     else report.reviews.created += 1;
   });

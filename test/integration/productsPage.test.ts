@@ -1,4 +1,4 @@
-import { createCategory, createProduct } from "../../subgraphs/products/domain/catalog";
+import { createCategory, createProduct } from "../../subgraphs/products";
 import { graphqlData } from "../support/graphqlClient";
 import { countStatements } from "../support/sqlCounter";
 import { startServices, type TestServices } from "../support/testServices";

@@ -1,4 +1,4 @@
-import { tokenHash } from "../../../subgraphs/users/domain/secrets";
+import { tokenHash } from "../../../subgraphs/users";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { login, registerCustomer, tokenOfSealedLink } from "../../support/identity";
 import { NatsTap } from "../../support/natsTap";

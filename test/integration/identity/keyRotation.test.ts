@@ -1,13 +1,10 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type AddressInfo } from "node:net";
 import { decodeProtectedHeader, type JSONWebKeySet } from "jose";
-import type { RunningRouter } from "../../../router/startRouter";
+import type { RunningRouter } from "../../../router";
 import type { RunningSubgraph } from "../../../subgraphs/common/server/startSubgraph";
-import { createNotificationsService } from "../../../subgraphs/notifications/service";
-import type { NotificationsDb } from "../../../subgraphs/notifications/store/database";
-import type { UsersEnvironment } from "../../../subgraphs/users/environment";
-import { createUsersService } from "../../../subgraphs/users/service";
-import type { UsersDb } from "../../../subgraphs/users/store/database";
+import { createNotificationsService, type NotificationsDb } from "../../../subgraphs/notifications";
+import { createUsersService, type UsersDb, type UsersEnvironment } from "../../../subgraphs/users";
 import { graphql } from "../../support/graphqlClient";
 import { login, registerCustomer, type Session } from "../../support/identity";
 import { newTestId } from "../../support/testNames";

@@ -2,8 +2,7 @@ import { connect } from "nats";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import pino from "pino";
-import { routerEnvironment } from "../../../router/environment";
-import { startRouter, type RunningRouter } from "../../../router/startRouter";
+import { routerEnvironment, startRouter, type RunningRouter } from "../../../router";
 import { parseEnvironment } from "../../../subgraphs/common/environment";
 import { subjectFor } from "../../../subgraphs/common/events/streams";
 import type { Logger } from "../../../subgraphs/common/logger";
@@ -11,11 +10,13 @@ import { SecretSealer } from "../../../subgraphs/common/secrets/sealedSecrets";
 import { startSubgraph, type RunningSubgraph } from "../../../subgraphs/common/server/startSubgraph";
 import type { BaseContext, SubgraphDefinition } from "../../../subgraphs/common/server/subgraphDefinition";
 import type { PrismaLike } from "../../../subgraphs/common/database/prismaOptions";
-import { createNotificationsService } from "../../../subgraphs/notifications/service";
-import type { NotificationsDb } from "../../../subgraphs/notifications/store/database";
-import type { NotificationTransport, OutgoingMessage } from "../../../subgraphs/notifications/transports/transport";
-import { createUsersService } from "../../../subgraphs/users/service";
-import type { UsersDb } from "../../../subgraphs/users/store/database";
+import {
+  createNotificationsService,
+  type NotificationsDb,
+  type NotificationTransport,
+  type OutgoingMessage,
+} from "../../../subgraphs/notifications";
+import { createUsersService, type UsersDb } from "../../../subgraphs/users";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { loginAdmin, registerCustomer } from "../../support/identity";
 import { NatsTap } from "../../support/natsTap";
