@@ -52,6 +52,7 @@ export async function ensureAdmin(
         });
     const data = { userId: admin.id, email: admin.email, name: admin.name, roles: admin.roles };
     emit(existing ? "users.user.updated" : "users.user.registered", data);
+    if (!existing?.emailVerifiedAt) emit("users.user.email_verified", { userId: admin.id, email: admin.email });
     // In Redis before the commit: if that fails, the promotion rolls back and the start fails.
     if (existing)
       await deps.revocations.revoke(
