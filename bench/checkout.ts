@@ -81,6 +81,7 @@ async function main(): Promise<void> {
         ...process.env,
         NODE_ENV: "production",
         JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        SECRET_SEALING_KEY: randomBytes(32).toString("base64"),
         PAYMENT_PROVIDER: "simulated",
         // Production refuses the development secret and CORS for any origin.
         ROUTER_SIGNING_SECRET: routerSigningSecret,

@@ -165,20 +165,8 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
         rateLimiter,
         validationRules: operationLimits,
       }),
+    afterStop: async () => redis.disconnect(),
   });
   logger.info({ url: server.url }, "router ready");
-
-  let stopped: Promise<void> | undefined;
-  return {
-    url: server.url,
-    port: server.port,
-    logger,
-    stop() {
-      stopped ??= (async () => {
-        await server.stop();
-        redis.disconnect();
-      })();
-      return stopped;
-    },
-  };
+  return { url: server.url, port: server.port, logger, stop: server.stop };
 }

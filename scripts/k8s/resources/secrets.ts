@@ -60,6 +60,8 @@ export function exampleSecrets(): ISecret[] {
       // Shared by the router and every subgraph: the router credential (at least 32 characters).
       ROUTER_SIGNING_SECRET: "CHANGE_ME_router_signing_secret_at_least_32_characters",
     }),
+    // 32 bytes in base64 that say what to put instead (openssl rand -base64 32).
+    exampleSecret("secret-links", "config", { SECRET_SEALING_KEY: "CHANGE_ME_with_openssl_rand_base64_32_00000=" }),
     ...serviceSecrets,
     // The NATS operator (the dead-letter CLI): read by the nats pods, and by whoever runs the CLI.
     exampleSecret(natsOperatorSecret, "messaging", { NATS_OPERATOR_PASSWORD: "CHANGE_ME_nats_operator_password" }),
