@@ -1,4 +1,5 @@
-import { createCategory, createProduct } from "../../subgraphs/products/domain/catalog";
+import { createCategory } from "../../subgraphs/products/domain/categories";
+import { createProduct } from "../../subgraphs/products/domain/catalog";
 import { graphqlData } from "../support/graphqlClient";
 import { countStatements } from "../support/sqlCounter";
 import { startServices, type TestServices } from "../support/testServices";

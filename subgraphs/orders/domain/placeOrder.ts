@@ -6,8 +6,9 @@ import { violatesUnique } from "../../common/database/uniqueViolation";
 import { findCartItems, emptyCart, lockedCartOf } from "../store/cartStore";
 import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
-import { viewProducts, type CatalogViewDependencies } from "./catalogView";
+import type { CatalogViewDependencies } from "./catalogView";
 import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from "./checkoutInput";
+import { requireForSale, resolveTargets, type LineTarget } from "./lineTarget";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 
@@ -70,12 +71,12 @@ class CartChangedError extends Error {
 
 /** A cart's lines as one comparable value, whatever order they were read in. */
 function sameLines(
-  a: ReadonlyArray<{ productId: string; quantity: number }>,
-  b: ReadonlyArray<{ productId: string; quantity: number }>,
+  a: ReadonlyArray<{ variantId: string; quantity: number }>,
+  b: ReadonlyArray<{ variantId: string; quantity: number }>,
 ): boolean {
   const key = (lines: typeof a) =>
     lines
-      .map((line) => `${line.productId}:${line.quantity}`)
+      .map((line) => `${line.variantId}:${line.quantity}`)
       .sort()
       .join(",");
   return key(a) === key(b);
@@ -125,21 +126,36 @@ async function attemptOrder(
   const repeated = await existingOrder(deps, customerId, request);
   if (repeated) return repeated;
 
-  const lines =
+  const cartLines = request.items ? null : await findCartItems(deps.db, customerId);
+  const lines: Array<{ target: LineTarget; quantity: number }> =
     request.items ??
-    (await findCartItems(deps.db, customerId)).map(({ productId, quantity }) => ({ productId, quantity }));
+    cartLines!.map(({ variantId, quantity }, index) => ({
+      target: { kind: "variant", id: variantId, field: `items.${index}.variantId` },
+      quantity,
+    }));
   if (lines.length === 0) throw emptyCartError();
-  const products = await viewProducts(
+  const views = await resolveTargets(
     deps,
-    lines.map((line) => line.productId),
+    lines.map((line) => line.target),
     { availability: false },
   );
+  // Each line keeps a snapshot of what was ordered: later catalog changes leave the order alone.
   const priced = lines.map((line, index) => {
-    const product = products.get(line.productId);
-    if (!product) throw new NotFoundError(`No product has the id ${line.productId}.`, `items.${index}.productId`);
-    if (product.archived)
-      throw new BadUserInputError(`${product.name} is no longer for sale.`, `items.${index}.productId`);
-    return { ...line, productName: product.name, unitPriceMinor: product.priceMinor, currency: product.currency };
+    const view = requireForSale(views[index]!, line.target.field);
+    return {
+      productId: view.productId,
+      variantId: view.variantId,
+      productName: view.productName,
+      variantTitle: view.title,
+      sku: view.sku,
+      selectedOptions: view.selectedOptions,
+      imageUrl: view.image?.url ?? null,
+      imageAlt: view.image?.alt ?? "",
+      hasOptions: view.hasOptions,
+      quantity: line.quantity,
+      unitPriceMinor: view.priceMinor,
+      currency: view.currency,
+    };
   });
   const currency = priced[0]!.currency;
   if (priced.some((line) => line.currency !== currency))
@@ -163,7 +179,7 @@ async function attemptOrder(
       // Changes to the cart queue behind this lock until the order is placed and the cart emptied.
       const cart = await lockedCartOf(tx, customerId);
       if (cart.items.length === 0) throw emptyCartError();
-      if (!sameLines(cart.items, lines)) throw new CartChangedError();
+      if (!sameLines(cart.items, cartLines!)) throw new CartChangedError();
     }
     const order = await insertOrder(tx, {
       id: orderId,
@@ -175,20 +191,16 @@ async function attemptOrder(
       shippingAddress,
       paymentToken: request.paymentToken,
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
-      lines: priced.map(({ productId, productName, quantity, unitPriceMinor }) => ({
-        productId,
-        productName,
-        quantity,
-        unitPriceMinor,
-      })),
+      lines: priced.map(({ currency: _currency, hasOptions: _hasOptions, ...line }) => line),
     });
     if (!request.items) await emptyCart(tx, customerId);
     emit("orders.order.placed", {
       orderId: order.id,
       number: order.number,
       customerId,
-      lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({
+      lines: priced.map(({ productId, variantId, quantity, unitPriceMinor }) => ({
         productId,
+        variantId,
         quantity,
         unitPrice: toMoney(unitPriceMinor, currency),
       })),

@@ -75,7 +75,18 @@ export interface NewOrder {
   shippingAddress: ShippingAddressSnapshot;
   paymentToken: string;
   paymentDeadline: Date;
-  lines: Array<{ productId: string; productName: string; quantity: number; unitPriceMinor: bigint }>;
+  lines: Array<{
+    productId: string;
+    variantId: string;
+    productName: string;
+    variantTitle: string;
+    sku: string;
+    selectedOptions: Array<{ name: string; value: string }>;
+    imageUrl: string | null;
+    imageAlt: string;
+    quantity: number;
+    unitPriceMinor: bigint;
+  }>;
 }
 
 export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord> {

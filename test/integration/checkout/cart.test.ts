@@ -210,7 +210,7 @@ describe("the cart, through the router", () => {
     // as new as the moment it asked.
     await waitFor(
       async () =>
-        (await services.orders.runtime.db.catalogProduct.findUnique({ where: { productId: lamp.id } }))?.priceMinor ===
+        (await services.orders.runtime.db.catalogVariant.findUnique({ where: { variantId: lamp.id } }))?.priceMinor ===
         1200n,
       "orders to learn the new price",
     );
