@@ -215,8 +215,9 @@ describe("the catalog and stock back office, and reviews, through the router", (
     await waitFor(() => alertsFor().length === 2, "the second crossing's alert");
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alertsFor().map((event) => (event as { data: unknown }).data)).toEqual([
-      { productId: product.id, sku: product.sku, name: "Alerting", available: 3, threshold: 3 },
-      { productId: product.id, sku: product.sku, name: "Alerting", available: 0, threshold: 3 },
+      // A product without options: its one variant has the product's id.
+      { productId: product.id, variantId: product.id, sku: product.sku, name: "Alerting", available: 3, threshold: 3 },
+      { productId: product.id, variantId: product.id, sku: product.sku, name: "Alerting", available: 0, threshold: 3 },
     ]);
     await tap.close();
   });

@@ -433,7 +433,8 @@ describe("the cart, through the router", () => {
       await inTransaction(async (tx) => {
         await tx.$queryRawUnsafe("SELECT id FROM carts WHERE id = $1::uuid FOR UPDATE", cart.id);
         await tx.$executeRawUnsafe(
-          "INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES ($1::uuid, $2::uuid, 1, now())",
+          // The mug has no options: its one variant has the product's id.
+          "INSERT INTO cart_items (cart_id, product_id, variant_id, quantity, added_at) VALUES ($1::uuid, $2::uuid, $2::uuid, 1, now())",
           cart.id,
           mug.id,
         );

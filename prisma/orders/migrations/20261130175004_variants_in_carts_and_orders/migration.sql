@@ -1,7 +1,7 @@
 -- Carts and orders hold variants. Every product became a product with one variant whose id is
 -- the product's (the products service made it so), so each existing line's variant is its
 -- product's id, known here without asking another service. Order lines keep a snapshot of what
--- was ordered; for the old lines it is what this database knew: name, price and, from the
+-- was ordered. For the old lines it is what this database knew: name, price and, from the
 -- catalog read model, the SKU.
 
 -- AlterTable: cart lines are per variant, each with an id of its own.
