@@ -85,6 +85,10 @@ export interface CatalogViewDependencies {
  * The entities an owner knows of. A lookup that failed (the owner unreachable) is thrown, not
  * dropped: the client must not be told that a product does not exist when it could not be asked.
  */
+async function loadPresent<T>(loader: DataLoader<string, T | null>, ids: readonly string[]): Promise<T[]> {
+  return ids.length ? presentOrThrow(await loader.loadMany([...ids])) : [];
+}
+
 function presentOrThrow<T>(results: ReadonlyArray<T | null | Error>): T[] {
   const failure = results.find((result): result is Error => result instanceof Error);
   if (failure) throw failure;
@@ -139,7 +143,7 @@ async function remember(db: OrdersDb, answers: ReadonlyArray<{ product: ProductF
 /** Asks inventory for what the read model does not know of availability, and keeps it (version 0: any stock event is newer). */
 async function availabilityOf(deps: CatalogViewDependencies, variantIds: readonly string[]): Promise<Map<string, number>> {
   const stock = new Map(
-    presentOrThrow(await deps.lookups.stock.loadMany([...variantIds])).map(
+    (await loadPresent(deps.lookups.stock, variantIds)).map(
       (entity) => [entity.id, entity.stock.available] as const,
     ),
   );
@@ -162,7 +166,10 @@ export async function viewVariants(
   if (unique.length === 0) return new Map();
   const known = await findCatalogVariants(deps.db, unique);
   const knownIds = new Set(known.map((row) => row.variantId));
-  const fetched = presentOrThrow(await deps.lookups.variants.loadMany(unique.filter((id) => !knownIds.has(id))));
+  const fetched = await loadPresent(
+    deps.lookups.variants,
+    unique.filter((id) => !knownIds.has(id)),
+  );
   await remember(
     deps.db,
     fetched.map((entity) => ({ product: entity.product, nodes: [entity] })),
@@ -193,7 +200,10 @@ export async function variantsOfProducts(
   const unique = [...new Set(productIds)];
   if (unique.length === 0) return new Map();
   const known = new Set((await findCatalogVariantsOfProducts(deps.db, unique)).map((row) => row.productId));
-  const fetched = presentOrThrow(await deps.lookups.products.loadMany(unique.filter((id) => !known.has(id))));
+  const fetched = await loadPresent(
+    deps.lookups.products,
+    unique.filter((id) => !known.has(id)),
+  );
   await remember(
     deps.db,
     fetched.map((entity) => ({ product: entity, nodes: entity.variants.edges.map((edge) => edge.node) })),
