@@ -18,7 +18,8 @@ export function createInventoryLoaders(db: InventoryDb) {
     ),
     locationStockOf: loaderOfMany(
       async (keys) => {
-        const ids = (kind: string) => keys.filter((key) => key.startsWith(`${kind}:`)).map((key) => key.slice(kind.length + 1));
+        const ids = (kind: string) =>
+          keys.filter((key) => key.startsWith(`${kind}:`)).map((key) => key.slice(kind.length + 1));
         const [variants, products] = await Promise.all([
           findLocationStock(db, "variant", ids("variant")),
           findLocationStock(db, "product", ids("product")),

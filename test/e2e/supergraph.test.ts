@@ -90,7 +90,9 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
         subtotalMinor: 29980n,
         totalMinor: 29980n,
         shippingAddress: { line1: "1 Analytical St", city: "London", postalCode: "N1", country: "GB" },
-        items: { create: [{ position: 0, productId: product.id, variantId: product.id, quantity: 2, unitPriceMinor: 14990n }] },
+        items: {
+          create: [{ position: 0, productId: product.id, variantId: product.id, quantity: 2, unitPriceMinor: 14990n }],
+        },
         statusHistory: {
           create: [
             { status: "PENDING" },

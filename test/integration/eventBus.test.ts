@@ -44,7 +44,8 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     await services?.cleanUp();
   });
 
-  const stockRow = (productId: string) => inventory.runtime.db.stockLevel.findUnique({ where: { variantId: productId } });
+  const stockRow = (productId: string) =>
+    inventory.runtime.db.stockLevel.findUnique({ where: { variantId: productId } });
 
   it("creates the product's stock record in inventory and stamps the outbox row as published", async () => {
     const { createProduct: product } = await graphqlData(products.url, createProduct, {

@@ -36,7 +36,15 @@ describe("stock reservations against a real database, under concurrency", () => 
       await ensureStockLevels(tx, [{ variantId, productId }]);
       await ensureLocationLevels(tx, [{ variantId, productId, locationId }]);
       await applyStockChanges(tx, emit, [
-        { variantId, productId, locationId, onHandDelta: onHand, reservedDelta: 0, kind: "ADJUSTMENT", reason: "initial count" },
+        {
+          variantId,
+          productId,
+          locationId,
+          onHandDelta: onHand,
+          reservedDelta: 0,
+          kind: "ADJUSTMENT",
+          reason: "initial count",
+        },
       ]);
     });
   }
@@ -78,9 +86,7 @@ describe("stock reservations against a real database, under concurrency", () => 
   it("reserves all lines of an order or none", async () => {
     const plenty = await productWith(10);
     const scarce = await productWith(1);
-    expect(
-      await reserve(orderId(1), [line(plenty, 3), line(scarce, 2)]),
-    ).toBe("insufficient");
+    expect(await reserve(orderId(1), [line(plenty, 3), line(scarce, 2)])).toBe("insufficient");
     expect(await level(plenty)).toMatchObject({ onHand: 10, reserved: 0 });
     expect(await atLocation(plenty, main)).toMatchObject({ onHand: 10, reserved: 0 });
     expect(await db.reservation.count({ where: { orderId: orderId(1) } })).toBe(0);
@@ -92,10 +98,7 @@ describe("stock reservations against a real database, under concurrency", () => 
     const b = await productWith(100);
     const outcomes = await Promise.all(
       Array.from({ length: 30 }, (_, n) =>
-        reserve(
-          orderId(2000 + n),
-          n % 2 ? [line(a, 1), line(b, 1)] : [line(b, 1), line(a, 1)],
-        ),
+        reserve(orderId(2000 + n), n % 2 ? [line(a, 1), line(b, 1)] : [line(b, 1), line(a, 1)]),
       ),
     );
     expect(outcomes.every((outcome) => outcome === "reserved")).toBe(true);
@@ -241,7 +244,9 @@ describe("stock reservations against a real database, under concurrency", () => 
 
   describe("across stock locations", () => {
     /** A variant of a product with options, with units at several locations. */
-    async function variantAt(stock: ReadonlyArray<[string, number]>): Promise<{ variantId: string; productId: string }> {
+    async function variantAt(
+      stock: ReadonlyArray<[string, number]>,
+    ): Promise<{ variantId: string; productId: string }> {
       sequence += 1;
       const productId = `30000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
       const variantId = `40000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
@@ -275,8 +280,9 @@ describe("stock reservations against a real database, under concurrency", () => 
       const closed = await location("Closed", 0);
       await db.stockLocation.update({ where: { id: closed }, data: { active: false } });
       const variant = await variantAt([[closed, 10]]);
-      expect(await unitOfWork((tx, emit) => reserveOrder(tx, emit, orderId(8100 + sequence), [{ ...variant, quantity: 1 }])))
-        .toEqual({ kind: "insufficient", ...variant, requested: 1, available: 0 });
+      expect(
+        await unitOfWork((tx, emit) => reserveOrder(tx, emit, orderId(8100 + sequence), [{ ...variant, quantity: 1 }])),
+      ).toEqual({ kind: "insufficient", ...variant, requested: 1, available: 0 });
     });
 
     it("releases and deducts at the locations the units were held", async () => {
@@ -317,7 +323,9 @@ describe("stock reservations against a real database, under concurrency", () => 
         [west, 11],
       ]);
       const outcomes = await Promise.all(
-        Array.from({ length: 60 }, (_, n) => reserve(orderId(9000 + sequence * 100 + n), [{ ...variant, quantity: 1 }])),
+        Array.from({ length: 60 }, (_, n) =>
+          reserve(orderId(9000 + sequence * 100 + n), [{ ...variant, quantity: 1 }]),
+        ),
       );
       expect(outcomes.filter((outcome) => outcome === "reserved")).toHaveLength(20);
       expect(await atLocation(variant.variantId, east)).toMatchObject({ onHand: 9, reserved: 9 });

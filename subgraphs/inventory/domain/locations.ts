@@ -4,7 +4,13 @@ import { violatesUnique } from "../../common/database/uniqueViolation";
 import { countryCode } from "../../common/postalAddress";
 import { boundedInt, isUuid, optionalText, requiredText } from "../../common/validation";
 import type { InventoryTx } from "../store/database";
-import { changeLocation, countLocations, findLocationsByIds, insertLocation, type LocationFields } from "../store/locationStore";
+import {
+  changeLocation,
+  countLocations,
+  findLocationsByIds,
+  insertLocation,
+  type LocationFields,
+} from "../store/locationStore";
 import type { LocationAddress, StockLocationRecord } from "../store/records";
 import { lockUntilCommit } from "../../common/database/advisoryLock";
 

@@ -62,11 +62,21 @@ export async function reserveOrder(
   for (const line of normalised) {
     const candidates = levels
       .filter((level) => level.variantId === line.variantId && level.active)
-      .map((level) => ({ locationId: level.locationId, priority: level.priority, available: level.onHand - level.reserved }));
+      .map((level) => ({
+        locationId: level.locationId,
+        priority: level.priority,
+        available: level.onHand - level.reserved,
+      }));
     const plan = allocate(line.quantity, candidates);
     if (!plan) {
       const available = candidates.reduce((sum, candidate) => sum + Math.max(0, candidate.available), 0);
-      return { kind: "insufficient", productId: line.productId, variantId: line.variantId, requested: line.quantity, available };
+      return {
+        kind: "insufficient",
+        productId: line.productId,
+        variantId: line.variantId,
+        requested: line.quantity,
+        available,
+      };
     }
     for (const part of plan) {
       changes.push({
@@ -81,7 +91,8 @@ export async function reserveOrder(
       });
     }
   }
-  if (!(await applyStockChanges(tx, emit, changes))) throw new Error(`stock of order ${orderId} changed under its lock`);
+  if (!(await applyStockChanges(tx, emit, changes)))
+    throw new Error(`stock of order ${orderId} changed under its lock`);
   await insertReservations(
     tx,
     orderId,

@@ -60,7 +60,12 @@ export async function transferStock(
     );
     // Both rows locked in location order, as every change of stock takes them.
     await lockLocationLevels(tx, [variantId], [fromId, toId]);
-    const out = await updateLocationLevel(tx, { variantId, locationId: fromId, onHandDelta: -quantity, reservedDelta: 0 });
+    const out = await updateLocationLevel(tx, {
+      variantId,
+      locationId: fromId,
+      onHandDelta: -quantity,
+      reservedDelta: 0,
+    });
     if (!out) {
       const [source] = await lockLocationLevels(tx, [variantId], [fromId]);
       throw new ConflictError(
@@ -68,11 +73,37 @@ export async function transferStock(
         "quantity",
       );
     }
-    const into = (await updateLocationLevel(tx, { variantId, locationId: toId, onHandDelta: quantity, reservedDelta: 0 }))!;
-    const entry = { productId: target.productId, variantId, kind: "TRANSFER" as const, reservedDelta: 0, actorId, orderId: null };
+    const into = (await updateLocationLevel(tx, {
+      variantId,
+      locationId: toId,
+      onHandDelta: quantity,
+      reservedDelta: 0,
+    }))!;
+    const entry = {
+      productId: target.productId,
+      variantId,
+      kind: "TRANSFER" as const,
+      reservedDelta: 0,
+      actorId,
+      orderId: null,
+    };
     await appendMovements(tx, [
-      { ...entry, locationId: fromId, onHandDelta: -quantity, onHandAfter: out.onHand, reservedAfter: out.reserved, reason: `${reason} (to ${to.name})` },
-      { ...entry, locationId: toId, onHandDelta: quantity, onHandAfter: into.onHand, reservedAfter: into.reserved, reason: `${reason} (from ${from.name})` },
+      {
+        ...entry,
+        locationId: fromId,
+        onHandDelta: -quantity,
+        onHandAfter: out.onHand,
+        reservedAfter: out.reserved,
+        reason: `${reason} (to ${to.name})`,
+      },
+      {
+        ...entry,
+        locationId: toId,
+        onHandDelta: quantity,
+        onHandAfter: into.onHand,
+        reservedAfter: into.reserved,
+        reason: `${reason} (from ${from.name})`,
+      },
     ]);
     return { from: { locationId: fromId, ...out }, to: { locationId: toId, ...into } };
   });

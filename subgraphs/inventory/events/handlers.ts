@@ -27,7 +27,12 @@ async function recordCatalogFacts(
     tx,
     variants.map((variant) => ({ variantId: variant.variantId, productId })),
   );
-  await upsertCatalogVariants(tx, { productId, name, status }, variants, new Date(event.data.updatedAt ?? event.occurredAt));
+  await upsertCatalogVariants(
+    tx,
+    { productId, name, status },
+    variants,
+    new Date(event.data.updatedAt ?? event.occurredAt),
+  );
 }
 
 /** Every event the inventory service reacts to. */

@@ -41,9 +41,13 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     adjustStock: (_parent, { input }, context) => adjustStock(context, requireAdmin(context.caller).userId, input),
-    stockLocationCreate: (_parent, { input }, context) => (requireAdmin(context.caller), createLocation(context, input)),
+    stockLocationCreate: (_parent, { input }, context) => (
+      requireAdmin(context.caller),
+      createLocation(context, input)
+    ),
     stockLocationUpdate: (_parent, { id, input }, context) => (
-      requireAdmin(context.caller), updateLocation(context, id, input)
+      requireAdmin(context.caller),
+      updateLocation(context, id, input)
     ),
     stockTransfer: (_parent, { input }, context) => transferStock(context, requireAdmin(context.caller).userId, input),
   },
@@ -74,11 +78,13 @@ export const resolvers: Resolvers = {
     reserved: (level, _args, { caller }) => (requireAdmin(caller), level.reserved),
     lowStockThreshold: (level, _args, { caller }) => (requireAdmin(caller), level.lowStockThreshold),
     byLocation: (level, _args, { caller, loaders }) => (
-      requireAdmin(caller), loaders.locationStockOf.load(ownerKey(level.owner))
+      requireAdmin(caller),
+      loaders.locationStockOf.load(ownerKey(level.owner))
     ),
   },
   LocationStock: {
-    location: async (row: LocationStockRecord, _args, { loaders }) => (await loaders.locationById.load(row.locationId))!,
+    location: async (row: LocationStockRecord, _args, { loaders }) =>
+      (await loaders.locationById.load(row.locationId))!,
     available: (row) => Math.max(0, row.onHand - row.reserved),
   },
   StockLocation: {

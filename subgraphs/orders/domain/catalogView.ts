@@ -54,7 +54,8 @@ export interface CatalogLookups {
 }
 
 /** The selections the lookups ask for. */
-export const variantSelection = "id sku title archived price { amount currency } selectedOptions { name value } image { url alt }";
+export const variantSelection =
+  "id sku title archived price { amount currency } selectedOptions { name value } image { url alt }";
 export const productFactsSelection = "id name status updatedAt";
 
 /** What orders needs to know of a variant: what it is, its current price, whether it is for sale, how many are available. */
@@ -141,11 +142,12 @@ async function remember(db: OrdersDb, answers: ReadonlyArray<{ product: ProductF
 }
 
 /** Asks inventory for what the read model does not know of availability, and keeps it (version 0: any stock event is newer). */
-async function availabilityOf(deps: CatalogViewDependencies, variantIds: readonly string[]): Promise<Map<string, number>> {
+async function availabilityOf(
+  deps: CatalogViewDependencies,
+  variantIds: readonly string[],
+): Promise<Map<string, number>> {
   const stock = new Map(
-    (await loadPresent(deps.lookups.stock, variantIds)).map(
-      (entity) => [entity.id, entity.stock.available] as const,
-    ),
+    (await loadPresent(deps.lookups.stock, variantIds)).map((entity) => [entity.id, entity.stock.available] as const),
   );
   for (const [variantId, available] of stock) await recordAvailability(deps.db, variantId, available, 0);
   return stock;

@@ -1,5 +1,5 @@
 import type { ProductStatusFact } from "../../common/events/productVariants";
-import type { OrdersReader, OrdersTx } from "./database";
+import type { OrdersReader } from "./database";
 import type { CatalogVariantRecord } from "./records";
 
 export function findCatalogVariants(db: OrdersReader, ids: readonly string[]): Promise<CatalogVariantRecord[]> {

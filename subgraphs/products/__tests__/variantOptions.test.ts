@@ -31,9 +31,9 @@ describe("product options", () => {
 
   it("refuses more than three options, a name twice and a value twice, letter case aside", () => {
     const one = { name: "A", values: ["x"] };
-    expect(fieldOf(() => validateOptions([one, { ...one, name: "B" }, { ...one, name: "C" }, { ...one, name: "D" }]))).toBe(
-      "options",
-    );
+    expect(
+      fieldOf(() => validateOptions([one, { ...one, name: "B" }, { ...one, name: "C" }, { ...one, name: "D" }])),
+    ).toBe("options");
     expect(fieldOf(() => validateOptions([one, { name: "a", values: ["y"] }]))).toBe("options.1.name");
     expect(fieldOf(() => validateOptions([{ name: "Size", values: ["M", "m"] }]))).toBe("options.0.values.1");
     expect(fieldOf(() => validateOptions([{ name: "Size", values: [] }]))).toBe("options.0.values");
@@ -61,7 +61,14 @@ describe("a variant's option values", () => {
     const resolve = (input: Array<{ name: string; value: string }>) => () =>
       resolveSelectedOptions(options, input, "selectedOptions");
     expect(fieldOf(resolve([{ name: "Size", value: "M" }]))).toBe("selectedOptions");
-    expect(fieldOf(resolve([{ name: "Size", value: "XXL" }, { name: "Colour", value: "Red" }]))).toBe("selectedOptions");
+    expect(
+      fieldOf(
+        resolve([
+          { name: "Size", value: "XXL" },
+          { name: "Colour", value: "Red" },
+        ]),
+      ),
+    ).toBe("selectedOptions");
     expect(fieldOf(resolve([{ name: "Fit", value: "Slim" }]))).toBe("selectedOptions.0.name");
     expect(fieldOf(() => resolveSelectedOptions([], [], "variants.0.selectedOptions"))).toBe(
       "variants.0.selectedOptions",

@@ -22,7 +22,10 @@ async function factsOf(tx: ProductsTx, products: readonly ProductRecord[]): Prom
   );
   const productImages = await findImagesOfProducts(tx, ids);
   const firstImage = <T extends { position: number }>(images: T[]) =>
-    images.reduce<T | undefined>((first, image) => (!first || image.position < first.position ? image : first), undefined);
+    images.reduce<T | undefined>(
+      (first, image) => (!first || image.position < first.position ? image : first),
+      undefined,
+    );
   return products.map((product) => ({
     productId: product.id,
     sku: product.defaultSku,

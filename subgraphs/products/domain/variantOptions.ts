@@ -19,19 +19,14 @@ export function validateOptions(
   input: ReadonlyArray<{ name: string; values: readonly string[] }>,
   field = "options",
 ): OptionDefinition[] {
-  if (input.length > maxOptions)
-    throw new BadUserInputError(`A product has at most ${maxOptions} options.`, field);
+  if (input.length > maxOptions) throw new BadUserInputError(`A product has at most ${maxOptions} options.`, field);
   const names = new Set<string>();
   return input.map((option, index) => {
     const name = requiredText(option.name, `${field}.${index}.name`, { max: 50 });
-    if (names.has(fold(name)))
-      throw new BadUserInputError(`Two options are named ${name}.`, `${field}.${index}.name`);
+    if (names.has(fold(name))) throw new BadUserInputError(`Two options are named ${name}.`, `${field}.${index}.name`);
     names.add(fold(name));
     if (option.values.length === 0 || option.values.length > maxOptionValues) {
-      throw new BadUserInputError(
-        `An option has 1 to ${maxOptionValues} values.`,
-        `${field}.${index}.values`,
-      );
+      throw new BadUserInputError(`An option has 1 to ${maxOptionValues} values.`, `${field}.${index}.values`);
     }
     const seen = new Set<string>();
     const values = option.values.map((raw, valueIndex) => {
@@ -90,7 +85,10 @@ export function resolveSelectedOptions(
     if (value === undefined) throw new BadUserInputError(`Give a value for ${option.name}.`, field);
     const known = option.values.find((each) => fold(each) === fold(value));
     if (!known)
-      throw new BadUserInputError(`${option.name} has no value ${value}: use one of ${option.values.join(", ")}.`, field);
+      throw new BadUserInputError(
+        `${option.name} has no value ${value}: use one of ${option.values.join(", ")}.`,
+        field,
+      );
     return { name: option.name, value: known };
   });
 }

@@ -92,7 +92,10 @@ export async function setProductOptions(
     for (const { variant, key } of remapped) {
       const other = byKey.get(key);
       if (other)
-        throw new BadUserInputError(`The variants ${other} and ${variant.sku} would stand for the same values.`, "options");
+        throw new BadUserInputError(
+          `The variants ${other} and ${variant.sku} would stand for the same values.`,
+          "options",
+        );
       byKey.set(key, variant.sku);
     }
     await replaceOptions(tx, productId, options);
@@ -150,7 +153,8 @@ export async function createVariants(
       }
       const last = current.variants.reduce((max, variant) => Math.max(max, variant.position), -1);
       const ids: string[] = [];
-      for (const [index, variant] of fields.entries()) ids.push(await insertVariant(tx, productId, last + 1 + index, variant));
+      for (const [index, variant] of fields.entries())
+        ids.push(await insertVariant(tx, productId, last + 1 + index, variant));
       await settle(tx, emit, productId);
       const byId = new Map((await findVariantsByIds(tx, ids)).map((variant) => [variant.id, variant]));
       return ids.map((id) => byId.get(id)!);
@@ -189,7 +193,10 @@ export async function updateVariant(
         const key = optionsKeyOf(selected);
         const clash = forSale(current.variants).find((each) => each.id !== id && each.optionsKey === key);
         if (clash && !variant.archived) {
-          throw new ConflictError(`The variant ${clash.sku} already stands for ${variantTitleOf(selected)}.`, "selectedOptions");
+          throw new ConflictError(
+            `The variant ${clash.sku} already stands for ${variantTitleOf(selected)}.`,
+            "selectedOptions",
+          );
         }
         options = { selectedOptions: selected, optionsKey: key, title: variantTitleOf(selected) };
       }

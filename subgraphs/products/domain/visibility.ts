@@ -7,6 +7,9 @@ export function isVisibleProduct(product: Pick<ProductRecord, "status">, caller:
 }
 
 /** The variants a caller sees: those for sale, or all of them for the back office. */
-export function visibleVariants(variants: readonly VariantRecord[], caller: Caller | null | undefined): VariantRecord[] {
+export function visibleVariants(
+  variants: readonly VariantRecord[],
+  caller: Caller | null | undefined,
+): VariantRecord[] {
   return isAdmin(caller) ? [...variants] : variants.filter((variant) => !variant.archived);
 }

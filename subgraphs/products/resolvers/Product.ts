@@ -40,7 +40,9 @@ export const Product: ProductResolvers = {
     return variants.find((variant) => variant.id === product.defaultVariantId) ?? variants[0]!;
   },
   async variantBySelectedOptions(product, { selectedOptions }, { loaders }) {
-    const wanted = optionsKeyOf(selectedOptions.map((option) => ({ name: option.name.trim(), value: option.value.trim() })));
+    const wanted = optionsKeyOf(
+      selectedOptions.map((option) => ({ name: option.name.trim(), value: option.value.trim() })),
+    );
     const variants = await loaders.variantsOfProduct.load(product.id);
     return variants.find((variant) => !variant.archived && variant.optionsKey === wanted) ?? null;
   },

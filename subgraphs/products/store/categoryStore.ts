@@ -12,7 +12,9 @@ export function findCategoriesByIds(db: ProductsReader, ids: readonly string[]):
 
 /** The category, locked until the transaction ends (a product filed under it meanwhile waits, then sees it gone). */
 export async function lockCategory(tx: ProductsTx, id: string): Promise<CategoryRecord | null> {
-  const [row] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text AS id FROM categories WHERE id = ${id}::uuid FOR UPDATE`;
+  const [row] = await tx.$queryRaw<
+    Array<{ id: string }>
+  >`SELECT id::text AS id FROM categories WHERE id = ${id}::uuid FOR UPDATE`;
   if (!row) return null;
   return tx.category.findUnique({ where: { id } });
 }

@@ -13,7 +13,12 @@ export interface Suggestion {
  */
 export function prefixQuery(prefix: string): string | null {
   const words = prefix.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length ? words.slice(0, 10).map((word) => `${word}:*`).join(" & ") : null;
+  return words.length
+    ? words
+        .slice(0, 10)
+        .map((word) => `${word}:*`)
+        .join(" & ")
+    : null;
 }
 
 /**
@@ -23,7 +28,10 @@ export function prefixQuery(prefix: string): string | null {
 export async function findSuggestions(db: ProductsReader, prefix: string, size: number): Promise<Suggestion[]> {
   const query = prefixQuery(prefix);
   if (!query) return [];
-  const starts = `${prefix.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const starts = `${prefix
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const categories = await db.$queryRaw<Array<{ id: string; text: string }>>`
     SELECT c.id::text AS id, c.name AS text FROM categories c
      WHERE to_tsvector('simple', c.name) @@ to_tsquery('simple', ${query})

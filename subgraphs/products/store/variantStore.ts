@@ -38,14 +38,20 @@ export function findImagesOfVariants(db: ProductsReader, variantIds: readonly st
 }
 
 /** Attributes of products (not of their variants). */
-export function findAttributesOfProducts(db: ProductsReader, productIds: readonly string[]): Promise<AttributeRecord[]> {
+export function findAttributesOfProducts(
+  db: ProductsReader,
+  productIds: readonly string[],
+): Promise<AttributeRecord[]> {
   return db.productAttribute.findMany({
     where: { productId: { in: [...productIds] }, variantId: null },
     orderBy: [{ productId: "asc" }, { position: "asc" }],
   });
 }
 
-export function findAttributesOfVariants(db: ProductsReader, variantIds: readonly string[]): Promise<AttributeRecord[]> {
+export function findAttributesOfVariants(
+  db: ProductsReader,
+  variantIds: readonly string[],
+): Promise<AttributeRecord[]> {
   return db.productAttribute.findMany({
     where: { variantId: { in: [...variantIds] } },
     orderBy: [{ variantId: "asc" }, { position: "asc" }],
