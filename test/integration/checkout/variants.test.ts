@@ -489,4 +489,45 @@ describe("ordering variants, with stock per location, through the router", () =>
         ?.code,
     ).toBe("FORBIDDEN");
   });
+
+  it("accepts variants the catalog has just returned, before their events reach inventory and orders", async () => {
+    const customer = await registerCustomer(url);
+    const stopped = [
+      ...services.inventory.runtime.consumers.filter((consumer) => /catalog_product/.test(consumer.name)),
+      ...services.orders.runtime.consumers.filter((consumer) => /catalog_product/.test(consumer.name)),
+    ];
+    await Promise.all(stopped.map((consumer) => consumer.stop()));
+    try {
+      const product = await hoodie({ "M / Grey": 0, "L / Navy": 0 });
+      const [grey] = product.variants as [BuiltVariant];
+      const mug = await build.product({ name: "Fresh Mug", price: "6.00" });
+      expect(await services.inventory.runtime.db.catalogVariant.count({ where: { productId: product.id } })).toBe(0);
+      // Inventory asks products for the variant, and for the product's one variant.
+      expect(await build.adjustVariantStock(grey.id, 4)).toMatchObject({ onHand: 4, available: 4 });
+      expect(await build.adjustStock(mug.id, 2)).toMatchObject({ onHand: 2 });
+      expect(await services.orders.runtime.db.catalogVariant.count({ where: { productId: product.id } })).toBe(0);
+      // So does orders, for a variant and for a product id.
+      const { addToCart: cart } = await graphqlData(url, addToCart, {
+        token: customer.accessToken,
+        variables: { variantId: grey.id, quantity: 2 },
+      });
+      expect(cart.items).toEqual([
+        expect.objectContaining({ variant: { id: grey.id, title: "M / Grey" }, quantity: 2 }),
+      ]);
+      const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ productId: mug.id, quantity: 1 }]));
+      const order = await waitForOrder(
+        url,
+        customer.accessToken,
+        placed.id,
+        (each) => each.status === "CONFIRMED",
+        "CONFIRMED",
+      );
+      expect(order.total).toEqual({ amount: "6.00", currency: "USD" });
+      expect(
+        await services.orders.runtime.db.catalogVariant.findUnique({ where: { variantId: grey.id } }),
+      ).toMatchObject({ productName: "Zip Hoodie", title: "M / Grey", priceMinor: 5500n, productStatus: "ACTIVE" });
+    } finally {
+      await Promise.all(stopped.map((consumer) => consumer.start()));
+    }
+  });
 });
