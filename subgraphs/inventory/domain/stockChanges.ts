@@ -103,6 +103,7 @@ async function announce(
     available,
     lowStockThreshold: after.lowStockThreshold,
     version: Number(after.version),
+    // Transfers change no total and are never announced; the event's kinds are the others.
     kind: kind === "TRANSFER" ? "ADJUSTMENT" : kind,
   });
   const isLow = available <= after.lowStockThreshold;
