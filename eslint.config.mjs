@@ -26,6 +26,45 @@ export default tseslint.config(
     },
   },
   {
+    // Every error code comes from the one ErrorCode enum (subgraphs/common/errors.ts).
+    files: ["router/**/*.ts", "subgraphs/**/*.ts", "scripts/**/*.ts"],
+    ignores: ["**/__tests__/**", "subgraphs/common/errors.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "Property[key.name='code'] > Literal[value=/^[A-Z][A-Z_]+$/]",
+          message: "Name the code from ErrorCode (subgraphs/common/errors.ts) instead of spelling it.",
+        },
+        {
+          selector:
+            "BinaryExpression:has(MemberExpression[property.name='code'][object.property.name='extensions']) > Literal",
+          message: "Compare with a member of ErrorCode (subgraphs/common/errors.ts) instead of a string.",
+        },
+      ],
+    },
+  },
+  {
+    // A test reaches another service only through its public entry (subgraphs/<service>/index.ts,
+    // router/index.ts), or through the test support kit (test/support/).
+    files: ["test/**/*.ts", "**/__tests__/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["users", "products", "inventory", "orders", "payments", "notifications", "router"].map(
+                (service) => `**/${service}/*`,
+              ),
+              message: "Import another service through its index.ts (its public entry), or through test/support.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and the bench read GraphQL answers as untyped JSON.
     files: ["test/**/*.ts", "bench/**/*.ts", "**/__tests__/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

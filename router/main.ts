@@ -1,23 +1,9 @@
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { loadDotEnv, parseEnvironment } from "../subgraphs/common/environment";
-import { startTracing } from "../subgraphs/common/observability/tracing";
-import { exitWithStartupFailure, stopOnSignals } from "../subgraphs/common/server/runMain";
+import { exitWithStartupFailure, serveUntilSignalled } from "../subgraphs/common/server/runMain";
 import { routerEnvironment, type RouterEnvironment } from "./environment";
 import { startRouter } from "./startRouter";
-
-async function serve(settings: RouterEnvironment): Promise<void> {
-  const tracing = startTracing("router", { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const router = await startRouter(settings);
-  stopOnSignals(
-    "router",
-    async () => {
-      await router.stop();
-      await tracing.shutdown();
-    },
-    settings.SHUTDOWN_TIMEOUT_SECONDS,
-  );
-}
 
 /**
  * With ROUTER_WORKERS > 1 the router runs as a Node cluster: the workers share the port (the
@@ -52,7 +38,7 @@ async function main(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= "1";
   const settings = parseEnvironment("router", routerEnvironment);
   if (cluster.isPrimary && settings.ROUTER_WORKERS !== 1) supervise(settings);
-  else await serve(settings);
+  else await serveUntilSignalled("router", settings, () => startRouter(settings));
 }
 
 main().catch((error: unknown) => exitWithStartupFailure("router", error));

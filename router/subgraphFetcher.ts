@@ -1,4 +1,5 @@
 import type { RemoteGraphQLDataSource } from "@apollo/gateway";
+import { ErrorCode } from "../subgraphs/common/errors";
 import type { Logger } from "../subgraphs/common/logger";
 
 type Fetcher = RemoteGraphQLDataSource["fetcher"];
@@ -13,7 +14,7 @@ export interface SubgraphFetchSettings {
 
 /** The subgraph could not be reached or did not answer in time; its message is safe for clients. */
 export class SubgraphUnavailableError extends Error {
-  readonly extensions = { code: "SERVICE_UNAVAILABLE" };
+  readonly extensions = { code: ErrorCode.SERVICE_UNAVAILABLE };
   constructor(serviceName: string) {
     super(`The ${serviceName} service is unavailable right now; the fields it provides are missing.`);
     this.name = "SubgraphUnavailableError";

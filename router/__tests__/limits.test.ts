@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
-import { inventoryService } from "../../subgraphs/inventory/service";
+import { inventoryService } from "../../subgraphs/inventory";
 import { graphql } from "../../test/support/graphqlClient";
 import { CatalogBuilder } from "../../test/support/catalogBuilder";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../test/support/checkout";

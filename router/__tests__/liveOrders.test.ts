@@ -1,4 +1,4 @@
-import { decide, orderStatuses, sagaEventTypes } from "../../subgraphs/orders/domain/orderStateMachine";
+import { decide, orderStatuses, sagaEventTypes } from "../../subgraphs/orders";
 import { sagaRank, ToldStatuses } from "../subscriptions/liveOrders";
 
 const orderId = "3f0a2b7e-5d1c-4c8e-9a63-0d4b2f1e7c55";

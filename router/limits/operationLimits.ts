@@ -15,6 +15,7 @@ import {
   type ValidationContext,
   type ASTVisitor,
 } from "graphql";
+import { ErrorCode } from "../../subgraphs/common/errors";
 import { maxPageSize } from "../../subgraphs/common/pagination";
 
 /** A limit an operation went over, told to the client: which limit, its maximum, and by how much. */
@@ -22,7 +23,7 @@ function overLimit(limit: "depth" | "cost", maximum: number, actual: number): Gr
   return new GraphQLError(
     `The operation's ${limit} is ${actual}, over the limit of ${maximum} by ${actual - maximum}.`,
     {
-      extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit, maximum, actual },
+      extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, limit, maximum, actual },
     },
   );
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Redis } from "ioredis";
+import { ErrorCode } from "../../subgraphs/common/errors";
 
 export interface RateLimitSettings {
   /** Requests a client may send per window; 0 turns the limit off. */
@@ -34,7 +35,7 @@ export function rateLimit(redis: Redis, settings: RateLimitSettings) {
             errors: [
               {
                 message: `Too many requests: at most ${settings.limit} every ${settings.windowSeconds} seconds. Try again in ${retryAfter} seconds.`,
-                extensions: { code: "RATE_LIMITED", retryAfter },
+                extensions: { code: ErrorCode.RATE_LIMITED, retryAfter },
               },
             ],
           });

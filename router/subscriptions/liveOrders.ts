@@ -12,6 +12,7 @@ import {
 import type { RedisPubSub } from "graphql-redis-subscriptions";
 import type { DocumentNode } from "graphql";
 import type { Caller } from "../../subgraphs/common/auth/caller";
+import { ErrorCode } from "../../subgraphs/common/errors";
 import { customerOrdersChannel, orderChannel, type OrderUpdate } from "../../subgraphs/common/orderUpdates";
 import { messageOrder, orderIdVariable, orderQueryFor, responseKey, statusProbe } from "./orderQuery";
 import { RedisChannel } from "./redisChannel";
@@ -82,7 +83,7 @@ async function* resolveChanges<R>(
   }
 }
 
-const failure = (message: string, code: string, extensions: Record<string, unknown> = {}): ExecutionResult => ({
+const failure = (message: string, code: ErrorCode, extensions: Record<string, unknown> = {}): ExecutionResult => ({
   errors: [new GraphQLError(message, { extensions: { code, ...extensions } })],
 });
 
@@ -161,7 +162,7 @@ function executionResult(
 }
 
 function ended(result: FormattedExecutionResult, context: SubscriptionContext): boolean {
-  const unauthenticated = result.errors?.find((error) => error.extensions?.code === "UNAUTHENTICATED");
+  const unauthenticated = result.errors?.find((error) => error.extensions?.code === ErrorCode.UNAUTHENTICATED);
   if (unauthenticated) context.closeUnauthenticated(unauthenticated.message);
   return !!unauthenticated;
 }
@@ -179,7 +180,7 @@ export function liveOrders(options: LiveOrdersOptions) {
       (selection): selection is FieldNode => selection.kind === Kind.FIELD,
     );
     if (!operation || !root)
-      return failure("The subscription has no field to subscribe to.", "GRAPHQL_VALIDATION_FAILED");
+      return failure("The subscription has no field to subscribe to.", ErrorCode.GRAPHQL_VALIDATION_FAILED);
     const query = orderQueryFor(args.document, operation, root);
     const variables = { ...(args.variableValues ?? {}) };
     const fetchOrder = (orderId: string) => options.fetch(query, { ...variables, [orderIdVariable]: orderId }, context);
@@ -189,14 +190,14 @@ export function liveOrders(options: LiveOrdersOptions) {
       const orderId = argument
         ? (valueFromAST(argument.value, GraphQLID, args.variableValues ?? undefined) as string | undefined)
         : undefined;
-      if (!orderId) return failure("`orderId` is required.", "BAD_USER_INPUT");
+      if (!orderId) return failure("`orderId` is required.", ErrorCode.BAD_USER_INPUT);
       return limited(options, context, (signal) =>
         watchOrder(options, context, signal, orderId, key, root, fetchOrder),
       );
     }
     if (root.name.value === "myOrderUpdates")
       return limited(options, context, (signal) => watchCustomer(options, context, signal, key, root, fetchOrder));
-    return failure(`Unknown subscription field ${root.name.value}.`, "GRAPHQL_VALIDATION_FAILED");
+    return failure(`Unknown subscription field ${root.name.value}.`, ErrorCode.GRAPHQL_VALIDATION_FAILED);
   };
 }
 
@@ -230,7 +231,7 @@ function limited(
     if (!options.limits.acquire(context.caller.userId)) {
       yield failure(
         `At most ${options.limits.maxPerUser} live subscriptions per user: end one, then try again.`,
-        "RATE_LIMITED",
+        ErrorCode.RATE_LIMITED,
         {
           retryAfter: subscriptionRetryAfterSeconds,
         },
@@ -272,7 +273,7 @@ async function* watchOrder(
       if (!ended(first, context))
         yield first.errors?.length
           ? executionResult(null, first.errors)
-          : failure("No order has this id.", "NOT_FOUND");
+          : failure("No order has this id.", ErrorCode.NOT_FOUND);
       return;
     }
     // The first message tells the current status; after it, only changes newer than the last told.

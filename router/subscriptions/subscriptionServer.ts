@@ -14,7 +14,7 @@ import { decodeJwt } from "jose";
 import { WebSocketServer } from "ws";
 import type { VerifyAccessToken } from "../../subgraphs/common/auth/tokenVerifier";
 import { bearerToken } from "../../subgraphs/common/auth/tokenVerifier";
-import { DomainError } from "../../subgraphs/common/errors";
+import { DomainError, ErrorCode } from "../../subgraphs/common/errors";
 import type { Logger } from "../../subgraphs/common/logger";
 import type { RouterContext } from "../context";
 import { liveOrders, SubscriptionLimits, subscriptionRetryAfterSeconds, type SubscriptionContext } from "./liveOrders";
@@ -125,7 +125,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
             new GraphQLError(
               `At most ${options.maxPerConnection} subscriptions per connection: end one, then try again.`,
               {
-                extensions: { code: "RATE_LIMITED", retryAfter: subscriptionRetryAfterSeconds },
+                extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: subscriptionRetryAfterSeconds },
               },
             ),
           ];

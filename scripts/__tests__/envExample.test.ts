@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { z } from "zod";
-import { routerEnvironment } from "../../router/environment";
+import { routerEnvironment } from "../../router";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
-import { inventoryEnvironment } from "../../subgraphs/inventory/environment";
-import { notificationsEnvironment } from "../../subgraphs/notifications/environment";
-import { ordersEnvironment } from "../../subgraphs/orders/environment";
-import { paymentsEnvironment } from "../../subgraphs/payments/environment";
-import { productsEnvironment } from "../../subgraphs/products/environment";
-import { usersEnvironment } from "../../subgraphs/users/environment";
+import { inventoryEnvironment } from "../../subgraphs/inventory";
+import { notificationsEnvironment } from "../../subgraphs/notifications";
+import { ordersEnvironment } from "../../subgraphs/orders";
+import { paymentsEnvironment } from "../../subgraphs/payments";
+import { productsEnvironment } from "../../subgraphs/products";
+import { usersEnvironment } from "../../subgraphs/users";
 import { stackEnvironment } from "../stackEnvironment";
 
 /** The variables a schema reads (refined schemas keep theirs in `in`). */

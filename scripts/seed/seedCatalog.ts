@@ -1,3 +1,4 @@
+import { ErrorCode } from "../../subgraphs/common/errors";
 import {
   seedCategories,
   seedLocations,
@@ -173,7 +174,7 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     if (registered.data) {
       reviewerTokens.push(registered.data.register.accessToken);
       report.reviewers.created += 1;
-    } else if (registered.errors?.[0]?.extensions?.code === "CONFLICT") {
+    } else if (registered.errors?.[0]?.extensions?.code === ErrorCode.CONFLICT) {
       const session = await client.data<{ login: { accessToken: string } }>(
         `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`,
         { input: credentials },
@@ -198,7 +199,7 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
       },
       reviewerTokens[review.reviewer],
     );
-    if (result.errors?.[0]?.extensions?.code === "CONFLICT") report.reviews.existing += 1;
+    if (result.errors?.[0]?.extensions?.code === ErrorCode.CONFLICT) report.reviews.existing += 1;
     else if (result.errors?.length) throw new Error(`seed: cannot add a review: ${result.errors[0]?.message}`);
     else report.reviews.created += 1;
   });

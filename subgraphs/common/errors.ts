@@ -1,7 +1,8 @@
 /**
- * The error codes clients see in `extensions.code` (CONTRACT.md), and the errors that carry them.
+ * Every code clients see in `extensions.code` (docs/contract.md), and the errors that carry them.
  * Domain code throws these; the GraphQL layer turns them into GraphQL errors, and masks
- * every other error as INTERNAL_SERVER_ERROR.
+ * every other error as INTERNAL_SERVER_ERROR. Nothing in the router or a subgraph spells a code
+ * as a string: it names a member of this enum.
  */
 export const ErrorCode = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
@@ -11,6 +12,17 @@ export const ErrorCode = {
   CONFLICT: "CONFLICT",
   RATE_LIMITED: "RATE_LIMITED",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  // Apollo Server's own codes (its `ApolloServerErrorCode`), which the router also answers with
+  // for the same failures: a malformed request, an operation that does not validate, an unknown
+  // persisted query.
+  BAD_REQUEST: "BAD_REQUEST",
+  GRAPHQL_PARSE_FAILED: "GRAPHQL_PARSE_FAILED",
+  GRAPHQL_VALIDATION_FAILED: "GRAPHQL_VALIDATION_FAILED",
+  PERSISTED_QUERY_NOT_FOUND: "PERSISTED_QUERY_NOT_FOUND",
+  PERSISTED_QUERY_NOT_SUPPORTED: "PERSISTED_QUERY_NOT_SUPPORTED",
+  OPERATION_RESOLUTION_FAILURE: "OPERATION_RESOLUTION_FAILURE",
+  /** The router could not reach a subgraph: the fields it provides are missing from the answer. */
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

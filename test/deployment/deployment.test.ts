@@ -31,16 +31,16 @@ import {
   image,
   renderBaseManifests,
 } from "../../scripts/k8s/generateManifests";
-import { routerEnvironment } from "../../router/environment";
+import { routerEnvironment } from "../../router";
 import { parseEnvironment } from "../../subgraphs/common/environment";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
 import { defaultPorts, serviceNames, type ServiceName } from "../../subgraphs/common/serviceNames";
-import { inventoryEnvironment } from "../../subgraphs/inventory/environment";
-import { notificationsEnvironment } from "../../subgraphs/notifications/environment";
-import { ordersEnvironment } from "../../subgraphs/orders/environment";
-import { paymentsEnvironment } from "../../subgraphs/payments/environment";
-import { productsEnvironment } from "../../subgraphs/products/environment";
-import { usersEnvironment } from "../../subgraphs/users/environment";
+import { inventoryEnvironment } from "../../subgraphs/inventory";
+import { notificationsEnvironment } from "../../subgraphs/notifications";
+import { ordersEnvironment } from "../../subgraphs/orders";
+import { paymentsEnvironment } from "../../subgraphs/payments";
+import { productsEnvironment } from "../../subgraphs/products";
+import { usersEnvironment } from "../../subgraphs/users";
 
 const appNames = ["router", ...serviceNames];
 const infrastructure = ["postgres", "redis", "nats", "mailpit"];

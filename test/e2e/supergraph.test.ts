@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { createNotificationsDatabase } from "../../subgraphs/notifications/store/database";
-import { createOrdersDatabase } from "../../subgraphs/orders/store/database";
-import { createPaymentsDatabase } from "../../subgraphs/payments/store/database";
-import { createInventoryDatabase } from "../../subgraphs/inventory/store/database";
+import { createNotificationsDatabase } from "../../subgraphs/notifications";
+import { createOrdersDatabase } from "../../subgraphs/orders";
+import { createPaymentsDatabase } from "../../subgraphs/payments";
+import { createInventoryDatabase } from "../../subgraphs/inventory";
 import { graphql, graphqlData } from "../support/graphqlClient";
 import { loginAdmin, registerCustomer } from "../support/identity";
 import { startStack, type RunningStack } from "../support/stack";

@@ -1,6 +1,4 @@
-import { createCategory } from "../../subgraphs/products/domain/categories";
-import { createProduct } from "../../subgraphs/products/domain/catalog";
-import { createVariants, setProductOptions } from "../../subgraphs/products/domain/variants";
+import { createCategory, createProduct, createVariants, setProductOptions } from "../../subgraphs/products";
 import { graphqlData } from "../support/graphqlClient";
 import { countStatements } from "../support/sqlCounter";
 import { startServices, type TestServices } from "../support/testServices";

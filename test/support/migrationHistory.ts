@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { migrateDatabase } from "../../subgraphs/common/database/provision";
+import { databaseUrlFor } from "../../subgraphs/common/database/databaseUrl";
+import { dropDatabase, ensureDatabase, migrateDatabase } from "../../subgraphs/common/database/provision";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
 import type { ServiceName } from "../../subgraphs/common/serviceNames";
 
@@ -42,4 +43,22 @@ export async function withSql<T>(databaseUrl: string, work: (client: Client) => 
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database of one service for a test, migrated only up to `lastMigration`: fill it as that
+ * schema had it, then `migrateRest` applies the later migrations, as a deployment would.
+ */
+export async function databaseAtMigration(
+  service: ServiceName,
+  testId: string,
+  lastMigration: string,
+): Promise<{ url: string; migrateRest(): Promise<void>; drop(): Promise<void> }> {
+  const url = databaseUrlFor(service, {
+    POSTGRES_URL: process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432",
+    DATABASE_PREFIX: `${testId}_`,
+  });
+  await ensureDatabase(url);
+  await migrateUpTo(service, url, lastMigration);
+  return { url, migrateRest: () => migrateDatabase(service, url), drop: () => dropDatabase(url) };
 }

@@ -1,8 +1,7 @@
 import { parseEnvironment } from "../../subgraphs/common/environment";
 import { createLogger } from "../../subgraphs/common/logger";
 import { serviceNames, type ServiceName } from "../../subgraphs/common/serviceNames";
-import { routerEnvironment } from "../../router/environment";
-import { startRouter, type RunningRouter } from "../../router/startRouter";
+import { routerEnvironment, startRouter, type RunningRouter } from "../../router";
 
 /** Starts the router in this process, on any free port, in front of the given subgraph URLs. */
 export async function startTestRouter(

@@ -1,4 +1,4 @@
-import { createUsersDatabase } from "../../users/store/database";
+import { createUsersDatabase } from "../../users";
 import { isTransientDatabaseFailure } from "../database/transientFailure";
 
 const server = process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";

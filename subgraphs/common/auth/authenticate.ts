@@ -12,7 +12,7 @@ declare module "express-serve-static-core" {
 }
 
 /** Answers like a GraphQL server would, before any resolver (or subgraph) runs. */
-function sendGraphQLError(res: Response, status: number, code: string, message: string): void {
+function sendGraphQLError(res: Response, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 

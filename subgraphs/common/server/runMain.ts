@@ -1,8 +1,9 @@
-import { ConfigurationError, loadDotEnv, parseEnvironment } from "../environment";
+import { ConfigurationError, loadDotEnv, parseEnvironment, type RuntimeEnvironment } from "../environment";
 import { DependencyUnavailableError } from "../dependencies";
 import type { PrismaLike } from "../database/prismaOptions";
 import { startTracing } from "../observability/tracing";
-import { StartupError, startSubgraph } from "./startSubgraph";
+import { StartupError } from "./openDependencies";
+import { startSubgraph } from "./startSubgraph";
 import type { BaseContext, SubgraphDefinition, SubgraphSettings } from "./subgraphDefinition";
 
 /** Prints why a process could not start, one line per cause, and exits. */
@@ -42,6 +43,27 @@ export function stopOnSignals(service: string, stop: () => Promise<void>, timeou
   process.on("SIGTERM", onSignal);
 }
 
+/**
+ * Serves a process until SIGINT or SIGTERM: traces it, starts it, and on the signal stops it
+ * and flushes its spans.
+ */
+export async function serveUntilSignalled(
+  service: string,
+  settings: RuntimeEnvironment,
+  start: () => Promise<{ stop(): Promise<void> }>,
+): Promise<void> {
+  const tracing = startTracing(service, { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const running = await start();
+  stopOnSignals(
+    service,
+    async () => {
+      await running.stop();
+      await tracing.shutdown();
+    },
+    settings.SHUTDOWN_TIMEOUT_SECONDS,
+  );
+}
+
 /** The entry point of a subgraph process: `npm run start:<service>`, or a container. */
 export function runSubgraphMain<Db extends PrismaLike, Context extends BaseContext, Env extends SubgraphSettings>(
   definition: SubgraphDefinition<Db, Context, Env>,
@@ -49,16 +71,7 @@ export function runSubgraphMain<Db extends PrismaLike, Context extends BaseConte
   const start = async () => {
     loadDotEnv();
     const settings = parseEnvironment(definition.name, definition.environment);
-    const tracing = startTracing(definition.name, { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
-    const running = await startSubgraph(definition, settings);
-    stopOnSignals(
-      definition.name,
-      async () => {
-        await running.stop();
-        await tracing.shutdown();
-      },
-      settings.SHUTDOWN_TIMEOUT_SECONDS,
-    );
+    await serveUntilSignalled(definition.name, settings, () => startSubgraph(definition, settings));
   };
   start().catch((error: unknown) => exitWithStartupFailure(definition.name, error));
 }

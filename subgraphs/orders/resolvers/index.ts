@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import { requireOwnerOrAdmin } from "../../common/auth/guards";
+import { ErrorCode } from "../../common/errors";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
@@ -13,7 +14,7 @@ import { Query } from "./Query";
 
 const servedByTheRouter = () => {
   throw new GraphQLError("Subscribe through the router, over WebSocket (graphql-ws) on /graphql.", {
-    extensions: { code: "BAD_REQUEST" },
+    extensions: { code: ErrorCode.BAD_REQUEST },
   });
 };
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { OrdersTx } from "../../../subgraphs/orders/store/database";
-import { productsService } from "../../../subgraphs/products/service";
+import type { OrdersTx } from "../../../subgraphs/orders";
+import { productsService } from "../../../subgraphs/products";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../support/checkout";

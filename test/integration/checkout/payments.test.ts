@@ -1,5 +1,4 @@
-import { createPaymentsService } from "../../../subgraphs/payments/service";
-import type { SimulatedPaymentProvider } from "../../../subgraphs/payments/provider/simulatedProvider";
+import { createPaymentsService, type SimulatedPaymentProvider } from "../../../subgraphs/payments";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput, stockOf, waitForOrder } from "../../support/checkout";

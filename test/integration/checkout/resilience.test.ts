@@ -1,6 +1,6 @@
 import { connect, headers } from "nats";
 import { randomUUID } from "node:crypto";
-import { inventoryService } from "../../../subgraphs/inventory/service";
+import { inventoryService } from "../../../subgraphs/inventory";
 import { deadLetterSubject, subjectFor } from "../../../subgraphs/common/events/streams";
 import { graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";

@@ -1,6 +1,5 @@
 import { createLogger } from "../../../subgraphs/common/logger";
-import { ensureAdmin } from "../../../subgraphs/users/admin";
-import { scryptPasswordHasher } from "../../../subgraphs/users/domain/passwordHashing";
+import { ensureAdmin, scryptPasswordHasher } from "../../../subgraphs/users";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { login, registerCustomer } from "../../support/identity";
 import { NatsTap } from "../../support/natsTap";

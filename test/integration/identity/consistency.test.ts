@@ -1,22 +1,24 @@
 import { exportPKCS8, generateKeyPair } from "jose";
 import { createLogger } from "../../../subgraphs/common/logger";
 import type { RunningSubgraph } from "../../../subgraphs/common/server/startSubgraph";
-import { ensureAdmin } from "../../../subgraphs/users/admin";
-import { AccessTokens } from "../../../subgraphs/users/auth/accessTokens";
-import type { Revocations } from "../../../subgraphs/users/domain/identity";
-import { signingKeyFromPem } from "../../../subgraphs/users/auth/signingKey";
 import {
+  ensureAdmin,
+  AccessTokens,
+  type Revocations,
+  signingKeyFromPem,
   login,
   logout,
   refreshSession,
   resetPassword,
   type IdentityDependencies,
-} from "../../../subgraphs/users/domain/identity";
-import { scryptPasswordHasher, type PasswordHasher } from "../../../subgraphs/users/domain/passwordHashing";
-import { newOpaqueToken, tokenHash } from "../../../subgraphs/users/domain/secrets";
-import type { UsersEnvironment } from "../../../subgraphs/users/environment";
-import type { UsersDb } from "../../../subgraphs/users/store/database";
-import { LoginThrottle } from "../../../subgraphs/users/store/loginThrottle";
+  scryptPasswordHasher,
+  type PasswordHasher,
+  newOpaqueToken,
+  tokenHash,
+  type UsersEnvironment,
+  type UsersDb,
+  LoginThrottle,
+} from "../../../subgraphs/users";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { registerCustomer } from "../../support/identity";
 import { PrivateRedis } from "../../support/privateRedis";

@@ -1,7 +1,6 @@
 import { generateKeyPair, importJWK, SignJWT, type JWK, type KeyLike } from "jose";
 import { createHmac, randomUUID } from "node:crypto";
-import { createUsersService } from "../../../subgraphs/users/service";
-import { createUsersDatabase } from "../../../subgraphs/users/store/database";
+import { createUsersService, createUsersDatabase } from "../../../subgraphs/users";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
 import { startTestSubgraph } from "../../support/testSubgraph";

@@ -2,7 +2,7 @@ import { importJWK, SignJWT, type JWK, type KeyLike } from "jose";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { customerOrdersChannel, orderChannel } from "../../../subgraphs/common/orderUpdates";
-import type { RunningRouter } from "../../../router/startRouter";
+import type { RunningRouter } from "../../../router";
 import { graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../support/checkout";

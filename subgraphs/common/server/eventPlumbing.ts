@@ -1,0 +1,128 @@
+import type { JetStreamManager, NatsConnection } from "nats";
+import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
+import type { SubgraphEnvironment } from "../environment";
+import type { EventEnvelope } from "../events/envelope";
+import { EventConsumer, type AnyEventHandler } from "../events/eventConsumer";
+import { outboxBacklog } from "../events/outbox";
+import { OutboxRelay } from "../events/outboxRelay";
+import { ensureStreams } from "../events/streams";
+import { createUnitOfWork, type UnitOfWork } from "../events/unitOfWork";
+import type { Logger } from "../logger";
+import type { ServiceMetrics } from "../metrics";
+import { traceparentOf } from "../observability/tracing";
+import type { ServiceName } from "../serviceNames";
+import type { ReadinessCheck } from "./health";
+import type { BackgroundWorker } from "./subgraphDefinition";
+
+export interface EventPlumbingOptions<Tx extends SqlExecutor> {
+  service: ServiceName;
+  env: SubgraphEnvironment;
+  /** The service's database client: it runs the unit of work and the outbox relay's transactions. */
+  db: TransactionRunner<Tx> & Tx;
+  nats: NatsConnection;
+  handlers: ReadonlyArray<AnyEventHandler<Tx>>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Told after every commit that wrote events, with those events. */
+  onCommitted?: (events: readonly EventEnvelope[]) => void;
+}
+
+/**
+ * A subgraph's side of the event bus: its streams, the unit of work that writes state and
+ * events together, the outbox relay that publishes them, its durable consumers, and the
+ * background workers that run beside them. Started after the service's own start-up, stopped
+ * after its HTTP server: workers first, then consumers, then the relay.
+ */
+export class EventPlumbing<Tx extends SqlExecutor> {
+  readonly unitOfWork: UnitOfWork<Tx>;
+  readonly relay: OutboxRelay;
+  readonly consumers: EventConsumer<Tx>[];
+  private workers: BackgroundWorker[] = [];
+
+  private constructor(
+    private readonly options: EventPlumbingOptions<Tx>,
+    readonly jsm: JetStreamManager,
+  ) {
+    const { service, env, db, nats, logger, metrics } = options;
+    const js = nats.jetstream();
+    this.relay = new OutboxRelay({
+      db,
+      js,
+      namespace: env.NATS_NAMESPACE,
+      logger,
+      onPublished: (type) => metrics.eventsPublished.inc({ type }),
+    });
+    this.unitOfWork = createUnitOfWork<Tx>({
+      service,
+      db,
+      onCommitted: (events) => {
+        this.relay.publishCommitted(events);
+        metrics.countCommitted(events);
+        options.onCommitted?.(events);
+      },
+      // Events carry the trace of the request or event that caused them, across the bus.
+      traceparent: () => traceparentOf(),
+    });
+    this.consumers = options.handlers.map(
+      (handler) =>
+        new EventConsumer<Tx>({
+          service,
+          handler,
+          unitOfWork: this.unitOfWork,
+          db,
+          js,
+          jsm,
+          namespace: env.NATS_NAMESPACE,
+          logger,
+          maxDeliveries: env.EVENT_MAX_DELIVERIES,
+          concurrency: env.EVENT_CONSUMER_CONCURRENCY,
+          retryDelaysMs: env.EVENT_RETRY_DELAYS_MS,
+          onOutcome: (type, outcome) => metrics.eventsConsumed.inc({ type, outcome }),
+        }),
+    );
+  }
+
+  /** Makes sure the streams exist, then builds the plumbing (nothing runs until `start`). */
+  static async create<Tx extends SqlExecutor>(options: EventPlumbingOptions<Tx>): Promise<EventPlumbing<Tx>> {
+    const jsm = await options.nats.jetstreamManager();
+    await ensureStreams(jsm, options.env.NATS_NAMESPACE, options.env.NATS_STREAM_REPLICAS);
+    return new EventPlumbing(options, jsm);
+  }
+
+  /** Starts the relay, the consumers, then the workers, and exposes the backlog and lag gauges. */
+  async start(workers: BackgroundWorker[]): Promise<void> {
+    this.relay.start();
+    for (const consumer of this.consumers) await consumer.start();
+    this.workers = workers;
+    for (const worker of workers) worker.start();
+    const { metrics, db } = this.options;
+    metrics.gauge("outbox_backlog", "Events written to the outbox and not yet published.", [], async () => [
+      { value: (await outboxBacklog(db)).pending },
+    ]);
+    metrics.gauge(
+      "event_consumer_lag",
+      "Events waiting for each of this service's consumers.",
+      ["consumer"],
+      async () =>
+        Promise.all(
+          this.consumers.map(async (consumer) => ({
+            labels: { consumer: consumer.name },
+            value: (await this.jsm.consumers.info(consumer.stream, consumer.name)).num_pending,
+          })),
+        ),
+    );
+  }
+
+  /** Readiness: every consumer and worker runs. */
+  readonly running: ReadinessCheck = async () => {
+    const stopped = [...this.consumers, ...this.workers].filter((each) => !each.isRunning());
+    if (stopped.length) throw new Error(`not running: ${stopped.map((each) => each.name).join(", ")}`);
+  };
+
+  /** Stops the workers, then the consumers (each finishes the event in hand), then the relay. */
+  async stop(): Promise<void> {
+    for (const worker of this.workers) await worker.stop();
+    for (const consumer of this.consumers) await consumer.stop();
+    await this.relay.stop();
+  }
+}

@@ -1,0 +1,123 @@
+import http from "node:http";
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from "express";
+import type { Caller } from "../auth/caller";
+import { trustProxySetting } from "../auth/trustProxy";
+import type { Logger } from "../logger";
+import type { ServiceMetrics } from "../metrics";
+import { currentTraceId, traceRequests } from "../observability/tracing";
+import { createErrorFormatter } from "./formatError";
+import { mountHealthRoutes, type ReadinessCheck } from "./health";
+import { listen, requestIdOf } from "./http";
+import { logRequests } from "./requestLog";
+
+/** What every request's context starts from, on the router as on a subgraph. */
+export interface RequestScope {
+  requestId: string;
+  /** Scoped to the request: every line it logs carries its request and trace ids. */
+  logger: Logger;
+  /** The verified caller; null for an anonymous request. */
+  caller: Caller | null;
+}
+
+/** Something else served on the same HTTP server (the router's subscriptions); stopped first. */
+export interface Attachment {
+  stop(): Promise<void>;
+}
+
+export interface GraphQLHttpServerOptions<Context extends BaseContext> {
+  /** The process's name, in spans and logs. */
+  service: string;
+  port: number;
+  /** TRUST_PROXY: which proxies' X-Forwarded-For to believe for the client's address. */
+  trustProxy: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** The schema or the gateway, and what this server alone sets; plugins go beside the shared ones. */
+  apollo: ApolloServerOptions<Context>;
+  /** What `/health/ready` checks. */
+  readiness: Record<string, ReadinessCheck>;
+  /** Routes beside /graphql, health and metrics. */
+  routes?(app: Express): void;
+  /** The handlers in front of Apollo on `/graphql`, in order (authentication, limits, the body parser). */
+  graphqlHandlers: Array<RequestHandler | ErrorRequestHandler>;
+  /** The request's context, from its scope. */
+  context(req: Request, scope: RequestScope): Context | Promise<Context>;
+  /** Serves something else on the same HTTP server, once Apollo has started. */
+  attach?(httpServer: http.Server, apollo: ApolloServer<Context>): Attachment;
+}
+
+export interface RunningGraphQLServer<Context extends BaseContext> {
+  url: string;
+  port: number;
+  apollo: ApolloServer<Context>;
+  /** Stops taking requests (readiness answers 503 from here on) and finishes those in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The HTTP side that the router and every subgraph share: Express with tracing, a log line per
+ * request, `/metrics`, `/health/live` and `/health/ready`, and Apollo Server on `/graphql` with
+ * errors formatted (domain codes kept, the unexpected masked), HTTP draining on stop, and the
+ * operations and errors counted.
+ */
+export async function startGraphQLHttpServer<Context extends BaseContext>(
+  options: GraphQLHttpServerOptions<Context>,
+): Promise<RunningGraphQLServer<Context>> {
+  const { logger, metrics } = options;
+  let stopping = false;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", trustProxySetting(options.trustProxy));
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    ...options.apollo,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Cache hints would be computed for every field of every response, and nothing reads them.
+      ApolloServerPluginCacheControlDisabled(),
+      metrics.graphqlPlugin(),
+      ...((options.apollo.plugins ?? []) as ApolloServerPlugin<Context>[]),
+    ],
+  } as ApolloServerOptions<Context>);
+  await apollo.start();
+
+  app.use(traceRequests(options.service), logRequests(logger));
+  metrics.mount(app);
+  mountHealthRoutes(app, options.readiness, () => stopping);
+  options.routes?.(app);
+  app.use(
+    "/graphql",
+    ...options.graphqlHandlers,
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = req.requestId ?? requestIdOf(req);
+        const traceId = currentTraceId();
+        const scope = {
+          requestId,
+          logger: logger.child({ requestId, ...(traceId ? { traceId } : {}) }),
+          caller: req.caller ?? null,
+        };
+        return options.context(req, scope);
+      },
+    }),
+  );
+  const attachment = options.attach?.(httpServer, apollo);
+
+  const port = await listen(httpServer, options.port);
+  return {
+    url: `http://localhost:${port}/graphql`,
+    port,
+    apollo,
+    async stop() {
+      stopping = true;
+      await attachment?.stop();
+      await apollo.stop();
+    },
+  };
+}
