@@ -8,7 +8,7 @@ import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } fro
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import type { CatalogViewDependencies } from "./catalogView";
 import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from "./checkoutInput";
-import { requireForSale, resolveTargets, type LineTarget } from "./lineTarget";
+import { priceLines, requestedFromCart } from "./orderLines";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 
@@ -127,41 +127,10 @@ async function attemptOrder(
   if (repeated) return repeated;
 
   const cartLines = request.items ? null : await findCartItems(deps.db, customerId);
-  const lines: Array<{ target: LineTarget; quantity: number }> =
-    request.items ??
-    cartLines!.map(({ variantId, quantity }, index) => ({
-      target: { kind: "variant", id: variantId, field: `items.${index}.variantId` },
-      quantity,
-    }));
-  if (lines.length === 0) throw emptyCartError();
-  const views = await resolveTargets(
-    deps,
-    lines.map((line) => line.target),
-    { availability: false },
-  );
-  // Each line keeps a snapshot of what was ordered: later catalog changes leave the order alone.
-  const priced = lines.map((line, index) => {
-    const view = requireForSale(views[index]!, line.target.field);
-    return {
-      productId: view.productId,
-      variantId: view.variantId,
-      productName: view.productName,
-      variantTitle: view.title,
-      sku: view.sku,
-      selectedOptions: view.selectedOptions,
-      imageUrl: view.image?.url ?? null,
-      imageAlt: view.image?.alt ?? "",
-      hasOptions: view.hasOptions,
-      quantity: line.quantity,
-      unitPriceMinor: view.priceMinor,
-      currency: view.currency,
-    };
-  });
-  const currency = priced[0]!.currency;
-  if (priced.some((line) => line.currency !== currency))
-    throw new BadUserInputError("All items of an order must be priced in one currency.", "items");
+  const requested = request.items ?? requestedFromCart(cartLines!);
+  if (requested.length === 0) throw emptyCartError();
+  const { currency, lines, subtotalMinor } = await priceLines(deps, requested);
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
-  const subtotalMinor = priced.reduce((sum, line) => sum + line.unitPriceMinor * BigInt(line.quantity), 0n);
   const orderId = randomUUID();
 
   const outcome = await deps.unitOfWork(async (tx, emit) => {
@@ -191,14 +160,14 @@ async function attemptOrder(
       shippingAddress,
       paymentToken: request.paymentToken,
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
-      lines: priced.map(({ currency: _currency, hasOptions: _hasOptions, ...line }) => line),
+      lines,
     });
     if (!request.items) await emptyCart(tx, customerId);
     emit("orders.order.placed", {
       orderId: order.id,
       number: order.number,
       customerId,
-      lines: priced.map(({ productId, variantId, quantity, unitPriceMinor }) => ({
+      lines: lines.map(({ productId, variantId, quantity, unitPriceMinor }) => ({
         productId,
         variantId,
         quantity,
@@ -206,7 +175,7 @@ async function attemptOrder(
       })),
       total: toMoney(order.totalMinor, currency),
     });
-    emit("orders.order.status_changed", statusChangedEvent(order, priced, null, "order placed"));
+    emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
     return order;
   });
   return outcome ?? (await existingOrder(deps, customerId, request))!;

@@ -75,7 +75,8 @@ export interface NewOrder {
   shippingAddress: ShippingAddressSnapshot;
   paymentToken: string;
   paymentDeadline: Date;
-  lines: Array<{
+  /** Each line with its snapshot (see PricedLine). */
+  lines: ReadonlyArray<{
     productId: string;
     variantId: string;
     productName: string;
