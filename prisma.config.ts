@@ -4,7 +4,7 @@
  * The CLI is always run for one service at a time (`PRISMA_SERVICE=products prisma ...`, or
  * through `scripts/prisma.ts`). Prisma's native engines cannot be downloaded on these machines,
  * so the CLI runs its WebAssembly schema engine through the `pg` driver adapter (see
- * TOOLCHAIN.md). `allowExitOnIdle` lets the CLI exit as soon as it is done instead of waiting
+ * docs/toolchain.md). `allowExitOnIdle` lets the CLI exit as soon as it is done instead of waiting
  * out the pool's idle timeout.
  *
  * `PRISMA_MIGRATIONS_DIR` points `migrate` at another folder of migrations: tests apply a service's

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { availableParallelism } from "node:os";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
 import { seedCatalog } from "../scripts/seed/seedCatalog";
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
         ...process.env,
         NODE_ENV: "production",
         JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        SECRET_SEALING_KEY: randomBytes(32).toString("base64"),
         PAYMENT_PROVIDER: "simulated",
         LOG_LEVEL: "warn",
         ADMIN_EMAIL: admin.email,

@@ -38,7 +38,7 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
 
 /**
  * Apollo Server 5 types its `gateway` option with the newer gateway interface, while
- * @apollo/gateway 2.x is typed against the older one; at run time they agree (TOOLCHAIN.md).
+ * @apollo/gateway 2.x is typed against the older one; at run time they agree (docs/toolchain.md).
  */
 export function asServerGateway(gateway: ApolloGateway): ApolloServerOptionsWithGateway<BaseContext>["gateway"] {
   return gateway as unknown as ApolloServerOptionsWithGateway<BaseContext>["gateway"];

@@ -136,20 +136,8 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
         maxPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
         maxPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
       }),
+    afterStop: async () => redis.disconnect(),
   });
   logger.info({ url: server.url }, "router ready");
-
-  let stopped: Promise<void> | undefined;
-  return {
-    url: server.url,
-    port: server.port,
-    logger,
-    stop() {
-      stopped ??= (async () => {
-        await server.stop();
-        redis.disconnect();
-      })();
-      return stopped;
-    },
-  };
+  return { url: server.url, port: server.port, logger, stop: server.stop };
 }

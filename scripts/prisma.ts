@@ -5,7 +5,7 @@
  *   tsx scripts/prisma.ts migration <service> <name>  write a migration from the last snapshot to the schema
  *   tsx scripts/prisma.ts pending <service>          print the SQL the schema needs beyond the migrations
  *
- * Prisma's shadow-database workflow (`migrate dev`) does not run here (TOOLCHAIN.md), so each
+ * Prisma's shadow-database workflow (`migrate dev`) does not run here (docs/toolchain.md), so each
  * service keeps the datamodel its migrations produce in `migrations/datamodel.snapshot.prisma`,
  * and a new migration is the diff from that snapshot to the current schema.
  */

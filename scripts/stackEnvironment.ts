@@ -1,9 +1,13 @@
 import { z } from "zod";
-import { env } from "../subgraphs/common/environment";
+import { env, runtimeEnvironment } from "../subgraphs/common/environment";
 import { defaultPorts, serviceNames, type ServiceName } from "../subgraphs/common/serviceNames";
 
-/** What `npm start` reads: where each process listens. Everything else passes through to them. */
+/**
+ * What `npm start` reads: where each process listens, and whether it runs for development (the
+ * demo catalog loaded into an empty shop). Everything else passes through to the processes.
+ */
 export const stackEnvironment = z.object({
+  NODE_ENV: runtimeEnvironment.shape.NODE_ENV,
   PORT: env.port(4000),
   STARTUP_TIMEOUT_SECONDS: env.seconds(15),
   ...(Object.fromEntries(

@@ -1,16 +1,45 @@
 /**
- * `npm start`: migrates and starts the six subgraphs and the router as separate processes,
- * prints the router's URL once it answers, and stops everything on Ctrl-C.
+ * `npm start`: brings up PostgreSQL, Redis, NATS and the mail catcher when they are down (or says
+ * what is missing), migrates and starts the six subgraphs and the router as separate processes,
+ * loads the demo catalog into an empty shop in development, prints the router's URL once it
+ * answers, and stops everything on Ctrl-C.
  */
 import { loadDotEnv, parseEnvironment } from "../subgraphs/common/environment";
 import { serviceNames } from "../subgraphs/common/serviceNames";
-import { servicePort, stackEnvironment } from "./stackEnvironment";
+import { developmentAdmin } from "../subgraphs/users/environment";
+import { seedWhenEmpty } from "./seed/seedWhenEmpty";
+import { ensureServices, ServicesUnavailableError } from "./services/ensureServices";
+import { servicePort, stackEnvironment, type StackEnvironment } from "./stackEnvironment";
 import { startProcess, stopAll, waitUntilReady, type ManagedProcess } from "./processGroup";
+
+/** In development, an empty shop gets the demo catalog, so Sandbox shows products at once. */
+async function seedDemoCatalog(settings: StackEnvironment): Promise<void> {
+  if (settings.NODE_ENV !== "development") return;
+  const started = performance.now();
+  const outcome = await seedWhenEmpty({
+    routerUrl: `http://localhost:${settings.PORT}/graphql`,
+    adminEmail: process.env.ADMIN_EMAIL ?? developmentAdmin.email,
+    adminPassword: process.env.ADMIN_PASSWORD ?? developmentAdmin.password,
+    log: (line) => console.log(`npm start: demo catalog: ${line}`),
+  });
+  if (outcome === "seeded")
+    console.log(
+      `npm start: the shop was empty: demo catalog loaded in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+    );
+}
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
   loadDotEnv();
   const settings = parseEnvironment("npm start", stackEnvironment);
+  try {
+    await ensureServices(["postgres", "redis", "nats", "mailpit"], {
+      log: (line) => console.log(`npm start: ${line}`),
+    });
+  } catch (error) {
+    console.error(error instanceof ServicesUnavailableError ? error.message : `npm start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const baseEnv: NodeJS.ProcessEnv = {
     USERS_JWKS_URL: `http://localhost:${servicePort(settings, "users")}/.well-known/jwks.json`,
     PRODUCTS_URL: `http://localhost:${servicePort(settings, "products")}/graphql`,
@@ -47,6 +76,7 @@ async function main(): Promise<void> {
     const router = startProcess("router", "router/main.ts", { ...baseEnv, ...routerUrls, PORT: String(settings.PORT) });
     processes.push(router);
     await waitUntilReady(router, `http://localhost:${settings.PORT}/health/ready`, readyWithin);
+    await seedDemoCatalog(settings);
   } catch (error) {
     console.error(`npm start: ${(error as Error).message}`);
     await shutdown(1);

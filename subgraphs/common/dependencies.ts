@@ -1,5 +1,6 @@
 import { connect as connectNats, type NatsConnection } from "nats";
 import { Redis } from "ioredis";
+import { backoffDelayMs } from "./backoff";
 import type { Logger } from "./logger";
 
 /** A dependency that could not be reached at start; its message is the one line to print. */
@@ -56,7 +57,7 @@ export async function connectWithRetry<T>(
       const reason = describeFailure(error);
       if (Date.now() >= deadline) throw new DependencyUnavailableError(dependency, address, reason);
       if (round === 1) options.logger.warn({ dependency, address, reason }, `waiting for ${dependency}`);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** round), undefined));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(round, { baseMs: 200, maxMs: 2000 })));
     }
   }
 }

@@ -1,26 +1,25 @@
 import { BadUserInputError } from "./errors";
 import { optionalText, requiredText } from "./validation";
 
-/** Postal addresses: saved by users, copied into orders as the shipping address. */
-export interface AddressFields {
-  label?: string | null;
+/** The lines of a postal address: saved by users, copied into orders as the shipping address. */
+export interface PostalAddress {
   line1: string;
   line2?: string | null;
   city: string;
   region?: string | null;
   postalCode: string;
   country: string;
+}
+
+/** A saved address as a client sends it. */
+export interface AddressFields extends PostalAddress {
+  label?: string | null;
   isDefault?: boolean | null;
 }
 
-export interface NewAddress {
+/** A saved address, validated. */
+export interface NewAddress extends Required<PostalAddress> {
   label: string | null;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  country: string;
   isDefault: boolean;
 }
 
@@ -44,15 +43,22 @@ export function countryCode(value: string, field = "country"): string {
   return code;
 }
 
+/** The lines of an address, trimmed and checked; `prefix` is where the address sits in the input (`shippingAddress.`). */
+export function validatePostalAddress(input: PostalAddress, prefix = ""): Required<PostalAddress> {
+  return {
+    line1: requiredText(input.line1, `${prefix}line1`, { max: 200 }),
+    line2: optionalText(input.line2, `${prefix}line2`, 200),
+    city: requiredText(input.city, `${prefix}city`, { max: 100 }),
+    region: optionalText(input.region, `${prefix}region`, 100),
+    postalCode: requiredText(input.postalCode, `${prefix}postalCode`, { max: 20 }),
+    country: countryCode(input.country, `${prefix}country`),
+  };
+}
+
 export function validateAddress(input: AddressFields): NewAddress {
   return {
     label: optionalText(input.label, "label", 50),
-    line1: requiredText(input.line1, "line1", { max: 200 }),
-    line2: optionalText(input.line2, "line2", 200),
-    city: requiredText(input.city, "city", { max: 100 }),
-    region: optionalText(input.region, "region", 100),
-    postalCode: requiredText(input.postalCode, "postalCode", { max: 20 }),
-    country: countryCode(input.country),
+    ...validatePostalAddress(input),
     isDefault: input.isDefault ?? false,
   };
 }

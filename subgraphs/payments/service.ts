@@ -1,9 +1,7 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
-import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
-import type { CaptureDependencies } from "./domain/captures";
-import { processDuePayments } from "./domain/paymentWorker";
-import { paymentsEnvironment } from "./environment";
+import { paymentWorker } from "./domain/paymentWorker";
+import { paymentsEnvironment, type PaymentsEnvironment } from "./environment";
 import { paymentsEventHandlers } from "./events/handlers";
 import { createPaymentsLoaders } from "./loaders";
 import type { PaymentProvider } from "./provider/paymentProvider";
@@ -11,14 +9,14 @@ import { SimulatedPaymentProvider } from "./provider/simulatedProvider";
 import { resolvers } from "./resolvers";
 import { createPaymentsDatabase } from "./store/database";
 
+const retryOf = (env: PaymentsEnvironment) => ({ baseMs: env.PAYMENT_RETRY_BASE_MS, maxMs: env.PAYMENT_RETRY_MAX_MS });
+
 /**
  * The payments subgraph: captures and refunds through one provider interface. A factory, since
- * each instance holds its provider (the simulated one unless another is given) and its worker.
+ * each instance holds its provider (the simulated one unless another is given).
  */
 export function createPaymentsService(options: { provider?: PaymentProvider } = {}) {
   const provider = options.provider ?? new SimulatedPaymentProvider();
-  let worker: PeriodicWorker | undefined;
-  const wakeWorker = () => worker?.wake();
 
   return Object.assign(
     defineSubgraph({
@@ -27,30 +25,26 @@ export function createPaymentsService(options: { provider?: PaymentProvider } = 
       typeDefs: loadSubgraphTypeDefs("payments"),
       resolvers,
       createDatabase: createPaymentsDatabase,
-      eventHandlers: paymentsEventHandlers(wakeWorker),
-      workers(runtime) {
-        const deps: CaptureDependencies = {
-          db: runtime.db,
-          unitOfWork: runtime.unitOfWork,
-          provider,
-          retry: { baseMs: runtime.env.PAYMENT_RETRY_BASE_MS, maxMs: runtime.env.PAYMENT_RETRY_MAX_MS },
-          wakeWorker,
-          logger: runtime.logger,
-        };
-        worker = new PeriodicWorker("payment-attempts", () => processDuePayments(deps), {
-          intervalMs: runtime.env.PAYMENT_WORKER_INTERVAL_MS,
-          logger: runtime.logger,
-        });
-        return [worker];
-      },
+      eventHandlers: paymentsEventHandlers,
+      workers: (runtime) => [
+        paymentWorker(
+          {
+            db: runtime.db,
+            unitOfWork: runtime.unitOfWork,
+            provider,
+            retry: retryOf(runtime.env),
+            logger: runtime.logger,
+          },
+          runtime.env.PAYMENT_WORKER_INTERVAL_MS,
+        ),
+      ],
       createContext: (runtime, base) => ({
         ...base,
         db: runtime.db,
         unitOfWork: runtime.unitOfWork,
         loaders: createPaymentsLoaders(runtime.db),
         provider,
-        retry: { baseMs: runtime.env.PAYMENT_RETRY_BASE_MS, maxMs: runtime.env.PAYMENT_RETRY_MAX_MS },
-        wakeWorker,
+        retry: retryOf(runtime.env),
       }),
     }),
     { provider },

@@ -1,6 +1,6 @@
 /**
  * Static checks of the deployment files. No container engine or cluster runs on these machines
- * (TOOLCHAIN.md), so docker-compose.yml, the Dockerfile and k8s/ are parsed and validated against
+ * (docs/toolchain.md), so docker-compose.yml, the Dockerfile and k8s/ are parsed and validated against
  * their schemas, and the facts the brief asks for are asserted on what they declare.
  */
 import { execFileSync, spawnSync } from "node:child_process";

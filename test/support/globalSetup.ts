@@ -1,4 +1,5 @@
 import { connect } from "nats";
+import { ensureServices } from "../../scripts/services/ensureServices";
 import { dropDatabase, listDatabases } from "../../subgraphs/common/database/provision";
 import { isStale, testPrefix } from "./testNames";
 
@@ -6,11 +7,13 @@ const postgresUrl = process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 
 /**
- * Removes databases and streams that an interrupted earlier run left behind: only those older
- * than an hour, since another test run may be using the machine at the same time.
+ * Makes sure PostgreSQL, Redis and NATS run (starting what is down, or saying what is missing),
+ * then removes databases and streams that an interrupted earlier run left behind: only those
+ * older than an hour, since another test run may be using the machine at the same time.
  */
 export default async function globalSetup(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED = "1";
+  await ensureServices(["postgres", "redis", "nats"], { log: (line) => console.log(`tests: ${line}`) });
   for (const name of await listDatabases(postgresUrl, testPrefix)) {
     if (isStale(name)) await dropDatabase(`${postgresUrl}/${name}`);
   }

@@ -45,6 +45,8 @@ export function exampleSecrets(): ISecret[] {
   });
   return [
     exampleSecret("commerce-secrets", "config", { REDIS_URL: `redis://:${redisPassword}@redis:6379` }),
+    // 32 bytes in base64 that say what to put instead (openssl rand -base64 32).
+    exampleSecret("secret-links", "config", { SECRET_SEALING_KEY: "CHANGE_ME_with_openssl_rand_base64_32_00000=" }),
     ...serviceSecrets,
     ...serviceNames.map((service) =>
       exampleSecret(`postgres-${service}`, "database", { POSTGRES_PASSWORD: databasePassword(service) }),

@@ -10,7 +10,7 @@ const queryEvents: Array<{ emit: "event"; level: "query" }> = [{ emit: "event", 
 
 /**
  * Options for a generated PrismaClient: the pg driver adapter (Prisma runs without native
- * engines here, see TOOLCHAIN.md) and, when asked for, query events.
+ * engines here, see docs/toolchain.md) and, when asked for, query events.
  */
 export function prismaClientOptions(databaseUrl: string, options: DatabaseOptions = {}) {
   return {

@@ -41,6 +41,15 @@ export const variantFacts = z.object({
 });
 
 /**
+ * A link's secret sealed for the notifications service (`subgraphs/common/secrets`): only
+ * ciphertext travels, with the time after which it is no use.
+ */
+const sealedLink = z.object({
+  sealed: z.string().regex(/^v1\./),
+  expiresAt: z.iso.datetime(),
+});
+
+/**
  * Every domain event, by type, with the shape of its `data`. Events are validated against this
  * catalog when they are written to the outbox and again when a consumer receives them.
  * A type is `<domain>.<aggregate>.<fact>`; the domain names the stream it travels on.
@@ -51,6 +60,11 @@ export const eventCatalog = {
     email: z.string(),
     name: z.string(),
     roles: z.array(z.enum(["CUSTOMER", "ADMIN"])),
+    /**
+     * The link that verifies the new account's email, for the welcome email; absent for an account
+     * the service makes itself (the admin) and in events from before email verification.
+     */
+    verification: sealedLink.optional(),
   }),
   /** A user's name, email or roles changed; carries the new values of all three. */
   "users.user.updated": z.object({
@@ -60,15 +74,42 @@ export const eventCatalog = {
     roles: z.array(z.enum(["CUSTOMER", "ADMIN"])),
   }),
   /**
-   * Carries the reset token itself, because the email that notifications sends must contain it.
-   * The users service keeps only its hash; the token is single-use and expires with `expiresAt`.
+   * The user proved they receive mail at `email` (a verification or email-change link). Only
+   * after this may anything be linked to the account by its email (guest orders, an identity
+   * provider's account).
+   */
+  "users.user.email_verified": z.object({
+    userId: z.uuid(),
+    email: z.string(),
+  }),
+  /**
+   * A password reset was asked for; `link` carries the single-use token, sealed. The users
+   * service keeps only its hash. `link` is absent only in events written before tokens were
+   * sealed (they carried the token in clear, which is no longer read): those are not mailed.
    */
   "users.password_reset.requested": z.object({
     userId: z.uuid(),
     email: z.string(),
     name: z.string(),
-    token: z.string().min(32),
-    expiresAt: z.iso.datetime(),
+    link: sealedLink.optional(),
+  }),
+  /** A new link to verify the account's current email was asked for (a resend). */
+  "users.email_verification.requested": z.object({
+    userId: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    link: sealedLink,
+  }),
+  /**
+   * The user asked to move their account to `newEmail`: `link` (sealed) goes to the new address
+   * to confirm it, and a notice to `currentEmail`. The email changes only when the link is followed.
+   */
+  "users.email_change.requested": z.object({
+    userId: z.uuid(),
+    name: z.string(),
+    currentEmail: z.string(),
+    newEmail: z.string(),
+    link: sealedLink,
   }),
   /**
    * A product was added, with its one variant. `sku` and `price` are its default variant's (the

@@ -56,7 +56,7 @@ const emitNothing: Emit = Object.assign(
     throw new Error(`a handler idempotent by version cannot emit events (tried ${type})`);
   },
   {
-    afterCommit: () => {
+    wake: () => {
       throw new Error("a handler idempotent by version runs outside a transaction");
     },
   },

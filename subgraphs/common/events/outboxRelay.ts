@@ -1,4 +1,5 @@
 import type { JetStreamClient } from "nats";
+import { backoffDelayMs } from "../backoff";
 import type { Logger } from "../logger";
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
 import { isEventType } from "./catalog";
@@ -144,7 +145,7 @@ export class OutboxRelay {
       }
       if (count === this.batchSize && this.consecutiveFailures === 0) continue;
       const delay = this.consecutiveFailures
-        ? Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(this.consecutiveFailures, 10))
+        ? backoffDelayMs(this.consecutiveFailures, { baseMs: 200, maxMs: this.maxBackoffMs })
         : this.pollIntervalMs;
       await this.sleep(delay);
     }

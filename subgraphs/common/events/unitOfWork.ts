@@ -1,15 +1,16 @@
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
+import type { WorkerName } from "../workerNames";
 import type { ServiceName } from "../serviceNames";
 import type { EventData, EventType } from "./catalog";
 import { createEnvelope, type EventEnvelope } from "./envelope";
 import { appendToOutbox } from "./outbox";
 
 /**
- * Records an event to be published once the surrounding transaction commits; `afterCommit` runs
- * a function then (to wake a worker that should see the committed rows), never on rollback.
+ * Records an event to be published once the surrounding transaction commits; `wake` wakes a
+ * background worker by name then (it has committed work to do), never on rollback.
  */
 export type Emit = (<T extends EventType>(type: T, data: EventData<T>) => void) & {
-  afterCommit(run: () => void): void;
+  wake(worker: WorkerName): void;
 };
 
 export interface TransactionSettings {
@@ -33,22 +34,24 @@ export interface UnitOfWorkDependencies<Tx extends SqlExecutor> {
   onCommitted: (events: readonly EventEnvelope[]) => void;
   /** Trace context to stamp on emitted events. */
   traceparent?: () => string | undefined;
+  /** Wakes a background worker by name (after commit). */
+  wake?: (worker: WorkerName) => void;
 }
 
 export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
   return async (work, settings = {}) => {
     let events: EventEnvelope[] = [];
-    let committed: Array<() => void> = [];
+    let woken = new Set<WorkerName>();
     const result = await deps.db.$transaction(
       async (tx) => {
         // A retried transaction starts again with no events.
         events = [];
-        committed = [];
+        woken = new Set();
         const emit: Emit = Object.assign(
           <T extends EventType>(type: T, data: EventData<T>) => {
             events.push(createEnvelope(deps.service, { type, data }, deps.traceparent?.()));
           },
-          { afterCommit: (run: () => void) => void committed.push(run) },
+          { wake: (worker: WorkerName) => void woken.add(worker) },
         );
         const value = await work(tx, emit);
         await appendToOutbox(tx, events);
@@ -61,7 +64,7 @@ export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDepende
       },
     );
     if (events.length > 0) deps.onCommitted(events);
-    for (const run of committed) run();
+    for (const worker of woken) deps.wake?.(worker);
     return result;
   };
 }

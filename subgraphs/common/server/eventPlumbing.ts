@@ -62,6 +62,7 @@ export class EventPlumbing<Tx extends SqlExecutor> {
       },
       // Events carry the trace of the request or event that caused them, across the bus.
       traceparent: () => traceparentOf(),
+      wake: (name) => this.workers.find((worker) => worker.name === name)?.wake?.(),
     });
     this.consumers = options.handlers.map(
       (handler) =>

@@ -48,13 +48,18 @@ export interface GraphQLHttpServerOptions<Context extends BaseContext> {
   context(req: Request, scope: RequestScope): Context | Promise<Context>;
   /** Serves something else on the same HTTP server, once Apollo has started. */
   attach?(httpServer: http.Server, apollo: ApolloServer<Context>): Attachment;
+  /** Closes what the process holds besides the server (consumers, connections), once it has drained. */
+  afterStop?(): Promise<void>;
 }
 
 export interface RunningGraphQLServer<Context extends BaseContext> {
   url: string;
   port: number;
   apollo: ApolloServer<Context>;
-  /** Stops taking requests (readiness answers 503 from here on) and finishes those in flight. */
+  /**
+   * Stops taking requests (readiness answers 503 from here on), finishes those in flight, then
+   * runs `afterStop`. Calling it again waits for the same stop.
+   */
   stop(): Promise<void>;
 }
 
@@ -110,14 +115,17 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
   const attachment = options.attach?.(httpServer, apollo);
 
   const port = await listen(httpServer, options.port);
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    stopping = true;
+    await attachment?.stop();
+    await apollo.stop();
+    await options.afterStop?.();
+  };
   return {
     url: `http://localhost:${port}/graphql`,
     port,
     apollo,
-    async stop() {
-      stopping = true;
-      await attachment?.stop();
-      await apollo.stop();
-    },
+    stop: () => (stopped ??= stop()),
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger";
 import type { BackgroundWorker } from "./subgraphDefinition";
+import type { WorkerName } from "../workerNames";
 
 /**
  * Runs `tick` every `intervalMs` (sooner when woken), one tick at a time; a failing tick is
@@ -13,7 +14,7 @@ export class PeriodicWorker implements BackgroundWorker {
   private woken = false;
 
   constructor(
-    readonly name: string,
+    readonly name: WorkerName,
     private readonly tick: () => Promise<boolean>,
     private readonly options: { intervalMs: number; logger: Logger },
   ) {}

@@ -118,26 +118,17 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     routes: definition.routes && ((app) => definition.routes?.(app, runtime)),
     graphqlHandlers: [authenticate(verifyAccessToken, logger), express.json({ limit: "1mb" })],
     context: (req, scope) => definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req),
+    async afterStop() {
+      await events.stop();
+      await nats.drain().catch(() => undefined);
+      redis.disconnect();
+      await db.$disconnect();
+    },
   });
   logger.info(
     { url: server.url, database: describeDatabase(databaseUrl), nats: addressOf(env.NATS_URL) },
     `${definition.name} subgraph ready`,
   );
 
-  let stopped: Promise<void> | undefined;
-  return {
-    url: server.url,
-    port: server.port,
-    runtime,
-    stop() {
-      stopped ??= (async () => {
-        await server.stop();
-        await events.stop();
-        await nats.drain().catch(() => undefined);
-        redis.disconnect();
-        await db.$disconnect();
-      })();
-      return stopped;
-    },
-  };
+  return { url: server.url, port: server.port, runtime, stop: server.stop };
 }

@@ -16,6 +16,7 @@ import type { UnitOfWork } from "../events/unitOfWork";
 import type { Logger } from "../logger";
 import type { ServiceMetrics } from "../metrics";
 import type { ServiceName } from "../serviceNames";
+import type { WorkerName } from "../workerNames";
 
 /** The settings every subgraph has: the shared ones and the port it listens on. */
 export interface SubgraphSettings extends SubgraphEnvironment {
@@ -42,10 +43,12 @@ export interface SubgraphRuntime<Db, Env extends SubgraphSettings = SubgraphSett
 
 /** A background job of a service (a poller, a scheduler): started after the consumers, stopped before them. */
 export interface BackgroundWorker {
-  readonly name: string;
+  readonly name: WorkerName;
   start(): void;
   stop(): Promise<void>;
   isRunning(): boolean;
+  /** Works now rather than at the next interval: a commit made work due. */
+  wake?(): void;
 }
 
 /** What every request's context holds; services add their own loaders and helpers. */

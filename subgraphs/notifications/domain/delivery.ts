@@ -1,11 +1,16 @@
+import { backoffDelayMs, type BackoffSettings } from "../../common/backoff";
 import type { Logger } from "../../common/logger";
+import { UnusableSecretError } from "../../common/secrets/sealedSecrets";
+import { withLink, type LinkOpener } from "../templates/secretLinks";
 import type { NotificationsDb } from "../store/database";
+import { emailOf, findNotification, saveDelivery, type DeliveryChange } from "../store/notificationStore";
+import type { NotificationRecord } from "../store/records";
 import type { Transports } from "../transports/transport";
+import { decideDelivery, type DeliveryEventType } from "./deliveryStateMachine";
 
 export interface DeliverySettings {
   maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
+  retry: BackoffSettings;
 }
 
 export interface DeliveryDependencies {
@@ -13,65 +18,67 @@ export interface DeliveryDependencies {
   transports: Transports;
   settings: DeliverySettings;
   logger: Logger;
-}
-
-const batch = 20;
-const leaseMs = 60_000;
-
-/** Reset links are secrets: once the email is out, the stored copy keeps no working token. */
-function redactSecrets(kind: string, text: string | null): string | null {
-  if (kind !== "PASSWORD_RESET" || text === null) return text;
-  return text.replace(/token=[^\s"&<]+/g, "token=[sent]");
-}
-
-/**
- * Sends the notifications that are due, a batch at a time. A failure is retried with exponential
- * backoff; after the last try the notification is FAILED. Returns whether more may be due.
- */
-export async function deliverDueNotifications(deps: DeliveryDependencies): Promise<boolean> {
-  const claimed = await deps.db.$queryRaw<Array<{ id: string }>>`
-    UPDATE notifications SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-     WHERE id IN (SELECT id FROM notifications WHERE delivery_status = 'PENDING' AND next_attempt_at <= now()
-                   ORDER BY next_attempt_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text`;
-  await Promise.all(claimed.map(({ id }) => deliver(deps, id)));
-  return claimed.length === batch;
+  /** Opens an email's sealed link, only as it is handed to the transport. */
+  openLink: LinkOpener;
 }
 
 /** How often the record that a message went out is tried before giving up on it. */
 const recordAttempts = 3;
 
-async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
-  const notification = await deps.db.notification.findUnique({ where: { id } });
+/** A try's outcome as the state machine decides it, with the bookkeeping that goes with it. */
+function deliveryChange(
+  notification: NotificationRecord,
+  event: DeliveryEventType,
+  fields: DeliveryChange,
+): DeliveryChange {
+  const decision = decideDelivery(notification.deliveryStatus, event);
+  if (decision.kind === "ignore") return {};
+  return { ...fields, ...(decision.kind === "transition" ? { deliveryStatus: decision.to } : {}) };
+}
+
+/**
+ * One try at sending a due message. A failure is retried with exponential backoff; after the
+ * last try the message is FAILED.
+ */
+export async function deliverNotification(deps: DeliveryDependencies, id: string): Promise<void> {
+  const notification = await findNotification(deps.db, id);
   if (!notification || notification.deliveryStatus !== "PENDING" || notification.channel === "IN_APP") return;
   const attempts = notification.attempts + 1;
   let recipient: string | undefined;
   try {
     // The address may have been unknown when the event arrived (the user's own event was late).
-    recipient =
-      notification.recipient ?? (await deps.db.knownUser.findUnique({ where: { userId: notification.userId } }))?.email;
+    recipient = notification.recipient ?? (await emailOf(deps.db, notification.userId));
     if (!recipient) throw new Error("the recipient's address is not known yet");
+    // A link's secret exists in clear only in this copy, for the transport; nothing keeps it.
+    const content = notification.sealedSecret
+      ? withLink(
+          { text: notification.body, html: notification.html },
+          deps.openLink(notification.sealedSecret, notification.userId),
+        )
+      : { text: notification.body, html: notification.html };
     await deps.transports[notification.channel].send({
       id,
       channel: notification.channel,
       recipient,
       subject: notification.subject,
-      text: notification.body,
-      html: notification.html,
+      text: content.text,
+      html: content.html,
     });
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
-    const last = attempts >= deps.settings.maxAttempts;
-    const delay = Math.min(deps.settings.retryMaxMs, deps.settings.retryBaseMs * 2 ** (attempts - 1));
-    await deps.db.notification.update({
-      where: { id },
-      data: {
+    // A link that cannot be opened (expired, sealed under another key) never will be.
+    const last = attempts >= deps.settings.maxAttempts || error instanceof UnusableSecretError;
+    const delay = backoffDelayMs(attempts, deps.settings.retry);
+    await saveDelivery(
+      deps.db,
+      id,
+      deliveryChange(notification, last ? "LAST_SEND_FAILED" : "SEND_FAILED", {
         attempts,
         statusReason: reason,
-        deliveryStatus: last ? "FAILED" : "PENDING",
         nextAttemptAt: last ? null : new Date(Date.now() + delay),
-      },
-    });
+        ...(last ? { sealedSecret: null } : {}),
+      }),
+    );
     deps.logger.warn(
       { notificationId: id, channel: notification.channel, attempts, err: reason },
       last ? "notification failed for good" : "notification not sent; will retry",
@@ -80,19 +87,17 @@ async function deliver(deps: DeliveryDependencies, id: string): Promise<void> {
   }
   // It went out: from here on, a failure is of the bookkeeping, never a reason to send again now.
   // Should every try fail, the message is sent again once its lease ends, under the same id.
-  const sent = {
-    deliveryStatus: "SENT" as const,
+  const sent = deliveryChange(notification, "SENT", {
     sentAt: new Date(),
     attempts,
     nextAttemptAt: null,
     recipient,
     statusReason: null,
-    body: redactSecrets(notification.kind, notification.body) ?? "",
-    html: redactSecrets(notification.kind, notification.html),
-  };
+    sealedSecret: null,
+  });
   for (let attempt = 1; attempt <= recordAttempts; attempt += 1) {
     try {
-      await deps.db.notification.update({ where: { id }, data: sent });
+      await saveDelivery(deps.db, id, sent);
       return;
     } catch (error) {
       if (attempt === recordAttempts) {

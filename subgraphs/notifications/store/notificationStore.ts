@@ -1,3 +1,4 @@
+import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import { afterNewestFirst } from "../../common/pagination";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { NotificationsReader, NotificationsTx } from "./database";
@@ -54,11 +55,12 @@ export type NewNotification = Pick<
   | "statusReason"
   | "sourceEventId"
 > & {
+  sealedSecret?: string | null;
   sentAt?: Date | null;
   nextAttemptAt?: Date | null;
 };
 
-/** Stores notifications; one per event, user and channel, so a redelivered event adds none. Returns how many were new. */
+/** Stores notifications; one per event, user, channel and kind, so a redelivered event adds none. Returns how many were new. */
 export async function insertNotifications(
   tx: NotificationsTx,
   notifications: readonly NewNotification[],
@@ -66,6 +68,31 @@ export async function insertNotifications(
   if (notifications.length === 0) return 0;
   const { count } = await tx.notification.createMany({ data: [...notifications], skipDuplicates: true });
   return count;
+}
+
+/** Messages due to go out: PENDING, at their `next_attempt_at`. */
+export const dueNotifications: DueWorkTable = { table: "notifications", pending: "delivery_status = 'PENDING'" };
+
+/** What a try at delivering a message changes: its status (as the delivery state machine decided) and its bookkeeping. */
+export type DeliveryChange = Partial<
+  Pick<
+    NotificationRecord,
+    "deliveryStatus" | "attempts" | "statusReason" | "nextAttemptAt" | "sentAt" | "recipient" | "sealedSecret"
+  >
+>;
+
+/** The one place a message's delivery status is written after it was created. */
+export async function saveDelivery(db: NotificationsReader, id: string, change: DeliveryChange): Promise<void> {
+  await db.notification.update({ where: { id }, data: change });
+}
+
+export function findNotification(db: NotificationsReader, id: string): Promise<NotificationRecord | null> {
+  return db.notification.findUnique({ where: { id } });
+}
+
+/** The address of a user, from the users read model (a message may be created before it is known). */
+export async function emailOf(db: NotificationsReader, userId: string): Promise<string | undefined> {
+  return (await db.knownUser.findUnique({ where: { userId } }))?.email;
 }
 
 export const defaultPreferences: PreferencesRecord = {

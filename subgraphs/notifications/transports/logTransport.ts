@@ -2,15 +2,25 @@ import type { Logger } from "../../common/logger";
 import type { NotificationTransport, OutgoingMessage } from "./transport";
 
 /**
- * The default SMS and push transport: writes the message to the log. A real provider plugs in
- * behind the same interface.
+ * Writes a message to the log: the default SMS and push transport (a real provider plugs in
+ * behind the same interface), and in development the email transport when no SMTP server
+ * answers; `withText` then logs the text too, so a developer can follow a link it carries.
  */
 export class LogTransport implements NotificationTransport {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: { withText?: boolean } = {},
+  ) {}
 
   async send(message: OutgoingMessage): Promise<void> {
     this.logger.info(
-      { notificationId: message.id, channel: message.channel, recipient: message.recipient, subject: message.subject },
+      {
+        notificationId: message.id,
+        channel: message.channel,
+        recipient: message.recipient,
+        subject: message.subject,
+        ...(this.options.withText ? { text: message.text } : {}),
+      },
       "notification sent (log transport)",
     );
   }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { BadUserInputError } from "../../common/errors";
-import { countryCode } from "../../common/postalAddress";
+import { validatePostalAddress } from "../../common/postalAddress";
 import { boundedInt, optionalText, requiredId, requiredText } from "../../common/validation";
 import type { ShippingAddressSnapshot } from "../store/records";
 import { maxQuantityPerLine } from "./cart";
@@ -11,15 +11,7 @@ export interface PlaceOrderFields {
   idempotencyKey: string;
   items?: ReadonlyArray<{ productId?: string | null; variantId?: string | null; quantity: number }> | null;
   shippingAddressId?: string | null;
-  shippingAddress?: {
-    name?: string | null;
-    line1: string;
-    line2?: string | null;
-    city: string;
-    region?: string | null;
-    postalCode: string;
-    country: string;
-  } | null;
+  shippingAddress?: ShippingAddressSnapshot | null;
   paymentToken: string;
 }
 
@@ -57,12 +49,7 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
   const shippingAddress = address
     ? {
         name: optionalText(address.name, "shippingAddress.name", 100),
-        line1: requiredText(address.line1, "shippingAddress.line1", { max: 200 }),
-        line2: optionalText(address.line2, "shippingAddress.line2", 200),
-        city: requiredText(address.city, "shippingAddress.city", { max: 100 }),
-        region: optionalText(address.region, "shippingAddress.region", 100),
-        postalCode: requiredText(address.postalCode, "shippingAddress.postalCode", { max: 20 }),
-        country: countryCode(address.country, "shippingAddress.country"),
+        ...validatePostalAddress(address, "shippingAddress."),
       }
     : null;
   const shippingAddressId = hasId ? requiredId(input.shippingAddressId!, "shippingAddressId") : null;

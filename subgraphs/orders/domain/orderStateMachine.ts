@@ -1,17 +1,12 @@
+import { orderStatus } from "../../common/events/catalog";
+
 /**
  * The checkout saga as an explicit state machine: one table of what each event does in each
  * status. Everything that moves an order goes through `decide`.
  */
 
-export const orderStatuses = [
-  "PENDING",
-  "AWAITING_PAYMENT",
-  "CONFIRMED",
-  "SHIPPED",
-  "DELIVERED",
-  "CANCELLED",
-  "REFUNDED",
-] as const;
+/** The statuses an order takes, as `orders.order.status_changed` tells them. */
+export const orderStatuses = orderStatus.options;
 export type OrderStatus = (typeof orderStatuses)[number];
 
 export type CancellationReason =

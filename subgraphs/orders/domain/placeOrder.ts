@@ -11,20 +11,13 @@ import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from ".
 import { priceLines, requestedFromCart } from "./orderLines";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
+import type { PostalAddress } from "../../common/postalAddress";
 
 /** A customer as the users subgraph describes them to a direct lookup: their saved addresses. */
 export interface CustomerEntity {
   id: string;
   name: string;
-  addresses: Array<{
-    id: string;
-    line1: string;
-    line2: string | null;
-    city: string;
-    region: string | null;
-    postalCode: string;
-    country: string;
-  }>;
+  addresses: Array<Required<PostalAddress> & { id: string }>;
 }
 
 export interface PlaceOrderDependencies extends CatalogViewDependencies {

@@ -1,3 +1,4 @@
+import { lockRow } from "../../common/database/lockRow";
 import { afterNewestFirst } from "../../common/pagination";
 import type { OrderStatus } from "../generated/prisma/client";
 import type { OrdersReader, OrdersTx } from "./database";
@@ -57,12 +58,8 @@ const orderColumns = `id::text AS id, number, customer_id::text AS "customerId",
  * The order, locked until the transaction ends: transitions of one order happen one at a time.
  * One statement, as it runs at every step of every checkout.
  */
-export async function lockOrder(tx: OrdersTx, id: string): Promise<OrderRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<OrderRecord[]>(
-    `SELECT ${orderColumns} FROM orders WHERE id = $1::uuid FOR UPDATE`,
-    id,
-  );
-  return row ?? null;
+export function lockOrder(tx: OrdersTx, id: string): Promise<OrderRecord | null> {
+  return lockRow<OrderRecord>(tx, { name: "orders", columns: orderColumns }, "id", id);
 }
 
 export interface NewOrder {

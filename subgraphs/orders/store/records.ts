@@ -1,5 +1,6 @@
 import type { CatalogVariant, Order, OrderItem, OrderStatusChange } from "../generated/prisma/client";
 import type { Money } from "../../common/money";
+import type { PostalAddress } from "../../common/postalAddress";
 
 export type OrderRecord = Order;
 export type OrderItemRecord = OrderItem & { currency: string };
@@ -18,14 +19,8 @@ export interface ImageSnapshot {
 }
 
 /** The address snapshot kept in `orders.shipping_address`. */
-export interface ShippingAddressSnapshot {
+export interface ShippingAddressSnapshot extends PostalAddress {
   name?: string | null;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode: string;
-  country: string;
 }
 
 /** A cart line with the variant's current price. */

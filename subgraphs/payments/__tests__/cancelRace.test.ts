@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { EventData, EventType } from "../../common/events/catalog";
 import type { EventHandler } from "../../common/events/eventConsumer";
 import { createEnvelope } from "../../common/events/envelope";
+import type { Emit } from "../../common/events/unitOfWork";
 import { startServices, type TestServices } from "../../../test/support/testServices";
-import type { CaptureDependencies } from "../domain/captures";
-import { processDuePayments } from "../domain/paymentWorker";
+import { claimDue } from "../../common/dueWork/claimDue";
+import { attemptCapture, type CaptureDependencies } from "../domain/captures";
 import { paymentsEventHandlers } from "../events/handlers";
 import type { PaymentsTx } from "../store/database";
+import { duePayments } from "../store/paymentStore";
 
 /**
  * A payment request and the order's cancellation, handled at the same time by the two consumers:
@@ -27,15 +29,19 @@ describe("payments: an order cancelled while its payment is being opened", () =>
 
   afterAll(() => services?.cleanUp());
 
-  const handlers = paymentsEventHandlers(() => undefined);
-  function handle<T extends EventType>(
-    type: T,
-    data: EventData<T>,
-    tx: PaymentsTx,
-    emit: Parameters<EventHandler<PaymentsTx, T>["handle"]>[2],
-  ): Promise<void> {
-    const handler = handlers.find((each) => each.type === type) as unknown as EventHandler<PaymentsTx, T>;
-    return handler.handle(createEnvelope("orders", { type, data }), tx, emit);
+  /**
+   * Runs the service's handler in the caller's transaction. The worker is not woken: a capture
+   * it would start the moment the payment commits is not this test's race.
+   */
+  function handle<T extends EventType>(type: T, data: EventData<T>, tx: PaymentsTx, emit: Emit): Promise<void> {
+    const handler = paymentsEventHandlers.find((each) => each.type === type) as unknown as EventHandler<PaymentsTx, T>;
+    const unwoken: Emit = Object.assign(
+      <E extends EventType>(event: E, eventData: EventData<E>) => emit(event, eventData),
+      {
+        wake: () => undefined,
+      },
+    );
+    return handler.handle(createEnvelope("orders", { type, data }), tx, unwoken);
   }
 
   /** Transactions of the payments database waiting for an advisory lock. */
@@ -131,16 +137,16 @@ describe("payments: an order cancelled while its payment is being opened", () =>
       { orderId, paymentId: payment.id, outcome: "ABANDONED", failureReason: "the order was cancelled" },
     ]);
 
-    // The worker finds nothing to capture.
+    // The worker finds nothing to capture, and a capture tried anyway asks nothing of the provider.
     const deps: CaptureDependencies = {
       db,
       unitOfWork: runtime.unitOfWork,
       provider,
       retry: { baseMs: 50, maxMs: 100 },
-      wakeWorker: () => undefined,
       logger: runtime.logger,
     };
-    await processDuePayments(deps);
+    expect(await claimDue(db, duePayments, 20, 30_000)).not.toContain(payment.id);
+    await attemptCapture(deps, payment.id);
     expect(
       provider.log.filter((entry) => entry.kind === "capture" && entry.idempotencyKey === `capture:${payment.id}`),
     ).toEqual([]);

@@ -1,3 +1,4 @@
+import { backoffDelayMs, type BackoffSettings } from "../../common/backoff";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
 import type { Logger } from "../../common/logger";
@@ -7,22 +8,24 @@ import type { PaymentProvider } from "../provider/paymentProvider";
 import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
 import type { PaymentsDb, PaymentsTx } from "../store/database";
 import {
+  createRefund,
+  findRefundWithPayment,
   lockOrderPayments,
   lockPayment,
   lockPaymentOfOrder,
   pendingRefundTotal,
   recordAttempt,
+  scheduleRefundRetry,
+  settleRefund,
 } from "../store/paymentStore";
 import type { PaymentRecord } from "../store/records";
-import { retryDelayMs } from "./retryDelay";
+import { applyPaymentEvent } from "./paymentTransitions";
 
 export interface RefundDependencies {
   db: PaymentsDb;
   unitOfWork: UnitOfWork<PaymentsTx>;
   provider: PaymentProvider;
-  retry: { baseMs: number; maxMs: number };
-  /** Wakes the worker that makes due refunds. */
-  wakeWorker: () => void;
+  retry: BackoffSettings;
   logger: Logger;
 }
 
@@ -57,12 +60,11 @@ export async function refundRemainder(
   emit: Emit,
   payment: PaymentRecord,
   reason: string,
-  wakeWorker: () => void,
 ): Promise<void> {
   const amount = await refundable(tx, payment);
   if (amount <= 0n) return;
-  await tx.refund.create({ data: { paymentId: payment.id, amountMinor: amount, reason } });
-  emit.afterCommit(wakeWorker);
+  await createRefund(tx, { paymentId: payment.id, amountMinor: amount, reason });
+  emit.wake("payment-attempts");
 }
 
 /**
@@ -97,7 +99,7 @@ export async function refundOrder(
         "amount",
       );
     }
-    const refund = await tx.refund.create({ data: { paymentId: payment.id, amountMinor: amount, reason } });
+    const refund = await createRefund(tx, { paymentId: payment.id, amountMinor: amount, reason });
     return refund.id;
   });
   try {
@@ -111,7 +113,8 @@ export async function refundOrder(
   }
   // The background worker may have made this attempt first (the refund was due once committed),
   // so the answer is read from the refund, whoever tried it.
-  const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: refundId }, include: { payment: true } });
+  const refund = await findRefundWithPayment(deps.db, refundId);
+  if (!refund) throw new Error(`refund ${refundId} vanished`);
   if (refund.status === "FAILED") {
     throw new ConflictError(
       "The payment provider refused this refund, so nothing was refunded. Its answer is in the payment's attempts; refund the customer another way.",
@@ -121,11 +124,12 @@ export async function refundOrder(
 }
 
 /** One try at a refund with the provider; the outcome (and the attempt) is recorded. */
-export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">, refundId: string): Promise<void> {
-  const refund = await deps.db.refund.findUnique({ where: { id: refundId }, include: { payment: true } });
+export async function attemptRefund(deps: RefundDependencies, refundId: string): Promise<void> {
+  const refund = await findRefundWithPayment(deps.db, refundId);
   if (!refund || refund.status !== "PENDING") return;
   const { payment } = refund;
   const idempotencyKey = `refund:${refund.id}`;
+  const attempt = { paymentId: payment.id, kind: "REFUND" as const, amountMinor: refund.amountMinor, idempotencyKey };
   try {
     const result = await deps.provider.refund({
       idempotencyKey,
@@ -135,32 +139,16 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
     });
     await deps.unitOfWork(async (tx, emit) => {
       const current = await lockPayment(tx, payment.id);
-      const fresh = await tx.refund.findUnique({ where: { id: refund.id } });
-      if (!current || fresh?.status !== "PENDING") return;
+      if (!current || !(await settleRefund(tx, refund.id, "SUCCEEDED"))) return;
       const refundedMinor = current.refundedMinor + refund.amountMinor;
-      const fullyRefunded = refundedMinor >= current.amountMinor;
-      await tx.refund.update({
-        where: { id: refund.id },
-        data: { status: "SUCCEEDED", nextAttemptAt: null, attemptCount: { increment: 1 } },
-      });
-      await tx.payment.update({
-        where: { id: payment.id },
-        data: { refundedMinor, status: fullyRefunded ? "REFUNDED" : "PARTIALLY_REFUNDED" },
-      });
-      await recordAttempt(tx, {
-        paymentId: payment.id,
-        kind: "REFUND",
-        outcome: "SUCCEEDED",
-        amountMinor: refund.amountMinor,
-        idempotencyKey,
-        providerReference: result.reference,
-      });
+      await applyPaymentEvent(tx, current, { type: "REFUNDED", amountMinor: refund.amountMinor });
+      await recordAttempt(tx, { ...attempt, outcome: "SUCCEEDED", providerReference: result.reference });
       emit("payments.payment.refunded", {
         orderId: payment.orderId,
         paymentId: payment.id,
         amount: toMoney(refund.amountMinor, payment.currency),
         refundedTotal: toMoney(refundedMinor, payment.currency),
-        fullyRefunded,
+        fullyRefunded: refundedMinor >= current.amountMinor,
         reason: refund.reason,
       });
     });
@@ -169,20 +157,8 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
       // Trying again never helps: the refund is given up (what it held back can be refunded
       // again), and the refusal goes on to whoever asked, to tell the back office or log.
       await deps.unitOfWork(async (tx) => {
-        const fresh = await tx.refund.findUnique({ where: { id: refund.id } });
-        if (fresh?.status !== "PENDING") return;
-        await tx.refund.update({
-          where: { id: refund.id },
-          data: { status: "FAILED", nextAttemptAt: null, attemptCount: { increment: 1 } },
-        });
-        await recordAttempt(tx, {
-          paymentId: payment.id,
-          kind: "REFUND",
-          outcome: "DECLINED",
-          amountMinor: refund.amountMinor,
-          idempotencyKey,
-          error: error.message,
-        });
+        if (!(await settleRefund(tx, refund.id, "FAILED"))) return;
+        await recordAttempt(tx, { ...attempt, outcome: "DECLINED", error: error.message });
       });
       const { amount, currency } = toMoney(refund.amountMinor, payment.currency);
       throw new RefundRefusedError(
@@ -201,22 +177,8 @@ export async function attemptRefund(deps: Omit<RefundDependencies, "wakeWorker">
     if (!(error instanceof TransientProviderError)) throw error;
     await deps.unitOfWork(async (tx) => {
       const attempts = refund.attemptCount + 1;
-      await tx.refund.update({
-        where: { id: refund.id },
-        data: { attemptCount: attempts, nextAttemptAt: new Date(Date.now() + retryDelayMs(attempts, deps.retry)) },
-      });
-      await recordAttempt(tx, {
-        paymentId: payment.id,
-        kind: "REFUND",
-        outcome: "TRANSIENT_ERROR",
-        amountMinor: refund.amountMinor,
-        idempotencyKey,
-        error: error.message,
-      });
+      await scheduleRefundRetry(tx, refund.id, attempts, new Date(Date.now() + backoffDelayMs(attempts, deps.retry)));
+      await recordAttempt(tx, { ...attempt, outcome: "TRANSIENT_ERROR", error: error.message });
     });
   }
-}
-
-export async function lockForCancellation(tx: PaymentsTx, paymentId: string): Promise<PaymentRecord | null> {
-  return lockPayment(tx, paymentId);
 }

@@ -1,8 +1,10 @@
 import { lockUntilCommit } from "../../common/database/advisoryLock";
+import { lockRow } from "../../common/database/lockRow";
+import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import type { AttemptKind, AttemptOutcome } from "../generated/prisma/client";
 import type { PaymentsReader, PaymentsTx } from "./database";
 import type { PaymentAttempt } from "../generated/prisma/client";
-import type { PaymentRecord } from "./records";
+import type { PaymentRecord, RefundRecord } from "./records";
 
 export function findPaymentsByIds(db: PaymentsReader, ids: readonly string[]): Promise<PaymentRecord[]> {
   return db.payment.findMany({ where: { id: { in: [...ids] } } });
@@ -12,15 +14,22 @@ export function findPaymentsOfOrders(db: PaymentsReader, orderIds: readonly stri
   return db.payment.findMany({ where: { orderId: { in: [...orderIds] } } });
 }
 
+export function findPayment(db: PaymentsReader, id: string): Promise<PaymentRecord | null> {
+  return db.payment.findUnique({ where: { id } });
+}
+
 export function findAttemptsOfPayments(db: PaymentsReader, paymentIds: readonly string[]): Promise<PaymentAttempt[]> {
   return db.paymentAttempt.findMany({ where: { paymentId: { in: [...paymentIds] } }, orderBy: { createdAt: "asc" } });
 }
 
-/** The columns of `payments` under the names of `PaymentRecord`, for locking reads Prisma's API cannot express. */
-const paymentColumns = `id::text AS id, order_id::text AS "orderId", customer_id::text AS "customerId", status::text AS status,
+/** `payments` with its columns under the names of `PaymentRecord`, for locking reads Prisma's API cannot express. */
+const payments = {
+  name: "payments",
+  columns: `id::text AS id, order_id::text AS "orderId", customer_id::text AS "customerId", status::text AS status,
   amount_minor AS "amountMinor", refunded_minor AS "refundedMinor", currency, failure_reason AS "failureReason",
   payment_token AS "paymentToken", capture_reference AS "captureReference", deadline, next_attempt_at AS "nextAttemptAt",
-  attempt_count AS "attemptCount", order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  attempt_count AS "attemptCount", order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`,
+};
 
 /**
  * Serialises payment work on one order (opening its payment, closing it on cancellation, a
@@ -34,20 +43,12 @@ export function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void
 }
 
 /** The payment of an order, locked until the transaction ends (one statement: it runs at every saga step). */
-export async function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(
-    `SELECT ${paymentColumns} FROM payments WHERE order_id = $1::uuid FOR UPDATE`,
-    orderId,
-  );
-  return row ?? null;
+export function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
+  return lockRow<PaymentRecord>(tx, payments, "order_id", orderId);
 }
 
-export async function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
-  const [row] = await tx.$queryRawUnsafe<PaymentRecord[]>(
-    `SELECT ${paymentColumns} FROM payments WHERE id = $1::uuid FOR UPDATE`,
-    id,
-  );
-  return row ?? null;
+export function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
+  return lockRow<PaymentRecord>(tx, payments, "id", id);
 }
 
 export interface NewPayment {
@@ -68,6 +69,38 @@ export async function insertPayment(tx: PaymentsTx, payment: NewPayment): Promis
   return count === 1;
 }
 
+/** What a payment's status carries along: set together with it, in one statement. */
+export type PaymentChange = Partial<
+  Pick<
+    PaymentRecord,
+    | "status"
+    | "failureReason"
+    | "captureReference"
+    | "refundedMinor"
+    | "attemptCount"
+    | "nextAttemptAt"
+    | "orderCancelled"
+  >
+>;
+
+/**
+ * The one place a payment's status is written, with the fields that go with it. Only
+ * `applyPaymentEvent` calls it, with the status the state machine decided.
+ */
+export function savePayment(tx: PaymentsTx, id: string, change: PaymentChange): Promise<PaymentRecord> {
+  return tx.payment.update({ where: { id }, data: change });
+}
+
+/** Whether the order was cancelled before its payment was requested (see `closeOrder`). */
+export async function isOrderClosed(tx: PaymentsTx, orderId: string): Promise<boolean> {
+  return (await tx.orderClosure.count({ where: { orderId } })) > 0;
+}
+
+/** Remembers an order cancelled before payments heard of its payment, so a late request opens nothing. */
+export async function closeOrder(tx: PaymentsTx, orderId: string): Promise<void> {
+  await tx.orderClosure.createMany({ data: [{ orderId }], skipDuplicates: true });
+}
+
 export function recordAttempt(
   tx: PaymentsTx,
   attempt: {
@@ -83,24 +116,39 @@ export function recordAttempt(
   return tx.paymentAttempt.create({ data: attempt });
 }
 
-/**
- * Takes up to `limit` payments whose capture is due, leasing them for `leaseMs` so no other
- * worker (or replica) tries the same one meanwhile; a crashed attempt is retried after the lease.
- */
-export function claimDuePayments(tx: PaymentsTx, limit: number, leaseMs: number): Promise<Array<{ id: string }>> {
-  return tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE payments SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-     WHERE id IN (SELECT id FROM payments WHERE status = 'PENDING' AND next_attempt_at <= now()
-                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text`;
+/** Payments whose capture is due: PENDING, at their `next_attempt_at`. */
+export const duePayments: DueWorkTable = { table: "payments", pending: "status = 'PENDING'" };
+
+/** Refunds to make: PENDING, at their `next_attempt_at`. */
+export const dueRefunds: DueWorkTable = { table: "refunds", pending: "status = 'PENDING'" };
+
+/** A refund to make, due at once. */
+export function createRefund(
+  tx: PaymentsTx,
+  refund: { paymentId: string; amountMinor: bigint; reason: string | null },
+): Promise<RefundRecord> {
+  return tx.refund.create({ data: refund });
 }
 
-export function claimDueRefunds(tx: PaymentsTx, limit: number, leaseMs: number): Promise<Array<{ id: string }>> {
-  return tx.$queryRaw<Array<{ id: string }>>`
-    UPDATE refunds SET next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
-     WHERE id IN (SELECT id FROM refunds WHERE status = 'PENDING' AND next_attempt_at <= now()
-                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text`;
+export function findRefundWithPayment(db: PaymentsReader, id: string) {
+  return db.refund.findUnique({ where: { id }, include: { payment: true } });
+}
+
+/**
+ * The one place a refund's status is written: PENDING becomes SUCCEEDED or FAILED, once. False
+ * when it was settled already (by another attempt at the same refund).
+ */
+export async function settleRefund(tx: PaymentsTx, id: string, status: "SUCCEEDED" | "FAILED"): Promise<boolean> {
+  const { count } = await tx.refund.updateMany({
+    where: { id, status: "PENDING" },
+    data: { status, nextAttemptAt: null, attemptCount: { increment: 1 } },
+  });
+  return count === 1;
+}
+
+/** A refund that failed on the way: tried again at `retryAt`. */
+export async function scheduleRefundRetry(tx: PaymentsTx, id: string, attemptCount: number, retryAt: Date) {
+  await tx.refund.update({ where: { id }, data: { attemptCount, nextAttemptAt: retryAt } });
 }
 
 /** Refunds asked for but not yet made, which count against what is left to refund. */
