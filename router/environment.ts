@@ -22,9 +22,12 @@ export const routerEnvironment = runtimeEnvironment.extend({
     .int()
     .min(1024)
     .default(256 * 1024),
-  /** How deeply an operation may nest fields, and how many it may resolve (see router/limits). */
+  /**
+   * How deeply an operation may nest fields, and how many it may resolve (see router/limits: lists
+   * count at their real maximum, so the contract's largest page, products with facets, costs about 9,200).
+   */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
-  MAX_QUERY_COST: z.coerce.number().int().min(1).default(5000),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(10_000),
   /** Root fields one mutation operation may carry (aliases count each). */
   MAX_ROOT_MUTATIONS: z.coerce.number().int().min(1).max(100).default(10),
   /**

@@ -45,9 +45,21 @@ describe("the router's operation limits", () => {
     expect(limitErrors("{ categories { id children { id } } }")).toEqual([
       expect.objectContaining({ limit: "cost", actual: 1 + 100 * (1 + 1 + 100 * 1) }),
     ]);
+    // 100 products of 20 images each, 50 attributes each: the lists count in full.
+    const page = `{ products(first: 100) { edges { node { images { url alt } attributes { name value } } } } }`;
+    expect(limitErrors(page)).toEqual([
+      expect.objectContaining({ limit: "cost", actual: 1 + 1 + 100 * (1 + 1 + 20 * 2 + 1 + 50 * 2) }),
+    ]);
     // An order holds at most 50 lines; an enum list at most its values.
     const order = limitErrors(`query ($id: ID!) { order(id: $id) { items { productId } customer { roles } } }`);
     expect(order).toEqual([]);
+  });
+
+  it("count a connection's page once, on its edges, and its other fields (facets, totalCount) once", () => {
+    const facets = `{ products(first: 100) { totalCount facets { name values { value count } } edges { node { id } } } }`;
+    const cost = 1 + 1 + (1 + 30 * (1 + 1 + 50 * 2)) + (1 + 100 * (1 + 1));
+    expect(cost).toBeLessThan(defaults.MAX_QUERY_COST);
+    expect(validate(schema, parse(facets), [costLimit(cost - 1)])[0]?.extensions).toMatchObject({ actual: cost });
   });
 
   it("do not count a connection's edges twice: its `first` is the page", () => {

@@ -12,8 +12,25 @@ export const listMaximums: Readonly<Record<string, number>> = {
   "Order.items": 50,
   // orders' state machine: PENDING → AWAITING_PAYMENT → CONFIRMED → SHIPPED → DELIVERED, or CANCELLED / REFUNDED.
   "Order.statusHistory": 10,
-  // products: maxImages (subgraphs/products/domain/productInput.ts).
+  // products: maxImages (productInput.ts), for products and variants alike.
   "Product.images": 20,
+  "ProductVariant.images": 20,
+  // products: maxAttributes (attributeInput.ts).
+  "Product.attributes": 50,
+  "ProductVariant.attributes": 50,
+  // products: maxOptions and maxOptionValues (variantOptions.ts); a variant selects one value per option.
+  "Product.options": 3,
+  "ProductOption.values": 100,
+  "ProductVariant.selectedOptions": 3,
+  "OrderItem.selectedOptions": 3,
+  // products: maxVariantsPerRequest (variantInput.ts).
+  "Mutation.productVariantsCreate": 50,
+  // products: maxFacets and maxFacetValues (store/productSearch.ts).
+  "ProductConnection.facets": 30,
+  "Facet.values": 50,
+  // inventory: maxLocations (domain/locations.ts).
+  "Query.stockLocations": 100,
+  "Stock.byLocation": 100,
   // users: the cap on saved addresses.
   "User.addresses": 20,
 };
