@@ -284,7 +284,8 @@ describe("the router's limits and resilience", () => {
         ({ body }) => (JSON.parse(body) as { query: string }).query.match(/^\s*(query|mutation)\b/)?.[1] ?? "other",
       );
     try {
-      const routerAdmin = await loginAdmin(router.url);
+      // Signed in through the router with the usual timeout: this one's is for payments.
+      const routerAdmin = await loginAdmin(services.router.url);
       // A query that needs the silent subgraph: the rest of the answer comes, its field is an error.
       const query = await graphql(
         router.url,

@@ -14,7 +14,7 @@ import { RedisPubSub } from "graphql-redis-subscriptions";
 import { useServer } from "graphql-ws/use/ws";
 import { Redis } from "ioredis";
 import { decodeJwt } from "jose";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { clientAddressOf, type TrustCheck } from "../../subgraphs/common/auth/trustProxy";
 import type { VerifyAccessToken } from "../../subgraphs/common/auth/tokenVerifier";
 import { bearerToken } from "../../subgraphs/common/auth/tokenVerifier";
@@ -63,6 +63,24 @@ interface ConnectionState {
   expiry?: NodeJS.Timeout;
 }
 
+/**
+ * A frame the client got wrong (over maxPayload, malformed) is ws's to answer, and it has: it
+ * closed the socket with the matching code (1009, 1002) before emitting the error. Its listeners
+ * would only repeat that, graphql-ws's on the console, for anyone who sends a large frame; the
+ * router logs it as one structured line instead.
+ */
+function logProtocolErrors(socket: WebSocket, logger: Logger): void {
+  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const error = args[0] as { code?: unknown; message?: string } | undefined;
+    if (event === "error" && typeof error?.code === "string" && error.code.startsWith("WS_ERR_")) {
+      logger.info({ code: error.code }, "closed a WebSocket that broke the protocol");
+      return true;
+    }
+    return emit(event, ...args);
+  }) as typeof socket.emit;
+}
+
 /** What the ws server keeps about a socket's upgrade request: who is on the other end. */
 const addressOfSocket = new WeakMap<object, string>();
 
@@ -98,6 +116,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   wsServer.on("connection", (socket, request) => {
     const address = clientAddressOf(request, options.trustProxy);
     addressOfSocket.set(socket, address);
+    logProtocolErrors(socket, logger);
     if (!socketsPerAddress.acquire(address)) {
       socket.close(closeCodes.tooManyConnections, `At most ${options.maxSocketsPerAddress} connections per address.`);
       return;
