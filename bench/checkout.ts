@@ -16,6 +16,7 @@ import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
 import { seedCatalog } from "../scripts/seed/seedCatalog";
 import { startStack, type RunningStack } from "../scripts/processStack";
+import { developmentRouterSigningSecret } from "../subgraphs/common/auth/routerCredential";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import { collect, subscriptionClient } from "../test/support/subscriptionClient";
 import { LoadClient, runLoops } from "./loadClient";
@@ -67,10 +68,13 @@ async function main(): Promise<void> {
   let stack: RunningStack | undefined;
   let routerUrl = process.env.BENCH_ROUTER_URL;
   let productsUrl = process.env.BENCH_PRODUCTS_URL;
+  // Calls straight to the products subgraph are signed as the router signs them.
+  let routerSigningSecret = process.env.ROUTER_SIGNING_SECRET || developmentRouterSigningSecret;
   if (!routerUrl) {
     console.log("bench: starting the stack (bench_* databases)...");
     // Production mode, from the compiled build, as containers run it.
     const { privateKey } = generateKeyPairSync("ed25519");
+    routerSigningSecret = randomBytes(32).toString("hex");
     stack = await startStack("bench", {
       runtime: "dist",
       env: {
@@ -79,6 +83,9 @@ async function main(): Promise<void> {
         JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
         SECRET_SEALING_KEY: randomBytes(32).toString("base64"),
         PAYMENT_PROVIDER: "simulated",
+        // Production refuses the development secret and CORS for any origin.
+        ROUTER_SIGNING_SECRET: routerSigningSecret,
+        CORS_ORIGINS: "https://bench.example",
         LOG_LEVEL: "warn",
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD: admin.password,
@@ -229,7 +236,7 @@ async function main(): Promise<void> {
     console.log(
       `bench: Products alone for ${settings.productsSeconds}s each: through the router (cached, then not) and straight to the subgraph...`,
     );
-    const direct = new LoadClient(productsUrl!);
+    const direct = new LoadClient(productsUrl!, routerSigningSecret);
     const noCache = { "cache-control": "no-cache" };
     const measureProducts = async (send: () => Promise<{ ms: number }>) => {
       const latencies: number[] = [];

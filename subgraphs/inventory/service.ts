@@ -28,11 +28,13 @@ export const inventoryService = defineSubgraph({
         url: runtime.env.PRODUCTS_URL,
         typename: "Product",
         selection: `id name status updatedAt variants(first: 100) { edges { node { ${variantSelection} } } }`,
+        signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
       }),
       variants: entityLoader<CatalogVariantEntity>({
         url: runtime.env.PRODUCTS_URL,
         typename: "ProductVariant",
         selection: `${variantSelection} product { id name status updatedAt }`,
+        signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
       }),
     },
   }),

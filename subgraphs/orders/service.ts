@@ -55,18 +55,21 @@ export const ordersService = defineSubgraph({
           typename: "Product",
           selection: `${productFactsSelection} variants(first: 100) { edges { node { ${variantSelection} } } }`,
           headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
         }),
         variants: entityLoader<VariantEntity>({
           url: runtime.env.PRODUCTS_URL,
           typename: "ProductVariant",
           selection: `${variantSelection} product { ${productFactsSelection} }`,
           headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
         }),
         stock: entityLoader<StockEntity>({
           url: runtime.env.INVENTORY_URL,
           typename: "ProductVariant",
           selection: "id stock { available }",
           headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
         }),
       },
       customers: entityLoader<CustomerEntity>({
@@ -74,6 +77,7 @@ export const ordersService = defineSubgraph({
         typename: "User",
         selection: "id name addresses { id line1 line2 city region postalCode country }",
         headers,
+        signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
       }),
     };
   },

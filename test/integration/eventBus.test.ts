@@ -6,7 +6,7 @@ import { createLogger } from "../../subgraphs/common/logger";
 import { createUsersDatabase } from "../../subgraphs/users";
 import { NatsTap } from "../support/natsTap";
 import { inventoryEventHandlers } from "../../subgraphs/inventory";
-import { graphqlData } from "../support/graphqlClient";
+import { graphql, graphqlData } from "../support/graphqlClient";
 import { loginAdmin } from "../support/identity";
 import { PrivateNats } from "../support/privateNats";
 import { startServices, type TestServices } from "../support/testServices";
@@ -241,12 +241,11 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     const input = productInput();
     await graphqlData(products.url, createProduct, { token, variables: { input } });
     // The same sku again: the insert fails, and the event of the failed attempt must not exist.
-    const conflict = await fetch(products.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: createProduct, variables: { input: { ...input, name: "Another name" } } }),
-    }).then((response) => response.json() as Promise<{ errors: Array<{ extensions: Record<string, unknown> }> }>);
-    expect(conflict.errors[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "sku" });
+    const conflict = await graphql(products.url, createProduct, {
+      token,
+      variables: { input: { ...input, name: "Another name" } },
+    });
+    expect(conflict.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "sku" });
     expect(await products.runtime.db.outboxEvent.count()).toBe(before + 1);
   });
 });

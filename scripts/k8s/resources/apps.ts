@@ -87,6 +87,8 @@ export function appDeployment(app: App): IDeployment {
   const component: Component = app.name === "router" ? "router" : "subgraph";
   const env = [{ name: "PORT", value: String(app.port) }];
   if (app.migrates) env.push({ name: "MIGRATE_ON_START", value: "false" });
+  // Its NATS user (the password is in its Secret): allowed to publish its own subjects only.
+  if (app.migrates) env.push({ name: "NATS_USER", value: app.migrates });
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
