@@ -106,15 +106,19 @@ async function main(): Promise<void> {
         { input: admin },
       )
     ).data!.login.accessToken;
+    // The products customers open, with the variant they put in the cart (the default one).
     const page = (
-      await client.request<{ products: { edges: Array<{ node: { id: string } }> } }>(productsPage, { first: 100 })
-    ).data!.products.edges.map((edge) => edge.node.id);
+      await client.request<{ products: { edges: Array<{ node: { id: string; defaultVariant: { id: string } } }> } }>(
+        `query($first: Int) { products(first: $first) { edges { node { id defaultVariant { id } } } } }`,
+        { first: 100 },
+      )
+    ).data!.products.edges.map((edge) => ({ productId: edge.node.id, variantId: edge.node.defaultVariant.id }));
     // Stock enough for every order the run can place: the benchmark measures checkout, not scarcity.
     await Promise.all(
-      page.map((productId) =>
+      page.map(({ variantId }) =>
         client.request(
           `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
-          { input: { productId, delta: 100_000, reason: "benchmark" } },
+          { input: { variantId, delta: 100_000, reason: "benchmark" } },
           adminToken,
         ),
       ),
@@ -181,11 +185,11 @@ async function main(): Promise<void> {
         while (performance.now() < deadline && placed < settings.maxOrders) {
           const browse = await client.request(productsPage, { first: 20 }, customer.token);
           browseLatencies.push(browse.ms);
-          const productId = page[Math.floor(Math.random() * page.length)]!;
+          const { productId, variantId } = page[Math.floor(Math.random() * page.length)]!;
           await client.request(productQuery, { id: productId }, customer.token);
           await client.request(
-            `mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { id } }`,
-            { id: productId },
+            `mutation($id: ID!) { addToCart(variantId: $id, quantity: 1) { id } }`,
+            { id: variantId },
             customer.token,
           );
           const placedAt = performance.now();

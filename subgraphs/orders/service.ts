@@ -2,7 +2,13 @@ import { entityLoader } from "../common/federation/entityClient";
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
-import type { ProductEntity, StockEntity } from "./domain/catalogView";
+import {
+  productFactsSelection,
+  variantSelection,
+  type ProductEntity,
+  type StockEntity,
+  type VariantEntity,
+} from "./domain/catalogView";
 import { cancelOverdueOrders } from "./domain/paymentWindow";
 import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
@@ -47,12 +53,18 @@ export const ordersService = defineSubgraph({
         products: entityLoader<ProductEntity>({
           url: runtime.env.PRODUCTS_URL,
           typename: "Product",
-          selection: "id sku name archived updatedAt price { amount currency }",
+          selection: `${productFactsSelection} variants(first: 100) { edges { node { ${variantSelection} } } }`,
+          headers,
+        }),
+        variants: entityLoader<VariantEntity>({
+          url: runtime.env.PRODUCTS_URL,
+          typename: "ProductVariant",
+          selection: `${variantSelection} product { ${productFactsSelection} }`,
           headers,
         }),
         stock: entityLoader<StockEntity>({
           url: runtime.env.INVENTORY_URL,
-          typename: "Product",
+          typename: "ProductVariant",
           selection: "id stock { available }",
           headers,
         }),

@@ -44,7 +44,8 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     await services?.cleanUp();
   });
 
-  const stockRow = (productId: string) => inventory.runtime.db.stockLevel.findUnique({ where: { productId } });
+  const stockRow = (productId: string) =>
+    inventory.runtime.db.stockLevel.findUnique({ where: { variantId: productId } });
 
   it("creates the product's stock record in inventory and stamps the outbox row as published", async () => {
     const { createProduct: product } = await graphqlData(products.url, createProduct, {
@@ -98,7 +99,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     });
     const first = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
     // Back office changed the stock since; a replayed "created" must not reset or touch it.
-    await inventory.runtime.db.stockLevel.update({ where: { productId: product.id }, data: { onHand: 7 } });
+    await inventory.runtime.db.stockLevel.update({ where: { variantId: product.id }, data: { onHand: 7 } });
     const touched = await stockRow(product.id);
 
     const row = await products.runtime.db.outboxEvent.findFirstOrThrow({
@@ -175,7 +176,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
         },
       });
     const availability = () =>
-      products.runtime.db.productAvailability.findUniqueOrThrow({ where: { productId: product.id } });
+      products.runtime.db.variantAvailability.findUniqueOrThrow({ where: { variantId: product.id } });
     // Newer than whatever the product's own stock events said, so this test decides what is seen.
     const newest = stockChanged(1_000, 9);
     await consumer.apply(newest as never);

@@ -4,11 +4,12 @@ import { validatePostalAddress } from "../../common/postalAddress";
 import { boundedInt, optionalText, requiredId, requiredText } from "../../common/validation";
 import type { ShippingAddressSnapshot } from "../store/records";
 import { maxQuantityPerLine } from "./cart";
+import { checkTarget, type LineTarget } from "./lineTarget";
 
 /** A checkout request as a client sends it (PlaceOrderInput). */
 export interface PlaceOrderFields {
   idempotencyKey: string;
-  items?: ReadonlyArray<{ productId: string; quantity: number }> | null;
+  items?: ReadonlyArray<{ productId?: string | null; variantId?: string | null; quantity: number }> | null;
   shippingAddressId?: string | null;
   shippingAddress?: ShippingAddressSnapshot | null;
   paymentToken: string;
@@ -17,7 +18,7 @@ export interface PlaceOrderFields {
 export interface CheckoutRequest {
   idempotencyKey: string;
   /** Null: check out the cart. */
-  items: Array<{ productId: string; quantity: number }> | null;
+  items: Array<{ target: LineTarget; quantity: number }> | null;
   shippingAddressId: string | null;
   shippingAddress: ShippingAddressSnapshot | null;
   paymentToken: string;
@@ -36,7 +37,7 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
     if (input.items.length > maxOrderLines)
       throw new BadUserInputError(`An order has at most ${maxOrderLines} lines.`, "items");
     items = input.items.map((item, index) => ({
-      productId: requiredId(item.productId, `items.${index}.productId`),
+      target: checkTarget(item, `items.${index}.`),
       quantity: boundedInt(item.quantity, `items.${index}.quantity`, { min: 1, max: maxQuantityPerLine }),
     }));
   }
@@ -53,8 +54,13 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
     : null;
   const shippingAddressId = hasId ? requiredId(input.shippingAddressId!, "shippingAddressId") : null;
   const paymentToken = requiredText(input.paymentToken, "paymentToken", { max: 100 });
+  // A request that names products hashes as before variants existed, so a retry keeps its key.
+  const hashedItems =
+    items?.map(({ target, quantity }) =>
+      target.kind === "product" ? { productId: target.id, quantity } : { variantId: target.id, quantity },
+    ) ?? null;
   const hash = createHash("sha256")
-    .update(JSON.stringify({ items, shippingAddressId, shippingAddress, paymentToken }))
+    .update(JSON.stringify({ items: hashedItems, shippingAddressId, shippingAddress, paymentToken }))
     .digest("hex");
   return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, hash };
 }
