@@ -1,5 +1,6 @@
 import { ForbiddenError, UnauthenticatedError } from "../errors";
 import { isAdmin, type Caller } from "./caller";
+import { hasPermission, type Permission } from "./permissions";
 
 /**
  * Checks resolvers call first: who may do what is decided in each subgraph, next to the data,
@@ -14,6 +15,13 @@ export function requireCaller(caller: Caller | null | undefined): Caller {
 export function requireAdmin(caller: Caller | null | undefined): Caller {
   const signedIn = requireCaller(caller);
   if (!isAdmin(signedIn)) throw new ForbiddenError("This needs the ADMIN role.");
+  return signedIn;
+}
+
+/** Back-office work of one kind: FORBIDDEN without the permission (ADMIN holds every one). */
+export function requirePermission(caller: Caller | null | undefined, permission: Permission): Caller {
+  const signedIn = requireCaller(caller);
+  if (!hasPermission(signedIn, permission)) throw new ForbiddenError(`This needs the ${permission} permission.`);
   return signedIn;
 }
 
