@@ -11,7 +11,8 @@ export interface PlaceOrderFields {
   items?: ReadonlyArray<{ productId: string; quantity: number }> | null;
   shippingAddressId?: string | null;
   shippingAddress?: ShippingAddressSnapshot | null;
-  paymentToken: string;
+  paymentToken?: string | null;
+  paymentMethodId?: string | null;
 }
 
 export interface CheckoutRequest {
@@ -20,7 +21,9 @@ export interface CheckoutRequest {
   items: Array<{ productId: string; quantity: number }> | null;
   shippingAddressId: string | null;
   shippingAddress: ShippingAddressSnapshot | null;
-  paymentToken: string;
+  /** How the customer pays: the provider's token of a card, or one of their saved methods (exactly one). */
+  paymentToken: string | null;
+  paymentMethodId: string | null;
   /** Identifies the request as sent, for idempotency: the same key with another request is refused. */
   hash: string;
 }
@@ -52,9 +55,23 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
       }
     : null;
   const shippingAddressId = hasId ? requiredId(input.shippingAddressId!, "shippingAddressId") : null;
-  const paymentToken = requiredText(input.paymentToken, "paymentToken", { max: 100 });
+  const hasToken = input.paymentToken !== null && input.paymentToken !== undefined;
+  const hasMethod = input.paymentMethodId !== null && input.paymentMethodId !== undefined;
+  if (hasToken === hasMethod)
+    throw new BadUserInputError("Give exactly one of `paymentToken` and `paymentMethodId`.", "paymentToken");
+  const paymentToken = hasToken ? requiredText(input.paymentToken!, "paymentToken", { max: 100 }) : null;
+  const paymentMethodId = hasMethod ? requiredId(input.paymentMethodId!, "paymentMethodId") : null;
+  // A request with a token hashes as it always has, so a key sent before saved methods existed still matches.
   const hash = createHash("sha256")
-    .update(JSON.stringify({ items, shippingAddressId, shippingAddress, paymentToken }))
+    .update(
+      JSON.stringify({
+        items,
+        shippingAddressId,
+        shippingAddress,
+        paymentToken,
+        ...(paymentMethodId ? { paymentMethodId } : {}),
+      }),
+    )
     .digest("hex");
-  return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, hash };
+  return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, paymentMethodId, hash };
 }
