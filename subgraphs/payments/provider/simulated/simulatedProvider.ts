@@ -250,7 +250,11 @@ export class SimulatedPaymentProvider implements PaymentProvider {
    * they would in the bank's window; the provider then notifies the service. Resolves once the
    * service has handled the notification.
    */
-  async completeAction(reference: string, outcome: "succeeded" | "failed"): Promise<void> {
+  async completeAction(
+    reference: string,
+    outcome: "succeeded" | "failed",
+    options: { notify?: boolean } = {},
+  ): Promise<void> {
     const payment = this.payments.get(reference);
     if (payment?.state.status !== "requires_action")
       throw new Error(`simulated provider: ${reference} is not waiting for the customer`);
@@ -270,7 +274,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       captureReference: reference,
       result: outcome === "succeeded" ? "captured" : "declined",
     });
-    await this.webhooks.send({ kind: "payment", paymentId: payment.paymentId, state: payment.state });
+    if (options.notify !== false)
+      await this.webhooks.send({ kind: "payment", paymentId: payment.paymentId, state: payment.state });
   }
 
   /** The customer enters a card (a token) in the provider's setup form; the card is saved and the service notified. */
@@ -302,6 +307,17 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   /** Where the payment with this reference stands (tests check a cancelled intent). */
   stateOf(reference: string): PaymentState["status"] | undefined {
     return this.payments.get(reference)?.state.status;
+  }
+
+  /** The service's payment a reference of this provider belongs to. */
+  paymentIdOf(reference: string): string | undefined {
+    return this.payments.get(reference)?.paymentId;
+  }
+
+  /** Where each payment this provider holds for the service's payment stands (at most one: one key a payment). */
+  statesOfPayment(paymentId: string): Array<PaymentState["status"]> {
+    const payment = this.paymentsById.get(paymentId);
+    return payment ? [payment.state.status] : [];
   }
 
   /** Resolves at once unless captures are held; then when the last hold is released. */

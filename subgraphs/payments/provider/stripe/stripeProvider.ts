@@ -51,7 +51,8 @@ function translate(error: unknown): Error {
     return new Error(`stripe refused the API key (${error.type}): check STRIPE_SECRET_KEY`);
   }
   if (error instanceof errors.StripeError) {
-    return new ProviderRejectedError(`stripe: ${error.type} ${[error.code, error.param].filter(Boolean).join(" ")}`);
+    const what = [error.rawType ?? error.type, error.code, error.param].filter(Boolean).join(" ");
+    return new ProviderRejectedError(`stripe: ${what}`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }
