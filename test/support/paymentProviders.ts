@@ -22,6 +22,8 @@ export interface ProviderUnderTest {
    * service, unless `notify` is false (its notification is late: the test sends it).
    */
   completeAction(reference: string, outcome: "succeeded" | "failed", options?: { notify?: boolean }): Promise<void>;
+  /** From now on the provider's notifications never arrive (a misconfigured endpoint): only look-ups tell. */
+  loseNotifications(): void;
   /** Test cards this provider cannot be reached with (every capture fails transiently) until `restore` is called. */
   unreachable(): { card: string; restore(): void };
   /** The customer enters a card in the provider's setup form (the setup named by its client secret). */
@@ -61,6 +63,8 @@ export function simulatedProvider(): ProviderUnderTest {
     attach: (_url, simulated) => void (provider = simulated),
     completeAction: (reference, outcome, options) => provider.completeAction(reference, outcome, options),
     unreachable: () => ({ card: "tok_unreachable", restore: () => undefined }),
+    // Captures and refunds by token notify nothing in-process; a lost notification is one never sent.
+    loseNotifications: () => undefined,
     // Delivered in-process: one the service fails to apply fails the call that sent it.
     refusedNotifications: () => [],
     completeSetup: async (clientSecret) => void (await provider.completeSetup(setupOf(clientSecret), "tok_mastercard")),
@@ -122,6 +126,10 @@ export async function stripeProvider(): Promise<ProviderUnderTest> {
       stripe.completeAction(reference, outcome);
       stripe.deliverWebhooksTo(webhookUrl);
       await stripe.webhooksDelivered();
+    },
+    loseNotifications() {
+      webhookUrl = undefined;
+      stripe.deliverWebhooksTo(undefined);
     },
     unreachable() {
       stripe.failNext({ kind: "server_error" }, { method: "POST", path: /^\/v1\/payment_intents$/, times: 1_000 });
