@@ -77,7 +77,9 @@ async function main(): Promise<void> {
         ...process.env,
         NODE_ENV: "production",
         JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        // Production refuses the simulated provider unless told that no money is meant to move.
         PAYMENT_PROVIDER: "simulated",
+        PAYMENT_SIMULATED_IN_PRODUCTION: "true",
         LOG_LEVEL: "warn",
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD: admin.password,
