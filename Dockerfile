@@ -29,7 +29,9 @@ RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
+# HOST: a container is reached through its own network interface, not loopback.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     CHECKPOINT_DISABLE=1 \
     PRISMA_HIDE_UPDATE_MESSAGE=1 \
     APOLLO_TELEMETRY_DISABLED=1
@@ -40,6 +42,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY prisma.config.ts ./
 COPY prisma ./prisma
 COPY schema/*.graphql ./schema/
+# The contract's operation names: the only ones metrics label by name.
+COPY schema/contract ./schema/contract
 COPY --from=build /app/dist ./dist
 # Everything above belongs to root and stays read-only to the process, which needs to write
 # nothing but /tmp (Kubernetes runs it with a read-only root filesystem).

@@ -11,11 +11,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { availableParallelism } from "node:os";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
 import { seedCatalog } from "../scripts/seed/seedCatalog";
 import { startStack, type RunningStack } from "../scripts/processStack";
+import { developmentRouterSigningSecret } from "../subgraphs/common/auth/routerCredential";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import { collect, subscriptionClient } from "../test/support/subscriptionClient";
 import { LoadClient, runLoops } from "./loadClient";
@@ -67,19 +68,26 @@ async function main(): Promise<void> {
   let stack: RunningStack | undefined;
   let routerUrl = process.env.BENCH_ROUTER_URL;
   let productsUrl = process.env.BENCH_PRODUCTS_URL;
+  // Calls straight to the products subgraph are signed as the router signs them.
+  let routerSigningSecret = process.env.ROUTER_SIGNING_SECRET || developmentRouterSigningSecret;
   if (!routerUrl) {
     console.log("bench: starting the stack (bench_* databases)...");
     // Production mode, from the compiled build, as containers run it.
     const { privateKey } = generateKeyPairSync("ed25519");
+    routerSigningSecret = randomBytes(32).toString("hex");
     stack = await startStack("bench", {
       runtime: "dist",
       env: {
         ...process.env,
         NODE_ENV: "production",
         JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        SECRET_SEALING_KEY: randomBytes(32).toString("base64"),
         // Production refuses the simulated provider unless told that no money is meant to move.
         PAYMENT_PROVIDER: "simulated",
         PAYMENT_SIMULATED_IN_PRODUCTION: "true",
+        // Production refuses the development secret and CORS for any origin.
+        ROUTER_SIGNING_SECRET: routerSigningSecret,
+        CORS_ORIGINS: "https://bench.example",
         LOG_LEVEL: "warn",
         ADMIN_EMAIL: admin.email,
         ADMIN_PASSWORD: admin.password,
@@ -107,15 +115,19 @@ async function main(): Promise<void> {
         { input: admin },
       )
     ).data!.login.accessToken;
+    // The products customers open, with the variant they put in the cart (the default one).
     const page = (
-      await client.request<{ products: { edges: Array<{ node: { id: string } }> } }>(productsPage, { first: 100 })
-    ).data!.products.edges.map((edge) => edge.node.id);
+      await client.request<{ products: { edges: Array<{ node: { id: string; defaultVariant: { id: string } } }> } }>(
+        `query($first: Int) { products(first: $first) { edges { node { id defaultVariant { id } } } } }`,
+        { first: 100 },
+      )
+    ).data!.products.edges.map((edge) => ({ productId: edge.node.id, variantId: edge.node.defaultVariant.id }));
     // Stock enough for every order the run can place: the benchmark measures checkout, not scarcity.
     await Promise.all(
-      page.map((productId) =>
+      page.map(({ variantId }) =>
         client.request(
           `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
-          { input: { productId, delta: 100_000, reason: "benchmark" } },
+          { input: { variantId, delta: 100_000, reason: "benchmark" } },
           adminToken,
         ),
       ),
@@ -182,11 +194,11 @@ async function main(): Promise<void> {
         while (performance.now() < deadline && placed < settings.maxOrders) {
           const browse = await client.request(productsPage, { first: 20 }, customer.token);
           browseLatencies.push(browse.ms);
-          const productId = page[Math.floor(Math.random() * page.length)]!;
+          const { productId, variantId } = page[Math.floor(Math.random() * page.length)]!;
           await client.request(productQuery, { id: productId }, customer.token);
           await client.request(
-            `mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { id } }`,
-            { id: productId },
+            `mutation($id: ID!) { addToCart(variantId: $id, quantity: 1) { id } }`,
+            { id: variantId },
             customer.token,
           );
           const placedAt = performance.now();
@@ -226,7 +238,7 @@ async function main(): Promise<void> {
     console.log(
       `bench: Products alone for ${settings.productsSeconds}s each: through the router (cached, then not) and straight to the subgraph...`,
     );
-    const direct = new LoadClient(productsUrl!);
+    const direct = new LoadClient(productsUrl!, routerSigningSecret);
     const noCache = { "cache-control": "no-cache" };
     const measureProducts = async (send: () => Promise<{ ms: number }>) => {
       const latencies: number[] = [];

@@ -1,9 +1,15 @@
+import { routerSignatureHeader, signRouterRequest } from "../subgraphs/common/auth/routerCredential";
+
 /** A small GraphQL client for load: keeps latency per call and counts errors. */
 export class LoadClient {
   errors = 0;
   readonly errorSamples: string[] = [];
 
-  constructor(private readonly url: string) {}
+  /** `signingSecret`: sign each request as the router does, to call a subgraph directly. */
+  constructor(
+    private readonly url: string,
+    private readonly signingSecret?: string,
+  ) {}
 
   async request<T = Record<string, any>>(
     query: string,
@@ -13,24 +19,26 @@ export class LoadClient {
   ): Promise<{ data?: T; ms: number; ok: boolean }> {
     const started = performance.now();
     try {
+      const body = JSON.stringify({ query, variables });
       const response = await fetch(this.url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           ...headers,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(this.signingSecret ? { [routerSignatureHeader]: signRouterRequest(this.signingSecret, body) } : {}),
         },
-        body: JSON.stringify({ query, variables }),
+        body,
       });
-      const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+      const answer = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
       const ms = performance.now() - started;
-      if (body.errors?.length || !body.data) {
+      if (answer.errors?.length || !answer.data) {
         this.errors += 1;
         if (this.errorSamples.length < 5)
-          this.errorSamples.push(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
-        return { ms, ok: false, ...(body.data ? { data: body.data } : {}) };
+          this.errorSamples.push(answer.errors?.[0]?.message ?? `HTTP ${response.status}`);
+        return { ms, ok: false, ...(answer.data ? { data: answer.data } : {}) };
       }
-      return { data: body.data, ms, ok: true };
+      return { data: answer.data, ms, ok: true };
     } catch (error) {
       this.errors += 1;
       if (this.errorSamples.length < 5) this.errorSamples.push((error as Error).message);

@@ -22,11 +22,24 @@ export const routerEnvironment = runtimeEnvironment.extend({
     .int()
     .min(1024)
     .default(256 * 1024),
-  /** How deeply an operation may nest fields, and how many it may resolve (see router/limits). */
+  /**
+   * How deeply an operation may nest fields, and how many it may resolve (see router/limits: lists
+   * count at their real maximum, so the contract's largest page, products with facets, costs about 9,200).
+   */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
-  MAX_QUERY_COST: z.coerce.number().int().min(1).default(5000),
-  /** How long an automatic persisted query stays in Redis. */
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(10_000),
+  /** Root fields one mutation operation may carry (aliases count each). */
+  MAX_ROOT_MUTATIONS: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Weight of expensive mutations (a password hash, an email, a checkout: router/limits/expensiveMutations.ts)
+   * one operation may carry.
+   */
+  MAX_EXPENSIVE_MUTATIONS: z.coerce.number().int().min(1).max(20).default(2),
+  /** How long an automatic persisted query stays in Redis unused. */
   APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  /** Largest query kept as a persisted query (a larger one is answered, not kept), and how many are kept (LRU). */
+  APQ_MAX_ENTRY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  APQ_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   /** Requests per client (user, or address when anonymous) and window; 0 turns the limit off. */
   RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -44,8 +57,12 @@ export const routerEnvironment = runtimeEnvironment.extend({
   /** How often idle WebSocket connections are pinged. */
   SUBSCRIPTION_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(12_000),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
-  /** Live subscriptions one user may hold in one router. */
+  /** Live subscriptions one user, and one client address, may hold in one router. */
   MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(50),
+  MAX_SUBSCRIPTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
+  /** Open WebSocket connections one user, and one client address, may hold in one router. */
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(10),
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   ...subgraphUrlVariables,
 });
 

@@ -13,8 +13,11 @@ export function headersToForward(req: Request, requestId: string): Record<string
     const value = req.header(name);
     if (value) headers[name] = value;
   }
-  // The client's address as this router sees it, so subgraphs can rate-limit by client, not by router.
-  headers["x-forwarded-for"] = [req.header("x-forwarded-for"), req.socket.remoteAddress].filter(Boolean).join(", ");
+  // The client's address as this router determined it (the right-most hop no trusted proxy
+  // wrote, TRUST_PROXY), and nothing else: a client-written X-Forwarded-For is never passed on,
+  // so subgraphs limit per client, and a client cannot pick its address by writing the header.
+  const clientAddress = req.ip ?? req.socket.remoteAddress;
+  if (clientAddress) headers["x-forwarded-for"] = clientAddress;
   return headers;
 }
 

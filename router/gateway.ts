@@ -12,6 +12,8 @@ export interface GatewayOptions {
   logger: Logger;
   subgraphTimeoutMs: number;
   subgraphRetries: number;
+  /** ROUTER_SIGNING_SECRET, which signs every subgraph request. */
+  signingSecret: string;
 }
 
 /**
@@ -31,6 +33,7 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
           timeoutMs: options.subgraphTimeoutMs,
           retries: options.subgraphRetries,
           logger: options.logger,
+          signingSecret: options.signingSecret,
         }),
       }),
   });

@@ -6,12 +6,15 @@ import type { DocumentNode, FormattedExecutionResult } from "graphql";
 import { loadApiSchema } from "../schema/apiSchema";
 import { authenticate } from "../subgraphs/common/auth/authenticate";
 import { SessionRevocations } from "../subgraphs/common/auth/sessionRevocations";
+import { compileTrust } from "../subgraphs/common/auth/trustProxy";
 import { createTokenVerifier, remoteKeySet } from "../subgraphs/common/auth/tokenVerifier";
 import { openRedis } from "../subgraphs/common/dependencies";
 import { createLogger, type Logger } from "../subgraphs/common/logger";
 import { ServiceMetrics } from "../subgraphs/common/metrics";
 import { startGraphQLHttpServer } from "../subgraphs/common/server/graphqlHttpServer";
+import { knownOperationNames } from "../subgraphs/common/server/knownOperations";
 import { openDependencies } from "../subgraphs/common/server/openDependencies";
+import { refuseUnsafeProductionSettings } from "../subgraphs/common/server/productionSafety";
 import type { RouterContext } from "./context";
 import { allowOrigins } from "./cors";
 import { subgraphUrls, type RouterEnvironment } from "./environment";
@@ -19,7 +22,8 @@ import { headersToForward } from "./forwardingDataSource";
 import { asServerGateway, createGateway } from "./gateway";
 import { subgraphChecks } from "./health";
 import { costLimit, depthLimit } from "./limits/operationLimits";
-import { rateLimit } from "./limits/rateLimit";
+import { mutationLimits } from "./limits/mutationLimits";
+import { RateLimiter, rateLimit } from "./limits/rateLimit";
 import { jsonBody } from "./limits/requestBody";
 import { RedisKeyValueCache } from "./limits/redisCache";
 import { PublicResponseCache } from "./cache/publicResponseCache";
@@ -33,11 +37,13 @@ export interface RunningRouter {
 }
 
 /**
- * Starts the router: the gateway on the static supergraph, with request size, depth and cost
- * limits, automatic persisted queries and rate limits in Redis, CORS, subgraph timeouts and
- * retries, subscriptions over WebSocket, Sandbox in development, health and metrics.
+ * Starts the router: the gateway on the static supergraph, with request size, depth, cost and
+ * mutation limits, bounded automatic persisted queries and rate limits in Redis, CORS, signed
+ * subgraph requests with timeouts and retries, subscriptions over WebSocket, Sandbox in
+ * development, health and metrics. Refuses unsafe settings in production.
  */
 export async function startRouter(env: RouterEnvironment, options: { logger?: Logger } = {}): Promise<RunningRouter> {
+  refuseUnsafeProductionSettings("router", env);
   const logger = options.logger ?? createLogger("router", { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
   const urls = subgraphUrls(env);
   const production = env.NODE_ENV === "production";
@@ -50,7 +56,17 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     revocations: new SessionRevocations(redis, env.REDIS_KEY_PREFIX),
   });
 
-  const metrics = new ServiceMetrics("router");
+  const metrics = new ServiceMetrics("router", knownOperationNames());
+  const operationLimits = [
+    depthLimit(env.MAX_QUERY_DEPTH),
+    costLimit(env.MAX_QUERY_COST),
+    mutationLimits({ maxRootFields: env.MAX_ROOT_MUTATIONS, maxExpensive: env.MAX_EXPENSIVE_MUTATIONS }),
+  ];
+  const rateLimiter = new RateLimiter(redis, {
+    limit: env.RATE_LIMIT_REQUESTS,
+    windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+  });
   const apiSchema = loadApiSchema(readFileSync(env.SUPERGRAPH_PATH, "utf8"));
   const publicCache = new PublicResponseCache(
     {
@@ -71,10 +87,12 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
     logger,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_SECONDS * 1000,
     subgraphRetries: env.SUBGRAPH_RETRIES,
+    signingSecret: env.ROUTER_SIGNING_SECRET,
   });
   const server = await startGraphQLHttpServer<RouterContext>({
     service: "router",
     port: env.PORT,
+    host: env.HOST,
     trustProxy: env.TRUST_PROXY,
     logger,
     metrics,
@@ -88,9 +106,17 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
       // Mutations over GET are still refused (405) by Apollo Server itself.
       csrfPrevention: false,
       introspection: !production,
-      validationRules: [depthLimit(env.MAX_QUERY_DEPTH), costLimit(env.MAX_QUERY_COST)],
+      validationRules: operationLimits,
+      // HTTP batching (an array of operations in one request) stays off, as Apollo Server has it:
+      // one request is one operation, which the limits above bound.
+      allowBatchedHttpRequests: false,
       persistedQueries: {
-        cache: new RedisKeyValueCache(redis, `${env.REDIS_KEY_PREFIX}apq:`),
+        cache: new RedisKeyValueCache(redis, {
+          prefix: `${env.REDIS_KEY_PREFIX}apq:`,
+          maxEntryBytes: env.APQ_MAX_ENTRY_BYTES,
+          maxEntries: env.APQ_MAX_ENTRIES,
+          ttlSeconds: env.APQ_TTL_SECONDS,
+        }),
         ttl: env.APQ_TTL_SECONDS,
       },
       plugins: [
@@ -106,11 +132,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
       allowOrigins(env.CORS_ORIGINS),
       // A bad, expired or revoked token is answered here, before any subgraph is called.
       authenticate(verifyAccessToken, logger),
-      rateLimit(redis, {
-        limit: env.RATE_LIMIT_REQUESTS,
-        windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
-        keyPrefix: env.REDIS_KEY_PREFIX,
-      }),
+      rateLimit(rateLimiter),
       ...jsonBody(env.MAX_REQUEST_BYTES),
       publicCache.middleware(),
     ],
@@ -135,6 +157,13 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
         keepAliveMs: env.SUBSCRIPTION_KEEPALIVE_MS,
         maxPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
         maxPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
+        maxPerAddress: env.MAX_SUBSCRIPTIONS_PER_ADDRESS,
+        maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
+        maxSocketsPerAddress: env.MAX_SOCKETS_PER_ADDRESS,
+        maxPayloadBytes: env.MAX_REQUEST_BYTES,
+        trustProxy: compileTrust(env.TRUST_PROXY),
+        rateLimiter,
+        validationRules: operationLimits,
       }),
     afterStop: async () => redis.disconnect(),
   });

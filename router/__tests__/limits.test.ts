@@ -284,7 +284,8 @@ describe("the router's limits and resilience", () => {
         ({ body }) => (JSON.parse(body) as { query: string }).query.match(/^\s*(query|mutation)\b/)?.[1] ?? "other",
       );
     try {
-      const routerAdmin = await loginAdmin(router.url);
+      // Signed in through the router with the usual timeout: this one's is for payments.
+      const routerAdmin = await loginAdmin(services.router.url);
       // A query that needs the silent subgraph: the rest of the answer comes, its field is an error.
       const query = await graphql(
         router.url,
@@ -331,8 +332,19 @@ describe("the router's limits and resilience", () => {
     }
   });
 
+  it("refuses to start in production on unsafe settings, naming each", async () => {
+    await expect(startTestRouter(urls(), { ...shared(), NODE_ENV: "production" })).rejects.toThrow(
+      /ROUTER_SIGNING_SECRET: is the published development value[\s\S]*CORS_ORIGINS: \* lets any web page call the API/,
+    );
+  });
+
   it("turns introspection and Sandbox off in production", async () => {
-    const router = await startTestRouter(urls(), { ...shared(), NODE_ENV: "production" });
+    const router = await startTestRouter(urls(), {
+      ...shared(),
+      NODE_ENV: "production",
+      CORS_ORIGINS: "https://shop.example",
+      ROUTER_SIGNING_SECRET: "a-production-secret-of-at-least-32-characters",
+    });
     try {
       const introspection = await graphql(router.url, "{ __schema { types { name } } }");
       expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);

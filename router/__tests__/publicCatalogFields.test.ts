@@ -10,7 +10,9 @@ const schema = loadApiSchema(readFileSync(path.join(projectRoot, "schema", "supe
 /**
  * Every field a cached catalog answer can hold for a customer, reviewed: each one's value is the
  * same for every customer as for an anonymous visitor, or refused to both (the back-office
- * stock fields and movements, which only admins get, and answers with errors are never kept).
+ * stock fields, locations and movements, which only admins get, and answers with errors are
+ * never kept). Archived variants and draft products are listed for admins only, who are never
+ * answered from the cache.
  * A field added under the catalog fails this test until it is reviewed and listed here, or
  * marked personal in the cache (then it is missing from what customers can share).
  */
@@ -28,6 +30,22 @@ const reviewed = `
   ReviewConnection.totalCount ReviewConnection.pageInfo ReviewConnection.edges ReviewEdge.cursor ReviewEdge.node
   Review.id Review.rating Review.title Review.body Review.author Review.createdAt
   User.id User.name
+  Product.status Product.options Product.variants Product.defaultVariant Product.variantBySelectedOptions
+  Product.priceRange Product.attributes ProductOption.name ProductOption.values PriceRange.min PriceRange.max
+  Attribute.name Attribute.value SelectedOption.name SelectedOption.value ProductConnection.facets
+  Facet.name Facet.values FacetValue.value FacetValue.count
+  ProductVariantConnection.totalCount ProductVariantConnection.pageInfo ProductVariantConnection.edges
+  ProductVariantEdge.cursor ProductVariantEdge.node
+  ProductVariant.id ProductVariant.sku ProductVariant.title ProductVariant.selectedOptions ProductVariant.price
+  ProductVariant.compareAtPrice ProductVariant.weight ProductVariant.barcode ProductVariant.images ProductVariant.image
+  ProductVariant.archived ProductVariant.product ProductVariant.attributes ProductVariant.createdAt
+  ProductVariant.updatedAt ProductVariant.stock ProductVariant.stockMovements
+  SearchSuggestion.text SearchSuggestion.product SearchSuggestion.category
+  Stock.byLocation LocationStock.location LocationStock.onHand LocationStock.reserved LocationStock.available
+  StockLocation.id StockLocation.name StockLocation.address StockLocation.active StockLocation.priority
+  StockLocation.createdAt StockLocationAddress.line1 StockLocationAddress.line2 StockLocationAddress.city
+  StockLocationAddress.region StockLocationAddress.postalCode StockLocationAddress.country
+  StockMovement.variant StockMovement.location
 `
   .split(/\s+/)
   .filter(Boolean);

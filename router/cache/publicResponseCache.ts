@@ -17,7 +17,15 @@ import { isAdmin, type Caller } from "../../subgraphs/common/auth/caller";
  * Root fields whose answer is the same for every anonymous visitor: the public catalog. An
  * operation is cached only when it selects nothing else at its root.
  */
-export const publicRootFields: ReadonlySet<string> = new Set(["products", "product", "categories", "__typename"]);
+export const publicRootFields: ReadonlySet<string> = new Set([
+  "products",
+  "product",
+  "productVariant",
+  "categories",
+  "category",
+  "searchSuggestions",
+  "__typename",
+]);
 
 /**
  * Under the catalog, the fields whose value may depend on which customer asks, by type: of a

@@ -17,6 +17,7 @@ import {
 } from "graphql";
 import { ErrorCode } from "../../subgraphs/common/errors";
 import { maxPageSize } from "../../subgraphs/common/pagination";
+import { listMaximum } from "./listSizes";
 
 /** A limit an operation went over, told to the client: which limit, its maximum, and by how much. */
 function overLimit(limit: "depth" | "cost", maximum: number, actual: number): GraphQLError {
@@ -87,13 +88,38 @@ function pageFactor(field: FieldNode, definition: GraphQLField<unknown, unknown>
   return typeof fallback === "number" ? fallback : 1;
 }
 
+/** What walking one operation needs: the schema, its fragments, the largest page. */
+interface CostWalk {
+  schema: GraphQLSchema;
+  fragments: Fragments;
+  maxPage: number;
+  visiting: Set<string>;
+}
+
+function isPaginated(field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): boolean {
+  return !!(
+    field.arguments?.some((each) => each.name.value === "first") ||
+    definition?.args.some((each) => each.name === "first")
+  );
+}
+
+/** A Relay connection: its page is its `edges` (or `nodes`); its other fields are there once. */
+function isConnection(type: GraphQLOutputType | undefined): boolean {
+  const named = type ? getNamedType(type) : undefined;
+  return !!named && isObjectType(named) && named.name.endsWith("Connection") && "edges" in named.getFields();
+}
+
+/**
+ * What a selection set may resolve. `connectionPage` is set when the set is a paginated
+ * connection's: its `edges` and `nodes` count once per item of the page, the rest (totalCount,
+ * pageInfo, facets) once. Any other list counts once per item of the most it can hold
+ * (listSizes), a field paginated otherwise once per item of its page.
+ */
 function costOf(
   selectionSet: SelectionSetNode | undefined,
   parent: GraphQLOutputType | undefined,
-  schema: GraphQLSchema,
-  fragments: Fragments,
-  maxPage: number,
-  visiting: Set<string>,
+  walk: CostWalk,
+  connectionPage?: number,
 ): number {
   if (!selectionSet) return 0;
   const named = parent ? getNamedType(parent) : undefined;
@@ -103,47 +129,45 @@ function costOf(
       if (selection.name.value.startsWith("__")) continue;
       const definition =
         named && (isObjectType(named) || isInterfaceType(named)) ? named.getFields()[selection.name.value] : undefined;
-      let type = definition?.type;
-      while (type && isNonNullType(type)) type = type.ofType;
-      const multiplier =
-        type &&
-        (isListType(type) ||
-          selection.arguments?.some((each) => each.name.value === "first") ||
-          definition?.args.some((each) => each.name === "first"))
-          ? pageFactor(selection, definition, maxPage)
-          : 1;
-      total += 1 + multiplier * costOf(selection.selectionSet, definition?.type, schema, fragments, maxPage, visiting);
+      const type = definition?.type;
+      if (isPaginated(selection, definition) && isConnection(type)) {
+        const page = pageFactor(selection, definition, walk.maxPage);
+        total += 1 + costOf(selection.selectionSet, type, walk, page);
+        continue;
+      }
+      let multiplier = 1;
+      if (connectionPage !== undefined && (selection.name.value === "edges" || selection.name.value === "nodes"))
+        multiplier = connectionPage;
+      else if (isPaginated(selection, definition)) multiplier = pageFactor(selection, definition, walk.maxPage);
+      else {
+        let unwrapped = type;
+        while (unwrapped && isNonNullType(unwrapped)) unwrapped = unwrapped.ofType;
+        if (definition && unwrapped && isListType(unwrapped)) multiplier = listMaximum(named, definition, walk.maxPage);
+      }
+      total += 1 + multiplier * costOf(selection.selectionSet, type, walk);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : named;
-      total += costOf(
-        selection.selectionSet,
-        (condition as GraphQLOutputType) ?? parent,
-        schema,
-        fragments,
-        maxPage,
-        visiting,
-      );
+      const condition = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : named;
+      total += costOf(selection.selectionSet, (condition as GraphQLOutputType) ?? parent, walk, connectionPage);
     } else {
-      const fragment = fragments[selection.name.value];
-      if (!fragment || visiting.has(fragment.name.value)) continue;
-      visiting.add(fragment.name.value);
+      const fragment = walk.fragments[selection.name.value];
+      if (!fragment || walk.visiting.has(fragment.name.value)) continue;
+      walk.visiting.add(fragment.name.value);
       total += costOf(
         fragment.selectionSet,
-        schema.getType(fragment.typeCondition.name.value) as GraphQLOutputType,
-        schema,
-        fragments,
-        maxPage,
-        visiting,
+        walk.schema.getType(fragment.typeCondition.name.value) as GraphQLOutputType,
+        walk,
+        connectionPage,
       );
-      visiting.delete(fragment.name.value);
+      walk.visiting.delete(fragment.name.value);
     }
   }
   return total;
 }
 
 /**
- * Rejects operations that could resolve more than `maximum` fields: each field costs 1, and what
- * is under a paginated field counts once per item of the largest page it may return.
+ * Rejects operations that could resolve more than `maximum` fields: each field costs 1, what is
+ * under a connection's edges once per item of the largest page it may return, what is under any
+ * other list once per item of the most it can hold (listSizes).
  */
 export function costLimit(maximum: number, maxPage = maxPageSize) {
   return (context: ValidationContext): ASTVisitor => {
@@ -157,7 +181,7 @@ export function costLimit(maximum: number, maxPage = maxPageSize) {
     return {
       OperationDefinition(operation) {
         const root = schema.getRootType(operation.operation) ?? undefined;
-        const cost = costOf(operation.selectionSet, root, schema, fragments, maxPage, new Set());
+        const cost = costOf(operation.selectionSet, root, { schema, fragments, maxPage, visiting: new Set() });
         if (cost > maximum) context.reportError(overLimit("cost", maximum, cost));
       },
     };

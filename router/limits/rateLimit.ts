@@ -9,41 +9,65 @@ export interface RateLimitSettings {
   keyPrefix: string;
 }
 
+/** The client a limit counts: a signed-in user, or an anonymous client's address. */
+export function rateLimitClient(userId: string | undefined, address: string | undefined): string {
+  return userId ? `user:${userId}` : `ip:${address ?? "unknown"}`;
+}
+
 /**
- * Per-client request limit kept in Redis (fixed windows), so it holds across router replicas. A
- * signed-in client is counted by user, an anonymous one by address. Past the limit:
- * RATE_LIMITED with `retryAfter`, HTTP 429 and a Retry-After header.
+ * Per-client request limit kept in Redis (fixed windows), so it holds across router replicas,
+ * and for HTTP requests and WebSocket messages alike.
  */
-export function rateLimit(redis: Redis, settings: RateLimitSettings) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (settings.limit <= 0 || req.method === "OPTIONS") return next();
-    const client = req.caller ? `user:${req.caller.userId}` : `ip:${req.ip}`;
-    const window = Math.floor(Date.now() / 1000 / settings.windowSeconds);
-    const key = `${settings.keyPrefix}ratelimit:${client}:${window}`;
+export class RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    readonly settings: RateLimitSettings,
+  ) {}
+
+  /**
+   * Counts one request of `client`; resolves with the seconds to wait when it is over the limit,
+   * null otherwise. With Redis unavailable it serves rather than refuse everyone (readiness
+   * reports the outage).
+   */
+  async take(client: string): Promise<number | null> {
+    const { limit, windowSeconds, keyPrefix } = this.settings;
+    if (limit <= 0) return null;
+    const window = Math.floor(Date.now() / 1000 / windowSeconds);
+    const key = `${keyPrefix}ratelimit:${client}:${window}`;
     try {
-      const [[, count]] = (await redis
+      const [[, count]] = (await this.redis
         .multi()
         .incr(key)
-        .expire(key, settings.windowSeconds + 1)
+        .expire(key, windowSeconds + 1)
         .exec()) as [[unknown, number]];
-      if (count > settings.limit) {
-        const retryAfter = Math.max(1, (window + 1) * settings.windowSeconds - Math.floor(Date.now() / 1000));
-        res
-          .set("retry-after", String(retryAfter))
-          .status(429)
-          .json({
-            errors: [
-              {
-                message: `Too many requests: at most ${settings.limit} every ${settings.windowSeconds} seconds. Try again in ${retryAfter} seconds.`,
-                extensions: { code: ErrorCode.RATE_LIMITED, retryAfter },
-              },
-            ],
-          });
-        return;
-      }
+      if (count <= limit) return null;
+      return Math.max(1, (window + 1) * windowSeconds - Math.floor(Date.now() / 1000));
     } catch {
-      // Redis unavailable: serve rather than refuse everyone; readiness reports the outage.
+      return null;
     }
-    next();
+  }
+
+  /** What a client over the limit is told. */
+  message(retryAfter: number): string {
+    const { limit, windowSeconds } = this.settings;
+    return `Too many requests: at most ${limit} every ${windowSeconds} seconds. Try again in ${retryAfter} seconds.`;
+  }
+}
+
+/**
+ * Express middleware: a signed-in client is counted by user, an anonymous one by address. Past
+ * the limit: RATE_LIMITED with `retryAfter`, HTTP 429 and a Retry-After header.
+ */
+export function rateLimit(limiter: RateLimiter) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    if (req.method === "OPTIONS") return next();
+    const retryAfter = await limiter.take(rateLimitClient(req.caller?.userId, req.ip));
+    if (retryAfter === null) return next();
+    res
+      .set("retry-after", String(retryAfter))
+      .status(429)
+      .json({
+        errors: [{ message: limiter.message(retryAfter), extensions: { code: ErrorCode.RATE_LIMITED, retryAfter } }],
+      });
   };
 }

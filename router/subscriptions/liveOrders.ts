@@ -21,6 +21,8 @@ import { RedisChannel } from "./redisChannel";
 export interface SubscriptionContext {
   caller: Caller;
   authorization: string;
+  /** The client's address (through trusted proxies), for the limits per address. */
+  clientAddress: string;
   /** Ends the connection when the caller's session has ended. */
   closeUnauthenticated(reason: string): void;
 }
@@ -36,29 +38,35 @@ export interface LiveOrdersOptions {
   pubsub: RedisPubSub;
   keyPrefix: string;
   fetch: GatewayFetch;
+  /** Live subscriptions per user in this router. */
   limits: SubscriptionLimits;
+  /** Live subscriptions per client address in this router. */
+  addressLimits: SubscriptionLimits;
 }
 
-/** At most so many live subscriptions per user in this router; each connection has its own bound too. */
+/**
+ * At most so many of something (live subscriptions, open sockets) per key (a user, an address)
+ * in this router; each connection has its own bound on subscriptions too.
+ */
 export class SubscriptionLimits {
-  private readonly perUser = new Map<string, number>();
+  private readonly perKey = new Map<string, number>();
   constructor(readonly maxPerUser: number) {}
 
-  acquire(userId: string): boolean {
-    const current = this.perUser.get(userId) ?? 0;
+  acquire(key: string): boolean {
+    const current = this.perKey.get(key) ?? 0;
     if (current >= this.maxPerUser) return false;
-    this.perUser.set(userId, current + 1);
+    this.perKey.set(key, current + 1);
     return true;
   }
 
-  release(userId: string): void {
-    const current = (this.perUser.get(userId) ?? 1) - 1;
-    if (current <= 0) this.perUser.delete(userId);
-    else this.perUser.set(userId, current);
+  release(key: string): void {
+    const current = (this.perKey.get(key) ?? 1) - 1;
+    if (current <= 0) this.perKey.delete(key);
+    else this.perKey.set(key, current);
   }
 
-  active(userId: string): number {
-    return this.perUser.get(userId) ?? 0;
+  active(key: string): number {
+    return this.perKey.get(key) ?? 0;
   }
 }
 
@@ -238,10 +246,20 @@ function limited(
       );
       return;
     }
+    if (!options.addressLimits.acquire(context.clientAddress)) {
+      options.limits.release(context.caller.userId);
+      yield failure(
+        `At most ${options.addressLimits.maxPerUser} live subscriptions per address: end one, then try again.`,
+        ErrorCode.RATE_LIMITED,
+        { retryAfter: subscriptionRetryAfterSeconds },
+      );
+      return;
+    }
     try {
       yield* stream(signal);
     } finally {
       options.limits.release(context.caller.userId);
+      options.addressLimits.release(context.clientAddress);
     }
   }
   const generator = run();

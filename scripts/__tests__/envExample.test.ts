@@ -9,6 +9,7 @@ import { ordersEnvironment } from "../../subgraphs/orders";
 import { paymentsEnvironment } from "../../subgraphs/payments";
 import { productsEnvironment } from "../../subgraphs/products";
 import { usersEnvironment } from "../../subgraphs/users";
+import { deadLettersEnvironment } from "../deadLetters";
 import { stackEnvironment } from "../stackEnvironment";
 
 /** The variables a schema reads (refined schemas keep theirs in `in`). */
@@ -30,6 +31,7 @@ describe(".env.example", () => {
     paymentsEnvironment,
     notificationsEnvironment,
     stackEnvironment,
+    deadLettersEnvironment,
   };
   const variables = [...new Set(Object.values(schemas).flatMap((schema) => keysOf(schema as z.ZodType)))].sort();
 

@@ -22,7 +22,7 @@ import { namespaceManifest } from "./resources/namespace";
 import { natsConfig, natsDisruptionBudget, natsServices, natsStatefulSet } from "./resources/nats";
 import { networkPolicies } from "./resources/networkPolicies";
 import { postgresService, postgresStatefulSet } from "./resources/postgres";
-import { redisDeployment, redisService } from "./resources/redis";
+import { redisDeployment, redisService, redisVolumeClaim } from "./resources/redis";
 import { exampleSecrets } from "./resources/secrets";
 
 export { image } from "./resources/conventions";
@@ -85,7 +85,7 @@ export function renderBaseManifests(): Map<string, string> {
     "postgres.yaml",
     yamlFile(serviceNames.flatMap((service) => [postgresService(service), postgresStatefulSet(service)])),
   );
-  files.set("redis.yaml", yamlFile([redisService(), redisDeployment()]));
+  files.set("redis.yaml", yamlFile([redisService(), redisVolumeClaim(), redisDeployment()]));
   files.set("nats.yaml", yamlFile([natsConfig(), ...natsServices(), natsStatefulSet(), natsDisruptionBudget()]));
   files.set(
     "network-policies.yaml",

@@ -1,5 +1,13 @@
 import { ErrorCode } from "../../subgraphs/common/errors";
-import { seedCategories, seedProducts, seedReviewerCount, seedReviews } from "./catalogData";
+import {
+  seedCategories,
+  seedLocations,
+  seedProducts,
+  seedReviewerCount,
+  seedReviews,
+  type SeedLocation,
+  type SeedProduct,
+} from "./catalogData";
 
 export interface SeedOptions {
   routerUrl: string;
@@ -11,8 +19,10 @@ export interface SeedOptions {
 }
 
 export interface SeedReport {
+  locations: { created: number; existing: number };
   categories: { created: number; existing: number };
   products: { created: number; existing: number };
+  variants: { created: number };
   reviewers: { created: number; existing: number };
   reviews: { created: number; existing: number };
 }
@@ -56,8 +66,10 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
   const concurrency = options.concurrency ?? 8;
   const log = options.log ?? (() => undefined);
   const report: SeedReport = {
+    locations: { created: 0, existing: 0 },
     categories: { created: 0, existing: 0 },
     products: { created: 0, existing: 0 },
+    variants: { created: 0 },
     reviewers: { created: 0, existing: 0 },
     reviews: { created: 0, existing: 0 },
   };
@@ -66,6 +78,8 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     { input: { email: options.adminEmail, password: options.adminPassword } },
   );
   const admin = login.accessToken;
+
+  const locationIds = await ensureLocations(client, admin, report);
 
   const { categories } = await client.data<{ categories: Array<{ id: string; slug: string }> }>(
     `query { categories { id slug } }`,
@@ -99,14 +113,17 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     const page: {
       products: {
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        edges: Array<{ node: { id: string; sku: string } }>;
+        edges: Array<{ node: { id: string; variants: { edges: Array<{ node: { sku: string } }> } } }>;
       };
     } = await client.data(
-      `query($after: String) { products(first: 100, after: $after, sort: NAME) { pageInfo { hasNextPage endCursor } edges { node { id sku } } } }`,
+      `query($after: String) { products(first: 100, after: $after, sort: NAME) { pageInfo { hasNextPage endCursor } edges { node { id variants(first: 1) { edges { node { sku } } } } } } }`,
       { after },
       admin,
     );
-    for (const edge of page.products.edges) existingSkus.set(edge.node.sku, edge.node.id);
+    for (const edge of page.products.edges) {
+      const first = edge.node.variants.edges[0]?.node.sku;
+      if (first) existingSkus.set(first, edge.node.id);
+    }
     after = page.products.pageInfo.hasNextPage ? page.products.pageInfo.endCursor : null;
   } while (after);
 
@@ -116,39 +133,33 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
       report.products.existing += 1;
       return;
     }
-    const { createProduct } = await client.data<{ createProduct: { id: string } }>(
-      `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-      {
-        input: {
-          sku: product.sku,
-          name: product.name,
-          slug: product.slug,
-          description: product.description,
-          price: product.price,
-          categoryId: categoryIds.get(product.categorySlug),
-          images: product.images,
-        },
-      },
-      admin,
-    );
-    existingSkus.set(product.sku, createProduct.id);
-    if (product.stock > 0) {
-      await client.data(
-        `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
-        {
-          input: {
-            productId: createProduct.id,
-            delta: product.stock,
-            reason: "seed: opening stock",
-            lowStockThreshold: 5,
+    const created = await createSeedProduct(client, admin, product, categoryIds.get(product.categorySlug));
+    existingSkus.set(product.sku, created.productId);
+    for (const [index, variant] of product.variants.entries()) {
+      for (const location of seedLocations) {
+        const units = variant.stock[location.key];
+        if (units <= 0) continue;
+        await client.data(
+          `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
+          {
+            input: {
+              variantId: created.variantIds[index],
+              locationId: locationIds.get(location.key),
+              delta: units,
+              reason: "seed: opening stock",
+              lowStockThreshold: product.options.length ? 2 : 5,
+            },
           },
-        },
-        admin,
-      );
+          admin,
+        );
+      }
     }
     report.products.created += 1;
+    report.variants.created += product.variants.length;
   });
-  log(`products: ${report.products.created} created, ${report.products.existing} already there`);
+  log(
+    `products: ${report.products.created} created (${report.variants.created} variants), ${report.products.existing} already there`,
+  );
 
   const reviewerTokens: string[] = [];
   for (let reviewer = 0; reviewer < seedReviewerCount; reviewer += 1) {
@@ -194,4 +205,94 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
   });
   log(`reviews: ${report.reviews.created} created, ${report.reviews.existing} already there`);
   return report;
+}
+
+/** The seed's stock locations, by key: found by name, or created. */
+async function ensureLocations(client: SeedClient, admin: string, report: SeedReport): Promise<Map<string, string>> {
+  const { stockLocations } = await client.data<{ stockLocations: Array<{ id: string; name: string }> }>(
+    `query { stockLocations { id name } }`,
+    {},
+    admin,
+  );
+  const ids = new Map<SeedLocation["key"], string>();
+  for (const location of seedLocations) {
+    const existing = stockLocations.find((each) => each.name === location.name);
+    if (existing) {
+      ids.set(location.key, existing.id);
+      report.locations.existing += 1;
+      continue;
+    }
+    const { stockLocationCreate } = await client.data<{ stockLocationCreate: { id: string } }>(
+      `mutation($input: StockLocationCreateInput!) { stockLocationCreate(input: $input) { id } }`,
+      { input: { name: location.name, priority: location.priority, address: location.address } },
+      admin,
+    );
+    ids.set(location.key, stockLocationCreate.id);
+    report.locations.created += 1;
+  }
+  return ids;
+}
+
+/**
+ * Creates a product as the back office would: with its first variant, then its options (the
+ * first variant is told which values it stands for) and its other variants. Answers the ids of
+ * its variants in the product's order.
+ */
+async function createSeedProduct(
+  client: SeedClient,
+  admin: string,
+  product: SeedProduct,
+  categoryId: string | undefined,
+): Promise<{ productId: string; variantIds: string[] }> {
+  const { createProduct } = await client.data<{ createProduct: { id: string; defaultVariant: { id: string } } }>(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { id defaultVariant { id } } }`,
+    {
+      input: {
+        sku: product.sku,
+        name: product.name,
+        slug: product.slug,
+        description: product.description,
+        price: product.price,
+        categoryId,
+        images: product.images,
+        attributes: product.attributes,
+      },
+    },
+    admin,
+  );
+  if (product.options.length === 0)
+    return { productId: createProduct.id, variantIds: [createProduct.defaultVariant.id] };
+  const selected = (options: Record<string, string>) =>
+    Object.entries(options).map(([name, value]) => ({ name, value }));
+  const [first, ...others] = product.variants;
+  await client.data(
+    `mutation($id: ID!, $options: [ProductOptionInput!]!) { productOptionsSet(productId: $id, options: $options) { id } }`,
+    { id: createProduct.id, options: product.options },
+    admin,
+  );
+  await client.data(
+    `mutation($id: ID!, $input: ProductVariantUpdateInput!) { productVariantUpdate(id: $id, input: $input) { id } }`,
+    {
+      id: createProduct.defaultVariant.id,
+      input: { selectedOptions: selected(first!.options), price: first!.price, attributes: first!.attributes },
+    },
+    admin,
+  );
+  const { productVariantsCreate } = await client.data<{ productVariantsCreate: Array<{ id: string }> }>(
+    `mutation($id: ID!, $variants: [ProductVariantCreateInput!]!) { productVariantsCreate(productId: $id, variants: $variants) { id } }`,
+    {
+      id: createProduct.id,
+      variants: others.map((variant) => ({
+        sku: variant.sku,
+        price: variant.price,
+        selectedOptions: selected(variant.options),
+        attributes: variant.attributes,
+      })),
+    },
+    admin,
+  );
+  return {
+    productId: createProduct.id,
+    variantIds: [createProduct.defaultVariant.id, ...productVariantsCreate.map((each) => each.id)],
+  };
 }

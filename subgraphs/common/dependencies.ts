@@ -23,6 +23,7 @@ export function describeFailure(error: unknown): string {
   if (err?.code === "ETIMEDOUT") return "timed out";
   if (err?.code === "3D000") return "database does not exist";
   if (err?.code === "28P01" || err?.code === "28000") return "authentication failed";
+  if (err?.code === "AUTHORIZATION_VIOLATION") return "authorization violation (check NATS_USER and NATS_PASSWORD)";
   if (Array.isArray(err?.errors) && err.errors.length > 0) return describeFailure(err.errors[0]);
   const message = (err?.message ?? String(error)).split("\n")[0] ?? "unknown error";
   return message.length > 160 ? `${message.slice(0, 157)}...` : message;
@@ -62,7 +63,18 @@ export async function connectWithRetry<T>(
   }
 }
 
-export async function openNats(url: string, name: string, options: RetryOptions): Promise<NatsConnection> {
+/** A NATS user and password, where the server requires them (NATS_USER, NATS_PASSWORD). */
+export interface NatsCredentials {
+  user?: string | undefined;
+  password?: string | undefined;
+}
+
+export async function openNats(
+  url: string,
+  name: string,
+  options: RetryOptions,
+  credentials: NatsCredentials = {},
+): Promise<NatsConnection> {
   return connectWithRetry(
     "NATS",
     addressOf(url),
@@ -70,6 +82,7 @@ export async function openNats(url: string, name: string, options: RetryOptions)
       connectNats({
         servers: url,
         name,
+        ...(credentials.user ? { user: credentials.user, pass: credentials.password ?? "" } : {}),
         timeout: 2000,
         // After the first connection, keep reconnecting for as long as the process lives.
         maxReconnectAttempts: -1,

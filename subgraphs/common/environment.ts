@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { developmentRouterSigningSecret } from "./auth/routerCredential";
 
 /** Thrown when the environment does not describe a usable configuration; lists every problem. */
 export class ConfigurationError extends Error {
@@ -43,11 +44,23 @@ export const runtimeEnvironment = z.object({
   USERS_JWKS_URL: env.url("http://localhost:4001/.well-known/jwks.json"),
   JWT_ISSUER: z.string().min(1).default("commerce-users"),
   JWT_AUDIENCE: z.string().min(1).default("commerce-api"),
+  /** The address the process listens on: loopback unless a container or pod must be reached from outside (0.0.0.0). */
+  HOST: z.string().min(1).default("127.0.0.1"),
   /**
    * Which proxies may tell the client's address in X-Forwarded-For (Express "trust proxy"): the
-   * router in front of subgraphs, an ingress in front of the router. "false" trusts none.
+   * router in front of subgraphs, an ingress in front of the router. The client is the right-most
+   * address no trusted proxy wrote. "false" trusts none; a number trusts that many hops.
    */
-  TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
+  TRUST_PROXY: z.string().default("loopback"),
+  /**
+   * The secret the router signs its subgraph requests with, and subgraphs check (the router
+   * credential); at least 32 characters. The development default is refused in production.
+   */
+  ROUTER_SIGNING_SECRET: z.string().min(32, "at least 32 characters").default(developmentRouterSigningSecret),
+  /** A former ROUTER_SIGNING_SECRET still accepted while a new one rolls out. */
+  ROUTER_SIGNING_SECRET_PREVIOUS: z.string().min(32, "at least 32 characters").optional(),
+  /** How old (or how far ahead) a router signature may be: bounds replay and clock skew. */
+  ROUTER_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   /** How long a process keeps retrying an unreachable dependency at start before it gives up. */
   STARTUP_TIMEOUT_SECONDS: env.seconds(15),
   /** How long a stopping process waits for work in flight before it closes anyway. */
@@ -73,6 +86,9 @@ export const subgraphEnvironment = runtimeEnvironment.extend({
   /** Create and migrate the database at start; false where an init container or job does it (Kubernetes). */
   MIGRATE_ON_START: env.boolean(true),
   NATS_URL: env.url("nats://127.0.0.1:4222"),
+  /** This service's NATS user and password, where the server requires them (each may publish only its own subjects). */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
   /** Prefix of every JetStream stream and subject, so that separate stacks share one NATS server safely. */
   NATS_NAMESPACE: env.identifier("commerce"),
   /** Copies JetStream keeps of each stream: 1 on a single server, 3 on a three-node cluster. */

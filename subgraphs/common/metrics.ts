@@ -1,7 +1,21 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Express, NextFunction, Request, Response } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { ErrorCode } from "./errors";
 import type { EventEnvelope } from "./events/envelope";
+
+const httpMethods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** A method a client may write anything in: the usual ones, or `other`. */
+function httpMethodLabel(method: string): string {
+  return httpMethods.has(method) ? method : "other";
+}
+
+/** An error's code as a label: the codes this platform answers with, or `other` (a subgraph's error passed on may say anything). */
+function errorCodeLabel(code: unknown): string {
+  if (code === undefined) return "UNKNOWN";
+  return typeof code === "string" && (Object.values(ErrorCode) as string[]).includes(code) ? code : "other";
+}
 
 /**
  * A process's Prometheus registry and the metrics every service exposes on `/metrics`: HTTP
@@ -20,8 +34,17 @@ export class ServiceMetrics {
   private readonly ordersCancelled: Counter<"reason">;
   private readonly paymentsCaptured: Counter;
   private readonly paymentsRefunded: Counter<"kind">;
+  /** Paths counted under their own label; every other path is `unmatched`. */
+  private routes: ReadonlySet<string> = new Set();
 
-  constructor(service: string) {
+  /**
+   * @param knownOperations the operation names counted under their own label (the contract's);
+   *   any other name a client writes is counted as `other`, so clients cannot grow the series.
+   */
+  constructor(
+    service: string,
+    private readonly knownOperations: ReadonlySet<string> = new Set(),
+  ) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
@@ -120,32 +143,56 @@ export class ServiceMetrics {
     }
   }
 
+  /**
+   * The label of an operation name: itself when it is a known operation, `(anonymous)` without a
+   * name, `other` for any other name. A subgraph hears the router's names for the parts of a
+   * plan (`<operation>__<subgraph>__<n>`), counted as the operation they came from.
+   */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return "(anonymous)";
+    if (this.knownOperations.has(name)) return name;
+    const planned = /^(.+)__[A-Za-z0-9_]+__\d+$/.exec(name)?.[1];
+    return planned && this.knownOperations.has(planned) ? planned : "other";
+  }
+
   /** Counts each GraphQL operation and the codes of the errors it answered with. */
   graphqlPlugin(): ApolloServerPlugin {
     const { operations, errors: errorCount } = this;
+    const label = (name: string | null | undefined) => this.operationLabel(name);
     return {
       async requestDidStart() {
         return {
           async didResolveOperation({ operationName, operation }) {
-            operations.inc({ operation: operationName ?? "(anonymous)", type: operation?.operation ?? "unknown" });
+            operations.inc({ operation: label(operationName), type: operation?.operation ?? "unknown" });
           },
           async willSendResponse({ response }) {
             const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-            for (const error of errors ?? []) errorCount.inc({ code: String(error.extensions?.code ?? "UNKNOWN") });
+            for (const error of errors ?? []) errorCount.inc({ code: errorCodeLabel(error.extensions?.code) });
           },
         };
       },
     };
   }
 
+  /** The routes the server answers; any other path is counted as `unmatched`. */
+  labelRoutes(routes: Iterable<string>): void {
+    this.routes = new Set(routes);
+  }
+
   /** Times every request and serves the registry at `GET /metrics`. */
   mount(app: Express): void {
     app.use((req: Request, res: Response, next: NextFunction) => {
-      const end = this.httpDuration.startTimer({ method: req.method });
-      const route = req.originalUrl.split("?")[0] ?? req.path;
-      // Unknown paths share one label, so scans cannot grow the series without bound.
+      const end = this.httpDuration.startTimer({ method: httpMethodLabel(req.method) });
+      const path = req.originalUrl.split("?")[0] ?? req.path;
+      const known = this.routes.has(path)
+        ? path
+        : this.routes.has(path.replace(/\/+$/, ""))
+          ? path.replace(/\/+$/, "")
+          : undefined;
+      // Only the server's own routes are labels: a client's made-up paths share one, so scans
+      // cannot grow the series without bound.
       res.on("finish", () =>
-        end({ route: res.statusCode === 404 ? "unmatched" : route, status: String(res.statusCode) }),
+        end({ route: res.statusCode === 404 || !known ? "unmatched" : known, status: String(res.statusCode) }),
       );
       next();
     });

@@ -1,7 +1,6 @@
-import type DataLoader from "dataloader";
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { BaseContext } from "../common/server/subgraphDefinition";
-import type { CatalogEntity } from "./domain/knownProducts";
+import type { CatalogLookups } from "./domain/knownVariants";
 import type { InventoryLoaders } from "./loaders";
 import type { InventoryDb, InventoryTx } from "./store/database";
 
@@ -9,6 +8,6 @@ export interface Context extends BaseContext {
   db: InventoryDb;
   unitOfWork: UnitOfWork<InventoryTx>;
   loaders: InventoryLoaders;
-  /** Direct lookups in the products subgraph, for products whose event has not arrived yet. */
-  catalogLookup: DataLoader<string, CatalogEntity | null>;
+  /** Direct lookups in the products subgraph, for products and variants whose event has not arrived yet. */
+  catalogLookup: CatalogLookups;
 }

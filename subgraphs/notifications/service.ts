@@ -1,4 +1,5 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
+import { SecretSealer } from "../common/secrets/sealedSecrets";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { deliveryWorker } from "./domain/deliveryWorker";
 import { notificationsEnvironment } from "./environment";
@@ -6,6 +7,7 @@ import { notificationsEventHandlers } from "./events/handlers";
 import { createNotificationsLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createNotificationsDatabase } from "./store/database";
+import { linkOpener } from "./templates/secretLinks";
 import { LogTransport } from "./transports/logTransport";
 import { SmtpOrLogTransport } from "./transports/smtpOrLogTransport";
 import { SmtpTransport } from "./transports/smtpTransport";
@@ -17,17 +19,19 @@ import type { Transports } from "./transports/transport";
  * transports.
  */
 export function createNotificationsService(options: { transports?: Partial<Transports> } = {}) {
-  const storefront = { storefrontUrl: "" };
-
   return defineSubgraph({
     name: "notifications",
     environment: notificationsEnvironment,
     typeDefs: loadSubgraphTypeDefs("notifications"),
     resolvers,
     createDatabase: createNotificationsDatabase,
-    eventHandlers: notificationsEventHandlers(storefront),
+    eventHandlers: notificationsEventHandlers(),
     async onStart(runtime) {
-      storefront.storefrontUrl = runtime.env.STOREFRONT_URL;
+      if (!runtime.env.SECRET_SEALING_KEY) {
+        runtime.logger.warn(
+          "opening reset and verification links with the development key; set SECRET_SEALING_KEY outside development",
+        );
+      }
     },
     workers(runtime) {
       const env = runtime.env;
@@ -48,9 +52,10 @@ export function createNotificationsService(options: { transports?: Partial<Trans
         maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
         retry: { baseMs: env.NOTIFICATION_RETRY_BASE_MS, maxMs: env.NOTIFICATION_RETRY_MAX_MS },
       };
+      const openLink = linkOpener(SecretSealer.fromSetting(env.SECRET_SEALING_KEY), env.STOREFRONT_URL);
       return [
         deliveryWorker(
-          { db: runtime.db, transports, logger: runtime.logger, settings },
+          { db: runtime.db, transports, logger: runtime.logger, settings, openLink },
           env.NOTIFICATION_WORKER_INTERVAL_MS,
         ),
       ];

@@ -2,7 +2,13 @@ import { entityLoader } from "../common/federation/entityClient";
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
-import type { ProductEntity, StockEntity } from "./domain/catalogView";
+import {
+  productFactsSelection,
+  variantSelection,
+  type ProductEntity,
+  type StockEntity,
+  type VariantEntity,
+} from "./domain/catalogView";
 import { cancelOverdueOrders } from "./domain/paymentWindow";
 import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
@@ -47,14 +53,23 @@ export const ordersService = defineSubgraph({
         products: entityLoader<ProductEntity>({
           url: runtime.env.PRODUCTS_URL,
           typename: "Product",
-          selection: "id sku name archived updatedAt price { amount currency }",
+          selection: `${productFactsSelection} variants(first: 100) { edges { node { ${variantSelection} } } }`,
           headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
+        }),
+        variants: entityLoader<VariantEntity>({
+          url: runtime.env.PRODUCTS_URL,
+          typename: "ProductVariant",
+          selection: `${variantSelection} product { ${productFactsSelection} }`,
+          headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
         }),
         stock: entityLoader<StockEntity>({
           url: runtime.env.INVENTORY_URL,
-          typename: "Product",
+          typename: "ProductVariant",
           selection: "id stock { available }",
           headers,
+          signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
         }),
       },
       customers: entityLoader<CustomerEntity>({
@@ -62,6 +77,7 @@ export const ordersService = defineSubgraph({
         typename: "User",
         selection: "id name addresses { id line1 line2 city region postalCode country }",
         headers,
+        signingSecret: runtime.env.ROUTER_SIGNING_SECRET,
       }),
     };
   },

@@ -6,4 +6,6 @@ export { productsService } from "./service";
 export { productsEnvironment, type ProductsEnvironment } from "./environment";
 export { createProductsDatabase, type ProductsDb, type ProductsTx } from "./store/database";
 // Catalog writes without a request, for loading a catalog in bulk.
-export { createCategory, createProduct } from "./domain/catalog";
+export { createProduct } from "./domain/catalog";
+export { createCategory } from "./domain/categories";
+export { createVariants, setProductOptions } from "./domain/variants";

@@ -39,11 +39,20 @@ export async function ensureAdmin(
     await lockUntilCommit(tx, "users:ensure-admin");
     const existing = await findUserByEmail(tx, email);
     if (existing?.roles.includes("ADMIN")) return;
+    // The operator vouches for ADMIN_EMAIL: the admin's address counts as verified.
+    const emailVerifiedAt = existing?.emailVerifiedAt ?? new Date();
     const admin = existing
-      ? await updateUser(tx, existing.id, { roles: [...existing.roles, "ADMIN"], passwordHash })
-      : await insertUser(tx, { email, name: "Administrator", passwordHash, roles: ["CUSTOMER", "ADMIN"] });
+      ? await updateUser(tx, existing.id, { roles: [...existing.roles, "ADMIN"], passwordHash, emailVerifiedAt })
+      : await insertUser(tx, {
+          email,
+          name: "Administrator",
+          passwordHash,
+          roles: ["CUSTOMER", "ADMIN"],
+          emailVerifiedAt,
+        });
     const data = { userId: admin.id, email: admin.email, name: admin.name, roles: admin.roles };
     emit(existing ? "users.user.updated" : "users.user.registered", data);
+    if (!existing?.emailVerifiedAt) emit("users.user.email_verified", { userId: admin.id, email: admin.email });
     // In Redis before the commit: if that fails, the promotion rolls back and the start fails.
     if (existing)
       await deps.revocations.revoke(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { env, subgraphEnvironment } from "../common/environment";
+import { requireSealingKeyInProduction, sealingKeySetting } from "../common/secrets/sealedSecrets";
 import { defaultPorts } from "../common/serviceNames";
 
 export const developmentAdmin = { email: "admin@example.com", password: "admin-password-for-development" };
@@ -10,6 +11,12 @@ export const usersEnvironment = subgraphEnvironment
     PORT: env.port(defaultPorts.users),
     /** Ed25519 private key (PKCS#8 PEM) that signs access tokens. Required in production. */
     JWT_PRIVATE_KEY: z.string().optional(),
+    /**
+     * The public key (SPKI PEM, or the old private key's PEM) of the key that signed before
+     * JWT_PRIVATE_KEY: served in the JWKS beside the current one, so tokens it signed keep
+     * verifying until they expire. Drop it once ACCESS_TOKEN_TTL_SECONDS have passed.
+     */
+    JWT_PREVIOUS_PUBLIC_KEY: z.string().optional(),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** The admin ensured at start; the defaults are for development only and are printed when used. */
@@ -20,8 +27,15 @@ export const usersEnvironment = subgraphEnvironment
     LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
     LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** Seals reset and verification links for the notifications service (the same key there). */
+    SECRET_SEALING_KEY: sealingKeySetting,
+    /** Account emails with a link (password reset, verification, email change) per email and per client address, per window. */
+    ACCOUNT_EMAILS_PER_EMAIL: z.coerce.number().int().min(1).default(3),
+    ACCOUNT_EMAILS_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
+    ACCOUNT_EMAILS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   })
   .superRefine((settings, context) => {
+    requireSealingKeyInProduction(settings, context);
     if (settings.NODE_ENV !== "production") return;
     if (!settings.JWT_PRIVATE_KEY) {
       context.addIssue({

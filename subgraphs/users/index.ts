@@ -21,3 +21,4 @@ export { newOpaqueToken, tokenHash } from "./domain/secrets";
 export { AccessTokens } from "./auth/accessTokens";
 export { signingKeyFromPem } from "./auth/signingKey";
 export { LoginThrottle } from "./store/loginThrottle";
+export { AccountEmailThrottle } from "./store/accountEmailThrottle";

@@ -1,4 +1,5 @@
 import { loaderByKey, loaderOfMany } from "../common/loaders";
+import { maxAddressesPerUser } from "./domain/profile";
 import type { UsersDb } from "./store/database";
 import { findAddressesOfUsers, findUsersByIds } from "./store/userStore";
 
@@ -9,7 +10,7 @@ export function createUsersLoaders(db: UsersDb) {
       (user) => user.id,
     ),
     addressesOfUser: loaderOfMany(
-      (ids) => findAddressesOfUsers(db, ids),
+      (ids) => findAddressesOfUsers(db, ids, maxAddressesPerUser),
       (address) => address.userId,
     ),
   };

@@ -1,19 +1,22 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
+import { SecretSealer } from "../common/secrets/sealedSecrets";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { ensureAdmin } from "./admin";
 import { AccessTokens } from "./auth/accessTokens";
-import { developmentSigningKey, signingKeyFromPem } from "./auth/signingKey";
+import { developmentSigningKey, previousPublicJwkFromPem, signingKeyFromPem } from "./auth/signingKey";
 import type { IdentityDependencies } from "./domain/identity";
 import { scryptPasswordHasher } from "./domain/passwordHashing";
 import { usersEnvironment } from "./environment";
 import { createUsersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
+import { AccountEmailThrottle } from "./store/accountEmailThrottle";
 import { createUsersDatabase } from "./store/database";
 import { LoginThrottle } from "./store/loginThrottle";
 
 /**
  * The users subgraph: accounts, addresses, sessions; it signs access tokens and serves their
- * public keys at /.well-known/jwks.json. A factory, since each instance holds its signing key.
+ * public keys at /.well-known/jwks.json (the current key and, during a rotation, the previous
+ * one). A factory, since each instance holds its signing key.
  */
 export function createUsersService() {
   let identity: IdentityDependencies | undefined;
@@ -33,15 +36,18 @@ export function createUsersService() {
       const key = env.JWT_PRIVATE_KEY
         ? await signingKeyFromPem(env.JWT_PRIVATE_KEY)
         : await developmentSigningKey(runtime.db, logger);
+      const previousKeys = env.JWT_PREVIOUS_PUBLIC_KEY
+        ? [await previousPublicJwkFromPem(env.JWT_PREVIOUS_PUBLIC_KEY)]
+        : [];
       const passwords = scryptPasswordHasher(env.PASSWORD_SCRYPT_LOG_N);
       identity = {
         unitOfWork: runtime.unitOfWork,
         passwords,
-        tokens: new AccessTokens(key, {
-          issuer: env.JWT_ISSUER,
-          audience: env.JWT_AUDIENCE,
-          ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
-        }),
+        tokens: new AccessTokens(
+          key,
+          { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, ttlSeconds: env.ACCESS_TOKEN_TTL_SECONDS },
+          previousKeys,
+        ),
         throttle: new LoginThrottle(runtime.redis, env.REDIS_KEY_PREFIX, {
           maxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
           maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
@@ -49,7 +55,18 @@ export function createUsersService() {
         }),
         revocations: runtime.revocations,
         refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+        sealer: SecretSealer.fromSetting(env.SECRET_SEALING_KEY),
+        accountEmails: new AccountEmailThrottle(runtime.redis, env.REDIS_KEY_PREFIX, {
+          maxPerEmail: env.ACCOUNT_EMAILS_PER_EMAIL,
+          maxPerAddress: env.ACCOUNT_EMAILS_PER_ADDRESS,
+          windowSeconds: env.ACCOUNT_EMAILS_WINDOW_SECONDS,
+        }),
       };
+      if (!env.SECRET_SEALING_KEY) {
+        logger.warn(
+          "sealing reset and verification links with the development key; set SECRET_SEALING_KEY outside development",
+        );
+      }
       await ensureAdmin(
         {
           unitOfWork: runtime.unitOfWork,

@@ -32,6 +32,14 @@ import {
   renderBaseManifests,
 } from "../../scripts/k8s/generateManifests";
 import { routerEnvironment } from "../../router";
+import {
+  composeConfigFile,
+  composeNatsConfig,
+  composePassword,
+  operatorUser,
+  publishAllowList,
+} from "../../scripts/nats/authorization";
+import { productionProblems } from "../../subgraphs/common/server/productionSafety";
 import { parseEnvironment } from "../../subgraphs/common/environment";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
 import { defaultPorts, serviceNames, type ServiceName } from "../../subgraphs/common/serviceNames";
@@ -194,6 +202,45 @@ describe("docker-compose.yml", () => {
     expect(payments.STRIPE_SECRET_KEY).toBe("${STRIPE_SECRET_KEY:-}");
     expect(payments.STRIPE_WEBHOOK_SECRET).toBe("${STRIPE_WEBHOOK_SECRET:-}");
     expect(interpolated(payments, { PAYMENT_PROVIDER: "stripe" }).PAYMENT_PROVIDER).toBe("stripe");
+  });
+
+  it("publishes PostgreSQL, Redis and NATS on this machine's loopback only", () => {
+    for (const name of ["postgres", "redis", "nats"]) {
+      const ports = services[name]!.ports ?? [];
+      expect(ports.length).toBeGreaterThan(0);
+      for (const port of ports)
+        expect({ name, port, loopback: port.startsWith("127.0.0.1:") }).toEqual({ name, port, loopback: true });
+    }
+  });
+
+  it("bounds Redis's memory, evicting only keys with a TTL, and keeps an append-only file on a volume", () => {
+    const command = services.redis!.command!.join(" ");
+    expect(command).toMatch(/--maxmemory \d+mb/);
+    expect(command).toContain("--maxmemory-policy volatile-lru");
+    expect(command).toContain("--appendonly yes");
+    expect((services.redis as { volumes?: string[] }).volumes).toContainEqual("redis-data:/data");
+  });
+
+  it("runs NATS with one user a service, each with the password its service is given", () => {
+    expect((services.nats as { volumes?: string[] }).volumes).toContainEqual(
+      `./${path.relative(projectRoot, composeConfigFile)}:/etc/nats/nats.conf:ro`,
+    );
+    expect(services.nats!.command).toEqual(["-c", "/etc/nats/nats.conf"]);
+    expect(readFileSync(composeConfigFile, "utf8")).toBe(composeNatsConfig());
+    for (const service of serviceNames) {
+      expect(services[service]!.environment).toMatchObject({
+        NATS_USER: service,
+        NATS_PASSWORD: composePassword(service),
+      });
+      expect(composeNatsConfig()).toContain(`password: "${composePassword(service)}"`);
+    }
+    expect(services.router!.environment?.NATS_USER).toBeUndefined();
+  });
+
+  it("lets the app containers listen beyond loopback, and the subgraphs believe the router's address", () => {
+    for (const name of appNames) expect(services[name]!.environment?.HOST).toBe("0.0.0.0");
+    for (const name of serviceNames) expect(services[name]!.environment?.TRUST_PROXY).toBe("1");
+    expect(services.router!.environment?.TRUST_PROXY).toBe("loopback");
   });
 
   it("orders start-up: infrastructure, then users, then the other subgraphs, the router last", () => {
@@ -361,6 +408,7 @@ interface Located {
  */
 const validatedKinds = new Set([
   "v1/Namespace",
+  "v1/PersistentVolumeClaim",
   "v1/ConfigMap",
   "v1/Secret",
   "v1/Service",
@@ -651,6 +699,31 @@ function checkCommonFacts(documents: Located[]): void {
     String(nats.spec?.replicas),
   );
   expect(named(ofKind<IService>(documents, "Service"), "redis").spec?.ports?.[0]?.port).toBe(6379);
+  // NATS: one user a service, allowed to publish its own subjects only, its password from the
+  // service's own Secret; every subgraph connects as its user.
+  for (const service of serviceNames) {
+    const allow = publishAllowList("commerce", service)
+      .map((subject) => JSON.stringify(subject))
+      .join(", ");
+    expect(natsConf).toContain(
+      `{ user: ${service}, password: $NATS_PASSWORD_${service.toUpperCase()}, permissions: { publish: { allow: [${allow}] } } }`,
+    );
+    expect(nats.spec!.template.spec!.containers[0]!.env).toContainEqual({
+      name: `NATS_PASSWORD_${service.toUpperCase()}`,
+      valueFrom: { secretKeyRef: { name: `${service}-secrets`, key: "NATS_PASSWORD" } },
+    });
+    expect(named(deployments, service).spec!.template.spec!.containers[0]!.env).toContainEqual({
+      name: "NATS_USER",
+      value: service,
+    });
+  }
+  expect(natsConf).toContain(`{ user: ${operatorUser}, password: $NATS_PASSWORD_${operatorUser.toUpperCase()} }`);
+  // Redis: bounded, evicting only keys with a TTL, its append-only file on a claimed volume.
+  const redis = named(deployments, "redis").spec!.template.spec!;
+  const redisCommand = redis.containers[0]!.command!.join(" ");
+  expect(redisCommand).toContain("--maxmemory-policy volatile-lru");
+  expect(redisCommand).toContain("--appendonly yes");
+  expect(redis.volumes?.find((volume) => volume.name === "data")?.persistentVolumeClaim?.claimName).toBe("redis-data");
 
   // Ingress: the router's /graphql, for HTTP and WebSocket alike.
   const ingress = named(ofKind<IIngress>(documents, "Ingress"), "router");
@@ -756,6 +829,11 @@ function checkAppEnvironments(documents: Located[]): void {
   for (const name of appNames) {
     const variables = environmentOf(documents, named(ofKind<IDeployment>(documents, "Deployment"), name));
     expect(() => checkEnvironment[name]!(variables)).not.toThrow();
+    // What each process refuses at start in production (development secrets, CORS *).
+    expect({ name, problems: productionProblems(checkEnvironment[name]!(variables) as object) }).toEqual({
+      name,
+      problems: [],
+    });
   }
 }
 
@@ -848,6 +926,9 @@ describe("k8s/base", () => {
       expect(url.hostname).toBe(`postgres-${service}`);
       expect(url.password).toBe(named(secrets, `postgres-${service}`).stringData!.POSTGRES_PASSWORD);
     }
+    expect(named(secrets, "commerce-secrets").stringData!.ROUTER_SIGNING_SECRET!.length).toBeGreaterThanOrEqual(32);
+    for (const service of serviceNames)
+      expect(named(secrets, `${service}-secrets`).stringData!.NATS_PASSWORD).toBeDefined();
     const redisUrl = new URL(named(secrets, "commerce-secrets").stringData!.REDIS_URL!);
     expect(redisUrl.password).toBe(named(secrets, "redis").stringData!.REDIS_PASSWORD);
   });

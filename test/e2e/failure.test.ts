@@ -5,6 +5,7 @@ import { dropDatabase } from "../../subgraphs/common/database/provision";
 import { deleteStreams } from "../../subgraphs/common/events/streams";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
 import { freePort } from "../../scripts/processStack";
+import { routerSignature } from "../support/graphqlClient";
 import { PrivateNats } from "../support/privateNats";
 import { PrivateRedis } from "../support/privateRedis";
 import { newTestId } from "../support/testNames";
@@ -77,6 +78,7 @@ function takenRequest(
         "content-type": "application/json",
         "content-length": Buffer.byteLength(body),
         expect: "100-continue",
+        ...routerSignature(body),
       },
     });
     const answered = new Promise<{ status: number | string; body: string }>((resolve, reject) => {
@@ -132,14 +134,16 @@ describe("failure: start-up with a dependency down, truthful readiness, and grac
 
   it("logs each request as JSON with its request id and trace id", async () => {
     const traceId = "0af7651916cd43dd8448eb211c80319c";
+    const body = JSON.stringify({ query: "{ categories { id } }" });
     await fetch(`${products!.url}/graphql`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         "x-request-id": "req-test-42",
         traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+        ...routerSignature(body),
       },
-      body: JSON.stringify({ query: "{ categories { id } }" }),
+      body,
     });
     const line = await waitFor(
       () => products!.output.find((each) => each.includes("req-test-42")),

@@ -65,10 +65,10 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
     );
     const inventoryDb = createInventoryDatabase(stack.databaseUrl("inventory"));
     await waitFor(
-      () => inventoryDb.stockLevel.findUnique({ where: { productId: product.id } }).then((row) => row ?? undefined),
+      () => inventoryDb.stockLevel.findUnique({ where: { variantId: product.id } }).then((row) => row ?? undefined),
       "the stock record",
     );
-    await inventoryDb.stockLevel.update({ where: { productId: product.id }, data: { onHand: 12, reserved: 2 } });
+    await inventoryDb.stockLevel.update({ where: { variantId: product.id }, data: { onHand: 12, reserved: 2 } });
 
     // A customer, registered through the router, with an order, its payment and a notification
     // written into each owning service's database.
@@ -90,7 +90,9 @@ describe("the supergraph end to end: six subgraph processes behind the router", 
         subtotalMinor: 29980n,
         totalMinor: 29980n,
         shippingAddress: { line1: "1 Analytical St", city: "London", postalCode: "N1", country: "GB" },
-        items: { create: [{ position: 0, productId: product.id, quantity: 2, unitPriceMinor: 14990n }] },
+        items: {
+          create: [{ position: 0, productId: product.id, variantId: product.id, quantity: 2, unitPriceMinor: 14990n }],
+        },
         statusHistory: {
           create: [
             { status: "PENDING" },

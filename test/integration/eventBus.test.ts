@@ -6,7 +6,7 @@ import { createLogger } from "../../subgraphs/common/logger";
 import { createUsersDatabase } from "../../subgraphs/users";
 import { NatsTap } from "../support/natsTap";
 import { inventoryEventHandlers } from "../../subgraphs/inventory";
-import { graphqlData } from "../support/graphqlClient";
+import { graphql, graphqlData } from "../support/graphqlClient";
 import { loginAdmin } from "../support/identity";
 import { PrivateNats } from "../support/privateNats";
 import { startServices, type TestServices } from "../support/testServices";
@@ -44,7 +44,8 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     await services?.cleanUp();
   });
 
-  const stockRow = (productId: string) => inventory.runtime.db.stockLevel.findUnique({ where: { productId } });
+  const stockRow = (productId: string) =>
+    inventory.runtime.db.stockLevel.findUnique({ where: { variantId: productId } });
 
   it("creates the product's stock record in inventory and stamps the outbox row as published", async () => {
     const { createProduct: product } = await graphqlData(products.url, createProduct, {
@@ -98,7 +99,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     });
     const first = await waitFor(() => stockRow(product.id).then((row) => row ?? undefined), "the stock record");
     // Back office changed the stock since; a replayed "created" must not reset or touch it.
-    await inventory.runtime.db.stockLevel.update({ where: { productId: product.id }, data: { onHand: 7 } });
+    await inventory.runtime.db.stockLevel.update({ where: { variantId: product.id }, data: { onHand: 7 } });
     const touched = await stockRow(product.id);
 
     const row = await products.runtime.db.outboxEvent.findFirstOrThrow({
@@ -175,7 +176,7 @@ describe("the event bus: catalog.product.created reaches inventory through the o
         },
       });
     const availability = () =>
-      products.runtime.db.productAvailability.findUniqueOrThrow({ where: { productId: product.id } });
+      products.runtime.db.variantAvailability.findUniqueOrThrow({ where: { variantId: product.id } });
     // Newer than whatever the product's own stock events said, so this test decides what is seen.
     const newest = stockChanged(1_000, 9);
     await consumer.apply(newest as never);
@@ -240,12 +241,11 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     const input = productInput();
     await graphqlData(products.url, createProduct, { token, variables: { input } });
     // The same sku again: the insert fails, and the event of the failed attempt must not exist.
-    const conflict = await fetch(products.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: createProduct, variables: { input: { ...input, name: "Another name" } } }),
-    }).then((response) => response.json() as Promise<{ errors: Array<{ extensions: Record<string, unknown> }> }>);
-    expect(conflict.errors[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "sku" });
+    const conflict = await graphql(products.url, createProduct, {
+      token,
+      variables: { input: { ...input, name: "Another name" } },
+    });
+    expect(conflict.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "sku" });
     expect(await products.runtime.db.outboxEvent.count()).toBe(before + 1);
   });
 });

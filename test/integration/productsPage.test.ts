@@ -1,4 +1,4 @@
-import { createCategory, createProduct } from "../../subgraphs/products";
+import { createCategory, createProduct, createVariants, setProductOptions } from "../../subgraphs/products";
 import { graphqlData } from "../support/graphqlClient";
 import { countStatements } from "../support/sqlCounter";
 import { startServices, type TestServices } from "../support/testServices";
@@ -9,6 +9,18 @@ const productsPage = `
     products(first: $first) {
       totalCount
       edges { node { id sku name price { amount currency } category { id name } rating { average count } stock { available inStock } } }
+    }
+  }
+`;
+
+/** With a literal page size: the router costs a variable `first` as the largest page. */
+const variantsPage = (first: number) => `
+  query VariantsPage {
+    products(first: ${first}) {
+      edges { node { id options { name values } attributes { name value } priceRange { min { amount } max { amount } }
+        defaultVariant { id sku }
+        variants(first: 5) { totalCount edges { node { id title price { amount } selectedOptions { name value }
+          image { url } attributes { name } stock { available inStock } } } } } }
     }
   }
 `;
@@ -66,5 +78,54 @@ describe("a page of products with their stock, rating and category, through the 
     const large = await measure(50);
     expect(small.result.products.edges).toHaveLength(5);
     expect(large.counts).toEqual(small.counts);
+  });
+
+  it("resolves the options, attributes and variants of a page, with the variants' images and stock, in as many statements for 5 products as for 20", async () => {
+    const deps = { unitOfWork: products.runtime.unitOfWork };
+    // Ten more, newest, each in two finishes, with attributes of their own and of each variant.
+    for (let index = 0; index < 10; index += 1) {
+      const product = await createProduct(deps, {
+        sku: `FINISH-${index}`,
+        name: `Shelf ${index}`,
+        price: "40.00",
+        attributes: [{ name: "Brand", value: `Brand ${index % 3}` }],
+      });
+      await setProductOptions(deps, product.id, [{ name: "Finish", values: ["Oak", "Walnut"] }]);
+      await createVariants(deps, product.id, [
+        {
+          sku: `FINISH-${index}-W`,
+          price: "45.00",
+          selectedOptions: [{ name: "Finish", value: "Walnut" }],
+          images: [{ url: `https://img.example/walnut-${index}.jpg` }],
+          attributes: [{ name: "Wood", value: "walnut" }],
+        },
+      ]);
+    }
+    await waitFor(
+      async () => (await inventory.runtime.db.stockLevel.count()) === 80,
+      "stock records for all 80 variants",
+    );
+    await inventory.runtime.db.stockLevel.updateMany({ data: { onHand: 3 } });
+    const measureVariants = (first: number) =>
+      countStatements({ products: products.runtime.db, inventory: inventory.runtime.db }, () =>
+        graphqlData(router.url, variantsPage(first)),
+      );
+    const small = await measureVariants(5);
+    const large = await measureVariants(20);
+    expect(large.result.products.edges).toHaveLength(20);
+    const variants = large.result.products.edges.flatMap(
+      (edge: { node: { variants: { edges: Array<{ node: { stock: unknown } }> } } }) => edge.node.variants.edges,
+    );
+    expect(variants).toHaveLength(30);
+    for (const { node } of variants) expect(node.stock).toEqual({ available: 3, inStock: true });
+    expect(large.result.products.edges[0].node).toMatchObject({
+      options: [{ name: "Finish", values: ["Oak", "Walnut"] }],
+      priceRange: { min: { amount: "40.00" }, max: { amount: "45.00" } },
+    });
+    // products: the page, then one statement each for options, attributes, variants, the
+    // variants' images and (their fallback) the products' images, and the variants'
+    // attributes; inventory: one for the stock of every variant.
+    expect(large.counts).toEqual({ products: 7, inventory: 1 });
+    expect(small.counts).toEqual(large.counts);
   });
 });

@@ -1,5 +1,6 @@
 import { seedCatalog } from "../../scripts/seed/seedCatalog";
-import { seedProducts } from "../../scripts/seed/catalogData";
+import { seedLocations, seedProducts } from "../../scripts/seed/catalogData";
+import { graphqlData } from "../support/graphqlClient";
 import { startServices, type TestServices } from "../support/testServices";
 import { testAdmin } from "../support/testSubgraph";
 import { waitFor } from "../support/waitFor";
@@ -13,43 +14,101 @@ describe("npm run seed", () => {
 
   afterAll(() => services?.cleanUp());
 
+  const products = seedProducts();
+  const variantCount = products.reduce((sum, product) => sum + product.variants.length, 0);
+
   const snapshot = async () => ({
     categories: await services.products.runtime.db.category.count(),
     nested: await services.products.runtime.db.category.count({ where: { parentId: { not: null } } }),
     products: await services.products.runtime.db.product.count(),
+    withOptions: await services.products.runtime.db.product.count({ where: { options: { some: {} } } }),
+    variants: await services.products.runtime.db.productVariant.count(),
     described: await services.products.runtime.db.product.count({ where: { description: { not: "" } } }),
     images: await services.products.runtime.db.productImage.count(),
+    attributes: await services.products.runtime.db.productAttribute.count(),
     reviews: await services.products.runtime.db.review.count(),
+    locations: await services.inventory.runtime.db.stockLocation.count(),
     movements: await services.inventory.runtime.db.stockMovement.count(),
     inStock: await services.inventory.runtime.db.stockLevel.count({ where: { onHand: { gt: 0 } } }),
     users: await services.users.runtime.db.user.count(),
   });
 
-  it("loads a realistic catalog, and a second run changes nothing", async () => {
+  it("loads a browsable catalog with options, attributes and two stock locations, and a second run changes nothing", async () => {
     const options = { routerUrl: services.router.url, adminEmail: testAdmin.email, adminPassword: testAdmin.password };
     const first = await seedCatalog(options);
-    expect(first.products.created).toBeGreaterThanOrEqual(200);
+    expect(first.products.created).toBe(products.length);
+    expect(first.variants.created).toBe(variantCount);
     await waitFor(
-      async () => (await services.inventory.runtime.db.stockLevel.count()) === first.products.created,
-      "stock records for every product",
+      async () => (await services.inventory.runtime.db.stockLevel.count()) === variantCount,
+      "stock records for every variant",
     );
     const afterFirst = await snapshot();
     expect(afterFirst).toMatchObject({
-      products: seedProducts().length,
-      described: seedProducts().length,
-      images: seedProducts().length * 2,
+      products: products.length,
+      variants: variantCount,
+      described: products.length,
+      images: products.length * 2,
+      locations: seedLocations.length,
     });
+    expect(afterFirst.withOptions).toBeGreaterThanOrEqual(20);
     expect(afterFirst.nested).toBeGreaterThan(10);
     expect(afterFirst.reviews).toBeGreaterThan(50);
-    expect(afterFirst.inStock).toBeGreaterThan(180);
+    expect(afterFirst.inStock).toBeGreaterThan(variantCount * 0.8);
+    // Stock sits in both locations.
+    const perLocation = await services.inventory.runtime.db.locationStockLevel.groupBy({
+      by: ["locationId"],
+      where: { onHand: { gt: 0 } },
+      _count: true,
+    });
+    expect(perLocation).toHaveLength(2);
+    expect(perLocation.every((row) => row._count > 50)).toBe(true);
+
+    // What a shopper sees: apparel in sizes and colours, shoes in sizes, electronics without options, and facets.
+    const browse = await graphqlData(
+      services.router.url,
+      `query { products(first: 1) { totalCount facets { name values { value count } } } }`,
+    );
+    const facets = Object.fromEntries(
+      browse.products.facets.map((facet: { name: string; values: unknown[] }) => [facet.name, facet.values.length]),
+    );
+    expect(facets).toMatchObject({
+      Brand: expect.any(Number),
+      Material: expect.any(Number),
+      Colour: expect.any(Number),
+    });
+    expect(Math.min(facets.Brand, facets.Material, facets.Colour)).toBeGreaterThan(2);
+    const optionsIn = async (slug: string) => {
+      const { category } = await graphqlData(
+        services.router.url,
+        `query($slug: String) { category(slug: $slug) { id } }`,
+        {
+          variables: { slug },
+        },
+      );
+      const { products: page } = await graphqlData(
+        services.router.url,
+        `query($id: ID) { products(first: 100, filter: { categoryId: $id }) { edges { node { options { name } } } } }`,
+        { variables: { id: category.id } },
+      );
+      return new Set(
+        page.edges.map((edge: { node: { options: Array<{ name: string }> } }) =>
+          edge.node.options.map((option) => option.name).join("+"),
+        ),
+      );
+    };
+    expect(await optionsIn("apparel")).toEqual(new Set(["Size+Colour"]));
+    expect(await optionsIn("shoes")).toEqual(new Set(["Size"]));
+    expect(await optionsIn("audio")).toEqual(new Set([""]));
 
     const second = await seedCatalog(options);
     expect(second).toMatchObject({
+      locations: { created: 0, existing: seedLocations.length },
       categories: { created: 0 },
       products: { created: 0, existing: first.products.created },
+      variants: { created: 0 },
       reviewers: { created: 0 },
       reviews: { created: 0, existing: first.reviews.created },
     });
     expect(await snapshot()).toEqual(afterFirst);
-  });
+  }, 180_000);
 });

@@ -44,8 +44,11 @@ export const address = {
   country: "GB",
 };
 
+/** A line to order: a variant, or a product without options. */
+export type OrderLineInput = { productId: string; quantity: number } | { variantId: string; quantity: number };
+
 export function placeOrderInput(
-  items: Array<{ productId: string; quantity: number }> | null,
+  items: OrderLineInput[] | null,
   paymentToken = "tok_visa",
   extra: Record<string, unknown> = {},
 ) {
@@ -120,4 +123,27 @@ export async function errorCodeOf(
   variables: Record<string, unknown>,
 ) {
   return (await graphql(url, query, { token, variables })).errors?.[0]?.extensions;
+}
+
+/** A variant's stock, all locations together and location by location (back office). */
+export interface VariantStock {
+  onHand: number;
+  reserved: number;
+  available: number;
+  byLocation: Array<{ location: { id: string }; onHand: number; reserved: number; available: number }>;
+}
+
+export async function variantStockOf(url: string, adminToken: string, variantId: string): Promise<VariantStock> {
+  const { productVariant } = await graphqlData(
+    url,
+    `query($id: ID!) { productVariant(id: $id) { stock { onHand reserved available byLocation { location { id } onHand reserved available } } } }`,
+    { token: adminToken, variables: { id: variantId } },
+  );
+  return productVariant.stock;
+}
+
+/** A variant's stock at one location, as `byLocation` tells it (zero where it holds nothing). */
+export function atLocation(stock: VariantStock, locationId: string) {
+  const row = stock.byLocation.find((each) => each.location.id === locationId);
+  return { onHand: row?.onHand ?? 0, reserved: row?.reserved ?? 0 };
 }

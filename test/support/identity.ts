@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { SecretSealer } from "../../subgraphs/common/secrets/sealedSecrets";
 import { graphqlData } from "./graphqlClient";
 import { testAdmin } from "./testSubgraph";
 
@@ -46,4 +47,14 @@ export async function login(url: string, email: string, password: string): Promi
 /** Signs in as the admin every test users service ensures at start. */
 export function loginAdmin(url: string): Promise<Session> {
   return login(url, testAdmin.email, testAdmin.password);
+}
+
+/**
+ * The token inside a sealed link of a users event (a reset, verification or email-change link),
+ * opened as the notifications service would, with the key the services share (the development
+ * key unless the test set SECRET_SEALING_KEY).
+ */
+export function tokenOfSealedLink(link: { sealed: string } | undefined, key?: Buffer): string {
+  if (!link) throw new Error("the event carries no sealed link");
+  return SecretSealer.fromSetting(key).open(link.sealed).token;
 }

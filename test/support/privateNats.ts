@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -40,10 +40,25 @@ export class PrivateNats {
   private constructor(
     readonly port: number,
     private readonly storeDir: string,
+    private readonly configFile?: string,
   ) {}
 
-  static async start(): Promise<PrivateNats> {
-    const nats = new PrivateNats(await freePort(), mkdtempSync(path.join(tmpdir(), "nats-test-")));
+  /**
+   * Starts the server; `configuration` is added to its configuration file (an `authorization`
+   * block, for instance), beside the port and JetStream store this class sets.
+   */
+  static async start(options: { configuration?: string } = {}): Promise<PrivateNats> {
+    const port = await freePort();
+    const storeDir = mkdtempSync(path.join(tmpdir(), "nats-test-"));
+    let configFile: string | undefined;
+    if (options.configuration) {
+      configFile = path.join(storeDir, "nats.conf");
+      writeFileSync(
+        configFile,
+        [`listen: 127.0.0.1:${port}`, `jetstream { store_dir: "${storeDir}" }`, options.configuration].join("\n"),
+      );
+    }
+    const nats = new PrivateNats(port, storeDir, configFile);
     await nats.resume();
     return nats;
   }
@@ -53,9 +68,10 @@ export class PrivateNats {
   }
 
   async resume(): Promise<void> {
-    this.process = spawn(natsServerBinary, ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.storeDir], {
-      stdio: "ignore",
-    });
+    const args = this.configFile
+      ? ["-c", this.configFile]
+      : ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.storeDir];
+    this.process = spawn(natsServerBinary, args, { stdio: "ignore" });
     await waitForPort(this.port, 10_000);
   }
 

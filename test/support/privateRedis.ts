@@ -17,11 +17,17 @@ async function freePort(): Promise<number> {
 /** A Redis only this test uses, so it can be stopped and started again on the same port. */
 export class PrivateRedis {
   private process: ChildProcess | undefined;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[],
+  ) {}
 
-  /** A port reserved for it; `resume` starts the server (tests may start a service before Redis). */
-  static async reserve(): Promise<PrivateRedis> {
-    return new PrivateRedis(await freePort());
+  /**
+   * A port reserved for it; `resume` starts the server (tests may start a service before Redis).
+   * `extraArgs` are more redis-server options (`--maxmemory-policy volatile-lru`).
+   */
+  static async reserve(extraArgs: readonly string[] = []): Promise<PrivateRedis> {
+    return new PrivateRedis(await freePort(), extraArgs);
   }
 
   get url(): string {
@@ -31,7 +37,7 @@ export class PrivateRedis {
   async resume(): Promise<void> {
     this.process = spawn(
       redisServerBinary,
-      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...this.extraArgs],
       { stdio: "ignore" },
     );
     const deadline = Date.now() + 10_000;

@@ -57,7 +57,12 @@ export function appOf(name: AppName): App {
     name,
     port: defaultPorts[name],
     command: ["node", `dist/subgraphs/${name}/main.js`],
-    envFrom: [...shared, { secretRef: { name: `${name}-secrets` } }],
+    envFrom: [
+      ...shared,
+      { secretRef: { name: `${name}-secrets` } },
+      // One key for both ends of the sealed reset and verification links, so they cannot differ.
+      ...(name === "users" || name === "notifications" ? [{ secretRef: { name: "secret-links" } }] : []),
+    ],
     // users hashes passwords with scrypt at 64 MiB a hash, several at once under a burst of logins.
     resources: name === "users" ? resources("200m", "384Mi", "1", "768Mi") : resources("100m", "256Mi", "1", "512Mi"),
     migrates: name,
@@ -82,6 +87,8 @@ export function appDeployment(app: App): IDeployment {
   const component: Component = app.name === "router" ? "router" : "subgraph";
   const env = [{ name: "PORT", value: String(app.port) }];
   if (app.migrates) env.push({ name: "MIGRATE_ON_START", value: "false" });
+  // Its NATS user (the password is in its Secret): allowed to publish its own subjects only.
+  if (app.migrates) env.push({ name: "NATS_USER", value: app.migrates });
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",

@@ -22,8 +22,12 @@ export function commerceConfig(): IConfigMap {
       USERS_JWKS_URL: `http://users:${defaultPorts.users}/.well-known/jwks.json`,
       JWT_ISSUER: "commerce-users",
       JWT_AUDIENCE: "commerce-api",
-      // Pod addresses are private: the ingress controller may state the client's address.
-      TRUST_PROXY: "loopback, linklocal, uniquelocal",
+      // Pods listen on every interface of their own network namespace; the Service is the way in.
+      HOST: "0.0.0.0",
+      // One proxy in front of each process: the ingress controller in front of the router (which
+      // appends the client's address), the router in front of the subgraphs (which answer only
+      // requests it signed). Any address a client writes itself is further left, and ignored.
+      TRUST_PROXY: "1",
       ...subgraphUrls,
       // Kubernetes scales pods, not processes: one process a pod keeps CPU autoscaling and memory limits exact.
       ROUTER_WORKERS: "1",

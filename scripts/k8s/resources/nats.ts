@@ -1,4 +1,4 @@
-/** NATS JetStream: a three-server cluster. */
+/** NATS JetStream: a three-server cluster, with one user a service (scripts/nats/authorization.ts). */
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet" with { "resolution-mode": "import" };
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget" with {
   "resolution-mode": "import",
@@ -7,6 +7,9 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolut
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
 import type { IServicePort } from "kubernetes-models/v1/ServicePort" with { "resolution-mode": "import" };
 import { natsUser, labels, selectorOf, podSecurity, containerSecurity, resources } from "./conventions";
+import { natsOperatorSecret } from "./secrets";
+import { authorizationBlock, operatorUser } from "../../nats/authorization";
+import { serviceNames } from "../../../subgraphs/common/serviceNames";
 
 const natsReplicas = 3;
 
@@ -25,6 +28,7 @@ export function natsConfig(): IConfigMap {
     "  max_file_store: 8GB",
     "}",
     "",
+    ...authorizationBlock("commerce", (user) => `$NATS_PASSWORD_${user.toUpperCase()}`).split("\n"),
     "cluster {",
     "  name: commerce",
     "  listen: 0.0.0.0:6222",
@@ -107,7 +111,18 @@ export function natsStatefulSet(): IStatefulSet {
                 { name: "cluster", containerPort: 6222, protocol: "TCP" },
                 { name: "monitor", containerPort: 8222, protocol: "TCP" },
               ],
-              env: [{ name: "SERVER_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+              env: [
+                { name: "SERVER_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                // The users' passwords, which nats.conf names: each service's from its own Secret.
+                ...serviceNames.map((service) => ({
+                  name: `NATS_PASSWORD_${service.toUpperCase()}`,
+                  valueFrom: { secretKeyRef: { name: `${service}-secrets`, key: "NATS_PASSWORD" } },
+                })),
+                {
+                  name: `NATS_PASSWORD_${operatorUser.toUpperCase()}`,
+                  valueFrom: { secretKeyRef: { name: natsOperatorSecret, key: "NATS_OPERATOR_PASSWORD" } },
+                },
+              ],
               resources: resources("100m", "256Mi", "1", "1Gi"),
               startupProbe: { httpGet: { path: "/healthz", port: "monitor" }, periodSeconds: 5, failureThreshold: 90 },
               livenessProbe: {

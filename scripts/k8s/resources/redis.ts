@@ -1,7 +1,28 @@
 /** Redis: pub/sub fan-out and short-lived keys. */
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment" with { "resolution-mode": "import" };
+import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim" with {
+  "resolution-mode": "import",
+};
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
 import { redisUser, labels, selectorOf, podSecurity, containerSecurity, resources } from "./conventions";
+
+/**
+ * Redis's memory and persistence, as in docker-compose.yml: at most 384 MB (its container may use
+ * 512Mi), `volatile-lru` so only keys with a TTL are ever evicted, and the append-only file
+ * written every second.
+ */
+export const redisPolicy = [
+  "--maxmemory",
+  "384mb",
+  "--maxmemory-policy",
+  "volatile-lru",
+  "--appendonly",
+  "yes",
+  "--appendfsync",
+  "everysec",
+  "--save",
+  "",
+];
 
 export function redisDeployment(): IDeployment {
   return {
@@ -22,9 +43,10 @@ export function redisDeployment(): IDeployment {
             {
               name: "redis",
               image: "redis:7-alpine",
-              // As in docker-compose.yml: Redis holds pub/sub fan-out and short-lived keys, nothing
-              // that outlives the TTLs it was written with, so it keeps no snapshot.
-              command: ["redis-server", "--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no"],
+              // As in docker-compose.yml. Bounded memory, evicting only keys that expire (persisted
+              // queries, rate-limit windows), never session revocations (kept without a TTL); and an
+              // append-only file on a volume, so revocations outlive a restart of Redis.
+              command: ["redis-server", "--requirepass", "$(REDIS_PASSWORD)", ...redisPolicy],
               ports: [{ name: "redis", containerPort: 6379, protocol: "TCP" }],
               env: [
                 { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis", key: "REDIS_PASSWORD" } } },
@@ -42,10 +64,20 @@ export function redisDeployment(): IDeployment {
               volumeMounts: [{ name: "data", mountPath: "/data" }],
             },
           ],
-          volumes: [{ name: "data", emptyDir: {} }],
+          volumes: [{ name: "data", persistentVolumeClaim: { claimName: "redis-data" } }],
         },
       },
     },
+  };
+}
+
+/** The volume Redis keeps its append-only file on. */
+export function redisVolumeClaim(): IPersistentVolumeClaim {
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: "redis-data", labels: labels("redis", "cache") },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } },
   };
 }
 

@@ -24,6 +24,13 @@ function databasePassword(service: ServiceName): string {
   return `CHANGE_ME_${service}_db_password`;
 }
 
+function natsPasswordOf(service: ServiceName): string {
+  return `CHANGE_ME_${service}_nats_password`;
+}
+
+/** The Secret holding the NATS operator's password. */
+export const natsOperatorSecret = "nats-operator";
+
 function databaseUrlOf(service: ServiceName): string {
   return `postgres://${service}:${databasePassword(service)}@postgres-${service}:5432/${databasePrefix}${service}`;
 }
@@ -31,7 +38,11 @@ function databaseUrlOf(service: ServiceName): string {
 export function exampleSecrets(): ISecret[] {
   const redisPassword = "CHANGE_ME_redis_password";
   const serviceSecrets = serviceNames.map((service) => {
-    const values: Record<string, string> = { DATABASE_URL: databaseUrlOf(service) };
+    const values: Record<string, string> = {
+      DATABASE_URL: databaseUrlOf(service),
+      // The service's NATS user is its name; the nats pods read this password too (nats.ts).
+      NATS_PASSWORD: natsPasswordOf(service),
+    };
     if (service === "users") {
       Object.assign(values, {
         JWT_PRIVATE_KEY: "CHANGE_ME: an Ed25519 private key in PKCS#8 PEM (openssl genpkey -algorithm ed25519)",
@@ -50,8 +61,16 @@ export function exampleSecrets(): ISecret[] {
     return exampleSecret(`${service}-secrets`, "config", values);
   });
   return [
-    exampleSecret("commerce-secrets", "config", { REDIS_URL: `redis://:${redisPassword}@redis:6379` }),
+    exampleSecret("commerce-secrets", "config", {
+      REDIS_URL: `redis://:${redisPassword}@redis:6379`,
+      // Shared by the router and every subgraph: the router credential (at least 32 characters).
+      ROUTER_SIGNING_SECRET: "CHANGE_ME_router_signing_secret_at_least_32_characters",
+    }),
+    // 32 bytes in base64 that say what to put instead (openssl rand -base64 32).
+    exampleSecret("secret-links", "config", { SECRET_SEALING_KEY: "CHANGE_ME_with_openssl_rand_base64_32_00000=" }),
     ...serviceSecrets,
+    // The NATS operator (the dead-letter CLI): read by the nats pods, and by whoever runs the CLI.
+    exampleSecret(natsOperatorSecret, "messaging", { NATS_OPERATOR_PASSWORD: "CHANGE_ME_nats_operator_password" }),
     ...serviceNames.map((service) =>
       exampleSecret(`postgres-${service}`, "database", { POSTGRES_PASSWORD: databasePassword(service) }),
     ),

@@ -1,3 +1,6 @@
+import type { IncomingMessage } from "node:http";
+import proxyAddr from "proxy-addr";
+
 /** Express's "trust proxy" value from TRUST_PROXY: `false`, `true`, a hop count, or a list of subnets. */
 export function trustProxySetting(value: string): boolean | number | string {
   const trimmed = value.trim();
@@ -5,4 +8,24 @@ export function trustProxySetting(value: string): boolean | number | string {
   if (trimmed === "true") return true;
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   return trimmed;
+}
+
+/** Whether an address is a proxy to believe, the way Express decides it for TRUST_PROXY. */
+export type TrustCheck = (address: string, hop: number) => boolean;
+
+export function compileTrust(value: string): TrustCheck {
+  const setting = trustProxySetting(value);
+  if (setting === true) return () => true;
+  if (setting === false) return () => false;
+  if (typeof setting === "number") return (_address, hop) => hop < setting;
+  return proxyAddr.compile(setting.split(",").map((each) => each.trim()));
+}
+
+/**
+ * The client's address of a request Express does not see (a WebSocket upgrade), as Express
+ * computes `req.ip`: the right-most address of the socket and X-Forwarded-For that no trusted
+ * proxy wrote.
+ */
+export function clientAddressOf(req: IncomingMessage, trust: TrustCheck): string {
+  return proxyAddr(req, trust);
 }

@@ -17,7 +17,37 @@ const cancellationReason = z.enum([
   "CANCELLED_BY_CUSTOMER",
   "CANCELLED_BY_ADMIN",
 ]);
-const orderLine = z.object({ productId: z.uuid(), quantity: z.number().int().positive(), unitPrice: money });
+const orderLine = z.object({
+  productId: z.uuid(),
+  /** The variant ordered; absent in events written before variants existed (the product's one variant, same id). */
+  variantId: z.uuid().optional(),
+  quantity: z.number().int().positive(),
+  unitPrice: money,
+});
+export const productStatus = z.enum(["DRAFT", "ACTIVE", "ARCHIVED"]);
+const selectedOption = z.object({ name: z.string(), value: z.string() });
+/** One variant of a product as the catalog events carry it: what other services keep of it. */
+export const variantFacts = z.object({
+  variantId: z.uuid(),
+  sku: z.string(),
+  /** `M / Red`, or `Default Title` for a product without options. */
+  title: z.string(),
+  price: money,
+  selectedOptions: z.array(selectedOption),
+  /** Withdrawn from sale on its own. */
+  archived: z.boolean(),
+  /** Its first picture (or the product's). */
+  image: z.object({ url: z.string(), alt: z.string() }).nullable(),
+});
+
+/**
+ * A link's secret sealed for the notifications service (`subgraphs/common/secrets`): only
+ * ciphertext travels, with the time after which it is no use.
+ */
+const sealedLink = z.object({
+  sealed: z.string().regex(/^v1\./),
+  expiresAt: z.iso.datetime(),
+});
 
 /**
  * Every domain event, by type, with the shape of its `data`. Events are validated against this
@@ -30,6 +60,11 @@ export const eventCatalog = {
     email: z.string(),
     name: z.string(),
     roles: z.array(z.enum(["CUSTOMER", "ADMIN"])),
+    /**
+     * The link that verifies the new account's email, for the welcome email; absent for an account
+     * the service makes itself (the admin) and in events from before email verification.
+     */
+    verification: sealedLink.optional(),
   }),
   /** A user's name, email or roles changed; carries the new values of all three. */
   "users.user.updated": z.object({
@@ -39,39 +74,91 @@ export const eventCatalog = {
     roles: z.array(z.enum(["CUSTOMER", "ADMIN"])),
   }),
   /**
-   * Carries the reset token itself, because the email that notifications sends must contain it.
-   * The users service keeps only its hash; the token is single-use and expires with `expiresAt`.
+   * The user proved they receive mail at `email` (a verification or email-change link). Only
+   * after this may anything be linked to the account by its email (guest orders, an identity
+   * provider's account).
+   */
+  "users.user.email_verified": z.object({
+    userId: z.uuid(),
+    email: z.string(),
+  }),
+  /**
+   * A password reset was asked for; `link` carries the single-use token, sealed. The users
+   * service keeps only its hash. `link` is absent only in events written before tokens were
+   * sealed (they carried the token in clear, which is no longer read): those are not mailed.
    */
   "users.password_reset.requested": z.object({
     userId: z.uuid(),
     email: z.string(),
     name: z.string(),
-    token: z.string().min(32),
-    expiresAt: z.iso.datetime(),
+    link: sealedLink.optional(),
   }),
+  /** A new link to verify the account's current email was asked for (a resend). */
+  "users.email_verification.requested": z.object({
+    userId: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    link: sealedLink,
+  }),
+  /**
+   * The user asked to move their account to `newEmail`: `link` (sealed) goes to the new address
+   * to confirm it, and a notice to `currentEmail`. The email changes only when the link is followed.
+   */
+  "users.email_change.requested": z.object({
+    userId: z.uuid(),
+    name: z.string(),
+    currentEmail: z.string(),
+    newEmail: z.string(),
+    link: sealedLink,
+  }),
+  /**
+   * A product was added, with its one variant. `sku` and `price` are its default variant's (the
+   * first for sale) and its lowest price; `variants` lists every variant.
+   */
   "catalog.product.created": z.object({
     productId: z.uuid(),
     sku: z.string(),
     name: z.string(),
     price: money,
     categoryId: z.uuid().nullable(),
-    /** The product's own version (its last change), which read models compare; absent in older events. */
+    /** The product's own version (its last change, or its variants'), which read models compare; absent in older events. */
     updatedAt: z.iso.datetime().optional(),
+    /** Absent in events written before products had a status: `ACTIVE` then. */
+    status: productStatus.optional(),
+    /**
+     * Every variant of the product, archived ones too, as they are at `updatedAt`. Absent in
+     * events written before variants existed: the product is then its one variant, whose id is
+     * the product's.
+     */
+    variants: z.array(variantFacts).max(100).optional(),
   }),
-  /** Any change to a product, archiving included; carries the product as it now is. */
+  /**
+   * Any change to a product or to one of its variants (options, prices, archiving, status);
+   * carries the product and all its variants as they now are, with the product's version.
+   */
   "catalog.product.updated": z.object({
     productId: z.uuid(),
     sku: z.string(),
     name: z.string(),
     price: money,
     categoryId: z.uuid().nullable(),
+    /** Whether the product is withdrawn from sale (`status` is `ARCHIVED`). */
     archived: z.boolean(),
-    /** The product's own version (its last change), which read models compare; absent in older events. */
+    /** The product's own version (its last change, or its variants'), which read models compare; absent in older events. */
     updatedAt: z.iso.datetime().optional(),
+    /** Absent in older events: `ARCHIVED` or `ACTIVE` by `archived` then. */
+    status: productStatus.optional(),
+    /** As in `catalog.product.created`: every variant, or absent in older events. */
+    variants: z.array(variantFacts).max(100).optional(),
   }),
-  /** A product's stock after a change; `version` rises with every change of that product. */
+  /**
+   * A variant's stock after a change, all locations together; `version` rises with every change
+   * of that variant. Transfers between locations change no total and are not announced.
+   */
   "inventory.stock.changed": z.object({
     productId: z.uuid(),
+    /** Absent in events written before variants existed: the product's one variant, same id. */
+    variantId: z.uuid().optional(),
     onHand: z.number().int(),
     reserved: z.number().int(),
     available: z.number().int(),
@@ -85,6 +172,8 @@ export const eventCatalog = {
   "inventory.reservation.rejected": z.object({
     orderId: z.uuid(),
     productId: z.uuid(),
+    /** The variant short of stock; absent in older events. */
+    variantId: z.uuid().optional(),
     requested: z.number().int(),
     available: z.number().int(),
   }),
@@ -106,8 +195,17 @@ export const eventCatalog = {
     cancellationReason: cancellationReason.nullable(),
     reason: z.string().nullable(),
     total: money,
-    /** What the order holds, for receipts and emails. */
-    lines: z.array(z.object({ productId: z.uuid(), name: z.string(), quantity: z.number().int(), unitPrice: money })),
+    /** What the order holds, for receipts and emails: `name` is the product's, with the variant's title for a product with options. */
+    lines: z.array(
+      z.object({
+        productId: z.uuid(),
+        variantId: z.uuid().optional(),
+        sku: z.string().optional(),
+        name: z.string(),
+        quantity: z.number().int(),
+        unitPrice: money,
+      }),
+    ),
     shipment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
     at: z.iso.datetime(),
   }),
@@ -145,9 +243,11 @@ export const eventCatalog = {
     fullyRefunded: z.boolean(),
     reason: z.string().nullable(),
   }),
-  /** Availability fell to or below the threshold; once per crossing. */
+  /** A variant's availability (all locations) fell to or below its threshold; once per crossing. */
   "inventory.stock.low": z.object({
     productId: z.uuid(),
+    /** Absent in older events: the product's one variant. */
+    variantId: z.uuid().optional(),
     sku: z.string(),
     name: z.string(),
     available: z.number().int(),

@@ -13,6 +13,7 @@ import type { SqlExecutor } from "../database/prismaOptions";
 import { isTransientDatabaseFailure } from "../database/transientFailure";
 import type { ServiceName } from "../serviceNames";
 import type { EventType } from "./catalog";
+import { deadLetterOf } from "./deadLetters";
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
 import { deadLetterSubject, streamFor, subjectFor } from "./streams";
 import type { Emit, UnitOfWork } from "./unitOfWork";
@@ -282,14 +283,15 @@ export class EventConsumer<Tx extends SqlExecutor> {
   }
 
   private async deadLetter(message: JsMsg, event: EventEnvelope | undefined, error: Error): Promise<void> {
-    const record = {
-      consumer: this.name,
+    const record = deadLetterOf({
+      namespace: this.options.namespace,
       service: this.options.service,
-      error: error.message,
+      consumer: this.name,
       deliveries: message.info.redeliveryCount,
-      failedAt: new Date().toISOString(),
-      event: event ?? message.string(),
-    };
+      error,
+      event,
+      raw: message.string(),
+    });
     try {
       await this.options.js.publish(
         deadLetterSubject(this.options.namespace, this.name),

@@ -16,8 +16,14 @@ export function streamName(namespace: string, domain: string): string {
   return `${namespace}_${domain}`.toUpperCase();
 }
 
+/**
+ * Where a consumer's dead letters go: `<namespace>.deadletter.<service>.<consumer>`. The service
+ * (the prefix of its consumers' names) is a subject token of its own, so NATS permissions can let
+ * each service publish its own dead letters and no one else's.
+ */
 export function deadLetterSubject(namespace: string, consumer: string): string {
-  return `${namespace}.deadletter.${consumer}`;
+  const service = consumer.split("__")[0] ?? consumer;
+  return `${namespace}.deadletter.${service}.${consumer}`;
 }
 
 function streamConfigs(namespace: string, replicas = 1): Array<Partial<StreamConfig> & { name: string }> {

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { routerSignatureHeader, signRouterRequest } from "../auth/routerCredential";
 
 export interface EntityClientOptions {
   /** The owning subgraph's GraphQL endpoint. */
@@ -8,6 +9,8 @@ export interface EntityClientOptions {
   selection: string;
   /** Headers of the request being served (its Authorization), so the owner authorizes as usual. */
   headers?: Record<string, string>;
+  /** ROUTER_SIGNING_SECRET: subgraphs answer only requests signed with it, as the router signs them. */
+  signingSecret: string;
   timeoutMs?: number;
 }
 
@@ -19,21 +22,27 @@ export class EntityLookupError extends Error {
 /**
  * Asks the subgraph that owns an entity for it directly, by id, with federation's `_entities`
  * field: the fallback when a local read model has not heard of an entity yet (its event is
- * still on the way). Lookups in one tick go out as one request.
+ * still on the way). Lookups in one tick go out as one request, signed as the router signs its
+ * own (the owner answers nothing else).
  */
 export function entityLoader<T extends { id: string }>(options: EntityClientOptions): DataLoader<string, T | null> {
   const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${options.typename} { ${options.selection} } } }`;
   return new DataLoader<string, T | null>(
     async (ids) => {
       let response: Response;
+      const request = JSON.stringify({
+        query,
+        variables: { representations: ids.map((id) => ({ __typename: options.typename, id })) },
+      });
       try {
         response = await fetch(options.url, {
           method: "POST",
-          headers: { "content-type": "application/json", ...options.headers },
-          body: JSON.stringify({
-            query,
-            variables: { representations: ids.map((id) => ({ __typename: options.typename, id })) },
-          }),
+          headers: {
+            "content-type": "application/json",
+            ...options.headers,
+            [routerSignatureHeader]: signRouterRequest(options.signingSecret, request),
+          },
+          body: request,
           signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
         });
       } catch (error) {

@@ -3,9 +3,17 @@ import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type B
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from "express";
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from "express";
 import type { Caller } from "../auth/caller";
 import { trustProxySetting } from "../auth/trustProxy";
+import { ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 import type { ServiceMetrics } from "../metrics";
 import { currentTraceId, traceRequests } from "../observability/tracing";
@@ -13,6 +21,18 @@ import { createErrorFormatter } from "./formatError";
 import { mountHealthRoutes, type ReadinessCheck } from "./health";
 import { listen, requestIdOf } from "./http";
 import { logRequests } from "./requestLog";
+
+/** The paths of the routes registered on the app (`/metrics`, `/health/ready`, a service's own). */
+function routesOf(app: Express): string[] {
+  const stack = (app as unknown as { router?: { stack?: Array<{ route?: { path?: unknown } }> } }).router?.stack ?? [];
+  return stack.flatMap((layer) => (typeof layer.route?.path === "string" ? [layer.route.path] : []));
+}
+
+/** How a client on this machine reaches an address the server listens on. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
 
 /** What every request's context starts from, on the router as on a subgraph. */
 export interface RequestScope {
@@ -32,6 +52,8 @@ export interface GraphQLHttpServerOptions<Context extends BaseContext> {
   /** The process's name, in spans and logs. */
   service: string;
   port: number;
+  /** The address to listen on (HOST): loopback outside containers. */
+  host: string;
   /** TRUST_PROXY: which proxies' X-Forwarded-For to believe for the client's address. */
   trustProxy: string;
   logger: Logger;
@@ -98,6 +120,11 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
   options.routes?.(app);
   app.use(
     "/graphql",
+    // The endpoint is /graphql itself: /graphql/<anything> is no route (and no metrics label).
+    (req: Request, res: Response, next: NextFunction) => {
+      if (req.path === "/") next();
+      else res.status(404).json({ errors: [{ message: "Not found.", extensions: { code: ErrorCode.NOT_FOUND } }] });
+    },
     ...options.graphqlHandlers,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
@@ -112,9 +139,10 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
       },
     }),
   );
+  metrics.labelRoutes(["/graphql", ...routesOf(app)]);
   const attachment = options.attach?.(httpServer, apollo);
 
-  const port = await listen(httpServer, options.port);
+  const port = await listen(httpServer, options.port, options.host);
   let stopped: Promise<void> | undefined;
   const stop = async () => {
     stopping = true;
@@ -123,7 +151,7 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
     await options.afterStop?.();
   };
   return {
-    url: `http://localhost:${port}/graphql`,
+    url: `http://${urlHost(options.host)}:${port}/graphql`,
     port,
     apollo,
     stop: () => (stopped ??= stop()),

@@ -9,17 +9,17 @@ export function requestIdOf(req: Request): string {
   return req.header("x-request-id") ?? randomUUID();
 }
 
-/** Listens on `port` (0: any free port) and resolves with the port taken. */
-export async function listen(server: http.Server, port: number): Promise<number> {
+/** Listens on `host`:`port` (0: any free port) and resolves with the port taken. */
+export async function listen(server: http.Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
         error.code === "EADDRINUSE"
-          ? new DependencyUnavailableError("port", String(port), "address already in use")
+          ? new DependencyUnavailableError("port", `${host}:${port}`, "address already in use")
           : error,
       ),
     );
-    server.listen(port, resolve);
+    server.listen(port, host, resolve);
   });
   return (server.address() as AddressInfo).port;
 }

@@ -54,12 +54,18 @@ export async function prepareDatabase(
 /** A subgraph's connections: its database (prepared), NATS and Redis. */
 export async function openSubgraphDependencies(
   service: ServiceName,
-  env: DatabaseLocation & { MIGRATE_ON_START: boolean; NATS_URL: string; REDIS_URL: string },
+  env: DatabaseLocation & {
+    MIGRATE_ON_START: boolean;
+    NATS_URL: string;
+    NATS_USER?: string | undefined;
+    NATS_PASSWORD?: string | undefined;
+    REDIS_URL: string;
+  },
   retry: RetryOptions,
 ) {
   return openDependencies({
     databaseUrl: prepareDatabase(service, env, retry),
-    nats: openNats(env.NATS_URL, service, retry),
+    nats: openNats(env.NATS_URL, service, retry, { user: env.NATS_USER, password: env.NATS_PASSWORD }),
     redis: openRedis(env.REDIS_URL, service, retry),
   });
 }

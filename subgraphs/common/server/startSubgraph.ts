@@ -6,6 +6,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import express from "express";
 import { authenticate } from "../auth/authenticate";
+import { keepRawBody, requireRouterCredential } from "../auth/routerCredential";
 import { SessionRevocations } from "../auth/sessionRevocations";
 import { createTokenVerifier, remoteKeySet } from "../auth/tokenVerifier";
 import { describeDatabase } from "../database/databaseUrl";
@@ -15,7 +16,9 @@ import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
 import { EventPlumbing } from "./eventPlumbing";
 import { startGraphQLHttpServer } from "./graphqlHttpServer";
+import { knownOperationNames } from "./knownOperations";
 import { openSubgraphDependencies } from "./openDependencies";
+import { refuseUnsafeProductionSettings } from "./productionSafety";
 import type { BaseContext, SubgraphDefinition, SubgraphRuntime, SubgraphSettings } from "./subgraphDefinition";
 
 export { StartupError } from "./openDependencies";
@@ -39,14 +42,17 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   options: { logger?: Logger } = {},
 ): Promise<RunningSubgraph<Db, Env>> {
   type Tx = TransactionClientOf<Db>;
+  refuseUnsafeProductionSettings(definition.name, env);
   const logger = options.logger ?? createLogger(definition.name, { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+  if (env.NODE_ENV === "production" && !env.NATS_USER)
+    logger.warn("NATS_USER is not set: this service connects to NATS without credentials");
   const retry = { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger };
   const { databaseUrl, nats, redis } = await openSubgraphDependencies(definition.name, env, retry);
   const db = definition.createDatabase(databaseUrl, {
     poolSize: env.DATABASE_POOL_SIZE,
     logQueries: env.DATABASE_LOG_QUERIES,
   });
-  const metrics = new ServiceMetrics(definition.name);
+  const metrics = new ServiceMetrics(definition.name, knownOperationNames());
   // Set once the runtime exists: commits made by onStart already reach the hooks.
   const hooks: { runtime?: SubgraphRuntime<Db, Env> } = {};
   const events = await EventPlumbing.create<Tx & SqlExecutor>({
@@ -91,6 +97,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const server = await startGraphQLHttpServer<Context>({
     service: definition.name,
     port: env.PORT,
+    host: env.HOST,
     trustProxy: env.TRUST_PROXY,
     logger,
     metrics,
@@ -116,7 +123,19 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       consumers: events.running,
     },
     routes: definition.routes && ((app) => definition.routes?.(app, runtime)),
-    graphqlHandlers: [authenticate(verifyAccessToken, logger), express.json({ limit: "1mb" })],
+    graphqlHandlers: [
+      // The body first: the router's signature covers it, byte for byte.
+      express.json({ limit: "1mb", verify: keepRawBody }),
+      requireRouterCredential(
+        {
+          secret: env.ROUTER_SIGNING_SECRET,
+          previousSecret: env.ROUTER_SIGNING_SECRET_PREVIOUS,
+          maxAgeSeconds: env.ROUTER_SIGNATURE_MAX_AGE_SECONDS,
+        },
+        (problem) => logger.warn({ problem }, "refused a request without a valid router credential"),
+      ),
+      authenticate(verifyAccessToken, logger),
+    ],
     context: (req, scope) => definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req),
     async afterStop() {
       await events.stop();

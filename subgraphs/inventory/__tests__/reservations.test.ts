@@ -5,8 +5,9 @@ import { provisionTestDatabase } from "../../../test/support/testDatabase";
 import { newTestId } from "../../../test/support/testNames";
 import { deductOrder, releaseOrder, reserveOrder, type OrderLine } from "../domain/reservations";
 import { inventoryEventHandlers } from "../events/handlers";
-import { changeStock } from "../domain/stockChanges";
+import { applyStockChanges } from "../domain/stockChanges";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
+import { ensureLocationLevels, ensureStockLevels } from "../store/stockStore";
 
 describe("stock reservations against a real database, under concurrency", () => {
   const testId = newTestId();
@@ -14,11 +15,14 @@ describe("stock reservations against a real database, under concurrency", () => 
   let db: InventoryDb;
   let unitOfWork: ReturnType<typeof createUnitOfWork<InventoryTx>>;
   let sequence = 0;
+  /** The location the migrations make, which holds the stock of these tests. */
+  let main: string;
 
   beforeAll(async () => {
     database = await provisionTestDatabase("inventory", testId);
     db = createInventoryDatabase(database.url, { poolSize: 20 });
     unitOfWork = createUnitOfWork<InventoryTx>({ service: "inventory", db, onCommitted: () => undefined });
+    main = (await db.stockLocation.findFirstOrThrow()).id;
   });
 
   afterAll(async () => {
@@ -26,24 +30,42 @@ describe("stock reservations against a real database, under concurrency", () => 
     await database?.drop();
   });
 
-  /** A product with `onHand` units, through the same path as a back-office adjustment. */
+  /** Units of a variant counted in at a location, through the same path as a back-office adjustment. */
+  async function countIn(variantId: string, productId: string, locationId: string, onHand: number): Promise<void> {
+    await unitOfWork(async (tx, emit) => {
+      await ensureStockLevels(tx, [{ variantId, productId }]);
+      await ensureLocationLevels(tx, [{ variantId, productId, locationId }]);
+      await applyStockChanges(tx, emit, [
+        {
+          variantId,
+          productId,
+          locationId,
+          onHandDelta: onHand,
+          reservedDelta: 0,
+          kind: "ADJUSTMENT",
+          reason: "initial count",
+        },
+      ]);
+    });
+  }
+
+  /** A product without options (its one variant has its id) with `onHand` units at the main location. */
   async function productWith(onHand: number): Promise<string> {
     sequence += 1;
     const productId = `00000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
-    await db.stockLevel.create({ data: { productId } });
-    await unitOfWork((tx, emit) =>
-      changeStock(tx, emit, {
-        productId,
-        onHandDelta: onHand,
-        reservedDelta: 0,
-        kind: "ADJUSTMENT",
-        reason: "initial count",
-      }),
-    );
+    await countIn(productId, productId, main, onHand);
     return productId;
   }
 
+  async function location(name: string, priority: number): Promise<string> {
+    return (await db.stockLocation.create({ data: { name: `${name} ${sequence++}`, priority } })).id;
+  }
+
   const orderId = (n: number) => `10000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+  const line = (productId: string, quantity: number): OrderLine => ({ productId, variantId: productId, quantity });
+  const level = (variantId: string) => db.stockLevel.findUniqueOrThrow({ where: { variantId } });
+  const atLocation = (variantId: string, locationId: string) =>
+    db.locationStockLevel.findUniqueOrThrow({ where: { variantId_locationId: { variantId, locationId } } });
 
   async function reserve(order: string, lines: OrderLine[]): Promise<string> {
     return (await unitOfWork((tx, emit) => reserveOrder(tx, emit, order, lines))).kind;
@@ -52,28 +74,21 @@ describe("stock reservations against a real database, under concurrency", () => 
   it("reserves exactly what is available when 40 orders race for 15 units", async () => {
     const productId = await productWith(15);
     const outcomes = await Promise.all(
-      Array.from({ length: 40 }, (_, n) => reserve(orderId(1000 + n), [{ productId, quantity: 1 }])),
+      Array.from({ length: 40 }, (_, n) => reserve(orderId(1000 + n), [line(productId, 1)])),
     );
     expect(outcomes.filter((outcome) => outcome === "reserved")).toHaveLength(15);
     expect(outcomes.filter((outcome) => outcome === "insufficient")).toHaveLength(25);
-    const level = await db.stockLevel.findUniqueOrThrow({ where: { productId } });
-    expect(level).toMatchObject({ onHand: 15, reserved: 15 });
+    expect(await level(productId)).toMatchObject({ onHand: 15, reserved: 15 });
+    expect(await atLocation(productId, main)).toMatchObject({ onHand: 15, reserved: 15 });
     expect(await db.reservation.count({ where: { productId } })).toBe(15);
   });
 
   it("reserves all lines of an order or none", async () => {
     const plenty = await productWith(10);
     const scarce = await productWith(1);
-    expect(
-      await reserve(orderId(1), [
-        { productId: plenty, quantity: 3 },
-        { productId: scarce, quantity: 2 },
-      ]),
-    ).toBe("insufficient");
-    expect(await db.stockLevel.findUniqueOrThrow({ where: { productId: plenty } })).toMatchObject({
-      onHand: 10,
-      reserved: 0,
-    });
+    expect(await reserve(orderId(1), [line(plenty, 3), line(scarce, 2)])).toBe("insufficient");
+    expect(await level(plenty)).toMatchObject({ onHand: 10, reserved: 0 });
+    expect(await atLocation(plenty, main)).toMatchObject({ onHand: 10, reserved: 0 });
     expect(await db.reservation.count({ where: { orderId: orderId(1) } })).toBe(0);
     expect(await db.stockMovement.count({ where: { orderId: orderId(1) } })).toBe(0);
   });
@@ -83,44 +98,29 @@ describe("stock reservations against a real database, under concurrency", () => 
     const b = await productWith(100);
     const outcomes = await Promise.all(
       Array.from({ length: 30 }, (_, n) =>
-        reserve(
-          orderId(2000 + n),
-          n % 2
-            ? [
-                { productId: a, quantity: 1 },
-                { productId: b, quantity: 1 },
-              ]
-            : [
-                { productId: b, quantity: 1 },
-                { productId: a, quantity: 1 },
-              ],
-        ),
+        reserve(orderId(2000 + n), n % 2 ? [line(a, 1), line(b, 1)] : [line(b, 1), line(a, 1)]),
       ),
     );
     expect(outcomes.every((outcome) => outcome === "reserved")).toBe(true);
-    for (const productId of [a, b])
-      expect((await db.stockLevel.findUniqueOrThrow({ where: { productId } })).reserved).toBe(30);
+    for (const productId of [a, b]) expect((await level(productId)).reserved).toBe(30);
   });
 
-  it("sums repeated lines of one product and reserves an order only once", async () => {
+  it("sums repeated lines of one variant and reserves an order only once", async () => {
     const productId = await productWith(5);
-    const lines = [
-      { productId, quantity: 2 },
-      { productId, quantity: 1 },
-    ];
+    const lines = [line(productId, 2), line(productId, 1)];
     expect(await reserve(orderId(3), lines)).toBe("reserved");
     expect(await reserve(orderId(3), lines)).toBe("already-reserved");
-    expect((await db.stockLevel.findUniqueOrThrow({ where: { productId } })).reserved).toBe(3);
+    expect((await level(productId)).reserved).toBe(3);
   });
 
   it("releases a reservation once, giving the units back", async () => {
     const productId = await productWith(4);
-    await reserve(orderId(4), [{ productId, quantity: 3 }]);
+    await reserve(orderId(4), [line(productId, 3)]);
     const releaseTwice = await Promise.all(
       [1, 2].map(() => unitOfWork((tx, emit) => releaseOrder(tx, emit, orderId(4), "order cancelled"))),
     );
     expect(releaseTwice.sort()).toEqual([0, 1]);
-    expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 4, reserved: 0 });
+    expect(await level(productId)).toMatchObject({ onHand: 4, reserved: 0 });
     expect(await db.reservation.findFirstOrThrow({ where: { orderId: orderId(4) } })).toMatchObject({
       status: "RELEASED",
     });
@@ -129,15 +129,15 @@ describe("stock reservations against a real database, under concurrency", () => 
   it("reserves nothing for an order cancelled before it was placed at inventory", async () => {
     const productId = await productWith(5);
     expect(await unitOfWork((tx, emit) => releaseOrder(tx, emit, orderId(6), "cancelled early"))).toBe(0);
-    expect(await reserve(orderId(6), [{ productId, quantity: 1 }])).toBe("closed");
-    expect((await db.stockLevel.findUniqueOrThrow({ where: { productId } })).reserved).toBe(0);
+    expect(await reserve(orderId(6), [line(productId, 1)])).toBe("closed");
+    expect((await level(productId)).reserved).toBe(0);
   });
 
   it("turns a reservation into a deduction when the order ships", async () => {
     const productId = await productWith(6);
-    await reserve(orderId(5), [{ productId, quantity: 2 }]);
+    await reserve(orderId(5), [line(productId, 2)]);
     expect(await unitOfWork((tx, emit) => deductOrder(tx, emit, orderId(5)))).toBe(1);
-    expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 4, reserved: 0 });
+    expect(await level(productId)).toMatchObject({ onHand: 4, reserved: 0 });
     // A release after shipping finds nothing reserved: shipped units do not come back.
     expect(await unitOfWork((tx, emit) => releaseOrder(tx, emit, orderId(5), "too late"))).toBe(0);
     const ledger = await db.stockMovement.findMany({ where: { productId }, orderBy: { id: "asc" } });
@@ -201,14 +201,11 @@ describe("stock reservations against a real database, under concurrency", () => 
       async (from, shipped) => {
         const productId = await productWith(6);
         const order = orderId(7000 + sequence);
-        await reserve(order, [{ productId, quantity: 2 }]);
+        await reserve(order, [line(productId, 2)]);
         // SHIPPED failed once and is redelivered only after the refund was applied.
         await apply(statusChanged(order, productId, from, "REFUNDED", shipped));
         await apply(statusChanged(order, productId, "CONFIRMED", "SHIPPED", true));
-        expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({
-          onHand: 4,
-          reserved: 0,
-        });
+        expect(await level(productId)).toMatchObject({ onHand: 4, reserved: 0 });
         expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({
           status: "DEDUCTED",
         });
@@ -224,22 +221,116 @@ describe("stock reservations against a real database, under concurrency", () => 
     it("still releases the stock of an order refunded in full before it shipped", async () => {
       const productId = await productWith(6);
       const order = orderId(7100 + sequence);
-      await reserve(order, [{ productId, quantity: 2 }]);
+      await reserve(order, [line(productId, 2)]);
       await apply(statusChanged(order, productId, "CONFIRMED", "REFUNDED", false));
-      expect(await db.stockLevel.findUniqueOrThrow({ where: { productId } })).toMatchObject({ onHand: 6, reserved: 0 });
+      expect(await level(productId)).toMatchObject({ onHand: 6, reserved: 0 });
       expect(await db.reservation.findFirstOrThrow({ where: { orderId: order } })).toMatchObject({
         status: "RELEASED",
       });
     });
   });
 
-  it("is protected by the database itself: reserved can never exceed on hand", async () => {
+  it("is protected by the database itself: reserved can never exceed on hand, in total or at a location", async () => {
     const productId = await productWith(1);
-    await expect(
-      db.$executeRaw`UPDATE stock_levels SET reserved = 2 WHERE product_id = ${productId}::uuid`,
-    ).rejects.toThrow();
-    await expect(
-      db.$executeRaw`UPDATE stock_levels SET on_hand = -1 WHERE product_id = ${productId}::uuid`,
-    ).rejects.toThrow();
+    for (const table of ["stock_levels", "location_stock_levels"]) {
+      await expect(
+        db.$executeRawUnsafe(`UPDATE ${table} SET reserved = 2 WHERE variant_id = $1::uuid`, productId),
+      ).rejects.toThrow();
+      await expect(
+        db.$executeRawUnsafe(`UPDATE ${table} SET on_hand = -1 WHERE variant_id = $1::uuid`, productId),
+      ).rejects.toThrow();
+    }
+  });
+
+  describe("across stock locations", () => {
+    /** A variant of a product with options, with units at several locations. */
+    async function variantAt(
+      stock: ReadonlyArray<[string, number]>,
+    ): Promise<{ variantId: string; productId: string }> {
+      sequence += 1;
+      const productId = `30000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
+      const variantId = `40000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
+      for (const [locationId, units] of stock) await countIn(variantId, productId, locationId, units);
+      return { variantId, productId };
+    }
+
+    it("takes from the location of lower priority first, then the one with most, and splits a line", async () => {
+      const near = await location("Near", 1);
+      const big = await location("Big", 5);
+      const small = await location("Small", 5);
+      const variant = await variantAt([
+        [small, 3],
+        [big, 6],
+        [near, 2],
+      ]);
+      const order = orderId(8000 + sequence);
+      expect(await reserve(order, [{ ...variant, quantity: 7 }])).toBe("reserved");
+      const held = await db.reservation.findMany({ where: { orderId: order } });
+      expect(new Map(held.map((each) => [each.locationId, each.quantity]))).toEqual(
+        new Map([
+          [near, 2],
+          [big, 5],
+        ]),
+      );
+      expect(await atLocation(variant.variantId, small)).toMatchObject({ onHand: 3, reserved: 0 });
+      expect(await level(variant.variantId)).toMatchObject({ onHand: 11, reserved: 7 });
+    });
+
+    it("never reserves from an inactive location", async () => {
+      const closed = await location("Closed", 0);
+      await db.stockLocation.update({ where: { id: closed }, data: { active: false } });
+      const variant = await variantAt([[closed, 10]]);
+      expect(
+        await unitOfWork((tx, emit) => reserveOrder(tx, emit, orderId(8100 + sequence), [{ ...variant, quantity: 1 }])),
+      ).toEqual({ kind: "insufficient", ...variant, requested: 1, available: 0 });
+    });
+
+    it("releases and deducts at the locations the units were held", async () => {
+      const first = await location("First", 1);
+      const second = await location("Second", 2);
+      const variant = await variantAt([
+        [first, 2],
+        [second, 4],
+      ]);
+      const cancelled = orderId(8200 + sequence);
+      const shipped = orderId(8300 + sequence);
+      await reserve(cancelled, [{ ...variant, quantity: 3 }]);
+      await reserve(shipped, [{ ...variant, quantity: 2 }]);
+      expect(await atLocation(variant.variantId, first)).toMatchObject({ onHand: 2, reserved: 2 });
+      expect(await atLocation(variant.variantId, second)).toMatchObject({ onHand: 4, reserved: 3 });
+      await unitOfWork((tx, emit) => releaseOrder(tx, emit, cancelled, "cancelled"));
+      expect(await atLocation(variant.variantId, first)).toMatchObject({ onHand: 2, reserved: 0 });
+      expect(await atLocation(variant.variantId, second)).toMatchObject({ onHand: 4, reserved: 2 });
+      await unitOfWork((tx, emit) => deductOrder(tx, emit, shipped));
+      expect(await atLocation(variant.variantId, first)).toMatchObject({ onHand: 2, reserved: 0 });
+      expect(await atLocation(variant.variantId, second)).toMatchObject({ onHand: 2, reserved: 0 });
+      expect(await level(variant.variantId)).toMatchObject({ onHand: 4, reserved: 0 });
+      // Every location's ledger adds up to what it holds.
+      for (const locationId of [first, second]) {
+        const entries = await db.stockMovement.findMany({ where: { variantId: variant.variantId, locationId } });
+        const sum = (key: "onHandDelta" | "reservedDelta") => entries.reduce((total, entry) => total + entry[key], 0);
+        expect({ onHand: sum("onHandDelta"), reserved: sum("reservedDelta") }).toEqual(
+          await atLocation(variant.variantId, locationId).then(({ onHand, reserved }) => ({ onHand, reserved })),
+        );
+      }
+    });
+
+    it("never oversells a location when 60 orders race for units split over two", async () => {
+      const east = await location("East", 1);
+      const west = await location("West", 1);
+      const variant = await variantAt([
+        [east, 9],
+        [west, 11],
+      ]);
+      const outcomes = await Promise.all(
+        Array.from({ length: 60 }, (_, n) =>
+          reserve(orderId(9000 + sequence * 100 + n), [{ ...variant, quantity: 1 }]),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome === "reserved")).toHaveLength(20);
+      expect(await atLocation(variant.variantId, east)).toMatchObject({ onHand: 9, reserved: 9 });
+      expect(await atLocation(variant.variantId, west)).toMatchObject({ onHand: 11, reserved: 11 });
+      expect(await level(variant.variantId)).toMatchObject({ onHand: 20, reserved: 20 });
+    });
   });
 });

@@ -6,13 +6,15 @@ import {
   insertReservations,
   isClosed,
   lockOrder,
-  settleReservation,
+  settleReservations,
 } from "../store/reservationStore";
-import { lockStockLevels } from "../store/stockStore";
-import { changeStock } from "./stockChanges";
+import { lockLocationLevels } from "../store/stockStore";
+import { allocate } from "./allocation";
+import { applyStockChanges, type LocationChange } from "./stockChanges";
 
 export interface OrderLine {
   productId: string;
+  variantId: string;
   quantity: number;
 }
 
@@ -21,23 +23,26 @@ export type ReservationOutcome =
   | { kind: "already-reserved" }
   /** The order was cancelled before it could be reserved: nothing to hold. */
   | { kind: "closed" }
-  /** Not enough of one product: nothing of the order is reserved. */
-  | { kind: "insufficient"; productId: string; requested: number; available: number };
+  /** Not enough of one variant: nothing of the order is reserved. */
+  | { kind: "insufficient"; productId: string; variantId: string; requested: number; available: number };
 
-/** One line per product, quantities summed, in product id order (rows are always locked in the same order, so concurrent reservations cannot deadlock). */
+/** One line per variant, quantities summed, in variant id order (rows are always locked in the same order, so concurrent reservations cannot deadlock). */
 export function normaliseLines(lines: readonly OrderLine[]): OrderLine[] {
-  const totals = new Map<string, number>();
-  for (const line of lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
-  return [...totals]
-    .map(([productId, quantity]) => ({ productId, quantity }))
-    .sort((a, b) => a.productId.localeCompare(b.productId));
+  const totals = new Map<string, OrderLine>();
+  for (const line of lines) {
+    const seen = totals.get(line.variantId);
+    totals.set(line.variantId, { ...line, quantity: (seen?.quantity ?? 0) + line.quantity });
+  }
+  return [...totals.values()].sort((a, b) => a.variantId.localeCompare(b.variantId));
 }
 
 /**
- * Reserves every line of an order, or none. The order's stock rows are locked first (in product
- * order), every line is checked, and only then are the conditional updates made: a line that
- * cannot be met leaves nothing reserved, and concurrent orders can never oversell. Reserving an
- * order twice, or one already cancelled, changes nothing.
+ * Reserves every line of an order, or none. The variants' location rows are locked first (in
+ * variant and location order), every line is given its locations (priority, then most
+ * available; a line may be split), and only then are the conditional updates made: a line that
+ * cannot be met leaves nothing reserved, and concurrent orders can never oversell a variant at
+ * any location. Each reservation records its location, so shipping deducts and cancelling
+ * releases there. Reserving an order twice, or one already cancelled, changes nothing.
  */
 export async function reserveOrder(
   tx: InventoryTx,
@@ -49,74 +54,112 @@ export async function reserveOrder(
   if (await isClosed(tx, orderId)) return { kind: "closed" };
   if ((await findReservations(tx, orderId)).length > 0) return { kind: "already-reserved" };
   const normalised = normaliseLines(lines);
-  const levels = await lockStockLevels(
+  const levels = await lockLocationLevels(
     tx,
-    normalised.map((line) => line.productId),
+    normalised.map((line) => line.variantId),
   );
+  const changes: LocationChange[] = [];
   for (const line of normalised) {
-    const level = levels.get(line.productId);
-    const available = level ? level.onHand - level.reserved : 0;
-    if (available < line.quantity)
-      return { kind: "insufficient", productId: line.productId, requested: line.quantity, available };
+    const candidates = levels
+      .filter((level) => level.variantId === line.variantId && level.active)
+      .map((level) => ({
+        locationId: level.locationId,
+        priority: level.priority,
+        available: level.onHand - level.reserved,
+      }));
+    const plan = allocate(line.quantity, candidates);
+    if (!plan) {
+      const available = candidates.reduce((sum, candidate) => sum + Math.max(0, candidate.available), 0);
+      return {
+        kind: "insufficient",
+        productId: line.productId,
+        variantId: line.variantId,
+        requested: line.quantity,
+        available,
+      };
+    }
+    for (const part of plan) {
+      changes.push({
+        variantId: line.variantId,
+        productId: line.productId,
+        locationId: part.locationId,
+        onHandDelta: 0,
+        reservedDelta: part.quantity,
+        kind: "RESERVATION",
+        reason: `reserved for order ${orderId}`,
+        orderId,
+      });
+    }
   }
-  for (const line of normalised) {
-    const after = await changeStock(tx, emit, {
-      productId: line.productId,
-      onHandDelta: 0,
-      reservedDelta: line.quantity,
-      kind: "RESERVATION",
-      reason: `reserved for order ${orderId}`,
-      orderId,
-    });
-    if (!after) throw new Error(`stock of ${line.productId} changed under its lock`);
-  }
-  await insertReservations(tx, orderId, normalised);
+  if (!(await applyStockChanges(tx, emit, changes)))
+    throw new Error(`stock of order ${orderId} changed under its lock`);
+  await insertReservations(
+    tx,
+    orderId,
+    changes.map((change) => ({
+      variantId: change.variantId,
+      productId: change.productId,
+      locationId: change.locationId,
+      quantity: change.reservedDelta,
+    })),
+  );
   return { kind: "reserved" };
 }
 
+/** The order's reservations still held, as changes of stock at their locations. */
+async function heldChanges(
+  tx: InventoryTx,
+  orderId: string,
+  change: (quantity: number) => Pick<LocationChange, "onHandDelta" | "reservedDelta" | "kind" | "reason">,
+): Promise<{ all: number; changes: LocationChange[] }> {
+  const reservations = await findReservations(tx, orderId);
+  return {
+    all: reservations.length,
+    changes: reservations
+      .filter((reservation) => reservation.status === "RESERVED")
+      .map((reservation) => ({
+        variantId: reservation.variantId,
+        productId: reservation.productId,
+        locationId: reservation.locationId,
+        orderId,
+        ...change(reservation.quantity),
+      })),
+  };
+}
+
 /**
- * Gives back an order's reserved units (cancelled, unpaid). Lines already settled are left
- * alone; an order not reserved yet is closed, so a late "placed" reserves nothing for it.
+ * Gives back an order's reserved units at the locations they were held (cancelled, unpaid).
+ * Reservations already settled are left alone; an order not reserved yet is closed, so a late
+ * "placed" reserves nothing for it. Returns how many reservations were released.
  */
 export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string, reason: string): Promise<number> {
   await lockOrder(tx, orderId);
-  const reservations = await findReservations(tx, orderId);
-  if (reservations.length === 0) await closeOrder(tx, orderId);
-  let released = 0;
-  for (const reservation of reservations) {
-    if (reservation.status !== "RESERVED") continue;
-    const after = await changeStock(tx, emit, {
-      productId: reservation.productId,
-      onHandDelta: 0,
-      reservedDelta: -reservation.quantity,
-      kind: "RELEASE",
-      reason,
-      orderId,
-    });
-    if (!after) throw new Error(`stock of ${reservation.productId} holds less than order ${orderId} reserved`);
-    await settleReservation(tx, orderId, reservation.productId, "RELEASED");
-    released += 1;
-  }
-  return released;
+  const held = await heldChanges(tx, orderId, (quantity) => ({
+    onHandDelta: 0,
+    reservedDelta: -quantity,
+    kind: "RELEASE",
+    reason,
+  }));
+  if (held.all === 0) await closeOrder(tx, orderId);
+  if (held.changes.length === 0) return 0;
+  if (!(await applyStockChanges(tx, emit, held.changes)))
+    throw new Error(`stock holds less than order ${orderId} reserved`);
+  await settleReservations(tx, orderId, "RELEASED");
+  return held.changes.length;
 }
 
-/** Turns an order's reservation into a deduction when it ships: on hand and reserved both drop. */
+/** Turns an order's reservations into deductions where they were held, when it ships: on hand and reserved both drop. */
 export async function deductOrder(tx: InventoryTx, emit: Emit, orderId: string): Promise<number> {
   await lockOrder(tx, orderId);
-  let deducted = 0;
-  for (const reservation of await findReservations(tx, orderId)) {
-    if (reservation.status !== "RESERVED") continue;
-    const after = await changeStock(tx, emit, {
-      productId: reservation.productId,
-      onHandDelta: -reservation.quantity,
-      reservedDelta: -reservation.quantity,
-      kind: "DEDUCTION",
-      reason: `shipped with order ${orderId}`,
-      orderId,
-    });
-    if (!after) throw new Error(`stock of ${reservation.productId} holds less than order ${orderId} reserved`);
-    await settleReservation(tx, orderId, reservation.productId, "DEDUCTED");
-    deducted += 1;
-  }
-  return deducted;
+  const held = await heldChanges(tx, orderId, (quantity) => ({
+    onHandDelta: -quantity,
+    reservedDelta: -quantity,
+    kind: "DEDUCTION",
+    reason: `shipped with order ${orderId}`,
+  }));
+  if (held.changes.length === 0) return 0;
+  if (!(await applyStockChanges(tx, emit, held.changes)))
+    throw new Error(`stock holds less than order ${orderId} reserved`);
+  await settleReservations(tx, orderId, "DEDUCTED");
+  return held.changes.length;
 }

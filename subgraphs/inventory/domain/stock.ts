@@ -1,3 +1,5 @@
+import type { StockOwner, StockRecord } from "../store/records";
+
 /** Stock as the API shows it, derived from what the store keeps. */
 export interface StockView {
   onHand: number;
@@ -22,7 +24,7 @@ export function viewStock(level: { onHand: number; reserved: number; lowStockThr
   };
 }
 
-/** A product the inventory has no record of yet holds nothing. */
-export function emptyStock(productId: string) {
-  return { productId, onHand: 0, reserved: 0, lowStockThreshold: defaultLowStockThreshold };
+/** A variant (or product) the inventory has no record of yet holds nothing. */
+export function emptyStock(owner: StockOwner): StockRecord {
+  return { owner, onHand: 0, reserved: 0, lowStockThreshold: defaultLowStockThreshold };
 }

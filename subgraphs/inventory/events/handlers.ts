@@ -1,30 +1,60 @@
 import type { EventData } from "../../common/events/catalog";
+import type { EventEnvelope } from "../../common/events/envelope";
 import { onEvent } from "../../common/events/eventConsumer";
+import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductOrder, releaseOrder, reserveOrder } from "../domain/reservations";
+import { upsertCatalogVariants } from "../store/catalogStore";
 import type { InventoryTx } from "../store/database";
-import { ensureStockLevel, upsertCatalogProduct } from "../store/stockStore";
+import { ensureStockLevels } from "../store/stockStore";
 
 /** Whether the order of a status change had shipped before it: it carries a shipment, or it leaves SHIPPED or DELIVERED. */
 function hadShipped(data: EventData<"orders.order.status_changed">): boolean {
   return data.shipment !== null || data.from === "SHIPPED" || data.from === "DELIVERED";
 }
 
+/**
+ * The catalog read model and the stock records of a product's variants, as a catalog event says
+ * they are. Facts are versioned by the product's own version (older events: when they were
+ * emitted), so a late event changes nothing.
+ */
+async function recordCatalogFacts(
+  event: EventEnvelope<"catalog.product.created"> | EventEnvelope<"catalog.product.updated">,
+  tx: InventoryTx,
+): Promise<void> {
+  const { productId, name } = event.data;
+  const { status, variants } = variantsOfProductEvent(event.data);
+  await ensureStockLevels(
+    tx,
+    variants.map((variant) => ({ variantId: variant.variantId, productId })),
+  );
+  await upsertCatalogVariants(
+    tx,
+    { productId, name, status },
+    variants,
+    new Date(event.data.updatedAt ?? event.occurredAt),
+  );
+}
+
 /** Every event the inventory service reacts to. */
 export const inventoryEventHandlers = [
-  onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", async (event, tx) => {
-    const { productId, sku, name } = event.data;
-    await ensureStockLevel(tx, productId);
-    await upsertCatalogProduct(tx, { productId, sku, name, archived: false });
-  }),
-  // The checkout saga: reserve an order's lines when it is placed, all or none.
+  onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts),
+  onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts),
+  // The checkout saga: reserve an order's lines when it is placed, all or none. Lines of older
+  // events name only the product, whose one variant has its id.
   onEvent<InventoryTx, "orders.order.placed">("orders.order.placed", async (event, tx, emit) => {
-    const { orderId, lines } = event.data;
+    const { orderId } = event.data;
+    const lines = event.data.lines.map((line) => ({
+      productId: line.productId,
+      variantId: line.variantId ?? line.productId,
+      quantity: line.quantity,
+    }));
     const outcome = await reserveOrder(tx, emit, orderId, lines);
     if (outcome.kind === "reserved") emit("inventory.reservation.succeeded", { orderId });
     if (outcome.kind === "insufficient") {
       emit("inventory.reservation.rejected", {
         orderId,
         productId: outcome.productId,
+        variantId: outcome.variantId,
         requested: outcome.requested,
         available: outcome.available,
       });
@@ -49,9 +79,4 @@ export const inventoryEventHandlers = [
     },
     { appliesTo: (event) => ["CANCELLED", "REFUNDED", "SHIPPED"].includes(event.data.status) },
   ),
-  onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", async (event, tx) => {
-    const { productId, sku, name, archived } = event.data;
-    await ensureStockLevel(tx, productId);
-    await upsertCatalogProduct(tx, { productId, sku, name, archived });
-  }),
 ];

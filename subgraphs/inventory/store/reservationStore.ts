@@ -9,27 +9,25 @@ export function lockOrder(tx: InventoryTx, orderId: string): Promise<void> {
   return lockUntilCommit(tx, `inventory:order:${orderId}`);
 }
 
+/** An order's reservations, in (variant, location) order: the order stock rows are locked in. */
 export function findReservations(db: InventoryReader, orderId: string) {
-  return db.reservation.findMany({ where: { orderId }, orderBy: { productId: "asc" } });
+  return db.reservation.findMany({ where: { orderId }, orderBy: [{ variantId: "asc" }, { locationId: "asc" }] });
 }
 
 export async function insertReservations(
   tx: InventoryTx,
   orderId: string,
-  lines: ReadonlyArray<{ productId: string; quantity: number }>,
+  rows: ReadonlyArray<{ variantId: string; productId: string; locationId: string; quantity: number }>,
 ): Promise<void> {
-  await tx.reservation.createMany({
-    data: lines.map((line) => ({ orderId, productId: line.productId, quantity: line.quantity })),
-  });
+  await tx.reservation.createMany({ data: rows.map((row) => ({ orderId, ...row })) });
 }
 
-export async function settleReservation(
+export async function settleReservations(
   tx: InventoryTx,
   orderId: string,
-  productId: string,
   status: "RELEASED" | "DEDUCTED",
 ): Promise<void> {
-  await tx.reservation.update({ where: { orderId_productId: { orderId, productId } }, data: { status } });
+  await tx.reservation.updateMany({ where: { orderId, status: "RESERVED" }, data: { status } });
 }
 
 export async function closeOrder(tx: InventoryTx, orderId: string): Promise<void> {

@@ -1,24 +1,141 @@
 import { Prisma } from "../generated/prisma/client";
 import type { InventoryReader, InventoryTx } from "./database";
-import type { StockMovementRecord, StockRecord } from "./records";
+import type { LocationStockRecord, StockMovementRecord } from "./records";
 
-export function findStockLevels(db: InventoryReader, productIds: readonly string[]): Promise<StockRecord[]> {
-  return db.stockLevel.findMany({ where: { productId: { in: [...productIds] } } });
-}
+const uuids = (ids: readonly string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
 
-/** Creates the product's stock record at zero units; an existing record is left as it is. */
-export async function ensureStockLevel(tx: InventoryTx, productId: string): Promise<void> {
-  await tx.stockLevel.createMany({ data: [{ productId }], skipDuplicates: true });
-}
-
-export interface StockDelta {
+/** A variant's stock, all locations together. */
+export interface VariantStockRow {
+  variantId: string;
   productId: string;
-  onHandDelta: number;
-  reservedDelta: number;
-  lowStockThreshold?: number | null;
+  onHand: number;
+  reserved: number;
+  lowStockThreshold: number;
+}
+
+export function findVariantStock(db: InventoryReader, variantIds: readonly string[]): Promise<VariantStockRow[]> {
+  return db.stockLevel.findMany({
+    where: { variantId: { in: [...variantIds] } },
+    select: { variantId: true, productId: true, onHand: true, reserved: true, lowStockThreshold: true },
+  });
+}
+
+/** Each product's stock: the sums over its variants, in one grouped statement. */
+export async function findProductStock(
+  db: InventoryReader,
+  productIds: readonly string[],
+): Promise<Array<{ productId: string; onHand: number; reserved: number; lowStockThreshold: number }>> {
+  if (productIds.length === 0) return [];
+  const rows = await db.$queryRaw<Array<{ productId: string; onHand: bigint; reserved: bigint; threshold: bigint }>>`
+    SELECT product_id::text AS "productId", sum(on_hand) AS "onHand", sum(reserved) AS reserved,
+           sum(low_stock_threshold) AS threshold
+      FROM stock_levels WHERE product_id IN (${uuids(productIds)}) GROUP BY product_id`;
+  return rows.map((row) => ({
+    productId: row.productId,
+    onHand: Number(row.onHand),
+    reserved: Number(row.reserved),
+    lowStockThreshold: Number(row.threshold),
+  }));
+}
+
+/** Stock of variants (or of products, summed over their variants) location by location, locations holding nothing left out. */
+export async function findLocationStock(
+  db: InventoryReader,
+  owner: "variant" | "product",
+  ids: readonly string[],
+): Promise<Array<LocationStockRecord & { ownerId: string }>> {
+  if (ids.length === 0) return [];
+  const column = owner === "variant" ? Prisma.sql`l.variant_id` : Prisma.sql`l.product_id`;
+  const rows = await db.$queryRaw<Array<{ ownerId: string; locationId: string; onHand: bigint; reserved: bigint }>>`
+    SELECT ${column}::text AS "ownerId", l.location_id::text AS "locationId", sum(l.on_hand) AS "onHand",
+           sum(l.reserved) AS reserved
+      FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
+     WHERE ${column} IN (${uuids(ids)})
+     GROUP BY ${column}, l.location_id, s.priority, s.name
+    HAVING sum(l.on_hand) > 0 OR sum(l.reserved) > 0
+     ORDER BY ${column}, s.priority, s.name`;
+  return rows.map((row) => ({
+    ownerId: row.ownerId,
+    locationId: row.locationId,
+    onHand: Number(row.onHand),
+    reserved: Number(row.reserved),
+  }));
+}
+
+/** Creates variants' stock records at zero units; existing records are left as they are. */
+export async function ensureStockLevels(
+  tx: InventoryTx,
+  variants: ReadonlyArray<{ variantId: string; productId: string }>,
+): Promise<void> {
+  if (variants.length === 0) return;
+  await tx.stockLevel.createMany({
+    data: variants.map(({ variantId, productId }) => ({ variantId, productId })),
+    skipDuplicates: true,
+  });
+}
+
+/** Creates a variant's record at a location at zero units, when there is none. */
+export async function ensureLocationLevels(
+  tx: InventoryTx,
+  rows: ReadonlyArray<{ variantId: string; productId: string; locationId: string }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.locationStockLevel.createMany({ data: [...rows], skipDuplicates: true });
+}
+
+/** A variant's stock at one location, locked, with what reservation needs to know of the location. */
+export interface LockedLocationLevel {
+  variantId: string;
+  locationId: string;
+  onHand: number;
+  reserved: number;
+  active: boolean;
+  priority: number;
+}
+
+/**
+ * Locks the location rows of these variants (at these locations only, when given) until the
+ * transaction ends, always in (variant, location) order: every change of stock takes its
+ * location rows first and in this order, and only then the variants' totals, so concurrent
+ * changes queue instead of deadlocking.
+ */
+export async function lockLocationLevels(
+  tx: InventoryTx,
+  variantIds: readonly string[],
+  locationIds?: readonly string[],
+): Promise<LockedLocationLevel[]> {
+  if (variantIds.length === 0) return [];
+  const atLocations = locationIds ? Prisma.sql`AND l.location_id IN (${uuids(locationIds)})` : Prisma.empty;
+  return tx.$queryRaw<LockedLocationLevel[]>`
+    SELECT l.variant_id::text AS "variantId", l.location_id::text AS "locationId", l.on_hand AS "onHand", l.reserved,
+           s.active, s.priority
+      FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
+     WHERE l.variant_id IN (${uuids(variantIds)}) ${atLocations}
+     ORDER BY l.variant_id, l.location_id
+       FOR UPDATE OF l`;
+}
+
+/**
+ * Changes a variant's stock at one location in one conditional statement: it happens only if
+ * the result keeps 0 <= reserved <= on hand there. Null when it would not (nothing is written).
+ */
+export async function updateLocationLevel(
+  tx: InventoryTx,
+  change: { variantId: string; locationId: string; onHandDelta: number; reservedDelta: number },
+): Promise<{ onHand: number; reserved: number } | null> {
+  const rows = await tx.$queryRaw<Array<{ onHand: number; reserved: number }>>`
+    UPDATE location_stock_levels
+       SET on_hand = on_hand + ${change.onHandDelta}, reserved = reserved + ${change.reservedDelta}, updated_at = now()
+     WHERE variant_id = ${change.variantId}::uuid AND location_id = ${change.locationId}::uuid
+       AND on_hand + ${change.onHandDelta} >= 0
+       AND reserved + ${change.reservedDelta} >= 0
+       AND reserved + ${change.reservedDelta} <= on_hand + ${change.onHandDelta}
+    RETURNING on_hand AS "onHand", reserved`;
+  return rows[0] ?? null;
 }
 
 export interface StockAfter {
+  productId: string;
   onHand: number;
   reserved: number;
   lowStockThreshold: number;
@@ -27,11 +144,13 @@ export interface StockAfter {
 }
 
 /**
- * Changes a stock level in one conditional statement: it happens only if the result keeps
- * 0 <= reserved <= on hand, so concurrent orders can never oversell. Null when the condition
- * does not hold (or there is no such product); the row stays locked until the transaction ends.
+ * Changes a variant's totals by the sum of its location changes (and its threshold), raising
+ * its version; the same bounds hold as at each location. Null when they would not hold.
  */
-export async function updateStockLevel(tx: InventoryTx, delta: StockDelta): Promise<StockAfter | null> {
+export async function updateStockLevel(
+  tx: InventoryTx,
+  delta: { variantId: string; onHandDelta: number; reservedDelta: number; lowStockThreshold?: number | null },
+): Promise<StockAfter | null> {
   const rows = await tx.$queryRaw<StockAfter[]>`
     UPDATE stock_levels
        SET on_hand = on_hand + ${delta.onHandDelta},
@@ -39,71 +158,44 @@ export async function updateStockLevel(tx: InventoryTx, delta: StockDelta): Prom
            low_stock_threshold = coalesce(${delta.lowStockThreshold ?? null}::int, low_stock_threshold),
            version = version + 1,
            updated_at = now()
-     WHERE product_id = ${delta.productId}::uuid
+     WHERE variant_id = ${delta.variantId}::uuid
        AND on_hand + ${delta.onHandDelta} >= 0
        AND reserved + ${delta.reservedDelta} >= 0
        AND reserved + ${delta.reservedDelta} <= on_hand + ${delta.onHandDelta}
-    RETURNING on_hand AS "onHand", reserved, low_stock_threshold AS "lowStockThreshold", version, low_stock_alerted AS "lowStockAlerted"`;
+    RETURNING product_id::text AS "productId", on_hand AS "onHand", reserved, low_stock_threshold AS "lowStockThreshold",
+              version, low_stock_alerted AS "lowStockAlerted"`;
   return rows[0] ?? null;
 }
 
-/** Locks the stock rows of these products, in product order, until the transaction ends. */
-export async function lockStockLevels(
+export async function setLowStockAlerted(tx: InventoryTx, variantId: string, alerted: boolean): Promise<void> {
+  await tx.stockLevel.update({ where: { variantId }, data: { lowStockAlerted: alerted } });
+}
+
+export async function appendMovements(
   tx: InventoryTx,
-  productIds: readonly string[],
-): Promise<Map<string, { onHand: number; reserved: number }>> {
-  if (productIds.length === 0) return new Map();
-  const rows = await tx.$queryRaw<Array<{ productId: string; onHand: number; reserved: number }>>`
-    SELECT product_id::text AS "productId", on_hand AS "onHand", reserved
-      FROM stock_levels
-     WHERE product_id IN (${Prisma.join(productIds.map((id) => Prisma.sql`${id}::uuid`))})
-     ORDER BY product_id
-       FOR UPDATE`;
-  return new Map(rows.map((row) => [row.productId, row]));
+  movements: ReadonlyArray<Omit<StockMovementRecord, "id" | "createdAt">>,
+): Promise<void> {
+  await tx.stockMovement.createMany({ data: [...movements] });
 }
 
-export async function setLowStockAlerted(tx: InventoryTx, productId: string, alerted: boolean): Promise<void> {
-  await tx.stockLevel.update({ where: { productId }, data: { lowStockAlerted: alerted } });
+export interface MovementQuery {
+  owner: "variant" | "product";
+  id: string;
+  size: number;
+  afterId: bigint | null;
 }
 
-export function appendMovement(
-  tx: InventoryTx,
-  movement: Omit<StockMovementRecord, "id" | "createdAt">,
-): Promise<StockMovementRecord> {
-  return tx.stockMovement.create({ data: movement });
-}
+const ownerFilter = (query: Pick<MovementQuery, "owner" | "id">) =>
+  query.owner === "variant" ? { variantId: query.id } : { productId: query.id };
 
-export function listMovements(
-  db: InventoryReader,
-  query: { productId: string; size: number; afterId: bigint | null },
-): Promise<StockMovementRecord[]> {
+export function listMovements(db: InventoryReader, query: MovementQuery): Promise<StockMovementRecord[]> {
   return db.stockMovement.findMany({
-    where: { productId: query.productId, ...(query.afterId !== null ? { id: { lt: query.afterId } } : {}) },
+    where: { ...ownerFilter(query), ...(query.afterId !== null ? { id: { lt: query.afterId } } : {}) },
     orderBy: { id: "desc" },
     take: query.size + 1,
   });
 }
 
-export function countMovements(db: InventoryReader, productId: string): Promise<number> {
-  return db.stockMovement.count({ where: { productId } });
-}
-
-export interface CatalogFacts {
-  productId: string;
-  sku: string;
-  name: string;
-  archived: boolean;
-}
-
-/** Records what the catalog says about a product (read model), creating or updating it. */
-export async function upsertCatalogProduct(tx: InventoryTx, facts: CatalogFacts): Promise<void> {
-  await tx.catalogProduct.upsert({
-    where: { productId: facts.productId },
-    create: facts,
-    update: { sku: facts.sku, name: facts.name, archived: facts.archived },
-  });
-}
-
-export function findCatalogProduct(db: InventoryReader, productId: string) {
-  return db.catalogProduct.findUnique({ where: { productId } });
+export function countMovements(db: InventoryReader, query: Pick<MovementQuery, "owner" | "id">): Promise<number> {
+  return db.stockMovement.count({ where: ownerFilter(query) });
 }

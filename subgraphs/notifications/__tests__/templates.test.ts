@@ -1,6 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { escapeHtml, html } from "../templates/escape";
 import { orderStatus } from "../../common/events/catalog";
-import { lowStock, notifiedStatuses, orderMessage, passwordReset, welcome } from "../templates/messages";
+import { SecretSealer, UnusableSecretError } from "../../common/secrets/sealedSecrets";
+import {
+  linkPlaceholder,
+  lowStock,
+  notifiedStatuses,
+  orderMessage,
+  passwordReset,
+  welcome,
+} from "../templates/messages";
+import { linkOpener, withLink } from "../templates/secretLinks";
 
 const order = {
   orderId: "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b11",
@@ -62,14 +72,36 @@ describe("message templates", () => {
     }
   });
 
-  it("puts the reset link in the email only, never in the in-app copy", () => {
-    const message = passwordReset(
-      { name: "Ada", token: "secret-token-value", expiresAt: "2026-11-23T11:00:00.000Z" },
-      "https://shop.example/",
+  it("leaves a placeholder where the reset link goes, which only the copy for the transport replaces", () => {
+    const message = passwordReset({ name: "Ada", expiresAt: "2026-11-23T11:00:00.000Z" });
+    expect(message.text).toContain(linkPlaceholder);
+    expect(message.html).toContain(`href="${linkPlaceholder}"`);
+    expect(message.inApp).toMatch(/reset link was sent/);
+    const link = "https://shop.example/reset-password?token=secret&x=<1>";
+    const sent = withLink(message, link);
+    expect(sent.text).toContain(link);
+    expect(sent.text).not.toContain(linkPlaceholder);
+    expect(sent.html).toContain('href="https://shop.example/reset-password?token=secret&amp;x=&lt;1&gt;"');
+  });
+
+  it("opens a sealed link into the page of its purpose, only for the user it was sealed for", () => {
+    const sealer = new SecretSealer(randomBytes(32));
+    const open = linkOpener(sealer, "https://shop.example/");
+    const userId = "8d0f5a55-41a8-4c3a-9a8b-0c6f1f0f7b11";
+    const expiresAt = new Date(Date.now() + 60_000);
+    expect(open(sealer.seal({ purpose: "VERIFY_EMAIL", userId, token: "a b", expiresAt }), userId)).toBe(
+      "https://shop.example/verify-email?token=a%20b",
     );
-    expect(message.text).toContain("https://shop.example/reset-password?token=secret-token-value");
-    expect(message.html).toContain('href="https://shop.example/reset-password?token=secret-token-value"');
-    expect(message.inApp).not.toContain("secret-token-value");
+    expect(open(sealer.seal({ purpose: "CHANGE_EMAIL", userId, token: "t", expiresAt }), userId)).toBe(
+      "https://shop.example/confirm-email-change?token=t",
+    );
+    const forAnother = sealer.seal({ purpose: "PASSWORD_RESET", userId: order.customerId, token: "t", expiresAt });
+    expect(() => open(forAnother, userId)).toThrow(UnusableSecretError);
+  });
+
+  it("welcomes with a verification link only when the account has one to follow", () => {
+    expect(welcome({ name: "Ada" }, { expiresAt: "2026-11-24T10:00:00.000Z" }).text).toContain(linkPlaceholder);
+    expect(welcome({ name: "Ada" }).text).not.toContain(linkPlaceholder);
   });
 
   it("names the product of a low-stock alert", () => {

@@ -1,5 +1,7 @@
 import { backoffDelayMs, type BackoffSettings } from "../../common/backoff";
 import type { Logger } from "../../common/logger";
+import { UnusableSecretError } from "../../common/secrets/sealedSecrets";
+import { withLink, type LinkOpener } from "../templates/secretLinks";
 import type { NotificationsDb } from "../store/database";
 import { emailOf, findNotification, saveDelivery, type DeliveryChange } from "../store/notificationStore";
 import type { NotificationRecord } from "../store/records";
@@ -16,12 +18,8 @@ export interface DeliveryDependencies {
   transports: Transports;
   settings: DeliverySettings;
   logger: Logger;
-}
-
-/** Reset links are secrets: once the email is out, the stored copy keeps no working token. */
-function redactSecrets(kind: string, text: string | null): string | null {
-  if (kind !== "PASSWORD_RESET" || text === null) return text;
-  return text.replace(/token=[^\s"&<]+/g, "token=[sent]");
+  /** Opens an email's sealed link, only as it is handed to the transport. */
+  openLink: LinkOpener;
 }
 
 /** How often the record that a message went out is tried before giving up on it. */
@@ -51,17 +49,25 @@ export async function deliverNotification(deps: DeliveryDependencies, id: string
     // The address may have been unknown when the event arrived (the user's own event was late).
     recipient = notification.recipient ?? (await emailOf(deps.db, notification.userId));
     if (!recipient) throw new Error("the recipient's address is not known yet");
+    // A link's secret exists in clear only in this copy, for the transport; nothing keeps it.
+    const content = notification.sealedSecret
+      ? withLink(
+          { text: notification.body, html: notification.html },
+          deps.openLink(notification.sealedSecret, notification.userId),
+        )
+      : { text: notification.body, html: notification.html };
     await deps.transports[notification.channel].send({
       id,
       channel: notification.channel,
       recipient,
       subject: notification.subject,
-      text: notification.body,
-      html: notification.html,
+      text: content.text,
+      html: content.html,
     });
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
-    const last = attempts >= deps.settings.maxAttempts;
+    // A link that cannot be opened (expired, sealed under another key) never will be.
+    const last = attempts >= deps.settings.maxAttempts || error instanceof UnusableSecretError;
     const delay = backoffDelayMs(attempts, deps.settings.retry);
     await saveDelivery(
       deps.db,
@@ -70,6 +76,7 @@ export async function deliverNotification(deps: DeliveryDependencies, id: string
         attempts,
         statusReason: reason,
         nextAttemptAt: last ? null : new Date(Date.now() + delay),
+        ...(last ? { sealedSecret: null } : {}),
       }),
     );
     deps.logger.warn(
@@ -86,8 +93,7 @@ export async function deliverNotification(deps: DeliveryDependencies, id: string
     nextAttemptAt: null,
     recipient,
     statusReason: null,
-    body: redactSecrets(notification.kind, notification.body) ?? "",
-    html: redactSecrets(notification.kind, notification.html),
+    sealedSecret: null,
   });
   for (let attempt = 1; attempt <= recordAttempts; attempt += 1) {
     try {

@@ -15,6 +15,12 @@ export interface NotificationRequest {
   topic: Topic;
   recipients: ReadonlyArray<{ userId: string; email?: string | null }>;
   content: MessageContent;
+  /**
+   * The sealed secret of the email's link (a reset or verification link). Only the EMAIL copy
+   * keeps it, until it is sent; that copy always goes out, whatever the preferences say, since
+   * the user asked for it. The other copies never carry it.
+   */
+  sealedSecret?: string;
 }
 
 const outgoing: ReadonlyArray<Exclude<NotificationChannel, "IN_APP">> = ["EMAIL", "SMS", "PUSH"];
@@ -63,12 +69,16 @@ export async function notify(tx: NotificationsTx, emit: Emit, request: Notificat
       ...outgoing.map((channel): NewNotification => {
         const address =
           channel === "EMAIL" ? (recipient.email ?? emails.get(recipient.userId) ?? null) : `user:${recipient.userId}`;
-        const allowed = allows(prefs, channel, request.topic);
+        const carriesSecret = channel === "EMAIL" && request.sealedSecret !== undefined;
+        const allowed = carriesSecret || allows(prefs, channel, request.topic);
         return {
           ...common,
           channel,
-          body: request.content.text,
+          // A message with a link is for email: the other channels get the in-app text.
+          body:
+            request.sealedSecret === undefined || channel === "EMAIL" ? request.content.text : request.content.inApp,
           html: channel === "EMAIL" ? request.content.html : null,
+          sealedSecret: carriesSecret ? request.sealedSecret! : null,
           recipient: address,
           deliveryStatus: allowed ? "PENDING" : "SKIPPED",
           statusReason: allowed ? null : "the user's preferences say no",

@@ -2,20 +2,33 @@ import { onEvent } from "../../common/events/eventConsumer";
 import { notify } from "../domain/notify";
 import type { NotificationsTx } from "../store/database";
 import { admins, rememberUser } from "../store/notificationStore";
-import { lowStock, notifiedStatuses, orderMessage, passwordReset, welcome } from "../templates/messages";
+import {
+  emailChangeConfirmation,
+  emailChangeNotice,
+  emailVerification,
+  lowStock,
+  notifiedStatuses,
+  orderMessage,
+  passwordReset,
+  welcome,
+} from "../templates/messages";
 
-/** Every event the notifications service turns into messages, and the users read model. */
-export function notificationsEventHandlers(settings: { storefrontUrl: string }) {
+/**
+ * Every event the notifications service turns into messages, and the users read model. Links
+ * with secrets arrive sealed and stay sealed here: only the delivery opens them.
+ */
+export function notificationsEventHandlers() {
   return [
     onEvent<NotificationsTx, "users.user.registered">("users.user.registered", async (event, tx, emit) => {
-      const { userId, email, name, roles } = event.data;
+      const { userId, email, name, roles, verification } = event.data;
       await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
       await notify(tx, emit, {
         sourceEventId: event.id,
         kind: "WELCOME",
         topic: "account",
         recipients: [{ userId, email }],
-        content: welcome({ name }),
+        content: welcome({ name }, verification),
+        ...(verification ? { sealedSecret: verification.sealed } : {}),
       });
     }),
     onEvent<NotificationsTx, "users.user.updated">("users.user.updated", async (event, tx) => {
@@ -25,13 +38,51 @@ export function notificationsEventHandlers(settings: { storefrontUrl: string }) 
     onEvent<NotificationsTx, "users.password_reset.requested">(
       "users.password_reset.requested",
       async (event, tx, emit) => {
-        const { userId, email } = event.data;
+        const { userId, email, name, link } = event.data;
+        // Written before links were sealed: its clear token is not read, and nothing is sent.
+        if (!link) return;
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: "PASSWORD_RESET",
           topic: "security",
           recipients: [{ userId, email }],
-          content: passwordReset(event.data, settings.storefrontUrl),
+          content: passwordReset({ name, expiresAt: link.expiresAt }),
+          sealedSecret: link.sealed,
+        });
+      },
+    ),
+    onEvent<NotificationsTx, "users.email_verification.requested">(
+      "users.email_verification.requested",
+      async (event, tx, emit) => {
+        const { userId, email, name, link } = event.data;
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: "EMAIL_VERIFICATION",
+          topic: "security",
+          recipients: [{ userId, email }],
+          content: emailVerification({ name, expiresAt: link.expiresAt }),
+          sealedSecret: link.sealed,
+        });
+      },
+    ),
+    onEvent<NotificationsTx, "users.email_change.requested">(
+      "users.email_change.requested",
+      async (event, tx, emit) => {
+        const { userId, name, currentEmail, newEmail, link } = event.data;
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: "EMAIL_CHANGE_NOTICE",
+          topic: "security",
+          recipients: [{ userId, email: currentEmail }],
+          content: emailChangeNotice({ name, currentEmail, newEmail }),
+        });
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: "EMAIL_CHANGE_CONFIRMATION",
+          topic: "security",
+          recipients: [{ userId, email: newEmail }],
+          content: emailChangeConfirmation({ name, newEmail, expiresAt: link.expiresAt }),
+          sealedSecret: link.sealed,
         });
       },
     ),

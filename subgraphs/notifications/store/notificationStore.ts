@@ -55,11 +55,12 @@ export type NewNotification = Pick<
   | "statusReason"
   | "sourceEventId"
 > & {
+  sealedSecret?: string | null;
   sentAt?: Date | null;
   nextAttemptAt?: Date | null;
 };
 
-/** Stores notifications; one per event, user and channel, so a redelivered event adds none. Returns how many were new. */
+/** Stores notifications; one per event, user, channel and kind, so a redelivered event adds none. Returns how many were new. */
 export async function insertNotifications(
   tx: NotificationsTx,
   notifications: readonly NewNotification[],
@@ -76,7 +77,7 @@ export const dueNotifications: DueWorkTable = { table: "notifications", pending:
 export type DeliveryChange = Partial<
   Pick<
     NotificationRecord,
-    "deliveryStatus" | "attempts" | "statusReason" | "nextAttemptAt" | "sentAt" | "recipient" | "body" | "html"
+    "deliveryStatus" | "attempts" | "statusReason" | "nextAttemptAt" | "sentAt" | "recipient" | "sealedSecret"
   >
 >;
 

@@ -1,11 +1,19 @@
 import type { EventData } from "../../common/events/catalog";
 import { html, joinHtml, type SafeHtml } from "./escape";
 
+/**
+ * Stands where the link of an email with a secret (a reset or verification link) goes. The
+ * stored message keeps this text, so what the inbox and the back office can read says that a
+ * link was sent; the link itself is put in only in the copy handed to the transport.
+ */
+export const linkPlaceholder = "[link sent by email, not kept]";
+
 /** A notification's content: the in-app text, and the email (plain text and HTML). */
 export interface MessageContent {
   subject: string;
   /** In-app text; no secrets (it stays in the user's inbox). */
   inApp: string;
+  /** The email; in one with a secret link, `linkPlaceholder` stands where the link goes. */
   text: string;
   html: string;
 }
@@ -13,6 +21,9 @@ export interface MessageContent {
 export const notificationKinds = [
   "WELCOME",
   "PASSWORD_RESET",
+  "EMAIL_VERIFICATION",
+  "EMAIL_CHANGE_CONFIRMATION",
+  "EMAIL_CHANGE_NOTICE",
   "ORDER_CONFIRMED",
   "ORDER_CANCELLED",
   "ORDER_SHIPPED",
@@ -36,38 +47,105 @@ function page(title: string, body: SafeHtml): string {
     </html>`.value;
 }
 
-export function welcome(user: { name: string }): MessageContent {
+const untilOf = (expiresAt: string) => new Date(expiresAt).toUTCString();
+
+/** The welcome; with `verification`, it carries the link that verifies the new account's email. */
+export function welcome(user: { name: string }, verification?: { expiresAt: string }): MessageContent {
   const subject = `Welcome, ${user.name}`;
-  const text = `Hello ${user.name},\n\nyour account is ready. Happy shopping!`;
+  const verify = verification
+    ? {
+        text: `\n\nPlease confirm your email address with this link (it works once, until ${untilOf(verification.expiresAt)}):\n\n${linkPlaceholder}`,
+        html: html`<p>
+          Please <a href="${linkPlaceholder}">confirm your email address</a>. The link works once, until
+          ${untilOf(verification.expiresAt)}.
+        </p>`,
+      }
+    : { text: "", html: html`` };
   return {
     subject,
-    inApp: "Your account is ready. Happy shopping!",
-    text,
+    inApp: `Your account is ready. Happy shopping!${verification ? " We sent you a link to confirm your email address." : ""}`,
+    text: `Hello ${user.name},\n\nyour account is ready. Happy shopping!${verify.text}`,
     html: page(
       subject,
       html`<p>Hello ${user.name},</p>
-        <p>your account is ready. Happy shopping!</p>`,
+        <p>your account is ready. Happy shopping!</p>
+        ${verify.html}`,
     ),
   };
 }
 
-export function passwordReset(
-  request: { name: string; token: string; expiresAt: string },
-  storefrontUrl: string,
-): MessageContent {
-  const link = `${storefrontUrl.replace(/\/$/, "")}/reset-password?token=${encodeURIComponent(request.token)}`;
-  const until = new Date(request.expiresAt).toUTCString();
+export function passwordReset(request: { name: string; expiresAt: string }): MessageContent {
+  const until = untilOf(request.expiresAt);
   const subject = "Reset your password";
-  const text = `Hello ${request.name},\n\nto choose a new password, open this link (it works once, until ${until}):\n\n${link}\n\nIf you did not ask for this, ignore this email: your password stays as it is.`;
+  const text = `Hello ${request.name},\n\nto choose a new password, open this link (it works once, until ${until}):\n\n${linkPlaceholder}\n\nIf you did not ask for this, ignore this email: your password stays as it is.`;
   return {
     subject,
-    inApp: "A password reset was requested for your account. Check your email.",
+    inApp: "A password reset link was sent to your email address. If you did not ask for it, ignore it.",
     text,
     html: page(
       subject,
       html`<p>Hello ${request.name},</p>
-        <p>to choose a new password, open <a href="${link}">this link</a>. It works once, until ${until}.</p>
+        <p>to choose a new password, open <a href="${linkPlaceholder}">this link</a>. It works once, until ${until}.</p>
         <p>If you did not ask for this, ignore this email: your password stays as it is.</p>`,
+    ),
+  };
+}
+
+export function emailVerification(request: { name: string; expiresAt: string }): MessageContent {
+  const until = untilOf(request.expiresAt);
+  const subject = "Confirm your email address";
+  return {
+    subject,
+    inApp: "A link to confirm your email address was sent to it.",
+    text: `Hello ${request.name},\n\nplease confirm your email address with this link (it works once, until ${until}):\n\n${linkPlaceholder}`,
+    html: page(
+      subject,
+      html`<p>Hello ${request.name},</p>
+        <p>
+          please <a href="${linkPlaceholder}">confirm your email address</a>. The link works once, until ${until}.
+        </p>`,
+    ),
+  };
+}
+
+/** To the new address of an email change: the link that confirms it. */
+export function emailChangeConfirmation(request: {
+  name: string;
+  newEmail: string;
+  expiresAt: string;
+}): MessageContent {
+  const until = untilOf(request.expiresAt);
+  const subject = "Confirm your new email address";
+  return {
+    subject,
+    inApp: `A link to confirm ${request.newEmail} was sent to that address; your email changes when it is followed.`,
+    text: `Hello ${request.name},\n\nto make ${request.newEmail} the email address of your account, open this link (it works once, until ${until}):\n\n${linkPlaceholder}\n\nIf you did not ask for this, ignore this email: nothing changes.`,
+    html: page(
+      subject,
+      html`<p>Hello ${request.name},</p>
+        <p>
+          to make ${request.newEmail} the email address of your account, open
+          <a href="${linkPlaceholder}">this link</a>. It works once, until ${until}.
+        </p>
+        <p>If you did not ask for this, ignore this email: nothing changes.</p>`,
+    ),
+  };
+}
+
+/** To the current address of an email change: what is happening, and what to do if it is not the owner. */
+export function emailChangeNotice(request: { name: string; currentEmail: string; newEmail: string }): MessageContent {
+  const subject = "Your email address is being changed";
+  const what = `A change of your account's email address from ${request.currentEmail} to ${request.newEmail} was asked for. It takes effect only when the link sent to ${request.newEmail} is followed.`;
+  const notYou = "If this was not you, reset your password now: that also cancels the change.";
+  return {
+    subject,
+    inApp: `${what} ${notYou}`,
+    text: `Hello ${request.name},\n\n${what}\n\n${notYou}`,
+    html: page(
+      subject,
+      html`<p>Hello ${request.name},</p>
+        <p>${what}</p>
+        <p><strong>${notYou}</strong></p>`,
     ),
   };
 }

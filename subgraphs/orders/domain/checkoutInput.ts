@@ -4,11 +4,12 @@ import { validatePostalAddress } from "../../common/postalAddress";
 import { boundedInt, optionalText, requiredId, requiredText } from "../../common/validation";
 import type { ShippingAddressSnapshot } from "../store/records";
 import { maxQuantityPerLine } from "./cart";
+import { checkTarget, type LineTarget } from "./lineTarget";
 
 /** A checkout request as a client sends it (PlaceOrderInput). */
 export interface PlaceOrderFields {
   idempotencyKey: string;
-  items?: ReadonlyArray<{ productId: string; quantity: number }> | null;
+  items?: ReadonlyArray<{ productId?: string | null; variantId?: string | null; quantity: number }> | null;
   shippingAddressId?: string | null;
   shippingAddress?: ShippingAddressSnapshot | null;
   paymentToken?: string | null;
@@ -18,7 +19,7 @@ export interface PlaceOrderFields {
 export interface CheckoutRequest {
   idempotencyKey: string;
   /** Null: check out the cart. */
-  items: Array<{ productId: string; quantity: number }> | null;
+  items: Array<{ target: LineTarget; quantity: number }> | null;
   shippingAddressId: string | null;
   shippingAddress: ShippingAddressSnapshot | null;
   /** How the customer pays: the provider's token of a card, or one of their saved methods (exactly one). */
@@ -39,7 +40,7 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
     if (input.items.length > maxOrderLines)
       throw new BadUserInputError(`An order has at most ${maxOrderLines} lines.`, "items");
     items = input.items.map((item, index) => ({
-      productId: requiredId(item.productId, `items.${index}.productId`),
+      target: checkTarget(item, `items.${index}.`),
       quantity: boundedInt(item.quantity, `items.${index}.quantity`, { min: 1, max: maxQuantityPerLine }),
     }));
   }
@@ -61,11 +62,16 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
     throw new BadUserInputError("Give exactly one of `paymentToken` and `paymentMethodId`.", "paymentToken");
   const paymentToken = hasToken ? requiredText(input.paymentToken!, "paymentToken", { max: 100 }) : null;
   const paymentMethodId = hasMethod ? requiredId(input.paymentMethodId!, "paymentMethodId") : null;
-  // A request with a token hashes as it always has, so a key sent before saved methods existed still matches.
+  // A request that names products hashes as before variants existed, and one with a token as
+  // before saved methods existed, so a retry keeps its key.
+  const hashedItems =
+    items?.map(({ target, quantity }) =>
+      target.kind === "product" ? { productId: target.id, quantity } : { variantId: target.id, quantity },
+    ) ?? null;
   const hash = createHash("sha256")
     .update(
       JSON.stringify({
-        items,
+        items: hashedItems,
         shippingAddressId,
         shippingAddress,
         paymentToken,

@@ -1,4 +1,5 @@
 import type { EventData } from "../../common/events/catalog";
+import { defaultVariantTitle } from "../../common/events/productVariants";
 import { toMoney } from "../../common/money";
 import type { OrderItem } from "../generated/prisma/client";
 import type { OrderRecord } from "../store/records";
@@ -7,7 +8,9 @@ import type { OrderStatus } from "./orderStateMachine";
 /** `orders.order.status_changed` for an order as it now is, with its lines and shipment. */
 export function statusChangedEvent(
   order: OrderRecord,
-  items: ReadonlyArray<Pick<OrderItem, "productId" | "productName" | "quantity" | "unitPriceMinor">>,
+  items: ReadonlyArray<
+    Pick<OrderItem, "productId" | "variantId" | "sku" | "productName" | "variantTitle" | "quantity" | "unitPriceMinor">
+  >,
   from: OrderStatus | null,
   reason: string | null,
 ): EventData<"orders.order.status_changed"> {
@@ -22,7 +25,13 @@ export function statusChangedEvent(
     total: toMoney(order.totalMinor, order.currency),
     lines: items.map((item) => ({
       productId: item.productId,
-      name: item.productName,
+      variantId: item.variantId,
+      sku: item.sku,
+      // Receipts and emails name the variant too, when the product has options.
+      name:
+        item.variantTitle && item.variantTitle !== defaultVariantTitle
+          ? `${item.productName} (${item.variantTitle})`
+          : item.productName,
       quantity: item.quantity,
       unitPrice: toMoney(item.unitPriceMinor, order.currency),
     })),

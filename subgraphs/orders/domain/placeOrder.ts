@@ -6,8 +6,9 @@ import { violatesUnique } from "../../common/database/uniqueViolation";
 import { findCartItems, emptyCart, lockedCartOf } from "../store/cartStore";
 import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
-import { viewProducts, type CatalogViewDependencies } from "./catalogView";
+import type { CatalogViewDependencies } from "./catalogView";
 import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from "./checkoutInput";
+import { priceLines, requestedFromCart } from "./orderLines";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
@@ -63,12 +64,12 @@ class CartChangedError extends Error {
 
 /** A cart's lines as one comparable value, whatever order they were read in. */
 function sameLines(
-  a: ReadonlyArray<{ productId: string; quantity: number }>,
-  b: ReadonlyArray<{ productId: string; quantity: number }>,
+  a: ReadonlyArray<{ variantId: string; quantity: number }>,
+  b: ReadonlyArray<{ variantId: string; quantity: number }>,
 ): boolean {
   const key = (lines: typeof a) =>
     lines
-      .map((line) => `${line.productId}:${line.quantity}`)
+      .map((line) => `${line.variantId}:${line.quantity}`)
       .sort()
       .join(",");
   return key(a) === key(b);
@@ -118,27 +119,11 @@ async function attemptOrder(
   const repeated = await existingOrder(deps, customerId, request);
   if (repeated) return repeated;
 
-  const lines =
-    request.items ??
-    (await findCartItems(deps.db, customerId)).map(({ productId, quantity }) => ({ productId, quantity }));
-  if (lines.length === 0) throw emptyCartError();
-  const products = await viewProducts(
-    deps,
-    lines.map((line) => line.productId),
-    { availability: false },
-  );
-  const priced = lines.map((line, index) => {
-    const product = products.get(line.productId);
-    if (!product) throw new NotFoundError(`No product has the id ${line.productId}.`, `items.${index}.productId`);
-    if (product.archived)
-      throw new BadUserInputError(`${product.name} is no longer for sale.`, `items.${index}.productId`);
-    return { ...line, productName: product.name, unitPriceMinor: product.priceMinor, currency: product.currency };
-  });
-  const currency = priced[0]!.currency;
-  if (priced.some((line) => line.currency !== currency))
-    throw new BadUserInputError("All items of an order must be priced in one currency.", "items");
+  const cartLines = request.items ? null : await findCartItems(deps.db, customerId);
+  const requested = request.items ?? requestedFromCart(cartLines!);
+  if (requested.length === 0) throw emptyCartError();
+  const { currency, lines, subtotalMinor } = await priceLines(deps, requested);
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
-  const subtotalMinor = priced.reduce((sum, line) => sum + line.unitPriceMinor * BigInt(line.quantity), 0n);
   const orderId = randomUUID();
 
   const outcome = await deps.unitOfWork(async (tx, emit) => {
@@ -156,7 +141,7 @@ async function attemptOrder(
       // Changes to the cart queue behind this lock until the order is placed and the cart emptied.
       const cart = await lockedCartOf(tx, customerId);
       if (cart.items.length === 0) throw emptyCartError();
-      if (!sameLines(cart.items, lines)) throw new CartChangedError();
+      if (!sameLines(cart.items, cartLines!)) throw new CartChangedError();
     }
     const order = await insertOrder(tx, {
       id: orderId,
@@ -169,26 +154,22 @@ async function attemptOrder(
       paymentToken: request.paymentToken ?? "",
       paymentMethodId: request.paymentMethodId,
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
-      lines: priced.map(({ productId, productName, quantity, unitPriceMinor }) => ({
-        productId,
-        productName,
-        quantity,
-        unitPriceMinor,
-      })),
+      lines,
     });
     if (!request.items) await emptyCart(tx, customerId);
     emit("orders.order.placed", {
       orderId: order.id,
       number: order.number,
       customerId,
-      lines: priced.map(({ productId, quantity, unitPriceMinor }) => ({
+      lines: lines.map(({ productId, variantId, quantity, unitPriceMinor }) => ({
         productId,
+        variantId,
         quantity,
         unitPrice: toMoney(unitPriceMinor, currency),
       })),
       total: toMoney(order.totalMinor, currency),
     });
-    emit("orders.order.status_changed", statusChangedEvent(order, priced, null, "order placed"));
+    emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
     return order;
   });
   return outcome ?? (await existingOrder(deps, customerId, request))!;

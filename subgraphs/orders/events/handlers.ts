@@ -1,5 +1,7 @@
 import { onEvent } from "../../common/events/eventConsumer";
 import type { Emit } from "../../common/events/unitOfWork";
+import type { EventEnvelope } from "../../common/events/envelope";
+import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { fromMoney } from "../../common/money";
 import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
@@ -8,6 +10,30 @@ import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
 /** A catalog event's version of the product: the product's own, or (older events) when it was emitted. */
 function factsVersion(event: { occurredAt: string; data: { updatedAt?: string } }): Date {
   return new Date(event.data.updatedAt ?? event.occurredAt);
+}
+
+/** The catalog read model: every variant of the product, as the event says it is at the product's version. */
+function recordCatalogFacts(
+  event: EventEnvelope<"catalog.product.created"> | EventEnvelope<"catalog.product.updated">,
+  tx: OrdersTx,
+): Promise<void> {
+  const { productId, name } = event.data;
+  const { status, variants } = variantsOfProductEvent(event.data);
+  return upsertCatalogFacts(
+    tx,
+    { productId, name, status },
+    variants.map((variant) => ({
+      variantId: variant.variantId,
+      sku: variant.sku,
+      title: variant.title,
+      selectedOptions: variant.selectedOptions,
+      image: variant.image,
+      priceMinor: fromMoney(variant.price),
+      currency: variant.price.currency,
+      archived: variant.archived,
+    })),
+    factsVersion(event),
+  );
 }
 
 /** Moves the order; an event about an order this service never had is a poison message. */
@@ -22,10 +48,10 @@ export const ordersEventHandlers = [
     advance(tx, emit, event.data.orderId, { type: "STOCK_RESERVED", reason: "stock reserved" }),
   ),
   onEvent<OrdersTx, "inventory.reservation.rejected">("inventory.reservation.rejected", (event, tx, emit) => {
-    const { orderId, productId, requested, available } = event.data;
+    const { orderId, productId, variantId, requested, available } = event.data;
     return advance(tx, emit, orderId, {
       type: "STOCK_REJECTED",
-      reason: `not enough stock of product ${productId}: ${requested} ordered, ${available} available`,
+      reason: `not enough stock of ${variantId ? `variant ${variantId}` : `product ${productId}`}: ${requested} ordered, ${available} available`,
     });
   }),
   onEvent<OrdersTx, "payments.payment.captured">("payments.payment.captured", (event, tx, emit) =>
@@ -53,33 +79,17 @@ export const ordersEventHandlers = [
       });
   }),
   // Read models of the catalog and of availability: an older or repeated fact changes nothing.
-  onEvent<OrdersTx, "catalog.product.created">(
-    "catalog.product.created",
-    async (event, tx) => {
-      const { productId, sku, name, price } = event.data;
-      await upsertCatalogFacts(
-        tx,
-        { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived: false },
-        factsVersion(event),
-      );
-    },
-    { idempotentByVersion: true },
-  ),
-  onEvent<OrdersTx, "catalog.product.updated">(
-    "catalog.product.updated",
-    async (event, tx) => {
-      const { productId, sku, name, price, archived } = event.data;
-      await upsertCatalogFacts(
-        tx,
-        { productId, sku, name, priceMinor: fromMoney(price), currency: price.currency, archived },
-        factsVersion(event),
-      );
-    },
-    { idempotentByVersion: true },
-  ),
+  onEvent<OrdersTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts, {
+    idempotentByVersion: true,
+  }),
+  onEvent<OrdersTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts, {
+    idempotentByVersion: true,
+  }),
   onEvent<OrdersTx, "inventory.stock.changed">(
     "inventory.stock.changed",
-    (event, tx) => recordAvailability(tx, event.data.productId, event.data.available, event.data.version),
+    // Older events name only the product, whose one variant has its id.
+    (event, tx) =>
+      recordAvailability(tx, event.data.variantId ?? event.data.productId, event.data.available, event.data.version),
     { idempotentByVersion: true },
   ),
 ];

@@ -5,10 +5,10 @@ import { placeOrder } from "../domain/placeOrder";
 import type { MutationResolvers } from "../generated/graphql";
 
 export const Mutation: MutationResolvers = {
-  addToCart: (_parent, { productId, quantity }, context) =>
-    addToCart(context, requireCaller(context.caller).userId, productId, quantity),
-  updateCartItem: (_parent, { productId, quantity }, context) =>
-    updateCartItem(context, requireCaller(context.caller).userId, productId, quantity),
+  addToCart: (_parent, { productId, variantId, quantity }, context) =>
+    addToCart(context, requireCaller(context.caller).userId, { productId, variantId }, quantity),
+  updateCartItem: (_parent, { productId, variantId, quantity }, context) =>
+    updateCartItem(context, requireCaller(context.caller).userId, { productId, variantId }, quantity),
   clearCart: (_parent, _args, context) => clearCart(context, requireCaller(context.caller).userId),
   placeOrder: (_parent, { input }, context) => placeOrder(context, requireCaller(context.caller).userId, input),
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),

@@ -6,6 +6,8 @@ import { newestFirstCursor, pageSize, toConnection } from "../../common/paginati
 import { DateTimeScalar } from "../../common/scalars";
 import type { Resolvers } from "../generated/graphql";
 import type { ShippingAddressSnapshot } from "../store/records";
+
+type SelectedOptions = Array<{ name: string; value: string }>;
 import { countOrders, listOrders } from "../store/orderStore";
 import { Mutation } from "./Mutation";
 import { Query } from "./Query";
@@ -47,6 +49,9 @@ export const resolvers: Resolvers = {
   },
   OrderItem: {
     product: (item) => ({ id: item.productId }),
+    variant: (item) => ({ id: item.variantId }),
+    selectedOptions: (item) => item.selectedOptions as unknown as SelectedOptions,
+    image: (item) => (item.imageUrl ? { url: item.imageUrl, alt: item.imageAlt } : null),
     unitPrice: (item) => toMoney(item.unitPriceMinor, item.currency),
     lineTotal: (item) => toMoney(item.unitPriceMinor * BigInt(item.quantity), item.currency),
   },
@@ -60,6 +65,7 @@ export const resolvers: Resolvers = {
   },
   CartItem: {
     product: (item) => ({ id: item.productId }),
+    variant: (item) => ({ id: item.variantId }),
     unitPrice: (item) => toMoney(item.unitPriceMinor, item.currency),
     lineTotal: (item) => toMoney(item.unitPriceMinor * BigInt(item.quantity), item.currency),
   },

@@ -1,25 +1,45 @@
 import type { OrdersReader, OrdersTx } from "./database";
 
+/** A cart line as stored: which variant, how many. */
+export interface StoredCartLine {
+  id: string;
+  productId: string;
+  variantId: string;
+  quantity: number;
+}
+
 export interface CartContents {
   id: string;
-  items: Array<{ productId: string; quantity: number }>;
+  items: StoredCartLine[];
 }
 
 const cartWithItems = `
-  SELECT c.id::text AS "cartId", i.product_id::text AS "productId", i.quantity
+  SELECT c.id::text AS "cartId", i.id::text AS "lineId", i.product_id::text AS "productId",
+         i.variant_id::text AS "variantId", i.quantity
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
    WHERE c.customer_id = $1::uuid
-   ORDER BY i.added_at, i.product_id`;
+   ORDER BY i.added_at, i.variant_id`;
 
-type CartRow = { cartId: string; productId: string | null; quantity: number | null };
+type CartRow = {
+  cartId: string;
+  lineId: string | null;
+  productId: string | null;
+  variantId: string | null;
+  quantity: number | null;
+};
 
 function contentsOf(rows: readonly CartRow[]): CartContents | undefined {
   if (rows.length === 0) return undefined;
   return {
     id: rows[0]!.cartId,
     items: rows
-      .filter((row) => row.productId !== null)
-      .map((row) => ({ productId: row.productId!, quantity: Number(row.quantity) })),
+      .filter((row) => row.variantId !== null)
+      .map((row) => ({
+        id: row.lineId!,
+        productId: row.productId!,
+        variantId: row.variantId!,
+        quantity: Number(row.quantity),
+      })),
   };
 }
 
@@ -58,16 +78,24 @@ export function findCartItems(db: OrdersReader, customerId: string) {
   return db.cartItem.findMany({ where: { cart: { customerId } }, orderBy: { addedAt: "asc" } });
 }
 
-export async function setCartItem(tx: OrdersTx, cartId: string, productId: string, quantity: number): Promise<void> {
+/** Sets the quantity of a variant's line (0 removes it); answers the line's id (a new one for a new line). */
+export async function setCartItem(
+  tx: OrdersTx,
+  cartId: string,
+  line: { variantId: string; productId: string },
+  quantity: number,
+): Promise<string | null> {
   if (quantity === 0) {
-    await tx.cartItem.deleteMany({ where: { cartId, productId } });
-    return;
+    await tx.cartItem.deleteMany({ where: { cartId, variantId: line.variantId } });
+    return null;
   }
-  await tx.cartItem.upsert({
-    where: { cartId_productId: { cartId, productId } },
-    create: { cartId, productId, quantity },
+  const saved = await tx.cartItem.upsert({
+    where: { cartId_variantId: { cartId, variantId: line.variantId } },
+    create: { cartId, variantId: line.variantId, productId: line.productId, quantity },
     update: { quantity },
+    select: { id: true },
   });
+  return saved.id;
 }
 
 export async function emptyCart(tx: OrdersTx, customerId: string): Promise<void> {

@@ -1,42 +1,79 @@
-import type { OrdersReader, OrdersTx } from "./database";
-import type { CatalogProductRecord } from "./records";
+import type { ProductStatusFact } from "../../common/events/productVariants";
+import type { OrdersReader } from "./database";
+import type { CatalogVariantRecord } from "./records";
 
-export function findCatalogProducts(db: OrdersReader, ids: readonly string[]): Promise<CatalogProductRecord[]> {
-  return db.catalogProduct.findMany({ where: { productId: { in: [...ids] } } });
+export function findCatalogVariants(db: OrdersReader, ids: readonly string[]): Promise<CatalogVariantRecord[]> {
+  return db.catalogVariant.findMany({ where: { variantId: { in: [...ids] } } });
 }
 
-export interface CatalogFacts {
-  productId: string;
+export function findCatalogVariantsOfProducts(
+  db: OrdersReader,
+  productIds: readonly string[],
+): Promise<CatalogVariantRecord[]> {
+  return db.catalogVariant.findMany({ where: { productId: { in: [...productIds] } } });
+}
+
+/** What the catalog says of one variant (with its product's name and status). */
+export interface VariantFactsRow {
+  variantId: string;
   sku: string;
-  name: string;
+  title: string;
+  selectedOptions: Array<{ name: string; value: string }>;
+  image: { url: string; alt: string } | null;
   priceMinor: bigint;
   currency: string;
   archived: boolean;
 }
 
 /**
- * What the catalog says about a product (its price and whether it is for sale), as of `at`:
- * catalog events can arrive out of order, and an older fact never overwrites a newer one.
+ * What the catalog says about a product's variants (prices, names, whether they are for sale),
+ * as of the product's version `at`, in one statement: catalog events can arrive out of order,
+ * and an older fact never overwrites a newer one.
  */
-export async function upsertCatalogFacts(tx: OrdersTx, facts: CatalogFacts, at: Date): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO catalog_products (product_id, sku, name, price_minor, currency, archived, facts_at, updated_at)
-    VALUES (${facts.productId}::uuid, ${facts.sku}, ${facts.name}, ${facts.priceMinor}, ${facts.currency}, ${facts.archived}, ${at}, now())
-    ON CONFLICT (product_id) DO UPDATE
-       SET sku = EXCLUDED.sku, name = EXCLUDED.name, price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency,
+export async function upsertCatalogFacts(
+  db: OrdersReader,
+  product: { productId: string; name: string; status: ProductStatusFact },
+  variants: readonly VariantFactsRow[],
+  at: Date,
+): Promise<void> {
+  if (variants.length === 0) return;
+  const rows = JSON.stringify(
+    variants.map((variant) => ({
+      variant_id: variant.variantId,
+      sku: variant.sku,
+      title: variant.title,
+      selected_options: variant.selectedOptions,
+      image_url: variant.image?.url ?? null,
+      image_alt: variant.image?.alt ?? "",
+      price_minor: variant.priceMinor.toString(),
+      currency: variant.currency,
+      archived: variant.archived,
+    })),
+  );
+  await db.$executeRaw`
+    INSERT INTO catalog_variants (variant_id, product_id, sku, product_name, title, selected_options, image_url, image_alt,
+                                  price_minor, currency, product_status, archived, facts_at, updated_at)
+    SELECT v.variant_id, ${product.productId}::uuid, v.sku, ${product.name}, v.title, v.selected_options, v.image_url,
+           v.image_alt, v.price_minor, v.currency, ${product.status}, v.archived, ${at}, now()
+      FROM jsonb_to_recordset(${rows}::jsonb) AS v(variant_id uuid, sku text, title text, selected_options jsonb,
+           image_url text, image_alt text, price_minor bigint, currency text, archived boolean)
+    ON CONFLICT (variant_id) DO UPDATE
+       SET sku = EXCLUDED.sku, product_name = EXCLUDED.product_name, title = EXCLUDED.title,
+           selected_options = EXCLUDED.selected_options, image_url = EXCLUDED.image_url, image_alt = EXCLUDED.image_alt,
+           price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, product_status = EXCLUDED.product_status,
            archived = EXCLUDED.archived, facts_at = EXCLUDED.facts_at, updated_at = now()
-     WHERE catalog_products.facts_at <= EXCLUDED.facts_at`;
+     WHERE catalog_variants.facts_at <= EXCLUDED.facts_at`;
 }
 
-/** What inventory says is available; a newer version always wins, an older one changes nothing. */
+/** What inventory says is available of a variant; a newer version always wins, an older one changes nothing. */
 export async function recordAvailability(
-  tx: OrdersTx,
-  productId: string,
+  db: OrdersReader,
+  variantId: string,
   available: number,
   version: number,
 ): Promise<void> {
-  await tx.catalogProduct.updateMany({
-    where: { productId, availabilityVersion: { lt: version } },
+  await db.catalogVariant.updateMany({
+    where: { variantId, availabilityVersion: { lt: version } },
     data: { available, availabilityVersion: version },
   });
 }

@@ -74,7 +74,19 @@ export interface NewOrder {
   paymentToken: string;
   paymentMethodId: string | null;
   paymentDeadline: Date;
-  lines: Array<{ productId: string; productName: string; quantity: number; unitPriceMinor: bigint }>;
+  /** Each line with its snapshot (see PricedLine). */
+  lines: ReadonlyArray<{
+    productId: string;
+    variantId: string;
+    productName: string;
+    variantTitle: string;
+    sku: string;
+    selectedOptions: Array<{ name: string; value: string }>;
+    imageUrl: string | null;
+    imageAlt: string;
+    quantity: number;
+    unitPriceMinor: bigint;
+  }>;
 }
 
 export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord> {

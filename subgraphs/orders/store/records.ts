@@ -1,15 +1,21 @@
-import type { CatalogProduct, Order, OrderItem, OrderStatusChange } from "../generated/prisma/client";
+import type { CatalogVariant, Order, OrderItem, OrderStatusChange } from "../generated/prisma/client";
 import type { Money } from "../../common/money";
 import type { PostalAddress } from "../../common/postalAddress";
 
 export type OrderRecord = Order;
 export type OrderItemRecord = OrderItem & { currency: string };
 export type OrderStatusChangeRecord = OrderStatusChange;
-export type CatalogProductRecord = CatalogProduct;
+export type CatalogVariantRecord = CatalogVariant;
 
 /** A user as other subgraphs reference them: only the id. */
 export interface UserReference {
   id: string;
+}
+
+/** A picture kept in an order line's snapshot. */
+export interface ImageSnapshot {
+  url: string;
+  alt: string;
 }
 
 /** The address snapshot kept in `orders.shipping_address`. */
@@ -17,9 +23,12 @@ export interface ShippingAddressSnapshot extends PostalAddress {
   name?: string | null;
 }
 
-/** A cart line with the product's current price. */
+/** A cart line with the variant's current price. */
 export interface CartLine {
+  /** The line's own id. */
+  id: string;
   productId: string;
+  variantId: string;
   quantity: number;
   unitPriceMinor: bigint;
   currency: string;

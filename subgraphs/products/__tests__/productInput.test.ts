@@ -25,6 +25,8 @@ describe("new product input", () => {
       currency: "USD",
       categoryId: null,
       images: [{ url: "https://img.example/1.jpg", alt: "" }],
+      status: "ACTIVE",
+      attributes: [],
     });
   });
 
@@ -37,6 +39,7 @@ describe("new product input", () => {
     expect(fieldOf({ ...valid, currency: "ABC" })).toBe("currency");
     expect(fieldOf({ ...valid, categoryId: "7" })).toBe("categoryId");
     expect(fieldOf({ ...valid, images: [{ url: "ftp://x" }] })).toBe("images.0.url");
+    expect(fieldOf({ ...valid, attributes: [{ name: "Material", value: "" }] })).toBe("attributes.0.value");
   });
 });
 

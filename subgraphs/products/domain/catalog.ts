@@ -1,13 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import { violatesUnique } from "../../common/database/uniqueViolation";
-import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
-import { toMoney } from "../../common/money";
+import type { UnitOfWork } from "../../common/events/unitOfWork";
 import { isUuid } from "../../common/validation";
 import type { ProductsTx } from "../store/database";
-import { findCategoriesByIds, insertCategory } from "../store/categoryStore";
-import { changeProduct, insertProduct } from "../store/productStore";
-import type { CategoryRecord, ProductRecord } from "../store/records";
-import { validateNewCategory, type CategoryFields } from "./categoryInput";
+import { findCategoriesByIds } from "../store/categoryStore";
+import { changeProduct, findProductsByIds, insertProduct, lockProduct, touchProducts } from "../store/productStore";
+import type { ProductRecord } from "../store/records";
+import { changeVariant, findOptionsOfProducts, findVariantsOfProducts } from "../store/variantStore";
+import { announceCreated, announceUpdated } from "./productEvents";
 import {
   validateNewProduct,
   validateProductChanges,
@@ -19,50 +20,49 @@ export interface CatalogDependencies {
   unitOfWork: UnitOfWork<ProductsTx>;
 }
 
-async function requireCategory(tx: ProductsTx, id: string | null | undefined, field: string): Promise<void> {
+export async function requireCategory(tx: ProductsTx, id: string | null | undefined, field: string): Promise<void> {
   if (!id) return;
   const [found] = await findCategoriesByIds(tx, [id]);
   if (!found) throw new BadUserInputError(`No category has the id ${id}.`, field);
 }
 
-function conflictOnUnique(error: unknown, columns: readonly string[]): never {
+export function conflictOnUnique(error: unknown, columns: readonly string[]): never {
   for (const column of columns) {
     if (violatesUnique(error, column)) throw new ConflictError(`Another record already uses this ${column}.`, column);
   }
   throw error;
 }
 
-function productFacts(product: ProductRecord) {
-  return {
-    productId: product.id,
-    sku: product.sku,
-    name: product.name,
-    price: toMoney(product.priceMinor, product.currency),
-    categoryId: product.categoryId,
-    updatedAt: product.updatedAt.toISOString(),
-  };
-}
+/** Whether an error is one of ours for the client (it passes through the unique-violation mapping). */
+export const isDomainError = (error: unknown) =>
+  error instanceof NotFoundError || error instanceof BadUserInputError || error instanceof ConflictError;
 
-function announceUpdate(emit: Emit, product: ProductRecord): void {
-  emit("catalog.product.updated", { ...productFacts(product), archived: product.archived });
-}
-
-/** Adds a product and announces it (`catalog.product.created`) in the same transaction. */
+/**
+ * Adds a product with its first variant (made of `sku` and `price`, and given the product's own
+ * id), and announces it (`catalog.product.created`) in the same transaction.
+ */
 export async function createProduct(deps: CatalogDependencies, input: ProductFields): Promise<ProductRecord> {
   const product = validateNewProduct(input);
   try {
     return await deps.unitOfWork(async (tx, emit) => {
       await requireCategory(tx, product.categoryId, "categoryId");
-      const created = await insertProduct(tx, product);
-      emit("catalog.product.created", productFacts(created));
-      return created;
+      const id = randomUUID();
+      await insertProduct(tx, id, product);
+      const created = await touchProducts(tx, [id]);
+      await announceCreated(tx, emit, created);
+      return created[0]!;
     });
   } catch (error) {
+    if (isDomainError(error)) throw error;
     return conflictOnUnique(error, ["sku", "slug"]);
   }
 }
 
-/** Changes a product and announces it as it now is (`catalog.product.updated`). */
+/**
+ * Changes a product and announces it as it now is (`catalog.product.updated`). `sku` and `price`
+ * change its only variant; for a product with options they are BAD_USER_INPUT (its variants have
+ * their own).
+ */
 export async function updateProduct(
   deps: CatalogDependencies,
   id: string,
@@ -71,40 +71,47 @@ export async function updateProduct(
   const changes = validateProductChanges(input);
   try {
     const updated = await deps.unitOfWork(async (tx, emit) => {
+      if (!isUuid(id) || !(await lockProduct(tx, id))) return null;
       await requireCategory(tx, changes.categoryId, "categoryId");
-      const product = isUuid(id) ? await changeProduct(tx, id, changes) : null;
-      if (product) announceUpdate(emit, product);
-      return product;
+      if (changes.sku !== undefined || changes.priceMinor !== undefined) {
+        const options = await findOptionsOfProducts(tx, [id]);
+        const field = changes.sku !== undefined ? "sku" : "price";
+        if (options.length > 0) {
+          throw new BadUserInputError(
+            `This product has options: its variants have their own \`${field}\` (change them with productVariantUpdate).`,
+            field,
+          );
+        }
+        const only = (await findVariantsOfProducts(tx, [id])).find((variant) => !variant.archived)!;
+        await changeVariant(tx, only, {
+          ...(changes.sku !== undefined ? { sku: changes.sku } : {}),
+          ...(changes.priceMinor !== undefined ? { priceMinor: changes.priceMinor } : {}),
+        });
+      }
+      await changeProduct(tx, id, changes);
+      const [product] = await touchProducts(tx, [id]);
+      await announceUpdated(tx, emit, [product!]);
+      return product!;
     });
     if (!updated) throw new NotFoundError("No product has this id.");
     return updated;
   } catch (error) {
-    if (error instanceof NotFoundError || error instanceof BadUserInputError) throw error;
+    if (isDomainError(error)) throw error;
     return conflictOnUnique(error, ["sku", "slug"]);
   }
 }
 
-/** Withdraws a product from sale; orders that have it keep it. Archiving twice changes nothing. */
+/** Withdraws a product from sale (status ARCHIVED); orders that have it keep it. Archiving twice changes nothing. */
 export async function archiveProduct(deps: CatalogDependencies, id: string): Promise<ProductRecord> {
   const archived = await deps.unitOfWork(async (tx, emit) => {
-    const product = isUuid(id) ? await tx.product.findUnique({ where: { id } }) : null;
-    if (!product || product.archived) return product;
-    const changed = await tx.product.update({ where: { id }, data: { archived: true } });
-    announceUpdate(emit, changed);
-    return changed;
+    if (!isUuid(id) || !(await lockProduct(tx, id))) return null;
+    const current = await tx.product.findUniqueOrThrow({ where: { id }, select: { status: true } });
+    if (current.status === "ARCHIVED") return (await findProductsByIds(tx, [id]))[0]!;
+    await tx.product.update({ where: { id }, data: { status: "ARCHIVED" } });
+    const [product] = await touchProducts(tx, [id]);
+    await announceUpdated(tx, emit, [product!]);
+    return product!;
   });
   if (!archived) throw new NotFoundError("No product has this id.");
   return archived;
-}
-
-export async function createCategory(deps: CatalogDependencies, input: CategoryFields): Promise<CategoryRecord> {
-  const category = validateNewCategory(input);
-  try {
-    return await deps.unitOfWork(async (tx) => {
-      await requireCategory(tx, category.parentId, "parentId");
-      return insertCategory(tx, category);
-    });
-  } catch (error) {
-    return conflictOnUnique(error, ["slug"]);
-  }
 }

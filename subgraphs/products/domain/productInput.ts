@@ -1,6 +1,8 @@
 import { BadUserInputError } from "../../common/errors";
 import { parseAmount, parseCurrency, type Currency } from "../../common/money";
 import { httpUrl, optionalText, requiredId, requiredText, slug, slugify } from "../../common/validation";
+import type { ProductStatus } from "../store/records";
+import { validateAttributes, type AttributeFields } from "./attributeInput";
 
 /** A product's fields as a client sends them (CreateProductInput). */
 export interface ProductFields {
@@ -12,9 +14,11 @@ export interface ProductFields {
   currency?: string | null;
   categoryId?: string | null;
   images?: ReadonlyArray<{ url: string; alt?: string | null }> | null;
+  status?: ProductStatus | null;
+  attributes?: AttributeFields | null;
 }
 
-/** A product's fields once checked and normalised. */
+/** A product's fields once checked and normalised (`sku` and `priceMinor` are its first variant's). */
 export interface NewProduct {
   sku: string;
   name: string;
@@ -24,6 +28,8 @@ export interface NewProduct {
   currency: Currency;
   categoryId: string | null;
   images: Array<{ url: string; alt: string }>;
+  status: ProductStatus;
+  attributes: Array<{ name: string; value: string }>;
 }
 
 const skuPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -61,6 +67,8 @@ export function validateNewProduct(input: ProductFields): NewProduct {
     currency: parseCurrency(input.currency, "currency"),
     categoryId: input.categoryId ? requiredId(input.categoryId, "categoryId") : null,
     images: validateImages(input.images),
+    status: input.status ?? "ACTIVE",
+    attributes: validateAttributes(input.attributes),
   };
 }
 
@@ -82,5 +90,7 @@ export function validateProductChanges(input: ProductFieldChanges): ProductChang
   if (given(input.currency)) changes.currency = parseCurrency(input.currency, "currency");
   if (given(input.categoryId)) changes.categoryId = requiredId(input.categoryId, "categoryId");
   if (given(input.images)) changes.images = validateImages(input.images);
+  if (given(input.status)) changes.status = input.status;
+  if (given(input.attributes)) changes.attributes = validateAttributes(input.attributes);
   return changes;
 }

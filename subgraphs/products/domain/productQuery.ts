@@ -3,7 +3,8 @@ import { z } from "zod";
 import { BadUserInputError } from "../../common/errors";
 import { parseAmount } from "../../common/money";
 import { decodeCursor, encodeCursor, pageSize } from "../../common/pagination";
-import { optionalText, requiredId } from "../../common/validation";
+import { optionalText, requiredId, requiredText } from "../../common/validation";
+import type { ProductStatus } from "../store/records";
 
 export const productSorts = ["RELEVANCE", "NEWEST", "PRICE_ASC", "PRICE_DESC", "RATING", "NAME"] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -15,7 +16,18 @@ export interface ProductFilterFields {
   minPrice?: string | null;
   maxPrice?: string | null;
   inStock?: boolean | null;
+  attributes?: ReadonlyArray<{ name: string; values: readonly string[] }> | null;
+  status?: ProductStatus | null;
 }
+
+/** An attribute condition: the name and the accepted values, lower-cased (matching ignores letter case). */
+export interface AttributeCondition {
+  name: string;
+  values: string[];
+}
+
+export const maxAttributeFilters = 10;
+export const maxAttributeFilterValues = 50;
 
 /** Where a page starts: the sort key and id of the last row of the previous page. */
 export interface ProductPosition {
@@ -30,6 +42,10 @@ export interface ProductQuery {
   minPriceMinor: bigint | null;
   maxPriceMinor: bigint | null;
   inStock: boolean | null;
+  attributes: AttributeCondition[];
+  /** Only this status; null: any the caller may see. */
+  status: ProductStatus | null;
+  /** Whether the caller sees products that are not for sale (ADMIN): DRAFT and ARCHIVED. */
   includeArchived: boolean;
   sort: ProductSort;
   size: number;
@@ -63,6 +79,8 @@ export function parseProductQuery(args: {
     args.sort && (args.sort !== "RELEVANCE" || search) ? args.sort : search ? "RELEVANCE" : "NEWEST";
   const categoryId = filter.categoryId ? requiredId(filter.categoryId, "filter.categoryId") : null;
   const inStock = filter.inStock ?? null;
+  const attributes = parseAttributeConditions(filter.attributes);
+  const status = filter.status ?? null;
   const fingerprint = createHash("sha256")
     .update(
       JSON.stringify([
@@ -71,6 +89,8 @@ export function parseProductQuery(args: {
         minPriceMinor?.toString(),
         maxPriceMinor?.toString(),
         inStock,
+        attributes,
+        status,
         args.includeArchived,
         sort,
       ]),
@@ -94,10 +114,29 @@ export function parseProductQuery(args: {
     minPriceMinor,
     maxPriceMinor,
     inStock,
+    attributes,
+    status,
     includeArchived: args.includeArchived,
     sort,
     size: pageSize(args.first),
     after,
     fingerprint,
   };
+}
+
+function parseAttributeConditions(input: ProductFilterFields["attributes"]): AttributeCondition[] {
+  if (!input) return [];
+  if (input.length > maxAttributeFilters)
+    throw new BadUserInputError(`At most ${maxAttributeFilters} attribute conditions.`, "filter.attributes");
+  return input.map((condition, index) => {
+    const field = `filter.attributes.${index}`;
+    if (condition.values.length === 0 || condition.values.length > maxAttributeFilterValues)
+      throw new BadUserInputError(`Give 1 to ${maxAttributeFilterValues} values.`, `${field}.values`);
+    return {
+      name: requiredText(condition.name, `${field}.name`, { max: 50 }).toLowerCase(),
+      values: condition.values.map((value, n) =>
+        requiredText(value, `${field}.values.${n}`, { max: 100 }).toLowerCase(),
+      ),
+    };
+  });
 }

@@ -26,7 +26,7 @@ export async function addReview(deps: { unitOfWork: UnitOfWork<ProductsTx> }, au
       const product = isUuid(review.productId)
         ? await tx.product.findUnique({ where: { id: review.productId } })
         : null;
-      if (!product || product.archived) throw new NotFoundError("No product for sale has this id.");
+      if (!product || product.status !== "ACTIVE") throw new NotFoundError("No product for sale has this id.");
       return insertReview(tx, review);
     });
   } catch (error) {

@@ -3,18 +3,19 @@ import type { ProductsTx } from "../store/database";
 
 /** Every event the products service reacts to. */
 export const productsEventHandlers = [
-  // The availability read model: newer versions win, so late or repeated events change nothing.
+  // The availability read model, per variant: newer versions win, so late or repeated events
+  // change nothing. Older events name only the product, whose one variant has its id.
   onEvent<ProductsTx, "inventory.stock.changed">(
     "inventory.stock.changed",
     async (event, tx) => {
       const { productId, available, version } = event.data;
+      const variantId = event.data.variantId ?? productId;
       await tx.$executeRaw`
-      INSERT INTO product_availability (product_id, available, version, updated_at)
-      SELECT ${productId}::uuid, ${available}, ${version}, now()
-       WHERE EXISTS (SELECT 1 FROM products WHERE id = ${productId}::uuid)
-      ON CONFLICT (product_id) DO UPDATE
+      INSERT INTO variant_availability (variant_id, product_id, available, version, updated_at)
+      SELECT v.id, v.product_id, ${available}, ${version}, now() FROM product_variants v WHERE v.id = ${variantId}::uuid
+      ON CONFLICT (variant_id) DO UPDATE
          SET available = EXCLUDED.available, version = EXCLUDED.version, updated_at = now()
-       WHERE product_availability.version < EXCLUDED.version`;
+       WHERE variant_availability.version < EXCLUDED.version`;
     },
     { idempotentByVersion: true },
   ),

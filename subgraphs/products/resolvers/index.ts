@@ -3,6 +3,8 @@ import type { Resolvers } from "../generated/graphql";
 import { Category } from "./Category";
 import { Mutation } from "./Mutation";
 import { Product } from "./Product";
+import { ProductConnection } from "./ProductConnection";
+import { ProductVariant } from "./ProductVariant";
 import { Query } from "./Query";
 
 export const resolvers: Resolvers = {
@@ -10,7 +12,15 @@ export const resolvers: Resolvers = {
   Query,
   Mutation,
   Product,
+  ProductVariant,
+  ProductConnection,
   Category,
+  SearchSuggestion: {
+    product: (suggestion, _args, { loaders }) =>
+      suggestion.kind === "PRODUCT" ? loaders.productById.load(suggestion.id) : null,
+    category: (suggestion, _args, { loaders }) =>
+      suggestion.kind === "CATEGORY" ? loaders.categoryById.load(suggestion.id) : null,
+  },
   Review: {
     author: (review) => ({ id: review.authorId }),
   },

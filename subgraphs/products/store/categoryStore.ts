@@ -10,10 +10,49 @@ export function findCategoriesByIds(db: ProductsReader, ids: readonly string[]):
   return db.category.findMany({ where: { id: { in: [...ids] } } });
 }
 
+/** The category, locked until the transaction ends (a product filed under it meanwhile waits, then sees it gone). */
+export async function lockCategory(tx: ProductsTx, id: string): Promise<CategoryRecord | null> {
+  const [row] = await tx.$queryRaw<
+    Array<{ id: string }>
+  >`SELECT id::text AS id FROM categories WHERE id = ${id}::uuid FOR UPDATE`;
+  if (!row) return null;
+  return tx.category.findUnique({ where: { id } });
+}
+
+export function findCategoryBySlug(db: ProductsReader, slug: string): Promise<CategoryRecord | null> {
+  return db.category.findUnique({ where: { slug } });
+}
+
 export function findChildrenOfCategories(db: ProductsReader, parentIds: readonly string[]): Promise<CategoryRecord[]> {
   return db.category.findMany({ where: { parentId: { in: [...parentIds] } }, orderBy: [{ name: "asc" }] });
 }
 
 export function insertCategory(tx: ProductsTx, category: NewCategory): Promise<CategoryRecord> {
   return tx.category.create({ data: { name: category.name, slug: category.slug, parentId: category.parentId } });
+}
+
+/** The category and every category above it, nearest first. */
+export async function ancestorsOf(db: ProductsReader, id: string): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    WITH RECURSIVE up(id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM categories WHERE id = ${id}::uuid
+      UNION ALL SELECT c.id, c.parent_id, up.depth + 1 FROM categories c JOIN up ON c.id = up.parent_id WHERE up.depth < 100
+    ) SELECT id::text AS id FROM up ORDER BY depth`;
+  return rows.map((row) => row.id);
+}
+
+export function updateCategoryFields(
+  tx: ProductsTx,
+  id: string,
+  changes: { name?: string; slug?: string; parentId?: string | null },
+): Promise<CategoryRecord> {
+  return tx.category.update({ where: { id }, data: changes });
+}
+
+export async function moveChildren(tx: ProductsTx, fromId: string, toId: string | null): Promise<void> {
+  await tx.category.updateMany({ where: { parentId: fromId }, data: { parentId: toId } });
+}
+
+export async function removeCategory(tx: ProductsTx, id: string): Promise<void> {
+  await tx.category.delete({ where: { id } });
 }

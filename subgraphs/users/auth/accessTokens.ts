@@ -1,4 +1,4 @@
-import { createLocalJWKSet, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, SignJWT, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from "jose";
 import { randomUUID } from "node:crypto";
 import { accessTokenAlgorithm, type TokenSettings } from "../../common/auth/tokenVerifier";
 import type { Role } from "../../common/auth/caller";
@@ -9,11 +9,16 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-/** Signs short-lived access tokens and publishes the public keys that verify them. */
+/**
+ * Signs short-lived access tokens with the current key, and publishes the public keys that
+ * verify them: the current one and, during a rotation, the previous one, so that tokens signed
+ * before the rotation keep working until they expire instead of signing everyone out.
+ */
 export class AccessTokens {
   constructor(
     private readonly key: SigningKey,
     private readonly settings: TokenSettings & { ttlSeconds: number },
+    private readonly previousKeys: readonly JWK[] = [],
   ) {}
 
   get ttlSeconds(): number {
@@ -35,7 +40,9 @@ export class AccessTokens {
 
   /** The JWKS document served at /.well-known/jwks.json. */
   jwks(): JSONWebKeySet {
-    return { keys: [this.key.publicJwk] };
+    return {
+      keys: [this.key.publicJwk, ...this.previousKeys.filter((previous) => previous.kid !== this.key.kid)],
+    };
   }
 
   /** The same keys, for the users service's own verification (no HTTP round trip to itself). */

@@ -37,6 +37,18 @@ export async function signingKeyFromPem(pem: string): Promise<SigningKey> {
 }
 
 /**
+ * The public half of the key that signed before the current one (JWT_PREVIOUS_PUBLIC_KEY), for
+ * the JWKS: an SPKI public-key PEM, or the old private key's PEM (only its public half is kept).
+ */
+export async function previousPublicJwkFromPem(pem: string): Promise<JWK> {
+  const publicKey = createPublicKey(pem.replace(/\\n/g, "\n"));
+  if (publicKey.asymmetricKeyType !== "ed25519") throw new Error("JWT_PREVIOUS_PUBLIC_KEY must be an Ed25519 key");
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { ...publicJwk, kid, alg: "EdDSA", use: "sig" };
+}
+
+/**
  * Outside production: the key generated the first time the service started, kept in its
  * database, so tokens stay valid across restarts and every replica signs with the same key.
  */

@@ -3,7 +3,10 @@ import { BadUserInputError, ConflictError, UnauthenticatedError } from "../../co
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import type { AccessTokens } from "../auth/accessTokens";
 import type { SessionRevocations } from "../../common/auth/sessionRevocations";
+import type { SecretSealer } from "../../common/secrets/sealedSecrets";
+import type { AccountEmailThrottle } from "../store/accountEmailThrottle";
 import type { UsersTx } from "../store/database";
+import { replaceEmailToken, revokeEmailTokens } from "../store/emailTokenStore";
 import type { LoginThrottle } from "../store/loginThrottle";
 import type { UserRecord } from "../store/records";
 import {
@@ -13,11 +16,14 @@ import {
   insertPasswordResetToken,
   insertSession,
   revokeAllSessions,
+  revokePasswordResetTokens,
   revokeSession,
   rotateRefreshToken,
 } from "../store/sessionStore";
 import { findUserByEmail, insertUser, lockPasswordHash, updateUser } from "../store/userStore";
 import { email as validEmail, newPassword, personName } from "./inputs";
+import { takeAccountEmail } from "./accountChecks";
+import { issueLink } from "./links";
 import type { PasswordHasher } from "./passwordHashing";
 import { newOpaqueToken, tokenHash } from "./secrets";
 
@@ -37,6 +43,10 @@ export interface IdentityDependencies {
   throttle: LoginThrottle;
   revocations: Revocations;
   refreshTokenTtlDays: number;
+  /** Seals the tokens of mailed links for the notifications service. */
+  sealer: SecretSealer;
+  /** Limits account emails (resets, verification, email changes) per email and client address. */
+  accountEmails: AccountEmailThrottle;
 }
 
 export interface SignedIn {
@@ -46,7 +56,6 @@ export interface SignedIn {
   user: UserRecord;
 }
 
-export const passwordResetTtlMs = 60 * 60 * 1000;
 const wrongCredentials = "Email or password is incorrect.";
 
 async function openSession(
@@ -73,7 +82,10 @@ async function signIn(
   return { accessToken, refreshToken: session.refreshToken, expiresIn, user: { ...user, signedInAs: true } };
 }
 
-/** Creates a CUSTOMER account and its first session; `users.user.registered` goes out with it. */
+/**
+ * Creates a CUSTOMER account, unverified, and its first session; `users.user.registered` goes out
+ * with it, carrying the sealed link that verifies the email (the welcome email holds it).
+ */
 export async function register(
   deps: IdentityDependencies,
   input: { email: string; password: string; name: string },
@@ -85,11 +97,20 @@ export async function register(
   try {
     const { user, session } = await deps.unitOfWork(async (tx, emit) => {
       const created = await insertUser(tx, { email, name, passwordHash });
+      const verification = issueLink(deps.sealer, "VERIFY_EMAIL", created.id);
+      await replaceEmailToken(tx, {
+        userId: created.id,
+        purpose: "VERIFY_EMAIL",
+        email: created.email,
+        tokenHash: verification.tokenHash,
+        expiresAt: verification.expiresAt,
+      });
       emit("users.user.registered", {
         userId: created.id,
         email: created.email,
         name: created.name,
         roles: created.roles,
+        verification: verification.sealed,
       });
       return { user: created, session: await openSession(deps, tx, created) };
     });
@@ -177,29 +198,33 @@ export async function logout(deps: IdentityDependencies, refreshToken: string): 
 }
 
 /**
- * Starts a password reset for a registered email: a single-use token valid one hour, emailed
- * through `users.password_reset.requested`. Answers the same whether or not the email exists.
+ * Starts a password reset for a registered email: a single-use link valid one hour, emailed
+ * through `users.password_reset.requested` with its token sealed. Answers the same whether or
+ * not the email exists, and whether or not that email has had enough resets for now; only too
+ * many requests from one client address are RATE_LIMITED.
  */
-export async function requestPasswordReset(deps: IdentityDependencies, rawEmail: string): Promise<true> {
-  const email = rawEmail.trim().toLowerCase();
+export async function requestPasswordReset(
+  deps: IdentityDependencies,
+  rawEmail: string,
+  clientAddress: string,
+): Promise<true> {
+  const email = rawEmail.trim().toLowerCase().slice(0, 320);
+  if (!(await takeAccountEmail(deps, email, clientAddress, false))) return true;
   await deps.unitOfWork(async (tx, emit) => {
     const user = await findUserByEmail(tx, email);
     if (!user) return;
-    const token = newOpaqueToken();
-    const expiresAt = new Date(Date.now() + passwordResetTtlMs);
-    await insertPasswordResetToken(tx, user.id, tokenHash(token), expiresAt);
-    emit("users.password_reset.requested", {
-      userId: user.id,
-      email: user.email,
-      name: user.name,
-      token,
-      expiresAt: expiresAt.toISOString(),
-    });
+    const link = issueLink(deps.sealer, "PASSWORD_RESET", user.id);
+    await insertPasswordResetToken(tx, user.id, link.tokenHash, link.expiresAt);
+    emit("users.password_reset.requested", { userId: user.id, email: user.email, name: user.name, link: link.sealed });
   });
   return true;
 }
 
-/** Sets a new password with a reset token and revokes every session of the account. */
+/**
+ * Sets a new password with a reset token. Whoever had the account before may still hold a way
+ * in, so it ends them all: every session (and its access tokens), every other reset link, and
+ * any pending email change (whose link went to an address of their choosing).
+ */
 export async function resetPassword(
   deps: IdentityDependencies,
   input: { token: string; newPassword: string },
@@ -212,6 +237,8 @@ export async function resetPassword(
     // Updating the row locks it until commit, so a login that verified the old password cannot
     // open a session the revocation below misses (see `login`).
     await updateUser(tx, userId, { passwordHash });
+    await revokePasswordResetTokens(tx, userId);
+    await revokeEmailTokens(tx, userId, ["CHANGE_EMAIL"]);
     const revoked = await revokeAllSessions(tx, userId, "PASSWORD_RESET");
     await deps.revocations.revoke(revoked, deps.tokens.ttlSeconds);
     return true;

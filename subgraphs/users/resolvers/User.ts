@@ -11,6 +11,10 @@ function requireSelfOrAdmin(caller: Caller | null, user: UserRecord, what: strin
 export const User: UserResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.userById.load(reference.id),
   email: (user, _args, { caller }) => (requireSelfOrAdmin(caller, user, "another user's email"), user.email),
+  emailVerified: (user, _args, { caller }) => (
+    requireSelfOrAdmin(caller, user, "another user's email"),
+    user.emailVerifiedAt !== null
+  ),
   roles: (user, _args, { caller }) => (requireSelfOrAdmin(caller, user, "another user's roles"), user.roles),
   createdAt: (user, _args, { caller }) => (requireSelfOrAdmin(caller, user, "another user's account"), user.createdAt),
   addresses: (user, _args, { caller, loaders }) => {

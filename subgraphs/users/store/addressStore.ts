@@ -2,11 +2,21 @@ import type { NewAddress } from "../../common/postalAddress";
 import type { UsersTx } from "./database";
 import type { AddressRecord } from "./records";
 
-/** Adds an address; the first one, or one marked default, becomes the only default. */
-export async function insertAddress(tx: UsersTx, userId: string, address: NewAddress): Promise<AddressRecord> {
-  // Serialises concurrent address changes of one user, so exactly one default remains.
+/**
+ * Adds an address; the first one, or one marked default, becomes the only default. Returns null,
+ * adding nothing, when the user already has `max` addresses.
+ */
+export async function insertAddress(
+  tx: UsersTx,
+  userId: string,
+  address: NewAddress,
+  max: number,
+): Promise<AddressRecord | null> {
+  // Serialises concurrent address changes of one user, so exactly one default remains and the
+  // cap holds however many requests race.
   await tx.$queryRawUnsafe("SELECT id FROM users WHERE id = $1::uuid FOR UPDATE", userId);
   const count = await tx.address.count({ where: { userId } });
+  if (count >= max) return null;
   const isDefault = address.isDefault || count === 0;
   if (isDefault) await tx.address.updateMany({ where: { userId, isDefault: true }, data: { isDefault: false } });
   return tx.address.create({ data: { ...address, userId, isDefault } });

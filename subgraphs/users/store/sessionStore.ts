@@ -50,13 +50,21 @@ export function insertPasswordResetToken(tx: UsersTx, userId: string, tokenHash:
   return tx.passwordResetToken.create({ data: { userId, tokenHash, expiresAt } });
 }
 
-/** Uses a reset token if it exists, is unused and unexpired; returns its user id, or null. */
+/** Uses a reset token if it exists, is unused, not revoked and unexpired; returns its user id, or null. */
 export async function consumePasswordResetToken(tx: UsersTx, tokenHash: string): Promise<string | null> {
   const token = await tx.passwordResetToken.findUnique({ where: { tokenHash } });
-  if (!token || token.usedAt || token.expiresAt.getTime() <= Date.now()) return null;
+  if (!token || token.usedAt || token.revokedAt || token.expiresAt.getTime() <= Date.now()) return null;
   const { count } = await tx.passwordResetToken.updateMany({
-    where: { id: token.id, usedAt: null },
+    where: { id: token.id, usedAt: null, revokedAt: null },
     data: { usedAt: new Date() },
   });
   return count === 1 ? token.userId : null;
+}
+
+/** Ends every unused reset token of the user (a reset went through, or the email changed). */
+export async function revokePasswordResetTokens(tx: UsersTx, userId: string): Promise<void> {
+  await tx.passwordResetToken.updateMany({
+    where: { userId, usedAt: null, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
 }

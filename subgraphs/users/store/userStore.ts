@@ -12,27 +12,44 @@ export function findUserByEmail(db: UsersReader, email: string): Promise<UserRec
 
 export function insertUser(
   tx: UsersTx,
-  user: { email: string; name: string; passwordHash: string; roles?: Role[] },
+  user: { email: string; name: string; passwordHash: string; roles?: Role[]; emailVerifiedAt?: Date | null },
 ): Promise<UserRecord> {
   return tx.user.create({
-    data: { email: user.email, name: user.name, passwordHash: user.passwordHash, roles: user.roles ?? ["CUSTOMER"] },
+    data: {
+      email: user.email,
+      name: user.name,
+      passwordHash: user.passwordHash,
+      roles: user.roles ?? ["CUSTOMER"],
+      emailVerifiedAt: user.emailVerifiedAt ?? null,
+    },
   });
 }
 
 export function updateUser(
   tx: UsersTx,
   id: string,
-  changes: { name?: string; email?: string; passwordHash?: string; roles?: Role[] },
+  changes: { name?: string; email?: string; passwordHash?: string; roles?: Role[]; emailVerifiedAt?: Date | null },
 ): Promise<UserRecord> {
   return tx.user.update({ where: { id }, data: changes });
 }
 
-/** Addresses of many users, each user's default first, then oldest first. */
-export function findAddressesOfUsers(db: UsersReader, userIds: readonly string[]): Promise<AddressRecord[]> {
-  return db.address.findMany({
-    where: { userId: { in: [...userIds] } },
-    orderBy: [{ isDefault: "desc" }, { createdAt: "asc" }],
-  });
+/**
+ * Addresses of many users, each user's default first, then oldest first; at most `perUser` of
+ * each (accounts from before the cap may hold more), in one statement.
+ */
+export function findAddressesOfUsers(
+  db: UsersReader,
+  userIds: readonly string[],
+  perUser: number,
+): Promise<AddressRecord[]> {
+  return db.$queryRaw<AddressRecord[]>`
+    SELECT id::text, "userId", label, line1, line2, city, region, "postalCode", country, "isDefault", "createdAt"
+      FROM (SELECT id, user_id::text AS "userId", label, line1, line2, city, region, postal_code AS "postalCode",
+                   country, is_default AS "isDefault", created_at AS "createdAt",
+                   row_number() OVER (PARTITION BY user_id ORDER BY is_default DESC, created_at ASC, id ASC) AS rank
+              FROM addresses WHERE user_id = ANY(${[...userIds]}::uuid[])) ranked
+     WHERE rank <= ${perUser}
+     ORDER BY "userId", rank`;
 }
 
 /** Locks a user's row until the transaction ends; returns its password hash, or null when there is no such user. */

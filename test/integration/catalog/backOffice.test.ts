@@ -215,8 +215,9 @@ describe("the catalog and stock back office, and reviews, through the router", (
     await waitFor(() => alertsFor().length === 2, "the second crossing's alert");
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(alertsFor().map((event) => (event as { data: unknown }).data)).toEqual([
-      { productId: product.id, sku: product.sku, name: "Alerting", available: 3, threshold: 3 },
-      { productId: product.id, sku: product.sku, name: "Alerting", available: 0, threshold: 3 },
+      // A product without options: its one variant has the product's id.
+      { productId: product.id, variantId: product.id, sku: product.sku, name: "Alerting", available: 3, threshold: 3 },
+      { productId: product.id, variantId: product.id, sku: product.sku, name: "Alerting", available: 0, threshold: 3 },
     ]);
     await tap.close();
   });
@@ -231,8 +232,8 @@ describe("the catalog and stock back office, and reviews, through the router", (
       expect(await services.inventory.runtime.db.stockLevel.count({ where: { productId: product.id } })).toBe(0);
       expect(await build.adjustStock(product.id, 4)).toMatchObject({ onHand: 4, available: 4 });
       expect(
-        await services.inventory.runtime.db.catalogProduct.findUnique({ where: { productId: product.id } }),
-      ).toMatchObject({ name: "Read Your Writes" });
+        await services.inventory.runtime.db.catalogVariant.findUnique({ where: { variantId: product.id } }),
+      ).toMatchObject({ productName: "Read Your Writes" });
     } finally {
       await consumer.start();
     }
@@ -288,14 +289,14 @@ describe("the catalog and stock back office, and reviews, through the router", (
     await build.adjustStock(product.id, 2);
     await waitFor(
       async () =>
-        (await services.products.runtime.db.productAvailability.findUnique({ where: { productId: product.id } }))
+        (await services.products.runtime.db.variantAvailability.findUnique({ where: { variantId: product.id } }))
           ?.available === 2,
       "the availability read model",
     );
     await build.adjustStock(product.id, -2);
     await waitFor(
       async () =>
-        (await services.products.runtime.db.productAvailability.findUnique({ where: { productId: product.id } }))
+        (await services.products.runtime.db.variantAvailability.findUnique({ where: { variantId: product.id } }))
           ?.available === 0,
       "availability back to 0",
     );

@@ -103,7 +103,7 @@ describe("browsing the catalog through the router", () => {
     // inStock filters read the products service's availability read model, fed by inventory's events.
     await waitFor(
       async () =>
-        (await services.products.runtime.db.productAvailability.count({ where: { available: { gt: 0 } } })) === 5,
+        (await services.products.runtime.db.variantAvailability.count({ where: { available: { gt: 0 } } })) === 5,
       "availability to reach the catalog",
     );
     const review = (productId: string, rating: number, token: string) =>

@@ -210,7 +210,7 @@ describe("the cart, through the router", () => {
     // as new as the moment it asked.
     await waitFor(
       async () =>
-        (await services.orders.runtime.db.catalogProduct.findUnique({ where: { productId: lamp.id } }))?.priceMinor ===
+        (await services.orders.runtime.db.catalogVariant.findUnique({ where: { variantId: lamp.id } }))?.priceMinor ===
         1200n,
       "orders to learn the new price",
     );
@@ -433,7 +433,8 @@ describe("the cart, through the router", () => {
       await inTransaction(async (tx) => {
         await tx.$queryRawUnsafe("SELECT id FROM carts WHERE id = $1::uuid FOR UPDATE", cart.id);
         await tx.$executeRawUnsafe(
-          "INSERT INTO cart_items (cart_id, product_id, quantity, added_at) VALUES ($1::uuid, $2::uuid, 1, now())",
+          // The mug has no options: its one variant has the product's id.
+          "INSERT INTO cart_items (cart_id, product_id, variant_id, quantity, added_at) VALUES ($1::uuid, $2::uuid, $2::uuid, 1, now())",
           cart.id,
           mug.id,
         );

@@ -116,13 +116,13 @@ describe("no order holds stock forever: the payment window", () => {
     // Inventory, back, hears of the order and of its cancellation: nothing stays reserved.
     await waitFor(
       async () =>
-        (await services.inventory.runtime.db.stockLevel.findUnique({ where: { productId: product.id } }))?.reserved ===
+        (await services.inventory.runtime.db.stockLevel.findUnique({ where: { variantId: product.id } }))?.reserved ===
         0,
       "nothing reserved",
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(
-      (await services.inventory.runtime.db.stockLevel.findUniqueOrThrow({ where: { productId: product.id } })).reserved,
+      (await services.inventory.runtime.db.stockLevel.findUniqueOrThrow({ where: { variantId: product.id } })).reserved,
     ).toBe(0);
   });
 });
@@ -326,7 +326,7 @@ describe("while NATS is down", () => {
   it("still places orders, and completes their saga once NATS is back", async () => {
     const product = await shop.build.product({ name: "Offline Order", price: "12.00", stock: 5 });
     await waitFor(
-      async () => (await services.orders.runtime.db.catalogProduct.count({ where: { productId: product.id } })) === 1,
+      async () => (await services.orders.runtime.db.catalogVariant.count({ where: { productId: product.id } })) === 1,
       "orders to know the product",
     );
     await privateNats.pause();

@@ -8,7 +8,7 @@ import { waitFor } from "../../support/waitFor";
 
 const registerMutation = `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken expiresIn user { id email name roles createdAt } } }`;
 const loginMutation = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken expiresIn user { id email } } }`;
-const meQuery = `query { me { id email name roles addresses { id label line1 city postalCode country isDefault } } }`;
+const meQuery = `query { me { id email emailVerified name roles addresses { id label line1 city postalCode country isDefault } } }`;
 
 describe("accounts: registration, login, profile and addresses through the router", () => {
   let services: TestServices<"users">;
@@ -39,6 +39,7 @@ describe("accounts: registration, login, profile and addresses through the route
     expect(me).toEqual({
       id: register.user.id,
       email: "grace.hopper@example.com",
+      emailVerified: false,
       name: "Grace Hopper",
       roles: ["CUSTOMER"],
       addresses: [],
@@ -144,18 +145,32 @@ describe("accounts: registration, login, profile and addresses through the route
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
-  it("updates the profile, and refuses an email another account uses", async () => {
-    const customer = await registerCustomer(url);
+  it("changes the name at once; an email only starts a confirmed change, with the current password", async () => {
+    const customer = await registerCustomer(url, { password: "profile-password" });
     const other = await registerCustomer(url);
     const update = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id name email } }`;
     const { updateProfile } = await graphqlData(url, update, {
       token: customer.accessToken,
-      variables: { input: { name: "New Name", email: "New.Address@Example.com" } },
+      variables: { input: { name: "New Name" } },
     });
-    expect(updateProfile).toEqual({ id: customer.user.id, name: "New Name", email: "new.address@example.com" });
+    expect(updateProfile).toEqual({ id: customer.user.id, name: "New Name", email: customer.user.email });
+    // `email` stays valid for clients, but no longer changes the address without its owner's consent.
+    const withoutPassword = await graphql(url, update, {
+      token: customer.accessToken,
+      variables: { input: { email: "New.Address@Example.com" } },
+    });
+    expect(withoutPassword.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "currentPassword" });
+    const started = await graphqlData(url, update, {
+      token: customer.accessToken,
+      variables: { input: { email: "New.Address@Example.com", currentPassword: "profile-password" } },
+    });
+    expect(started.updateProfile.email).toBe(customer.user.email);
+    expect((await services.users.runtime.db.user.findUniqueOrThrow({ where: { id: customer.user.id } })).email).toBe(
+      customer.user.email,
+    );
     const clash = await graphql(url, update, {
       token: customer.accessToken,
-      variables: { input: { email: other.user.email } },
+      variables: { input: { email: other.user.email, currentPassword: "profile-password" } },
     });
     expect(clash.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "email" });
     const anonymous = await graphql(url, update, { variables: { input: { name: "Nobody" } } });
@@ -209,6 +224,56 @@ describe("accounts: registration, login, profile and addresses through the route
       variables: { input: { ...home, country: "XX" } },
     });
     expect(badCountry.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "country" });
+  });
+
+  it("keeps at most 20 addresses per account, however many requests race for the last places", async () => {
+    const customer = await registerCustomer(url);
+    const add = `mutation($input: AddressInput!) { addAddress(input: $input) { id } }`;
+    const address = (n: number) => ({
+      label: `Place ${n}`,
+      line1: `${n} Main St`,
+      city: "Springfield",
+      postalCode: "12345",
+      country: "US",
+    });
+    for (let n = 1; n <= 17; n += 1)
+      await graphqlData(url, add, { token: customer.accessToken, variables: { input: address(n) } });
+    const racing = await Promise.all(
+      [18, 19, 20, 21, 22].map((n) =>
+        graphql(url, add, { token: customer.accessToken, variables: { input: address(n) } }),
+      ),
+    );
+    expect(racing.filter((result) => result.data?.addAddress)).toHaveLength(3);
+    const refused = racing.filter((result) => result.errors);
+    expect(refused).toHaveLength(2);
+    for (const result of refused) {
+      expect(result.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+      expect(result.errors?.[0]?.message).toMatch(/20 saved addresses/);
+    }
+    expect(await services.users.runtime.db.address.count({ where: { userId: customer.user.id } })).toBe(20);
+  });
+
+  it("lists at most 20 addresses, the default first, also for an account saved before the cap", async () => {
+    const customer = await registerCustomer(url);
+    const db = services.users.runtime.db;
+    // As an account could hold before the cap: more than 20, written straight to the database.
+    await db.address.createMany({
+      data: Array.from({ length: 23 }, (_, n) => ({
+        userId: customer.user.id,
+        line1: `${n} Old Road`,
+        city: "Springfield",
+        postalCode: "12345",
+        country: "US",
+        isDefault: n === 22,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)),
+      })),
+    });
+    const { me } = await graphqlData(url, meQuery, { token: customer.accessToken });
+    expect(me.addresses).toHaveLength(20);
+    expect(me.addresses[0]).toMatchObject({ line1: "22 Old Road", isDefault: true });
+    expect(me.addresses.slice(1).map((each: { line1: string }) => each.line1)).toEqual(
+      Array.from({ length: 19 }, (_, n) => `${n} Old Road`),
+    );
   });
 
   it("shows a user's private fields only to the user and to admins", async () => {

@@ -1,5 +1,6 @@
 import { exportPKCS8, generateKeyPair } from "jose";
 import { createLogger } from "../../../subgraphs/common/logger";
+import { SecretSealer } from "../../../subgraphs/common/secrets/sealedSecrets";
 import type { RunningSubgraph } from "../../../subgraphs/common/server/startSubgraph";
 import {
   ensureAdmin,
@@ -18,6 +19,7 @@ import {
   type UsersEnvironment,
   type UsersDb,
   LoginThrottle,
+  AccountEmailThrottle,
 } from "../../../subgraphs/users";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { registerCustomer } from "../../support/identity";
@@ -53,6 +55,12 @@ async function identityDependencies(
     }),
     revocations: runtime.revocations,
     refreshTokenTtlDays: 30,
+    sealer: SecretSealer.fromSetting(runtime.env.SECRET_SEALING_KEY),
+    accountEmails: new AccountEmailThrottle(runtime.redis, runtime.env.REDIS_KEY_PREFIX, {
+      maxPerEmail: 100,
+      maxPerAddress: 100,
+      windowSeconds: 60,
+    }),
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { graphql, graphqlData } from "../../support/graphqlClient";
-import { login, registerCustomer, type Session } from "../../support/identity";
+import { login, registerCustomer, tokenOfSealedLink, type Session } from "../../support/identity";
 import { NatsTap } from "../../support/natsTap";
 import { startServices, type TestServices } from "../../support/testServices";
 import { waitFor } from "../../support/waitFor";
@@ -95,24 +95,27 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
         .requestPasswordReset,
     ).toBe(true);
     const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset email event")) as Array<{
-      data: { email: string; token: string; expiresAt: string };
+      data: { email: string; link: { sealed: string; expiresAt: string } };
     }>;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(tap.received).toHaveLength(1);
     expect(event?.data.email).toBe(customer.user.email);
-    const expiresIn = new Date(event!.data.expiresAt).getTime() - Date.now();
+    const expiresIn = new Date(event!.data.link.expiresAt).getTime() - Date.now();
     expect(expiresIn).toBeGreaterThan(59 * 60 * 1000);
     expect(expiresIn).toBeLessThanOrEqual(60 * 60 * 1000);
+    // The event carries the token sealed, never in clear.
+    const token = tokenOfSealedLink(event!.data.link);
+    expect(JSON.stringify(event)).not.toContain(token);
 
     const reset = `mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }`;
     const tooShort = await graphql(url, reset, {
-      variables: { input: { token: event!.data.token, newPassword: "short" } },
+      variables: { input: { token: token, newPassword: "short" } },
     });
     expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
     expect(
       (
         await graphqlData(url, reset, {
-          variables: { input: { token: event!.data.token, newPassword: "my-new-password" } },
+          variables: { input: { token: token, newPassword: "my-new-password" } },
         })
       ).resetPassword,
     ).toBe(true);
@@ -139,7 +142,7 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
     expect((await login(url, customer.user.email, "my-new-password")).user.id).toBe(customer.user.id);
 
     const reused = await graphql(url, reset, {
-      variables: { input: { token: event!.data.token, newPassword: "yet-another-one" } },
+      variables: { input: { token: token, newPassword: "yet-another-one" } },
     });
     expect(reused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "token" });
     const unknown = await graphql(url, reset, {
@@ -156,7 +159,7 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
       variables: { email: customer.user.email },
     });
     const [event] = (await waitFor(() => tap.received.length > 0 && tap.received, "the reset event")) as Array<{
-      data: { token: string };
+      data: { link: { sealed: string } };
     }>;
     await services.users.runtime.db.passwordResetToken.updateMany({
       where: { userId: customer.user.id },
@@ -170,7 +173,7 @@ describe("sessions: rotating refresh tokens, reuse detection, logout and passwor
         }
       `,
       {
-        variables: { input: { token: event!.data.token, newPassword: "too-late-password" } },
+        variables: { input: { token: tokenOfSealedLink(event!.data.link), newPassword: "too-late-password" } },
       },
     );
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "token" });

@@ -1,0 +1,52 @@
+import { getNamedType, isEnumType, type GraphQLField, type GraphQLNamedType } from "graphql";
+
+/**
+ * The most items a list field without `first` can hold, where the service that owns it bounds it
+ * (its validation refuses more). The cost model counts what is under such a list once per item
+ * of this maximum; a list not named here counts as the largest page (100), and a list of an enum
+ * as that enum's number of values. Keep these with the limits they come from.
+ */
+export const listMaximums: Readonly<Record<string, number>> = {
+  // orders: maxCartLines and maxOrderLines (subgraphs/orders/domain/cart.ts, checkoutInput.ts).
+  "Cart.items": 50,
+  "Order.items": 50,
+  // orders' state machine: PENDING → AWAITING_PAYMENT → CONFIRMED → SHIPPED → DELIVERED, or CANCELLED / REFUNDED.
+  "Order.statusHistory": 10,
+  // products: maxImages (productInput.ts), for products and variants alike.
+  "Product.images": 20,
+  "ProductVariant.images": 20,
+  // products: maxAttributes (attributeInput.ts).
+  "Product.attributes": 50,
+  "ProductVariant.attributes": 50,
+  // products: maxOptions and maxOptionValues (variantOptions.ts); a variant selects one value per option.
+  "Product.options": 3,
+  "ProductOption.values": 100,
+  "ProductVariant.selectedOptions": 3,
+  "OrderItem.selectedOptions": 3,
+  // products: maxVariantsPerRequest (variantInput.ts).
+  "Mutation.productVariantsCreate": 50,
+  // products: maxFacets and maxFacetValues (store/productSearch.ts).
+  "ProductConnection.facets": 30,
+  "Facet.values": 50,
+  // inventory: maxLocations (domain/locations.ts).
+  "Query.stockLocations": 100,
+  "Stock.byLocation": 100,
+  // users: the cap on saved addresses.
+  "User.addresses": 20,
+};
+
+/**
+ * How many items a list field without a `first` argument counts for: 1 for a connection's
+ * `edges` (the connection's `first` already counted its page), an enum's number of values, the
+ * bound of `listMaximums`, or `fallback` (the largest page) for a list nothing bounds.
+ */
+export function listMaximum(
+  parent: GraphQLNamedType | undefined,
+  field: GraphQLField<unknown, unknown>,
+  fallback: number,
+): number {
+  if (parent?.name.endsWith("Connection") && (field.name === "edges" || field.name === "nodes")) return 1;
+  const item = getNamedType(field.type);
+  if (isEnumType(item)) return item.getValues().length;
+  return listMaximums[`${parent?.name}.${field.name}`] ?? fallback;
+}
