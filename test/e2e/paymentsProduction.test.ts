@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
 
 /** Runs the payments service's entry point to its exit, as a container would start it. */
@@ -6,7 +7,15 @@ function runPayments(env: Record<string, string>): Promise<{ code: number | null
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "subgraphs/payments/main.ts"], {
       cwd: projectRoot,
-      env: { ...process.env, LOG_LEVEL: "info", STARTUP_TIMEOUT_SECONDS: "1", PORT: "0", ...env },
+      env: {
+        ...process.env,
+        LOG_LEVEL: "info",
+        STARTUP_TIMEOUT_SECONDS: "1",
+        PORT: "0",
+        // Production wants a router credential of its own; these tests are about payments' settings.
+        ROUTER_SIGNING_SECRET: randomBytes(32).toString("hex"),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

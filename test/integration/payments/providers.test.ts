@@ -79,7 +79,7 @@ describe.each([
         return done(order) ? order : undefined;
       },
       what,
-      15_000,
+      20_000,
     );
   /** The provider's reference of an order's payment (the intent, for Stripe). */
   const referenceOf = async (orderId: string) =>
@@ -215,6 +215,7 @@ describe.each([
     await waitFor(
       () => provider.paymentsAt(order.payment!.id).includes("canceled"),
       "the payment to be voided at the provider",
+      20_000,
     );
     await expect(provider.completeAction(await referenceOf(placed.id), "succeeded")).rejects.toThrow(/not waiting/);
     await waitFor(
