@@ -56,7 +56,9 @@ export function createPaymentsService(options: { simulated?: SimulatedPaymentPro
         opening.defaultProvider = deps.providers.defaultName;
         // The simulated provider notifies in-process, through the same verification and handling as a webhook.
         if (deps.providers.find(simulated.name)) {
-          simulated.onNotification(async ({ body, signature }) => {
+          const stopListening = simulated.onNotification(async ({ body, signature }) => {
+            // A stopped process no longer hears its provider (a restarted one may share it in tests).
+            if (runtime.nats.isClosed()) return void stopListening();
             await receiveNotification(deps, simulated, Buffer.from(body), signature);
           });
         }

@@ -73,7 +73,10 @@ export class SimulatedWebhooks {
   /** The service's receiver; each notification is handed to every listener. */
   listen(listener: NotificationListener): () => void {
     this.listeners.push(listener);
-    return () => this.listeners.splice(this.listeners.indexOf(listener), 1);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
   }
 
   /** Signs a notification and hands it to the listeners; resolves once they have handled it. */
