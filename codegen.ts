@@ -9,6 +9,8 @@ const mappers: Record<string, Record<string, string>> = {
   users: {
     User: "../store/records#UserRecord",
     Address: "../store/records#AddressRecord",
+    PushDevice: "../store/records#PushDeviceRecord",
+    LinkedIdentity: "../store/records#OidcIdentityRecord",
   },
   products: {
     Product: "../store/records#ProductRecord",
@@ -66,6 +68,10 @@ const mappers: Record<string, Record<string, string>> = {
     NotificationConnection: "../store/records#NotificationPage",
     NotificationEdge: "../../common/pagination#Edge<NotificationRecord>",
     NotificationPreferences: "../store/records#PreferencesRecord",
+    NotificationTemplate: "../store/records#TemplateView",
+    NotificationTemplateVersion: "../store/records#TemplateVersionRecord",
+    NotificationTemplateVersionConnection: "../../common/pagination#Connection<TemplateVersionRecord>",
+    NotificationTemplateVersionEdge: "../../common/pagination#Edge<TemplateVersionRecord>",
   },
 };
 

@@ -21,6 +21,11 @@ export const expensiveMutationWeights: Readonly<Record<string, number>> = {
   resendVerificationEmail: 1,
   // A change of email goes the way of requestEmailChange.
   updateProfile: 1,
+  // Calls to the identity provider (token endpoint, JWKS, UserInfo), and maybe a new account.
+  oidcSignInStart: 1,
+  oidcSignInComplete: 1,
+  // A text message sent.
+  requestPhoneNumberChange: 1,
   // Stock reserved, a payment captured: the checkout saga.
   placeOrder: 1,
   checkoutCart: 1,

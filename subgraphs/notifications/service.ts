@@ -7,7 +7,7 @@ import { notificationsEventHandlers } from "./events/handlers";
 import { createNotificationsLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createNotificationsDatabase } from "./store/database";
-import { linkOpener } from "./templates/secretLinks";
+import { secretOpener } from "./templates/secretLinks";
 import { LogTransport } from "./transports/logTransport";
 import { SmtpOrLogTransport } from "./transports/smtpOrLogTransport";
 import { SmtpTransport } from "./transports/smtpTransport";
@@ -52,10 +52,10 @@ export function createNotificationsService(options: { transports?: Partial<Trans
         maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
         retry: { baseMs: env.NOTIFICATION_RETRY_BASE_MS, maxMs: env.NOTIFICATION_RETRY_MAX_MS },
       };
-      const openLink = linkOpener(SecretSealer.fromSetting(env.SECRET_SEALING_KEY), env.STOREFRONT_URL);
+      const openSecret = secretOpener(SecretSealer.fromSetting(env.SECRET_SEALING_KEY), env.STOREFRONT_URL);
       return [
         deliveryWorker(
-          { db: runtime.db, transports, logger: runtime.logger, settings, openLink },
+          { db: runtime.db, transports, logger: runtime.logger, settings, openSecret },
           env.NOTIFICATION_WORKER_INTERVAL_MS,
         ),
       ];

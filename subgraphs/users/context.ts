@@ -1,6 +1,8 @@
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { BaseContext } from "../common/server/subgraphDefinition";
+import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
+import type { OidcSignInDependencies } from "./domain/oidcSignIn";
 import type { UsersLoaders } from "./loaders";
 import type { UsersDb, UsersTx } from "./store/database";
 
@@ -9,4 +11,6 @@ export interface Context extends BaseContext {
   unitOfWork: UnitOfWork<UsersTx>;
   loaders: UsersLoaders;
   identity: IdentityDependencies;
+  contacts: ContactChannelDependencies;
+  oidc: OidcSignInDependencies;
 }

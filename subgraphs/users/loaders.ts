@@ -1,6 +1,8 @@
 import { loaderByKey, loaderOfMany } from "../common/loaders";
 import { maxAddressesPerUser } from "./domain/profile";
+import { findPushDevicesOfUsers } from "./store/contactStore";
 import type { UsersDb } from "./store/database";
+import { findIdentitiesOfUsers } from "./store/oidcIdentityStore";
 import { findAddressesOfUsers, findUsersByIds } from "./store/userStore";
 
 export function createUsersLoaders(db: UsersDb) {
@@ -12,6 +14,14 @@ export function createUsersLoaders(db: UsersDb) {
     addressesOfUser: loaderOfMany(
       (ids) => findAddressesOfUsers(db, ids, maxAddressesPerUser),
       (address) => address.userId,
+    ),
+    pushDevicesOfUser: loaderOfMany(
+      (ids) => findPushDevicesOfUsers(db, ids),
+      (device) => device.userId,
+    ),
+    identitiesOfUser: loaderOfMany(
+      (ids) => findIdentitiesOfUsers(db, ids),
+      (identity) => identity.userId,
     ),
   };
 }

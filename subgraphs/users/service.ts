@@ -4,7 +4,9 @@ import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { ensureAdmin } from "./admin";
 import { AccessTokens } from "./auth/accessTokens";
 import { developmentSigningKey, previousPublicJwkFromPem, signingKeyFromPem } from "./auth/signingKey";
+import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
+import type { OidcSignInDependencies } from "./domain/oidcSignIn";
 import { scryptPasswordHasher } from "./domain/passwordHashing";
 import { usersEnvironment } from "./environment";
 import { createUsersLoaders } from "./loaders";
@@ -12,6 +14,12 @@ import { resolvers } from "./resolvers";
 import { AccountEmailThrottle } from "./store/accountEmailThrottle";
 import { createUsersDatabase } from "./store/database";
 import { LoginThrottle } from "./store/loginThrottle";
+import { OidcClient } from "./oidc/oidcClient";
+import { OidcSignInStore } from "./store/oidcSignInStore";
+import { WindowLimiter } from "./store/windowLimiter";
+
+/** How long a started OpenID Connect sign-in waits for the provider to send the browser back. */
+const oidcSignInTtlSeconds = 600;
 
 /**
  * The users subgraph: accounts, addresses, sessions; it signs access tokens and serves their
@@ -19,10 +27,11 @@ import { LoginThrottle } from "./store/loginThrottle";
  * one). A factory, since each instance holds its signing key.
  */
 export function createUsersService() {
-  let identity: IdentityDependencies | undefined;
-  const ready = (): IdentityDependencies => {
-    if (!identity) throw new Error("the users service has not started");
-    return identity;
+  let started:
+    { identity: IdentityDependencies; contacts: ContactChannelDependencies; oidc: OidcSignInDependencies } | undefined;
+  const ready = () => {
+    if (!started) throw new Error("the users service has not started");
+    return started;
   };
 
   return defineSubgraph({
@@ -40,7 +49,7 @@ export function createUsersService() {
         ? [await previousPublicJwkFromPem(env.JWT_PREVIOUS_PUBLIC_KEY)]
         : [];
       const passwords = scryptPasswordHasher(env.PASSWORD_SCRYPT_LOG_N);
-      identity = {
+      const identity: IdentityDependencies = {
         unitOfWork: runtime.unitOfWork,
         passwords,
         tokens: new AccessTokens(
@@ -62,6 +71,30 @@ export function createUsersService() {
           windowSeconds: env.ACCOUNT_EMAILS_WINDOW_SECONDS,
         }),
       };
+      const limiter = new WindowLimiter(runtime.redis, env.REDIS_KEY_PREFIX);
+      const window = env.PHONE_CODE_WINDOW_SECONDS;
+      started = {
+        identity,
+        contacts: {
+          ...identity,
+          limiter,
+          phoneCodeLimits: {
+            perUser: { name: "phone-codes:user", limit: env.PHONE_CODES_PER_USER, windowSeconds: window },
+            perNumber: { name: "phone-codes:number", limit: env.PHONE_CODES_PER_NUMBER, windowSeconds: window },
+          },
+        },
+        oidc: {
+          clients: new Map(env.oidcProviders.map((provider) => [provider.name, new OidcClient(provider)])),
+          signIns: new OidcSignInStore(runtime.redis, env.REDIS_KEY_PREFIX, oidcSignInTtlSeconds),
+          limiter,
+          limit: {
+            name: "oidc-sign-ins:address",
+            limit: env.OIDC_SIGN_INS_PER_ADDRESS,
+            windowSeconds: env.OIDC_SIGN_IN_WINDOW_SECONDS,
+          },
+          logger: logger.child({ module: "oidc" }),
+        },
+      };
       if (!env.SECRET_SEALING_KEY) {
         logger.warn(
           "sealing reset and verification links with the development key; set SECRET_SEALING_KEY outside development",
@@ -78,10 +111,10 @@ export function createUsersService() {
         env,
       );
     },
-    verificationKeys: () => ready().tokens.verificationKeys(),
+    verificationKeys: () => ready().identity.tokens.verificationKeys(),
     routes(app) {
       app.get("/.well-known/jwks.json", (_req, res) => {
-        res.set("cache-control", "public, max-age=300").json(ready().tokens.jwks());
+        res.set("cache-control", "public, max-age=300").json(ready().identity.tokens.jwks());
       });
     },
     createContext: (runtime, base) => ({
@@ -89,7 +122,7 @@ export function createUsersService() {
       db: runtime.db,
       unitOfWork: runtime.unitOfWork,
       loaders: createUsersLoaders(runtime.db),
-      identity: ready(),
+      ...ready(),
     }),
   });
 }

@@ -2,7 +2,7 @@ import type { RunningRouter } from "../../router";
 import type { RunningSubgraph } from "../../subgraphs/common/server/startSubgraph";
 import type { ServiceName } from "../../subgraphs/common/serviceNames";
 import { inventoryService, type InventoryDb } from "../../subgraphs/inventory";
-import { createNotificationsService, type NotificationsDb } from "../../subgraphs/notifications";
+import { createNotificationsService, type NotificationsDb, type Transports } from "../../subgraphs/notifications";
 import { ordersService, type OrdersDb } from "../../subgraphs/orders";
 import { createPaymentsService, type SimulatedPaymentProvider, type PaymentsDb } from "../../subgraphs/payments";
 import { productsService, type ProductsDb } from "../../subgraphs/products";
@@ -22,7 +22,11 @@ export interface RunningServices {
 }
 
 const start: {
-  [N in ServiceName]: (testId: string, overrides: Record<string, string>) => Promise<RunningServices[N]>;
+  [N in ServiceName]: (
+    testId: string,
+    overrides: Record<string, string>,
+    options: StartOptions,
+  ) => Promise<RunningServices[N]>;
 } = {
   users: (testId, overrides) => startTestSubgraph(createUsersService(), testId, overrides),
   products: (testId, overrides) => startTestSubgraph(productsService, testId, overrides),
@@ -34,7 +38,8 @@ const start: {
       provider: definition.provider as SimulatedPaymentProvider,
     });
   },
-  notifications: (testId, overrides) => startTestSubgraph(createNotificationsService(), testId, overrides),
+  notifications: (testId, overrides, options) =>
+    startTestSubgraph(createNotificationsService({ transports: options.notificationTransports }), testId, overrides),
 };
 
 export type TestServices<N extends ServiceName> = Pick<RunningServices, N | "users"> & {
@@ -52,6 +57,8 @@ export interface StartOptions {
   common?: Record<string, string>;
   /** Extra settings per service. */
   settings?: Partial<Record<ServiceName | "router", Record<string, string>>>;
+  /** Transports the notifications service sends through instead of its own (a recorder of texts and pushes). */
+  notificationTransports?: Partial<Transports>;
 }
 
 /**
@@ -74,7 +81,7 @@ export async function startServices<N extends ServiceName>(
     await cleanUpTest(testId, current as Array<RunningSubgraph<unknown>>);
   };
   try {
-    const users = await start.users(testId, { ...options.common, ...options.settings?.users });
+    const users = await start.users(testId, { ...options.common, ...options.settings?.users }, options);
     running.users = users;
     const shared: Record<string, string> = {
       ...options.common,
@@ -84,20 +91,21 @@ export async function startServices<N extends ServiceName>(
     shared.USERS_URL = users.url;
     // Services that look products and stock up directly (read-your-writes) need their URLs first.
     if ((names as readonly string[]).includes("products")) {
-      running.products = await start.products(testId, { ...shared, ...options.settings?.products });
+      running.products = await start.products(testId, { ...shared, ...options.settings?.products }, options);
       shared.PRODUCTS_URL = running.products.url;
     }
     if ((names as readonly string[]).includes("inventory")) {
-      running.inventory = await start.inventory(testId, { ...shared, ...options.settings?.inventory });
+      running.inventory = await start.inventory(testId, { ...shared, ...options.settings?.inventory }, options);
       shared.INVENTORY_URL = running.inventory.url;
     }
     const others = names.filter((name) => !["users", "products", "inventory"].includes(name));
     await Promise.all(
       others.map(async (name) => {
-        (running as Record<string, unknown>)[name] = await start[name](testId, {
-          ...shared,
-          ...options.settings?.[name],
-        });
+        (running as Record<string, unknown>)[name] = await start[name](
+          testId,
+          { ...shared, ...options.settings?.[name] },
+          options,
+        );
       }),
     );
     if (options.router !== false) {

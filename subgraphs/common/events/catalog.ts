@@ -112,6 +112,29 @@ export const eventCatalog = {
     link: sealedLink,
   }),
   /**
+   * The user asked to make `phoneNumber` their mobile number: `code` (sealed, 6 digits) goes to
+   * that number by text message, and a notice to the account's email. The number becomes the
+   * user's only when the code is entered (`users.contact_channels.changed` then says so).
+   */
+  "users.phone_verification.requested": z.object({
+    userId: z.uuid(),
+    name: z.string(),
+    phoneNumber: z.string(),
+    code: sealedLink,
+  }),
+  /**
+   * Where a user's text messages and push notifications go now: the confirmed mobile number and
+   * every push device, all of them (a consumer replaces what it knew). Push tokens travel in clear:
+   * the notifications service needs them to send, and they only let one send to that app.
+   */
+  "users.contact_channels.changed": z.object({
+    userId: z.uuid(),
+    phoneNumber: z.string().nullable(),
+    pushDevices: z.array(
+      z.object({ deviceId: z.uuid(), token: z.string(), platform: z.enum(["IOS", "ANDROID", "WEB"]) }),
+    ),
+  }),
+  /**
    * A product was added, with its one variant. `sku` and `price` are its default variant's (the
    * first for sale) and its lowest price; `variants` lists every variant.
    */

@@ -13,8 +13,11 @@ import { z } from "zod";
  * refused with a clear reason rather than as corrupt; the header is authenticated with the rest.
  */
 
-/** What a sealed link is for; it decides the page of the storefront the link opens. */
-export const secretPurposes = ["PASSWORD_RESET", "VERIFY_EMAIL", "CHANGE_EMAIL"] as const;
+/**
+ * What a sealed secret is for: a link's purpose decides the page of the storefront it opens;
+ * VERIFY_PHONE is a code texted to a new mobile number.
+ */
+export const secretPurposes = ["PASSWORD_RESET", "VERIFY_EMAIL", "CHANGE_EMAIL", "VERIFY_PHONE"] as const;
 export type SecretPurpose = (typeof secretPurposes)[number];
 
 /** What is sealed: the token, for whom and what, and until when it is any use. */

@@ -8,10 +8,10 @@ import {
 
 /** The whole table, written out: every status against every outcome of a try. */
 const expected: Record<DeliveryStatus, Record<DeliveryEventType, string>> = {
-  PENDING: { SENT: "SENT", SEND_FAILED: "stay", LAST_SEND_FAILED: "FAILED" },
-  SENT: { SENT: "ignore", SEND_FAILED: "ignore", LAST_SEND_FAILED: "ignore" },
-  FAILED: { SENT: "ignore", SEND_FAILED: "ignore", LAST_SEND_FAILED: "ignore" },
-  SKIPPED: { SENT: "ignore", SEND_FAILED: "ignore", LAST_SEND_FAILED: "ignore" },
+  PENDING: { SENT: "SENT", SEND_FAILED: "stay", LAST_SEND_FAILED: "FAILED", NO_RECIPIENT: "SKIPPED" },
+  SENT: { SENT: "ignore", SEND_FAILED: "ignore", LAST_SEND_FAILED: "ignore", NO_RECIPIENT: "ignore" },
+  FAILED: { SENT: "ignore", SEND_FAILED: "ignore", LAST_SEND_FAILED: "ignore", NO_RECIPIENT: "ignore" },
+  SKIPPED: { SENT: "ignore", SEND_FAILED: "ignore", LAST_SEND_FAILED: "ignore", NO_RECIPIENT: "ignore" },
 };
 
 describe("the delivery state machine", () => {

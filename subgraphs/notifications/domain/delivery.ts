@@ -1,9 +1,9 @@
 import { backoffDelayMs, type BackoffSettings } from "../../common/backoff";
 import type { Logger } from "../../common/logger";
 import { UnusableSecretError } from "../../common/secrets/sealedSecrets";
-import { withLink, type LinkOpener } from "../templates/secretLinks";
+import { withSecret, type SecretOpener } from "../templates/secretLinks";
 import type { NotificationsDb } from "../store/database";
-import { emailOf, findNotification, saveDelivery, type DeliveryChange } from "../store/notificationStore";
+import { emailOf, findNotification, pushTokensOf, saveDelivery, type DeliveryChange } from "../store/notificationStore";
 import type { NotificationRecord } from "../store/records";
 import type { Transports } from "../transports/transport";
 import { decideDelivery, type DeliveryEventType } from "./deliveryStateMachine";
@@ -18,8 +18,33 @@ export interface DeliveryDependencies {
   transports: Transports;
   settings: DeliverySettings;
   logger: Logger;
-  /** Opens an email's sealed link, only as it is handed to the transport. */
-  openLink: LinkOpener;
+  /** Opens a message's sealed secret (a link, a code), only as it is handed to the transport. */
+  openSecret: SecretOpener;
+}
+
+/**
+ * Where a message goes: an email to the address it was made for, or the user's (an address not
+ * known when it was made); a text to the number it was made for; a push to every device the user
+ * has now ("none" when they have none left). Texts and pushes never fall back to the email.
+ */
+async function recipientsOf(deps: DeliveryDependencies, notification: NotificationRecord): Promise<string[] | "none"> {
+  switch (notification.channel) {
+    case "EMAIL": {
+      // The address may have been unknown when the event arrived (the user's own event was late).
+      const email = notification.recipient ?? (await emailOf(deps.db, notification.userId));
+      if (!email) throw new Error("the recipient's address is not known yet");
+      return [email];
+    }
+    case "SMS":
+      // Texts made before contact channels were addressed to `user:<id>`: they have nowhere to go.
+      return notification.recipient?.startsWith("+") ? [notification.recipient] : "none";
+    case "PUSH": {
+      const tokens = await pushTokensOf(deps.db, notification.userId);
+      return tokens.length > 0 ? tokens : "none";
+    }
+    case "IN_APP":
+      return "none";
+  }
 }
 
 /** How often the record that a message went out is tried before giving up on it. */
@@ -46,24 +71,40 @@ export async function deliverNotification(deps: DeliveryDependencies, id: string
   const attempts = notification.attempts + 1;
   let recipient: string | undefined;
   try {
-    // The address may have been unknown when the event arrived (the user's own event was late).
-    recipient = notification.recipient ?? (await emailOf(deps.db, notification.userId));
-    if (!recipient) throw new Error("the recipient's address is not known yet");
-    // A link's secret exists in clear only in this copy, for the transport; nothing keeps it.
+    const recipients = await recipientsOf(deps, notification);
+    if (recipients === "none") {
+      await saveDelivery(
+        deps.db,
+        id,
+        deliveryChange(notification, "NO_RECIPIENT", {
+          attempts,
+          statusReason:
+            notification.channel === "PUSH" ? "the user has no push device any more" : "the text message has no number",
+          nextAttemptAt: null,
+          sealedSecret: null,
+        }),
+      );
+      return;
+    }
+    recipient = notification.channel === "PUSH" ? `${recipients.length} push device(s)` : recipients[0];
+    // A secret exists in clear only in this copy, for the transport; nothing keeps it.
     const content = notification.sealedSecret
-      ? withLink(
+      ? withSecret(
           { text: notification.body, html: notification.html },
-          deps.openLink(notification.sealedSecret, notification.userId),
+          deps.openSecret(notification.sealedSecret, notification.userId),
         )
       : { text: notification.body, html: notification.html };
-    await deps.transports[notification.channel].send({
-      id,
-      channel: notification.channel,
-      recipient,
-      subject: notification.subject,
-      text: content.text,
-      html: content.html,
-    });
+    // Every device of a push gets it; a repeat after a failure carries the same id, so devices can tell.
+    for (const address of recipients) {
+      await deps.transports[notification.channel].send({
+        id,
+        channel: notification.channel,
+        recipient: address,
+        subject: notification.subject,
+        text: content.text,
+        html: content.html,
+      });
+    }
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
     // A link that cannot be opened (expired, sealed under another key) never will be.

@@ -16,6 +16,8 @@ export const deliveryEventTypes = [
   "SEND_FAILED",
   /** The channel did not take it, and that was the last try. */
   "LAST_SEND_FAILED",
+  /** There is nowhere to send it any more (the user's last push device was removed meanwhile). */
+  "NO_RECIPIENT",
 ] as const;
 export type DeliveryEventType = (typeof deliveryEventTypes)[number];
 
@@ -30,6 +32,7 @@ const transitions: Record<DeliveryStatus, Partial<Record<DeliveryEventType, Deli
     SENT: { kind: "transition", to: "SENT" },
     SEND_FAILED: { kind: "stay" },
     LAST_SEND_FAILED: { kind: "transition", to: "FAILED" },
+    NO_RECIPIENT: { kind: "transition", to: "SKIPPED" },
   },
   SENT: {},
   FAILED: {},

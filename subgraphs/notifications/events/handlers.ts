@@ -1,21 +1,21 @@
 import { onEvent } from "../../common/events/eventConsumer";
 import { notify } from "../domain/notify";
 import type { NotificationsTx } from "../store/database";
-import { admins, rememberUser } from "../store/notificationStore";
+import { admins, rememberContactChannels, rememberUser } from "../store/notificationStore";
 import {
   emailChangeConfirmation,
   emailChangeNotice,
-  emailVerification,
+  linkMessage,
   lowStock,
   notifiedStatuses,
   orderMessage,
-  passwordReset,
+  phoneVerification,
   welcome,
 } from "../templates/messages";
 
 /**
- * Every event the notifications service turns into messages, and the users read model. Links
- * with secrets arrive sealed and stay sealed here: only the delivery opens them.
+ * Every event the notifications service turns into messages, and the users read model. Secrets
+ * (links, codes) arrive sealed and stay sealed here: only the delivery opens them.
  */
 export function notificationsEventHandlers() {
   return [
@@ -25,15 +25,17 @@ export function notificationsEventHandlers() {
       await notify(tx, emit, {
         sourceEventId: event.id,
         kind: "WELCOME",
-        topic: "account",
         recipients: [{ userId, email }],
-        content: welcome({ name }, verification),
+        values: welcome({ name }, verification),
         ...(verification ? { sealedSecret: verification.sealed } : {}),
       });
     }),
     onEvent<NotificationsTx, "users.user.updated">("users.user.updated", async (event, tx) => {
       const { userId, email, name, roles } = event.data;
       await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
+    }),
+    onEvent<NotificationsTx, "users.contact_channels.changed">("users.contact_channels.changed", async (event, tx) => {
+      await rememberContactChannels(tx, event.data, new Date(event.occurredAt));
     }),
     onEvent<NotificationsTx, "users.password_reset.requested">(
       "users.password_reset.requested",
@@ -44,9 +46,8 @@ export function notificationsEventHandlers() {
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: "PASSWORD_RESET",
-          topic: "security",
           recipients: [{ userId, email }],
-          content: passwordReset({ name, expiresAt: link.expiresAt }),
+          values: linkMessage({ name, expiresAt: link.expiresAt }),
           sealedSecret: link.sealed,
         });
       },
@@ -58,9 +59,8 @@ export function notificationsEventHandlers() {
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: "EMAIL_VERIFICATION",
-          topic: "security",
           recipients: [{ userId, email }],
-          content: emailVerification({ name, expiresAt: link.expiresAt }),
+          values: linkMessage({ name, expiresAt: link.expiresAt }),
           sealedSecret: link.sealed,
         });
       },
@@ -72,17 +72,28 @@ export function notificationsEventHandlers() {
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: "EMAIL_CHANGE_NOTICE",
-          topic: "security",
           recipients: [{ userId, email: currentEmail }],
-          content: emailChangeNotice({ name, currentEmail, newEmail }),
+          values: emailChangeNotice({ name, currentEmail, newEmail }),
         });
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: "EMAIL_CHANGE_CONFIRMATION",
-          topic: "security",
           recipients: [{ userId, email: newEmail }],
-          content: emailChangeConfirmation({ name, newEmail, expiresAt: link.expiresAt }),
+          values: emailChangeConfirmation({ name, newEmail, expiresAt: link.expiresAt }),
           sealedSecret: link.sealed,
+        });
+      },
+    ),
+    onEvent<NotificationsTx, "users.phone_verification.requested">(
+      "users.phone_verification.requested",
+      async (event, tx, emit) => {
+        const { userId, name, phoneNumber, code } = event.data;
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: "PHONE_VERIFICATION",
+          recipients: [{ userId, phoneNumber }],
+          values: phoneVerification({ name, phoneNumber, expiresAt: code.expiresAt }),
+          sealedSecret: code.sealed,
         });
       },
     ),
@@ -94,9 +105,8 @@ export function notificationsEventHandlers() {
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: message.kind,
-          topic: "order",
           recipients: [{ userId: event.data.customerId }],
-          content: message.content,
+          values: message.values,
         });
       },
       { appliesTo: (event) => notifiedStatuses.has(event.data.status) },
@@ -106,9 +116,8 @@ export function notificationsEventHandlers() {
       await notify(tx, emit, {
         sourceEventId: event.id,
         kind: "LOW_STOCK",
-        topic: "alert",
         recipients,
-        content: lowStock(event.data),
+        values: lowStock(event.data),
       });
     }),
   ];

@@ -2,7 +2,7 @@ import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import { afterNewestFirst } from "../../common/pagination";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { NotificationsReader, NotificationsTx } from "./database";
-import type { NotificationRecord, PreferencesRecord } from "./records";
+import type { ChannelPreferences, KindChoice, NotificationRecord, PreferencesRecord } from "./records";
 
 export interface NotificationListQuery {
   userId: string;
@@ -92,10 +92,29 @@ export function findNotification(db: NotificationsReader, id: string): Promise<N
 
 /** The address of a user, from the users read model (a message may be created before it is known). */
 export async function emailOf(db: NotificationsReader, userId: string): Promise<string | undefined> {
-  return (await db.knownUser.findUnique({ where: { userId } }))?.email;
+  return (await db.knownUser.findUnique({ where: { userId } }))?.email || undefined;
 }
 
-export const defaultPreferences: PreferencesRecord = {
+/** The push tokens of a user, from the users read model. */
+export async function pushTokensOf(db: NotificationsReader, userId: string): Promise<string[]> {
+  const devices = await db.knownPushDevice.findMany({ where: { userId }, orderBy: { deviceId: "asc" } });
+  return devices.map((device) => device.token);
+}
+
+/** How many push devices each of the users has, in one statement. */
+export async function pushDeviceCounts(
+  db: NotificationsReader,
+  userIds: readonly string[],
+): Promise<Map<string, number>> {
+  const counts = await db.knownPushDevice.groupBy({
+    by: ["userId"],
+    where: { userId: { in: [...userIds] } },
+    _count: { _all: true },
+  });
+  return new Map(counts.map((row) => [row.userId, row._count._all]));
+}
+
+export const defaultPreferences: ChannelPreferences = {
   email: true,
   sms: false,
   push: false,
@@ -103,30 +122,45 @@ export const defaultPreferences: PreferencesRecord = {
   marketing: false,
 };
 
+/** The preferences of many users (the defaults for those without), with their choices per kind, in two statements. */
 export async function preferencesOf(
   db: NotificationsReader,
   userIds: readonly string[],
 ): Promise<Map<string, PreferencesRecord>> {
-  const rows = await db.notificationPreference.findMany({ where: { userId: { in: [...userIds] } } });
+  const [rows, choices] = await Promise.all([
+    db.notificationPreference.findMany({ where: { userId: { in: [...userIds] } } }),
+    db.notificationKindPreference.findMany({ where: { userId: { in: [...userIds] } } }),
+  ]);
   const stored = new Map(rows.map(({ userId, updatedAt: _updatedAt, ...preferences }) => [userId, preferences]));
-  return new Map(userIds.map((id) => [id, stored.get(id) ?? defaultPreferences]));
+  const kindsOf = new Map<string, KindChoice[]>();
+  for (const { userId, kind, channel, enabled } of choices) {
+    kindsOf.set(userId, [...(kindsOf.get(userId) ?? []), { kind, channel, enabled }]);
+  }
+  return new Map(
+    userIds.map((id) => [id, { ...(stored.get(id) ?? defaultPreferences), kinds: kindsOf.get(id) ?? [] }]),
+  );
 }
 
+/** Saves the given switches and choices per kind; the others keep their value. */
 export async function savePreferences(
   tx: NotificationsTx,
   userId: string,
-  changes: Partial<PreferencesRecord>,
+  changes: Partial<ChannelPreferences>,
+  kindChanges: readonly KindChoice[] = [],
 ): Promise<PreferencesRecord> {
-  const {
-    updatedAt: _updatedAt,
-    userId: _userId,
-    ...saved
-  } = await tx.notificationPreference.upsert({
+  await tx.notificationPreference.upsert({
     where: { userId },
     create: { userId, ...defaultPreferences, ...changes },
     update: changes,
   });
-  return saved;
+  for (const choice of kindChanges) {
+    await tx.notificationKindPreference.upsert({
+      where: { userId_kind_channel: { userId, kind: choice.kind, channel: choice.channel } },
+      create: { userId, ...choice },
+      update: { enabled: choice.enabled },
+    });
+  }
+  return (await preferencesOf(tx, [userId])).get(userId)!;
 }
 
 /** Marks a user's own notification read; null when the user has no notification with this id. */
@@ -150,6 +184,42 @@ export async function rememberUser(tx: NotificationsTx, user: KnownUserFacts, at
     INSERT INTO known_users (user_id, email, name, is_admin, facts_at) VALUES (${user.userId}::uuid, ${user.email}, ${user.name}, ${user.isAdmin}, ${at})
     ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, is_admin = EXCLUDED.is_admin, facts_at = EXCLUDED.facts_at
      WHERE known_users.facts_at <= EXCLUDED.facts_at`;
+}
+
+export interface ContactChannelFacts {
+  userId: string;
+  phoneNumber: string | null;
+  pushDevices: ReadonlyArray<{ deviceId: string; token: string; platform: string }>;
+}
+
+/**
+ * Where a user's texts and pushes go, from `users.contact_channels.changed`: the number and the
+ * whole set of devices replace what was known, unless newer facts are already stored. A user not
+ * known yet gets a row whose other facts lose to any users event.
+ */
+export async function rememberContactChannels(
+  tx: NotificationsTx,
+  facts: ContactChannelFacts,
+  at: Date,
+): Promise<void> {
+  const applied = await tx.$queryRaw<Array<{ user_id: string }>>`
+    INSERT INTO known_users (user_id, email, name, is_admin, facts_at, phone_number, contact_facts_at)
+    VALUES (${facts.userId}::uuid, '', '', false, 'epoch', ${facts.phoneNumber}, ${at})
+    ON CONFLICT (user_id) DO UPDATE SET phone_number = EXCLUDED.phone_number, contact_facts_at = EXCLUDED.contact_facts_at
+     WHERE known_users.contact_facts_at IS NULL OR known_users.contact_facts_at <= EXCLUDED.contact_facts_at
+    RETURNING user_id::text`;
+  if (applied.length === 0) return;
+  await tx.knownPushDevice.deleteMany({
+    where: { userId: facts.userId, deviceId: { notIn: facts.pushDevices.map((device) => device.deviceId) } },
+  });
+  for (const device of facts.pushDevices) {
+    // A device that moved from another user belongs to this one from now on.
+    await tx.knownPushDevice.upsert({
+      where: { deviceId: device.deviceId },
+      create: { ...device, userId: facts.userId },
+      update: { userId: facts.userId, token: device.token, platform: device.platform },
+    });
+  }
 }
 
 export function knownUsers(db: NotificationsReader, userIds: readonly string[]) {

@@ -15,6 +15,13 @@ export async function verifyCurrentPassword(
   field = "currentPassword",
 ): Promise<void> {
   if (!password) throw new BadUserInputError("Enter your current password to change your email.", field);
+  if (!user.passwordHash) {
+    // An account made by an identity provider: a password reset, mailed to its address, sets one.
+    throw new BadUserInputError(
+      "Your account has no password yet: set one with a password reset, then try again.",
+      field,
+    );
+  }
   await deps.throttle.reserve(user.email, clientAddress);
   if (!(await deps.passwords.verify(password, user.passwordHash))) {
     throw new BadUserInputError("The current password is incorrect.", field);

@@ -58,7 +58,8 @@ export interface SignedIn {
 
 const wrongCredentials = "Email or password is incorrect.";
 
-async function openSession(
+/** Opens a session for `user` inside a unit of work: its first refresh token, stored as a hash. */
+export async function openSession(
   deps: IdentityDependencies,
   tx: UsersTx,
   user: UserRecord,
@@ -69,7 +70,8 @@ async function openSession(
   return { sessionId, refreshToken };
 }
 
-async function signIn(
+/** The answer of every sign-in: a fresh access token for the session and its refresh token. */
+export async function signIn(
   deps: IdentityDependencies,
   user: UserRecord,
   session: { sessionId: string; refreshToken: string },

@@ -1,11 +1,12 @@
 import type { SecretPurpose, SecretSealer } from "../../common/secrets/sealedSecrets";
 import { newOpaqueToken, tokenHash } from "./secrets";
 
-/** How long each kind of mailed link works. */
+/** How long each kind of mailed link (or texted code) works. */
 export const linkLifetimeMs: Record<SecretPurpose, number> = {
   PASSWORD_RESET: 60 * 60 * 1000,
   VERIFY_EMAIL: 24 * 60 * 60 * 1000,
   CHANGE_EMAIL: 24 * 60 * 60 * 1000,
+  VERIFY_PHONE: 10 * 60 * 1000,
 };
 
 /** A new mailed link: the hash to store, and the token sealed for the event that mails it. */

@@ -1,7 +1,15 @@
 import { requireCaller } from "../../common/auth/guards";
+import {
+  confirmPhoneNumber,
+  registerPushDevice,
+  removePhoneNumber,
+  removePushDevice,
+  requestPhoneNumberChange,
+} from "../domain/contactChannels";
 import { confirmEmailChange, requestEmailChange } from "../domain/emailChange";
 import { resendVerificationEmail, verifyEmail } from "../domain/emailVerification";
 import { login, logout, refreshSession, register, requestPasswordReset, resetPassword } from "../domain/identity";
+import { completeOidcSignIn, startOidcSignIn } from "../domain/oidcSignIn";
 import { addAddress, removeAddress, updateProfile } from "../domain/profile";
 import type { MutationResolvers } from "../generated/graphql";
 
@@ -23,4 +31,18 @@ export const Mutation: MutationResolvers = {
     resendVerificationEmail(identity, requireCaller(caller).userId, clientAddress),
   addAddress: (_parent, { input }, context) => addAddress(context, requireCaller(context.caller).userId, input),
   removeAddress: (_parent, { id }, context) => removeAddress(context, requireCaller(context.caller).userId, id),
+  oidcSignInStart: (_parent, { provider, redirectUri }, { oidc, clientAddress }) =>
+    startOidcSignIn(oidc, { provider, redirectUri }, clientAddress),
+  oidcSignInComplete: (_parent, { state, code }, { identity, oidc, clientAddress }) =>
+    completeOidcSignIn(identity, oidc, { state, code }, clientAddress),
+  requestPhoneNumberChange: (_parent, { phoneNumber }, { caller, contacts }) =>
+    requestPhoneNumberChange(contacts, requireCaller(caller).userId, phoneNumber),
+  confirmPhoneNumber: (_parent, { code }, { caller, contacts }) =>
+    confirmPhoneNumber(contacts, requireCaller(caller).userId, code),
+  removePhoneNumber: (_parent, _args, { caller, contacts }) =>
+    removePhoneNumber(contacts, requireCaller(caller).userId),
+  registerPushDevice: (_parent, { input }, { caller, contacts }) =>
+    registerPushDevice(contacts, requireCaller(caller).userId, input),
+  removePushDevice: (_parent, { id }, { caller, contacts }) =>
+    removePushDevice(contacts, requireCaller(caller).userId, id),
 };

@@ -15,4 +15,5 @@ export const Query: QueryResolvers = {
     if (!user) throw new NotFoundError("No user has this id.");
     return user;
   },
+  oidcProviders: (_parent, _args, { oidc }) => [...oidc.clients.keys()].map((name) => ({ name })),
 };

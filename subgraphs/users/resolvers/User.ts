@@ -1,6 +1,6 @@
 import { requireOwnerOrAdmin } from "../../common/auth/guards";
 import type { Caller } from "../../common/auth/caller";
-import type { UserResolvers } from "../generated/graphql";
+import type { LinkedIdentityResolvers, PushDeviceResolvers, UserResolvers } from "../generated/graphql";
 import type { UserRecord } from "../store/records";
 
 function requireSelfOrAdmin(caller: Caller | null, user: UserRecord, what: string): void {
@@ -21,4 +21,24 @@ export const User: UserResolvers = {
     requireSelfOrAdmin(caller, user, "another user's addresses");
     return loaders.addressesOfUser.load(user.id);
   },
+  phoneNumber: (user, _args, { caller }) => (
+    requireSelfOrAdmin(caller, user, "another user's phone number"),
+    user.phoneNumber
+  ),
+  pushDevices: (user, _args, { caller, loaders }) => {
+    requireSelfOrAdmin(caller, user, "another user's devices");
+    return loaders.pushDevicesOfUser.load(user.id);
+  },
+  linkedIdentities: (user, _args, { caller, loaders }) => {
+    requireSelfOrAdmin(caller, user, "another user's sign-in methods");
+    return loaders.identitiesOfUser.load(user.id);
+  },
+};
+
+export const PushDevice: PushDeviceResolvers = {
+  tokenHint: (device) => device.token.slice(-4),
+};
+
+export const LinkedIdentity: LinkedIdentityResolvers = {
+  linkedAt: (identity) => identity.createdAt,
 };

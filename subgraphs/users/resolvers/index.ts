@@ -2,6 +2,6 @@ import { DateTimeScalar } from "../../common/scalars";
 import type { Resolvers } from "../generated/graphql";
 import { Mutation } from "./Mutation";
 import { Query } from "./Query";
-import { User } from "./User";
+import { LinkedIdentity, PushDevice, User } from "./User";
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, User };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, User, PushDevice, LinkedIdentity };

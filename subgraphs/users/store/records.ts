@@ -7,3 +7,5 @@ import type { Address, User } from "../generated/prisma/client";
  */
 export type UserRecord = User & { signedInAs?: true };
 export type AddressRecord = Address;
+export type { PushDeviceRecord } from "./contactStore";
+export type { OidcIdentityRecord } from "./oidcIdentityStore";

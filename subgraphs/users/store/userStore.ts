@@ -12,7 +12,7 @@ export function findUserByEmail(db: UsersReader, email: string): Promise<UserRec
 
 export function insertUser(
   tx: UsersTx,
-  user: { email: string; name: string; passwordHash: string; roles?: Role[]; emailVerifiedAt?: Date | null },
+  user: { email: string; name: string; passwordHash: string | null; roles?: Role[]; emailVerifiedAt?: Date | null },
 ): Promise<UserRecord> {
   return tx.user.create({
     data: {
@@ -28,7 +28,14 @@ export function insertUser(
 export function updateUser(
   tx: UsersTx,
   id: string,
-  changes: { name?: string; email?: string; passwordHash?: string; roles?: Role[]; emailVerifiedAt?: Date | null },
+  changes: {
+    name?: string;
+    email?: string;
+    passwordHash?: string;
+    roles?: Role[];
+    emailVerifiedAt?: Date | null;
+    phoneNumber?: string | null;
+  },
 ): Promise<UserRecord> {
   return tx.user.update({ where: { id }, data: changes });
 }
@@ -52,10 +59,10 @@ export function findAddressesOfUsers(
      ORDER BY "userId", rank`;
 }
 
-/** Locks a user's row until the transaction ends; returns its password hash, or null when there is no such user. */
+/** Locks a user's row until the transaction ends; returns its password hash, or null when there is no such user or it has no password. */
 export async function lockPasswordHash(tx: UsersTx, id: string): Promise<string | null> {
   const rows = await tx.$queryRaw<
-    Array<{ password_hash: string }>
+    Array<{ password_hash: string | null }>
   >`SELECT password_hash FROM users WHERE id = ${id}::uuid FOR UPDATE`;
   return rows[0]?.password_hash ?? null;
 }

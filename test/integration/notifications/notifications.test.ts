@@ -3,9 +3,11 @@ import { connect } from "nats";
 import { subjectFor } from "../../../subgraphs/common/events/streams";
 import { graphql, graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";
+import { confirmPhoneNumber } from "../../support/contactChannels";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../support/checkout";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
 import { NatsTap } from "../../support/natsTap";
+import { RecordingTransport } from "../../support/recordingTransport";
 import { SmtpTestServer } from "../../support/smtpTestServer";
 import { startServices, type TestServices } from "../../support/testServices";
 import { testAdmin } from "../../support/testSubgraph";
@@ -22,10 +24,13 @@ describe("notifications: events become in-app messages and real email", () => {
   let url: string;
   let admin: Session;
   let build: CatalogBuilder;
+  const texts = new RecordingTransport();
+  const pushes = new RecordingTransport();
 
   beforeAll(async () => {
     smtp = await SmtpTestServer.start();
     services = await startServices(["products", "inventory", "orders", "payments", "notifications"], {
+      notificationTransports: { SMS: texts, PUSH: pushes },
       settings: {
         notifications: {
           SMTP_URL: smtp.url,
@@ -243,6 +248,13 @@ describe("notifications: events become in-app messages and real email", () => {
 
   it("respects preferences: defaults, then no email and SMS instead; skipped messages say so", async () => {
     const customer = await registerCustomer(url);
+    // Texts go only to a confirmed mobile number.
+    await confirmPhoneNumber(services, url, customer, "+1 (415) 555-0101");
+    await waitFor(
+      async () =>
+        (await db().knownUser.findUnique({ where: { userId: customer.user.id } }))?.phoneNumber === "+14155550101",
+      "the notifications service to know the number",
+    );
     const preferences = `query { me { id notificationPreferences { email sms push orderUpdates marketing } } }`;
     expect((await graphqlData(url, preferences, { token: customer.accessToken })).me.notificationPreferences).toEqual({
       email: true,
@@ -278,10 +290,85 @@ describe("notifications: events become in-app messages and real email", () => {
     }, "the order's notifications to settle");
     expect(byChannel).toEqual({ IN_APP: "SENT", EMAIL: "SKIPPED", SMS: "SENT", PUSH: "SKIPPED" });
     expect(smtp.to(customer.user.email).filter((mail) => /confirmed/.test(mail.subject ?? ""))).toEqual([]);
+    const text = await db().notification.findFirstOrThrow({
+      where: { userId: customer.user.id, kind: "ORDER_CONFIRMED", channel: "SMS" },
+    });
+    expect(text.recipient).toBe("+14155550101");
     const email = await db().notification.findFirstOrThrow({
       where: { userId: customer.user.id, kind: "ORDER_CONFIRMED", channel: "EMAIL" },
     });
     expect(email.statusReason).toBe("the user's preferences say no");
+  });
+
+  it("sends texts and pushes only to a confirmed number and registered devices, as each kind's choices allow", async () => {
+    const customer = await registerCustomer(url);
+    const token = customer.accessToken;
+    const preferencesFields = "sms push kinds { kind email sms push }";
+    const invalid = await graphql(
+      url,
+      `
+        mutation ($input: NotificationPreferencesInput!) {
+          updateNotificationPreferences(input: $input) {
+            sms
+          }
+        }
+      `,
+      { token, variables: { input: { kinds: [{ kind: "PASSWORD_RESET", email: false }] } } },
+    );
+    expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "kinds.0.kind" });
+    const { updateNotificationPreferences: saved } = await graphqlData(
+      url,
+      `mutation($input: NotificationPreferencesInput!) { updateNotificationPreferences(input: $input) { ${preferencesFields} } }`,
+      { token, variables: { input: { sms: true, push: true, kinds: [{ kind: "ORDER_CONFIRMED", push: false }] } } },
+    );
+    expect(saved.kinds).toHaveLength(7);
+    expect(saved.kinds.find((each: { kind: string }) => each.kind === "ORDER_CONFIRMED")).toEqual({
+      kind: "ORDER_CONFIRMED",
+      email: true,
+      sms: true,
+      push: false,
+    });
+    expect(saved.kinds.find((each: { kind: string }) => each.kind === "ORDER_CANCELLED")).toMatchObject({ push: true });
+    const deviceTokens = [`push-token-${customer.user.id}-phone`, `push-token-${customer.user.id}-tablet`];
+    for (const deviceToken of deviceTokens) {
+      await graphqlData(
+        url,
+        `mutation($input: RegisterPushDeviceInput!) { registerPushDevice(input: $input) { id } }`,
+        { token, variables: { input: { token: deviceToken, platform: "ANDROID" } } },
+      );
+    }
+    await waitFor(
+      async () => (await db().knownPushDevice.count({ where: { userId: customer.user.id } })) === 2,
+      "the notifications service to know the devices",
+    );
+
+    const product = await build.product({ name: "Pushed Order", price: "2.00", stock: 1 });
+    const placed = await placeOrder(url, token, placeOrderInput([{ productId: product.id, quantity: 1 }]));
+    await waitForOrder(url, token, placed.id, (each) => each.status === "CONFIRMED", "CONFIRMED");
+    await graphqlData(url, `mutation($id: ID!) { cancelOrder(id: $id, reason: "changed my mind") { id } }`, {
+      token,
+      variables: { id: placed.id },
+    });
+    const settledOf = (kind: string) =>
+      waitFor(async () => {
+        const rows = await db().notification.findMany({ where: { userId: customer.user.id, kind } });
+        return rows.length === 4 && rows.every((row) => row.deliveryStatus !== "PENDING")
+          ? Object.fromEntries(rows.map((row) => [row.channel, [row.deliveryStatus, row.statusReason, row.recipient]]))
+          : undefined;
+      }, `the ${kind} notifications to settle`);
+    const confirmed = await settledOf("ORDER_CONFIRMED");
+    expect(confirmed.SMS).toEqual(["SKIPPED", "the user has no confirmed mobile number", null]);
+    expect(confirmed.PUSH).toEqual(["SKIPPED", "the user's preferences say no", null]);
+    const cancelled = await settledOf("ORDER_CANCELLED");
+    expect(cancelled.SMS).toEqual(["SKIPPED", "the user has no confirmed mobile number", null]);
+    expect(cancelled.PUSH).toEqual(["SENT", null, "2 push device(s)"]);
+    const pushed = pushes.sent.filter(
+      (message) => /cancelled/.test(message.subject) && message.text.includes(placed.number),
+    );
+    expect(pushed.map((message) => message.recipient).sort()).toEqual([...deviceTokens].sort());
+    // Nothing of this customer's ever went by text, nor by push or text to their email address.
+    expect(texts.sent.filter((message) => message.text.includes(placed.number))).toEqual([]);
+    expect([...texts.sent, ...pushes.sent].map((message) => message.recipient)).not.toContain(customer.user.email);
   });
 
   it("alerts every admin when stock runs low", async () => {
