@@ -3,7 +3,6 @@ import type { EventData, EventType } from "../../common/events/catalog";
 import type { EventHandler } from "../../common/events/eventConsumer";
 import { createEnvelope } from "../../common/events/envelope";
 import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
-import { claimDue } from "../../common/dueWork/claimDue";
 import { simulatedProvider, stripeProvider, type ProviderUnderTest } from "../../../test/support/paymentProviders";
 import { startServices, type TestServices } from "../../../test/support/testServices";
 import { startTestSubgraph } from "../../../test/support/testSubgraph";
@@ -17,7 +16,7 @@ import { paymentsEventHandlers } from "../events/handlers";
 import { configuredProviders } from "../provider/configuredProviders";
 import { createPaymentsService } from "../service";
 import type { PaymentsTx } from "../store/database";
-import { createRefund, duePayments, openAttempt } from "../store/paymentStore";
+import { createRefund, openAttempt } from "../store/paymentStore";
 
 /** The failure a crash leaves: the provider answered, and the process's commit never happened. */
 class CommitLost extends Error {
@@ -78,33 +77,48 @@ describe.each([
         throw new CommitLost();
       }, transaction);
 
-    async function handle<T extends EventType>(type: T, data: EventData<T>): Promise<void> {
+    /** Runs the service's handler of an event; `then` runs in the same transaction, after it. */
+    async function handle<T extends EventType>(
+      type: T,
+      data: EventData<T>,
+      then: (tx: PaymentsTx) => Promise<unknown> = () => Promise.resolve(),
+    ): Promise<void> {
       const handler = paymentsEventHandlers({ defaultProvider: provider.name }).find(
         (each) => each.type === type,
       ) as unknown as EventHandler<PaymentsTx, T>;
       // The worker is not woken: the test makes the captures itself.
-      await services.payments.runtime.unitOfWork((tx, emit) => {
+      await services.payments.runtime.unitOfWork(async (tx, emit) => {
         const unwoken: Emit = Object.assign(
           <E extends EventType>(event: E, eventData: EventData<E>) => emit(event, eventData),
           { wake: () => undefined },
         );
-        return handler.handle(createEnvelope("orders", { type, data }), tx, unwoken);
+        await handler.handle(createEnvelope("orders", { type, data }), tx, unwoken);
+        await then(tx);
       });
     }
 
-    /** A payment opened as orders asks for it, claimed by a worker as the worker would (leased for 30 s). */
+    /**
+     * A payment opened as orders asks for it, and taken by a worker as the worker takes it (leased
+     * for 30 s), in the same transaction: the service's own worker (its tick at start may still be
+     * under way) never finds it due.
+     */
     async function openPayment(amount = "33.00") {
       const orderId = randomUUID();
       const customerId = randomUUID();
-      await handle("orders.payment.requested", {
-        orderId,
-        customerId,
-        amount: { amount, currency: "USD" },
-        paymentToken: provider.cards.paid,
-        deadline: new Date(Date.now() + 600_000).toISOString(),
-      });
+      const leased = new Date(Date.now() + 30_000);
+      await handle(
+        "orders.payment.requested",
+        {
+          orderId,
+          customerId,
+          amount: { amount, currency: "USD" },
+          paymentToken: provider.cards.paid,
+          deadline: new Date(Date.now() + 600_000).toISOString(),
+        },
+        (tx) => tx.payment.updateMany({ where: { orderId }, data: { nextAttemptAt: leased } }),
+      );
       const payment = await db().payment.findUniqueOrThrow({ where: { orderId } });
-      expect(await claimDue(db(), duePayments, 20, 30_000)).toContain(payment.id);
+      expect(payment).toMatchObject({ status: "PENDING", nextAttemptAt: leased });
       return { ...payment, customerId };
     }
 
