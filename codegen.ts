@@ -57,6 +57,10 @@ const mappers: Record<string, Record<string, string>> = {
     Payment: "../store/records#PaymentRecord",
     Order: "../store/records#OrderReference",
     PaymentAttempt: "../store/records#PaymentAttemptRecord",
+    User: "../store/records#UserReference",
+    PaymentMethod: "../store/records#SavedMethodRecord",
+    PaymentMethodConnection: "../../common/pagination#Connection<SavedMethodRecord>",
+    PaymentMethodEdge: "../../common/pagination#Edge<SavedMethodRecord>",
   },
   notifications: {
     Notification: "../store/records#NotificationRecord",

@@ -82,7 +82,9 @@ async function main(): Promise<void> {
         NODE_ENV: "production",
         JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
         SECRET_SEALING_KEY: randomBytes(32).toString("base64"),
+        // Production refuses the simulated provider unless told that no money is meant to move.
         PAYMENT_PROVIDER: "simulated",
+        PAYMENT_SIMULATED_IN_PRODUCTION: "true",
         // Production refuses the development secret and CORS for any origin.
         ROUTER_SIGNING_SECRET: routerSigningSecret,
         CORS_ORIGINS: "https://bench.example",

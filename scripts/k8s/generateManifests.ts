@@ -17,7 +17,7 @@ import { serviceNames } from "../../subgraphs/common/serviceNames";
 import { appDeployment, appAutoscaler, appDisruptionBudget, appOf, appService } from "./resources/apps";
 import { commerceConfig } from "./resources/config";
 import { appNames, namespace, type Manifest } from "./resources/conventions";
-import { routerIngress } from "./resources/ingress";
+import { paymentsWebhookIngress, routerIngress } from "./resources/ingress";
 import { namespaceManifest } from "./resources/namespace";
 import { natsConfig, natsDisruptionBudget, natsServices, natsStatefulSet } from "./resources/nats";
 import { networkPolicies } from "./resources/networkPolicies";
@@ -73,7 +73,13 @@ export function renderBaseManifests(): Map<string, string> {
   }
   files.set(
     "ingress.yaml",
-    yamlFile([routerIngress()], "The router is the one public endpoint: HTTP and WebSocket (graphql-ws) on /graphql."),
+    yamlFile(
+      [routerIngress(), paymentsWebhookIngress()],
+      [
+        "The router is the one public endpoint for clients: HTTP and WebSocket (graphql-ws) on /graphql.",
+        "The payment provider posts its signed webhooks to /webhooks/stripe, which goes straight to payments.",
+      ].join("\n"),
+    ),
   );
   files.set(
     "postgres.yaml",

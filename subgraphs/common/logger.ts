@@ -29,6 +29,11 @@ const secretShapes: ReadonlyArray<[RegExp, string]> = [
   // A router signature, a sealed secret (v1.<key id>.<iv>.<ciphertext>.<tag>).
   [/\bv1=[0-9a-f]{64}\b/g, `v1=${redacted}`],
   [/\bv1\.[\w-]{11}\.[\w-]{16}\.[\w-]+\.[\w-]{22}\b/g, redacted],
+  // Stripe's secret keys and webhook signing secrets, and the client secret of a payment or setup
+  // waiting for its customer (pi_…_secret_…, seti_…_secret_…, and the simulated provider's alike).
+  [/\b(sk|rk)_(live|test)_\w+/g, redacted],
+  [/\bwhsec_\w+/g, redacted],
+  [/\b[a-z]+_\w+?_secret_\w+/g, redacted],
   // An opaque token as the users service makes them: 32 random bytes, base64url (43 characters).
   [/(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{43}(?![\w-])/g, redacted],
 ];

@@ -1,11 +1,7 @@
-import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { BaseContext } from "../common/server/subgraphDefinition";
-import type { RefundDependencies } from "./domain/refunds";
+import type { PaymentsDependencies } from "./domain/dependencies";
 import type { PaymentsLoaders } from "./loaders";
-import type { PaymentsDb, PaymentsTx } from "./store/database";
 
-export interface Context extends BaseContext, RefundDependencies {
-  db: PaymentsDb;
-  unitOfWork: UnitOfWork<PaymentsTx>;
+export interface Context extends BaseContext, PaymentsDependencies {
   loaders: PaymentsLoaders;
 }

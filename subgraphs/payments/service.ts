@@ -1,22 +1,47 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
-import { defineSubgraph } from "../common/server/subgraphDefinition";
+import { defineSubgraph, type SubgraphRuntime } from "../common/server/subgraphDefinition";
+import type { OpeningDefaults } from "./domain/captures";
+import type { PaymentsDependencies } from "./domain/dependencies";
+import { receiveNotification } from "./domain/notifications";
 import { paymentWorker } from "./domain/paymentWorker";
 import { paymentsEnvironment, type PaymentsEnvironment } from "./environment";
 import { paymentsEventHandlers } from "./events/handlers";
+import { mountWebhookRoutes } from "./http/webhookRoutes";
 import { createPaymentsLoaders } from "./loaders";
-import type { PaymentProvider } from "./provider/paymentProvider";
-import { SimulatedPaymentProvider } from "./provider/simulatedProvider";
+import { configuredProviders } from "./provider/configuredProviders";
+import { SimulatedPaymentProvider } from "./provider/simulated/simulatedProvider";
 import { resolvers } from "./resolvers";
-import { createPaymentsDatabase } from "./store/database";
+import { createPaymentsDatabase, type PaymentsDb } from "./store/database";
 
-const retryOf = (env: PaymentsEnvironment) => ({ baseMs: env.PAYMENT_RETRY_BASE_MS, maxMs: env.PAYMENT_RETRY_MAX_MS });
+type PaymentsRuntime = SubgraphRuntime<PaymentsDb, PaymentsEnvironment>;
 
 /**
- * The payments subgraph: captures and refunds through one provider interface. A factory, since
- * each instance holds its provider (the simulated one unless another is given).
+ * The payments subgraph: captures, refunds, saved cards, provider webhooks and reconciliation,
+ * through one provider interface. A factory, since each instance holds its simulated provider
+ * (which tests drive); the other providers come from the settings at start.
  */
-export function createPaymentsService(options: { provider?: PaymentProvider } = {}) {
-  const provider = options.provider ?? new SimulatedPaymentProvider();
+export function createPaymentsService(options: { simulated?: SimulatedPaymentProvider } = {}) {
+  const simulated = options.simulated ?? new SimulatedPaymentProvider();
+  const dependencies = new WeakMap<PaymentsRuntime, PaymentsDependencies>();
+  const dependenciesOf = (runtime: PaymentsRuntime): PaymentsDependencies => {
+    let deps = dependencies.get(runtime);
+    if (!deps) {
+      const { env } = runtime;
+      deps = {
+        db: runtime.db,
+        unitOfWork: runtime.unitOfWork,
+        providers: configuredProviders(env, simulated),
+        retry: { baseMs: env.PAYMENT_RETRY_BASE_MS, maxMs: env.PAYMENT_RETRY_MAX_MS },
+        logger: runtime.logger,
+        unreachableWindowMs: env.PAYMENT_UNREACHABLE_WINDOW_SECONDS * 1000,
+        reconcileAfterMs: env.PAYMENT_RECONCILE_AFTER_SECONDS * 1000,
+      };
+      dependencies.set(runtime, deps);
+    }
+    return deps;
+  };
+  // Event handlers are declared before the settings are read; the default provider is filled in at start.
+  const opening: OpeningDefaults = { defaultProvider: "simulated" };
 
   return Object.assign(
     defineSubgraph({
@@ -25,28 +50,29 @@ export function createPaymentsService(options: { provider?: PaymentProvider } = 
       typeDefs: loadSubgraphTypeDefs("payments"),
       resolvers,
       createDatabase: createPaymentsDatabase,
-      eventHandlers: paymentsEventHandlers,
-      workers: (runtime) => [
-        paymentWorker(
-          {
-            db: runtime.db,
-            unitOfWork: runtime.unitOfWork,
-            provider,
-            retry: retryOf(runtime.env),
-            logger: runtime.logger,
-          },
-          runtime.env.PAYMENT_WORKER_INTERVAL_MS,
-        ),
-      ],
+      eventHandlers: paymentsEventHandlers(opening),
+      onStart(runtime) {
+        const deps = dependenciesOf(runtime);
+        opening.defaultProvider = deps.providers.defaultName;
+        // The simulated provider notifies in-process, through the same verification and handling as a webhook.
+        if (deps.providers.find(simulated.name)) {
+          const stopListening = simulated.onNotification(async ({ body, signature }) => {
+            // A stopped process no longer hears its provider (a restarted one may share it in tests).
+            if (runtime.nats.isClosed()) return void stopListening();
+            await receiveNotification(deps, simulated, Buffer.from(body), signature);
+          });
+        }
+        return Promise.resolve();
+      },
+      workers: (runtime) => [paymentWorker(dependenciesOf(runtime), runtime.env.PAYMENT_WORKER_INTERVAL_MS)],
+      routes: (app, runtime) => mountWebhookRoutes(app, () => dependenciesOf(runtime)),
       createContext: (runtime, base) => ({
         ...base,
-        db: runtime.db,
-        unitOfWork: runtime.unitOfWork,
+        ...dependenciesOf(runtime),
+        logger: base.logger,
         loaders: createPaymentsLoaders(runtime.db),
-        provider,
-        retry: retryOf(runtime.env),
       }),
     }),
-    { provider },
+    { provider: simulated },
   );
 }

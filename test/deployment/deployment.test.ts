@@ -122,6 +122,16 @@ function composeValidator() {
   return ajv.compile(schema);
 }
 
+/** Values as Compose resolves `${NAME}` and `${NAME:-default}` from the variables it is given (none: an empty .env). */
+function interpolated(environment: Record<string, string>, given: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).map(([key, value]) => [
+      key,
+      value.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_, name: string, fallback = "") => given[name] || fallback),
+    ]),
+  );
+}
+
 describe("docker-compose.yml", () => {
   // Compose resolves YAML merge keys (<<: *anchor); so must the parser.
   const compose = parse(readFileSync(path.join(projectRoot, "docker-compose.yml"), "utf8"), { merge: true }) as {
@@ -183,7 +193,15 @@ describe("docker-compose.yml", () => {
   });
 
   it("gives every app service an environment the process accepts", () => {
-    for (const name of appNames) expect(() => checkEnvironment[name]!(services[name]!.environment ?? {})).not.toThrow();
+    for (const name of appNames)
+      expect(() => checkEnvironment[name]!(interpolated(services[name]!.environment ?? {}))).not.toThrow();
+  });
+
+  it("takes the payment provider's secrets from .env, never from the file itself", () => {
+    const payments = services.payments!.environment ?? {};
+    expect(payments.STRIPE_SECRET_KEY).toBe("${STRIPE_SECRET_KEY:-}");
+    expect(payments.STRIPE_WEBHOOK_SECRET).toBe("${STRIPE_WEBHOOK_SECRET:-}");
+    expect(interpolated(payments, { PAYMENT_PROVIDER: "stripe" }).PAYMENT_PROVIDER).toBe("stripe");
   });
 
   it("publishes PostgreSQL, Redis and NATS on this machine's loopback only", () => {
@@ -529,6 +547,7 @@ function admittedSources(documents: Located[], target: Labels, port: number): Ad
 }
 
 const monitoringNamespace = JSON.stringify({ matchLabels: { "kubernetes.io/metadata.name": "monitoring" } });
+const ingressNamespace = JSON.stringify({ matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } });
 
 /** Who may call each subgraph: the router, and the direct lookups between services. */
 const expectedCallers: Record<ServiceName, string[]> = {
@@ -718,6 +737,18 @@ function checkCommonFacts(documents: Located[]): void {
     Number(ingress.metadata?.annotations?.["nginx.ingress.kubernetes.io/proxy-send-timeout"]),
   ).toBeGreaterThanOrEqual(3600);
 
+  // The payment provider's webhooks: one exact path, straight to payments, not through the router.
+  const webhooks = named(ofKind<IIngress>(documents, "Ingress"), "payments-webhooks");
+  expect(webhooks.spec?.rules?.map((rule) => rule.http?.paths)).toEqual([
+    [
+      {
+        path: "/webhooks/stripe",
+        pathType: "Exact",
+        backend: { service: { name: "payments", port: { number: portOf("payments") } } },
+      },
+    ],
+  ]);
+
   // Network policies: deny by default, then exactly the paths the application uses.
   const denyAll = ofKind<INetworkPolicy>(documents, "NetworkPolicy").find(
     (policy) => Object.keys(policy.spec?.podSelector ?? {}).length === 0,
@@ -732,7 +763,10 @@ function checkCommonFacts(documents: Located[]): void {
       anywhere: false,
       pods: [...expectedCallers[service]].sort(),
     });
-    expect(admitted.external).toEqual([monitoringNamespace]);
+    // Besides Prometheus, only payments admits the ingress controller (for the provider's webhooks).
+    expect(admitted.external).toEqual(
+      service === "payments" ? [ingressNamespace, monitoringNamespace] : [monitoringNamespace],
+    );
     // A NetworkPolicy per database that only admits its own service.
     const policy = ofKind<INetworkPolicy>(documents, "NetworkPolicy").find(
       (each) =>
@@ -975,6 +1009,19 @@ describe("k8s/overlays/prod", () => {
     const host = ingress.spec?.rules?.[0]?.host;
     expect(host).toBeDefined();
     expect(ingress.spec?.tls?.[0]?.hosts).toEqual([host]);
+    // Stripe's webhooks come to the same host, over TLS too.
+    const webhooks = named(ofKind<IIngress>(documents, "Ingress"), "payments-webhooks");
+    expect(webhooks.spec?.rules?.[0]?.host).toBe(host);
+    expect(webhooks.spec?.tls?.[0]?.hosts).toEqual([host]);
+  });
+
+  withKubectl(needsKubectl("takes real payments with Stripe, its key and webhook secret from payments-secrets"), () => {
+    const payments = named(ofKind<IDeployment>(documents, "Deployment"), "payments").spec!.template.spec!
+      .containers[0]!;
+    expect(payments.envFrom).toContainEqual({ secretRef: { name: "payments-secrets" } });
+    expect(named(ofKind<IConfigMap>(documents, "ConfigMap"), "commerce-config").data?.PAYMENT_PROVIDER).toBe("stripe");
+    const docs = readFileSync(path.join(projectRoot, "docs", "deployment.md"), "utf8");
+    expect(docs).toMatch(/payments-secrets.*STRIPE_SECRET_KEY.*STRIPE_WEBHOOK_SECRET/);
   });
 
   withKubectl(needsKubectl("leaves the example Secrets out, so that applying it never overwrites real ones"), () => {

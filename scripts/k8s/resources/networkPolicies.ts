@@ -9,6 +9,7 @@ import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/
   "resolution-mode": "import",
 };
 import { routerPort, appNames, selectorOf } from "./conventions";
+import { ingressControllerNamespace } from "./ingress";
 import { defaultPorts, serviceNames, type ServiceName } from "../../../subgraphs/common/serviceNames";
 
 /**
@@ -56,6 +57,14 @@ export function networkPolicies(): INetworkPolicy[] {
         { from: [podsNamed(subgraphCallers[service])], ports: [{ port: defaultPorts[service], protocol: "TCP" }] },
       ]),
     ),
+    // The payment provider's webhooks reach payments through the ingress controller, which routes
+    // only /webhooks/stripe there.
+    networkPolicy("payments-webhooks", "payments", [
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ingressControllerNamespace } } }],
+        ports: [{ port: defaultPorts.payments, protocol: "TCP" }],
+      },
+    ]),
     ...serviceNames.map((service) =>
       networkPolicy(`postgres-${service}`, `postgres-${service}`, [
         { from: [podsNamed([service])], ports: [{ port: 5432, protocol: "TCP" }] },

@@ -50,6 +50,12 @@ export function exampleSecrets(): ISecret[] {
         ADMIN_PASSWORD: "CHANGE_ME_admin_password",
       });
     }
+    if (service === "payments") {
+      Object.assign(values, {
+        STRIPE_SECRET_KEY: "sk_live_CHANGE_ME",
+        STRIPE_WEBHOOK_SECRET: "whsec_CHANGE_ME",
+      });
+    }
     if (service === "notifications")
       values.SMTP_URL = "smtp://CHANGE_ME_user:CHANGE_ME_password@smtp.commerce.example:587";
     return exampleSecret(`${service}-secrets`, "config", values);

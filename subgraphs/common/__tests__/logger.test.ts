@@ -74,4 +74,20 @@ describe("logs never carry a secret, whatever key it is logged under", () => {
     const sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     expect(scrubSecrets(sha256)).toBe(sha256);
   });
+
+  it("removes the payment provider's keys and its customers' client secrets, wherever they appear", () => {
+    const stripeSecrets = [
+      "sk_live_51HxAbCdEfGhIjKlMnOp",
+      "rk_test_51HxRestricted",
+      "whsec_0123456789abcdefABCDEF",
+      "pi_3NxYzAbC_secret_kLmNoPqRsT",
+      "seti_1AbC_secret_XyZ",
+    ];
+    const text = scrubSecrets(
+      `stripe refused: key ${stripeSecrets[0]} (or ${stripeSecrets[1]}), endpoint ${stripeSecrets[2]}, ` +
+        `action ${stripeSecrets[3]} / ${stripeSecrets[4]}`,
+    );
+    for (const secret of stripeSecrets) expect(text).not.toContain(secret);
+    expect(scrubSecrets("payment pi_3NxYzAbC and setup seti_1AbC")).toBe("payment pi_3NxYzAbC and setup seti_1AbC");
+  });
 });

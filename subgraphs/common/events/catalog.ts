@@ -232,16 +232,26 @@ export const eventCatalog = {
     shipment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
     at: z.iso.datetime(),
   }),
-  /** Stock is reserved: the payment can be captured, until `deadline`. */
+  /**
+   * Stock is reserved: the payment can be captured, until `deadline`, with the provider's token
+   * of the customer's card or with one of their saved payment methods (exactly one of the two).
+   */
   "orders.payment.requested": z.object({
     orderId: z.uuid(),
     customerId: z.uuid(),
     amount: money,
-    paymentToken: z.string(),
+    /** Null when the order pays with a saved method. */
+    paymentToken: z.string().nullable(),
+    /** The customer's saved payment method (its id in payments); absent in older events. */
+    paymentMethodId: z.uuid().nullable().optional(),
     deadline: z.iso.datetime(),
   }),
   "payments.payment.captured": z.object({ orderId: z.uuid(), paymentId: z.uuid(), amount: money }),
-  /** The payment will not be captured: declined, or the provider did not answer in time. */
+  /**
+   * The payment will not be captured: declined (`failureReason` is a client-safe code such as
+   * `card_declined`, never the provider's own words), the provider did not answer in time, or the
+   * order was cancelled first.
+   */
   "payments.payment.failed": z.object({
     orderId: z.uuid(),
     paymentId: z.uuid(),

@@ -12,7 +12,8 @@ export interface PlaceOrderFields {
   items?: ReadonlyArray<{ productId?: string | null; variantId?: string | null; quantity: number }> | null;
   shippingAddressId?: string | null;
   shippingAddress?: ShippingAddressSnapshot | null;
-  paymentToken: string;
+  paymentToken?: string | null;
+  paymentMethodId?: string | null;
 }
 
 export interface CheckoutRequest {
@@ -21,7 +22,9 @@ export interface CheckoutRequest {
   items: Array<{ target: LineTarget; quantity: number }> | null;
   shippingAddressId: string | null;
   shippingAddress: ShippingAddressSnapshot | null;
-  paymentToken: string;
+  /** How the customer pays: the provider's token of a card, or one of their saved methods (exactly one). */
+  paymentToken: string | null;
+  paymentMethodId: string | null;
   /** Identifies the request as sent, for idempotency: the same key with another request is refused. */
   hash: string;
 }
@@ -53,14 +56,28 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
       }
     : null;
   const shippingAddressId = hasId ? requiredId(input.shippingAddressId!, "shippingAddressId") : null;
-  const paymentToken = requiredText(input.paymentToken, "paymentToken", { max: 100 });
-  // A request that names products hashes as before variants existed, so a retry keeps its key.
+  const hasToken = input.paymentToken !== null && input.paymentToken !== undefined;
+  const hasMethod = input.paymentMethodId !== null && input.paymentMethodId !== undefined;
+  if (hasToken === hasMethod)
+    throw new BadUserInputError("Give exactly one of `paymentToken` and `paymentMethodId`.", "paymentToken");
+  const paymentToken = hasToken ? requiredText(input.paymentToken!, "paymentToken", { max: 100 }) : null;
+  const paymentMethodId = hasMethod ? requiredId(input.paymentMethodId!, "paymentMethodId") : null;
+  // A request that names products hashes as before variants existed, and one with a token as
+  // before saved methods existed, so a retry keeps its key.
   const hashedItems =
     items?.map(({ target, quantity }) =>
       target.kind === "product" ? { productId: target.id, quantity } : { variantId: target.id, quantity },
     ) ?? null;
   const hash = createHash("sha256")
-    .update(JSON.stringify({ items: hashedItems, shippingAddressId, shippingAddress, paymentToken }))
+    .update(
+      JSON.stringify({
+        items: hashedItems,
+        shippingAddressId,
+        shippingAddress,
+        paymentToken,
+        ...(paymentMethodId ? { paymentMethodId } : {}),
+      }),
+    )
     .digest("hex");
-  return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, hash };
+  return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, paymentMethodId, hash };
 }

@@ -54,7 +54,8 @@ export async function applySagaEvent(
       orderId,
       customerId: moved.customerId,
       amount: toMoney(moved.totalMinor, moved.currency),
-      paymentToken: moved.paymentToken,
+      paymentToken: moved.paymentMethodId ? null : moved.paymentToken,
+      paymentMethodId: moved.paymentMethodId,
       deadline: moved.paymentDeadline.toISOString(),
     });
   }

@@ -151,7 +151,8 @@ async function attemptOrder(
       subtotalMinor,
       totalMinor: subtotalMinor,
       shippingAddress,
-      paymentToken: request.paymentToken,
+      paymentToken: request.paymentToken ?? "",
+      paymentMethodId: request.paymentMethodId,
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
       lines,
     });

@@ -50,7 +50,8 @@ export function countOrders(db: OrdersReader, query: Pick<OrderListQuery, "custo
 /** The columns of `orders` under the names of `OrderRecord`, for statements Prisma's API cannot express. */
 const orderColumns = `id::text AS id, number, customer_id::text AS "customerId", status::text AS status,
   cancellation_reason::text AS "cancellationReason", currency, subtotal_minor AS "subtotalMinor", total_minor AS "totalMinor",
-  shipping_address AS "shippingAddress", payment_token AS "paymentToken", payment_deadline AS "paymentDeadline", carrier,
+  shipping_address AS "shippingAddress", payment_token AS "paymentToken", payment_method_id::text AS "paymentMethodId",
+  payment_deadline AS "paymentDeadline", carrier,
   tracking_number AS "trackingNumber", shipped_at AS "shippedAt", delivered_at AS "deliveredAt", created_at AS "createdAt",
   updated_at AS "updatedAt"`;
 
@@ -71,6 +72,7 @@ export interface NewOrder {
   totalMinor: bigint;
   shippingAddress: ShippingAddressSnapshot;
   paymentToken: string;
+  paymentMethodId: string | null;
   paymentDeadline: Date;
   /** Each line with its snapshot (see PricedLine). */
   lines: ReadonlyArray<{

@@ -5,8 +5,10 @@ import { createEnvelope } from "../../common/events/envelope";
 import type { Emit } from "../../common/events/unitOfWork";
 import { startServices, type TestServices } from "../../../test/support/testServices";
 import { claimDue } from "../../common/dueWork/claimDue";
-import { attemptCapture, type CaptureDependencies } from "../domain/captures";
+import { attemptCapture } from "../domain/captures";
+import type { PaymentsDependencies } from "../domain/dependencies";
 import { paymentsEventHandlers } from "../events/handlers";
+import { PaymentProviders } from "../provider/paymentProviders";
 import type { PaymentsTx } from "../store/database";
 import { duePayments } from "../store/paymentStore";
 
@@ -34,7 +36,9 @@ describe("payments: an order cancelled while its payment is being opened", () =>
    * it would start the moment the payment commits is not this test's race.
    */
   function handle<T extends EventType>(type: T, data: EventData<T>, tx: PaymentsTx, emit: Emit): Promise<void> {
-    const handler = paymentsEventHandlers.find((each) => each.type === type) as unknown as EventHandler<PaymentsTx, T>;
+    const handler = paymentsEventHandlers({ defaultProvider: "simulated" }).find(
+      (each) => each.type === type,
+    ) as unknown as EventHandler<PaymentsTx, T>;
     const unwoken: Emit = Object.assign(
       <E extends EventType>(event: E, eventData: EventData<E>) => emit(event, eventData),
       {
@@ -138,12 +142,14 @@ describe("payments: an order cancelled while its payment is being opened", () =>
     ]);
 
     // The worker finds nothing to capture, and a capture tried anyway asks nothing of the provider.
-    const deps: CaptureDependencies = {
+    const deps: PaymentsDependencies = {
       db,
       unitOfWork: runtime.unitOfWork,
-      provider,
+      providers: new PaymentProviders("simulated", [provider]),
       retry: { baseMs: 50, maxMs: 100 },
       logger: runtime.logger,
+      unreachableWindowMs: 60_000,
+      reconcileAfterMs: 60_000,
     };
     expect(await claimDue(db, duePayments, 20, 30_000)).not.toContain(payment.id);
     await attemptCapture(deps, payment.id);

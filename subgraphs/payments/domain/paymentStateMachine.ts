@@ -3,8 +3,8 @@ import { PaymentStatus as PaymentStatusColumn } from "../generated/prisma/client
 /**
  * A payment's life as an explicit state machine: one table of what each event does in each
  * status. Every status a payment takes is decided by `decide` and written by the payment store.
- * A new status (one waiting for the customer, say) is a new enum value in the Prisma schema, a
- * row here, and the events that lead into and out of it; `tsc` and the table's test ask for each.
+ * A new status is a new enum value in the Prisma schema, a row here, and the events that lead
+ * into and out of it; `tsc` and the table's test ask for each.
  */
 export const paymentStatuses = Object.values(PaymentStatusColumn);
 export type PaymentStatus = PaymentStatusColumn;
@@ -13,9 +13,13 @@ export type PaymentStatus = PaymentStatusColumn;
 export const paymentEventTypes = [
   "CAPTURE_SUCCEEDED",
   "CAPTURE_DECLINED",
+  /** The provider waits for the customer to authenticate (strong customer authentication). */
+  "CAPTURE_REQUIRES_ACTION",
+  /** The provider accepted the payment and has not settled it yet; it tells when it does. */
+  "CAPTURE_PROCESSING",
   /** The provider did not answer; the payment window allows another try. */
   "CAPTURE_FAILED_TRANSIENTLY",
-  /** The provider did not answer, and the payment window closes before another try. */
+  /** The provider did not answer, and its window closes before another try. */
   "CAPTURE_TIMED_OUT",
   "ORDER_CANCELLED",
   "REFUNDED_IN_PART",
@@ -23,46 +27,65 @@ export const paymentEventTypes = [
 ] as const;
 export type PaymentEventType = (typeof paymentEventTypes)[number];
 
+/** What a decision asks for besides the status: giving back what was captured, voiding what waits at the provider. */
+interface Followups {
+  /** What it captured and has not given back is refunded. */
+  refund?: true;
+  /** A payment still waiting at the provider (for the customer, or to settle) is cancelled there. */
+  voidAtProvider?: true;
+}
+
 export type Decision =
-  /** The payment moves to `to`; with `refund`, what it captured and has not given back is refunded. */
-  | { kind: "transition"; to: PaymentStatus; refund?: true }
+  /** The payment moves to `to`. */
+  | ({ kind: "transition"; to: PaymentStatus } & Followups)
   /** The payment keeps its status and the event is recorded (a try to repeat, a cancellation to remember). */
-  | { kind: "stay"; refund?: true }
+  | ({ kind: "stay" } & Followups)
   /** Nothing to do: the event is late, repeated, or overtaken. */
   | { kind: "ignore" };
 
-const goTo = (to: PaymentStatus): Decision => ({ kind: "transition", to });
-const stay: Decision = { kind: "stay" };
-const keepAndRefund: Decision = { kind: "stay", refund: true };
+const goTo = (to: PaymentStatus, followups: Followups = {}): Decision => ({ kind: "transition", to, ...followups });
+const stay = (followups: Followups = {}): Decision => ({ kind: "stay", ...followups });
 
 const transitions: Record<PaymentStatus, Partial<Record<PaymentEventType, Decision>>> = {
   PENDING: {
     CAPTURE_SUCCEEDED: goTo("SUCCEEDED"),
     CAPTURE_DECLINED: goTo("FAILED"),
-    CAPTURE_FAILED_TRANSIENTLY: stay,
+    CAPTURE_REQUIRES_ACTION: goTo("REQUIRES_ACTION"),
+    // No more calls: the provider's notification (or reconciliation) settles it.
+    CAPTURE_PROCESSING: stay(),
+    CAPTURE_FAILED_TRANSIENTLY: stay(),
     CAPTURE_TIMED_OUT: goTo("FAILED"),
     // Nothing is captured yet: the payment closes, and a capture under way is refunded when it lands.
     ORDER_CANCELLED: goTo("FAILED"),
   },
+  REQUIRES_ACTION: {
+    CAPTURE_SUCCEEDED: goTo("SUCCEEDED"),
+    CAPTURE_DECLINED: goTo("FAILED"),
+    // The customer may still authenticate until then: nothing is left waiting at the provider.
+    ORDER_CANCELLED: goTo("FAILED", { voidAtProvider: true }),
+  },
   SUCCEEDED: {
-    ORDER_CANCELLED: keepAndRefund,
+    ORDER_CANCELLED: stay({ refund: true }),
     REFUNDED_IN_PART: goTo("PARTIALLY_REFUNDED"),
     REFUNDED_IN_FULL: goTo("REFUNDED"),
   },
   PARTIALLY_REFUNDED: {
-    ORDER_CANCELLED: keepAndRefund,
+    ORDER_CANCELLED: stay({ refund: true }),
     REFUNDED_IN_PART: goTo("PARTIALLY_REFUNDED"),
     REFUNDED_IN_FULL: goTo("REFUNDED"),
   },
   FAILED: {
     // The provider captured after the payment was closed (the order cancelled, or its window
-    // closed): the capture is recorded, then given back.
-    CAPTURE_SUCCEEDED: { kind: "transition", to: "SUCCEEDED", refund: true },
+    // closed, or a notification of a cancellation came first): the capture is recorded, then given back.
+    CAPTURE_SUCCEEDED: goTo("SUCCEEDED", { refund: true }),
+    // An answer that came after the payment closed, with the payment still open at the provider.
+    CAPTURE_REQUIRES_ACTION: stay({ voidAtProvider: true }),
+    CAPTURE_PROCESSING: stay({ voidAtProvider: true }),
     // Remembered, so that a capture landing later is told to orders (which then ignores it).
-    ORDER_CANCELLED: stay,
+    ORDER_CANCELLED: stay(),
   },
   REFUNDED: {
-    ORDER_CANCELLED: stay,
+    ORDER_CANCELLED: stay(),
   },
 };
 

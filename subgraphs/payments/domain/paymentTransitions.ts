@@ -1,12 +1,19 @@
+import type { NextAction } from "../provider/paymentProvider";
 import type { PaymentsTx } from "../store/database";
 import { savePayment, type PaymentChange } from "../store/paymentStore";
 import type { PaymentRecord } from "../store/records";
 import { decide, type Decision, type PaymentEventType } from "./paymentStateMachine";
 
-/** An event with what it carries: the provider's answer, the refund made. */
+/**
+ * An event with what it carries: the provider's answer, the refund made. `tried` marks the answer
+ * to a call this service made (it counts as an attempt); the same fact from a notification or a
+ * look-up does not.
+ */
 export type PaymentEvent =
-  | { type: "CAPTURE_SUCCEEDED"; reference: string }
-  | { type: "CAPTURE_DECLINED"; reason: string }
+  | { type: "CAPTURE_SUCCEEDED"; reference: string; tried?: boolean }
+  | { type: "CAPTURE_DECLINED"; reason: string; reference?: string | null; tried?: boolean }
+  | { type: "CAPTURE_REQUIRES_ACTION"; reference: string; action: NextAction; tried?: boolean }
+  | { type: "CAPTURE_PROCESSING"; reference: string; tried?: boolean }
   | { type: "CAPTURE_FAILED_TRANSIENTLY"; retryAt: Date }
   | { type: "CAPTURE_TIMED_OUT" }
   | { type: "ORDER_CANCELLED" }
@@ -24,22 +31,50 @@ function typeOf(payment: PaymentRecord, event: PaymentEvent): PaymentEventType {
   return payment.refundedMinor + event.amountMinor >= payment.amountMinor ? "REFUNDED_IN_FULL" : "REFUNDED_IN_PART";
 }
 
+/** What the customer had to do: gone once the payment leaves REQUIRES_ACTION. */
+const noAction = { nextActionType: null, nextActionSecret: null, nextActionUrl: null };
+
 /** The fields an event sets besides the status. */
 function changeOf(payment: PaymentRecord, event: PaymentEvent, decision: AppliedEvent["decision"]): PaymentChange {
-  const tried = { attemptCount: payment.attemptCount + 1 };
+  const tried = "tried" in event && event.tried ? { attemptCount: payment.attemptCount + 1 } : {};
   switch (event.type) {
     case "CAPTURE_SUCCEEDED":
-      return { ...tried, nextAttemptAt: null, captureReference: event.reference, failureReason: null };
+      return { ...tried, ...noAction, nextAttemptAt: null, captureReference: event.reference, failureReason: null };
     case "CAPTURE_DECLINED":
-      return { ...tried, nextAttemptAt: null, failureReason: event.reason };
+      return {
+        ...tried,
+        ...noAction,
+        nextAttemptAt: null,
+        failureReason: event.reason,
+        ...(event.reference ? { captureReference: event.reference } : {}),
+      };
+    case "CAPTURE_REQUIRES_ACTION": {
+      const waiting = decision.kind === "transition" && decision.to === "REQUIRES_ACTION";
+      return {
+        ...tried,
+        nextAttemptAt: null,
+        captureReference: event.reference,
+        ...(waiting
+          ? {
+              nextActionType: event.action.type,
+              nextActionSecret: event.action.clientSecret,
+              nextActionUrl: event.action.redirectUrl,
+            }
+          : {}),
+      };
+    }
+    case "CAPTURE_PROCESSING":
+      return { ...tried, nextAttemptAt: null, captureReference: event.reference };
     case "CAPTURE_FAILED_TRANSIENTLY":
-      return { ...tried, nextAttemptAt: event.retryAt };
+      return { attemptCount: payment.attemptCount + 1, nextAttemptAt: event.retryAt };
     case "CAPTURE_TIMED_OUT":
-      return { ...tried, nextAttemptAt: null, failureReason: "provider_unreachable" };
+      return { attemptCount: payment.attemptCount + 1, nextAttemptAt: null, failureReason: "provider_unreachable" };
     case "ORDER_CANCELLED":
       return {
         orderCancelled: true,
-        ...(decision.kind === "transition" ? { failureReason: "order_cancelled", nextAttemptAt: null } : {}),
+        ...(decision.kind === "transition"
+          ? { ...noAction, failureReason: "order_cancelled", nextAttemptAt: null }
+          : {}),
       };
     case "REFUNDED":
       return { refundedMinor: payment.refundedMinor + event.amountMinor };

@@ -1,6 +1,8 @@
 import { dueWorker } from "../../common/dueWork/dueWorker";
-import { duePayments, dueRefunds } from "../store/paymentStore";
-import { attemptCapture, type CaptureDependencies } from "./captures";
+import { duePayments, dueRefunds, unsettledAttempts } from "../store/paymentStore";
+import { attemptCapture } from "./captures";
+import type { PaymentsDependencies } from "./dependencies";
+import { reconcileAttempt } from "./reconciliation";
 import { attemptRefund, RefundRefusedError } from "./refunds";
 
 // A try that has not finished by then (a crashed process) is taken up again.
@@ -8,11 +10,13 @@ const leaseMs = 30_000;
 const batch = 20;
 
 /**
- * The worker that makes the captures and refunds that are due, a batch of each at a time. A
- * refund the provider refused is FAILED and never retried, so the money it was to give back is
- * still captured: an error that someone must act on.
+ * The worker that makes the captures and refunds that are due, and reconciles the calls whose
+ * answer was never recorded (or is not final), a batch of each at a time; it ticks at start, so
+ * what a crash left unsettled is looked up then. A refund the provider refused is FAILED and
+ * never retried, so the money it was to give back is still captured: an error that someone must
+ * act on.
  */
-export function paymentWorker(deps: CaptureDependencies, intervalMs: number) {
+export function paymentWorker(deps: PaymentsDependencies, intervalMs: number) {
   return dueWorker({
     name: "payment-attempts",
     db: deps.db,
@@ -35,6 +39,14 @@ export function paymentWorker(deps: CaptureDependencies, intervalMs: number) {
           );
           return true;
         },
+      },
+      {
+        ...unsettledAttempts,
+        what: "reconciliation",
+        idField: "attemptId",
+        batch,
+        leaseMs,
+        run: (id) => reconcileAttempt(deps, id),
       },
     ],
   });

@@ -1,33 +1,30 @@
-import { backoffDelayMs, type BackoffSettings } from "../../common/backoff";
+import { backoffDelayMs } from "../../common/backoff";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
-import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
-import type { Logger } from "../../common/logger";
+import type { Emit } from "../../common/events/unitOfWork";
 import { parseAmount, toMoney } from "../../common/money";
 import { isUuid, optionalText } from "../../common/validation";
-import type { PaymentProvider } from "../provider/paymentProvider";
 import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
-import type { PaymentsDb, PaymentsTx } from "../store/database";
+import type { PaymentsTx } from "../store/database";
 import {
   createRefund,
+  dropAttempt,
   findRefundWithPayment,
   lockOrderPayments,
   lockPayment,
   lockPaymentOfOrder,
+  openAttempt,
   pendingRefundTotal,
-  recordAttempt,
   scheduleRefundRetry,
+  settleAttempt,
+  settleOpenAttempts,
   settleRefund,
 } from "../store/paymentStore";
-import type { PaymentRecord } from "../store/records";
+import type { PaymentRecord, RefundRecord } from "../store/records";
+import type { PaymentsDependencies } from "./dependencies";
 import { applyPaymentEvent } from "./paymentTransitions";
 
-export interface RefundDependencies {
-  db: PaymentsDb;
-  unitOfWork: UnitOfWork<PaymentsTx>;
-  provider: PaymentProvider;
-  retry: BackoffSettings;
-  logger: Logger;
-}
+/** The refund calls of one refund all carry this key: the provider gives the money back once. */
+export const refundKeyOf = (refundId: string) => `refund:${refundId}`;
 
 /** The provider refused a refund (never retried): the refund is FAILED and the money it was to give back is still captured. */
 export class RefundRefusedError extends Error {
@@ -74,7 +71,7 @@ export async function refundRemainder(
  * disputed), the refund is FAILED, nothing is refunded, and the caller gets CONFLICT.
  */
 export async function refundOrder(
-  deps: RefundDependencies,
+  deps: PaymentsDependencies,
   input: { orderId: string; amount?: string | null; reason?: string | null },
 ): Promise<PaymentRecord> {
   const requested = input.amount ? parseAmount(input.amount, "amount") : null;
@@ -123,42 +120,72 @@ export async function refundOrder(
   return refund.payment;
 }
 
-/** One try at a refund with the provider; the outcome (and the attempt) is recorded. */
-export async function attemptRefund(deps: RefundDependencies, refundId: string): Promise<void> {
+/**
+ * Records a refund the provider made (whoever learnt it: the call, reconciliation, a
+ * notification): the refund SUCCEEDED, the payment's refunded total, the calls of its key, and
+ * `payments.payment.refunded`. False, changing nothing, when the refund was settled already.
+ */
+export async function recordRefundMade(
+  tx: PaymentsTx,
+  emit: Emit,
+  refund: RefundRecord,
+  reference: string,
+): Promise<boolean> {
+  await settleOpenAttempts(tx, refundKeyOf(refund.id), { outcome: "SUCCEEDED", providerReference: reference });
+  const current = await lockPayment(tx, refund.paymentId);
+  if (!current || !(await settleRefund(tx, refund.id, "SUCCEEDED"))) return false;
+  const refundedMinor = current.refundedMinor + refund.amountMinor;
+  await applyPaymentEvent(tx, current, { type: "REFUNDED", amountMinor: refund.amountMinor });
+  emit("payments.payment.refunded", {
+    orderId: current.orderId,
+    paymentId: current.id,
+    amount: toMoney(refund.amountMinor, current.currency),
+    refundedTotal: toMoney(refundedMinor, current.currency),
+    fullyRefunded: refundedMinor >= current.amountMinor,
+    reason: refund.reason,
+  });
+  return true;
+}
+
+/**
+ * One try at a refund with the provider that took the payment. The call is recorded before it is
+ * made (UNKNOWN), so one whose answer is lost is settled by reconciliation; the outcome is
+ * recorded with it.
+ */
+export async function attemptRefund(deps: PaymentsDependencies, refundId: string): Promise<void> {
   const refund = await findRefundWithPayment(deps.db, refundId);
   if (!refund || refund.status !== "PENDING") return;
   const { payment } = refund;
-  const idempotencyKey = `refund:${refund.id}`;
-  const attempt = { paymentId: payment.id, kind: "REFUND" as const, amountMinor: refund.amountMinor, idempotencyKey };
+  const idempotencyKey = refundKeyOf(refund.id);
+  const attempt = await openAttempt(deps.db, {
+    paymentId: payment.id,
+    kind: "REFUND",
+    amountMinor: refund.amountMinor,
+    idempotencyKey,
+    reconcileAt: new Date(Date.now() + deps.reconcileAfterMs),
+  });
   try {
-    const result = await deps.provider.refund({
+    const result = await deps.providers.get(payment.provider).refund({
       idempotencyKey,
       captureReference: payment.captureReference ?? "",
       amountMinor: refund.amountMinor,
       currency: payment.currency,
+      metadata: { orderId: payment.orderId, paymentId: payment.id, refundId: refund.id },
     });
     await deps.unitOfWork(async (tx, emit) => {
-      const current = await lockPayment(tx, payment.id);
-      if (!current || !(await settleRefund(tx, refund.id, "SUCCEEDED"))) return;
-      const refundedMinor = current.refundedMinor + refund.amountMinor;
-      await applyPaymentEvent(tx, current, { type: "REFUNDED", amountMinor: refund.amountMinor });
-      await recordAttempt(tx, { ...attempt, outcome: "SUCCEEDED", providerReference: result.reference });
-      emit("payments.payment.refunded", {
-        orderId: payment.orderId,
-        paymentId: payment.id,
-        amount: toMoney(refund.amountMinor, payment.currency),
-        refundedTotal: toMoney(refundedMinor, payment.currency),
-        fullyRefunded: refundedMinor >= current.amountMinor,
-        reason: refund.reason,
-      });
+      await settleAttempt(tx, attempt.id, { outcome: "SUCCEEDED", providerReference: result.reference });
+      // Another call of the same key (the worker's, the back office's) settled it first: the
+      // provider answered this one from that refund, so it is not kept as a second.
+      if (!(await recordRefundMade(tx, emit, refund, result.reference))) await dropAttempt(tx, attempt.id);
     });
   } catch (error) {
     if (error instanceof ProviderRejectedError) {
       // Trying again never helps: the refund is given up (what it held back can be refunded
       // again), and the refusal goes on to whoever asked, to tell the back office or log.
       await deps.unitOfWork(async (tx) => {
-        if (!(await settleRefund(tx, refund.id, "FAILED"))) return;
-        await recordAttempt(tx, { ...attempt, outcome: "DECLINED", error: error.message });
+        if (await settleRefund(tx, refund.id, "FAILED"))
+          await settleAttempt(tx, attempt.id, { outcome: "DECLINED", error: error.message });
+        else await dropAttempt(tx, attempt.id);
       });
       const { amount, currency } = toMoney(refund.amountMinor, payment.currency);
       throw new RefundRefusedError(
@@ -178,7 +205,7 @@ export async function attemptRefund(deps: RefundDependencies, refundId: string):
     await deps.unitOfWork(async (tx) => {
       const attempts = refund.attemptCount + 1;
       await scheduleRefundRetry(tx, refund.id, attempts, new Date(Date.now() + backoffDelayMs(attempts, deps.retry)));
-      await recordAttempt(tx, { ...attempt, outcome: "TRANSIENT_ERROR", error: error.message });
+      await settleAttempt(tx, attempt.id, { outcome: "TRANSIENT_ERROR", error: error.message });
     });
   }
 }

@@ -1,15 +1,17 @@
 import { onEvent } from "../../common/events/eventConsumer";
-import { closePaymentOfCancelledOrder, openPayment } from "../domain/captures";
+import { closePaymentOfCancelledOrder, openPayment, type OpeningDefaults } from "../domain/captures";
 import type { PaymentsTx } from "../store/database";
 
 /** Every event the payments service reacts to. */
-export const paymentsEventHandlers = [
-  onEvent<PaymentsTx, "orders.payment.requested">("orders.payment.requested", (event, tx, emit) =>
-    openPayment(tx, emit, event.data),
-  ),
-  onEvent<PaymentsTx, "orders.order.status_changed">(
-    "orders.order.status_changed",
-    (event, tx, emit) => closePaymentOfCancelledOrder(tx, emit, event.data),
-    { appliesTo: (event) => event.data.status === "CANCELLED" },
-  ),
-];
+export function paymentsEventHandlers(defaults: OpeningDefaults) {
+  return [
+    onEvent<PaymentsTx, "orders.payment.requested">("orders.payment.requested", (event, tx, emit) =>
+      openPayment(tx, emit, event.data, defaults),
+    ),
+    onEvent<PaymentsTx, "orders.order.status_changed">(
+      "orders.order.status_changed",
+      (event, tx, emit) => closePaymentOfCancelledOrder(tx, emit, event.data),
+      { appliesTo: (event) => event.data.status === "CANCELLED" },
+    ),
+  ];
+}

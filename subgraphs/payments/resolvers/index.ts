@@ -1,13 +1,22 @@
-import { requireAdmin, requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
+import { isOwnerOrAdmin, requireAdmin, requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
 import { toMoney } from "../../common/money";
+import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
 import { refundOrder } from "../domain/refunds";
-import type { Resolvers } from "../generated/graphql";
+import { removeMethod, startSetup } from "../domain/savedMethods";
+import type { PaymentNextActionType, Resolvers } from "../generated/graphql";
+import { countSavedMethods, listSavedMethods } from "../store/savedMethodStore";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Mutation: {
     refundOrder: (_parent, { input }, context) => (requireAdmin(context.caller), refundOrder(context, input)),
+    paymentMethodSetupCreate: async (_parent, _args, context) => {
+      const { userId } = requireCaller(context.caller);
+      const setup = await startSetup(context, userId);
+      return { clientSecret: setup.clientSecret, provider: setup.provider };
+    },
+    paymentMethodRemove: (_parent, { id }, context) => removeMethod(context, requireCaller(context.caller).userId, id),
   },
   Order: {
     __resolveReference: (reference) => ({ id: reference.id }),
@@ -26,6 +35,15 @@ export const resolvers: Resolvers = {
     },
     amount: (payment) => toMoney(payment.amountMinor, payment.currency),
     refundedAmount: (payment) => toMoney(payment.refundedMinor, payment.currency),
+    // The client secret completes the payment: the order's customer (and the back office) only.
+    nextAction: (payment, _args, { caller }) =>
+      payment.status === "REQUIRES_ACTION" && payment.nextActionType && isOwnerOrAdmin(caller, payment.customerId)
+        ? {
+            type: payment.nextActionType as PaymentNextActionType,
+            clientSecret: payment.nextActionSecret,
+            redirectUrl: payment.nextActionUrl,
+          }
+        : null,
     async attempts(payment, _args, { caller, loaders }) {
       requireAdmin(caller);
       return (await loaders.attemptsOfPayment.load(payment.id)).map((attempt) => ({
@@ -37,5 +55,14 @@ export const resolvers: Resolvers = {
   PaymentAttempt: {
     amount: (attempt) => toMoney(attempt.amountMinor, attempt.currency),
     at: (attempt) => attempt.createdAt,
+  },
+  User: {
+    __resolveReference: (reference) => ({ id: reference.id }),
+    async paymentMethods(user, args, { caller, db }) {
+      requireOwnerOrAdmin(caller, user.id, "another user's payment methods");
+      const size = pageSize(args.first);
+      const rows = await listSavedMethods(db, { customerId: user.id, size, after: args.after });
+      return toConnection(rows, size, newestFirstCursor, () => countSavedMethods(db, user.id));
+    },
   },
 };

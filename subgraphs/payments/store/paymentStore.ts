@@ -27,8 +27,10 @@ const payments = {
   name: "payments",
   columns: `id::text AS id, order_id::text AS "orderId", customer_id::text AS "customerId", status::text AS status,
   amount_minor AS "amountMinor", refunded_minor AS "refundedMinor", currency, failure_reason AS "failureReason",
-  payment_token AS "paymentToken", capture_reference AS "captureReference", deadline, next_attempt_at AS "nextAttemptAt",
-  attempt_count AS "attemptCount", order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`,
+  payment_token AS "paymentToken", payment_method_id::text AS "paymentMethodId", provider,
+  capture_reference AS "captureReference", next_action_type AS "nextActionType", next_action_secret AS "nextActionSecret",
+  next_action_url AS "nextActionUrl", deadline, next_attempt_at AS "nextAttemptAt", attempt_count AS "attemptCount",
+  order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`,
 };
 
 /**
@@ -57,6 +59,8 @@ export interface NewPayment {
   amountMinor: bigint;
   currency: string;
   paymentToken: string;
+  paymentMethodId: string | null;
+  provider: string;
   deadline: Date;
 }
 
@@ -80,6 +84,9 @@ export type PaymentChange = Partial<
     | "attemptCount"
     | "nextAttemptAt"
     | "orderCancelled"
+    | "nextActionType"
+    | "nextActionSecret"
+    | "nextActionUrl"
   >
 >;
 
@@ -101,20 +108,71 @@ export async function closeOrder(tx: PaymentsTx, orderId: string): Promise<void>
   await tx.orderClosure.createMany({ data: [{ orderId }], skipDuplicates: true });
 }
 
-export function recordAttempt(
-  tx: PaymentsTx,
-  attempt: {
-    paymentId: string;
-    kind: AttemptKind;
-    outcome: AttemptOutcome;
-    amountMinor: bigint;
-    idempotencyKey: string;
-    providerReference?: string | null;
-    error?: string | null;
-  },
-) {
-  return tx.paymentAttempt.create({ data: attempt });
+/** A call about to be made to the provider: UNKNOWN until its answer is recorded, and reconciled at `reconcileAt` if it never is. */
+export function openAttempt(
+  db: PaymentsReader,
+  attempt: { paymentId: string; kind: AttemptKind; amountMinor: bigint; idempotencyKey: string; reconcileAt: Date },
+): Promise<PaymentAttempt> {
+  const { reconcileAt, ...fields } = attempt;
+  return db.paymentAttempt.create({ data: { ...fields, outcome: "UNKNOWN", nextAttemptAt: reconcileAt } });
 }
+
+/** How a call ended; an open outcome (REQUIRES_ACTION, UNKNOWN) keeps it due for reconciliation at `checkAgainAt`. */
+export interface AttemptSettlement {
+  outcome: AttemptOutcome;
+  providerReference?: string | null;
+  error?: string | null;
+  checkAgainAt?: Date | null;
+}
+
+const settlementData = (settlement: AttemptSettlement) => ({
+  outcome: settlement.outcome,
+  error: settlement.error ?? null,
+  nextAttemptAt: settlement.checkAgainAt ?? null,
+  ...(settlement.providerReference ? { providerReference: settlement.providerReference } : {}),
+});
+
+/** Records the provider's answer to one call, by the call's own row. */
+export async function settleAttempt(tx: PaymentsTx, id: string, settlement: AttemptSettlement): Promise<void> {
+  await tx.paymentAttempt.update({ where: { id }, data: settlementData(settlement) });
+}
+
+/** Records an answer learnt otherwise (a webhook, a look-up) on every open call made with this key. */
+export async function settleOpenAttempts(
+  tx: PaymentsTx,
+  idempotencyKey: string,
+  settlement: AttemptSettlement,
+): Promise<number> {
+  const { count } = await tx.paymentAttempt.updateMany({
+    where: { idempotencyKey, outcome: { in: ["UNKNOWN", "REQUIRES_ACTION"] } },
+    data: settlementData(settlement),
+  });
+  return count;
+}
+
+/** Makes the open calls of this key due for reconciliation now (a payment closed while its customer was to authenticate). */
+export async function reconcileOpenAttemptsNow(tx: PaymentsTx, idempotencyKey: string): Promise<number> {
+  const { count } = await tx.paymentAttempt.updateMany({
+    where: { idempotencyKey, outcome: { in: ["UNKNOWN", "REQUIRES_ACTION"] } },
+    data: { nextAttemptAt: new Date() },
+  });
+  return count;
+}
+
+/** Forgets a call that repeated another of the same key (the provider answered it from the first). */
+export async function dropAttempt(tx: PaymentsTx, id: string): Promise<void> {
+  await tx.paymentAttempt.deleteMany({ where: { id } });
+}
+
+export function findAttempt(db: PaymentsReader, id: string): Promise<PaymentAttempt | null> {
+  return db.paymentAttempt.findUnique({ where: { id } });
+}
+
+/** Calls whose answer is not recorded, or not final: reconciliation asks the provider about them when due. */
+export const unsettledAttempts: DueWorkTable = {
+  table: "payment_attempts",
+  pending: "outcome IN ('UNKNOWN', 'REQUIRES_ACTION')",
+};
 
 /** Payments whose capture is due: PENDING, at their `next_attempt_at`. */
 export const duePayments: DueWorkTable = { table: "payments", pending: "status = 'PENDING'" };
@@ -128,6 +186,16 @@ export function createRefund(
   refund: { paymentId: string; amountMinor: bigint; reason: string | null },
 ): Promise<RefundRecord> {
   return tx.refund.create({ data: refund });
+}
+
+export function findRefund(db: PaymentsReader, id: string): Promise<RefundRecord | null> {
+  return db.refund.findUnique({ where: { id } });
+}
+
+/** The refund a refund call's idempotency key names (`refund:<id>`). */
+export function findRefundByKey(db: PaymentsReader, idempotencyKey: string): Promise<RefundRecord | null> {
+  const id = /^refund:([0-9a-f-]{36})$/.exec(idempotencyKey)?.[1];
+  return id ? db.refund.findUnique({ where: { id } }) : Promise.resolve(null);
 }
 
 export function findRefundWithPayment(db: PaymentsReader, id: string) {
