@@ -1,12 +1,12 @@
 import { dueWorker } from "../../common/dueWork/dueWorker";
 import { duePayments, dueRefunds, unsettledAttempts } from "../store/paymentStore";
+import { attemptLeaseMs } from "./attemptLease";
 import { attemptCapture } from "./captures";
 import type { PaymentsDependencies } from "./dependencies";
 import { reconcileAttempt } from "./reconciliation";
 import { attemptRefund, RefundRefusedError } from "./refunds";
 
-// A try that has not finished by then (a crashed process) is taken up again.
-const leaseMs = 30_000;
+const leaseMs = attemptLeaseMs;
 const batch = 20;
 
 /**

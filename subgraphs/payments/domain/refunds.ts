@@ -20,6 +20,7 @@ import {
   settleRefund,
 } from "../store/paymentStore";
 import type { PaymentRecord, RefundRecord } from "../store/records";
+import { attemptLeaseMs } from "./attemptLease";
 import type { PaymentsDependencies } from "./dependencies";
 import { applyPaymentEvent } from "./paymentTransitions";
 
@@ -96,7 +97,12 @@ export async function refundOrder(
         "amount",
       );
     }
-    const refund = await createRefund(tx, { paymentId: payment.id, amountMinor: amount, reason });
+    // Made at once below; the worker takes it up only if this try never finishes.
+    const refund = await createRefund(
+      tx,
+      { paymentId: payment.id, amountMinor: amount, reason },
+      { leasedForMs: attemptLeaseMs },
+    );
     return refund.id;
   });
   try {
@@ -108,8 +114,8 @@ export async function refundOrder(
       "the payment provider refused a back-office refund",
     );
   }
-  // The background worker may have made this attempt first (the refund was due once committed),
-  // so the answer is read from the refund, whoever tried it.
+  // A notification or reconciliation may have settled it meanwhile, so the answer is read from
+  // the refund, whoever settled it.
   const refund = await findRefundWithPayment(deps.db, refundId);
   if (!refund) throw new Error(`refund ${refundId} vanished`);
   if (refund.status === "FAILED") {

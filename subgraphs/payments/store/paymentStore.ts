@@ -180,12 +180,14 @@ export const duePayments: DueWorkTable = { table: "payments", pending: "status =
 /** Refunds to make: PENDING, at their `next_attempt_at`. */
 export const dueRefunds: DueWorkTable = { table: "refunds", pending: "status = 'PENDING'" };
 
-/** A refund to make, due at once. */
+/** A refund to make: due at once, or leased to the caller that makes it at once (`leasedForMs`). */
 export function createRefund(
   tx: PaymentsTx,
   refund: { paymentId: string; amountMinor: bigint; reason: string | null },
+  options: { leasedForMs?: number } = {},
 ): Promise<RefundRecord> {
-  return tx.refund.create({ data: refund });
+  const nextAttemptAt = options.leasedForMs ? new Date(Date.now() + options.leasedForMs) : undefined;
+  return tx.refund.create({ data: { ...refund, ...(nextAttemptAt ? { nextAttemptAt } : {}) } });
 }
 
 export function findRefund(db: PaymentsReader, id: string): Promise<RefundRecord | null> {
