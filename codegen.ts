@@ -44,6 +44,7 @@ const mappers: Record<string, Record<string, string>> = {
     Order: "../store/records#OrderRecord",
     OrderItem: "../store/records#OrderItemRecord",
     OrderStatusChange: "../store/records#OrderStatusChangeRecord",
+    OrderIncident: "../store/incidentStore#OrderIncidentRecord",
     ShippingAddress: "../store/records#ShippingAddressSnapshot",
     User: "../store/records#UserReference",
     OrderConnection: "../../common/pagination#Connection<OrderRecord>",

@@ -1,5 +1,6 @@
 import { loaderByKey, loaderOfMany } from "../common/loaders";
 import type { OrdersDb } from "./store/database";
+import { findIncidentsOfOrders } from "./store/incidentStore";
 import { findHistoryOfOrders, findItemsOfOrders, findOrdersByIds } from "./store/orderStore";
 
 export function createOrdersLoaders(db: OrdersDb) {
@@ -15,6 +16,10 @@ export function createOrdersLoaders(db: OrdersDb) {
     historyOfOrder: loaderOfMany(
       (ids) => findHistoryOfOrders(db, ids),
       (change) => change.orderId,
+    ),
+    incidentsOfOrder: loaderOfMany(
+      (ids) => findIncidentsOfOrders(db, ids),
+      (incident) => incident.orderId,
     ),
   };
 }

@@ -1,3 +1,4 @@
+import { DeadLetterWatcher } from "../common/events/deadLetterWatcher";
 import { entityLoader } from "../common/federation/entityClient";
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { PeriodicWorker } from "../common/server/periodicWorker";
@@ -9,6 +10,7 @@ import {
   type StockEntity,
   type VariantEntity,
 } from "./domain/catalogView";
+import { noteDeadLetter } from "./domain/incidents";
 import { cancelOverdueOrders } from "./domain/paymentWindow";
 import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
@@ -38,6 +40,14 @@ export const ordersService = defineSubgraph({
         }),
       { intervalMs: runtime.env.PAYMENT_WINDOW_SCAN_MS, logger: runtime.logger },
     ),
+    new DeadLetterWatcher({
+      service: "orders",
+      js: runtime.js,
+      jsm: runtime.jsm,
+      namespace: runtime.env.NATS_NAMESPACE,
+      logger: runtime.logger,
+      onDeadLetter: async (letter) => void (await noteDeadLetter(runtime.db, letter)),
+    }),
   ],
   createContext: (runtime, base, request) => {
     const authorization = request.header("authorization");

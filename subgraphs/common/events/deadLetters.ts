@@ -70,7 +70,8 @@ export function deadLetterStream(namespace: string): string {
   return streamName(namespace, "deadletter");
 }
 
-function decode(seq: number, subject: string, data: Uint8Array): StoredDeadLetter {
+/** A dead letter as read off the stream; one written by an older version is read as far as it can be. */
+export function decodeDeadLetter(seq: number, subject: string, data: Uint8Array): StoredDeadLetter {
   const text = new TextDecoder().decode(data);
   let parsed: unknown;
   try {
@@ -122,7 +123,7 @@ export async function findDeadLetter(
 ): Promise<StoredDeadLetter | undefined> {
   try {
     const message = await jsm.streams.getMessage(deadLetterStream(namespace), { seq });
-    return decode(message.seq, message.subject, message.data);
+    return decodeDeadLetter(message.seq, message.subject, message.data);
   } catch (error) {
     if (/no message found|not found/i.test((error as Error).message)) return undefined;
     throw error;

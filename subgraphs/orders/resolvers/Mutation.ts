@@ -1,4 +1,5 @@
-import { requireAdmin, requireCaller } from "../../common/auth/guards";
+import { requireAdmin, requireCaller, requirePermission } from "../../common/auth/guards";
+import { resolveOrderIncident } from "../domain/incidents";
 import { addToCart, clearCart, updateCartItem } from "../domain/cart";
 import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderCommands";
 import { placeOrder } from "../domain/placeOrder";
@@ -13,5 +14,7 @@ export const Mutation: MutationResolvers = {
   placeOrder: (_parent, { input }, context) => placeOrder(context, requireCaller(context.caller).userId, input),
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),
   shipOrder: (_parent, { input }, context) => (requireAdmin(context.caller), shipOrder(context, input)),
+  resolveOrderIncident: (_parent, { id, note }, { caller, db }) =>
+    resolveOrderIncident(db, requirePermission(caller, "ORDERS").userId, id, note),
   markOrderDelivered: (_parent, { id }, context) => (requireAdmin(context.caller), markOrderDelivered(context, id)),
 };

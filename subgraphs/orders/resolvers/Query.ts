@@ -1,9 +1,10 @@
-import { requireAdmin, requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
+import { requireAdmin, requireCaller, requireOwnerOrAdmin, requirePermission } from "../../common/auth/guards";
 import { NotFoundError } from "../../common/errors";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { isUuid } from "../../common/validation";
 import { showCart } from "../domain/cart";
 import type { QueryResolvers } from "../generated/graphql";
+import { listOpenIncidents } from "../store/incidentStore";
 import { countOrders, listOrders } from "../store/orderStore";
 
 export const Query: QueryResolvers = {
@@ -21,4 +22,8 @@ export const Query: QueryResolvers = {
     return toConnection(await listOrders(db, query), size, newestFirstCursor, () => countOrders(db, query));
   },
   cart: (_parent, _args, context) => showCart(context, requireCaller(context.caller).userId),
+  openOrderIncidents(_parent, { first }, { caller, db }) {
+    requirePermission(caller, "ORDERS");
+    return listOpenIncidents(db, pageSize(first));
+  },
 };

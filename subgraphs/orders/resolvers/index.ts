@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { requireOwnerOrAdmin } from "../../common/auth/guards";
+import { requireOwnerOrAdmin, requirePermission } from "../../common/auth/guards";
 import { ErrorCode } from "../../common/errors";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
@@ -41,6 +41,18 @@ export const resolvers: Resolvers = {
     shippingAddress: (order) => order.shippingAddress as unknown as ShippingAddressSnapshot,
     statusHistory: (order, _args, { loaders }) => loaders.historyOfOrder.load(order.id),
     shipment: (order) => (order.shippedAt ? order : null),
+    incidents: (order, _args, { caller, loaders }) => {
+      requirePermission(caller, "ORDERS");
+      return loaders.incidentsOfOrder.load(order.id);
+    },
+  },
+  OrderIncident: {
+    order: async (incident, _args, { loaders }) => {
+      const order = await loaders.orderById.load(incident.orderId);
+      if (!order) throw new Error(`order ${incident.orderId} of incident ${incident.id} vanished`);
+      return order;
+    },
+    deadLetter: (incident) => Number(incident.deadLetterSeq),
   },
   Shipment: {
     carrier: (order) => order.carrier ?? "",
