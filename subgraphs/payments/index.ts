@@ -6,6 +6,6 @@
 export { createPaymentsService } from "./service";
 export { paymentsEnvironment, type PaymentsEnvironment } from "./environment";
 export { createPaymentsDatabase, type PaymentsDb, type PaymentsTx } from "./store/database";
-export { payability, type Payability } from "./domain/payability";
+export { payability, type Payability } from "../common/payability";
 export type { PaymentProvider } from "./provider/paymentProvider";
 export type { SimulatedPaymentProvider } from "./provider/simulated/simulatedProvider";

@@ -9,6 +9,7 @@ import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import type { CatalogViewDependencies } from "./catalogView";
 import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from "./checkoutInput";
 import { priceLines, requestedFromCart } from "./orderLines";
+import { checkOrderLimits } from "./orderLimits";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
@@ -123,6 +124,7 @@ async function attemptOrder(
   const requested = request.items ?? requestedFromCart(cartLines!);
   if (requested.length === 0) throw emptyCartError();
   const { currency, lines, subtotalMinor } = await priceLines(deps, requested);
+  checkOrderLimits(lines, { amountMinor: subtotalMinor, currency });
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
   const orderId = randomUUID();
 

@@ -452,4 +452,29 @@ describe("the checkout saga across orders, inventory and payments, through the r
     ).toEqual({ id: shopper.user.id, email: shopper.user.email });
     expect(await errorCodeOf(url, adminOrders, shopper.accessToken, {})).toMatchObject({ code: "FORBIDDEN" });
   });
+  it("refuses at placeOrder an order no provider would take, and one variant split over lines beyond the line limit", async () => {
+    const cheap = await build.product({ name: "Penny Sweet", price: "0.10", stock: 50 });
+    const tooSmall = await errorCodeOf(
+      url,
+      `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+      customer.accessToken,
+      { input: placeOrderInput([{ productId: cheap.id, quantity: 1 }]) },
+    );
+    expect(tooSmall).toMatchObject({ code: "BAD_USER_INPUT", field: "items" });
+
+    const split = await errorCodeOf(
+      url,
+      `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+      customer.accessToken,
+      {
+        input: placeOrderInput([
+          { productId: cheap.id, quantity: 60 },
+          { productId: cheap.id, quantity: 60 },
+        ]),
+      },
+    );
+    expect(split).toMatchObject({ code: "BAD_USER_INPUT", field: "items.1.quantity" });
+    // Neither was placed: nothing reserved, no order.
+    expect(await stockOf(url, admin.accessToken, cheap.id)).toMatchObject({ reserved: 0 });
+  });
 });

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { maximumChargeMinor, minimumChargeMinor, payability } from "../domain/payability";
+import { maximumChargeMinor, minimumChargeMinor, payability } from "../payability";
 
 const currencies = Object.keys(minimumChargeMinor);
 

@@ -1,4 +1,4 @@
-import { formatAmount } from "../../common/money";
+import { formatAmount } from "./money";
 
 /**
  * The smallest charge per currency, in minor units: what card networks let a provider take after
