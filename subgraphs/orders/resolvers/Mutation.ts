@@ -1,4 +1,4 @@
-import { requireAdmin, requireCaller } from "../../common/auth/guards";
+import { requireCaller, requirePermission } from "../../common/auth/guards";
 import { addToCart, clearCart, updateCartItem } from "../domain/cart";
 import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderCommands";
 import { placeOrder } from "../domain/placeOrder";
@@ -12,6 +12,9 @@ export const Mutation: MutationResolvers = {
   clearCart: (_parent, _args, context) => clearCart(context, requireCaller(context.caller).userId),
   placeOrder: (_parent, { input }, context) => placeOrder(context, requireCaller(context.caller).userId, input),
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),
-  shipOrder: (_parent, { input }, context) => (requireAdmin(context.caller), shipOrder(context, input)),
-  markOrderDelivered: (_parent, { id }, context) => (requireAdmin(context.caller), markOrderDelivered(context, id)),
+  shipOrder: (_parent, { input }, context) => (requirePermission(context.caller, "ORDERS"), shipOrder(context, input)),
+  markOrderDelivered: (_parent, { id }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    markOrderDelivered(context, id)
+  ),
 };
