@@ -11,6 +11,11 @@ const mappers: Record<string, Record<string, string>> = {
     Address: "../store/records#AddressRecord",
     PushDevice: "../store/records#PushDeviceRecord",
     LinkedIdentity: "../store/records#OidcIdentityRecord",
+    StaffRole: "../store/staffStore#StaffRoleRecord",
+    ApiKey: "../store/staffStore#ApiKeyRecord",
+    ApiKeyConnection: "../../common/pagination#Connection<ApiKeyRecord>",
+    ApiKeyEdge: "../../common/pagination#Edge<ApiKeyRecord>",
+    ApiKeyCreatePayload: "../domain/apiKeys#CreatedApiKey",
   },
   products: {
     Product: "../store/records#ProductRecord",

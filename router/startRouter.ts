@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import { Counter } from "prom-client";
 import type { DocumentNode, FormattedExecutionResult } from "graphql";
 import { loadApiSchema } from "../schema/apiSchema";
+import { ApiKeyRegistry } from "../subgraphs/common/auth/apiKeys";
 import { authenticate } from "../subgraphs/common/auth/authenticate";
 import { SessionRevocations } from "../subgraphs/common/auth/sessionRevocations";
 import { compileTrust } from "../subgraphs/common/auth/trustProxy";
@@ -49,11 +50,13 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   const production = env.NODE_ENV === "production";
   const retry = { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger };
   const { redis } = await openDependencies({ redis: openRedis(env.REDIS_URL, "router", retry) });
+  const apiKeys = new ApiKeyRegistry(redis, env.REDIS_KEY_PREFIX);
   const verifyAccessToken = createTokenVerifier({
     keys: remoteKeySet(env.USERS_JWKS_URL),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     revocations: new SessionRevocations(redis, env.REDIS_KEY_PREFIX),
+    apiKeys,
   });
 
   const metrics = new ServiceMetrics("router", knownOperationNames());
@@ -132,7 +135,7 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
       allowOrigins(env.CORS_ORIGINS),
       // A bad, expired or revoked token is answered here, before any subgraph is called.
       authenticate(verifyAccessToken, logger),
-      rateLimit(rateLimiter),
+      rateLimit(rateLimiter, apiKeys),
       ...jsonBody(env.MAX_REQUEST_BYTES),
       publicCache.middleware(),
     ],

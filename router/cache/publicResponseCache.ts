@@ -11,7 +11,8 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { Counter } from "prom-client";
-import { isAdmin, type Caller } from "../../subgraphs/common/auth/caller";
+import type { Caller } from "../../subgraphs/common/auth/caller";
+import { isStaff } from "../../subgraphs/common/auth/permissions";
 
 /**
  * Root fields whose answer is the same for every anonymous visitor: the public catalog. An
@@ -163,7 +164,7 @@ export class PublicResponseCache {
       const caller = req.caller ?? null;
       if (
         !this.enabled ||
-        isAdmin(caller) ||
+        isStaff(caller) ||
         (req.headers.authorization && !caller) ||
         /no-cache|no-store/.test(cacheDirectives(req))
       )
@@ -191,7 +192,7 @@ export class PublicResponseCache {
       requestDidStart: async () => ({
         willSendResponse: async ({ request, response, operation, document, queryHash, contextValue }) => {
           const caller = contextValue.caller;
-          if (!this.enabled || !request.http || isAdmin(caller)) return;
+          if (!this.enabled || !request.http || isStaff(caller)) return;
           if (/no-store/.test(request.http.headers.get("cache-control") ?? "")) return;
           if (
             response.body.kind !== "single" ||

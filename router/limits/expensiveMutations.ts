@@ -33,6 +33,9 @@ export const expensiveMutationWeights: Readonly<Record<string, number>> = {
   refundOrder: 1,
   // May refund a captured payment.
   cancelOrder: 1,
+  // Sign every holder of the role out (their sessions revoked in the database and in Redis).
+  roleUpdate: 1,
+  roleDelete: 1,
 };
 
 /** What one root mutation field costs against the expensive budget: its weight, or 0. */

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Redis } from "ioredis";
+import type { ApiKeyRegistry } from "../../subgraphs/common/auth/apiKeys";
+import type { Caller } from "../../subgraphs/common/auth/caller";
 import { ErrorCode } from "../../subgraphs/common/errors";
 
 export interface RateLimitSettings {
@@ -29,8 +31,9 @@ export class RateLimiter {
    * null otherwise. With Redis unavailable it serves rather than refuse everyone (readiness
    * reports the outage).
    */
-  async take(client: string): Promise<number | null> {
-    const { limit, windowSeconds, keyPrefix } = this.settings;
+  async take(client: string, own?: { limit: number; windowSeconds: number }): Promise<number | null> {
+    const { keyPrefix } = this.settings;
+    const { limit, windowSeconds } = own ?? this.settings;
     if (limit <= 0) return null;
     const window = Math.floor(Date.now() / 1000 / windowSeconds);
     const key = `${keyPrefix}ratelimit:${client}:${window}`;
@@ -48,26 +51,40 @@ export class RateLimiter {
   }
 
   /** What a client over the limit is told. */
-  message(retryAfter: number): string {
-    const { limit, windowSeconds } = this.settings;
+  message(retryAfter: number, own?: { limit: number; windowSeconds: number }): string {
+    const { limit, windowSeconds } = own ?? this.settings;
     return `Too many requests: at most ${limit} every ${windowSeconds} seconds. Try again in ${retryAfter} seconds.`;
   }
 }
 
+/** An API key's own budget: the requests per minute chosen when it was created. */
+export function apiKeyLimit(caller: Caller | null | undefined): { limit: number; windowSeconds: number } | undefined {
+  return caller?.apiKey ? { limit: caller.apiKey.requestsPerMinute, windowSeconds: 60 } : undefined;
+}
+
 /**
- * Express middleware: a signed-in client is counted by user, an anonymous one by address. Past
- * the limit: RATE_LIMITED with `retryAfter`, HTTP 429 and a Retry-After header.
+ * Express middleware: a signed-in client is counted by user, an anonymous one by address, an API
+ * key by itself against its own budget (and its last use noted). Past the limit: RATE_LIMITED
+ * with `retryAfter`, HTTP 429 and a Retry-After header.
  */
-export function rateLimit(limiter: RateLimiter) {
+export function rateLimit(limiter: RateLimiter, apiKeys?: ApiKeyRegistry) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (req.method === "OPTIONS") return next();
-    const retryAfter = await limiter.take(rateLimitClient(req.caller?.userId, req.ip));
+    const apiKey = req.caller?.apiKey;
+    const own = apiKeyLimit(req.caller);
+    const retryAfter = apiKey
+      ? await limiter.take(`apikey:${apiKey.id}`, own)
+      : await limiter.take(rateLimitClient(req.caller?.userId, req.ip));
+    // Best effort: a key's last use is shown to staff, never a reason to refuse the request.
+    if (apiKey) await apiKeys?.markUsed(apiKey.id).catch(() => undefined);
     if (retryAfter === null) return next();
     res
       .set("retry-after", String(retryAfter))
       .status(429)
       .json({
-        errors: [{ message: limiter.message(retryAfter), extensions: { code: ErrorCode.RATE_LIMITED, retryAfter } }],
+        errors: [
+          { message: limiter.message(retryAfter, own), extensions: { code: ErrorCode.RATE_LIMITED, retryAfter } },
+        ],
       });
   };
 }

@@ -1,8 +1,10 @@
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { BaseContext } from "../common/server/subgraphDefinition";
+import type { ApiKeyDependencies } from "./domain/apiKeys";
 import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
 import type { OidcSignInDependencies } from "./domain/oidcSignIn";
+import type { StaffRoleDependencies } from "./domain/staffRoles";
 import type { UsersLoaders } from "./loaders";
 import type { UsersDb, UsersTx } from "./store/database";
 
@@ -13,4 +15,6 @@ export interface Context extends BaseContext {
   identity: IdentityDependencies;
   contacts: ContactChannelDependencies;
   oidc: OidcSignInDependencies;
+  staffRoles: StaffRoleDependencies;
+  apiKeys: ApiKeyDependencies;
 }

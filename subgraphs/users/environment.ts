@@ -46,6 +46,8 @@ const usersSettings = subgraphEnvironment.extend({
   PHONE_CODES_PER_USER: z.coerce.number().int().min(1).default(5),
   PHONE_CODES_PER_NUMBER: z.coerce.number().int().min(1).default(3),
   PHONE_CODE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Requests a minute a new API key may make when its creator does not choose (the router counts them per key). */
+  API_KEY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(600),
 });
 
 export const usersEnvironment = usersSettings

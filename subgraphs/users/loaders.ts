@@ -3,6 +3,7 @@ import { maxAddressesPerUser } from "./domain/profile";
 import { findPushDevicesOfUsers } from "./store/contactStore";
 import type { UsersDb } from "./store/database";
 import { findIdentitiesOfUsers } from "./store/oidcIdentityStore";
+import { findStaffRolesOfUsers } from "./store/staffStore";
 import { findAddressesOfUsers, findUsersByIds } from "./store/userStore";
 
 export function createUsersLoaders(db: UsersDb) {
@@ -22,6 +23,10 @@ export function createUsersLoaders(db: UsersDb) {
     identitiesOfUser: loaderOfMany(
       (ids) => findIdentitiesOfUsers(db, ids),
       (identity) => identity.userId,
+    ),
+    staffRolesOfUser: loaderOfMany(
+      (ids) => findStaffRolesOfUsers(db, ids),
+      (role) => role.userId,
     ),
   };
 }

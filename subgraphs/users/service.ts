@@ -1,12 +1,15 @@
+import { ApiKeyRegistry } from "../common/auth/apiKeys";
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { SecretSealer } from "../common/secrets/sealedSecrets";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { ensureAdmin } from "./admin";
 import { AccessTokens } from "./auth/accessTokens";
 import { developmentSigningKey, previousPublicJwkFromPem, signingKeyFromPem } from "./auth/signingKey";
+import { republishApiKeys, type ApiKeyDependencies } from "./domain/apiKeys";
 import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
 import type { OidcSignInDependencies } from "./domain/oidcSignIn";
+import type { StaffRoleDependencies } from "./domain/staffRoles";
 import { scryptPasswordHasher } from "./domain/passwordHashing";
 import { usersEnvironment } from "./environment";
 import { createUsersLoaders } from "./loaders";
@@ -28,7 +31,14 @@ const oidcSignInTtlSeconds = 600;
  */
 export function createUsersService() {
   let started:
-    { identity: IdentityDependencies; contacts: ContactChannelDependencies; oidc: OidcSignInDependencies } | undefined;
+    | {
+        identity: IdentityDependencies;
+        contacts: ContactChannelDependencies;
+        oidc: OidcSignInDependencies;
+        staffRoles: StaffRoleDependencies;
+        apiKeys: ApiKeyDependencies;
+      }
+    | undefined;
   const ready = () => {
     if (!started) throw new Error("the users service has not started");
     return started;
@@ -94,7 +104,19 @@ export function createUsersService() {
           },
           logger: logger.child({ module: "oidc" }),
         },
+        staffRoles: {
+          unitOfWork: runtime.unitOfWork,
+          revocations: runtime.revocations,
+          accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+        },
+        apiKeys: {
+          unitOfWork: runtime.unitOfWork,
+          registry: new ApiKeyRegistry(runtime.redis, env.REDIS_KEY_PREFIX),
+          defaultRequestsPerMinute: env.API_KEY_REQUESTS_PER_MINUTE,
+        },
       };
+      const published = await republishApiKeys(started.apiKeys, runtime.db);
+      if (published > 0) logger.info({ apiKeys: published }, "published the working API keys for every service");
       if (!env.SECRET_SEALING_KEY) {
         logger.warn(
           "sealing reset and verification links with the development key; set SECRET_SEALING_KEY outside development",

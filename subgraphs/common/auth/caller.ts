@@ -12,6 +12,15 @@ export interface Caller {
   sessionId: string;
   /** Back-office permissions granted beside the roles (staff roles, API keys); ADMIN holds them all. */
   permissions?: readonly Permission[];
+  /** Set when the caller is an API key (a service account) rather than a person's access token. */
+  apiKey?: ApiKeyCaller;
+}
+
+/** What a request made with an API key carries besides its permissions. */
+export interface ApiKeyCaller {
+  id: string;
+  /** The key's own request budget per minute, counted by the router apart from any user's. */
+  requestsPerMinute: number;
 }
 
 export function isAdmin(caller: Caller | null | undefined): boolean {

@@ -1,5 +1,5 @@
 import { ForbiddenError, UnauthenticatedError } from "../errors";
-import { isAdmin, type Caller } from "./caller";
+import type { Caller } from "./caller";
 import { hasPermission, type Permission } from "./permissions";
 
 /**
@@ -12,12 +12,6 @@ export function requireCaller(caller: Caller | null | undefined): Caller {
   return caller;
 }
 
-export function requireAdmin(caller: Caller | null | undefined): Caller {
-  const signedIn = requireCaller(caller);
-  if (!isAdmin(signedIn)) throw new ForbiddenError("This needs the ADMIN role.");
-  return signedIn;
-}
-
 /** Back-office work of one kind: FORBIDDEN without the permission (ADMIN holds every one). */
 export function requirePermission(caller: Caller | null | undefined, permission: Permission): Caller {
   const signedIn = requireCaller(caller);
@@ -25,14 +19,23 @@ export function requirePermission(caller: Caller | null | undefined, permission:
   return signedIn;
 }
 
-/** The caller is `ownerId` themself, or an ADMIN. */
-export function requireOwnerOrAdmin(caller: Caller | null | undefined, ownerId: string, what = "this"): Caller {
+/** The caller is `ownerId` themself, or holds `permission` (staff looking after that data). */
+export function requireOwnerOrPermission(
+  caller: Caller | null | undefined,
+  ownerId: string,
+  permission: Permission,
+  what = "this",
+): Caller {
   const signedIn = requireCaller(caller);
-  if (signedIn.userId !== ownerId && !isAdmin(signedIn))
+  if (signedIn.userId !== ownerId && !hasPermission(signedIn, permission))
     throw new ForbiddenError(`You are not allowed to see ${what}.`);
   return signedIn;
 }
 
-export function isOwnerOrAdmin(caller: Caller | null | undefined, ownerId: string): boolean {
-  return !!caller && (caller.userId === ownerId || isAdmin(caller));
+export function isOwnerOrPermission(
+  caller: Caller | null | undefined,
+  ownerId: string,
+  permission: Permission,
+): boolean {
+  return !!caller && (caller.userId === ownerId || hasPermission(caller, permission));
 }

@@ -27,6 +27,11 @@ export const permissions = [
 
 export type Permission = (typeof permissions)[number];
 
+/** Whether the caller does back-office work of any kind (ADMIN, staff roles, an API key with permissions). */
+export function isStaff(caller: Caller | null | undefined): boolean {
+  return !!caller && (caller.roles.includes("ADMIN") || (caller.permissions?.length ?? 0) > 0);
+}
+
 /** Whether the caller may do back-office work of this kind: ADMIN may do all of it. */
 export function hasPermission(caller: Caller | null | undefined, permission: Permission): boolean {
   if (!caller) return false;

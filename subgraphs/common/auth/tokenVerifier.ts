@@ -1,7 +1,9 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import { UnauthenticatedError } from "../errors";
+import { looksLikeApiKey, type ApiKeyRegistry } from "./apiKeys";
 import { roles, type Caller } from "./caller";
+import { permissions } from "./permissions";
 import type { SessionRevocations } from "./sessionRevocations";
 
 /** The only algorithm accepted: tokens are signed with Ed25519 (EdDSA); `none` and HMAC never pass. */
@@ -16,12 +18,16 @@ const accessTokenClaims = z.object({
   sub: z.uuid(),
   sid: z.uuid(),
   roles: z.array(z.enum(roles)).min(1),
+  /** Back-office permissions of the user's staff roles; absent for customers (and older tokens). */
+  perms: z.array(z.enum(permissions)).optional(),
 });
 
 export interface TokenVerifierOptions extends TokenSettings {
   /** Where public keys come from: the users service's JWKS, or its own key set. */
   keys: JWTVerifyGetKey;
   revocations: SessionRevocations;
+  /** Where API keys (`Bearer sk_live_...`) are checked: every verifier accepts them. */
+  apiKeys: ApiKeyRegistry;
 }
 
 export type VerifyAccessToken = (token: string) => Promise<Caller>;
@@ -32,11 +38,13 @@ export class KeySetUnavailableError extends Error {
 }
 
 /**
- * Verifies an access token: signature against the users service's keys, algorithm, issuer,
- * audience, expiry, claims, and that its session has not been revoked.
+ * Verifies a bearer credential. An access token: signature against the users service's keys,
+ * algorithm, issuer, audience, expiry, claims, and that its session has not been revoked. An API
+ * key (`sk_live_...`): against the key records the users service publishes (see `apiKeys.ts`).
  */
 export function createTokenVerifier(options: TokenVerifierOptions): VerifyAccessToken {
   return async (token) => {
+    if (looksLikeApiKey(token)) return options.apiKeys.verify(token);
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, options.keys, {
@@ -62,7 +70,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): VerifyAccess
     if (await options.revocations.isRevoked(claims.data.sid)) {
       throw new UnauthenticatedError("The session has ended: sign in again.");
     }
-    return { userId: claims.data.sub, sessionId: claims.data.sid, roles: claims.data.roles };
+    return {
+      userId: claims.data.sub,
+      sessionId: claims.data.sid,
+      roles: claims.data.roles,
+      ...(claims.data.perms?.length ? { permissions: claims.data.perms } : {}),
+    };
   };
 }
 

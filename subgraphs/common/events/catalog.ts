@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { permissions } from "../auth/permissions";
 
 const money = z.object({ amount: z.string().regex(/^-?\d+\.\d{2}$/), currency: z.string().length(3) });
 export const orderStatus = z.enum([
@@ -134,6 +135,16 @@ export const eventCatalog = {
       z.object({ deviceId: z.uuid(), token: z.string(), platform: z.enum(["IOS", "ANDROID", "WEB"]) }),
     ),
   }),
+  /** An API key was created for a service account; never its secret, which only its creator saw. */
+  "users.api_key.created": z.object({
+    apiKeyId: z.uuid(),
+    name: z.string(),
+    permissions: z.array(z.enum(permissions)),
+    requestsPerMinute: z.number().int().positive(),
+    createdById: z.uuid(),
+  }),
+  /** An API key was revoked: it works nowhere from now on. */
+  "users.api_key.revoked": z.object({ apiKeyId: z.uuid(), revokedById: z.uuid() }),
   /**
    * A product was added, with its one variant. `sku` and `price` are its default variant's (the
    * first for sale) and its lowest price; `variants` lists every variant.

@@ -5,6 +5,7 @@ import {
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import express from "express";
+import { ApiKeyRegistry } from "../auth/apiKeys";
 import { authenticate } from "../auth/authenticate";
 import { keepRawBody, requireRouterCredential } from "../auth/routerCredential";
 import { SessionRevocations } from "../auth/sessionRevocations";
@@ -93,6 +94,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     revocations: runtime.revocations,
+    apiKeys: new ApiKeyRegistry(redis, env.REDIS_KEY_PREFIX),
   });
   const server = await startGraphQLHttpServer<Context>({
     service: definition.name,

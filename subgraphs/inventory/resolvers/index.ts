@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireAdmin } from "../../common/auth/guards";
+import { requirePermission } from "../../common/auth/guards";
 import { decodeCursor, encodeCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
 import { adjustStock } from "../domain/adjustStock";
@@ -22,7 +22,7 @@ async function ledger(
   id: string,
   args: { first?: number | null; after?: string | null },
 ) {
-  requireAdmin(caller);
+  requirePermission(caller, "INVENTORY");
   const size = pageSize(args.first);
   const afterId = args.after ? BigInt(decodeCursor(args.after, movementPosition)) : null;
   const rows = await listMovements(db, { owner, id, size, afterId });
@@ -37,19 +37,21 @@ async function ledger(
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    stockLocations: (_parent, _args, { caller, db }) => (requireAdmin(caller), listLocations(db)),
+    stockLocations: (_parent, _args, { caller, db }) => (requirePermission(caller, "INVENTORY"), listLocations(db)),
   },
   Mutation: {
-    adjustStock: (_parent, { input }, context) => adjustStock(context, requireAdmin(context.caller).userId, input),
+    adjustStock: (_parent, { input }, context) =>
+      adjustStock(context, requirePermission(context.caller, "INVENTORY").userId, input),
     stockLocationCreate: (_parent, { input }, context) => (
-      requireAdmin(context.caller),
+      requirePermission(context.caller, "INVENTORY"),
       createLocation(context, input)
     ),
     stockLocationUpdate: (_parent, { id, input }, context) => (
-      requireAdmin(context.caller),
+      requirePermission(context.caller, "INVENTORY"),
       updateLocation(context, id, input)
     ),
-    stockTransfer: (_parent, { input }, context) => transferStock(context, requireAdmin(context.caller).userId, input),
+    stockTransfer: (_parent, { input }, context) =>
+      transferStock(context, requirePermission(context.caller, "INVENTORY").userId, input),
   },
   Product: {
     __resolveReference: (reference) => ({ id: reference.id }),
@@ -74,11 +76,11 @@ export const resolvers: Resolvers = {
     inStock: (level) => viewStock(level).inStock,
     lowStock: (level) => viewStock(level).lowStock,
     // What the warehouse holds and what is promised is back-office information.
-    onHand: (level, _args, { caller }) => (requireAdmin(caller), level.onHand),
-    reserved: (level, _args, { caller }) => (requireAdmin(caller), level.reserved),
-    lowStockThreshold: (level, _args, { caller }) => (requireAdmin(caller), level.lowStockThreshold),
+    onHand: (level, _args, { caller }) => (requirePermission(caller, "INVENTORY"), level.onHand),
+    reserved: (level, _args, { caller }) => (requirePermission(caller, "INVENTORY"), level.reserved),
+    lowStockThreshold: (level, _args, { caller }) => (requirePermission(caller, "INVENTORY"), level.lowStockThreshold),
     byLocation: (level, _args, { caller, loaders }) => (
-      requireAdmin(caller),
+      requirePermission(caller, "INVENTORY"),
       loaders.locationStockOf.load(ownerKey(level.owner))
     ),
   },

@@ -1,4 +1,4 @@
-import { requireAdmin } from "../../common/auth/guards";
+import { requirePermission } from "../../common/auth/guards";
 import type { Caller } from "../../common/auth/caller";
 import { ConflictError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
@@ -9,12 +9,9 @@ import { changeTemplate, templatesOf } from "../store/templateStore";
 import { checkedTemplate, renderContent, type RenderedContent } from "../templates/content";
 import { kindDefinitions, notificationKinds, templateChannels, type NotificationKind } from "../templates/kinds";
 
-/**
- * Who may read and change templates: ADMIN for now. The one place to ask, so that a permission
- * (settings, say) replaces the role here alone.
- */
+/** Who may read and change templates: staff holding TEMPLATES (ADMIN holds every permission). */
 export function requireTemplateEditor(caller: Caller | null | undefined): Caller {
-  return requireAdmin(caller);
+  return requirePermission(caller, "TEMPLATES");
 }
 
 export function listTemplates(

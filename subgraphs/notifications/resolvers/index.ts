@@ -1,4 +1,4 @@
-import { requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
+import { requireCaller, requireOwnerOrPermission } from "../../common/auth/guards";
 import { NotFoundError } from "../../common/errors";
 import { decodeCursor, encodeCursor, newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
@@ -52,7 +52,7 @@ export const resolvers: Resolvers = {
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
     notifications: async (user, args, { caller, db }) => {
-      requireOwnerOrAdmin(caller, user.id, "another user's notifications");
+      requireOwnerOrPermission(caller, user.id, "CUSTOMERS", "another user's notifications");
       const size = pageSize(args.first);
       const query = {
         userId: user.id,
@@ -67,7 +67,7 @@ export const resolvers: Resolvers = {
       return { ...connection, unreadCount: () => countUnread(db, user.id) };
     },
     notificationPreferences: (user, _args, { caller, loaders }) => {
-      requireOwnerOrAdmin(caller, user.id, "another user's preferences");
+      requireOwnerOrPermission(caller, user.id, "CUSTOMERS", "another user's preferences");
       return loaders.preferencesOf.load(user.id);
     },
   },

@@ -1,5 +1,6 @@
-import { isAdmin, type Caller } from "../../common/auth/caller";
-import { requireOwnerOrAdmin } from "../../common/auth/guards";
+import type { Caller } from "../../common/auth/caller";
+import { requireOwnerOrPermission } from "../../common/auth/guards";
+import { hasPermission } from "../../common/auth/permissions";
 import { NotFoundError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import { isUuid, optionalText, requiredId, requiredText } from "../../common/validation";
@@ -19,7 +20,7 @@ async function command(deps: OrderCommandDependencies, orderId: string, event: S
 }
 
 /**
- * Cancels an order. Customers cancel their own; ADMIN any. After shipping it is CONFLICT.
+ * Cancels an order. Customers cancel their own; staff with ORDERS any. After shipping it is CONFLICT.
  * Inventory releases the stock and payments refunds a capture when they hear of it.
  */
 export async function cancelOrder(
@@ -30,8 +31,8 @@ export async function cancelOrder(
 ): Promise<OrderRecord> {
   const [order] = isUuid(orderId) ? await findOrdersByIds(deps.db, [orderId]) : [];
   if (!order) throw new NotFoundError("No order has this id.");
-  requireOwnerOrAdmin(caller, order.customerId, "this order");
-  const byAdmin = isAdmin(caller) && caller.userId !== order.customerId;
+  requireOwnerOrPermission(caller, order.customerId, "ORDERS", "this order");
+  const byAdmin = hasPermission(caller, "ORDERS") && caller.userId !== order.customerId;
   const why = optionalText(reason, "reason", 500);
   return command(deps, order.id, {
     type: byAdmin ? "CANCELLED_BY_ADMIN" : "CANCELLED_BY_CUSTOMER",

@@ -1,4 +1,4 @@
-import { requireAdmin, requireCaller, requirePermission } from "../../common/auth/guards";
+import { requireCaller, requirePermission } from "../../common/auth/guards";
 import { resolveOrderIncident } from "../domain/incidents";
 import { addToCart, clearCart, updateCartItem } from "../domain/cart";
 import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderCommands";
@@ -13,8 +13,11 @@ export const Mutation: MutationResolvers = {
   clearCart: (_parent, _args, context) => clearCart(context, requireCaller(context.caller).userId),
   placeOrder: (_parent, { input }, context) => placeOrder(context, requireCaller(context.caller).userId, input),
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),
-  shipOrder: (_parent, { input }, context) => (requireAdmin(context.caller), shipOrder(context, input)),
   resolveOrderIncident: (_parent, { id, note }, { caller, db }) =>
     resolveOrderIncident(db, requirePermission(caller, "ORDERS").userId, id, note),
-  markOrderDelivered: (_parent, { id }, context) => (requireAdmin(context.caller), markOrderDelivered(context, id)),
+  shipOrder: (_parent, { input }, context) => (requirePermission(context.caller, "ORDERS"), shipOrder(context, input)),
+  markOrderDelivered: (_parent, { id }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    markOrderDelivered(context, id)
+  ),
 };

@@ -1,4 +1,4 @@
-import { requireAdmin, requireCaller, requireOwnerOrAdmin, requirePermission } from "../../common/auth/guards";
+import { requireCaller, requireOwnerOrPermission, requirePermission } from "../../common/auth/guards";
 import { NotFoundError } from "../../common/errors";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { isUuid } from "../../common/validation";
@@ -12,11 +12,11 @@ export const Query: QueryResolvers = {
     requireCaller(caller);
     const order = isUuid(id) ? await loaders.orderById.load(id) : null;
     if (!order) throw new NotFoundError("No order has this id.");
-    requireOwnerOrAdmin(caller, order.customerId, "this order");
+    requireOwnerOrPermission(caller, order.customerId, "ORDERS", "this order");
     return order;
   },
   async orders(_parent, args, { caller, db }) {
-    requireAdmin(caller);
+    requirePermission(caller, "ORDERS");
     const size = pageSize(args.first);
     const query = { status: args.status ?? null, size, after: args.after };
     return toConnection(await listOrders(db, query), size, newestFirstCursor, () => countOrders(db, query));

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { requireOwnerOrAdmin, requirePermission } from "../../common/auth/guards";
+import { requireOwnerOrPermission, requirePermission } from "../../common/auth/guards";
 import { ErrorCode } from "../../common/errors";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
@@ -30,7 +30,7 @@ export const resolvers: Resolvers = {
   Order: {
     async __resolveReference(reference, { caller, loaders }) {
       const order = await loaders.orderById.load(reference.id);
-      if (order) requireOwnerOrAdmin(caller, order.customerId, "this order");
+      if (order) requireOwnerOrPermission(caller, order.customerId, "ORDERS", "this order");
       return order;
     },
     customer: (order) => ({ id: order.customerId }),
@@ -84,7 +84,7 @@ export const resolvers: Resolvers = {
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
     orders: async (user, args, { caller, db }) => {
-      requireOwnerOrAdmin(caller, user.id, "another user's orders");
+      requireOwnerOrPermission(caller, user.id, "ORDERS", "another user's orders");
       const size = pageSize(args.first);
       const query = { customerId: user.id, size, after: args.after };
       return toConnection(await listOrders(db, query), size, newestFirstCursor, () => countOrders(db, query));

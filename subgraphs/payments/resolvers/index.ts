@@ -1,4 +1,9 @@
-import { isOwnerOrAdmin, requireAdmin, requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
+import {
+  isOwnerOrPermission,
+  requireCaller,
+  requireOwnerOrPermission,
+  requirePermission,
+} from "../../common/auth/guards";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
@@ -10,7 +15,10 @@ import { countSavedMethods, listSavedMethods } from "../store/savedMethodStore";
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Mutation: {
-    refundOrder: (_parent, { input }, context) => (requireAdmin(context.caller), refundOrder(context, input)),
+    refundOrder: (_parent, { input }, context) => (
+      requirePermission(context.caller, "REFUNDS"),
+      refundOrder(context, input)
+    ),
     paymentMethodSetupCreate: async (_parent, _args, context) => {
       const { userId } = requireCaller(context.caller);
       const setup = await startSetup(context, userId);
@@ -23,21 +31,23 @@ export const resolvers: Resolvers = {
     async payment(order, _args, { caller, loaders }) {
       requireCaller(caller);
       const payment = await loaders.paymentOfOrder.load(order.id);
-      if (payment) requireOwnerOrAdmin(caller, payment.customerId, "this payment");
+      if (payment) requireOwnerOrPermission(caller, payment.customerId, "ORDERS", "this payment");
       return payment;
     },
   },
   Payment: {
     async __resolveReference(reference, { caller, loaders }) {
       const payment = await loaders.paymentById.load(reference.id);
-      if (payment) requireOwnerOrAdmin(caller, payment.customerId, "this payment");
+      if (payment) requireOwnerOrPermission(caller, payment.customerId, "ORDERS", "this payment");
       return payment;
     },
     amount: (payment) => toMoney(payment.amountMinor, payment.currency),
     refundedAmount: (payment) => toMoney(payment.refundedMinor, payment.currency),
     // The client secret completes the payment: the order's customer (and the back office) only.
     nextAction: (payment, _args, { caller }) =>
-      payment.status === "REQUIRES_ACTION" && payment.nextActionType && isOwnerOrAdmin(caller, payment.customerId)
+      payment.status === "REQUIRES_ACTION" &&
+      payment.nextActionType &&
+      isOwnerOrPermission(caller, payment.customerId, "ORDERS")
         ? {
             type: payment.nextActionType as PaymentNextActionType,
             clientSecret: payment.nextActionSecret,
@@ -45,7 +55,7 @@ export const resolvers: Resolvers = {
           }
         : null,
     async attempts(payment, _args, { caller, loaders }) {
-      requireAdmin(caller);
+      requirePermission(caller, "ORDERS");
       return (await loaders.attemptsOfPayment.load(payment.id)).map((attempt) => ({
         ...attempt,
         currency: payment.currency,
@@ -59,7 +69,7 @@ export const resolvers: Resolvers = {
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
     async paymentMethods(user, args, { caller, db }) {
-      requireOwnerOrAdmin(caller, user.id, "another user's payment methods");
+      requireOwnerOrPermission(caller, user.id, "CUSTOMERS", "another user's payment methods");
       const size = pageSize(args.first);
       const rows = await listSavedMethods(db, { customerId: user.id, size, after: args.after });
       return toConnection(rows, size, newestFirstCursor, () => countSavedMethods(db, user.id));

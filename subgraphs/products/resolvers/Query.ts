@@ -1,10 +1,9 @@
-import { isAdmin } from "../../common/auth/caller";
 import { BadUserInputError, NotFoundError } from "../../common/errors";
 import { toConnection } from "../../common/pagination";
 import { boundedInt, isUuid, requiredText } from "../../common/validation";
 import { parentsBeforeChildren } from "../domain/categoryTree";
 import { parseProductQuery, productCursor } from "../domain/productQuery";
-import { isVisibleProduct } from "../domain/visibility";
+import { isCatalogStaff, isVisibleProduct } from "../domain/visibility";
 import type { QueryResolvers } from "../generated/graphql";
 import { findCategoryBySlug, listCategories } from "../store/categoryStore";
 import { countProducts, searchProducts } from "../store/productSearch";
@@ -21,7 +20,7 @@ function idOrSlug(args: { id?: string | null; slug?: string | null }): { id: str
 
 export const Query: QueryResolvers = {
   async products(_parent, args, { caller, db }) {
-    const query = parseProductQuery({ ...args, includeArchived: isAdmin(caller) });
+    const query = parseProductQuery({ ...args, includeArchived: isCatalogStaff(caller) });
     const rows = await searchProducts(db, query);
     const page = toConnection(
       rows,
@@ -47,7 +46,7 @@ export const Query: QueryResolvers = {
   async productVariant(_parent, { id }, { caller, loaders }) {
     const variant = isUuid(id) ? await loaders.variantById.load(id) : null;
     const product = variant ? await loaders.productById.load(variant.productId) : null;
-    if (!variant || !product || ((variant.archived || !isVisibleProduct(product, caller)) && !isAdmin(caller)))
+    if (!variant || !product || ((variant.archived || !isVisibleProduct(product, caller)) && !isCatalogStaff(caller)))
       throw new NotFoundError("No variant has this id.");
     return variant;
   },

@@ -2,6 +2,7 @@ import { createLocalJWKSet, SignJWT, type JSONWebKeySet, type JWK, type JWTVerif
 import { randomUUID } from "node:crypto";
 import { accessTokenAlgorithm, type TokenSettings } from "../../common/auth/tokenVerifier";
 import type { Role } from "../../common/auth/caller";
+import type { Permission } from "../../common/auth/permissions";
 import type { SigningKey } from "./signingKey";
 
 export interface IssuedAccessToken {
@@ -25,8 +26,22 @@ export class AccessTokens {
     return this.settings.ttlSeconds;
   }
 
-  async issue(subject: { userId: string; roles: readonly Role[]; sessionId: string }): Promise<IssuedAccessToken> {
-    const accessToken = await new SignJWT({ roles: [...subject.roles], sid: subject.sessionId })
+  /**
+   * `permissions` are those of the user's staff roles: a claim (`perms`) every service reads, left
+   * out when there are none (customers).
+   */
+  async issue(subject: {
+    userId: string;
+    roles: readonly Role[];
+    sessionId: string;
+    permissions?: readonly Permission[];
+  }): Promise<IssuedAccessToken> {
+    const claims = {
+      roles: [...subject.roles],
+      sid: subject.sessionId,
+      ...(subject.permissions?.length ? { perms: [...subject.permissions] } : {}),
+    };
+    const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: accessTokenAlgorithm, kid: this.key.kid, typ: "JWT" })
       .setSubject(subject.userId)
       .setIssuer(this.settings.issuer)

@@ -20,12 +20,14 @@ import {
   revokeSession,
   rotateRefreshToken,
 } from "../store/sessionStore";
+import { staffPermissionsOf } from "../store/staffStore";
 import { findUserByEmail, insertUser, lockPasswordHash, updateUser } from "../store/userStore";
 import { email as validEmail, newPassword, personName } from "./inputs";
 import { takeAccountEmail } from "./accountChecks";
 import { issueLink } from "./links";
 import type { PasswordHasher } from "./passwordHashing";
 import { newOpaqueToken, tokenHash } from "./secrets";
+import { inPermissionOrder } from "./staffGrants";
 
 /**
  * Where sessions are recorded as revoked (Redis), for the router and every subgraph to see. It is
@@ -70,16 +72,23 @@ export async function openSession(
   return { sessionId, refreshToken };
 }
 
-/** The answer of every sign-in: a fresh access token for the session and its refresh token. */
+/**
+ * The answer of every sign-in: a fresh access token for the session and its refresh token. The
+ * token carries the permissions of the user's staff roles as they are now, read after the session
+ * exists: a change of them revokes that session (see `staffRoles.ts`), so a token never outlives
+ * the permissions it names.
+ */
 export async function signIn(
   deps: IdentityDependencies,
   user: UserRecord,
   session: { sessionId: string; refreshToken: string },
 ): Promise<SignedIn> {
+  const permissions = inPermissionOrder(await deps.unitOfWork((tx) => staffPermissionsOf(tx, user.id)));
   const { accessToken, expiresIn } = await deps.tokens.issue({
     userId: user.id,
     roles: user.roles,
     sessionId: session.sessionId,
+    permissions,
   });
   return { accessToken, refreshToken: session.refreshToken, expiresIn, user: { ...user, signedInAs: true } };
 }

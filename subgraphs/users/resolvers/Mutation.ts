@@ -12,6 +12,7 @@ import { login, logout, refreshSession, register, requestPasswordReset, resetPas
 import { completeOidcSignIn, startOidcSignIn } from "../domain/oidcSignIn";
 import { addAddress, removeAddress, updateProfile } from "../domain/profile";
 import type { MutationResolvers } from "../generated/graphql";
+import { staffMutations } from "./staff";
 
 export const Mutation: MutationResolvers = {
   register: (_parent, { input }, { identity }) => register(identity, input),
@@ -45,4 +46,5 @@ export const Mutation: MutationResolvers = {
     registerPushDevice(contacts, requireCaller(caller).userId, input),
   removePushDevice: (_parent, { id }, { caller, contacts }) =>
     removePushDevice(contacts, requireCaller(caller).userId, id),
+  ...staffMutations,
 };

@@ -1,7 +1,8 @@
-import { requireAdmin, requireCaller } from "../../common/auth/guards";
+import { requireCaller, requirePermission } from "../../common/auth/guards";
 import { NotFoundError, UnauthenticatedError } from "../../common/errors";
 import { isUuid } from "../../common/validation";
 import type { QueryResolvers } from "../generated/graphql";
+import { staffQueries } from "./staff";
 
 export const Query: QueryResolvers = {
   async me(_parent, _args, { caller, loaders }) {
@@ -10,10 +11,11 @@ export const Query: QueryResolvers = {
     return user;
   },
   async user(_parent, { id }, { caller, loaders }) {
-    requireAdmin(caller);
+    requirePermission(caller, "CUSTOMERS");
     const user = isUuid(id) ? await loaders.userById.load(id) : null;
     if (!user) throw new NotFoundError("No user has this id.");
     return user;
   },
   oidcProviders: (_parent, _args, { oidc }) => [...oidc.clients.keys()].map((name) => ({ name })),
+  ...staffQueries,
 };

@@ -1,6 +1,7 @@
 import type { UsersTx } from "./database";
 
-export type RevocationReason = "LOGOUT" | "REUSE_DETECTED" | "PASSWORD_RESET" | "PROMOTED_TO_ADMIN";
+export type RevocationReason =
+  "LOGOUT" | "REUSE_DETECTED" | "PASSWORD_RESET" | "PROMOTED_TO_ADMIN" | "PERMISSIONS_CHANGED";
 
 export async function insertSession(
   tx: UsersTx,
