@@ -11,6 +11,11 @@ const mappers: Record<string, Record<string, string>> = {
     Address: "../store/records#AddressRecord",
     PushDevice: "../store/records#PushDeviceRecord",
     LinkedIdentity: "../store/records#OidcIdentityRecord",
+    AuditEntry: "../store/auditLogStore#AuditLogRow",
+    AuditEntryConnection: "../../common/pagination#Connection<AuditLogRow>",
+    AuditEntryEdge: "../../common/pagination#Edge<AuditLogRow>",
+    UserConnection: "../../common/pagination#Connection<UserRecord>",
+    UserEdge: "../../common/pagination#Edge<UserRecord>",
   },
   products: {
     Product: "../store/records#ProductRecord",

@@ -1,7 +1,16 @@
 import { DateTimeScalar } from "../../common/scalars";
 import type { Resolvers } from "../generated/graphql";
+import { AuditEntry, backOfficeQuery } from "./BackOffice";
 import { Mutation } from "./Mutation";
 import { Query } from "./Query";
 import { LinkedIdentity, PushDevice, User } from "./User";
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, User, PushDevice, LinkedIdentity };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query: { ...Query, ...backOfficeQuery },
+  Mutation,
+  User,
+  PushDevice,
+  LinkedIdentity,
+  AuditEntry,
+};
