@@ -16,6 +16,11 @@ const mappers: Record<string, Record<string, string>> = {
     ApiKeyConnection: "../../common/pagination#Connection<ApiKeyRecord>",
     ApiKeyEdge: "../../common/pagination#Edge<ApiKeyRecord>",
     ApiKeyCreatePayload: "../domain/apiKeys#CreatedApiKey",
+    AuditEntry: "../store/auditLogStore#AuditLogRow",
+    AuditEntryConnection: "../../common/pagination#Connection<AuditLogRow>",
+    AuditEntryEdge: "../../common/pagination#Edge<AuditLogRow>",
+    UserConnection: "../../common/pagination#Connection<UserRecord>",
+    UserEdge: "../../common/pagination#Edge<UserRecord>",
   },
   products: {
     Product: "../store/records#ProductRecord",

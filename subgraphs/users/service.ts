@@ -12,6 +12,7 @@ import type { OidcSignInDependencies } from "./domain/oidcSignIn";
 import type { StaffRoleDependencies } from "./domain/staffRoles";
 import { scryptPasswordHasher } from "./domain/passwordHashing";
 import { usersEnvironment } from "./environment";
+import { auditLogHandlers } from "./events/auditLogHandlers";
 import { createUsersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { AccountEmailThrottle } from "./store/accountEmailThrottle";
@@ -50,6 +51,7 @@ export function createUsersService() {
     typeDefs: loadSubgraphTypeDefs("users"),
     resolvers,
     createDatabase: createUsersDatabase,
+    eventHandlers: auditLogHandlers,
     async onStart(runtime) {
       const { env, logger } = runtime;
       const key = env.JWT_PRIVATE_KEY

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { permissions } from "../auth/permissions";
+import { auditRecordSchema } from "../audit/auditEntry";
 
 const money = z.object({ amount: z.string().regex(/^-?\d+\.\d{2}$/), currency: z.string().length(3) });
 export const orderStatus = z.enum([
@@ -287,6 +288,15 @@ export const eventCatalog = {
     available: z.number().int(),
     threshold: z.number().int(),
   }),
+  /**
+   * A back-office change recorded in the owning service's audit log (in the transaction of the
+   * change); the users service keeps every service's entries in the one log the back office reads.
+   */
+  "catalog.audit.recorded": auditRecordSchema,
+  "inventory.audit.recorded": auditRecordSchema,
+  "orders.audit.recorded": auditRecordSchema,
+  "payments.audit.recorded": auditRecordSchema,
+  "notifications.audit.recorded": auditRecordSchema,
 } as const;
 
 export type EventType = keyof typeof eventCatalog;

@@ -1,3 +1,4 @@
+import { recordAudit } from "../../common/audit/recordAudit";
 import { ConflictError, NotFoundError } from "../../common/errors";
 import { boundedInt, requiredId, requiredText } from "../../common/validation";
 import { findDefaultLocation, findLocationsByIds } from "../store/locationStore";
@@ -57,7 +58,23 @@ export async function adjustStock(
       [{ ...place, onHandDelta: delta, reservedDelta: 0, kind: "ADJUSTMENT", reason, actorId }],
       lowStockThreshold === null ? new Map() : new Map([[target.variantId, lowStockThreshold]]),
     );
-    if (totals) return totals.get(target.variantId)!;
+    if (totals) {
+      const [here] = await lockLocationLevels(tx, [target.variantId], [location.id]);
+      const onHand = here?.onHand ?? 0;
+      await recordAudit(tx, emit, "inventory", deps.caller, {
+        entityType: "STOCK_LEVEL",
+        entityId: target.variantId,
+        action: "stock.adjusted",
+        before: { locationId: location.id, onHand: onHand - delta },
+        after: {
+          locationId: location.id,
+          onHand,
+          reason,
+          ...(lowStockThreshold === null ? {} : { lowStockThreshold }),
+        },
+      });
+      return totals.get(target.variantId)!;
+    }
     const [here] = await lockLocationLevels(tx, [target.variantId], [location.id]);
     throw new ConflictError(
       `This change would leave ${(here?.onHand ?? 0) + delta} units on hand at ${location.name}, below 0 or below the ${here?.reserved ?? 0} reserved there for orders.`,

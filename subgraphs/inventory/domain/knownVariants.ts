@@ -1,3 +1,4 @@
+import type { Caller } from "../../common/auth/caller";
 import type DataLoader from "dataloader";
 import { BadUserInputError, NotFoundError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
@@ -47,6 +48,8 @@ export interface KnownVariantDependencies {
   unitOfWork: UnitOfWork<InventoryTx>;
   /** Direct, batched lookups in the products subgraph. */
   catalogLookup: CatalogLookups;
+  /** Who asks, for the audit log (the request's caller). */
+  caller?: Caller | null;
 }
 
 /** The variant whose stock a back-office request names. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { recordAudit } from "../../common/audit/recordAudit";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import { boundedInt, requiredId, requiredText } from "../../common/validation";
 import { findLocationsByIds } from "../store/locationStore";
@@ -47,7 +48,7 @@ export async function transferStock(
   if (!from) throw new NotFoundError("No stock location has this id.", "fromLocationId");
   if (!to) throw new NotFoundError("No stock location has this id.", "toLocationId");
   const target = await resolveStockTarget(deps, { variantId });
-  return deps.unitOfWork(async (tx) => {
+  return deps.unitOfWork(async (tx, emit) => {
     if (idempotencyKey && !(await claimStockRequest(tx, { actorId, idempotencyKey, requestHash }))) {
       const claimed = await findStockRequest(tx, actorId, idempotencyKey);
       if (claimed?.requestHash !== requestHash)
@@ -105,6 +106,21 @@ export async function transferStock(
         reason: `${reason} (from ${from.name})`,
       },
     ]);
+    await recordAudit(tx, emit, "inventory", deps.caller, {
+      entityType: "STOCK_LEVEL",
+      entityId: variantId,
+      action: "stock.transferred",
+      before: {
+        from: { locationId: fromId, onHand: out.onHand + quantity },
+        to: { locationId: toId, onHand: into.onHand - quantity },
+      },
+      after: {
+        from: { locationId: fromId, onHand: out.onHand },
+        to: { locationId: toId, onHand: into.onHand },
+        quantity,
+        reason,
+      },
+    });
     return { from: { locationId: fromId, ...out }, to: { locationId: toId, ...into } };
   });
 }

@@ -1,4 +1,5 @@
 import { requirePermission } from "../../common/auth/guards";
+import { recordAudit } from "../../common/audit/recordAudit";
 import type { Caller } from "../../common/auth/caller";
 import { ConflictError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
@@ -50,6 +51,32 @@ export async function previewTemplate(
 
 export interface TemplateChangeDependencies {
   unitOfWork: UnitOfWork<NotificationsTx>;
+  /** Who asks (the request's caller), for the audit log. */
+  caller?: Caller | null;
+}
+
+/** What the audit log keeps of a template: its content and version. */
+function auditView(template: TemplateView) {
+  const { subject, text, html, version, customized } = template;
+  return { subject, text, html, version, customized };
+}
+
+/** Changes a template and records the change in the audit log, in one transaction. */
+function changeAudited(deps: TemplateChangeDependencies, change: Parameters<typeof changeTemplate>[1]) {
+  return deps.unitOfWork(async (tx, emit) => {
+    const before = await templateOf(tx, change.kind, change.channel);
+    const outcome = await changeTemplate(tx, change);
+    if (outcome.kind === "changed") {
+      await recordAudit(tx, emit, "notifications", deps.caller, {
+        entityType: "NOTIFICATION_TEMPLATE",
+        entityId: `${change.kind}/${change.channel}`,
+        action: change.sources ? "template.saved" : "template.reset",
+        before: auditView(before),
+        after: auditView(outcome.template),
+      });
+    }
+    return outcome;
+  });
 }
 
 function staleVersion(version: number): ConflictError {
@@ -73,15 +100,13 @@ export async function updateTemplate(
   },
 ): Promise<TemplateView> {
   const sources = checkedTemplate(input.kind, input.channel, input);
-  const outcome = await deps.unitOfWork((tx) =>
-    changeTemplate(tx, {
-      kind: input.kind,
-      channel: input.channel,
-      sources,
-      userId,
-      expectedVersion: input.expectedVersion,
-    }),
-  );
+  const outcome = await changeAudited(deps, {
+    kind: input.kind,
+    channel: input.channel,
+    sources,
+    userId,
+    expectedVersion: input.expectedVersion,
+  });
   if (outcome.kind === "stale") throw staleVersion(outcome.version);
   return outcome.template;
 }
@@ -92,7 +117,7 @@ export async function resetTemplate(
   userId: string,
   input: { kind: NotificationKind; channel: NotificationChannel; expectedVersion?: number | null },
 ): Promise<TemplateView> {
-  const outcome = await deps.unitOfWork((tx) => changeTemplate(tx, { ...input, sources: null, userId }));
+  const outcome = await changeAudited(deps, { ...input, sources: null, userId });
   if (outcome.kind === "stale") throw staleVersion(outcome.version);
   return outcome.template;
 }

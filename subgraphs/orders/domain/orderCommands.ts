@@ -1,6 +1,7 @@
 import type { Caller } from "../../common/auth/caller";
 import { requireOwnerOrPermission } from "../../common/auth/guards";
 import { hasPermission } from "../../common/auth/permissions";
+import { recordAudit } from "../../common/audit/recordAudit";
 import { NotFoundError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import { isUuid, optionalText, requiredId, requiredText } from "../../common/validation";
@@ -11,10 +12,43 @@ import { applySagaEvent, type SagaEvent } from "./orderTransitions";
 
 export interface OrderCommandDependencies {
   unitOfWork: UnitOfWork<OrdersTx>;
+  /** Who asks (the request's caller), for the audit log of back-office changes. */
+  caller?: Caller | null;
 }
 
-async function command(deps: OrderCommandDependencies, orderId: string, event: SagaEvent): Promise<OrderRecord> {
-  const outcome = await deps.unitOfWork((tx, emit) => applySagaEvent(tx, emit, orderId, event));
+/** What the audit log keeps of an order: its status and shipment, nothing personal. */
+function auditView(order: OrderRecord) {
+  return {
+    status: order.status,
+    cancellationReason: order.cancellationReason,
+    carrier: order.carrier,
+    trackingNumber: order.trackingNumber,
+  };
+}
+
+/**
+ * Applies a command to an order; `audited` (a change by the back office) records it in the audit
+ * log, in the same transaction, when it moved the order.
+ */
+async function command(
+  deps: OrderCommandDependencies,
+  orderId: string,
+  event: SagaEvent,
+  audited = true,
+): Promise<OrderRecord> {
+  const outcome = await deps.unitOfWork(async (tx, emit) => {
+    const applied = await applySagaEvent(tx, emit, orderId, event);
+    if (audited && applied?.kind === "moved") {
+      await recordAudit(tx, emit, "orders", deps.caller, {
+        entityType: "ORDER",
+        entityId: orderId,
+        action: `order.${event.type === "CANCELLED_BY_ADMIN" ? "cancelled" : event.type.toLowerCase()}`,
+        before: { ...auditView(applied.order), status: applied.from, carrier: null, trackingNumber: null },
+        after: auditView(applied.order),
+      });
+    }
+    return applied;
+  });
   if (!outcome) throw new NotFoundError("No order has this id.");
   return outcome.order;
 }
@@ -34,10 +68,15 @@ export async function cancelOrder(
   requireOwnerOrPermission(caller, order.customerId, "ORDERS", "this order");
   const byAdmin = hasPermission(caller, "ORDERS") && caller.userId !== order.customerId;
   const why = optionalText(reason, "reason", 500);
-  return command(deps, order.id, {
-    type: byAdmin ? "CANCELLED_BY_ADMIN" : "CANCELLED_BY_CUSTOMER",
-    reason: why ?? (byAdmin ? "cancelled by the back office" : "cancelled by the customer"),
-  });
+  return command(
+    { ...deps, caller },
+    order.id,
+    {
+      type: byAdmin ? "CANCELLED_BY_ADMIN" : "CANCELLED_BY_CUSTOMER",
+      reason: why ?? (byAdmin ? "cancelled by the back office" : "cancelled by the customer"),
+    },
+    byAdmin,
+  );
 }
 
 /** Hands a CONFIRMED order to a carrier (back office); inventory turns its reservation into a deduction. */

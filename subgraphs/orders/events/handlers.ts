@@ -5,6 +5,7 @@ import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { fromMoney } from "../../common/money";
 import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
+import { customerEmailHandlers } from "./customerEmails";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
 
 /** A catalog event's version of the product: the product's own, or (older events) when it was emitted. */
@@ -92,4 +93,5 @@ export const ordersEventHandlers = [
       recordAvailability(tx, event.data.variantId ?? event.data.productId, event.data.available, event.data.version),
     { idempotentByVersion: true },
   ),
+  ...customerEmailHandlers,
 ];

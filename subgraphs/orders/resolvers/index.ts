@@ -10,6 +10,7 @@ import type { ShippingAddressSnapshot } from "../store/records";
 type SelectedOptions = Array<{ name: string; value: string }>;
 import { countOrders, listOrders } from "../store/orderStore";
 import { Mutation } from "./Mutation";
+import { orderSearchQuery } from "./OrderSearch";
 import { Query } from "./Query";
 
 const servedByTheRouter = () => {
@@ -20,7 +21,7 @@ const servedByTheRouter = () => {
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, ...orderSearchQuery },
   Mutation,
   // Declared here so the supergraph (and Sandbox) has them; the router serves them itself.
   Subscription: {

@@ -1,3 +1,5 @@
+import { recordAudit } from "../../common/audit/recordAudit";
+import type { Caller } from "../../common/auth/caller";
 import { backoffDelayMs } from "../../common/backoff";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import type { Emit } from "../../common/events/unitOfWork";
@@ -72,13 +74,13 @@ export async function refundRemainder(
  * disputed), the refund is FAILED, nothing is refunded, and the caller gets CONFLICT.
  */
 export async function refundOrder(
-  deps: PaymentsDependencies,
+  deps: PaymentsDependencies & { caller?: Caller | null },
   input: { orderId: string; amount?: string | null; reason?: string | null },
 ): Promise<PaymentRecord> {
   const requested = input.amount ? parseAmount(input.amount, "amount") : null;
   if (requested !== null && requested <= 0n) throw new BadUserInputError("The refund must be more than 0.", "amount");
   const reason = optionalText(input.reason, "reason", 500);
-  const refundId = await deps.unitOfWork(async (tx) => {
+  const refundId = await deps.unitOfWork(async (tx, emit) => {
     if (!isUuid(input.orderId)) throw new NotFoundError("This order has no payment.");
     await lockOrderPayments(tx, input.orderId);
     const payment = await lockPaymentOfOrder(tx, input.orderId);
@@ -103,6 +105,22 @@ export async function refundOrder(
       { paymentId: payment.id, amountMinor: amount, reason },
       { leasedForMs: attemptLeaseMs },
     );
+    await recordAudit(tx, emit, "payments", deps.caller, {
+      entityType: "PAYMENT",
+      entityId: payment.id,
+      action: "payment.refund_requested",
+      before: {
+        orderId: payment.orderId,
+        status: payment.status,
+        refunded: toMoney(payment.refundedMinor, payment.currency),
+      },
+      after: {
+        orderId: payment.orderId,
+        refundId: refund.id,
+        amount: toMoney(amount, payment.currency),
+        reason,
+      },
+    });
     return refund.id;
   });
   try {

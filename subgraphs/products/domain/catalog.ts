@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Caller } from "../../common/auth/caller";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import { violatesUnique } from "../../common/database/uniqueViolation";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
@@ -9,6 +10,7 @@ import { changeProduct, findProductsByIds, insertProduct, lockProduct, touchProd
 import type { ProductRecord } from "../store/records";
 import { changeVariant, findOptionsOfProducts, findVariantsOfProducts } from "../store/variantStore";
 import { announceCreated, announceUpdated } from "./productEvents";
+import { auditCatalog, productAuditView } from "./catalogAudit";
 import {
   validateNewProduct,
   validateProductChanges,
@@ -18,6 +20,8 @@ import {
 
 export interface CatalogDependencies {
   unitOfWork: UnitOfWork<ProductsTx>;
+  /** Who asks (the request's caller), for the audit log of catalog changes. */
+  caller?: Caller | null;
 }
 
 export async function requireCategory(tx: ProductsTx, id: string | null | undefined, field: string): Promise<void> {
@@ -50,6 +54,13 @@ export async function createProduct(deps: CatalogDependencies, input: ProductFie
       await insertProduct(tx, id, product);
       const created = await touchProducts(tx, [id]);
       await announceCreated(tx, emit, created);
+      await auditCatalog(tx, emit, deps.caller, {
+        entityType: "PRODUCT",
+        entityId: id,
+        action: "product.created",
+        before: null,
+        after: await productAuditView(tx, created[0]!),
+      });
       return created[0]!;
     });
   } catch (error) {
@@ -72,6 +83,7 @@ export async function updateProduct(
   try {
     const updated = await deps.unitOfWork(async (tx, emit) => {
       if (!isUuid(id) || !(await lockProduct(tx, id))) return null;
+      const before = await productAuditView(tx, (await findProductsByIds(tx, [id]))[0]!);
       await requireCategory(tx, changes.categoryId, "categoryId");
       if (changes.sku !== undefined || changes.priceMinor !== undefined) {
         const options = await findOptionsOfProducts(tx, [id]);
@@ -91,6 +103,14 @@ export async function updateProduct(
       await changeProduct(tx, id, changes);
       const [product] = await touchProducts(tx, [id]);
       await announceUpdated(tx, emit, [product!]);
+      const after = await productAuditView(tx, product!);
+      await auditCatalog(tx, emit, deps.caller, {
+        entityType: "PRODUCT",
+        entityId: id,
+        action: "product.updated",
+        before,
+        after,
+      });
       return product!;
     });
     if (!updated) throw new NotFoundError("No product has this id.");
@@ -110,6 +130,13 @@ export async function archiveProduct(deps: CatalogDependencies, id: string): Pro
     await tx.product.update({ where: { id }, data: { status: "ARCHIVED" } });
     const [product] = await touchProducts(tx, [id]);
     await announceUpdated(tx, emit, [product!]);
+    await auditCatalog(tx, emit, deps.caller, {
+      entityType: "PRODUCT",
+      entityId: id,
+      action: "product.archived",
+      before: { status: current.status },
+      after: { status: "ARCHIVED" },
+    });
     return product!;
   });
   if (!archived) throw new NotFoundError("No product has this id.");

@@ -15,6 +15,7 @@ import {
 } from "../store/variantStore";
 import { conflictOnUnique, isDomainError, type CatalogDependencies } from "./catalog";
 import { announceUpdated } from "./productEvents";
+import { auditCatalog, variantAuditView } from "./catalogAudit";
 import {
   maxVariantsPerProduct,
   maxVariantsPerRequest,
@@ -157,6 +158,15 @@ export async function createVariants(
         ids.push(await insertVariant(tx, productId, last + 1 + index, variant));
       await settle(tx, emit, productId);
       const byId = new Map((await findVariantsByIds(tx, ids)).map((variant) => [variant.id, variant]));
+      for (const id of ids) {
+        await auditCatalog(tx, emit, deps.caller, {
+          entityType: "PRODUCT_VARIANT",
+          entityId: id,
+          action: "variant.created",
+          before: null,
+          after: { productId, ...variantAuditView(byId.get(id)!) },
+        });
+      }
       return ids.map((id) => byId.get(id)!);
     });
     if (!created) throw new NotFoundError("No product has this id.", "productId");
@@ -204,7 +214,15 @@ export async function updateVariant(
         throw new ConflictError(`Another variant already uses the SKU ${changes.sku}.`, "sku");
       await changeVariant(tx, variant, { ...changes, ...options });
       await settle(tx, emit, current.variants[0]!.productId);
-      return (await findVariantsByIds(tx, [id]))[0]!;
+      const changed = (await findVariantsByIds(tx, [id]))[0]!;
+      await auditCatalog(tx, emit, deps.caller, {
+        entityType: "PRODUCT_VARIANT",
+        entityId: id,
+        action: "variant.updated",
+        before: { productId: variant.productId, ...variantAuditView(variant) },
+        after: { productId: variant.productId, ...variantAuditView(changed) },
+      });
+      return changed;
     });
     if (!updated) throw new NotFoundError("No variant has this id.");
     return updated;
@@ -229,7 +247,15 @@ export async function archiveVariant(deps: CatalogDependencies, id: string): Pro
     }
     await changeVariant(tx, variant, { archived: true });
     await settle(tx, emit, variant.productId);
-    return (await findVariantsByIds(tx, [id]))[0]!;
+    const changed = (await findVariantsByIds(tx, [id]))[0]!;
+    await auditCatalog(tx, emit, deps.caller, {
+      entityType: "PRODUCT_VARIANT",
+      entityId: id,
+      action: "variant.archived",
+      before: { productId: variant.productId, ...variantAuditView(variant) },
+      after: { productId: variant.productId, ...variantAuditView(changed) },
+    });
+    return changed;
   });
   if (!archived) throw new NotFoundError("No variant has this id.");
   return archived;

@@ -6,10 +6,11 @@ import { Product } from "./Product";
 import { ProductConnection } from "./ProductConnection";
 import { ProductVariant } from "./ProductVariant";
 import { Query } from "./Query";
+import { variantSearchQuery } from "./VariantSearch";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, ...variantSearchQuery },
   Mutation,
   Product,
   ProductVariant,

@@ -3,7 +3,7 @@ import type { ProductsReader, ProductsTx } from "./database";
 import type { AttributeRecord, SelectedOptionValue, VariantImageRecord, VariantRecord } from "./records";
 
 /** The columns of `VariantRecord`, for a statement `FROM product_variants v JOIN products p`. */
-const variantColumns = Prisma.sql`
+export const variantColumns = Prisma.sql`
   v.id::text AS id, v.product_id::text AS "productId", v.position, v.sku, v.title, v.selected_options AS "selectedOptions",
   v.options_key AS "optionsKey", v.price_minor AS "priceMinor", v.compare_at_price_minor AS "compareAtPriceMinor",
   v.weight_grams AS "weightGrams", v.barcode, v.archived, p.currency, v.created_at AS "createdAt", v.updated_at AS "updatedAt"`;

@@ -1,5 +1,6 @@
 import { DateTimeScalar } from "../../common/scalars";
 import type { Resolvers } from "../generated/graphql";
+import { AuditEntry, backOfficeQuery } from "./BackOffice";
 import { Mutation } from "./Mutation";
 import { Query } from "./Query";
 import { ApiKey } from "./staff";
@@ -7,10 +8,11 @@ import { LinkedIdentity, PushDevice, User } from "./User";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
+  Query: { ...Query, ...backOfficeQuery },
   Mutation,
   User,
   PushDevice,
   LinkedIdentity,
   ApiKey,
+  AuditEntry,
 };
