@@ -50,10 +50,10 @@ const loads: Partial<Record<ServiceName, string[]>> = {
     `INSERT INTO products (id, name, slug, description, price_minor, max_price_minor, created_at, updated_at)
      SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'Product ' || i, 'product-' || i, '', 1000, 1000, now(), now()
        FROM generate_series(1, ${rows / 2}) AS i`,
-    `INSERT INTO product_variants (id, product_id, position, sku, title, price_minor, created_at, updated_at)
+    `INSERT INTO product_variants (id, product_id, position, sku, title, options_key, price_minor, created_at, updated_at)
      SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(to_hex(1 + (i - 1) / 2), 12, '0'))::uuid, (i - 1) % 2,
             (ARRAY['TEE','MUG','CAP','BAG','SOCK'])[1 + i % 5] || '-' || lpad(i::text, 6, '0') || '-' || (ARRAY['S','M','L','XL'])[1 + i % 4],
-            'Variant ' || i, 1000, now(), now()
+            'Variant ' || i, 'Size:' || (ARRAY['S','M','L','XL'])[1 + i % 4], 1000, now(), now()
        FROM generate_series(1, ${rows}) AS i`,
   ],
 };
@@ -160,7 +160,8 @@ async function main(): Promise<void> {
     let captured: { query: string; params: string } | undefined;
     let pattern: RegExp = /$^/;
     db.$on("query", (event) => {
-      if (pattern.test(event.query))
+      // The page query is the one with a LIMIT (the count runs after it, and has none).
+      if (!captured && pattern.test(event.query) && /LIMIT/.test(event.query))
         captured = { query: event.query, params: (event as unknown as { params: string }).params };
     });
     for (const each of cases.filter((one) => one.service === service)) {
