@@ -9,9 +9,13 @@ import type { UsersTx } from "../store/database";
  * with their own ids, so a redelivered event inserts nothing (one idempotent statement).
  */
 export const auditLogHandlers = [
-  onEvent<UsersTx, typeof auditEventOf.products>(auditEventOf.products, (event, tx) => insertAuditRecord(tx, event.data), {
-    idempotentByVersion: true,
-  }),
+  onEvent<UsersTx, typeof auditEventOf.products>(
+    auditEventOf.products,
+    (event, tx) => insertAuditRecord(tx, event.data),
+    {
+      idempotentByVersion: true,
+    },
+  ),
   onEvent<UsersTx, typeof auditEventOf.inventory>(
     auditEventOf.inventory,
     (event, tx) => insertAuditRecord(tx, event.data),
@@ -20,9 +24,13 @@ export const auditLogHandlers = [
   onEvent<UsersTx, typeof auditEventOf.orders>(auditEventOf.orders, (event, tx) => insertAuditRecord(tx, event.data), {
     idempotentByVersion: true,
   }),
-  onEvent<UsersTx, typeof auditEventOf.payments>(auditEventOf.payments, (event, tx) => insertAuditRecord(tx, event.data), {
-    idempotentByVersion: true,
-  }),
+  onEvent<UsersTx, typeof auditEventOf.payments>(
+    auditEventOf.payments,
+    (event, tx) => insertAuditRecord(tx, event.data),
+    {
+      idempotentByVersion: true,
+    },
+  ),
   onEvent<UsersTx, typeof auditEventOf.notifications>(
     auditEventOf.notifications,
     (event, tx) => insertAuditRecord(tx, event.data),
