@@ -8,7 +8,8 @@ import { waitFor } from "../support/waitFor";
  * sizes and colours (L / Blue not made, S / Blue sold out), a linen shirt and a wool beanie.
  */
 export async function buildShop(routerUrl: string) {
-  const admin = await loginAdmin(routerUrl);
+  // Right after start, a loaded machine may answer the first sign-in "unavailable": try again.
+  const admin = await waitFor(() => loginAdmin(routerUrl), "the admin to sign in", 120_000);
   const catalog = new CatalogBuilder(routerUrl, admin.accessToken);
   const category = await catalog.category("Apparel");
   const tee = await catalog.productWithVariants({
