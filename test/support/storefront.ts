@@ -52,6 +52,7 @@ export async function startStorefront(routerUrl: string): Promise<RunningStorefr
     process.env.TEST_LOG_LEVEL ? "inherit" : "ignore",
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(managed, `${url}/health/ready`, 60_000);
+  // Generous: beside a starting stack and a browser, a crowded machine needs minutes.
+  await waitUntilReady(managed, `${url}/health/ready`, 300_000);
   return { url, stop: () => stopAll([managed]) };
 }
