@@ -1,14 +1,15 @@
 // Lint rules that catch bugs the compiler lets through: promises nobody awaits or that are passed
 // where a callback's result is ignored, switches that forget a member of a union, dead code.
 import eslint from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "coverage/", "**/generated/", "storefront/"] },
+  { ignores: ["node_modules/", "**/dist/", "coverage/", "**/generated/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -23,6 +24,17 @@ export default tseslint.config(
       "@typescript-eslint/await-thenable": "error",
       "@typescript-eslint/require-await": "off",
       "no-constant-condition": ["error", { checkLoops: false }],
+    },
+  },
+  {
+    // The storefront (React): the rules of hooks, and browser globals. Type-aware rules above
+    // read storefront/tsconfig.json (DOM and JSX) for these files.
+    files: ["storefront/**/*.ts", "storefront/**/*.tsx"],
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // A page may set state in an effect to learn it runs in the browser (SessionContext).
+      "react-hooks/set-state-in-effect": "off",
     },
   },
   {

@@ -40,6 +40,8 @@ export interface StackOptions {
   runtime?: Runtime;
   /** Options for node itself, such as `--cpu-prof` (not all of them are allowed in NODE_OPTIONS). */
   nodeArgs?: readonly string[];
+  /** How long each process may take to answer ready (60 s unless told; a loaded machine needs more). */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function startStack(stackId: string, options: StackOptions): Promis
     serviceNames.map((name) => [name, `http://localhost:${ports[name]}/graphql`]),
   ) as Record<ServiceName, string>;
   const processes: ManagedProcess[] = [];
+  const readyWithin = options.readyTimeoutMs ?? 60_000;
   let exitCodes: Record<string, number | null> | undefined;
 
   const stack: RunningStack = {
@@ -102,7 +105,7 @@ export async function startStack(stackId: string, options: StackOptions): Promis
           options.nodeArgs,
         );
         processes.push(managed);
-        await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, 60_000);
+        await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, readyWithin);
       }),
     );
     const routerPort = await freePort();
@@ -116,7 +119,7 @@ export async function startStack(stackId: string, options: StackOptions): Promis
       options.nodeArgs,
     );
     processes.push(router);
-    await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, 60_000);
+    await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, readyWithin);
     stack.routerUrl = `http://localhost:${routerPort}/graphql`;
     return stack;
   } catch (error) {

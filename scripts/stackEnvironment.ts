@@ -9,6 +9,8 @@ import { defaultPorts, serviceNames, type ServiceName } from "../subgraphs/commo
 export const stackEnvironment = z.object({
   NODE_ENV: runtimeEnvironment.shape.NODE_ENV,
   PORT: env.port(4000),
+  /** Where the storefront (storefront/) listens, beside the router. */
+  STOREFRONT_PORT: env.port(3000),
   STARTUP_TIMEOUT_SECONDS: env.seconds(15),
   ...(Object.fromEntries(
     serviceNames.map((name) => [`${name.toUpperCase()}_PORT`, env.port(defaultPorts[name])]),

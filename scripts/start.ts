@@ -1,8 +1,8 @@
 /**
  * `npm start`: brings up PostgreSQL, Redis, NATS and the mail catcher when they are down (or says
  * what is missing), migrates and starts the six subgraphs and the router as separate processes,
- * loads the demo catalog into an empty shop in development, prints the router's URL once it
- * answers, and stops everything on Ctrl-C.
+ * loads the demo catalog into an empty shop in development, starts the storefront (storefront/)
+ * against the router, prints both URLs once they answer, and stops everything on Ctrl-C.
  */
 import { loadDotEnv, parseEnvironment } from "../subgraphs/common/environment";
 import { serviceNames } from "../subgraphs/common/serviceNames";
@@ -77,6 +77,13 @@ async function main(): Promise<void> {
     processes.push(router);
     await waitUntilReady(router, `http://localhost:${settings.PORT}/health/ready`, readyWithin);
     await seedDemoCatalog(settings);
+    const storefront = startProcess("storefront", "storefront/server/main.ts", {
+      ...baseEnv,
+      STOREFRONT_PORT: String(settings.STOREFRONT_PORT),
+      ROUTER_URL: `http://localhost:${settings.PORT}/graphql`,
+    });
+    processes.push(storefront);
+    await waitUntilReady(storefront, `http://localhost:${settings.STOREFRONT_PORT}/health/ready`, readyWithin);
   } catch (error) {
     console.error(`npm start: ${(error as Error).message}`);
     await shutdown(1);
@@ -92,7 +99,8 @@ async function main(): Promise<void> {
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   console.log(
-    `\nThe supergraph is up in ${seconds}s: http://localhost:${settings.PORT}/graphql (open it in a browser for Apollo Sandbox). Ctrl-C stops it.\n`,
+    `\nThe supergraph is up in ${seconds}s: http://localhost:${settings.PORT}/graphql (open it in a browser for Apollo Sandbox).` +
+      `\nThe storefront: http://localhost:${settings.STOREFRONT_PORT}/ . Ctrl-C stops both.\n`,
   );
 }
 

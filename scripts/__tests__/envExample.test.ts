@@ -11,6 +11,7 @@ import { productsEnvironment } from "../../subgraphs/products";
 import { usersEnvironment } from "../../subgraphs/users";
 import { deadLettersEnvironment } from "../deadLetters";
 import { stackEnvironment } from "../stackEnvironment";
+import { storefrontEnvironment } from "../../storefront/server/environment";
 
 /** The variables a schema reads (refined schemas keep theirs in `in`). */
 function keysOf(schema: z.ZodType): string[] {
@@ -32,6 +33,7 @@ describe(".env.example", () => {
     notificationsEnvironment,
     stackEnvironment,
     deadLettersEnvironment,
+    storefrontEnvironment,
   };
   const variables = [...new Set(Object.values(schemas).flatMap((schema) => keysOf(schema as z.ZodType)))].sort();
 
