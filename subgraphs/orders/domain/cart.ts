@@ -150,8 +150,8 @@ async function changeLines(
         const id = await setCartItem(tx, cart.id, view, quantity);
         if (id) items = items.map((item) => (item.variantId === variantId ? { ...item, id } : item));
       }
-      if (written.size > 0) await touchCart(tx, cart.id);
-      return priced({ ...cart, items }, views);
+      const expiresAt = written.size > 0 ? await touchCart(tx, cart.id) : cart.expiresAt;
+      return priced({ ...cart, items, expiresAt }, views);
     });
     if (changed) return changed;
   }

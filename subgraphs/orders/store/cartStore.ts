@@ -160,15 +160,17 @@ export async function emptyCart(tx: OrdersTx, owner: CartOwner): Promise<void> {
   });
 }
 
-/** A guest cart's expiry starts again: it was used. A customer's cart never expires. */
-export async function touchCart(tx: OrdersTx, cartId: string): Promise<void> {
-  await tx.$executeRawUnsafe(
+/** A guest cart's expiry starts again: it was used. A customer's cart never expires. Answers the new expiry. */
+export async function touchCart(tx: OrdersTx, cartId: string): Promise<Date | null> {
+  const [row] = await tx.$queryRawUnsafe<Array<{ expiresAt: Date | null }>>(
     `UPDATE carts SET updated_at = now(),
             expires_at = CASE WHEN token_hash IS NULL THEN NULL ELSE now() + make_interval(days => $2) END
-      WHERE id = $1::uuid`,
+      WHERE id = $1::uuid
+      RETURNING expires_at AS "expiresAt"`,
     cartId,
     guestCartLifetimeDays,
   );
+  return row?.expiresAt ?? null;
 }
 
 /** A new, empty guest cart addressed by the hash of its token. */
