@@ -247,7 +247,10 @@ export async function updateCartLines(
     quantity: boundedInt(line.quantity, `lines.${index}.quantity`, { min: 0, max: maxQuantityPerLine }),
     index,
   }));
-  return changeLines(deps, owner, async (cart) => {
+  // Lines whose variant the catalog no longer has can only leave the cart: removed by id after.
+  const orphaned = new Set<string>();
+  const view = await changeLines(deps, owner, async (cart) => {
+    orphaned.clear();
     const named = checked.flatMap((line) => {
       const item = cart.items.find((each) => each.id === line.id);
       if (item) return [{ ...line, variantId: item.variantId }];
@@ -258,23 +261,24 @@ export async function updateCartLines(
       deps,
       named.map((line) => line.variantId),
     );
-    return named.flatMap(({ variantId, quantity, index }): LineChange[] => {
-      const view = views.get(variantId);
-      // A variant the catalog no longer has can only leave the cart.
-      if (!view) {
-        if (quantity === 0) return [];
-        throw new NotFoundError(`No variant has the id ${variantId}.`, `lines.${index}.id`);
+    return named.flatMap(({ id, variantId, quantity, index }): LineChange[] => {
+      const found = views.get(variantId);
+      if (!found) {
+        if (quantity > 0) throw new NotFoundError(`No variant has the id ${variantId}.`, `lines.${index}.id`);
+        orphaned.add(id);
+        return [];
       }
       return [
-        { view, field: `lines.${index}.id`, quantityField: `lines.${index}.quantity`, quantityOf: () => quantity },
+        {
+          view: found,
+          field: `lines.${index}.id`,
+          quantityField: `lines.${index}.quantity`,
+          quantityOf: () => quantity,
+        },
       ];
     });
-  }).then(async (view) => {
-    // Lines whose variant the catalog no longer has are removed by id.
-    const gone = checked.filter((line) => line.quantity === 0).map((line) => line.id);
-    if (gone.length === 0) return view;
-    return removeLines(deps, owner, gone);
   });
+  return orphaned.size === 0 ? view : removeLines(deps, owner, [...orphaned]);
 }
 
 async function removeLines(deps: CatalogViewDependencies, owner: CartOwner, lineIds: string[]): Promise<CartView> {
