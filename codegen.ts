@@ -63,6 +63,7 @@ const mappers: Record<string, Record<string, string>> = {
     OrderEdge: "../../common/pagination#Edge<OrderRecord>",
     Cart: "../store/records#CartView",
     CartItem: "../store/records#CartLine",
+    CartMergeAdjustment: "../domain/cartMerge#MergeAdjustment",
     ProductImage: "../store/records#ImageSnapshot",
     Shipment: "../store/records#OrderRecord",
   },

@@ -28,6 +28,7 @@ export const expensiveMutationWeights: Readonly<Record<string, number>> = {
   requestPhoneNumberChange: 1,
   // Stock reserved, a payment captured: the checkout saga.
   placeOrder: 1,
+  placeGuestOrder: 1,
   checkoutCart: 1,
   // A refund at the payment provider.
   refundOrder: 1,

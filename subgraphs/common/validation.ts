@@ -86,3 +86,14 @@ export function httpUrl(value: string, field: string): string {
   }
   return text;
 }
+
+const emailPattern = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+
+/** Emails are checked and lower-cased, so one address is one account (or one guest) whatever its letter case. */
+export function emailAddress(value: string, field = "email"): string {
+  const normalized = value.trim().toLowerCase();
+  if (normalized.length > 254 || !emailPattern.test(normalized)) {
+    throw new BadUserInputError("Enter a valid email address.", field);
+  }
+  return normalized;
+}

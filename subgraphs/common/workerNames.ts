@@ -7,5 +7,6 @@ export const workerNames = [
   "notification-delivery",
   "payment-window",
   "dead-letter-watch",
+  "cart-expiry",
 ] as const;
 export type WorkerName = (typeof workerNames)[number];

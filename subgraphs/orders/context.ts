@@ -1,11 +1,14 @@
 import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { BaseContext } from "../common/server/subgraphDefinition";
 import type { CatalogLookups } from "./domain/catalogView";
+import type { GuestCartDependencies } from "./domain/guestCart";
+import type { GuestLookupDependencies } from "./domain/guestOrders";
 import type { PlaceOrderDependencies } from "./domain/placeOrder";
 import type { OrdersLoaders } from "./loaders";
 import type { OrdersDb, OrdersTx } from "./store/database";
 
-export interface Context extends BaseContext, PlaceOrderDependencies {
+export interface Context extends BaseContext, PlaceOrderDependencies, GuestCartDependencies, GuestLookupDependencies {
+  limits: GuestCartDependencies["limits"] & GuestLookupDependencies["limits"];
   db: OrdersDb;
   unitOfWork: UnitOfWork<OrdersTx>;
   loaders: OrdersLoaders;

@@ -12,6 +12,8 @@ import {
 } from "./domain/catalogView";
 import { noteDeadLetter } from "./domain/incidents";
 import { cancelOverdueOrders } from "./domain/paymentWindow";
+import { WindowLimiter } from "../common/windowLimiter";
+import { deleteExpiredGuestCarts } from "./store/cartStore";
 import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
 import { ordersEventHandlers } from "./events/handlers";
@@ -48,6 +50,11 @@ export const ordersService = defineSubgraph({
       logger: runtime.logger,
       onDeadLetter: async (letter) => void (await noteDeadLetter(runtime.db, letter)),
     }),
+    // Guest carts unused for their lifetime are deleted, a batch at a time.
+    new PeriodicWorker("cart-expiry", async () => (await deleteExpiredGuestCarts(runtime.db, 500)) === 500, {
+      intervalMs: runtime.env.CART_EXPIRY_SCAN_MS,
+      logger: runtime.logger,
+    }),
   ],
   createContext: (runtime, base, request) => {
     const authorization = request.header("authorization");
@@ -59,6 +66,25 @@ export const ordersService = defineSubgraph({
       unitOfWork: runtime.unitOfWork,
       loaders: createOrdersLoaders(runtime.db),
       paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
+      limiter: new WindowLimiter(runtime.redis, `${runtime.env.REDIS_KEY_PREFIX}orders:`),
+      limits: {
+        cartCreations: { name: "cart-create", limit: runtime.env.CARTS_PER_CLIENT_PER_HOUR, windowSeconds: 3600 },
+        guestOrderLookups: {
+          name: "guest-order-lookup",
+          limit: runtime.env.GUEST_ORDER_LOOKUPS_PER_CLIENT_PER_HOUR,
+          windowSeconds: 3600,
+        },
+        guestOrderLookupsPerOrder: {
+          name: "guest-order-lookup:number",
+          limit: runtime.env.GUEST_ORDER_LOOKUPS_PER_ORDER_PER_HOUR,
+          windowSeconds: 3600,
+        },
+      },
+      unpaidLimits: {
+        ordersPerBuyer: runtime.env.UNPAID_ORDERS_PER_BUYER,
+        unitsPerBuyer: runtime.env.UNPAID_UNITS_PER_BUYER,
+        guestOrdersPerClient: runtime.env.UNPAID_GUEST_ORDERS_PER_CLIENT,
+      },
       lookups: {
         products: entityLoader<ProductEntity>({
           url: runtime.env.PRODUCTS_URL,

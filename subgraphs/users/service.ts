@@ -20,7 +20,7 @@ import { createUsersDatabase } from "./store/database";
 import { LoginThrottle } from "./store/loginThrottle";
 import { OidcClient } from "./oidc/oidcClient";
 import { OidcSignInStore } from "./store/oidcSignInStore";
-import { WindowLimiter } from "./store/windowLimiter";
+import { WindowLimiter } from "../common/windowLimiter";
 
 /** How long a started OpenID Connect sign-in waits for the provider to send the browser back. */
 const oidcSignInTtlSeconds = 600;

@@ -243,6 +243,20 @@ export const eventCatalog = {
     ),
     shipment: z.object({ carrier: z.string(), trackingNumber: z.string() }).nullable(),
     at: z.iso.datetime(),
+    /**
+     * For a guest's order, the email it was placed with: where its messages go, as `customerId`
+     * (the guest's cart) is no account. Absent for a customer's order and in older events.
+     */
+    guestEmail: z.string().optional(),
+  }),
+  /**
+   * A guest's order now belongs to the account that verified the guest's email: `customerId`
+   * replaces `previousCustomerId` (the guest's cart) as the order's owner.
+   */
+  "orders.order.customer_attached": z.object({
+    orderId: z.uuid(),
+    customerId: z.uuid(),
+    previousCustomerId: z.uuid(),
   }),
   /**
    * Stock is reserved: the payment can be captured, until `deadline`, with the provider's token

@@ -105,7 +105,7 @@ export function notificationsEventHandlers() {
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: message.kind,
-          recipients: [{ userId: event.data.customerId }],
+          recipients: [{ userId: event.data.customerId, email: event.data.guestEmail ?? null }],
           values: message.values,
         });
       },

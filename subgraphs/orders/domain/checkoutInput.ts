@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { BadUserInputError } from "../../common/errors";
 import { validatePostalAddress } from "../../common/postalAddress";
-import { boundedInt, optionalText, requiredId, requiredText } from "../../common/validation";
+import { boundedInt, emailAddress, optionalText, requiredId, requiredText } from "../../common/validation";
+import type { BuyerIdentity } from "../store/cartStore";
 import type { ShippingAddressSnapshot } from "../store/records";
+import { validAddress } from "./buyerIdentity";
 import { maxQuantityPerLine } from "./cart";
 import { checkTarget, type LineTarget } from "./lineTarget";
 
@@ -25,6 +27,8 @@ export interface CheckoutRequest {
   /** How the customer pays: the provider's token of a card, or one of their saved methods (exactly one). */
   paymentToken: string | null;
   paymentMethodId: string | null;
+  /** Where the bill goes; null when it is the shipping address. */
+  billingAddress: ShippingAddressSnapshot | null;
   /** Identifies the request as sent, for idempotency: the same key with another request is refused. */
   hash: string;
 }
@@ -79,5 +83,62 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
       }),
     )
     .digest("hex");
-  return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, paymentMethodId, hash };
+  return {
+    idempotencyKey,
+    items,
+    shippingAddressId,
+    shippingAddress,
+    paymentToken,
+    paymentMethodId,
+    billingAddress: null,
+    hash,
+  };
+}
+
+/** A guest checkout as a client sends it (PlaceGuestOrderInput). */
+export interface PlaceGuestOrderFields {
+  cartToken: string;
+  idempotencyKey: string;
+  email?: string | null;
+  shippingAddress?: ShippingAddressSnapshot | null;
+  billingAddress?: ShippingAddressSnapshot | null;
+  paymentToken: string;
+}
+
+/** A guest checkout, checked: the cart's buyer identity fills what the input leaves out. */
+export interface GuestCheckoutRequest extends CheckoutRequest {
+  email: string;
+  shippingAddress: ShippingAddressSnapshot;
+}
+
+export function validateGuestCheckout(input: PlaceGuestOrderFields, cart: BuyerIdentity): GuestCheckoutRequest {
+  const idempotencyKey = requiredText(input.idempotencyKey, "idempotencyKey", { max: 100 });
+  const email = input.email
+    ? emailAddress(input.email, "email")
+    : (cart.email ?? missing("Give the email the confirmation goes to.", "email"));
+  const shippingAddress = input.shippingAddress
+    ? validAddress(input.shippingAddress, "shippingAddress.")
+    : (cart.shippingAddress ?? missing("Give the address the order ships to.", "shippingAddress"));
+  const billingAddress = input.billingAddress
+    ? validAddress(input.billingAddress, "billingAddress.")
+    : cart.billingAddress;
+  const paymentToken = requiredText(input.paymentToken, "paymentToken", { max: 100 });
+  const hash = createHash("sha256")
+    .update(JSON.stringify({ guest: true, email, shippingAddress, billingAddress, paymentToken }))
+    .digest("hex");
+  return {
+    idempotencyKey,
+    items: null,
+    shippingAddressId: null,
+    shippingAddress,
+    paymentToken,
+    paymentMethodId: null,
+    billingAddress,
+    email,
+    hash,
+  };
+}
+
+function missing(message: string, field: string): never {
+  throw new BadUserInputError(message, field);
 }

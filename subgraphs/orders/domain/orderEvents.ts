@@ -38,5 +38,7 @@ export function statusChangedEvent(
     shipment:
       order.carrier && order.trackingNumber ? { carrier: order.carrier, trackingNumber: order.trackingNumber } : null,
     at: order.updatedAt.toISOString(),
+    // Until it is attached to an account, a guest's order has no user to write to.
+    ...(order.guestEmail && !order.attachedAt ? { guestEmail: order.guestEmail } : {}),
   };
 }

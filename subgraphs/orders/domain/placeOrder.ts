@@ -1,13 +1,21 @@
 import type DataLoader from "dataloader";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import { toMoney } from "../../common/money";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { violatesUnique } from "../../common/database/uniqueViolation";
-import { findCartItems, emptyCart, lockedCartOf } from "../store/cartStore";
+import { findCart, findCartItems, emptyCart, lockedCart, type CartOwner } from "../store/cartStore";
 import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import type { CatalogViewDependencies } from "./catalogView";
-import { validateCheckout, type CheckoutRequest, type PlaceOrderFields } from "./checkoutInput";
+import { cartGone, guestCartOwner } from "./cartAccess";
+import {
+  validateCheckout,
+  validateGuestCheckout,
+  type CheckoutRequest,
+  type PlaceGuestOrderFields,
+  type PlaceOrderFields,
+} from "./checkoutInput";
+import { enforceUnpaidLimits, type UnpaidLimits } from "./unpaidLimits";
 import { priceLines, requestedFromCart } from "./orderLines";
 import { checkOrderLimits } from "./orderLimits";
 import { newOrderNumber } from "./orderNumber";
@@ -24,6 +32,20 @@ export interface CustomerEntity {
 export interface PlaceOrderDependencies extends CatalogViewDependencies {
   customers: DataLoader<string, CustomerEntity | null>;
   paymentWindowSeconds: number;
+  unpaidLimits: UnpaidLimits;
+  /** The client's address (through trusted proxies): guest orders are limited per client too. */
+  clientAddress: string;
+}
+
+/**
+ * Who places an order. `customerId` owns the order and its idempotency keys: the customer, or for
+ * a guest its cart's id (no account has it), until the order is attached to the account that
+ * verifies the guest's email.
+ */
+export interface Buyer {
+  customerId: string;
+  cart: CartOwner;
+  guest: { email: string; clientKey: string } | null;
 }
 
 async function existingOrder(
@@ -89,16 +111,42 @@ const emptyCartError = () => new BadUserInputError("The cart is empty: add items
  * cart another checkout emptied meanwhile is empty. The cart is emptied under that lock, so no
  * line is ever removed from it without being ordered.
  */
-export async function placeOrder(
+export function placeOrder(
   deps: PlaceOrderDependencies,
   customerId: string,
   input: PlaceOrderFields,
 ): Promise<OrderRecord> {
   const request = validateCheckout(input);
+  return withRetries(() =>
+    attemptOrder(deps, { customerId, cart: { kind: "customer", customerId }, guest: null }, request),
+  );
+}
+
+/**
+ * A guest's order from its cart (`placeGuestOrder`), placed as a customer's is: the email and
+ * addresses the input leaves out come from the cart's buyer identity. Only a card token pays
+ * (a guest has no saved methods).
+ */
+export async function placeGuestOrder(
+  deps: PlaceOrderDependencies,
+  input: PlaceGuestOrderFields,
+): Promise<OrderRecord> {
+  const cart = await guestCartOwner(deps.db, input.cartToken);
+  if (cart.kind !== "guest") throw cartGone();
+  const contents = await findCart(deps.db, cart);
+  if (!contents) throw cartGone();
+  const request = validateGuestCheckout(input, contents.buyer);
+  const clientKey = createHash("sha256").update(deps.clientAddress).digest("hex");
+  return withRetries(() =>
+    attemptOrder(deps, { customerId: cart.cartId, cart, guest: { email: request.email, clientKey } }, request),
+  );
+}
+
+async function withRetries(attempt: () => Promise<OrderRecord>): Promise<OrderRecord> {
   let cartAttempts = 0;
   for (;;) {
     try {
-      return await attemptOrder(deps, customerId, request);
+      return await attempt();
     } catch (error) {
       if (error instanceof CartChangedError) {
         cartAttempts += 1;
@@ -114,13 +162,14 @@ export async function placeOrder(
 
 async function attemptOrder(
   deps: PlaceOrderDependencies,
-  customerId: string,
+  buyer: Buyer,
   request: CheckoutRequest,
 ): Promise<OrderRecord> {
+  const { customerId } = buyer;
   const repeated = await existingOrder(deps, customerId, request);
   if (repeated) return repeated;
 
-  const cartLines = request.items ? null : await findCartItems(deps.db, customerId);
+  const cartLines = request.items ? null : await findCartItems(deps.db, buyer.cart);
   const requested = request.items ?? requestedFromCart(cartLines!);
   if (requested.length === 0) throw emptyCartError();
   const { currency, lines, subtotalMinor } = await priceLines(deps, requested);
@@ -141,10 +190,17 @@ async function attemptOrder(
       return null;
     if (!request.items) {
       // Changes to the cart queue behind this lock until the order is placed and the cart emptied.
-      const cart = await lockedCartOf(tx, customerId);
+      const cart = await lockedCart(tx, buyer.cart);
+      if (!cart) throw cartGone();
       if (cart.items.length === 0) throw emptyCartError();
       if (!sameLines(cart.items, cartLines!)) throw new CartChangedError();
     }
+    await enforceUnpaidLimits(
+      tx,
+      deps.unpaidLimits,
+      buyer,
+      lines.reduce((sum, line) => sum + line.quantity, 0),
+    );
     const order = await insertOrder(tx, {
       id: orderId,
       number: newOrderNumber(),
@@ -156,9 +212,12 @@ async function attemptOrder(
       paymentToken: request.paymentToken ?? "",
       paymentMethodId: request.paymentMethodId,
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
+      guestEmail: buyer.guest?.email ?? null,
+      clientKey: buyer.guest?.clientKey ?? null,
+      billingAddress: request.billingAddress,
       lines,
     });
-    if (!request.items) await emptyCart(tx, customerId);
+    if (!request.items) await emptyCart(tx, buyer.cart);
     emit("orders.order.placed", {
       orderId: order.id,
       number: order.number,

@@ -3,6 +3,7 @@ import type { Emit } from "../../common/events/unitOfWork";
 import type { EventEnvelope } from "../../common/events/envelope";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { fromMoney } from "../../common/money";
+import { attachVerifiedGuestOrders } from "../domain/guestOrders";
 import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
 import { customerEmailHandlers } from "./customerEmails";
@@ -79,6 +80,10 @@ export const ordersEventHandlers = [
         reason: event.data.reason ? `refunded in full: ${event.data.reason}` : "refunded in full",
       });
   }),
+  // The account proved its email: the guest orders placed with it become the account's.
+  onEvent<OrdersTx, "users.user.email_verified">("users.user.email_verified", (event, tx, emit) =>
+    attachVerifiedGuestOrders(tx, emit, event.data.userId, event.data.email),
+  ),
   // Read models of the catalog and of availability: an older or repeated fact changes nothing.
   onEvent<OrdersTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts, {
     idempotentByVersion: true,

@@ -1,8 +1,12 @@
 import { requireCaller, requirePermission } from "../../common/auth/guards";
 import { resolveOrderIncident } from "../domain/incidents";
-import { addToCart, clearCart, updateCartItem } from "../domain/cart";
+import { updateCartBuyerIdentity } from "../domain/buyerIdentity";
+import { cartOwnerOf } from "../domain/cartAccess";
+import { addCartLines, addToCart, clearCart, removeCartLines, updateCartItem, updateCartLines } from "../domain/cart";
+import { mergeGuestCart } from "../domain/cartMerge";
+import { createGuestCart } from "../domain/guestCart";
 import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderCommands";
-import { placeOrder } from "../domain/placeOrder";
+import { placeGuestOrder, placeOrder } from "../domain/placeOrder";
 import type { MutationResolvers } from "../generated/graphql";
 
 export const Mutation: MutationResolvers = {
@@ -11,7 +15,19 @@ export const Mutation: MutationResolvers = {
   updateCartItem: (_parent, { productId, variantId, quantity }, context) =>
     updateCartItem(context, requireCaller(context.caller).userId, { productId, variantId }, quantity),
   clearCart: (_parent, _args, context) => clearCart(context, requireCaller(context.caller).userId),
+  cartCreate: (_parent, _args, context) => createGuestCart(context),
+  cartLinesAdd: async (_parent, { cartToken, lines }, context) =>
+    addCartLines(context, await cartOwnerOf(context.db, context.caller, cartToken), lines),
+  cartLinesUpdate: async (_parent, { cartToken, lines }, context) =>
+    updateCartLines(context, await cartOwnerOf(context.db, context.caller, cartToken), lines),
+  cartLinesRemove: async (_parent, { cartToken, lineIds }, context) =>
+    removeCartLines(context, await cartOwnerOf(context.db, context.caller, cartToken), lineIds),
+  cartBuyerIdentityUpdate: async (_parent, { cartToken, buyerIdentity }, context) =>
+    updateCartBuyerIdentity(context, await cartOwnerOf(context.db, context.caller, cartToken), buyerIdentity),
+  cartMerge: (_parent, { cartToken }, context) =>
+    mergeGuestCart(context, requireCaller(context.caller).userId, cartToken),
   placeOrder: (_parent, { input }, context) => placeOrder(context, requireCaller(context.caller).userId, input),
+  placeGuestOrder: (_parent, { input }, context) => placeGuestOrder(context, input),
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),
   resolveOrderIncident: (_parent, { id, note }, { caller, db }) =>
     resolveOrderIncident(db, requirePermission(caller, "ORDERS").userId, id, note),

@@ -3,6 +3,8 @@ import { NotFoundError } from "../../common/errors";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { isUuid } from "../../common/validation";
 import { showCart } from "../domain/cart";
+import { cartOwnerOf } from "../domain/cartAccess";
+import { lookUpGuestOrder } from "../domain/guestOrders";
 import type { QueryResolvers } from "../generated/graphql";
 import { listOpenIncidents } from "../store/incidentStore";
 import { countOrders, listOrders } from "../store/orderStore";
@@ -21,7 +23,9 @@ export const Query: QueryResolvers = {
     const query = { status: args.status ?? null, size, after: args.after };
     return toConnection(await listOrders(db, query), size, newestFirstCursor, () => countOrders(db, query));
   },
-  cart: (_parent, _args, context) => showCart(context, requireCaller(context.caller).userId),
+  cart: async (_parent, { token }, context) =>
+    showCart(context, await cartOwnerOf(context.db, context.caller, token, "token")),
+  guestOrder: (_parent, { number, email }, context) => lookUpGuestOrder(context, number, email),
   openOrderIncidents(_parent, { first }, { caller, db }) {
     requirePermission(caller, "ORDERS");
     return listOpenIncidents(db, pageSize(first));

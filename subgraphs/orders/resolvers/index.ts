@@ -34,7 +34,9 @@ export const resolvers: Resolvers = {
       if (order) requireOwnerOrPermission(caller, order.customerId, "ORDERS", "this order");
       return order;
     },
-    customer: (order) => ({ id: order.customerId }),
+    // A guest's order has no account until it is attached to the one that verified its email.
+    customer: (order) => (order.guestEmail && !order.attachedAt ? null : { id: order.customerId }),
+    billingAddress: (order) => order.billingAddress as unknown as ShippingAddressSnapshot | null,
     items: async (order, _args, { loaders }) =>
       (await loaders.itemsOfOrder.load(order.id)).map((item) => ({ ...item, currency: order.currency })),
     subtotal: (order) => toMoney(order.subtotalMinor, order.currency),
@@ -75,6 +77,10 @@ export const resolvers: Resolvers = {
         cart.currency,
       ),
     itemCount: (cart) => cart.items.reduce((sum, item) => sum + item.quantity, 0),
+    buyerIdentity: (cart) => cart.buyer,
+  },
+  CartMergeAdjustment: {
+    variant: (adjustment) => ({ id: adjustment.variantId }),
   },
   CartItem: {
     product: (item) => ({ id: item.productId }),

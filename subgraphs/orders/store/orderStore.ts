@@ -48,7 +48,8 @@ export function countOrders(db: OrdersReader, query: Pick<OrderListQuery, "custo
 }
 
 /** The columns of `orders` under the names of `OrderRecord`, for statements Prisma's API cannot express. */
-const orderColumns = `id::text AS id, number, customer_id::text AS "customerId", status::text AS status,
+const orderColumns = `id::text AS id, number, customer_id::text AS "customerId", guest_email AS "guestEmail",
+  attached_at AS "attachedAt", client_key AS "clientKey", billing_address AS "billingAddress", status::text AS status,
   cancellation_reason::text AS "cancellationReason", currency, subtotal_minor AS "subtotalMinor", total_minor AS "totalMinor",
   shipping_address AS "shippingAddress", payment_token AS "paymentToken", payment_method_id::text AS "paymentMethodId",
   payment_deadline AS "paymentDeadline", carrier,
@@ -74,6 +75,10 @@ export interface NewOrder {
   paymentToken: string;
   paymentMethodId: string | null;
   paymentDeadline: Date;
+  /** For a guest's order: its (lower-cased) email and the hash of the client's address. */
+  guestEmail?: string | null;
+  clientKey?: string | null;
+  billingAddress?: ShippingAddressSnapshot | null;
   /** Each line with its snapshot (see PricedLine). */
   lines: ReadonlyArray<{
     productId: string;
@@ -90,11 +95,12 @@ export interface NewOrder {
 }
 
 export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord> {
-  const { lines, shippingAddress, ...fields } = order;
+  const { lines, shippingAddress, billingAddress, ...fields } = order;
   return tx.order.create({
     data: {
       ...fields,
       shippingAddress: { ...shippingAddress },
+      ...(billingAddress ? { billingAddress: { ...billingAddress } } : {}),
       items: { create: lines.map((line, position) => ({ position, ...line })) },
       statusHistory: { create: [{ status: "PENDING", reason: "order placed" }] },
     },
@@ -164,4 +170,49 @@ export async function claimOrderRequest(
 ): Promise<boolean> {
   const { count } = await tx.orderRequest.createMany({ data: [request], skipDuplicates: true });
   return count === 1;
+}
+
+/** Whose unpaid orders to count: a customer's, a guest email's, or a client's guest orders. */
+export type UnpaidScope = { customerId: string } | { guestEmail: string } | { clientKey: string };
+
+/** How many orders of the scope wait for payment (PENDING, AWAITING_PAYMENT), and the units they hold or are reserving. */
+export async function unpaidTotals(tx: OrdersTx, scope: UnpaidScope): Promise<{ orders: number; units: number }> {
+  const [column, value] =
+    "customerId" in scope
+      ? ["customer_id::text", scope.customerId]
+      : "guestEmail" in scope
+        ? ["guest_email", scope.guestEmail]
+        : ["client_key", scope.clientKey];
+  const [row] = await tx.$queryRawUnsafe<Array<{ orders: number; units: number }>>(
+    `SELECT count(DISTINCT o.id)::int AS orders, coalesce(sum(i.quantity), 0)::int AS units
+       FROM orders o JOIN order_items i ON i.order_id = o.id
+      WHERE ${column} = $1 AND o.status IN ('PENDING', 'AWAITING_PAYMENT')`,
+    value,
+  );
+  return row ?? { orders: 0, units: 0 };
+}
+
+/** A guest's order by its number and email; null when either does not match. */
+export function findGuestOrder(db: OrdersReader, number: string, guestEmail: string): Promise<OrderRecord | null> {
+  return db.order.findFirst({ where: { number, guestEmail } });
+}
+
+/**
+ * Attaches the guest orders placed with `email` to the account that verified it; answers the
+ * orders attached (each with the guest principal it had). Orders already attached are left alone,
+ * so a redelivered event attaches nothing twice.
+ */
+export function attachGuestOrders(
+  tx: OrdersTx,
+  email: string,
+  customerId: string,
+): Promise<Array<{ id: string; previousCustomerId: string }>> {
+  return tx.$queryRawUnsafe(
+    `UPDATE orders o SET customer_id = $2::uuid, attached_at = now(), updated_at = now()
+       FROM orders before
+      WHERE o.id = before.id AND o.guest_email = $1 AND o.attached_at IS NULL
+      RETURNING o.id::text AS id, before.customer_id::text AS "previousCustomerId"`,
+    email,
+    customerId,
+  );
 }

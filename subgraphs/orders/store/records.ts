@@ -38,6 +38,13 @@ export interface CartView {
   id: string;
   items: CartLine[];
   currency: string;
+  buyer: {
+    email: string | null;
+    shippingAddress: ShippingAddressSnapshot | null;
+    billingAddress: ShippingAddressSnapshot | null;
+  };
+  /** Null for a customer's cart. */
+  expiresAt: Date | null;
 }
 
 export type { Money };

@@ -13,5 +13,10 @@ export function paymentsEventHandlers(defaults: OpeningDefaults) {
       (event, tx, emit) => closePaymentOfCancelledOrder(tx, emit, event.data),
       { appliesTo: (event) => event.data.status === "CANCELLED" },
     ),
+    // A guest's order now belongs to an account: so does its payment (`Order.payment` for its owner).
+    onEvent<PaymentsTx, "orders.order.customer_attached">("orders.order.customer_attached", async (event, tx) => {
+      const { orderId, customerId, previousCustomerId } = event.data;
+      await tx.payment.updateMany({ where: { orderId, customerId: previousCustomerId }, data: { customerId } });
+    }),
   ];
 }

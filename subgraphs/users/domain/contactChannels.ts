@@ -18,7 +18,7 @@ import {
 } from "../store/contactStore";
 import type { UserRecord } from "../store/records";
 import { findUsersByIds, updateUser } from "../store/userStore";
-import type { WindowLimit, WindowLimiter } from "../store/windowLimiter";
+import type { WindowLimit, WindowLimiter } from "../../common/windowLimiter";
 import type { IdentityDependencies } from "./identity";
 import { linkLifetimeMs } from "./links";
 import { phoneNumber } from "./phoneNumber";

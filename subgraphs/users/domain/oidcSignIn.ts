@@ -12,7 +12,7 @@ import { findLinkedUser, insertIdentity, touchIdentity } from "../store/oidcIden
 import type { OidcSignInStore } from "../store/oidcSignInStore";
 import type { UserRecord } from "../store/records";
 import { findUserByEmail, insertUser } from "../store/userStore";
-import type { WindowLimit, WindowLimiter } from "../store/windowLimiter";
+import type { WindowLimit, WindowLimiter } from "../../common/windowLimiter";
 import { openSession, signIn, type IdentityDependencies, type SignedIn } from "./identity";
 import { email as validEmail } from "./inputs";
 import { issueLink } from "./links";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
-import { RateLimitedError } from "../../common/errors";
+import { RateLimitedError } from "./errors";
 
 /**
  * Atomically counts one use in a fixed window, starting the window on the first; answers 0 when

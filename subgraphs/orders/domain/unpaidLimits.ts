@@ -1,0 +1,46 @@
+import { lockUntilCommit } from "../../common/database/advisoryLock";
+import { ConflictError } from "../../common/errors";
+import type { OrdersTx } from "../store/database";
+import { unpaidTotals, type UnpaidScope } from "../store/orderStore";
+
+/** How much one buyer (a customer, a guest email) and one client (guest orders) may hold unpaid. */
+export interface UnpaidLimits {
+  ordersPerBuyer: number;
+  unitsPerBuyer: number;
+  guestOrdersPerClient: number;
+}
+
+/**
+ * Refuses an order that would take its buyer past the limits on unpaid orders (PENDING or
+ * AWAITING_PAYMENT) and on the units they hold: unpaid orders reserve stock until their payment
+ * window closes, so without a limit one buyer (or one client making up guest emails) could hold
+ * a product's whole stock. Each scope is locked until commit (always in the same order:
+ * customer or email, then client), so concurrent checkouts of one buyer count one another.
+ */
+export async function enforceUnpaidLimits(
+  tx: OrdersTx,
+  limits: UnpaidLimits,
+  buyer: { customerId: string; guest: { email: string; clientKey: string } | null },
+  units: number,
+): Promise<void> {
+  const scope: UnpaidScope = buyer.guest ? { guestEmail: buyer.guest.email } : { customerId: buyer.customerId };
+  await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify(scope)}`);
+  const held = await unpaidTotals(tx, scope);
+  if (held.orders >= limits.ordersPerBuyer) {
+    throw new ConflictError(
+      `You have ${held.orders} orders waiting for payment: pay or cancel one before placing another.`,
+    );
+  }
+  if (held.units + units > limits.unitsPerBuyer) {
+    throw new ConflictError(
+      `Orders waiting for payment may hold at most ${limits.unitsPerBuyer} units: this order would make ${held.units + units}.`,
+      "items",
+    );
+  }
+  if (!buyer.guest) return;
+  const client: UnpaidScope = { clientKey: buyer.guest.clientKey };
+  await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify(client)}`);
+  if ((await unpaidTotals(tx, client)).orders >= limits.guestOrdersPerClient) {
+    throw new ConflictError("Too many guest orders from this client are waiting for payment: pay for one first.");
+  }
+}
