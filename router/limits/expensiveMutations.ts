@@ -33,6 +33,10 @@ export const expensiveMutationWeights: Readonly<Record<string, number>> = {
   refundOrder: 1,
   // May refund a captured payment.
   cancelOrder: 1,
+  // Stock deducted at a location.
+  fulfillmentCreate: 1,
+  // A refund at the payment provider, and stock put back.
+  returnReceive: 1,
 };
 
 /** What one root mutation field costs against the expensive budget: its weight, or 0. */

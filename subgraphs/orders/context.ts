@@ -10,4 +10,6 @@ export interface Context extends BaseContext, PlaceOrderDependencies {
   unitOfWork: UnitOfWork<OrdersTx>;
   loaders: OrdersLoaders;
   lookups: CatalogLookups;
+  /** How many days after delivery returns are accepted. */
+  returnWindowDays: number;
 }

@@ -13,6 +13,7 @@ import { cancelOverdueOrders } from "./domain/paymentWindow";
 import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
 import { ordersEventHandlers } from "./events/handlers";
+import { mountCarrierWebhookRoutes } from "./http/carrierWebhookRoutes";
 import { publishOrderUpdates } from "./liveUpdates";
 import { createOrdersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
@@ -28,6 +29,13 @@ export const ordersService = defineSubgraph({
   eventHandlers: ordersEventHandlers,
   onEventsCommitted: (runtime, events) =>
     publishOrderUpdates(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger, events),
+  routes: (app, runtime) =>
+    mountCarrierWebhookRoutes(app, () => ({
+      unitOfWork: runtime.unitOfWork,
+      secrets: runtime.env.CARRIER_WEBHOOK_SECRETS,
+      toleranceSeconds: runtime.env.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
+      logger: runtime.logger,
+    })),
   workers: (runtime) => [
     new PeriodicWorker(
       "payment-window",
@@ -49,6 +57,7 @@ export const ordersService = defineSubgraph({
       unitOfWork: runtime.unitOfWork,
       loaders: createOrdersLoaders(runtime.db),
       paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
+      returnWindowDays: runtime.env.RETURN_WINDOW_DAYS,
       lookups: {
         products: entityLoader<ProductEntity>({
           url: runtime.env.PRODUCTS_URL,

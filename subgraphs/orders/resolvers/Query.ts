@@ -1,10 +1,12 @@
-import { requireAdmin, requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
+import { requireAdmin, requireCaller, requireOwnerOrAdmin, requirePermission } from "../../common/auth/guards";
 import { NotFoundError } from "../../common/errors";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { isUuid } from "../../common/validation";
 import { showCart } from "../domain/cart";
 import type { QueryResolvers } from "../generated/graphql";
-import { countOrders, listOrders } from "../store/orderStore";
+import { listCarriers } from "../domain/fulfillment/carriers";
+import { countOrders, findOrdersByIds, listOrders } from "../store/orderStore";
+import { listReturns } from "../store/returnStore";
 
 export const Query: QueryResolvers = {
   async order(_parent, { id }, { caller, loaders }) {
@@ -19,6 +21,19 @@ export const Query: QueryResolvers = {
     const size = pageSize(args.first);
     const query = { status: args.status ?? null, size, after: args.after };
     return toConnection(await listOrders(db, query), size, newestFirstCursor, () => countOrders(db, query));
+  },
+  carriers: (_parent, _args, { caller, db }) => (requirePermission(caller, "ORDERS"), listCarriers(db)),
+  async returnsToReview(_parent, args, { caller, db }) {
+    requirePermission(caller, "ORDERS");
+    const size = pageSize(args.first);
+    const rows = await listReturns(db, args.status ?? "REQUESTED", size);
+    const currencies = new Map(
+      (await findOrdersByIds(db, [...new Set(rows.map((row) => row.orderId))])).map((order) => [
+        order.id,
+        order.currency,
+      ]),
+    );
+    return rows.map((row) => ({ ...row, currency: currencies.get(row.orderId) ?? "USD" }));
   },
   cart: (_parent, _args, context) => showCart(context, requireCaller(context.caller).userId),
 };

@@ -41,6 +41,18 @@ export const resolvers: Resolvers = {
     shippingAddress: (order) => order.shippingAddress as unknown as ShippingAddressSnapshot,
     statusHistory: (order, _args, { loaders }) => loaders.historyOfOrder.load(order.id),
     shipment: (order) => (order.shippedAt ? order : null),
+    fulfillments: (order, _args, { loaders }) => loaders.fulfillmentsOfOrder.load(order.id),
+    returns: async (order, _args, { loaders }) =>
+      (await loaders.returnsOfOrder.load(order.id)).map((each) => ({ ...each, currency: order.currency })),
+  },
+  Fulfillment: {
+    carrier: (fulfillment, _args, { loaders }) =>
+      fulfillment.carrierId ? loaders.carrierById.load(fulfillment.carrierId) : null,
+  },
+  OrderReturn: {
+    refundAmount: (orderReturn) =>
+      orderReturn.refundMinor === null ? null : toMoney(orderReturn.refundMinor, orderReturn.currency),
+    refundedAmount: (orderReturn) => toMoney(orderReturn.refundedMinor, orderReturn.currency),
   },
   Shipment: {
     carrier: (order) => order.carrier ?? "",

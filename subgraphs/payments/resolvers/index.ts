@@ -1,4 +1,13 @@
-import { isOwnerOrAdmin, requireAdmin, requireCaller, requireOwnerOrAdmin } from "../../common/auth/guards";
+import {
+  isOwnerOrAdmin,
+  requireAdmin,
+  requireCaller,
+  requireOwnerOrAdmin,
+  requirePermission,
+} from "../../common/auth/guards";
+import { totalLeft } from "../domain/refundLedger";
+import { isRefundable } from "../domain/refundRequests";
+import { findLinesLeft } from "../store/refundLedgerStore";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
@@ -10,7 +19,10 @@ import { countSavedMethods, listSavedMethods } from "../store/savedMethodStore";
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Mutation: {
-    refundOrder: (_parent, { input }, context) => (requireAdmin(context.caller), refundOrder(context, input)),
+    refundOrder: (_parent, { input }, context) => (
+      requirePermission(context.caller, "REFUNDS"),
+      refundOrder(context, input)
+    ),
     paymentMethodSetupCreate: async (_parent, _args, context) => {
       const { userId } = requireCaller(context.caller);
       const setup = await startSetup(context, userId);
@@ -44,6 +56,19 @@ export const resolvers: Resolvers = {
             redirectUrl: payment.nextActionUrl,
           }
         : null,
+    async refundableAmount(payment, _args, { db }) {
+      const left = isRefundable(payment) ? totalLeft(await findLinesLeft(db, payment.id)) : 0n;
+      return toMoney(left, payment.currency);
+    },
+    async refunds(payment, _args, { caller, db }) {
+      requirePermission(caller, "REFUNDS");
+      const rows = await db.refund.findMany({
+        where: { paymentId: payment.id },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take: 100,
+      });
+      return rows.map((refund) => ({ ...refund, currency: payment.currency }));
+    },
     async attempts(payment, _args, { caller, loaders }) {
       requireAdmin(caller);
       return (await loaders.attemptsOfPayment.load(payment.id)).map((attempt) => ({
@@ -51,6 +76,9 @@ export const resolvers: Resolvers = {
         currency: payment.currency,
       }));
     },
+  },
+  Refund: {
+    amount: (refund) => toMoney(refund.amountMinor, refund.currency),
   },
   PaymentAttempt: {
     amount: (attempt) => toMoney(attempt.amountMinor, attempt.currency),
