@@ -56,6 +56,18 @@ describe("which order status changes a subscription tells", () => {
     expect(told.accept({ orderId: other, status: "AWAITING_PAYMENT" })).toBe(true);
   });
 
+  it("tells each parcel step once, whatever the order's status, and keeps ranking status changes", () => {
+    const told = new ToldStatuses();
+    told.told(orderId, "PARTIALLY_SHIPPED");
+    const step = (id: string, status: string) => ({ orderId, status: "SHIPPED", step: `fulfillment:${id}:${status}` });
+    expect(told.accept({ orderId, status: "SHIPPED" })).toBe(true);
+    expect(told.accept(step("a", "IN_TRANSIT"))).toBe(true);
+    expect(told.accept(step("a", "IN_TRANSIT"))).toBe(false);
+    expect(told.accept(step("b", "IN_TRANSIT"))).toBe(true);
+    expect(told.accept({ orderId, status: "PARTIALLY_SHIPPED" })).toBe(false);
+    expect(told.accept({ orderId, status: "DELIVERED" })).toBe(true);
+  });
+
   it("ranks the statuses as the orders service's state machine moves them: always forward", () => {
     expect(Object.keys(sagaRank).sort()).toEqual([...orderStatuses].sort());
     for (const from of orderStatuses) {

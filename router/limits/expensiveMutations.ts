@@ -37,6 +37,10 @@ export const expensiveMutationWeights: Readonly<Record<string, number>> = {
   // Sign every holder of the role out (their sessions revoked in the database and in Redis).
   roleUpdate: 1,
   roleDelete: 1,
+  // Stock deducted at a location.
+  fulfillmentCreate: 1,
+  // A refund at the payment provider, and stock put back.
+  returnReceive: 1,
 };
 
 /** What one root mutation field costs against the expensive budget: its weight, or 0. */

@@ -10,6 +10,15 @@ export const listMaximums: Readonly<Record<string, number>> = {
   // orders: maxCartLines and maxOrderLines (subgraphs/orders/domain/cart.ts, checkoutInput.ts).
   "Cart.items": 50,
   "Order.items": 50,
+  // orders: maxFulfillmentsPerOrder and maxReturnsPerOrder (domain/fulfillment/linePlan.ts); a
+  // parcel or a return names each order line at most once.
+  "Order.fulfillments": 20,
+  "Fulfillment.lines": 50,
+  "Order.returns": 20,
+  "OrderReturn.lines": 50,
+  // orders: listCarriers; payments: the refunds of a payment it lists.
+  "Query.carriers": 100,
+  "Payment.refunds": 100,
   // orders' state machine: PENDING → AWAITING_PAYMENT → CONFIRMED → SHIPPED → DELIVERED, or CANCELLED / REFUNDED.
   "Order.statusHistory": 10,
   // products: maxImages (productInput.ts), for products and variants alike.

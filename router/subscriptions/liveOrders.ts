@@ -104,7 +104,7 @@ export const subscriptionRetryAfterSeconds = 1;
 
 /**
  * Where each status stands in the checkout saga. The orders service's state machine never goes
- * back (PENDING → AWAITING_PAYMENT → CONFIRMED → SHIPPED → DELIVERED, and CANCELLED or REFUNDED
+ * back (PENDING → AWAITING_PAYMENT → CONFIRMED → PARTIALLY_SHIPPED → SHIPPED → DELIVERED, and CANCELLED or REFUNDED
  * from several of them, both final, so an order reaches at most one of the two): an order enters
  * each status at most once, and a status ranked at or below one already told is an older change.
  * router/__tests__/liveOrders.test.ts holds this against the state machine itself.
@@ -117,10 +117,11 @@ export const sagaRank: Readonly<Record<string, number>> = {
   PENDING: 0,
   AWAITING_PAYMENT: 1,
   CONFIRMED: 2,
-  SHIPPED: 3,
-  DELIVERED: 4,
-  CANCELLED: 5,
-  REFUNDED: 5,
+  PARTIALLY_SHIPPED: 3,
+  SHIPPED: 4,
+  DELIVERED: 5,
+  CANCELLED: 6,
+  REFUNDED: 6,
 };
 
 /**
@@ -131,6 +132,8 @@ export const sagaRank: Readonly<Record<string, number>> = {
  */
 export class ToldStatuses {
   private readonly last = new Map<string, string>();
+  /** Steps told per order (parcels shipped and moving), which leave the status as it is. */
+  private readonly steps = new Map<string, Set<string>>();
 
   /** Records what the first message told. */
   told(orderId: string, status: string): void {
@@ -138,7 +141,16 @@ export class ToldStatuses {
   }
 
   /** Whether `update` is newer than what was told of its order; if so, it now counts as told. */
-  accept(update: Pick<OrderUpdate, "orderId" | "status">): boolean {
+  accept(update: Pick<OrderUpdate, "orderId" | "status" | "step">): boolean {
+    if (update.step !== undefined) {
+      // A parcel's own steps go forward by themselves (the orders service drops older carrier
+      // events), so each is told once, whatever the order's status is meanwhile.
+      const told = this.steps.get(update.orderId) ?? new Set<string>();
+      if (told.has(update.step) || told.size >= 1000) return false;
+      told.add(update.step);
+      this.steps.set(update.orderId, told);
+      return true;
+    }
     const previous = this.last.get(update.orderId);
     if (previous !== undefined) {
       const rank = sagaRank[update.status];
@@ -298,7 +310,7 @@ async function* watchOrder(
     const told = new ToldStatuses();
     told.told(orderId, String(order[statusProbe]));
     yield executionResult({ [key]: messageOrder(order, root) }, first.errors);
-    const isNew = (update: OrderUpdate) => told.accept({ orderId, status: update.status });
+    const isNew = (update: OrderUpdate) => told.accept({ orderId, status: update.status, step: update.step });
     for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({
       update,
       result: await fetchOrder(orderId),

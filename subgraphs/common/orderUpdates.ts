@@ -10,6 +10,11 @@ export interface OrderUpdate {
   cancellationReason: string | null;
   /** When the change was committed (ISO-8601), for clients and latency measurements. */
   at: string;
+  /**
+   * A change that leaves the order's status as it is (a parcel shipped or moved): names it, such
+   * as `fulfillment:<id>:IN_TRANSIT`, so subscribers are told each once. Absent for status changes.
+   */
+  step?: string;
 }
 
 export function orderChannel(keyPrefix: string, orderId: string): string {

@@ -13,4 +13,6 @@ export interface Context extends BaseContext, PlaceOrderDependencies, GuestCartD
   unitOfWork: UnitOfWork<OrdersTx>;
   loaders: OrdersLoaders;
   lookups: CatalogLookups;
+  /** How many days after delivery returns are accepted. */
+  returnWindowDays: number;
 }

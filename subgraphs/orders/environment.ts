@@ -2,6 +2,31 @@ import { z } from "zod";
 import { env, subgraphEnvironment } from "../common/environment";
 import { defaultPorts } from "../common/serviceNames";
 
+/** `code=secret,code=secret` into a map from carrier code to secret. */
+const carrierSecrets = z
+  .string()
+  .default("")
+  .transform((value, context) => {
+    const secrets = new Map<string, string>();
+    for (const pair of value
+      .split(",")
+      .map((each) => each.trim())
+      .filter(Boolean)) {
+      const at = pair.indexOf("=");
+      const code = pair.slice(0, at).trim().toLowerCase();
+      const secret = pair.slice(at + 1).trim();
+      if (at < 1 || !/^[a-z0-9][a-z0-9-]{1,29}$/.test(code) || secret.length < 16) {
+        context.addIssue({
+          code: "custom",
+          message: "each entry must be code=secret, with a secret of at least 16 characters",
+        });
+        return z.NEVER;
+      }
+      secrets.set(code, secret);
+    }
+    return secrets as ReadonlyMap<string, string>;
+  });
+
 /** The orders service's settings. */
 export const ordersEnvironment = subgraphEnvironment.extend({
   PORT: env.port(defaultPorts.orders),
@@ -23,6 +48,16 @@ export const ordersEnvironment = subgraphEnvironment.extend({
   PRODUCTS_URL: env.url(`http://localhost:${defaultPorts.products}/graphql`),
   INVENTORY_URL: env.url(`http://localhost:${defaultPorts.inventory}/graphql`),
   USERS_URL: env.url(`http://localhost:${defaultPorts.users}/graphql`),
+  /**
+   * The secret each carrier signs its tracking webhooks with (`POST /webhooks/carriers/<code>`), as
+   * `code=secret` pairs separated by commas (`ups=…,dhl=…`); at least 16 characters each. A carrier
+   * without one has no webhook endpoint. Never logged.
+   */
+  CARRIER_WEBHOOK_SECRETS: carrierSecrets,
+  /** How old (or how far ahead) a carrier's signature may be: bounds replays and clock skew. */
+  CARRIER_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** How many days after delivery a customer may ask to return lines. */
+  RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
 });
 
 export type OrdersEnvironment = z.infer<typeof ordersEnvironment>;

@@ -7,3 +7,5 @@ export { ordersService } from "./service";
 export { ordersEnvironment, type OrdersEnvironment } from "./environment";
 export { createOrdersDatabase, type OrdersDb, type OrdersTx } from "./store/database";
 export { decide, orderStatuses, sagaEventTypes } from "./domain/orderStateMachine";
+/** How carriers sign their tracking webhooks, for carriers' integrations and tests. */
+export { carrierSignatureHeader, signCarrierEvent } from "./domain/fulfillment/carrierWebhook";

@@ -3,6 +3,30 @@ import type { EventEnvelope } from "../common/events/envelope";
 import type { Logger } from "../common/logger";
 import { customerOrdersChannel, orderChannel, type OrderUpdate } from "../common/orderUpdates";
 
+/** What subscribers are told of an event: a status change, or a parcel shipped or moving. */
+function orderUpdateOf(event: EventEnvelope): OrderUpdate | null {
+  if (event.type === "orders.order.status_changed") {
+    const { orderId, customerId, number, status, cancellationReason, at } =
+      event.data as EventEnvelope<"orders.order.status_changed">["data"];
+    return { orderId, customerId, number, status, cancellationReason, at };
+  }
+  if (event.type === "orders.fulfillment.created" || event.type === "orders.fulfillment.updated") {
+    const data = event.data as
+      EventEnvelope<"orders.fulfillment.created">["data"] | EventEnvelope<"orders.fulfillment.updated">["data"];
+    const parcelStatus = "status" in data ? data.status : "SHIPPED";
+    return {
+      orderId: data.orderId,
+      customerId: data.customerId,
+      number: data.number,
+      status: data.orderStatus,
+      cancellationReason: null,
+      at: data.at,
+      step: `fulfillment:${data.fulfillmentId}:${parcelStatus}`,
+    };
+  }
+  return null;
+}
+
 /**
  * Publishes every committed order transition to Redis, where the routers' subscriptions listen.
  * A publish that fails loses only a live message: a subscriber's first message is always the
@@ -15,10 +39,9 @@ export function publishOrderUpdates(
   events: readonly EventEnvelope[],
 ): void {
   for (const event of events) {
-    if (event.type !== "orders.order.status_changed") continue;
-    const { orderId, customerId, number, status, cancellationReason, at } =
-      event.data as EventEnvelope<"orders.order.status_changed">["data"];
-    const update: OrderUpdate = { orderId, customerId, number, status, cancellationReason, at };
+    const update = orderUpdateOf(event);
+    if (!update) continue;
+    const { orderId, customerId } = update;
     const payload = JSON.stringify(update);
     redis
       .pipeline()

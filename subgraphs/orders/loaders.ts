@@ -1,6 +1,8 @@
 import { loaderByKey, loaderOfMany } from "../common/loaders";
 import type { OrdersDb } from "./store/database";
 import { findIncidentsOfOrders } from "./store/incidentStore";
+import { findFulfillmentsOfOrders } from "./store/fulfillmentStore";
+import { findReturnsOfOrders } from "./store/returnStore";
 import { findHistoryOfOrders, findItemsOfOrders, findOrdersByIds } from "./store/orderStore";
 
 export function createOrdersLoaders(db: OrdersDb) {
@@ -12,6 +14,18 @@ export function createOrdersLoaders(db: OrdersDb) {
     itemsOfOrder: loaderOfMany(
       (ids) => findItemsOfOrders(db, ids),
       (item) => item.orderId,
+    ),
+    fulfillmentsOfOrder: loaderOfMany(
+      (ids) => findFulfillmentsOfOrders(db, ids),
+      (fulfillment) => fulfillment.orderId,
+    ),
+    returnsOfOrder: loaderOfMany(
+      (ids) => findReturnsOfOrders(db, ids),
+      (orderReturn) => orderReturn.orderId,
+    ),
+    carrierById: loaderByKey(
+      (ids) => db.carrier.findMany({ where: { id: { in: [...ids] } } }),
+      (carrier) => carrier.id,
     ),
     historyOfOrder: loaderOfMany(
       (ids) => findHistoryOfOrders(db, ids),

@@ -17,6 +17,7 @@ import { deleteExpiredGuestCarts } from "./store/cartStore";
 import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
 import { ordersEventHandlers } from "./events/handlers";
+import { mountCarrierWebhookRoutes } from "./http/carrierWebhookRoutes";
 import { publishOrderUpdates } from "./liveUpdates";
 import { createOrdersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
@@ -32,6 +33,13 @@ export const ordersService = defineSubgraph({
   eventHandlers: ordersEventHandlers,
   onEventsCommitted: (runtime, events) =>
     publishOrderUpdates(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger, events),
+  routes: (app, runtime) =>
+    mountCarrierWebhookRoutes(app, () => ({
+      unitOfWork: runtime.unitOfWork,
+      secrets: runtime.env.CARRIER_WEBHOOK_SECRETS,
+      toleranceSeconds: runtime.env.CARRIER_WEBHOOK_TOLERANCE_SECONDS,
+      logger: runtime.logger,
+    })),
   workers: (runtime) => [
     new PeriodicWorker(
       "payment-window",
@@ -85,6 +93,7 @@ export const ordersService = defineSubgraph({
         unitsPerBuyer: runtime.env.UNPAID_UNITS_PER_BUYER,
         guestOrdersPerClient: runtime.env.UNPAID_GUEST_ORDERS_PER_CLIENT,
       },
+      returnWindowDays: runtime.env.RETURN_WINDOW_DAYS,
       lookups: {
         products: entityLoader<ProductEntity>({
           url: runtime.env.PRODUCTS_URL,

@@ -7,6 +7,7 @@ export const orderStatus = z.enum([
   "PENDING",
   "AWAITING_PAYMENT",
   "CONFIRMED",
+  "PARTIALLY_SHIPPED",
   "SHIPPED",
   "DELIVERED",
   "CANCELLED",
@@ -19,6 +20,25 @@ const cancellationReason = z.enum([
   "CANCELLED_BY_CUSTOMER",
   "CANCELLED_BY_ADMIN",
 ]);
+const fulfillmentStatus = z.enum(["SHIPPED", "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "EXCEPTION"]);
+/** What every `orders.return.*` event says of the return. */
+const returnFacts = z.object({
+  returnId: z.uuid(),
+  orderId: z.uuid(),
+  customerId: z.uuid(),
+  number: z.string(),
+  reason: z.string(),
+  lines: z.array(
+    z.object({
+      orderItemId: z.uuid(),
+      productId: z.uuid(),
+      variantId: z.uuid(),
+      name: z.string(),
+      quantity: z.number().int().positive(),
+    }),
+  ),
+  at: z.iso.datetime(),
+});
 const orderLine = z.object({
   productId: z.uuid(),
   /** The variant ordered; absent in events written before variants existed (the product's one variant, same id). */
@@ -248,6 +268,12 @@ export const eventCatalog = {
      * (the guest's cart) is no account. Absent for a customer's order and in older events.
      */
     guestEmail: z.string().optional(),
+    /**
+     * The order ships in fulfillments, each announced by `orders.fulfillment.created`, which is
+     * where inventory deducts its stock: a SHIPPED status then deducts nothing more. Absent in
+     * events written before fulfillments existed (SHIPPED then deducts every reservation).
+     */
+    shipsInFulfillments: z.boolean().optional(),
   }),
   /**
    * A guest's order now belongs to the account that verified the guest's email: `customerId`
@@ -257,6 +283,65 @@ export const eventCatalog = {
     orderId: z.uuid(),
     customerId: z.uuid(),
     previousCustomerId: z.uuid(),
+  }),
+  /**
+   * Some units of an order left in one parcel, from `locationId` (null: from wherever they were
+   * reserved); inventory deducts them there.
+   */
+  "orders.fulfillment.created": z.object({
+    orderId: z.uuid(),
+    fulfillmentId: z.uuid(),
+    customerId: z.uuid(),
+    number: z.string(),
+    locationId: z.uuid().nullable(),
+    carrierName: z.string(),
+    trackingNumber: z.string(),
+    trackingUrl: z.string().nullable(),
+    lines: z
+      .array(
+        z.object({
+          orderItemId: z.uuid(),
+          productId: z.uuid(),
+          variantId: z.uuid(),
+          name: z.string(),
+          quantity: z.number().int().positive(),
+        }),
+      )
+      .min(1),
+    /** The order's status once this parcel left (PARTIALLY_SHIPPED or SHIPPED). */
+    orderStatus: orderStatus,
+    at: z.iso.datetime(),
+  }),
+  /** A parcel's carrier said where it is (IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, EXCEPTION). */
+  "orders.fulfillment.updated": z.object({
+    orderId: z.uuid(),
+    fulfillmentId: z.uuid(),
+    customerId: z.uuid(),
+    number: z.string(),
+    status: fulfillmentStatus,
+    carrierName: z.string(),
+    trackingNumber: z.string(),
+    trackingUrl: z.string().nullable(),
+    /** The order's status after it (DELIVERED once every parcel is). */
+    orderStatus: orderStatus,
+    at: z.iso.datetime(),
+  }),
+  /** A customer asked to return delivered lines; the back office decides. */
+  "orders.return.requested": returnFacts,
+  "orders.return.approved": returnFacts.extend({ labelReference: z.string() }),
+  "orders.return.rejected": returnFacts.extend({ rejectionReason: z.string() }),
+  /**
+   * The returned units arrived: inventory puts them back at `restockLocationId` (none when null),
+   * and payments refunds `refund` under its idempotency key, never more than each line has left.
+   */
+  "orders.return.received": returnFacts.extend({
+    restockLocationId: z.uuid().nullable(),
+    refund: z.object({
+      idempotencyKey: z.string(),
+      amount: money,
+      /** The amount by order line (`orderItemId`, or `shipping`). */
+      lines: z.array(z.object({ lineId: z.string(), amount: money })),
+    }),
   }),
   /**
    * Stock is reserved: the payment can be captured, until `deadline`, with the provider's token
@@ -271,6 +356,11 @@ export const eventCatalog = {
     /** The customer's saved payment method (its id in payments); absent in older events. */
     paymentMethodId: z.uuid().nullable().optional(),
     deadline: z.iso.datetime(),
+    /**
+     * What each order line (`lineId`: its id, or `shipping`) pays of `amount`, for the refund
+     * ledger; absent in older events (the whole amount is then one line).
+     */
+    lines: z.array(z.object({ lineId: z.string(), amount: money })).optional(),
   }),
   "payments.payment.captured": z.object({ orderId: z.uuid(), paymentId: z.uuid(), amount: money }),
   /**
@@ -291,6 +381,8 @@ export const eventCatalog = {
     refundedTotal: money,
     fullyRefunded: z.boolean(),
     reason: z.string().nullable(),
+    /** The refund request's idempotency key (`return:<id>` for a return's); absent in older events. */
+    idempotencyKey: z.string().nullable().optional(),
   }),
   /** A variant's availability (all locations) fell to or below its threshold; once per crossing. */
   "inventory.stock.low": z.object({

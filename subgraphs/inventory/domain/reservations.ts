@@ -116,13 +116,14 @@ async function heldChanges(
   return {
     all: reservations.length,
     changes: reservations
-      .filter((reservation) => reservation.status === "RESERVED")
+      .filter((reservation) => reservation.status === "RESERVED" && reservation.quantity > reservation.shipped)
       .map((reservation) => ({
         variantId: reservation.variantId,
         productId: reservation.productId,
         locationId: reservation.locationId,
         orderId,
-        ...change(reservation.quantity),
+        // Units already shipped in fulfillments left with them; only the rest is still held.
+        ...change(reservation.quantity - reservation.shipped),
       })),
   };
 }

@@ -2,6 +2,7 @@ import type { EventData } from "../../common/events/catalog";
 import type { EventEnvelope } from "../../common/events/envelope";
 import { onEvent } from "../../common/events/eventConsumer";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
+import { deductParcel, restockReturn } from "../domain/fulfillments";
 import { deductOrder, releaseOrder, reserveOrder } from "../domain/reservations";
 import { upsertCatalogVariants } from "../store/catalogStore";
 import type { InventoryTx } from "../store/database";
@@ -69,6 +70,14 @@ export const inventoryEventHandlers = [
     "orders.order.status_changed",
     async (event, tx, emit) => {
       const { orderId, status, cancellationReason } = event.data;
+      if (event.data.shipsInFulfillments) {
+        // Each parcel deducts its own units (`orders.fulfillment.created`); an order that ends
+        // gives back what no parcel took.
+        if (status === "CANCELLED")
+          await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
+        if (status === "REFUNDED") await releaseOrder(tx, emit, orderId, "order refunded in full");
+        return;
+      }
       if (status === "CANCELLED")
         await releaseOrder(tx, emit, orderId, `order cancelled (${cancellationReason ?? "no reason"})`);
       if (status === "REFUNDED") {
@@ -78,5 +87,26 @@ export const inventoryEventHandlers = [
       if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
     },
     { appliesTo: (event) => ["CANCELLED", "REFUNDED", "SHIPPED"].includes(event.data.status) },
+  ),
+  // A parcel left: its units are deducted where it left from.
+  onEvent<InventoryTx, "orders.fulfillment.created">("orders.fulfillment.created", (event, tx, emit) =>
+    deductParcel(tx, emit, {
+      orderId: event.data.orderId,
+      fulfillmentId: event.data.fulfillmentId,
+      locationId: event.data.locationId,
+      lines: event.data.lines,
+    }),
+  ),
+  // A return arrived and the back office chose to restock it.
+  onEvent<InventoryTx, "orders.return.received">(
+    "orders.return.received",
+    (event, tx, emit) =>
+      restockReturn(tx, emit, {
+        orderId: event.data.orderId,
+        returnId: event.data.returnId,
+        locationId: event.data.restockLocationId!,
+        lines: event.data.lines,
+      }),
+    { appliesTo: (event) => event.data.restockLocationId !== null },
   ),
 ];

@@ -37,3 +37,17 @@ export async function closeOrder(tx: InventoryTx, orderId: string): Promise<void
 export async function isClosed(tx: InventoryTx, orderId: string): Promise<boolean> {
   return (await tx.orderClosure.count({ where: { orderId } })) > 0;
 }
+
+/** Writes what is left of one reservation after a parcel (units shipped, units released elsewhere). */
+export async function saveReservation(
+  tx: InventoryTx,
+  key: { orderId: string; variantId: string; locationId: string },
+  change: { quantity: number; shipped: number; status: "RESERVED" | "RELEASED" | "DEDUCTED" },
+): Promise<void> {
+  await tx.reservation.update({
+    where: {
+      orderId_variantId_locationId: { orderId: key.orderId, variantId: key.variantId, locationId: key.locationId },
+    },
+    data: change,
+  });
+}

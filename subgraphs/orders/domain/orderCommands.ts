@@ -4,10 +4,12 @@ import { hasPermission } from "../../common/auth/permissions";
 import { recordAudit } from "../../common/audit/recordAudit";
 import { NotFoundError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
-import { isUuid, optionalText, requiredId, requiredText } from "../../common/validation";
+import { isUuid, optionalText } from "../../common/validation";
 import type { OrdersTx } from "../store/database";
+import { deliverAllFulfillments } from "../store/fulfillmentStore";
 import { findOrdersByIds } from "../store/orderStore";
 import type { OrderRecord } from "../store/records";
+import { shipEverythingLeft } from "./fulfillment/createFulfillment";
 import { applySagaEvent, type SagaEvent } from "./orderTransitions";
 
 export interface OrderCommandDependencies {
@@ -79,22 +81,30 @@ export async function cancelOrder(
   );
 }
 
-/** Hands a CONFIRMED order to a carrier (back office); inventory turns its reservation into a deduction. */
+/**
+ * Hands a CONFIRMED order to a carrier in one parcel of every unit left (back office), from
+ * wherever its stock was reserved: the older, one-shipment way of `fulfillmentCreate`.
+ */
 export function shipOrder(
   deps: OrderCommandDependencies,
   input: { orderId: string; carrier: string; trackingNumber: string },
 ): Promise<OrderRecord> {
-  const orderId = requiredId(input.orderId, "orderId");
-  const carrier = requiredText(input.carrier, "carrier", { max: 50 });
-  const trackingNumber = requiredText(input.trackingNumber, "trackingNumber", { max: 100 });
-  return command(deps, orderId, {
-    type: "SHIPPED",
-    reason: `shipped with ${carrier}, tracking number ${trackingNumber}`,
-    fields: { carrier, trackingNumber, shippedAt: new Date() },
-  });
+  return shipEverythingLeft(deps, input);
 }
 
-export function markOrderDelivered(deps: OrderCommandDependencies, orderId: string): Promise<OrderRecord> {
+/** The back office says a SHIPPED order arrived: it and every parcel of it are delivered. */
+export async function markOrderDelivered(deps: OrderCommandDependencies, orderId: string): Promise<OrderRecord> {
   if (!isUuid(orderId)) throw new NotFoundError("No order has this id.");
-  return command(deps, orderId, { type: "DELIVERED", reason: "delivered", fields: { deliveredAt: new Date() } });
+  const deliveredAt = new Date();
+  const outcome = await deps.unitOfWork(async (tx, emit) => {
+    const moved = await applySagaEvent(tx, emit, orderId, {
+      type: "DELIVERED",
+      reason: "delivered",
+      fields: { deliveredAt },
+    });
+    if (moved?.kind === "moved") await deliverAllFulfillments(tx, orderId, deliveredAt);
+    return moved;
+  });
+  if (!outcome) throw new NotFoundError("No order has this id.");
+  return outcome.order;
 }

@@ -5,6 +5,13 @@ import type { OrderItem } from "../generated/prisma/client";
 import type { OrderRecord } from "../store/records";
 import type { OrderStatus } from "./orderStateMachine";
 
+/** A line's name for receipts and emails: the variant's title too, when the product has options. */
+export function lineName(item: Pick<OrderItem, "productName" | "variantTitle">): string {
+  return item.variantTitle && item.variantTitle !== defaultVariantTitle
+    ? `${item.productName} (${item.variantTitle})`
+    : item.productName;
+}
+
 /** `orders.order.status_changed` for an order as it now is, with its lines and shipment. */
 export function statusChangedEvent(
   order: OrderRecord,
@@ -27,11 +34,7 @@ export function statusChangedEvent(
       productId: item.productId,
       variantId: item.variantId,
       sku: item.sku,
-      // Receipts and emails name the variant too, when the product has options.
-      name:
-        item.variantTitle && item.variantTitle !== defaultVariantTitle
-          ? `${item.productName} (${item.variantTitle})`
-          : item.productName,
+      name: lineName(item),
       quantity: item.quantity,
       unitPrice: toMoney(item.unitPriceMinor, order.currency),
     })),
@@ -40,5 +43,7 @@ export function statusChangedEvent(
     at: order.updatedAt.toISOString(),
     // Until it is attached to an account, a guest's order has no user to write to.
     ...(order.guestEmail && !order.attachedAt ? { guestEmail: order.guestEmail } : {}),
+    // Every shipment is a fulfillment now, announced with its own event where inventory deducts.
+    shipsInFulfillments: true,
   };
 }

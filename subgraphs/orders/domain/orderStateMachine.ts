@@ -21,7 +21,11 @@ export const sagaEventTypes = [
   "PAYMENT_TIMED_OUT",
   "CANCELLED_BY_CUSTOMER",
   "CANCELLED_BY_ADMIN",
+  /** A fulfillment left with some of the order's units, not yet all of them. */
+  "PARTIALLY_SHIPPED",
+  /** Every unit of the order is in a fulfillment (the last one, or `shipOrder`'s one). */
   "SHIPPED",
+  /** Every fulfillment is delivered (by the carrier's word, or the back office's). */
   "DELIVERED",
   "FULLY_REFUNDED",
 ] as const;
@@ -31,6 +35,7 @@ export type SagaEventType = (typeof sagaEventTypes)[number];
 export const commandEvents: ReadonlySet<SagaEventType> = new Set([
   "CANCELLED_BY_CUSTOMER",
   "CANCELLED_BY_ADMIN",
+  "PARTIALLY_SHIPPED",
   "SHIPPED",
   "DELIVERED",
 ]);
@@ -65,9 +70,17 @@ const transitions: Record<OrderStatus, Partial<Record<SagaEventType, Decision>>>
     CANCELLED_BY_ADMIN: cancel("CANCELLED_BY_ADMIN"),
   },
   CONFIRMED: {
+    PARTIALLY_SHIPPED: goTo("PARTIALLY_SHIPPED"),
     SHIPPED: goTo("SHIPPED"),
     CANCELLED_BY_CUSTOMER: cancel("CANCELLED_BY_CUSTOMER"),
     CANCELLED_BY_ADMIN: cancel("CANCELLED_BY_ADMIN"),
+    FULLY_REFUNDED: goTo("REFUNDED"),
+  },
+  // Some units have left: the order can no longer be cancelled, only shipped in full (or refunded).
+  PARTIALLY_SHIPPED: {
+    // Another fulfillment that still leaves units behind: allowed, and the status stays.
+    PARTIALLY_SHIPPED: { kind: "ignore" },
+    SHIPPED: goTo("SHIPPED"),
     FULLY_REFUNDED: goTo("REFUNDED"),
   },
   SHIPPED: {

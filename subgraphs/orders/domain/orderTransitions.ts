@@ -5,6 +5,7 @@ import type { OrdersTx } from "../store/database";
 import { findItemsOfOrders, lockOrder, recordTransition } from "../store/orderStore";
 import type { OrderRecord } from "../store/records";
 import { statusChangedEvent } from "./orderEvents";
+import { paidLines } from "./returns/refundShare";
 import { decide, type OrderStatus, type SagaEventType } from "./orderStateMachine";
 
 export interface SagaEvent {
@@ -45,10 +46,8 @@ export async function applySagaEvent(
     reason: event.reason,
     ...(event.fields ? { fields: event.fields } : {}),
   });
-  emit(
-    "orders.order.status_changed",
-    statusChangedEvent(moved, await findItemsOfOrders(tx, [orderId]), order.status, event.reason),
-  );
+  const items = await findItemsOfOrders(tx, [orderId]);
+  emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, event.reason));
   if (decision.requestPayment) {
     emit("orders.payment.requested", {
       orderId,
@@ -57,6 +56,10 @@ export async function applySagaEvent(
       paymentToken: moved.paymentMethodId ? null : moved.paymentToken,
       paymentMethodId: moved.paymentMethodId,
       deadline: moved.paymentDeadline.toISOString(),
+      lines: paidLines(moved, items).map((line) => ({
+        lineId: line.lineId,
+        amount: toMoney(line.amountMinor, moved.currency),
+      })),
     });
   }
   return { kind: "moved", order: moved, from: order.status };

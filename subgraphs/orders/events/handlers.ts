@@ -8,6 +8,7 @@ import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
 import { customerEmailHandlers } from "./customerEmails";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
+import { recordReturnRefund } from "../store/returnStore";
 
 /** A catalog event's version of the product: the product's own, or (older events) when it was emitted. */
 function factsVersion(event: { occurredAt: string; data: { updatedAt?: string } }): Date {
@@ -74,6 +75,9 @@ export const ordersEventHandlers = [
     }
   }),
   onEvent<OrdersTx, "payments.payment.refunded">("payments.payment.refunded", async (event, tx, emit) => {
+    // A return's refund (its key is `return:<id>`) settles the return.
+    const returnId = /^return:([0-9a-f-]{36})$/.exec(event.data.idempotencyKey ?? "")?.[1];
+    if (returnId) await recordReturnRefund(tx, returnId, fromMoney(event.data.amount));
     if (event.data.fullyRefunded)
       await advance(tx, emit, event.data.orderId, {
         type: "FULLY_REFUNDED",

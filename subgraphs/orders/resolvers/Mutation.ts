@@ -7,6 +7,9 @@ import { mergeGuestCart } from "../domain/cartMerge";
 import { createGuestCart } from "../domain/guestCart";
 import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderCommands";
 import { placeGuestOrder, placeOrder } from "../domain/placeOrder";
+import { createCarrier, updateCarrier } from "../domain/fulfillment/carriers";
+import { createFulfillment } from "../domain/fulfillment/createFulfillment";
+import { approveReturn, receiveReturn, rejectReturn, requestReturn } from "../domain/returns/returnCommands";
 import type { MutationResolvers } from "../generated/graphql";
 
 export const Mutation: MutationResolvers = {
@@ -35,5 +38,30 @@ export const Mutation: MutationResolvers = {
   markOrderDelivered: (_parent, { id }, context) => (
     requirePermission(context.caller, "ORDERS"),
     markOrderDelivered(context, id)
+  ),
+  carrierCreate: (_parent, { input }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    createCarrier(context.db, input)
+  ),
+  carrierUpdate: (_parent, { input }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    updateCarrier(context.db, input)
+  ),
+  fulfillmentCreate: (_parent, { input }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    createFulfillment(context, input)
+  ),
+  returnRequest: (_parent, { input }, context) => requestReturn(context, requireCaller(context.caller), input),
+  returnApprove: (_parent, { id, labelReference }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    approveReturn(context, id, labelReference)
+  ),
+  returnReject: (_parent, { id, reason }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    rejectReturn(context, id, reason)
+  ),
+  returnReceive: (_parent, { input }, context) => (
+    requirePermission(context.caller, "ORDERS"),
+    receiveReturn(context, input)
   ),
 };

@@ -7,7 +7,9 @@ import { cartOwnerOf } from "../domain/cartAccess";
 import { lookUpGuestOrder } from "../domain/guestOrders";
 import type { QueryResolvers } from "../generated/graphql";
 import { listOpenIncidents } from "../store/incidentStore";
-import { countOrders, listOrders } from "../store/orderStore";
+import { listCarriers } from "../domain/fulfillment/carriers";
+import { countOrders, findOrdersByIds, listOrders } from "../store/orderStore";
+import { listReturns } from "../store/returnStore";
 
 export const Query: QueryResolvers = {
   async order(_parent, { id }, { caller, loaders }) {
@@ -29,5 +31,18 @@ export const Query: QueryResolvers = {
   openOrderIncidents(_parent, { first }, { caller, db }) {
     requirePermission(caller, "ORDERS");
     return listOpenIncidents(db, pageSize(first));
+  },
+  carriers: (_parent, _args, { caller, db }) => (requirePermission(caller, "ORDERS"), listCarriers(db)),
+  async returnsToReview(_parent, args, { caller, db }) {
+    requirePermission(caller, "ORDERS");
+    const size = pageSize(args.first);
+    const rows = await listReturns(db, args.status ?? "REQUESTED", size);
+    const currencies = new Map(
+      (await findOrdersByIds(db, [...new Set(rows.map((row) => row.orderId))])).map((order) => [
+        order.id,
+        order.currency,
+      ]),
+    );
+    return rows.map((row) => ({ ...row, currency: currencies.get(row.orderId) ?? "USD" }));
   },
 };

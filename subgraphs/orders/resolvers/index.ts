@@ -48,6 +48,9 @@ export const resolvers: Resolvers = {
       requirePermission(caller, "ORDERS");
       return loaders.incidentsOfOrder.load(order.id);
     },
+    fulfillments: (order, _args, { loaders }) => loaders.fulfillmentsOfOrder.load(order.id),
+    returns: async (order, _args, { loaders }) =>
+      (await loaders.returnsOfOrder.load(order.id)).map((each) => ({ ...each, currency: order.currency })),
   },
   OrderIncident: {
     order: async (incident, _args, { loaders }) => {
@@ -56,6 +59,15 @@ export const resolvers: Resolvers = {
       return order;
     },
     deadLetter: (incident) => Number(incident.deadLetterSeq),
+  },
+  Fulfillment: {
+    carrier: (fulfillment, _args, { loaders }) =>
+      fulfillment.carrierId ? loaders.carrierById.load(fulfillment.carrierId) : null,
+  },
+  OrderReturn: {
+    refundAmount: (orderReturn) =>
+      orderReturn.refundMinor === null ? null : toMoney(orderReturn.refundMinor, orderReturn.currency),
+    refundedAmount: (orderReturn) => toMoney(orderReturn.refundedMinor, orderReturn.currency),
   },
   Shipment: {
     carrier: (order) => order.carrier ?? "",

@@ -48,3 +48,18 @@ export interface CartView {
 }
 
 export type { Money };
+
+import type { Fulfillment, FulfillmentLine, OrderReturn, ReturnLine } from "../generated/prisma/client";
+
+/** A fulfillment with its lines, as the API shows it. */
+export type FulfillmentView = Fulfillment & { lines: FulfillmentLine[] };
+/** A return with its lines and the order's currency, as the API shows it. */
+export type ReturnView = OrderReturn & { lines: ReturnLine[]; currency: string };
+
+export type {
+  Carrier as CarrierRecord,
+  Fulfillment as FulfillmentRecord,
+  FulfillmentLine as FulfillmentLineRecord,
+  OrderReturn as OrderReturnRecord,
+  ReturnLine as ReturnLineRecord,
+} from "../generated/prisma/client";

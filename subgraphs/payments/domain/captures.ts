@@ -3,8 +3,10 @@ import type { EventData } from "../../common/events/catalog";
 import type { Emit } from "../../common/events/unitOfWork";
 import { fromMoney } from "../../common/money";
 import { TransientProviderError, type PaymentProvider, type PaymentState } from "../provider/paymentProvider";
+import { insertPaymentLines } from "../store/refundLedgerStore";
 import type { PaymentsTx } from "../store/database";
 import {
+  findPaymentsOfOrders,
   closeOrder,
   findPayment,
   insertPayment,
@@ -56,7 +58,17 @@ export async function openPayment(
     provider: method?.provider ?? defaults.defaultProvider,
     deadline: new Date(request.deadline),
   });
-  if (created) emit.wake("payment-attempts");
+  if (!created) return;
+  // The refund ledger: what each order line pays, or (older requests) the whole as one line.
+  const [payment] = await findPaymentsOfOrders(tx, [request.orderId]);
+  const given = (request.lines ?? []).map((line) => ({ lineId: line.lineId, paidMinor: fromMoney(line.amount) }));
+  // The lines must add up to what is charged, or refunds could exceed the capture: else one line.
+  const lines =
+    given.length > 0 && given.reduce((sum, line) => sum + line.paidMinor, 0n) === fromMoney(request.amount)
+      ? given
+      : [{ lineId: "order", paidMinor: fromMoney(request.amount) }];
+  if (payment) await insertPaymentLines(tx, payment.id, lines);
+  emit.wake("payment-attempts");
 }
 
 /**

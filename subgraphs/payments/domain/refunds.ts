@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { recordAudit } from "../../common/audit/recordAudit";
 import type { Caller } from "../../common/auth/caller";
 import { backoffDelayMs } from "../../common/backoff";
@@ -7,15 +8,16 @@ import { parseAmount, toMoney } from "../../common/money";
 import { isUuid, optionalText } from "../../common/validation";
 import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
 import type { PaymentsTx } from "../store/database";
+import { findRefundByRequestKey } from "../store/refundLedgerStore";
+import type { LineAmount } from "./refundLedger";
+import { isRefundable, requestRefund } from "./refundRequests";
 import {
-  createRefund,
   dropAttempt,
   findRefundWithPayment,
   lockOrderPayments,
   lockPayment,
   lockPaymentOfOrder,
   openAttempt,
-  pendingRefundTotal,
   scheduleRefundRetry,
   settleAttempt,
   settleOpenAttempts,
@@ -48,11 +50,8 @@ export class RefundRefusedError extends Error {
   }
 }
 
-/** What is captured and neither refunded nor being refunded. */
-async function refundable(tx: PaymentsTx, payment: PaymentRecord): Promise<bigint> {
-  if (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED") return 0n;
-  return payment.amountMinor - payment.refundedMinor - (await pendingRefundTotal(tx, payment.id));
-}
+/** The key of the refund that gives back what is left when a paid order is cancelled. */
+export const cancellationRefundKey = "cancellation";
 
 /** Asks for a refund of what is left (cancelled after payment); made by the worker, retried until it succeeds. */
 export async function refundRemainder(
@@ -61,87 +60,136 @@ export async function refundRemainder(
   payment: PaymentRecord,
   reason: string,
 ): Promise<void> {
-  const amount = await refundable(tx, payment);
-  if (amount <= 0n) return;
-  await createRefund(tx, { paymentId: payment.id, amountMinor: amount, reason });
-  emit.wake("payment-attempts");
+  if (!isRefundable(payment)) return;
+  const outcome = await requestRefund(tx, payment, {
+    idempotencyKey: cancellationRefundKey,
+    ask: { kind: "amount", amountMinor: null },
+    reason,
+  });
+  if (outcome.kind === "created") emit.wake("payment-attempts");
 }
 
 /**
- * A back-office refund of an order's payment: the given amount, or everything not yet refunded.
- * More than what is left is BAD_USER_INPUT. The refund is made at once; if the provider fails,
- * it is retried in the background. If the provider refuses it (a card closed since, a charge
- * disputed), the refund is FAILED, nothing is refunded, and the caller gets CONFLICT.
+ * The key of a back-office refund sent without one: derived from what it asks, so a retried
+ * request (a timeout, a double click) refunds once. Two equal partial refunds of one order need
+ * keys of their own.
+ */
+export function derivedRefundKey(orderId: string, amountMinor: bigint | null, reason: string | null): string {
+  const digest = createHash("sha256")
+    .update(JSON.stringify([orderId, amountMinor === null ? "rest" : amountMinor.toString(), reason ?? ""]))
+    .digest("hex");
+  return `request:${digest.slice(0, 32)}`;
+}
+
+/** A refund's outcome, waited for while another request of the same key is making it. */
+async function settledRefund(deps: PaymentsDependencies, refundId: string) {
+  const deadline = Date.now() + attemptLeaseMs;
+  for (;;) {
+    const refund = await findRefundWithPayment(deps.db, refundId);
+    if (!refund) throw new Error(`refund ${refundId} vanished`);
+    if (refund.status !== "PENDING" || Date.now() > deadline) return refund;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * A back-office refund of an order's payment: the given amount, or everything not yet refunded,
+ * under an idempotency key (the client's, or derived from the request): the same key again
+ * refunds nothing more and answers as the first did, even while the first is under way; the
+ * same key with another amount is CONFLICT. More than what is left is BAD_USER_INPUT. The
+ * refund is made at once; if the provider fails, it is retried in the background. If the
+ * provider refuses it (a card closed since, a charge disputed), the refund is FAILED, nothing is
+ * refunded, and the caller gets CONFLICT.
  */
 export async function refundOrder(
   deps: PaymentsDependencies & { caller?: Caller | null },
-  input: { orderId: string; amount?: string | null; reason?: string | null },
+  input: { orderId: string; amount?: string | null; reason?: string | null; idempotencyKey?: string | null },
 ): Promise<PaymentRecord> {
   const requested = input.amount ? parseAmount(input.amount, "amount") : null;
   if (requested !== null && requested <= 0n) throw new BadUserInputError("The refund must be more than 0.", "amount");
   const reason = optionalText(input.reason, "reason", 500);
-  const refundId = await deps.unitOfWork(async (tx, emit) => {
+  const clientKey = optionalText(input.idempotencyKey, "idempotencyKey", 100);
+  const outcome = await deps.unitOfWork(async (tx, emit) => {
     if (!isUuid(input.orderId)) throw new NotFoundError("This order has no payment.");
     await lockOrderPayments(tx, input.orderId);
     const payment = await lockPaymentOfOrder(tx, input.orderId);
     if (!payment) throw new NotFoundError("This order has no payment.");
-    const left = await refundable(tx, payment);
-    if (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED") {
+    const request = {
+      idempotencyKey: clientKey ? `client:${clientKey}` : derivedRefundKey(payment.orderId, requested, reason),
+      ask: { kind: "amount" as const, amountMinor: requested },
+      reason,
+    };
+    const existing = await findRefundByRequestKey(tx, payment.id, request.idempotencyKey);
+    if (!existing && !isRefundable(payment)) {
       throw new ConflictError(
         `There is no captured payment to refund: the payment is ${payment.status.toLowerCase().replace("_", " ")}.`,
       );
     }
-    const amount = requested ?? left;
-    if (amount <= 0n) throw new ConflictError("Everything captured is already refunded.");
-    if (amount > left) {
-      throw new BadUserInputError(
-        `At most ${toMoney(left, payment.currency).amount} ${payment.currency} can still be refunded.`,
-        "amount",
+    // Made at once below; the worker takes it up only if this try never finishes.
+    const made = await requestRefund(tx, payment, request, { leasedForMs: attemptLeaseMs });
+    if (made.kind === "nothing-left") throw new ConflictError("Everything captured is already refunded.");
+    if (made.kind === "created") {
+      await recordAudit(tx, emit, "payments", deps.caller, {
+        entityType: "PAYMENT",
+        entityId: payment.id,
+        action: "payment.refund_requested",
+        before: {
+          orderId: payment.orderId,
+          status: payment.status,
+          refunded: toMoney(payment.refundedMinor, payment.currency),
+        },
+        after: {
+          orderId: payment.orderId,
+          refundId: made.refund.id,
+          amount: toMoney(made.refund.amountMinor, payment.currency),
+          reason,
+          idempotencyKey: request.idempotencyKey,
+        },
+      });
+    }
+    return made;
+  });
+  if (outcome.kind === "created") {
+    try {
+      await attemptRefund(deps, outcome.refund.id);
+    } catch (error) {
+      if (!(error instanceof RefundRefusedError)) throw error;
+      deps.logger.warn(
+        { ...error.refund, err: error.cause.message },
+        "the payment provider refused a back-office refund",
       );
     }
-    // Made at once below; the worker takes it up only if this try never finishes.
-    const refund = await createRefund(
-      tx,
-      { paymentId: payment.id, amountMinor: amount, reason },
-      { leasedForMs: attemptLeaseMs },
-    );
-    await recordAudit(tx, emit, "payments", deps.caller, {
-      entityType: "PAYMENT",
-      entityId: payment.id,
-      action: "payment.refund_requested",
-      before: {
-        orderId: payment.orderId,
-        status: payment.status,
-        refunded: toMoney(payment.refundedMinor, payment.currency),
-      },
-      after: {
-        orderId: payment.orderId,
-        refundId: refund.id,
-        amount: toMoney(amount, payment.currency),
-        reason,
-      },
-    });
-    return refund.id;
-  });
-  try {
-    await attemptRefund(deps, refundId);
-  } catch (error) {
-    if (!(error instanceof RefundRefusedError)) throw error;
-    deps.logger.warn(
-      { ...error.refund, err: error.cause.message },
-      "the payment provider refused a back-office refund",
-    );
   }
-  // A notification or reconciliation may have settled it meanwhile, so the answer is read from
-  // the refund, whoever settled it.
-  const refund = await findRefundWithPayment(deps.db, refundId);
-  if (!refund) throw new Error(`refund ${refundId} vanished`);
+  // A notification or reconciliation may have settled it meanwhile, and a repeated request
+  // waits for the first one's call: the answer is read from the refund, whoever settled it.
+  const refund = await settledRefund(deps, outcome.refund.id);
   if (refund.status === "FAILED") {
     throw new ConflictError(
       "The payment provider refused this refund, so nothing was refunded. Its answer is in the payment's attempts; refund the customer another way.",
     );
   }
   return refund.payment;
+}
+
+/**
+ * A return's refund, asked by the orders service (`orders.return.received`): its lines' amounts
+ * under the return's key, capped at what each line has left, made by the worker. A repeated
+ * event, or a return whose lines have nothing left, refunds nothing.
+ */
+export async function refundReturn(
+  tx: PaymentsTx,
+  emit: Emit,
+  request: { orderId: string; idempotencyKey: string; lines: readonly LineAmount[]; reason: string },
+): Promise<void> {
+  await lockOrderPayments(tx, request.orderId);
+  const payment = await lockPaymentOfOrder(tx, request.orderId);
+  if (!payment || !isRefundable(payment)) return;
+  const outcome = await requestRefund(tx, payment, {
+    idempotencyKey: request.idempotencyKey,
+    ask: { kind: "lines", lines: request.lines },
+    reason: request.reason,
+  });
+  if (outcome.kind === "created") emit.wake("payment-attempts");
 }
 
 /**
@@ -167,6 +215,7 @@ export async function recordRefundMade(
     refundedTotal: toMoney(refundedMinor, current.currency),
     fullyRefunded: refundedMinor >= current.amountMinor,
     reason: refund.reason,
+    idempotencyKey: refund.idempotencyKey,
   });
   return true;
 }

@@ -1,5 +1,7 @@
 import { onEvent } from "../../common/events/eventConsumer";
 import { closePaymentOfCancelledOrder, openPayment, type OpeningDefaults } from "../domain/captures";
+import { fromMoney } from "../../common/money";
+import { refundReturn } from "../domain/refunds";
 import type { PaymentsTx } from "../store/database";
 
 /** Every event the payments service reacts to. */
@@ -18,5 +20,14 @@ export function paymentsEventHandlers(defaults: OpeningDefaults) {
       const { orderId, customerId, previousCustomerId } = event.data;
       await tx.payment.updateMany({ where: { orderId, customerId: previousCustomerId }, data: { customerId } });
     }),
+    // A return arrived: its lines' share of what they paid, under the return's key.
+    onEvent<PaymentsTx, "orders.return.received">("orders.return.received", (event, tx, emit) =>
+      refundReturn(tx, emit, {
+        orderId: event.data.orderId,
+        idempotencyKey: event.data.refund.idempotencyKey,
+        lines: event.data.refund.lines.map((line) => ({ lineId: line.lineId, amountMinor: fromMoney(line.amount) })),
+        reason: `return ${event.data.returnId}: ${event.data.reason}`,
+      }),
+    ),
   ];
 }

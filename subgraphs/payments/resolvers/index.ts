@@ -4,6 +4,9 @@ import {
   requireOwnerOrPermission,
   requirePermission,
 } from "../../common/auth/guards";
+import { totalLeft } from "../domain/refundLedger";
+import { isRefundable } from "../domain/refundRequests";
+import { findLinesLeft } from "../store/refundLedgerStore";
 import { toMoney } from "../../common/money";
 import { newestFirstCursor, pageSize, toConnection } from "../../common/pagination";
 import { DateTimeScalar } from "../../common/scalars";
@@ -54,6 +57,19 @@ export const resolvers: Resolvers = {
             redirectUrl: payment.nextActionUrl,
           }
         : null,
+    async refundableAmount(payment, _args, { db }) {
+      const left = isRefundable(payment) ? totalLeft(await findLinesLeft(db, payment.id)) : 0n;
+      return toMoney(left, payment.currency);
+    },
+    async refunds(payment, _args, { caller, db }) {
+      requirePermission(caller, "REFUNDS");
+      const rows = await db.refund.findMany({
+        where: { paymentId: payment.id },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take: 100,
+      });
+      return rows.map((refund) => ({ ...refund, currency: payment.currency }));
+    },
     async attempts(payment, _args, { caller, loaders }) {
       requirePermission(caller, "ORDERS");
       return (await loaders.attemptsOfPayment.load(payment.id)).map((attempt) => ({
@@ -61,6 +77,9 @@ export const resolvers: Resolvers = {
         currency: payment.currency,
       }));
     },
+  },
+  Refund: {
+    amount: (refund) => toMoney(refund.amountMinor, refund.currency),
   },
   PaymentAttempt: {
     amount: (attempt) => toMoney(attempt.amountMinor, attempt.currency),
