@@ -9,7 +9,7 @@ export const trackingNumberPlaceholder = "{trackingNumber}";
 
 function trackingUrlTemplate(value: string, field: string): string {
   const text = requiredText(value, field, { max: 500 });
-  let parsed: URL | null = null;
+  let parsed: URL | null;
   try {
     parsed = new URL(text.replace(trackingNumberPlaceholder, "x"));
   } catch {
