@@ -8,6 +8,7 @@ module.exports = {
     "<rootDir>/prisma",
     "<rootDir>/scripts",
     "<rootDir>/test",
+    "<rootDir>/bench",
   ],
   testMatch: ["**/__tests__/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   transform: {

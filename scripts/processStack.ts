@@ -40,6 +40,8 @@ export interface StackOptions {
   runtime?: Runtime;
   /** Options for node itself, such as `--cpu-prof` (not all of them are allowed in NODE_OPTIONS). */
   nodeArgs?: readonly string[];
+  /** How long each process may take to become ready (60 s); a loaded machine migrates slowly. */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -102,7 +104,7 @@ export async function startStack(stackId: string, options: StackOptions): Promis
           options.nodeArgs,
         );
         processes.push(managed);
-        await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, 60_000);
+        await waitUntilReady(managed, `http://localhost:${ports[name]}/health/ready`, options.readyTimeoutMs ?? 60_000);
       }),
     );
     const routerPort = await freePort();
@@ -116,7 +118,7 @@ export async function startStack(stackId: string, options: StackOptions): Promis
       options.nodeArgs,
     );
     processes.push(router);
-    await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, 60_000);
+    await waitUntilReady(router, `http://localhost:${routerPort}/health/ready`, options.readyTimeoutMs ?? 60_000);
     stack.routerUrl = `http://localhost:${routerPort}/graphql`;
     return stack;
   } catch (error) {
