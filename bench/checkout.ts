@@ -115,6 +115,8 @@ async function main(): Promise<void> {
         PUBLIC_RESPONSE_CACHE_SECONDS: settings.publicCacheSeconds,
       },
       readyTimeoutMs: Number(process.env.BENCH_READY_TIMEOUT_SECONDS ?? 300) * 1000,
+      // BENCH_OUTPUT=inherit: the services' own output (warnings and errors at LOG_LEVEL=warn).
+      output: process.env.BENCH_OUTPUT === "inherit" ? "inherit" : "ignore",
       ...(settings.cpuProfileDir
         ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(settings.cpuProfileDir)}`] }
         : {}),
