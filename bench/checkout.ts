@@ -113,6 +113,9 @@ async function main(): Promise<void> {
         // One load generator is one address: the per-client limit would measure itself.
         RATE_LIMIT_REQUESTS: "0",
         MAX_QUERY_COST: "20000",
+        // Seeding and registering hash passwords: on a loaded machine a call may take longer than
+        // production's 10 s, and the bench measures cost, not a timeout.
+        SUBGRAPH_TIMEOUT_SECONDS: process.env.SUBGRAPH_TIMEOUT_SECONDS ?? "60",
         ROUTER_WORKERS: settings.routerWorkers,
         PUBLIC_RESPONSE_CACHE_SECONDS: settings.publicCacheSeconds,
       },
