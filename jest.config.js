@@ -9,6 +9,7 @@ module.exports = {
     "<rootDir>/scripts",
     "<rootDir>/test",
     "<rootDir>/storefront/src",
+    "<rootDir>/bench",
   ],
   testMatch: ["**/__tests__/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   transform: {

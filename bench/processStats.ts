@@ -9,7 +9,7 @@ export interface ProcessSample {
 
 const ticksPerSecond = 100;
 
-function readStat(pid: number): { cpuSeconds: number; childrenCpuSeconds: number } | undefined {
+export function readStat(pid: number): { cpuSeconds: number; childrenCpuSeconds: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces) start after the last ')'.
@@ -70,12 +70,24 @@ export function sampleGroup(name: string): ProcessSample {
   return { cpuSeconds, memoryMb: memoryKb / 1024 };
 }
 
-/** Busy and total CPU time of the whole machine, all cores (from /proc/stat). */
-export function sampleMachine(): { busySeconds: number; totalSeconds: number } {
+export interface MachineSample {
+  /** CPU time spent on anything but idle and I/O wait, all cores (steal included). */
+  busySeconds: number;
+  totalSeconds: number;
+  /** Time the hypervisor gave this machine's virtual CPUs to someone else. */
+  stealSeconds: number;
+}
+
+/** Busy, total and stolen CPU time of the whole machine, all cores (from /proc/stat). */
+export function sampleMachine(): MachineSample {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number) as number[];
   const busy = user! + nice! + system! + irq! + softirq! + steal!;
-  return { busySeconds: busy / ticksPerSecond, totalSeconds: (busy + idle! + iowait!) / ticksPerSecond };
+  return {
+    busySeconds: busy / ticksPerSecond,
+    totalSeconds: (busy + idle! + iowait!) / ticksPerSecond,
+    stealSeconds: steal! / ticksPerSecond,
+  };
 }
 
 export type Probe = () => ProcessSample | undefined;

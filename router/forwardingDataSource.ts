@@ -13,6 +13,8 @@ export function headersToForward(req: Request, requestId: string): Record<string
     const value = req.header(name);
     if (value) headers[name] = value;
   }
+  // Without an async context the trace rides on the request (the caller's, or a new one).
+  if (req.traceparent) headers.traceparent = req.traceparent;
   // The client's address as this router determined it (the right-most hop no trusted proxy
   // wrote, TRUST_PROXY), and nothing else: a client-written X-Forwarded-For is never passed on,
   // so subgraphs limit per client, and a client cannot pick its address by writing the header.

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= "1";
   const settings = parseEnvironment("router", routerEnvironment);
   if (cluster.isPrimary && settings.ROUTER_WORKERS !== 1) supervise(settings);
-  else await serveUntilSignalled("router", settings, () => startRouter(settings));
+  // The router keeps no async context unless spans are exported: trace ids ride on each request.
+  else await serveUntilSignalled("router", settings, () => startRouter(settings), { contextWithoutExporter: false });
 }
 
 main().catch((error: unknown) => exitWithStartupFailure("router", error));

@@ -43,7 +43,8 @@ export async function waitUntilReady(managed: ManagedProcess, url: string, timeo
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`${managed.name} exited with code ${exitCode} before it was ready`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      // A loaded machine may take seconds to answer the first probes.
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
       if (response.ok) return;
     } catch {
       // not listening yet

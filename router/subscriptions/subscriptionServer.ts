@@ -23,6 +23,7 @@ import type { Logger } from "../../subgraphs/common/logger";
 import type { RouterContext } from "../context";
 import { rateLimitClient, type RateLimiter } from "../limits/rateLimit";
 import { liveOrders, SubscriptionLimits, subscriptionRetryAfterSeconds, type SubscriptionContext } from "./liveOrders";
+import { countRedisCommands } from "../../subgraphs/common/workCounters";
 
 export interface SubscriptionServerOptions {
   httpServer: http.Server;
@@ -98,8 +99,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const redisOptions = { maxRetriesPerRequest: null, retryStrategy: (times: number) => Math.min(times * 200, 2000) };
   // A connection in subscriber mode cannot publish: graphql-redis-subscriptions wants two.
   const pubsub = new RedisPubSub({
-    publisher: new Redis(options.redisUrl, { ...redisOptions, connectionName: "router-publisher" }),
-    subscriber: new Redis(options.redisUrl, { ...redisOptions, connectionName: "router-subscriber" }),
+    publisher: countRedisCommands(new Redis(options.redisUrl, { ...redisOptions, connectionName: "router-publisher" })),
+    subscriber: countRedisCommands(
+      new Redis(options.redisUrl, { ...redisOptions, connectionName: "router-subscriber" }),
+    ),
   });
   const limits = new SubscriptionLimits(options.maxPerUser);
   const addressLimits = new SubscriptionLimits(options.maxPerAddress);

@@ -1,6 +1,7 @@
 import { connect as connectNats, type NatsConnection } from "nats";
 import { Redis } from "ioredis";
 import { backoffDelayMs } from "./backoff";
+import { countRedisCommands } from "./workCounters";
 import type { Logger } from "./logger";
 
 /** A dependency that could not be reached at start; its message is the one line to print. */
@@ -111,7 +112,7 @@ export async function openRedis(url: string, name: string, options: RetryOptions
       try {
         await redis.connect();
         await redis.ping();
-        return redis;
+        return countRedisCommands(redis);
       } catch (error) {
         redis.disconnect();
         throw socketError ?? error;

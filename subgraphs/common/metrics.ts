@@ -3,6 +3,7 @@ import type { Express, NextFunction, Request, Response } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { ErrorCode } from "./errors";
 import type { EventEnvelope } from "./events/envelope";
+import { registerWorkCounters } from "./workCounters";
 
 const httpMethods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
@@ -48,6 +49,8 @@ export class ServiceMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
+    // The work behind each request and event (SQL, Redis), which the benchmark counts per order.
+    registerWorkCounters(this.registry);
     this.httpDuration = new Histogram({
       name: "http_request_duration_seconds",
       help: "Time to answer an HTTP request, by method, route and status.",

@@ -53,11 +53,22 @@ export function createNotificationsService(options: { transports?: Partial<Trans
         retry: { baseMs: env.NOTIFICATION_RETRY_BASE_MS, maxMs: env.NOTIFICATION_RETRY_MAX_MS },
       };
       const openSecret = secretOpener(SecretSealer.fromSetting(env.SECRET_SEALING_KEY), env.STOREFRONT_URL);
+      const delivery = deliveryWorker(
+        { db: runtime.db, transports, logger: runtime.logger, settings, openSecret },
+        env.NOTIFICATION_WORKER_INTERVAL_MS,
+      );
+      // The pooled SMTP connections close with the worker that sends through them.
       return [
-        deliveryWorker(
-          { db: runtime.db, transports, logger: runtime.logger, settings, openSecret },
-          env.NOTIFICATION_WORKER_INTERVAL_MS,
-        ),
+        {
+          name: delivery.name,
+          start: () => delivery.start(),
+          wake: () => delivery.wake(),
+          isRunning: () => delivery.isRunning(),
+          stop: async () => {
+            await delivery.stop();
+            smtp.close();
+          },
+        },
       ];
     },
     createContext: (runtime, base) => ({

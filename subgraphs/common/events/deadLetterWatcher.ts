@@ -33,6 +33,8 @@ export class DeadLetterWatcher implements BackgroundWorker {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private running = false;
+  /** The consumer is open (readiness). */
+  private opened = false;
   private readonly durable: string;
   private readonly logger: Logger;
 
@@ -44,10 +46,25 @@ export class DeadLetterWatcher implements BackgroundWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.open().catch((error: unknown) => {
-      this.running = false;
-      this.logger.error({ err: (error as Error).message }, "could not watch dead letters");
-    });
+    this.loop = this.openUntilStopped();
+  }
+
+  /**
+   * Opens the consumer, trying again while the service runs: a JetStream request that times out
+   * at start (a loaded machine, a NATS restart) must not leave the service unready for good.
+   */
+  private async openUntilStopped(): Promise<void> {
+    for (let attempt = 1; this.running; attempt += 1) {
+      try {
+        await this.open();
+        return;
+      } catch (error) {
+        this.opened = false;
+        if (!this.running) return;
+        this.logger.error({ err: (error as Error).message, attempt }, "could not watch dead letters; trying again");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 1000, 5000)));
+      }
+    }
   }
 
   private async open(): Promise<void> {
@@ -69,6 +86,7 @@ export class DeadLetterWatcher implements BackgroundWorker {
     }
     const consumer = await js.consumers.get(stream, this.durable);
     this.messages = await consumer.consume({ max_messages: 16 });
+    this.opened = true;
     for await (const message of this.messages) {
       if (!this.running) {
         message.nak();
@@ -92,6 +110,6 @@ export class DeadLetterWatcher implements BackgroundWorker {
   }
 
   isRunning(): boolean {
-    return this.running;
+    return this.running && this.opened;
   }
 }

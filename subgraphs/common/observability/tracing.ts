@@ -5,7 +5,18 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOffSampler, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import { randomBytes } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /**
+     * The request's W3C trace context when the process keeps no async context (see
+     * `startTracing`): the caller's, or a new trace's. Log lines and outgoing requests take it from here.
+     */
+    traceparent?: string;
+  }
+}
 
 let provider: NodeTracerProvider | undefined;
 
@@ -14,6 +25,14 @@ export interface TracingOptions {
   otlpEndpoint?: string | undefined;
   /** Extra span processors (tests collect spans in memory). */
   processors?: SpanProcessor[];
+  /**
+   * Keep an async context (AsyncLocalStorage) even with nowhere to send spans (default true).
+   * Subgraphs need it to carry a request's trace into the events it writes. The router does not:
+   * without an exporter its trace context rides on the request itself (`req.traceparent`, passed
+   * on in the subgraph requests' headers), and Node 20's AsyncLocalStorage costs a promise hook
+   * on every promise.
+   */
+  contextWithoutExporter?: boolean;
 }
 
 /**
@@ -24,6 +43,10 @@ export interface TracingOptions {
 export function startTracing(service: string, options: TracingOptions = {}): { shutdown(): Promise<void> } {
   if (!provider) {
     const processors = [...(options.processors ?? [])];
+    if (processors.length === 0 && !options.otlpEndpoint && options.contextWithoutExporter === false) {
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+      return { shutdown: async () => undefined };
+    }
     if (options.otlpEndpoint) {
       processors.push(
         new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` })),
@@ -59,6 +82,20 @@ export function currentTraceId(): string | undefined {
   return id && !/^0+$/.test(id) ? id : undefined;
 }
 
+/** The trace id of a request: the active span's, or the one it carries when there is no async context. */
+export function traceIdOf(req: Request): string | undefined {
+  return currentTraceId() ?? req.traceparent?.slice(3, 35);
+}
+
+const validTraceparent = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** A request's valid `traceparent` header, or a new trace's (not sampled: nothing records it). */
+function traceparentOfRequest(req: Request): string {
+  const header = req.header("traceparent")?.trim().toLowerCase();
+  if (header && validTraceparent.test(header)) return header;
+  return `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`;
+}
+
 /** Runs `work` in a span that continues the trace of `traceparent` (an incoming event's), ending it after. */
 export async function inSpanFrom<T>(
   traceparent: string | undefined,
@@ -82,10 +119,17 @@ export async function inSpanFrom<T>(
 
 /**
  * Express middleware: a server span for each request, continuing the caller's trace
- * (`traceparent`), active for everything the request does.
+ * (`traceparent`), active for everything the request does. Without a tracer provider (no
+ * async context), the request carries its trace context itself, in `req.traceparent`.
  */
 export function traceRequests(service: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (!provider) {
+      // No async context to keep a span in: the trace travels with the request instead.
+      req.traceparent = traceparentOfRequest(req);
+      next();
+      return;
+    }
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer().startSpan(
       `${service} ${req.method} ${req.path}`,

@@ -16,7 +16,7 @@ import { trustProxySetting } from "../auth/trustProxy";
 import { ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 import type { ServiceMetrics } from "../metrics";
-import { currentTraceId, traceRequests } from "../observability/tracing";
+import { traceIdOf, traceRequests } from "../observability/tracing";
 import { createErrorFormatter } from "./formatError";
 import { mountHealthRoutes, type ReadinessCheck } from "./health";
 import { listen, requestIdOf } from "./http";
@@ -129,7 +129,7 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = req.requestId ?? requestIdOf(req);
-        const traceId = currentTraceId();
+        const traceId = traceIdOf(req);
         const scope = {
           requestId,
           logger: logger.child({ requestId, ...(traceId ? { traceId } : {}) }),

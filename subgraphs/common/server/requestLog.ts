@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "../logger";
-import { currentTraceId } from "../observability/tracing";
+import { traceIdOf } from "../observability/tracing";
 import { requestIdOf } from "./http";
 
 declare module "express-serve-static-core" {
@@ -21,7 +21,7 @@ export function logRequests(logger: Logger) {
     const path = req.originalUrl.split("?")[0] ?? req.path;
     req.requestId = requestIdOf(req);
     res.setHeader("x-request-id", req.requestId);
-    const traceId = currentTraceId();
+    const traceId = traceIdOf(req);
     res.on("finish", () => {
       const routine = path.startsWith("/health") || path === "/metrics";
       const line = {

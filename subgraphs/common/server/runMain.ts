@@ -1,7 +1,7 @@
 import { ConfigurationError, loadDotEnv, parseEnvironment, type RuntimeEnvironment } from "../environment";
 import { DependencyUnavailableError } from "../dependencies";
 import type { PrismaLike } from "../database/prismaOptions";
-import { startTracing } from "../observability/tracing";
+import { startTracing, type TracingOptions } from "../observability/tracing";
 import { StartupError } from "./openDependencies";
 import { startSubgraph } from "./startSubgraph";
 import type { BaseContext, SubgraphDefinition, SubgraphSettings } from "./subgraphDefinition";
@@ -51,8 +51,9 @@ export async function serveUntilSignalled(
   service: string,
   settings: RuntimeEnvironment,
   start: () => Promise<{ stop(): Promise<void> }>,
+  tracingOptions: Pick<TracingOptions, "contextWithoutExporter"> = {},
 ): Promise<void> {
-  const tracing = startTracing(service, { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const tracing = startTracing(service, { otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT, ...tracingOptions });
   const running = await start();
   stopOnSignals(
     service,

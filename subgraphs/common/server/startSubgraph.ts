@@ -15,6 +15,7 @@ import type { PrismaLike, SqlExecutor, TransactionClientOf, TransactionRunner } 
 import { addressOf } from "../dependencies";
 import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
+import { registerNatsCounters } from "../workCounters";
 import { EventPlumbing } from "./eventPlumbing";
 import { startGraphQLHttpServer } from "./graphqlHttpServer";
 import { knownOperationNames } from "./knownOperations";
@@ -54,6 +55,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     logQueries: env.DATABASE_LOG_QUERIES,
   });
   const metrics = new ServiceMetrics(definition.name, knownOperationNames());
+  registerNatsCounters(metrics.registry, nats);
   // Set once the runtime exists: commits made by onStart already reach the hooks.
   const hooks: { runtime?: SubgraphRuntime<Db, Env> } = {};
   const events = await EventPlumbing.create<Tx & SqlExecutor>({

@@ -1,7 +1,11 @@
 import nodemailer from "nodemailer";
 import type { NotificationTransport, OutgoingMessage } from "./transport";
 
-/** Email over SMTP, with nodemailer. Connection problems throw, so the message is retried. */
+/**
+ * Email over SMTP, with nodemailer, on a pool of kept-open connections: a new SMTP session per
+ * email (connect, greeting, EHLO, and TLS where used) costs about three times the sending.
+ * Connection problems throw, so the message is retried.
+ */
 export class SmtpTransport implements NotificationTransport {
   private readonly transporter;
 
@@ -21,6 +25,10 @@ export class SmtpTransport implements NotificationTransport {
       ...(url.username
         ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } }
         : {}),
+      pool: true,
+      // Few sessions, each renewed after a hundred emails (servers limit messages per session).
+      maxConnections: 3,
+      maxMessages: 100,
       // A server that does not answer should fail the attempt (it is retried), not hold it.
       connectionTimeout: 5000,
       greetingTimeout: 5000,
