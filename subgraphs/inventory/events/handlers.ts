@@ -4,6 +4,8 @@ import { onEvent } from "../../common/events/eventConsumer";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductOrder, releaseOrder, reserveOrder } from "../domain/reservations";
 import { upsertCatalogVariants } from "../store/catalogStore";
+import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
+import { inventoryPrivacy } from "../domain/privacy";
 import type { InventoryTx } from "../store/database";
 import { ensureStockLevels } from "../store/stockStore";
 
@@ -79,4 +81,6 @@ export const inventoryEventHandlers = [
     },
     { appliesTo: (event) => ["CANCELLED", "REFUNDED", "SHIPPED"].includes(event.data.status) },
   ),
+  // Privacy requests: the stock movements a person made exported; their request keys forgotten.
+  ...privacyEventHandlers("inventory", inventoryPrivacy),
 ];

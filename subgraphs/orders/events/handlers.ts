@@ -6,6 +6,8 @@ import { fromMoney } from "../../common/money";
 import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
+import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
+import { ordersPrivacy } from "../domain/privacy";
 
 /** A catalog event's version of the product: the product's own, or (older events) when it was emitted. */
 function factsVersion(event: { occurredAt: string; data: { updatedAt?: string } }): Date {
@@ -92,4 +94,6 @@ export const ordersEventHandlers = [
       recordAvailability(tx, event.data.variantId ?? event.data.productId, event.data.available, event.data.version),
     { idempotentByVersion: true },
   ),
+  // Privacy requests: the customer's orders exported, or their personal fields erased.
+  ...privacyEventHandlers("orders", ordersPrivacy),
 ];
