@@ -11,6 +11,7 @@ const mappers: Record<string, Record<string, string>> = {
     Address: "../store/records#AddressRecord",
     PushDevice: "../store/records#PushDeviceRecord",
     LinkedIdentity: "../store/records#OidcIdentityRecord",
+    PrivacyRequest: "../store/privacyStore#PrivacyRequestRecord",
   },
   products: {
     Product: "../store/records#ProductRecord",

@@ -2,5 +2,5 @@
  * Every background worker, by name. Work committed for a worker wakes it by its name
  * (`emit.wake`), so nothing has to hand a worker around to the code that makes its work.
  */
-export const workerNames = ["payment-attempts", "notification-delivery", "payment-window"] as const;
+export const workerNames = ["payment-attempts", "notification-delivery", "payment-window", "privacy-exports"] as const;
 export type WorkerName = (typeof workerNames)[number];

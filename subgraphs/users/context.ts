@@ -3,6 +3,7 @@ import type { BaseContext } from "../common/server/subgraphDefinition";
 import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
 import type { OidcSignInDependencies } from "./domain/oidcSignIn";
+import type { PrivacyDependencies } from "./domain/privacyRequests";
 import type { UsersLoaders } from "./loaders";
 import type { UsersDb, UsersTx } from "./store/database";
 
@@ -13,4 +14,5 @@ export interface Context extends BaseContext {
   identity: IdentityDependencies;
   contacts: ContactChannelDependencies;
   oidc: OidcSignInDependencies;
+  privacy: PrivacyDependencies;
 }

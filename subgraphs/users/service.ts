@@ -1,5 +1,6 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { SecretSealer } from "../common/secrets/sealedSecrets";
+import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { ensureAdmin } from "./admin";
 import { AccessTokens } from "./auth/accessTokens";
@@ -7,6 +8,9 @@ import { developmentSigningKey, previousPublicJwkFromPem, signingKeyFromPem } fr
 import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
 import type { OidcSignInDependencies } from "./domain/oidcSignIn";
+import type { PrivacyAnswerSettings, PrivacyDependencies } from "./domain/privacyRequests";
+import { usersEventHandlers } from "./events/handlers";
+import { purgeExpiredExports } from "./store/privacyStore";
 import { scryptPasswordHasher } from "./domain/passwordHashing";
 import { usersEnvironment } from "./environment";
 import { createUsersLoaders } from "./loaders";
@@ -18,6 +22,9 @@ import { OidcClient } from "./oidc/oidcClient";
 import { OidcSignInStore } from "./store/oidcSignInStore";
 import { WindowLimiter } from "./store/windowLimiter";
 
+/** How often expired exports' data is removed. */
+const exportPurgeIntervalMs = 10 * 60 * 1000;
+
 /** How long a started OpenID Connect sign-in waits for the provider to send the browser back. */
 const oidcSignInTtlSeconds = 600;
 
@@ -28,7 +35,15 @@ const oidcSignInTtlSeconds = 600;
  */
 export function createUsersService() {
   let started:
-    { identity: IdentityDependencies; contacts: ContactChannelDependencies; oidc: OidcSignInDependencies } | undefined;
+    | {
+        identity: IdentityDependencies;
+        contacts: ContactChannelDependencies;
+        oidc: OidcSignInDependencies;
+        privacy: PrivacyDependencies;
+      }
+    | undefined;
+  // Event handlers are declared before the settings are read; the export's lifetime is filled in at start.
+  const privacyAnswers: PrivacyAnswerSettings = { exportTtlHours: 168 };
   const ready = () => {
     if (!started) throw new Error("the users service has not started");
     return started;
@@ -40,6 +55,7 @@ export function createUsersService() {
     typeDefs: loadSubgraphTypeDefs("users"),
     resolvers,
     createDatabase: createUsersDatabase,
+    eventHandlers: usersEventHandlers(privacyAnswers),
     async onStart(runtime) {
       const { env, logger } = runtime;
       const key = env.JWT_PRIVATE_KEY
@@ -94,7 +110,17 @@ export function createUsersService() {
           },
           logger: logger.child({ module: "oidc" }),
         },
+        privacy: {
+          unitOfWork: runtime.unitOfWork,
+          passwords,
+          throttle: identity.throttle,
+          revocations: runtime.revocations,
+          limiter,
+          perUser: { limit: env.PRIVACY_REQUESTS_PER_USER, windowSeconds: env.PRIVACY_REQUEST_WINDOW_SECONDS },
+          accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+        },
       };
+      privacyAnswers.exportTtlHours = env.PRIVACY_EXPORT_TTL_HOURS;
       if (!env.SECRET_SEALING_KEY) {
         logger.warn(
           "sealing reset and verification links with the development key; set SECRET_SEALING_KEY outside development",
@@ -111,6 +137,13 @@ export function createUsersService() {
         env,
       );
     },
+    workers: (runtime) => [
+      // An export's data is kept until it expires, and no longer.
+      new PeriodicWorker("privacy-exports", async () => (await purgeExpiredExports(runtime.db), false), {
+        intervalMs: exportPurgeIntervalMs,
+        logger: runtime.logger,
+      }),
+    ],
     verificationKeys: () => ready().identity.tokens.verificationKeys(),
     routes(app) {
       app.get("/.well-known/jwks.json", (_req, res) => {
