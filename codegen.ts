@@ -52,6 +52,10 @@ const mappers: Record<string, Record<string, string>> = {
     CartItem: "../store/records#CartLine",
     ProductImage: "../store/records#ImageSnapshot",
     Shipment: "../store/records#OrderRecord",
+    ShippingZone: "../store/records#ShippingZoneRecord",
+    ShippingMethodSetting: "../store/records#ShippingMethodRecord",
+    TaxRateSetting: "../store/records#TaxRateRecord",
+    Promotion: "../store/records#PromotionRecord",
   },
   payments: {
     Payment: "../store/records#PaymentRecord",

@@ -5,6 +5,7 @@ import { boundedInt, optionalText, requiredId, requiredText } from "../../common
 import type { ShippingAddressSnapshot } from "../store/records";
 import { maxQuantityPerLine } from "./cart";
 import { checkTarget, type LineTarget } from "./lineTarget";
+import { validateCodes } from "./pricing/checkoutPricing";
 
 /** A checkout request as a client sends it (PlaceOrderInput). */
 export interface PlaceOrderFields {
@@ -14,6 +15,8 @@ export interface PlaceOrderFields {
   shippingAddress?: ShippingAddressSnapshot | null;
   paymentToken?: string | null;
   paymentMethodId?: string | null;
+  shippingMethodId?: string | null;
+  discountCodes?: readonly string[] | null;
 }
 
 export interface CheckoutRequest {
@@ -25,6 +28,10 @@ export interface CheckoutRequest {
   /** How the customer pays: the provider's token of a card, or one of their saved methods (exactly one). */
   paymentToken: string | null;
   paymentMethodId: string | null;
+  /** The shipping method chosen; null: the cart's choice, else the cheapest. */
+  shippingMethodId: string | null;
+  /** Codes given (upper case); null: the cart's codes. */
+  discountCodes: string[] | null;
   /** Identifies the request as sent, for idempotency: the same key with another request is refused. */
   hash: string;
 }
@@ -62,6 +69,11 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
     throw new BadUserInputError("Give exactly one of `paymentToken` and `paymentMethodId`.", "paymentToken");
   const paymentToken = hasToken ? requiredText(input.paymentToken!, "paymentToken", { max: 100 }) : null;
   const paymentMethodId = hasMethod ? requiredId(input.paymentMethodId!, "paymentMethodId") : null;
+  const shippingMethodId = input.shippingMethodId ? requiredId(input.shippingMethodId, "shippingMethodId") : null;
+  const discountCodes =
+    input.discountCodes === null || input.discountCodes === undefined
+      ? null
+      : validateCodes(input.discountCodes, "discountCodes");
   // A request that names products hashes as before variants existed, and one with a token as
   // before saved methods existed, so a retry keeps its key.
   const hashedItems =
@@ -76,8 +88,21 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
         shippingAddress,
         paymentToken,
         ...(paymentMethodId ? { paymentMethodId } : {}),
+        // Absent from requests made before pricing existed, so their retries keep their key.
+        ...(shippingMethodId ? { shippingMethodId } : {}),
+        ...(discountCodes ? { discountCodes } : {}),
       }),
     )
     .digest("hex");
-  return { idempotencyKey, items, shippingAddressId, shippingAddress, paymentToken, paymentMethodId, hash };
+  return {
+    idempotencyKey,
+    items,
+    shippingAddressId,
+    shippingAddress,
+    paymentToken,
+    paymentMethodId,
+    shippingMethodId,
+    discountCodes,
+    hash,
+  };
 }

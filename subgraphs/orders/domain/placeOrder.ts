@@ -12,6 +12,9 @@ import { priceLines, requestedFromCart } from "./orderLines";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
+import { findCartChoices } from "../store/cartChoiceStore";
+import { priceWithShopConfiguration, requireOrderable } from "./pricing/checkoutPricing";
+import { holdDiscountUses, orderPricing, PromotionExhaustedError } from "./pricing/orderPricing";
 
 /** A customer as the users subgraph describes them to a direct lookup: their saved addresses. */
 export interface CustomerEntity {
@@ -99,6 +102,11 @@ export async function placeOrder(
     try {
       return await attemptOrder(deps, customerId, request);
     } catch (error) {
+      // A promotion ran out between pricing and placing: price again without it.
+      if (error instanceof PromotionExhaustedError && cartAttempts + 1 < maxCartCheckoutAttempts) {
+        cartAttempts += 1;
+        continue;
+      }
       if (error instanceof CartChangedError) {
         cartAttempts += 1;
         if (cartAttempts < maxCartCheckoutAttempts) continue;
@@ -122,8 +130,22 @@ async function attemptOrder(
   const cartLines = request.items ? null : await findCartItems(deps.db, customerId);
   const requested = request.items ?? requestedFromCart(cartLines!);
   if (requested.length === 0) throw emptyCartError();
-  const { currency, lines, subtotalMinor } = await priceLines(deps, requested);
+  const { currency, lines, subtotalMinor, pricingLines } = await priceLines(deps, requested);
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
+  const choices = cartLines?.[0] ? await findCartChoices(deps.db, cartLines[0].cartId) : null;
+  const priced = await priceWithShopConfiguration(deps.db, {
+    currency,
+    lines: pricingLines,
+    destination: { country: shippingAddress.country, region: shippingAddress.region ?? null },
+    shippingMethodId: request.shippingMethodId ?? choices?.shippingMethodId ?? null,
+    codes: request.discountCodes ?? choices?.discountCodes ?? [],
+    customerId,
+  });
+  requireOrderable(priced, {
+    country: request.shippingAddress ? "shippingAddress.country" : "shippingAddressId",
+    shippingMethodId: "shippingMethodId",
+    discountCodes: "discountCodes",
+  });
   const orderId = randomUUID();
 
   const outcome = await deps.unitOfWork(async (tx, emit) => {
@@ -149,13 +171,14 @@ async function attemptOrder(
       customerId,
       currency,
       subtotalMinor,
-      totalMinor: subtotalMinor,
+      ...orderPricing(priced),
       shippingAddress,
       paymentToken: request.paymentToken ?? "",
       paymentMethodId: request.paymentMethodId,
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
       lines,
     });
+    await holdDiscountUses(tx, priced, customerId);
     if (!request.items) await emptyCart(tx, customerId);
     emit("orders.order.placed", {
       orderId: order.id,
@@ -168,6 +191,12 @@ async function attemptOrder(
         unitPrice: toMoney(unitPriceMinor, currency),
       })),
       total: toMoney(order.totalMinor, currency),
+      shipping: priced.shippingMethod
+        ? { method: priced.shippingMethod.name, amount: toMoney(priced.shippingMinor, currency) }
+        : null,
+      subtotal: toMoney(subtotalMinor, currency),
+      discount: toMoney(priced.discountMinor, currency),
+      tax: toMoney(priced.taxMinor, currency),
     });
     emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
     return order;

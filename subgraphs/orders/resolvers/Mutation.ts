@@ -3,6 +3,7 @@ import { addToCart, clearCart, updateCartItem } from "../domain/cart";
 import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderCommands";
 import { placeOrder } from "../domain/placeOrder";
 import type { MutationResolvers } from "../generated/graphql";
+import { settingsMutations } from "./settings";
 
 export const Mutation: MutationResolvers = {
   addToCart: (_parent, { productId, variantId, quantity }, context) =>
@@ -14,4 +15,5 @@ export const Mutation: MutationResolvers = {
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),
   shipOrder: (_parent, { input }, context) => (requireAdmin(context.caller), shipOrder(context, input)),
   markOrderDelivered: (_parent, { id }, context) => (requireAdmin(context.caller), markOrderDelivered(context, id)),
+  ...settingsMutations,
 };

@@ -5,6 +5,7 @@ import { isUuid } from "../../common/validation";
 import { showCart } from "../domain/cart";
 import type { QueryResolvers } from "../generated/graphql";
 import { countOrders, listOrders } from "../store/orderStore";
+import { settingsQueries } from "./settings";
 
 export const Query: QueryResolvers = {
   async order(_parent, { id }, { caller, loaders }) {
@@ -21,4 +22,5 @@ export const Query: QueryResolvers = {
     return toConnection(await listOrders(db, query), size, newestFirstCursor, () => countOrders(db, query));
   },
   cart: (_parent, _args, context) => showCart(context, requireCaller(context.caller).userId),
+  ...settingsQueries,
 };

@@ -11,6 +11,10 @@ type SelectedOptions = Array<{ name: string; value: string }>;
 import { countOrders, listOrders } from "../store/orderStore";
 import { Mutation } from "./Mutation";
 import { Query } from "./Query";
+import { costOfOrder, costOfPriced, shippingOption } from "./costView";
+import { settingsTypes } from "./settings";
+import { priceCart, validateDestinationInput } from "../domain/pricing/cartPricing";
+import { findCartChoices } from "../store/cartChoiceStore";
 
 const servedByTheRouter = () => {
   throw new GraphQLError("Subscribe through the router, over WebSocket (graphql-ws) on /graphql.", {
@@ -41,6 +45,8 @@ export const resolvers: Resolvers = {
     shippingAddress: (order) => order.shippingAddress as unknown as ShippingAddressSnapshot,
     statusHistory: (order, _args, { loaders }) => loaders.historyOfOrder.load(order.id),
     shipment: (order) => (order.shippedAt ? order : null),
+    cost: async (order, _args, { loaders }) =>
+      costOfOrder(order, await loaders.discountsOfOrder.load(order.id), await loaders.taxLinesOfOrder.load(order.id)),
   },
   Shipment: {
     carrier: (order) => order.carrier ?? "",
@@ -62,6 +68,21 @@ export const resolvers: Resolvers = {
         cart.currency,
       ),
     itemCount: (cart) => cart.items.reduce((sum, item) => sum + item.quantity, 0),
+    discountCodes: async (cart, _args, { db }) => (await findCartChoices(db, cart.id)).discountCodes,
+    shippingMethodId: async (cart, _args, { db }) => (await findCartChoices(db, cart.id)).shippingMethodId,
+    availableShippingMethods: async (cart, { destination }, context) => {
+      const priced = await priceCart(
+        context,
+        cart,
+        context.caller?.userId ?? null,
+        validateDestinationInput(destination),
+      );
+      return priced.availableShippingMethods.map((method) => shippingOption(method, priced.currency));
+    },
+    cost: async (cart, { destination }, context) =>
+      costOfPriced(
+        await priceCart(context, cart, context.caller?.userId ?? null, validateDestinationInput(destination)),
+      ),
   },
   CartItem: {
     product: (item) => ({ id: item.productId }),
@@ -69,6 +90,7 @@ export const resolvers: Resolvers = {
     unitPrice: (item) => toMoney(item.unitPriceMinor, item.currency),
     lineTotal: (item) => toMoney(item.unitPriceMinor * BigInt(item.quantity), item.currency),
   },
+  ...settingsTypes,
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
     orders: async (user, args, { caller, db }) => {

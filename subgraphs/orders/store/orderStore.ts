@@ -51,7 +51,9 @@ export function countOrders(db: OrdersReader, query: Pick<OrderListQuery, "custo
 const orderColumns = `id::text AS id, number, customer_id::text AS "customerId", status::text AS status,
   cancellation_reason::text AS "cancellationReason", currency, subtotal_minor AS "subtotalMinor", total_minor AS "totalMinor",
   shipping_address AS "shippingAddress", payment_token AS "paymentToken", payment_method_id::text AS "paymentMethodId",
-  payment_deadline AS "paymentDeadline", carrier,
+  payment_deadline AS "paymentDeadline", shipping_minor AS "shippingMinor", discount_minor AS "discountMinor",
+  tax_minor AS "taxMinor", prices_include_tax AS "pricesIncludeTax", shipping_method_id::text AS "shippingMethodId",
+  shipping_method_name AS "shippingMethodName", carrier,
   tracking_number AS "trackingNumber", shipped_at AS "shippedAt", delivered_at AS "deliveredAt", created_at AS "createdAt",
   updated_at AS "updatedAt"`;
 
@@ -74,6 +76,29 @@ export interface NewOrder {
   paymentToken: string;
   paymentMethodId: string | null;
   paymentDeadline: Date;
+  shippingMinor: bigint;
+  discountMinor: bigint;
+  taxMinor: bigint;
+  pricesIncludeTax: boolean;
+  shippingMethodId: string | null;
+  shippingMethodName: string | null;
+  /** The discounts applied, as priced (lines by position). */
+  discounts: ReadonlyArray<{
+    discountId: string;
+    code: string | null;
+    title: string;
+    amountMinor: bigint;
+    shippingMinor: bigint;
+    lines: Array<{ position: number; amountMinor: string }>;
+  }>;
+  /** The tax lines (position null: shipping). */
+  taxLines: ReadonlyArray<{
+    position: number | null;
+    taxCategory: "STANDARD" | "REDUCED" | "ZERO";
+    ratePpm: number;
+    taxableMinor: bigint;
+    amountMinor: bigint;
+  }>;
   /** Each line with its snapshot (see PricedLine). */
   lines: ReadonlyArray<{
     productId: string;
@@ -90,12 +115,14 @@ export interface NewOrder {
 }
 
 export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord> {
-  const { lines, shippingAddress, ...fields } = order;
+  const { lines, shippingAddress, discounts, taxLines, ...fields } = order;
   return tx.order.create({
     data: {
       ...fields,
       shippingAddress: { ...shippingAddress },
       items: { create: lines.map((line, position) => ({ position, ...line })) },
+      discounts: { create: discounts.map((discount, position) => ({ position, ...discount })) },
+      taxLines: { create: [...taxLines] },
       statusHistory: { create: [{ status: "PENDING", reason: "order placed" }] },
     },
   });

@@ -1,4 +1,13 @@
-import type { CatalogVariant, Order, OrderItem, OrderStatusChange } from "../generated/prisma/client";
+import type {
+  CatalogVariant,
+  Discount,
+  Order,
+  OrderItem,
+  OrderStatusChange,
+  ShippingMethod,
+  TaxRate,
+} from "../generated/prisma/client";
+import type { ShippingZoneRecord } from "./pricingSettingsStore";
 import type { Money } from "../../common/money";
 import type { PostalAddress } from "../../common/postalAddress";
 
@@ -40,4 +49,7 @@ export interface CartView {
   currency: string;
 }
 
-export type { Money };
+export type { Money, ShippingZoneRecord };
+export type ShippingMethodRecord = ShippingMethod;
+export type TaxRateRecord = TaxRate;
+export type PromotionRecord = Discount;
