@@ -178,7 +178,6 @@ async function attemptOrder(
       paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
       lines,
     });
-    await holdDiscountUses(tx, priced, customerId);
     if (!request.items) await emptyCart(tx, customerId);
     emit("orders.order.placed", {
       orderId: order.id,
@@ -199,6 +198,8 @@ async function attemptOrder(
       tax: toMoney(priced.taxMinor, currency),
     });
     emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
+    // Last, so the discount's row stays locked for as short a time as possible: racing checkouts queue on it.
+    await holdDiscountUses(tx, priced, customerId);
     return order;
   });
   return outcome ?? (await existingOrder(deps, customerId, request))!;
