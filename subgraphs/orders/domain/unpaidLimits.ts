@@ -14,8 +14,14 @@ export interface UnpaidLimits {
  * Refuses an order that would take its buyer past the limits on unpaid orders (PENDING or
  * AWAITING_PAYMENT) and on the units they hold: unpaid orders reserve stock until their payment
  * window closes, so without a limit one buyer (or one client making up guest emails) could hold
- * a product's whole stock. Each scope is locked until commit (always in the same order:
- * customer or email, then client), so concurrent checkouts of one buyer count one another.
+ * a product's whole stock.
+ *
+ * A guest's scopes (email, then client, always in that order) are locked until commit, so
+ * concurrent guest checkouts count one another exactly: guests are anonymous, the abuse this
+ * guards against. A customer's checkouts are not serialised (one customer's concurrent checkouts
+ * would each hold a pooled connection while they wait): a burst of concurrent checkouts of one
+ * signed-in customer may pass the limit by the requests in flight, which the router's per-client
+ * limits bound.
  */
 export async function enforceUnpaidLimits(
   tx: OrdersTx,
@@ -24,7 +30,7 @@ export async function enforceUnpaidLimits(
   units: number,
 ): Promise<void> {
   const scope: UnpaidScope = buyer.guest ? { guestEmail: buyer.guest.email } : { customerId: buyer.customerId };
-  await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify(scope)}`);
+  if (buyer.guest) await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify(scope)}`);
   const held = await unpaidTotals(tx, scope);
   if (held.orders >= limits.ordersPerBuyer) {
     throw new ConflictError(
