@@ -303,9 +303,16 @@ describe("the checkout saga across orders, inventory and payments, through the r
       "REFUNDED",
     );
     expect(history(order)).toEqual(["PENDING", "AWAITING_PAYMENT", "CONFIRMED", "REFUNDED"]);
-    expect(await errorCodeOf(url, refund, admin.accessToken, { input: { orderId: placed.id } })).toMatchObject({
-      code: "CONFLICT",
+    // The same request again is a retry (its idempotency key is derived from it): answered as the
+    // first, with nothing more paid out. Another request for more is CONFLICT.
+    const retried = await graphqlData(url, refund, {
+      token: admin.accessToken,
+      variables: { input: { orderId: placed.id } },
     });
+    expect(retried.refundOrder).toMatchObject({ status: "REFUNDED", refundedAmount: { amount: "40.00" } });
+    expect(
+      await errorCodeOf(url, refund, admin.accessToken, { input: { orderId: placed.id, reason: "once more" } }),
+    ).toMatchObject({ code: "CONFLICT" });
     // Refunded before it shipped: the unit it held goes back on sale.
     await waitFor(
       async () => (await stockOf(url, admin.accessToken, product.id)).reserved === 0,
