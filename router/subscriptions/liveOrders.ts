@@ -310,7 +310,8 @@ async function* watchOrder(
     const told = new ToldStatuses();
     told.told(orderId, String(order[statusProbe]));
     yield executionResult({ [key]: messageOrder(order, root) }, first.errors);
-    const isNew = (update: OrderUpdate) => told.accept({ orderId, status: update.status, step: update.step });
+    // `orderStatusChanged` tells statuses, each once: a parcel's steps (`step`) are for `myOrderUpdates`.
+    const isNew = (update: OrderUpdate) => told.accept({ orderId, status: update.status });
     for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({
       update,
       result: await fetchOrder(orderId),
