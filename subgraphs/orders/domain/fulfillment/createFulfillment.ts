@@ -1,3 +1,5 @@
+import { recordAudit } from "../../../common/audit/recordAudit";
+import type { Caller } from "../../../common/auth/caller";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../../common/errors";
 import type { Emit, UnitOfWork } from "../../../common/events/unitOfWork";
 import { requiredId, requiredText } from "../../../common/validation";
@@ -17,6 +19,8 @@ import { maxFulfillmentsPerOrder, planLines, takesEverything, type LineQuantity 
 
 export interface FulfillmentDependencies {
   unitOfWork: UnitOfWork<OrdersTx>;
+  /** Who ships (the request's caller), for the audit log. */
+  caller?: Caller | null;
 }
 
 /** How a parcel leaves: from where, with whom, and (null) which units: every unit left. */
@@ -38,6 +42,7 @@ async function shipParcel(
   tx: OrdersTx,
   emit: Emit,
   parcel: Parcel,
+  caller: Caller | null | undefined,
 ): Promise<{ order: OrderRecord; fulfillment: FulfillmentWithLines }> {
   const order = await lockOrder(tx, parcel.orderId);
   if (!order) throw new NotFoundError("No order has this id.", "orderId");
@@ -90,6 +95,19 @@ async function shipParcel(
         }),
   });
   const now = outcome?.order ?? order;
+  await recordAudit(tx, emit, "orders", caller, {
+    entityType: "ORDER",
+    entityId: order.id,
+    action: all ? "order.shipped" : "order.partially_shipped",
+    before: { status: order.status, carrier: order.carrier, trackingNumber: order.trackingNumber },
+    after: {
+      status: now.status,
+      carrier: parcel.carrier.name,
+      trackingNumber: parcel.trackingNumber,
+      fulfillmentId: fulfillment.id,
+      locationId: parcel.locationId,
+    },
+  });
   const itemById = new Map(items.map((item) => [item.id, item]));
   emit("orders.fulfillment.created", {
     orderId: order.id,
@@ -135,13 +153,18 @@ export async function createFulfillment(
     const carrier = await tx.carrier.findUnique({ where: { id: carrierId } });
     if (!carrier) throw new BadUserInputError("No carrier has this id.", "carrierId");
     if (!carrier.active) throw new BadUserInputError("This carrier is not active.", "carrierId");
-    const { fulfillment } = await shipParcel(tx, emit, {
-      orderId,
-      locationId,
-      carrier,
-      trackingNumber,
-      lines: input.lines,
-    });
+    const { fulfillment } = await shipParcel(
+      tx,
+      emit,
+      {
+        orderId,
+        locationId,
+        carrier,
+        trackingNumber,
+        lines: input.lines,
+      },
+      deps.caller,
+    );
     return fulfillment;
   });
 }
@@ -161,15 +184,20 @@ export async function shipEverythingLeft(
     const configured = await tx.carrier.findFirst({
       where: { OR: [{ code: carrierName.toLowerCase() }, { name: { equals: carrierName, mode: "insensitive" } }] },
     });
-    const { order } = await shipParcel(tx, emit, {
-      orderId,
-      locationId: null,
-      carrier: configured
-        ? { id: configured.id, name: carrierName, trackingUrlTemplate: configured.trackingUrlTemplate }
-        : { id: null, name: carrierName, trackingUrlTemplate: null },
-      trackingNumber,
-      lines: null,
-    });
+    const { order } = await shipParcel(
+      tx,
+      emit,
+      {
+        orderId,
+        locationId: null,
+        carrier: configured
+          ? { id: configured.id, name: carrierName, trackingUrlTemplate: configured.trackingUrlTemplate }
+          : { id: null, name: carrierName, trackingUrlTemplate: null },
+        trackingNumber,
+        lines: null,
+      },
+      deps.caller,
+    );
     return order;
   });
 }
