@@ -22,8 +22,8 @@ export interface AuditChange {
 /** Who acted, from the request's caller: an API key when the caller is one, else the signed-in user. */
 export function auditActorOf(caller: Caller | null | undefined): { kind: AuditActorKind; id: string | null } {
   if (!caller) return { kind: "SYSTEM", id: null };
-  const apiKeyId = (caller as Caller & { apiKeyId?: string | null }).apiKeyId;
-  if (apiKeyId) return { kind: "API_KEY", id: apiKeyId };
+  // A key's caller also carries the key id as its userId (for rate limits); `apiKey` says which it is.
+  if (caller.apiKey) return { kind: "API_KEY", id: caller.apiKey.id };
   return { kind: "USER", id: caller.userId };
 }
 

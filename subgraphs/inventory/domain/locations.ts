@@ -1,3 +1,5 @@
+import type { Caller } from "../../common/auth/caller";
+import { recordAudit } from "../../common/audit/recordAudit";
 import { ConflictError, NotFoundError } from "../../common/errors";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import { violatesUnique } from "../../common/database/uniqueViolation";
@@ -55,6 +57,17 @@ function validateChanges(input: LocationInput): Partial<LocationFields> {
   return fields;
 }
 
+/** What a location change needs: the transaction, and who asks (for the audit log). */
+export interface LocationDependencies {
+  unitOfWork: UnitOfWork<InventoryTx>;
+  caller?: Caller | null;
+}
+
+/** What the audit log keeps of a stock location. */
+function locationAuditView(location: StockLocationRecord) {
+  return { name: location.name, address: location.address, active: location.active, priority: location.priority };
+}
+
 function conflictOnName(error: unknown): never {
   if (violatesUnique(error, "name")) throw new ConflictError("Another stock location has this name.", "name");
   throw error;
@@ -62,21 +75,29 @@ function conflictOnName(error: unknown): never {
 
 /** Adds a stock location (up to 100). */
 export async function createLocation(
-  deps: { unitOfWork: UnitOfWork<InventoryTx> },
+  deps: LocationDependencies,
   input: LocationInput & { name: string },
 ): Promise<StockLocationRecord> {
   const fields = validateChanges(input);
   try {
-    return await deps.unitOfWork(async (tx) => {
+    return await deps.unitOfWork(async (tx, emit) => {
       await lockUntilCommit(tx, "inventory:locations");
       if ((await countLocations(tx)) >= maxLocations)
         throw new ConflictError(`There are already ${maxLocations} stock locations.`);
-      return insertLocation(tx, {
+      const created = await insertLocation(tx, {
         name: fields.name!,
         address: fields.address ?? null,
         active: fields.active ?? true,
         priority: fields.priority ?? defaultPriority,
       });
+      await recordAudit(tx, emit, "inventory", deps.caller, {
+        entityType: "STOCK_LOCATION",
+        entityId: created.id,
+        action: "stock_location.created",
+        before: null,
+        after: locationAuditView(created),
+      });
+      return created;
     });
   } catch (error) {
     if (error instanceof ConflictError) throw error;
@@ -86,15 +107,24 @@ export async function createLocation(
 
 /** Changes a stock location; an inactive one keeps its stock and reservations but serves no new order. */
 export async function updateLocation(
-  deps: { unitOfWork: UnitOfWork<InventoryTx> },
+  deps: LocationDependencies,
   id: string,
   input: LocationInput,
 ): Promise<StockLocationRecord> {
   const fields = validateChanges(input);
   try {
-    const updated = await deps.unitOfWork(async (tx) => {
+    const updated = await deps.unitOfWork(async (tx, emit) => {
       const [location] = isUuid(id) ? await findLocationsByIds(tx, [id]) : [];
-      return location ? changeLocation(tx, id, fields) : null;
+      if (!location) return null;
+      const changed = await changeLocation(tx, id, fields);
+      await recordAudit(tx, emit, "inventory", deps.caller, {
+        entityType: "STOCK_LOCATION",
+        entityId: location.id,
+        action: "stock_location.updated",
+        before: locationAuditView(location),
+        after: locationAuditView(changed),
+      });
+      return changed;
     });
     if (!updated) throw new NotFoundError("No stock location has this id.");
     return updated;

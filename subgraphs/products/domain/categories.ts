@@ -15,18 +15,34 @@ import { productIdsInCategory, touchProducts } from "../store/productStore";
 import type { CategoryRecord } from "../store/records";
 import { conflictOnUnique, isDomainError, requireCategory, type CatalogDependencies } from "./catalog";
 import { validateNewCategory, type CategoryFields } from "./categoryInput";
+import { auditCatalog } from "./catalogAudit";
 import { announceUpdated } from "./productEvents";
 
 /** Changes to the category tree happen one at a time, so two concurrent moves cannot make a cycle. */
 const lockTree = (tx: ProductsTx) => lockUntilCommit(tx, "products:category-tree");
 
+/** What the audit log keeps of a category: its name, slug and place in the tree. */
+const categoryAuditView = (category: CategoryRecord) => ({
+  name: category.name,
+  slug: category.slug,
+  parentId: category.parentId,
+});
+
 export async function createCategory(deps: CatalogDependencies, input: CategoryFields): Promise<CategoryRecord> {
   const category = validateNewCategory(input);
   try {
-    return await deps.unitOfWork(async (tx) => {
+    return await deps.unitOfWork(async (tx, emit) => {
       await lockTree(tx);
       await requireCategory(tx, category.parentId, "parentId");
-      return insertCategory(tx, category);
+      const created = await insertCategory(tx, category);
+      await auditCatalog(tx, emit, deps.caller, {
+        entityType: "CATEGORY",
+        entityId: created.id,
+        action: "category.created",
+        before: null,
+        after: categoryAuditView(created),
+      });
+      return created;
     });
   } catch (error) {
     if (isDomainError(error)) throw error;
@@ -52,7 +68,7 @@ export async function updateCategory(
   if (input.slug !== undefined && input.slug !== null) changes.slug = slug(input.slug, "slug");
   if (input.parentId !== undefined) changes.parentId = input.parentId ? requiredId(input.parentId, "parentId") : null;
   try {
-    const updated = await deps.unitOfWork(async (tx) => {
+    const updated = await deps.unitOfWork(async (tx, emit) => {
       await lockTree(tx);
       const [category] = isUuid(id) ? await findCategoriesByIds(tx, [id]) : [];
       if (!category) return null;
@@ -61,7 +77,15 @@ export async function updateCategory(
         if ((await ancestorsOf(tx, changes.parentId)).includes(id))
           throw new BadUserInputError("A category cannot move below itself or one of its sub-categories.", "parentId");
       }
-      return updateCategoryFields(tx, id, changes);
+      const changed = await updateCategoryFields(tx, id, changes);
+      await auditCatalog(tx, emit, deps.caller, {
+        entityType: "CATEGORY",
+        entityId: category.id,
+        action: "category.updated",
+        before: categoryAuditView(category),
+        after: categoryAuditView(changed),
+      });
+      return changed;
     });
     if (!updated) throw new NotFoundError("No category has this id.");
     return updated;
@@ -102,6 +126,14 @@ export async function deleteCategory(
     }
     await moveChildren(tx, id, category.parentId);
     await removeCategory(tx, id);
+    await auditCatalog(tx, emit, deps.caller, {
+      entityType: "CATEGORY",
+      entityId: category.id,
+      action: "category.deleted",
+      // Where its products went (how many, not which: a category may file thousands).
+      before: { ...categoryAuditView(category), productCount: products.length },
+      after: { productsMovedTo: target },
+    });
     return true;
   });
   if (!removed) throw new NotFoundError("No category has this id.");

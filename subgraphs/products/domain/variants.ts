@@ -104,6 +104,23 @@ export async function setProductOptions(
       if (key === variant.optionsKey && variantTitleOf(selected) === variant.title) continue;
       await changeVariant(tx, variant, { selectedOptions: selected, optionsKey: key, title: variantTitleOf(selected) });
     }
+    await auditCatalog(tx, emit, deps.caller, {
+      entityType: "PRODUCT",
+      entityId: productId,
+      action: "product.options_set",
+      before: {
+        options: current.options,
+        variants: selling.map((variant) => ({ id: variant.id, sku: variant.sku, title: variant.title })),
+      },
+      after: {
+        options,
+        variants: remapped.map(({ variant, selected }) => ({
+          id: variant.id,
+          sku: variant.sku,
+          title: variantTitleOf(selected),
+        })),
+      },
+    });
     return settle(tx, emit, productId);
   });
   if (!product) throw new NotFoundError("No product has this id.", "productId");

@@ -15,6 +15,7 @@ import {
 } from "../store/apiKeyStore";
 import type { UsersReader, UsersTx } from "../store/database";
 import type { ApiKeyRecord } from "../store/staffStore";
+import { apiKeyAuditView, auditStaffChange } from "./staffAudit";
 import { grantablePermissions } from "./staffGrants";
 
 /** A new key's record and, this once, the key itself. */
@@ -77,6 +78,13 @@ export async function createApiKey(
       createdById: caller.userId,
     });
     emit("users.api_key.created", { apiKeyId: id, name, permissions, requestsPerMinute, createdById: caller.userId });
+    await auditStaffChange(tx, emit, caller, {
+      entityType: "API_KEY",
+      entityId: id,
+      action: "api_key.created",
+      before: null,
+      after: apiKeyAuditView(record),
+    });
     await deps.registry.publish([published(record)]);
     return record;
   });
@@ -96,6 +104,13 @@ export async function revokeApiKey(deps: ApiKeyDependencies, caller: Caller, id:
     const revoked = await markApiKeyRevoked(tx, id, caller.userId);
     if (!revoked) return (await findApiKey(tx, id))!;
     emit("users.api_key.revoked", { apiKeyId: id, revokedById: caller.userId });
+    await auditStaffChange(tx, emit, caller, {
+      entityType: "API_KEY",
+      entityId: id,
+      action: "api_key.revoked",
+      before: apiKeyAuditView(existing),
+      after: apiKeyAuditView(revoked),
+    });
     await deps.registry.withdraw([id]);
     return revoked;
   });

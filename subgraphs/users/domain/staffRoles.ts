@@ -12,6 +12,7 @@ import {
   deleteStaffRole,
   deleteStaffRoleHolder,
   findStaffRole,
+  findStaffRolesOfUsers,
   insertStaffRole,
   insertStaffRoleHolder,
   lockHoldersOfRole,
@@ -21,6 +22,7 @@ import {
 } from "../store/staffStore";
 import { findUsersByIds } from "../store/userStore";
 import type { Revocations } from "./identity";
+import { auditStaffChange, staffRoleAuditView } from "./staffAudit";
 import { grantablePermissions, inPermissionOrder, requireHoldsAll } from "./staffGrants";
 
 /** Staff roles a shop may define; a list that a back office shows whole. */
@@ -73,10 +75,18 @@ export async function createStaffRole(
     permissions: grantablePermissions(caller, input.permissions, "permissions"),
   };
   try {
-    return await deps.unitOfWork(async (tx) => {
+    return await deps.unitOfWork(async (tx, emit) => {
       if ((await countStaffRoles(tx)) >= maxStaffRoles)
         throw new ConflictError(`There are already ${maxStaffRoles} staff roles: change or delete one.`);
-      return insertStaffRole(tx, role);
+      const created = await insertStaffRole(tx, role);
+      await auditStaffChange(tx, emit, caller, {
+        entityType: "STAFF_ROLE",
+        entityId: created.id,
+        action: "staff_role.created",
+        before: null,
+        after: staffRoleAuditView(created),
+      });
+      return created;
     });
   } catch (error) {
     return conflictOnName(error);
@@ -97,13 +107,20 @@ export async function changeStaffRole(
       : {}),
   };
   try {
-    return await deps.unitOfWork(async (tx) => {
+    return await deps.unitOfWork(async (tx, emit) => {
       const role = await existingRole(tx, id);
       requireHoldsAll(caller, role.permissions, "this role");
       const holders = await lockHoldersOfRole(tx, role.id);
       const updated = await updateStaffRole(tx, role.id, changes);
       const before = inPermissionOrder(role.permissions).join();
       if (inPermissionOrder(updated.permissions).join() !== before) await signOutEverywhere(deps, tx, holders);
+      await auditStaffChange(tx, emit, caller, {
+        entityType: "STAFF_ROLE",
+        entityId: role.id,
+        action: "staff_role.updated",
+        before: staffRoleAuditView(role),
+        after: staffRoleAuditView(updated),
+      });
       return updated;
     });
   } catch (error) {
@@ -112,14 +129,28 @@ export async function changeStaffRole(
 }
 
 export async function removeStaffRole(deps: StaffRoleDependencies, caller: Caller, id: string): Promise<true> {
-  await deps.unitOfWork(async (tx) => {
+  await deps.unitOfWork(async (tx, emit) => {
     const role = await existingRole(tx, id);
     requireHoldsAll(caller, role.permissions, "this role");
     const holders = await lockHoldersOfRole(tx, role.id);
     await deleteStaffRole(tx, role.id);
     await signOutEverywhere(deps, tx, holders);
+    await auditStaffChange(tx, emit, caller, {
+      entityType: "STAFF_ROLE",
+      entityId: role.id,
+      action: "staff_role.deleted",
+      // Who held it: they lost its permissions with it.
+      before: { ...staffRoleAuditView(role), holderIds: holders },
+      after: null,
+    });
   });
   return true;
+}
+
+/** The staff roles a user holds, as the audit log keeps them. */
+async function heldRoles(tx: UsersTx, userId: string) {
+  const held = await findStaffRolesOfUsers(tx, [userId]);
+  return held.map((role) => ({ id: role.id, name: role.name, permissions: inPermissionOrder(role.permissions) }));
 }
 
 /** Gives (`assign: true`) or takes a staff role; the user is signed out when it changed anything. */
@@ -129,15 +160,26 @@ export async function setStaffRoleHeld(
   target: { userId: string; roleId: string },
   assign: boolean,
 ): Promise<UserRecord> {
-  return deps.unitOfWork(async (tx) => {
+  return deps.unitOfWork(async (tx, emit) => {
     if (!isUuid(target.userId) || !(await lockUser(tx, target.userId)))
       throw new NotFoundError("No user has this id.", "userId");
     const role = await existingRole(tx, target.roleId);
     requireHoldsAll(caller, role.permissions, "this role");
+    const before = await heldRoles(tx, target.userId);
     const changed = assign
       ? await insertStaffRoleHolder(tx, { userId: target.userId, roleId: role.id, assignedBy: caller.userId })
       : await deleteStaffRoleHolder(tx, target.userId, role.id);
-    if (changed) await signOutEverywhere(deps, tx, [target.userId]);
+    if (changed) {
+      await signOutEverywhere(deps, tx, [target.userId]);
+      // Entered under the user whose access changed; a call that changed nothing is no change.
+      await auditStaffChange(tx, emit, caller, {
+        entityType: "USER",
+        entityId: target.userId,
+        action: assign ? "staff_role.assigned" : "staff_role.revoked",
+        before: { roleId: role.id, staffRoles: before },
+        after: { roleId: role.id, staffRoles: await heldRoles(tx, target.userId) },
+      });
+    }
     const [user] = await findUsersByIds(tx, [target.userId]);
     return user!;
   });
