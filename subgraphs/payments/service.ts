@@ -2,6 +2,7 @@ import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { defineSubgraph, type SubgraphRuntime } from "../common/server/subgraphDefinition";
 import type { OpeningDefaults } from "./domain/captures";
 import type { PaymentsDependencies } from "./domain/dependencies";
+import type { PaymentsPrivacyDependencies } from "./domain/privacy";
 import { receiveNotification } from "./domain/notifications";
 import { paymentWorker } from "./domain/paymentWorker";
 import { paymentsEnvironment, type PaymentsEnvironment } from "./environment";
@@ -42,6 +43,8 @@ export function createPaymentsService(options: { simulated?: SimulatedPaymentPro
   };
   // Event handlers are declared before the settings are read; the default provider is filled in at start.
   const opening: OpeningDefaults = { defaultProvider: "simulated" };
+  // Likewise the providers an erasure detaches saved cards at.
+  const privacy: PaymentsPrivacyDependencies = {};
 
   return Object.assign(
     defineSubgraph({
@@ -50,10 +53,12 @@ export function createPaymentsService(options: { simulated?: SimulatedPaymentPro
       typeDefs: loadSubgraphTypeDefs("payments"),
       resolvers,
       createDatabase: createPaymentsDatabase,
-      eventHandlers: paymentsEventHandlers(opening),
+      eventHandlers: paymentsEventHandlers(opening, privacy),
       onStart(runtime) {
         const deps = dependenciesOf(runtime);
         opening.defaultProvider = deps.providers.defaultName;
+        privacy.providers = deps.providers;
+        privacy.logger = runtime.logger;
         // The simulated provider notifies in-process, through the same verification and handling as a webhook.
         if (deps.providers.find(simulated.name)) {
           const stopListening = simulated.onNotification(async ({ body, signature }) => {

@@ -71,6 +71,18 @@ const sealedLink = z.object({
   expiresAt: z.iso.datetime(),
 });
 
+/** A privacy request (an export or an erasure of one person's data), as every service hears of it. */
+const privacyRequest = z.object({ requestId: z.uuid(), userId: z.uuid() });
+/**
+ * One service's answer to an export: what it holds about the person, as plain JSON, bounded in
+ * size by the service (`subgraphs/common/privacy/privacyParts.ts`).
+ */
+const privacyExportPart = privacyRequest.extend({ data: z.record(z.string(), z.unknown()) });
+/** One service's answer to an erasure: what it erased or anonymised, counted by kind of record. */
+const privacyErasureDone = privacyRequest.extend({
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+});
+
 /**
  * Every domain event, by type, with the shape of its `data`. Events are validated against this
  * catalog when they are written to the outbox and again when a consumer receives them.
@@ -166,6 +178,26 @@ export const eventCatalog = {
   }),
   /** An API key was revoked: it works nowhere from now on. */
   "users.api_key.revoked": z.object({ apiKeyId: z.uuid(), revokedById: z.uuid() }),
+  /**
+   * The user (or an operator with the CUSTOMERS permission) asked for a copy of everything held
+   * about them: every service answers with `<domain>.privacy.export_part`.
+   */
+  "users.privacy.export_requested": privacyRequest,
+  /**
+   * The person's data is to be erased: every service anonymises what it holds about them (keeping
+   * what the books need) and answers with `<domain>.privacy.erasure_done`. Irreversible.
+   */
+  "users.privacy.erasure_requested": privacyRequest,
+  "catalog.privacy.export_part": privacyExportPart,
+  "catalog.privacy.erasure_done": privacyErasureDone,
+  "inventory.privacy.export_part": privacyExportPart,
+  "inventory.privacy.erasure_done": privacyErasureDone,
+  "orders.privacy.export_part": privacyExportPart,
+  "orders.privacy.erasure_done": privacyErasureDone,
+  "payments.privacy.export_part": privacyExportPart,
+  "payments.privacy.erasure_done": privacyErasureDone,
+  "notifications.privacy.export_part": privacyExportPart,
+  "notifications.privacy.erasure_done": privacyErasureDone,
   /**
    * A product was added, with its one variant. `sku` and `price` are its default variant's (the
    * first for sale) and its lowest price; `variants` lists every variant.

@@ -5,6 +5,8 @@ import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductParcel, restockReturn } from "../domain/fulfillments";
 import { deductOrder, releaseOrder, reserveOrder } from "../domain/reservations";
 import { upsertCatalogVariants } from "../store/catalogStore";
+import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
+import { inventoryPrivacy } from "../domain/privacy";
 import type { InventoryTx } from "../store/database";
 import { ensureStockLevels } from "../store/stockStore";
 
@@ -109,4 +111,6 @@ export const inventoryEventHandlers = [
       }),
     { appliesTo: (event) => event.data.restockLocationId !== null },
   ),
+  // Privacy requests: the stock movements a person made exported; their request keys forgotten.
+  ...privacyEventHandlers("inventory", inventoryPrivacy),
 ];

@@ -1,5 +1,7 @@
 import { onEvent } from "../../common/events/eventConsumer";
 import { notify } from "../domain/notify";
+import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
+import { notificationsPrivacy } from "../domain/privacy";
 import type { NotificationsTx } from "../store/database";
 import { admins, rememberContactChannels, rememberUser } from "../store/notificationStore";
 import {
@@ -120,5 +122,7 @@ export function notificationsEventHandlers() {
         values: lowStock(event.data),
       });
     }),
+    // Privacy requests: what was sent to the person exported, or erased with their contacts.
+    ...privacyEventHandlers("notifications", notificationsPrivacy),
   ];
 }

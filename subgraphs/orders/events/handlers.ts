@@ -9,6 +9,8 @@ import type { OrdersTx } from "../store/database";
 import { customerEmailHandlers } from "./customerEmails";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
 import { recordReturnRefund } from "../store/returnStore";
+import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
+import { ordersPrivacy } from "../domain/privacy";
 
 /** A catalog event's version of the product: the product's own, or (older events) when it was emitted. */
 function factsVersion(event: { occurredAt: string; data: { updatedAt?: string } }): Date {
@@ -103,4 +105,6 @@ export const ordersEventHandlers = [
     { idempotentByVersion: true },
   ),
   ...customerEmailHandlers,
+  // Privacy requests: the customer's orders exported, or their personal fields erased.
+  ...privacyEventHandlers("orders", ordersPrivacy),
 ];

@@ -2,10 +2,12 @@ import { onEvent } from "../../common/events/eventConsumer";
 import { closePaymentOfCancelledOrder, openPayment, type OpeningDefaults } from "../domain/captures";
 import { fromMoney } from "../../common/money";
 import { refundReturn } from "../domain/refunds";
+import { paymentsPrivacy, type PaymentsPrivacyDependencies } from "../domain/privacy";
+import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import type { PaymentsTx } from "../store/database";
 
 /** Every event the payments service reacts to. */
-export function paymentsEventHandlers(defaults: OpeningDefaults) {
+export function paymentsEventHandlers(defaults: OpeningDefaults, privacy: PaymentsPrivacyDependencies = {}) {
   return [
     onEvent<PaymentsTx, "orders.payment.requested">("orders.payment.requested", (event, tx, emit) =>
       openPayment(tx, emit, event.data, defaults),
@@ -29,5 +31,7 @@ export function paymentsEventHandlers(defaults: OpeningDefaults) {
         reason: `return ${event.data.returnId}: ${event.data.reason}`,
       }),
     ),
+    // Privacy requests: payments and saved cards exported, or the cards detached and tokens forgotten.
+    ...privacyEventHandlers("payments", paymentsPrivacy(privacy)),
   ];
 }

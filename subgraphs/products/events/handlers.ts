@@ -1,4 +1,6 @@
 import { onEvent } from "../../common/events/eventConsumer";
+import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
+import { productsPrivacy } from "../domain/privacy";
 import type { ProductsTx } from "../store/database";
 
 /** Every event the products service reacts to. */
@@ -19,4 +21,6 @@ export const productsEventHandlers = [
     },
     { idempotentByVersion: true },
   ),
+  // Privacy requests: the person's reviews exported, or unlinked from them.
+  ...privacyEventHandlers("catalog", productsPrivacy),
 ];
