@@ -23,6 +23,7 @@ const mappers: Record<string, Record<string, string>> = {
     AuditEntryEdge: "../../common/pagination#Edge<AuditLogRow>",
     UserConnection: "../../common/pagination#Connection<UserRecord>",
     UserEdge: "../../common/pagination#Edge<UserRecord>",
+    PrivacyRequest: "../store/privacyStore#PrivacyRequestRecord",
   },
   products: {
     Product: "../store/records#ProductRecord",

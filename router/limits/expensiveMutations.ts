@@ -41,6 +41,12 @@ export const expensiveMutationWeights: Readonly<Record<string, number>> = {
   fulfillmentCreate: 1,
   // A refund at the payment provider, and stock put back.
   returnReceive: 1,
+  // A password hash, then every service erases the person (events to all six).
+  deleteMyAccount: 2,
+  // Every service gathers what it holds about the person.
+  exportMyData: 1,
+  // Every service erases the person.
+  eraseCustomer: 1,
 };
 
 /** What one root mutation field costs against the expensive budget: its weight, or 0. */

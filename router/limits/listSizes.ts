@@ -42,6 +42,11 @@ export const listMaximums: Readonly<Record<string, number>> = {
   "Stock.byLocation": 100,
   // users: the cap on saved addresses.
   "User.addresses": 20,
+  // users: the privacy requests shown (resolvers/Query.ts), one report line per service, and a
+  // service's counts (at most users' nine kinds of record: store/privacyStore.ts eraseUserRecords).
+  "Query.myPrivacyRequests": 20,
+  "PrivacyRequest.report": 6,
+  "PrivacyServiceReport.counts": 10,
 };
 
 /**

@@ -8,5 +8,6 @@ export const workerNames = [
   "payment-window",
   "dead-letter-watch",
   "cart-expiry",
+  "privacy-exports",
 ] as const;
 export type WorkerName = (typeof workerNames)[number];

@@ -5,6 +5,7 @@ import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
 import type { OidcSignInDependencies } from "./domain/oidcSignIn";
 import type { StaffRoleDependencies } from "./domain/staffRoles";
+import type { PrivacyDependencies } from "./domain/privacyRequests";
 import type { UsersLoaders } from "./loaders";
 import type { UsersDb, UsersTx } from "./store/database";
 
@@ -17,4 +18,5 @@ export interface Context extends BaseContext {
   oidc: OidcSignInDependencies;
   staffRoles: StaffRoleDependencies;
   apiKeys: ApiKeyDependencies;
+  privacy: PrivacyDependencies;
 }

@@ -48,6 +48,11 @@ const usersSettings = subgraphEnvironment.extend({
   PHONE_CODE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Requests a minute a new API key may make when its creator does not choose (the router counts them per key). */
   API_KEY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(600),
+  /** Privacy requests (exports, erasures) per user and kind within the window, besides one open at a time. */
+  PRIVACY_REQUESTS_PER_USER: z.coerce.number().int().min(1).default(3),
+  PRIVACY_REQUEST_WINDOW_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  /** How long a completed export's document can be downloaded; its data is removed then. */
+  PRIVACY_EXPORT_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(168),
 });
 
 export const usersEnvironment = usersSettings

@@ -1,6 +1,7 @@
 import { ApiKeyRegistry } from "../common/auth/apiKeys";
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
 import { SecretSealer } from "../common/secrets/sealedSecrets";
+import { PeriodicWorker } from "../common/server/periodicWorker";
 import { defineSubgraph } from "../common/server/subgraphDefinition";
 import { ensureAdmin } from "./admin";
 import { AccessTokens } from "./auth/accessTokens";
@@ -10,6 +11,9 @@ import type { ContactChannelDependencies } from "./domain/contactChannels";
 import type { IdentityDependencies } from "./domain/identity";
 import type { OidcSignInDependencies } from "./domain/oidcSignIn";
 import type { StaffRoleDependencies } from "./domain/staffRoles";
+import type { PrivacyAnswerSettings, PrivacyDependencies } from "./domain/privacyRequests";
+import { usersEventHandlers } from "./events/handlers";
+import { purgeExpiredExports } from "./store/privacyStore";
 import { scryptPasswordHasher } from "./domain/passwordHashing";
 import { usersEnvironment } from "./environment";
 import { auditLogHandlers } from "./events/auditLogHandlers";
@@ -21,6 +25,9 @@ import { LoginThrottle } from "./store/loginThrottle";
 import { OidcClient } from "./oidc/oidcClient";
 import { OidcSignInStore } from "./store/oidcSignInStore";
 import { WindowLimiter } from "../common/windowLimiter";
+
+/** How often expired exports' data is removed. */
+const exportPurgeIntervalMs = 10 * 60 * 1000;
 
 /** How long a started OpenID Connect sign-in waits for the provider to send the browser back. */
 const oidcSignInTtlSeconds = 600;
@@ -38,8 +45,11 @@ export function createUsersService() {
         oidc: OidcSignInDependencies;
         staffRoles: StaffRoleDependencies;
         apiKeys: ApiKeyDependencies;
+        privacy: PrivacyDependencies;
       }
     | undefined;
+  // Event handlers are declared before the settings are read; the export's lifetime is filled in at start.
+  const privacyAnswers: PrivacyAnswerSettings = { exportTtlHours: 168 };
   const ready = () => {
     if (!started) throw new Error("the users service has not started");
     return started;
@@ -51,7 +61,7 @@ export function createUsersService() {
     typeDefs: loadSubgraphTypeDefs("users"),
     resolvers,
     createDatabase: createUsersDatabase,
-    eventHandlers: auditLogHandlers,
+    eventHandlers: [...auditLogHandlers, ...usersEventHandlers(privacyAnswers)],
     async onStart(runtime) {
       const { env, logger } = runtime;
       const key = env.JWT_PRIVATE_KEY
@@ -116,7 +126,17 @@ export function createUsersService() {
           registry: new ApiKeyRegistry(runtime.redis, env.REDIS_KEY_PREFIX),
           defaultRequestsPerMinute: env.API_KEY_REQUESTS_PER_MINUTE,
         },
+        privacy: {
+          unitOfWork: runtime.unitOfWork,
+          passwords,
+          throttle: identity.throttle,
+          revocations: runtime.revocations,
+          limiter,
+          perUser: { limit: env.PRIVACY_REQUESTS_PER_USER, windowSeconds: env.PRIVACY_REQUEST_WINDOW_SECONDS },
+          accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+        },
       };
+      privacyAnswers.exportTtlHours = env.PRIVACY_EXPORT_TTL_HOURS;
       const published = await republishApiKeys(started.apiKeys, runtime.db);
       if (published > 0) logger.info({ apiKeys: published }, "published the working API keys for every service");
       if (!env.SECRET_SEALING_KEY) {
@@ -135,6 +155,13 @@ export function createUsersService() {
         env,
       );
     },
+    workers: (runtime) => [
+      // An export's data is kept until it expires, and no longer.
+      new PeriodicWorker("privacy-exports", async () => (await purgeExpiredExports(runtime.db), false), {
+        intervalMs: exportPurgeIntervalMs,
+        logger: runtime.logger,
+      }),
+    ],
     verificationKeys: () => ready().identity.tokens.verificationKeys(),
     routes(app) {
       app.get("/.well-known/jwks.json", (_req, res) => {

@@ -26,20 +26,14 @@ export function privacyEventHandlers<Tx>(
   const exportPart = `${domain}.privacy.export_part` as "orders.privacy.export_part";
   const erasureDone = `${domain}.privacy.erasure_done` as "orders.privacy.erasure_done";
   return [
-    onEvent<Tx, "users.privacy.export_requested">(
-      "users.privacy.export_requested",
-      async (event, tx, emit: Emit) => {
-        const { requestId, userId } = event.data;
-        const data = boundedExportPart(await participant.exportData(tx, userId));
-        emit(exportPart, { requestId, userId, data });
-      },
-    ) as AnyEventHandler<Tx>,
-    onEvent<Tx, "users.privacy.erasure_requested">(
-      "users.privacy.erasure_requested",
-      async (event, tx, emit: Emit) => {
-        const { requestId, userId } = event.data;
-        emit(erasureDone, { requestId, userId, counts: await participant.erase(tx, userId) });
-      },
-    ) as AnyEventHandler<Tx>,
+    onEvent<Tx, "users.privacy.export_requested">("users.privacy.export_requested", async (event, tx, emit: Emit) => {
+      const { requestId, userId } = event.data;
+      const data = boundedExportPart(await participant.exportData(tx, userId));
+      emit(exportPart, { requestId, userId, data });
+    }) as AnyEventHandler<Tx>,
+    onEvent<Tx, "users.privacy.erasure_requested">("users.privacy.erasure_requested", async (event, tx, emit: Emit) => {
+      const { requestId, userId } = event.data;
+      emit(erasureDone, { requestId, userId, counts: await participant.erase(tx, userId) });
+    }) as AnyEventHandler<Tx>,
   ];
 }

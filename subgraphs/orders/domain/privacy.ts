@@ -41,7 +41,11 @@ export const ordersPrivacy: PrivacyParticipant<OrdersTx> = {
           quantity: item.quantity,
           unitPrice: formatAmount(item.unitPriceMinor),
         })),
-        statusHistory: order.statusHistory.map((change) => ({ status: change.status, reason: change.reason, at: change.at })),
+        statusHistory: order.statusHistory.map((change) => ({
+          status: change.status,
+          reason: change.reason,
+          at: change.at,
+        })),
         createdAt: order.createdAt,
       })),
       cart: cart

@@ -1,4 +1,4 @@
-import { requireCaller } from "../../common/auth/guards";
+import { requireCaller, requirePermission } from "../../common/auth/guards";
 import {
   confirmPhoneNumber,
   registerPushDevice,
@@ -11,6 +11,7 @@ import { resendVerificationEmail, verifyEmail } from "../domain/emailVerificatio
 import { login, logout, refreshSession, register, requestPasswordReset, resetPassword } from "../domain/identity";
 import { completeOidcSignIn, startOidcSignIn } from "../domain/oidcSignIn";
 import { addAddress, removeAddress, updateProfile } from "../domain/profile";
+import { deleteMyAccount, eraseCustomer, exportMyData } from "../domain/privacyRequests";
 import type { MutationResolvers } from "../generated/graphql";
 import { staffMutations } from "./staff";
 
@@ -47,4 +48,9 @@ export const Mutation: MutationResolvers = {
   removePushDevice: (_parent, { id }, { caller, contacts }) =>
     removePushDevice(contacts, requireCaller(caller).userId, id),
   ...staffMutations,
+  exportMyData: (_parent, _args, { caller, privacy }) => exportMyData(privacy, requireCaller(caller).userId),
+  deleteMyAccount: (_parent, { input }, { caller, privacy, clientAddress }) =>
+    deleteMyAccount(privacy, requireCaller(caller).userId, input.password, clientAddress),
+  eraseCustomer: (_parent, { userId }, { caller, privacy }) =>
+    eraseCustomer(privacy, requirePermission(caller, "CUSTOMERS").userId, userId),
 };

@@ -2,6 +2,7 @@ import { DateTimeScalar } from "../../common/scalars";
 import type { Resolvers } from "../generated/graphql";
 import { AuditEntry, backOfficeQuery } from "./BackOffice";
 import { Mutation } from "./Mutation";
+import { PrivacyRequest } from "./PrivacyRequest";
 import { Query } from "./Query";
 import { ApiKey } from "./staff";
 import { LinkedIdentity, PushDevice, User } from "./User";
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = {
   LinkedIdentity,
   ApiKey,
   AuditEntry,
+  PrivacyRequest,
 };
