@@ -12,7 +12,7 @@ import {
 } from "../../store/fulfillmentStore";
 import { findItemsOfOrders, lockOrder } from "../../store/orderStore";
 import type { OrderRecord } from "../../store/records";
-import { lineName } from "../orderEvents";
+import { guestAddress, lineName } from "../orderEvents";
 import { applySagaEvent } from "../orderTransitions";
 import { trackingUrlOf } from "./carriers";
 import { maxFulfillmentsPerOrder, planLines, takesEverything, type LineQuantity } from "./linePlan";
@@ -130,6 +130,7 @@ async function shipParcel(
     }),
     orderStatus: now.status,
     at: fulfillment.createdAt.toISOString(),
+    ...guestAddress(order),
   });
   return { order: now, fulfillment };
 }

@@ -16,7 +16,7 @@ import {
   returnedUnits,
   type ReturnWithLines,
 } from "../../store/returnStore";
-import { lineName } from "../orderEvents";
+import { guestAddress, lineName } from "../orderEvents";
 import { maxReturnsPerOrder, planLines } from "../fulfillment/linePlan";
 import { linePaid, returnedShare } from "./refundShare";
 
@@ -50,6 +50,7 @@ function returnFacts(order: OrderRecord, items: readonly OrderItem[], theReturn:
       };
     }),
     at: theReturn.updatedAt.toISOString(),
+    ...guestAddress(order),
   };
 }
 
