@@ -235,6 +235,16 @@ export const eventCatalog = {
     version: z.number().int(),
     kind: z.enum(["ADJUSTMENT", "RESERVATION", "RELEASE", "DEDUCTION"]),
   }),
+  /**
+   * A stock location was added or changed (name, active); `updatedAt` is its version, which read
+   * models compare. Orders keeps them to check where a parcel ships from.
+   */
+  "inventory.location.changed": z.object({
+    locationId: z.uuid(),
+    name: z.string(),
+    active: z.boolean(),
+    updatedAt: z.iso.datetime(),
+  }),
   /** Every line of the order is reserved. */
   "inventory.reservation.succeeded": z.object({ orderId: z.uuid() }),
   /** The order could not be reserved in full; nothing of it is reserved. */

@@ -147,9 +147,7 @@ export function parcelMessage(parcel: ParcelMoved): { kind: NotificationKind; va
 }
 
 type ReturnEvent =
-  | EventData<"orders.return.approved">
-  | EventData<"orders.return.rejected">
-  | EventData<"orders.return.received">;
+  EventData<"orders.return.approved"> | EventData<"orders.return.rejected"> | EventData<"orders.return.received">;
 
 /** A return the back office decided on or received: what it holds and what happens next. */
 export function returnMessage(

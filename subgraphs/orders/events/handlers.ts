@@ -10,6 +10,7 @@ import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
 import { customerEmailHandlers } from "./customerEmails";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
+import { recordLocation } from "../store/locationStore";
 import { recordReturnRefund } from "../store/returnStore";
 import { findOrdersByIds } from "../store/orderStore";
 import type { OrderRecord } from "../store/records";
@@ -124,6 +125,13 @@ export const ordersEventHandlers = [
   onEvent<OrdersTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts, {
     idempotentByVersion: true,
   }),
+  onEvent<OrdersTx, "inventory.location.changed">(
+    "inventory.location.changed",
+    (event, tx) => recordLocation(tx, event.data),
+    {
+      idempotentByVersion: true,
+    },
+  ),
   onEvent<OrdersTx, "inventory.stock.changed">(
     "inventory.stock.changed",
     // Older events name only the product, whose one variant has its id.

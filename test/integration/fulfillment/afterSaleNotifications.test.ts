@@ -47,10 +47,7 @@ describe("after the sale, the customer is told: parcels with tracking, returns, 
 
   const db = () => services.notifications.runtime.db;
   const mailTo = (email: string, subject: RegExp) =>
-    waitFor(
-      () => smtp.to(email).find((mail) => subject.test(mail.subject ?? "")),
-      `an email "${subject}" to ${email}`,
-    );
+    waitFor(() => smtp.to(email).find((mail) => subject.test(mail.subject ?? "")), `an email "${subject}" to ${email}`);
   const kindsOf = async (session: Session) =>
     (await graphqlData(url, inApp, { token: session.accessToken })).me.notifications.edges.map(
       (edge: { node: { kind: string } }) => edge.node.kind,
@@ -65,11 +62,7 @@ describe("after the sale, the customer is told: parcels with tracking, returns, 
       variants: [{ options: { Size: "M" }, price: "40.00", stock: { [depot.id]: 5 } }],
     });
     const variant = product.variants[0] as BuiltVariant;
-    const placed = await placeOrder(
-      url,
-      customer.accessToken,
-      placeOrderInput([{ variantId: variant.id, quantity }]),
-    );
+    const placed = await placeOrder(url, customer.accessToken, placeOrderInput([{ variantId: variant.id, quantity }]));
     await waitForOrder(url, customer.accessToken, placed.id, (order) => order.status === "CONFIRMED", "CONFIRMED");
     const { order } = await graphqlData(url, orderLines, { token: admin.accessToken, variables: { id: placed.id } });
     return { order, depot, lineId: order.items[0].id as string };
@@ -80,7 +73,13 @@ describe("after the sale, the customer is told: parcels with tracking, returns, 
       await graphqlData(url, fulfillmentCreate, {
         token: admin.accessToken,
         variables: {
-          input: { orderId, locationId, carrierId: carrier.id, trackingNumber, lines: [{ orderItemId: lineId, quantity }] },
+          input: {
+            orderId,
+            locationId,
+            carrierId: carrier.id,
+            trackingNumber,
+            lines: [{ orderItemId: lineId, quantity }],
+          },
         },
       })
     ).fulfillmentCreate as { id: string; trackingNumber: string; trackingUrl: string };
@@ -114,7 +113,9 @@ describe("after the sale, the customer is told: parcels with tracking, returns, 
     const second = await ship(order.id, depot.id, `B-${order.id.slice(0, 8)}`, lineId, 1);
     await waitFor(
       () =>
-        smtp.to(email).find((mail) => /is on its way/.test(mail.subject ?? "") && mail.text?.includes(second.trackingNumber)),
+        smtp
+          .to(email)
+          .find((mail) => /is on its way/.test(mail.subject ?? "") && mail.text?.includes(second.trackingNumber)),
       "the second parcel's email",
     );
     await track(second.trackingNumber, "DELIVERED");
@@ -192,11 +193,10 @@ describe("after the sale, the customer is told: parcels with tracking, returns, 
     expect(approval.text).toContain("return label RL-77");
     expect(approval.text).toContain("1 × Rain Jacket (M)");
 
-    await graphqlData(
-      url,
-      `mutation($input: ReturnReceiveInput!) { returnReceive(input: $input) { id } }`,
-      { token: admin.accessToken, variables: { input: { returnId: accepted, restock: true, locationId: depot.id } } },
-    );
+    await graphqlData(url, `mutation($input: ReturnReceiveInput!) { returnReceive(input: $input) { id } }`, {
+      token: admin.accessToken,
+      variables: { input: { returnId: accepted, restock: true, locationId: depot.id } },
+    });
     const received = await mailTo(email, new RegExp(`Return for order ${order.number} received`));
     expect(received.text).toContain("A refund of 40.00 USD is on its way to you.");
     // Payments refunds the return; the order learns it, and the customer is told.
@@ -205,14 +205,12 @@ describe("after the sale, the customer is told: parcels with tracking, returns, 
     expect(returnRefund.text).toContain("Refunded so far: 40.00 USD");
 
     // A goodwill refund by the back office.
-    await graphqlData(
-      url,
-      `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { id } }`,
-      {
-        token: admin.accessToken,
-        variables: { input: { orderId: order.id, amount: "5.00", reason: "late delivery", idempotencyKey: randomUUID() } },
+    await graphqlData(url, `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { id } }`, {
+      token: admin.accessToken,
+      variables: {
+        input: { orderId: order.id, amount: "5.00", reason: "late delivery", idempotencyKey: randomUUID() },
       },
-    );
+    });
     const goodwill = await mailTo(email, new RegExp(`Order ${order.number}: refund of 5.00 USD`));
     expect(goodwill.text).toContain("Reason: late delivery");
     expect(goodwill.text).toContain("Refunded so far: 45.00 USD");

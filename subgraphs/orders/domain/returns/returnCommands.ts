@@ -18,6 +18,7 @@ import {
 } from "../../store/returnStore";
 import { guestAddress, lineName } from "../orderEvents";
 import { maxReturnsPerOrder, planLines } from "../fulfillment/linePlan";
+import { requireLocation } from "../fulfillment/locations";
 import { linePaid, returnedShare } from "./refundShare";
 
 export interface ReturnDependencies {
@@ -163,6 +164,7 @@ export function receiveReturn(
     throw new BadUserInputError("Say where the units go back into stock.", "locationId");
   return onReturn(deps, input.returnId, async (tx, emit, theReturn, order) => {
     conflictUnless(theReturn, "APPROVED", "received");
+    if (input.restock && locationId) await requireLocation(tx, locationId, "locationId", { active: false });
     const items = await findItemsOfOrders(tx, [order.id]);
     const before = await returnedUnits(tx, order.id, ["RECEIVED", "REFUNDED"], theReturn.id);
     const lines = theReturn.lines.map((line) => {
