@@ -21,6 +21,19 @@ const cancellationReason = z.enum([
   "CANCELLED_BY_ADMIN",
 ]);
 const fulfillmentStatus = z.enum(["SHIPPED", "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "EXCEPTION"]);
+/**
+ * For a guest's order, the email it was placed with: where its messages go, as `customerId` (the
+ * guest's cart) is no account. Absent for a customer's order and in older events.
+ */
+const guestEmail = z.string().optional();
+/** Units of an order line in a parcel. */
+const parcelLine = z.object({
+  orderItemId: z.uuid(),
+  productId: z.uuid(),
+  variantId: z.uuid(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+});
 /** What every `orders.return.*` event says of the return. */
 const returnFacts = z.object({
   returnId: z.uuid(),
@@ -38,6 +51,7 @@ const returnFacts = z.object({
     }),
   ),
   at: z.iso.datetime(),
+  guestEmail,
 });
 const orderLine = z.object({
   productId: z.uuid(),
@@ -253,6 +267,16 @@ export const eventCatalog = {
     version: z.number().int(),
     kind: z.enum(["ADJUSTMENT", "RESERVATION", "RELEASE", "DEDUCTION"]),
   }),
+  /**
+   * A stock location was added or changed (name, active); `updatedAt` is its version, which read
+   * models compare. Orders keeps them to check where a parcel ships from.
+   */
+  "inventory.location.changed": z.object({
+    locationId: z.uuid(),
+    name: z.string(),
+    active: z.boolean(),
+    updatedAt: z.iso.datetime(),
+  }),
   /** Every line of the order is reserved. */
   "inventory.reservation.succeeded": z.object({ orderId: z.uuid() }),
   /** The order could not be reserved in full; nothing of it is reserved. */
@@ -329,20 +353,11 @@ export const eventCatalog = {
     carrierName: z.string(),
     trackingNumber: z.string(),
     trackingUrl: z.string().nullable(),
-    lines: z
-      .array(
-        z.object({
-          orderItemId: z.uuid(),
-          productId: z.uuid(),
-          variantId: z.uuid(),
-          name: z.string(),
-          quantity: z.number().int().positive(),
-        }),
-      )
-      .min(1),
+    lines: z.array(parcelLine).min(1),
     /** The order's status once this parcel left (PARTIALLY_SHIPPED or SHIPPED). */
     orderStatus: orderStatus,
     at: z.iso.datetime(),
+    guestEmail,
   }),
   /** A parcel's carrier said where it is (IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, EXCEPTION). */
   "orders.fulfillment.updated": z.object({
@@ -354,9 +369,12 @@ export const eventCatalog = {
     carrierName: z.string(),
     trackingNumber: z.string(),
     trackingUrl: z.string().nullable(),
+    /** What the parcel holds; absent in older events. */
+    lines: z.array(parcelLine).optional(),
     /** The order's status after it (DELIVERED once every parcel is). */
     orderStatus: orderStatus,
     at: z.iso.datetime(),
+    guestEmail,
   }),
   /** A customer asked to return delivered lines; the back office decides. */
   "orders.return.requested": returnFacts,
@@ -374,6 +392,25 @@ export const eventCatalog = {
       /** The amount by order line (`orderItemId`, or `shipping`). */
       lines: z.array(z.object({ lineId: z.string(), amount: money })),
     }),
+  }),
+  /**
+   * The order learnt that payments refunded `amount` of it (`payments.payment.refunded`, told with
+   * the order's number and owner): for the customer's message. `returnId` names the return it
+   * settles, if any; `fullyRefunded` says nothing is left to refund (the order also moves to
+   * REFUNDED then, and says so in its own status event).
+   */
+  "orders.refund.recorded": z.object({
+    orderId: z.uuid(),
+    number: z.string(),
+    customerId: z.uuid(),
+    paymentId: z.uuid(),
+    amount: money,
+    refundedTotal: money,
+    fullyRefunded: z.boolean(),
+    reason: z.string().nullable(),
+    returnId: z.uuid().nullable(),
+    at: z.iso.datetime(),
+    guestEmail,
   }),
   /**
    * Stock is reserved: the payment can be captured, until `deadline`, with the provider's token

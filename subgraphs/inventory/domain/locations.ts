@@ -1,7 +1,7 @@
 import type { Caller } from "../../common/auth/caller";
 import { recordAudit } from "../../common/audit/recordAudit";
 import { ConflictError, NotFoundError } from "../../common/errors";
-import type { UnitOfWork } from "../../common/events/unitOfWork";
+import type { Emit, UnitOfWork } from "../../common/events/unitOfWork";
 import { violatesUnique } from "../../common/database/uniqueViolation";
 import { countryCode } from "../../common/postalAddress";
 import { boundedInt, isUuid, optionalText, requiredText } from "../../common/validation";
@@ -63,6 +63,16 @@ export interface LocationDependencies {
   caller?: Caller | null;
 }
 
+/** `inventory.location.changed`: what other services keep of a location, at its version. */
+function announce(emit: Emit, location: StockLocationRecord): void {
+  emit("inventory.location.changed", {
+    locationId: location.id,
+    name: location.name,
+    active: location.active,
+    updatedAt: location.updatedAt.toISOString(),
+  });
+}
+
 /** What the audit log keeps of a stock location. */
 function locationAuditView(location: StockLocationRecord) {
   return { name: location.name, address: location.address, active: location.active, priority: location.priority };
@@ -97,6 +107,7 @@ export async function createLocation(
         before: null,
         after: locationAuditView(created),
       });
+      announce(emit, created);
       return created;
     });
   } catch (error) {
@@ -124,6 +135,7 @@ export async function updateLocation(
         before: locationAuditView(location),
         after: locationAuditView(changed),
       });
+      announce(emit, changed);
       return changed;
     });
     if (!updated) throw new NotFoundError("No stock location has this id.");

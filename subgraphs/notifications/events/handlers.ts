@@ -11,9 +11,18 @@ import {
   lowStock,
   notifiedStatuses,
   orderMessage,
+  parcelMessage,
+  parcelShipped,
   phoneVerification,
+  refundIssued,
+  returnMessage,
   welcome,
 } from "../templates/messages";
+
+/** The customer of an order: their account, or for a guest's order the email it was placed with. */
+const customerOf = (data: { customerId: string; guestEmail?: string | undefined }) => [
+  { userId: data.customerId, email: data.guestEmail ?? null },
+];
 
 /**
  * Every event the notifications service turns into messages, and the users read model. Secrets
@@ -107,11 +116,68 @@ export function notificationsEventHandlers() {
         await notify(tx, emit, {
           sourceEventId: event.id,
           kind: message.kind,
-          recipients: [{ userId: event.data.customerId, email: event.data.guestEmail ?? null }],
+          recipients: customerOf(event.data),
           values: message.values,
         });
       },
-      { appliesTo: (event) => notifiedStatuses.has(event.data.status) },
+      {
+        // An order that ships in parcels is told of each parcel as it leaves (with its tracking).
+        appliesTo: (event) =>
+          notifiedStatuses.has(event.data.status) &&
+          !(event.data.status === "SHIPPED" && event.data.shipsInFulfillments),
+      },
+    ),
+    onEvent<NotificationsTx, "orders.fulfillment.created">("orders.fulfillment.created", async (event, tx, emit) => {
+      const message = parcelShipped(event.data);
+      await notify(tx, emit, {
+        sourceEventId: event.id,
+        kind: message.kind,
+        recipients: customerOf(event.data),
+        values: message.values,
+      });
+    }),
+    onEvent<NotificationsTx, "orders.fulfillment.updated">(
+      "orders.fulfillment.updated",
+      async (event, tx, emit) => {
+        const message = parcelMessage(event.data)!;
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: message.kind,
+          recipients: customerOf(event.data),
+          values: message.values,
+        });
+      },
+      { appliesTo: (event) => parcelMessage(event.data) !== null },
+    ),
+    ...(
+      [
+        ["orders.return.approved", "RETURN_APPROVED"],
+        ["orders.return.rejected", "RETURN_REJECTED"],
+        ["orders.return.received", "RETURN_RECEIVED"],
+      ] as const
+    ).map(([type, kind]) =>
+      onEvent<NotificationsTx, typeof type>(type, async (event, tx, emit) => {
+        const message = returnMessage(kind, event.data);
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: message.kind,
+          recipients: customerOf(event.data),
+          values: message.values,
+        });
+      }),
+    ),
+    onEvent<NotificationsTx, "orders.refund.recorded">(
+      "orders.refund.recorded",
+      async (event, tx, emit) => {
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: "REFUND_ISSUED",
+          recipients: customerOf(event.data),
+          values: refundIssued(event.data),
+        });
+      },
+      // A refund in full moves the order to REFUNDED, whose own message (`ORDER_REFUNDED`) tells it.
+      { appliesTo: (event) => !event.data.fullyRefunded },
     ),
     onEvent<NotificationsTx, "inventory.stock.low">("inventory.stock.low", async (event, tx, emit) => {
       const recipients = (await admins(tx)).map((admin) => ({ userId: admin.userId, email: admin.email }));

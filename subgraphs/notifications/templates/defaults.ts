@@ -54,6 +54,40 @@ function orderDefaults(subject: string, intro: string, extraText = "", extraHtml
   };
 }
 
+const parcelLinesText = "{{#parcel.lines}}  {{quantity}} × {{name}}\n{{/parcel.lines}}";
+const parcelTrackingText =
+  "Carrier: {{parcel.carrier}}, tracking number: {{parcel.trackingNumber}}{{#parcel.trackingUrl}}\nFollow it: {{parcel.trackingUrl}}{{/parcel.trackingUrl}}";
+const parcelTrackingHtml = `<p>Carrier: {{parcel.carrier}}<br />Tracking number: <strong>{{parcel.trackingNumber}}</strong></p>
+    {{#parcel.trackingUrl}}<p><a href="{{parcel.trackingUrl}}">Follow your parcel</a></p>{{/parcel.trackingUrl}}`;
+const parcelLinesHtml = `<ul>
+      {{#parcel.lines}}<li>{{quantity}} × {{name}}</li>{{/parcel.lines}}
+    </ul>`;
+
+/** A message about one parcel: what is in it and how to follow it. */
+function parcelDefaults(subject: string, intro: string): KindDefaults {
+  return {
+    subject,
+    inApp: `${intro} {{parcel.carrier}} tracking number: {{parcel.trackingNumber}}.{{#parcel.trackingUrl}} {{parcel.trackingUrl}}{{/parcel.trackingUrl}}`,
+    text: `${intro}\n\nIn this parcel:\n${parcelLinesText}\n${parcelTrackingText}`,
+    html: page(subject, `<p>${intro}</p>\n    ${parcelLinesHtml}\n    ${parcelTrackingHtml}`),
+  };
+}
+
+const returnLinesText = "{{#return.lines}}  {{quantity}} × {{name}}\n{{/return.lines}}";
+const returnLinesHtml = `<ul>
+      {{#return.lines}}<li>{{quantity}} × {{name}}</li>{{/return.lines}}
+    </ul>`;
+
+/** A message about a return: what it holds, and what happens next. */
+function returnDefaults(subject: string, intro: string, next: string): KindDefaults {
+  return {
+    subject,
+    inApp: `${intro} ${next}`,
+    text: `${intro}\n\nReturned:\n${returnLinesText}\n${next}`,
+    html: page(subject, `<p>${intro}</p>\n    ${returnLinesHtml}\n    <p>${next}</p>`),
+  };
+}
+
 const lowStockText =
   "{{product.name}} ({{product.sku}}) is down to {{available}} available, at or below its threshold of {{threshold}}.";
 
@@ -149,6 +183,49 @@ const defaults: Record<NotificationKind, KindDefaults> = {
     "Order {{order.number}} refunded",
     "Your order {{order.number}} was refunded in full: {{order.total}}.",
   ),
+  PARCEL_SHIPPED: parcelDefaults(
+    "Order {{order.number}} is on its way",
+    "A parcel of your order {{order.number}} has shipped.{{#order.moreToCome}} The rest follows separately.{{/order.moreToCome}}",
+  ),
+  PARCEL_OUT_FOR_DELIVERY: parcelDefaults(
+    "Order {{order.number}}: out for delivery",
+    "A parcel of your order {{order.number}} is out for delivery today.",
+  ),
+  PARCEL_DELIVERED: parcelDefaults(
+    "Order {{order.number}}: a parcel was delivered",
+    "A parcel of your order {{order.number}} was delivered.{{#order.moreToCome}} The rest of the order is still on its way.{{/order.moreToCome}}",
+  ),
+  PARCEL_EXCEPTION: parcelDefaults(
+    "Order {{order.number}}: a delivery problem",
+    "The carrier reports a problem delivering a parcel of your order {{order.number}}. We are on it; follow the parcel for news.",
+  ),
+  RETURN_APPROVED: returnDefaults(
+    "Return for order {{order.number}} approved",
+    "Your return for order {{order.number}} is approved.",
+    "Please send the items back with return label {{return.labelReference}}. We refund you once they arrive.",
+  ),
+  RETURN_REJECTED: returnDefaults(
+    "Return for order {{order.number}} declined",
+    "We cannot accept your return for order {{order.number}}.",
+    "Reason: {{return.rejectionReason}}",
+  ),
+  RETURN_RECEIVED: returnDefaults(
+    "Return for order {{order.number}} received",
+    "We received your return for order {{order.number}}.",
+    "{{#return.refund}}A refund of {{return.refund}} is on its way to you.{{/return.refund}}{{^return.refund}}Nothing is refunded for it.{{/return.refund}}",
+  ),
+  REFUND_ISSUED: {
+    subject: "Order {{order.number}}: refund of {{refund.amount}}",
+    inApp:
+      "We refunded {{refund.amount}} of your order {{order.number}}{{#refund.forReturn}} for your return{{/refund.forReturn}}.",
+    text: "We refunded {{refund.amount}} of your order {{order.number}}{{#refund.forReturn}} for your return{{/refund.forReturn}}.{{#refund.reason}}\nReason: {{refund.reason}}{{/refund.reason}}\n\nRefunded so far: {{refund.refundedTotal}}. It may take a few days to show on your statement.",
+    html: page(
+      "Order {{order.number}}: refund of {{refund.amount}}",
+      `<p>We refunded <strong>{{refund.amount}}</strong> of your order {{order.number}}{{#refund.forReturn}} for your return{{/refund.forReturn}}.</p>
+    {{#refund.reason}}<p>Reason: {{refund.reason}}</p>{{/refund.reason}}
+    <p>Refunded so far: {{refund.refundedTotal}}. It may take a few days to show on your statement.</p>`,
+    ),
+  },
   LOW_STOCK: {
     subject: "Low stock: {{product.name}} ({{product.sku}})",
     inApp: lowStockText,

@@ -14,6 +14,14 @@ export const notificationKinds = [
   "ORDER_SHIPPED",
   "ORDER_DELIVERED",
   "ORDER_REFUNDED",
+  "PARCEL_SHIPPED",
+  "PARCEL_OUT_FOR_DELIVERY",
+  "PARCEL_DELIVERED",
+  "PARCEL_EXCEPTION",
+  "RETURN_APPROVED",
+  "RETURN_REJECTED",
+  "RETURN_RECEIVED",
+  "REFUND_ISSUED",
   "LOW_STOCK",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
@@ -94,6 +102,77 @@ const sampleUntil = "Mon, 23 Nov 2026 11:00:00 GMT";
 
 const orderKind: KindDefinition = { topic: "order", variables: { order }, sample: { order: sampleOrder } };
 
+const orderNumber = {
+  kind: "object",
+  description: "The order.",
+  fields: { number: text("Its number, such as `K7M-4PQ2X`.") },
+} as const;
+const unitLines = {
+  kind: "list",
+  description: "Its lines; inside the section write `{{name}}`, `{{quantity}}`.",
+  item: { name: text("The product's name."), quantity: text("How many.") },
+} as const;
+
+/** A parcel of an order (a fulfillment) and where it is. */
+const parcel = {
+  kind: "object",
+  description:
+    "The parcel; inside `{{#parcel}}…{{/parcel}}` write `{{carrier}}`, `{{trackingNumber}}`, `{{trackingUrl}}`, and list `{{#lines}}…{{/lines}}`.",
+  fields: {
+    carrier: text("The carrier's name."),
+    trackingNumber: text("The tracking number."),
+    trackingUrl: text(
+      "Where the customer follows it at the carrier, when the carrier has a tracking link (use it in `{{#parcel.trackingUrl}}…{{/parcel.trackingUrl}}`).",
+    ),
+    lines: unitLines,
+  },
+} as const;
+const parcelOrder = {
+  kind: "object",
+  description: "The order.",
+  fields: {
+    number: text("Its number, such as `K7M-4PQ2X`."),
+    moreToCome: text(
+      "Set when more of the order is still to ship (or to arrive): use it in `{{#order.moreToCome}}…{{/order.moreToCome}}`.",
+    ),
+  },
+} as const;
+const sampleParcel: TemplateScope = {
+  carrier: "UPS",
+  trackingNumber: "1Z999AA10123456784",
+  trackingUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+  lines: [{ name: "Desk Lamp", quantity: "2" }],
+};
+const parcelKind: KindDefinition = {
+  topic: "order",
+  variables: { order: parcelOrder, parcel },
+  sample: { order: { number: "K7M-4PQ2X", moreToCome: true }, parcel: sampleParcel },
+};
+
+/** A return of some of an order's units. */
+const returnFields = {
+  reason: text("Why the customer returns them, in their words."),
+  lines: unitLines,
+} as const;
+const returnKind = (
+  extra: Record<string, ReturnType<typeof text>>,
+  sample: Record<string, string>,
+): KindDefinition => ({
+  topic: "order",
+  variables: {
+    order: orderNumber,
+    return: {
+      kind: "object",
+      description: "The return; inside `{{#return}}…{{/return}}` write its values, and list `{{#lines}}…{{/lines}}`.",
+      fields: { ...returnFields, ...extra },
+    },
+  },
+  sample: {
+    order: { number: "K7M-4PQ2X" },
+    return: { reason: "Too small", lines: [{ name: "Desk Lamp", quantity: "1" }], ...sample },
+  },
+});
+
 export const kindDefinitions: Record<NotificationKind, KindDefinition> = {
   WELCOME: {
     topic: "account",
@@ -148,6 +227,43 @@ export const kindDefinitions: Record<NotificationKind, KindDefinition> = {
   ORDER_SHIPPED: orderKind,
   ORDER_DELIVERED: orderKind,
   ORDER_REFUNDED: orderKind,
+  PARCEL_SHIPPED: parcelKind,
+  PARCEL_OUT_FOR_DELIVERY: parcelKind,
+  PARCEL_DELIVERED: parcelKind,
+  PARCEL_EXCEPTION: parcelKind,
+  RETURN_APPROVED: returnKind(
+    { labelReference: text("The return label to send the parcel back with.") },
+    { labelReference: "RL-2026-000123" },
+  ),
+  RETURN_REJECTED: returnKind({ rejectionReason: text("Why it was refused.") }, { rejectionReason: "Worn" }),
+  RETURN_RECEIVED: returnKind(
+    {
+      refund: text("What is refunded for it, with currency, such as `19.50 USD` (set only when it is more than zero)."),
+      restocked: text("Set when the units went back into stock."),
+    },
+    { refund: "19.50 USD", restocked: "yes" },
+  ),
+  REFUND_ISSUED: {
+    topic: "order",
+    variables: {
+      order: orderNumber,
+      refund: {
+        kind: "object",
+        description:
+          "The refund; inside `{{#refund}}…{{/refund}}` write `{{amount}}`, `{{refundedTotal}}`, `{{reason}}`.",
+        fields: {
+          amount: text("What was refunded now, with currency, such as `19.50 USD`."),
+          refundedTotal: text("Everything refunded of the order so far, with currency."),
+          reason: text("Why, when the back office said (set only then)."),
+          forReturn: text("Set when the refund settles a return."),
+        },
+      },
+    },
+    sample: {
+      order: { number: "K7M-4PQ2X" },
+      refund: { amount: "19.50 USD", refundedTotal: "19.50 USD", reason: "Damaged in transit", forReturn: "" },
+    },
+  },
   LOW_STOCK: {
     topic: "alert",
     variables: {

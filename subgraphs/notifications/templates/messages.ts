@@ -95,3 +95,90 @@ export function lowStock(alert: EventData<"inventory.stock.low">): TemplateScope
     threshold: String(alert.threshold),
   };
 }
+
+const moneyText = (amount: { amount: string; currency: string }) => `${amount.amount} ${amount.currency}`;
+
+type ParcelShipped = EventData<"orders.fulfillment.created">;
+type ParcelMoved = EventData<"orders.fulfillment.updated">;
+
+/** The parcel's values: its carrier and tracking, and (older events: nothing) what is in it. */
+function parcelValues(parcel: ParcelShipped | ParcelMoved): TemplateScope {
+  return {
+    carrier: parcel.carrierName,
+    trackingNumber: parcel.trackingNumber,
+    trackingUrl: parcel.trackingUrl,
+    lines: (parcel.lines ?? []).map((line) => ({ name: line.name, quantity: String(line.quantity) })),
+  };
+}
+
+/** A parcel left: what is in it, with whom, and the link to follow it. */
+export function parcelShipped(parcel: ParcelShipped): { kind: NotificationKind; values: TemplateScope } {
+  return {
+    kind: "PARCEL_SHIPPED",
+    values: {
+      order: { number: parcel.number, moreToCome: parcel.orderStatus === "PARTIALLY_SHIPPED" },
+      parcel: parcelValues(parcel),
+    },
+  };
+}
+
+/**
+ * The parcel steps a customer hears about: out for delivery, delivered while more of the order is
+ * still to arrive (the last parcel's arrival is the order's own `ORDER_DELIVERED`), a problem.
+ * In transit is not news.
+ */
+export function parcelMessage(parcel: ParcelMoved): { kind: NotificationKind; values: TemplateScope } | null {
+  const kind: NotificationKind | null =
+    parcel.status === "OUT_FOR_DELIVERY"
+      ? "PARCEL_OUT_FOR_DELIVERY"
+      : parcel.status === "DELIVERED" && parcel.orderStatus !== "DELIVERED"
+        ? "PARCEL_DELIVERED"
+        : parcel.status === "EXCEPTION"
+          ? "PARCEL_EXCEPTION"
+          : null;
+  if (!kind) return null;
+  return {
+    kind,
+    values: {
+      order: { number: parcel.number, moreToCome: parcel.orderStatus !== "DELIVERED" },
+      parcel: parcelValues(parcel),
+    },
+  };
+}
+
+type ReturnEvent =
+  EventData<"orders.return.approved"> | EventData<"orders.return.rejected"> | EventData<"orders.return.received">;
+
+/** A return the back office decided on or received: what it holds and what happens next. */
+export function returnMessage(
+  kind: "RETURN_APPROVED" | "RETURN_REJECTED" | "RETURN_RECEIVED",
+  theReturn: ReturnEvent,
+): { kind: NotificationKind; values: TemplateScope } {
+  const base = {
+    reason: theReturn.reason,
+    lines: theReturn.lines.map((line) => ({ name: line.name, quantity: String(line.quantity) })),
+  };
+  const extra: TemplateScope =
+    "labelReference" in theReturn
+      ? { labelReference: theReturn.labelReference }
+      : "rejectionReason" in theReturn
+        ? { rejectionReason: theReturn.rejectionReason }
+        : {
+            refund: /^0+\.0+$/.test(theReturn.refund.amount.amount) ? "" : moneyText(theReturn.refund.amount),
+            restocked: theReturn.restockLocationId ? "yes" : "",
+          };
+  return { kind, values: { order: { number: theReturn.number }, return: { ...base, ...extra } } };
+}
+
+/** A refund of part of an order (a refund in full is the order's own `ORDER_REFUNDED`). */
+export function refundIssued(refund: EventData<"orders.refund.recorded">): TemplateScope {
+  return {
+    order: { number: refund.number },
+    refund: {
+      amount: moneyText(refund.amount),
+      refundedTotal: moneyText(refund.refundedTotal),
+      reason: refund.reason ?? "",
+      forReturn: refund.returnId ? "yes" : "",
+    },
+  };
+}

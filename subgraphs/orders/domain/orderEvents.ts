@@ -12,6 +12,14 @@ export function lineName(item: Pick<OrderItem, "productName" | "variantTitle">):
     : item.productName;
 }
 
+/**
+ * The `guestEmail` of an order's events: a guest's order, until it is attached to an account, has
+ * no user to write to, only the email it was placed with.
+ */
+export function guestAddress(order: Pick<OrderRecord, "guestEmail" | "attachedAt">): { guestEmail?: string } {
+  return order.guestEmail && !order.attachedAt ? { guestEmail: order.guestEmail } : {};
+}
+
 /** `orders.order.status_changed` for an order as it now is, with its lines and shipment. */
 export function statusChangedEvent(
   order: OrderRecord,
@@ -41,8 +49,7 @@ export function statusChangedEvent(
     shipment:
       order.carrier && order.trackingNumber ? { carrier: order.carrier, trackingNumber: order.trackingNumber } : null,
     at: order.updatedAt.toISOString(),
-    // Until it is attached to an account, a guest's order has no user to write to.
-    ...(order.guestEmail && !order.attachedAt ? { guestEmail: order.guestEmail } : {}),
+    ...guestAddress(order),
     // Every shipment is a fulfillment now, announced with its own event where inventory deducts.
     shipsInFulfillments: true,
   };

@@ -1,16 +1,21 @@
 import { onEvent } from "../../common/events/eventConsumer";
 import type { Emit } from "../../common/events/unitOfWork";
 import type { EventEnvelope } from "../../common/events/envelope";
+import type { EventData } from "../../common/events/catalog";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { fromMoney } from "../../common/money";
 import { attachVerifiedGuestOrders } from "../domain/guestOrders";
+import { guestAddress } from "../domain/orderEvents";
 import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
 import type { OrdersTx } from "../store/database";
 import { customerEmailHandlers } from "./customerEmails";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
+import { recordLocation } from "../store/locationStore";
 import { recordReturnRefund } from "../store/returnStore";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { ordersPrivacy } from "../domain/privacy";
+import { findOrdersByIds } from "../store/orderStore";
+import type { OrderRecord } from "../store/records";
 
 /** A catalog event's version of the product: the product's own, or (older events) when it was emitted. */
 function factsVersion(event: { occurredAt: string; data: { updatedAt?: string } }): Date {
@@ -45,6 +50,28 @@ function recordCatalogFacts(
 async function advance(tx: OrdersTx, emit: Emit, orderId: string, event: SagaEvent): Promise<void> {
   const outcome = await applySagaEvent(tx, emit, orderId, event);
   if (!outcome) throw new Error(`no order ${orderId} for ${event.type}`);
+}
+
+/** `orders.refund.recorded`: a refund of the order, with its number and owner, for the customer's message. */
+function refundRecorded(
+  order: OrderRecord,
+  event: EventEnvelope<"payments.payment.refunded">,
+  returnId: string | null,
+): EventData<"orders.refund.recorded"> {
+  const { paymentId, amount, refundedTotal, fullyRefunded, reason } = event.data;
+  return {
+    orderId: order.id,
+    number: order.number,
+    customerId: order.customerId,
+    paymentId,
+    amount,
+    refundedTotal,
+    fullyRefunded,
+    reason,
+    returnId,
+    at: event.occurredAt,
+    ...guestAddress(order),
+  };
 }
 
 /** Every event the orders service reacts to: the saga's replies, and its read models. */
@@ -85,6 +112,9 @@ export const ordersEventHandlers = [
         type: "FULLY_REFUNDED",
         reason: event.data.reason ? `refunded in full: ${event.data.reason}` : "refunded in full",
       });
+    // The customer is told by the notifications service, which knows the order by this event.
+    const [order] = await findOrdersByIds(tx, [event.data.orderId]);
+    if (order) emit("orders.refund.recorded", refundRecorded(order, event, returnId ?? null));
   }),
   // The account proved its email: the guest orders placed with it become the account's.
   onEvent<OrdersTx, "users.user.email_verified">("users.user.email_verified", (event, tx, emit) =>
@@ -97,6 +127,13 @@ export const ordersEventHandlers = [
   onEvent<OrdersTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts, {
     idempotentByVersion: true,
   }),
+  onEvent<OrdersTx, "inventory.location.changed">(
+    "inventory.location.changed",
+    (event, tx) => recordLocation(tx, event.data),
+    {
+      idempotentByVersion: true,
+    },
+  ),
   onEvent<OrdersTx, "inventory.stock.changed">(
     "inventory.stock.changed",
     // Older events name only the product, whose one variant has its id.

@@ -68,8 +68,8 @@ export function saveFulfillmentStatus(
   tx: OrdersTx,
   id: string,
   change: { status: FulfillmentStatus; statusAt: Date; deliveredAt?: Date },
-): Promise<FulfillmentRecord> {
-  return tx.fulfillment.update({ where: { id }, data: change });
+): Promise<FulfillmentWithLines> {
+  return tx.fulfillment.update({ where: { id }, data: change, include: { lines: true } });
 }
 
 /** Marks every fulfillment of an order delivered (the back office said the whole order is). */

@@ -231,6 +231,73 @@ describe("split fulfillment with carrier tracking, through the router", () => {
     expect(await parcelStatus()).toBe("IN_TRANSIT");
   }, 300_000);
 
+  it("ships only from a stock location orders knows (inventory's events) and that is active", async () => {
+    // Locations made before inventory announced them reach orders too (the migration's outbox rows).
+    const { stockLocations } = await graphqlData(url, `query { stockLocations { id name active } }`, {
+      token: admin.accessToken,
+    });
+    const main = stockLocations.find((location: { name: string }) => location.name === "Main warehouse");
+    expect(main).toBeDefined();
+    await waitFor(
+      async () => (await services.orders.runtime.db.stockLocation.findUnique({ where: { id: main.id } })) ?? undefined,
+      "orders to know the migration's location",
+    );
+
+    const customer = await registerCustomer(url);
+    const { order, north, smallLine } = await twoLocationOrder(customer);
+    const attempt = (locationId: string, quantity = 1) =>
+      graphql(url, fulfillmentCreate, {
+        token: admin.accessToken,
+        variables: {
+          input: {
+            orderId: order.id,
+            locationId,
+            carrierId: carrier.id,
+            trackingNumber: `L-${order.id.slice(0, 8)}`,
+            lines: [{ orderItemId: smallLine, quantity }],
+          },
+        },
+      });
+    const unknown = await attempt(randomUUID());
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "locationId" });
+    expect(unknown.errors?.[0]?.message).toBe("No stock location has this id.");
+    // Beyond what is ordered and not yet fulfilled.
+    const tooMany = await attempt(north.id, 3);
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "lines.0.quantity" });
+
+    await graphqlData(url, `mutation($id: ID!) { stockLocationUpdate(id: $id, input: { active: false }) { id } }`, {
+      token: admin.accessToken,
+      variables: { id: north.id },
+    });
+    await waitFor(
+      async () =>
+        (await services.orders.runtime.db.stockLocation.findUnique({ where: { id: north.id } }))?.active === false
+          ? true
+          : undefined,
+      "orders to learn the location is inactive",
+    );
+    const inactive = await attempt(north.id);
+    expect(inactive.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "locationId" });
+    expect(inactive.errors?.[0]?.message).toMatch(/is not active/);
+    // Nothing shipped.
+    expect(
+      (await graphqlData(url, orderLines, { token: admin.accessToken, variables: { id: order.id } })).order,
+    ).toMatchObject({ status: "CONFIRMED", fulfillments: [] });
+
+    await graphqlData(url, `mutation($id: ID!) { stockLocationUpdate(id: $id, input: { active: true }) { id } }`, {
+      token: admin.accessToken,
+      variables: { id: north.id },
+    });
+    await waitFor(
+      async () =>
+        (await services.orders.runtime.db.stockLocation.findUnique({ where: { id: north.id } }))?.active
+          ? true
+          : undefined,
+      "orders to learn the location is active again",
+    );
+    expect((await attempt(north.id, 2)).errors).toBeUndefined();
+  }, 300_000);
+
   it("keeps shipOrder working as one parcel of every unit, from where the stock was reserved", async () => {
     const customer = await registerCustomer(url);
     const { order, small, large, north, south } = await twoLocationOrder(customer);

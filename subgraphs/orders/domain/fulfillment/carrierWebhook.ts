@@ -8,7 +8,8 @@ import {
   findTrackedFulfillment,
   saveFulfillmentStatus,
 } from "../../store/fulfillmentStore";
-import { lockOrder } from "../../store/orderStore";
+import { findItemsOfOrders, lockOrder } from "../../store/orderStore";
+import { guestAddress, lineName } from "../orderEvents";
 import { applySagaEvent } from "../orderTransitions";
 import { carrierStatuses, decideTracking } from "./tracking";
 
@@ -99,6 +100,7 @@ async function applyCarrierEvent(
       orderStatus = moved?.order.status ?? orderStatus;
     }
   }
+  const items = new Map((await findItemsOfOrders(tx, [order.id])).map((item) => [item.id, item]));
   emit("orders.fulfillment.updated", {
     orderId: order.id,
     fulfillmentId: saved.id,
@@ -108,8 +110,19 @@ async function applyCarrierEvent(
     carrierName: saved.carrierName,
     trackingNumber: saved.trackingNumber,
     trackingUrl: saved.trackingUrl,
+    lines: saved.lines.map((line) => {
+      const item = items.get(line.orderItemId)!;
+      return {
+        orderItemId: item.id,
+        productId: item.productId,
+        variantId: item.variantId,
+        name: lineName(item),
+        quantity: line.quantity,
+      };
+    }),
     orderStatus,
     at: at.toISOString(),
+    ...guestAddress(order),
   });
   return "applied";
 }

@@ -12,9 +12,10 @@ import {
 } from "../../store/fulfillmentStore";
 import { findItemsOfOrders, lockOrder } from "../../store/orderStore";
 import type { OrderRecord } from "../../store/records";
-import { lineName } from "../orderEvents";
+import { guestAddress, lineName } from "../orderEvents";
 import { applySagaEvent } from "../orderTransitions";
 import { trackingUrlOf } from "./carriers";
+import { requireLocation } from "./locations";
 import { maxFulfillmentsPerOrder, planLines, takesEverything, type LineQuantity } from "./linePlan";
 
 export interface FulfillmentDependencies {
@@ -130,6 +131,7 @@ async function shipParcel(
     }),
     orderStatus: now.status,
     at: fulfillment.createdAt.toISOString(),
+    ...guestAddress(order),
   });
   return { order: now, fulfillment };
 }
@@ -153,6 +155,7 @@ export async function createFulfillment(
     const carrier = await tx.carrier.findUnique({ where: { id: carrierId } });
     if (!carrier) throw new BadUserInputError("No carrier has this id.", "carrierId");
     if (!carrier.active) throw new BadUserInputError("This carrier is not active.", "carrierId");
+    await requireLocation(tx, locationId, "locationId", { active: true });
     const { fulfillment } = await shipParcel(
       tx,
       emit,

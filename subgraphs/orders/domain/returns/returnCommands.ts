@@ -16,8 +16,9 @@ import {
   returnedUnits,
   type ReturnWithLines,
 } from "../../store/returnStore";
-import { lineName } from "../orderEvents";
+import { guestAddress, lineName } from "../orderEvents";
 import { maxReturnsPerOrder, planLines } from "../fulfillment/linePlan";
+import { requireLocation } from "../fulfillment/locations";
 import { linePaid, returnedShare } from "./refundShare";
 
 export interface ReturnDependencies {
@@ -50,6 +51,7 @@ function returnFacts(order: OrderRecord, items: readonly OrderItem[], theReturn:
       };
     }),
     at: theReturn.updatedAt.toISOString(),
+    ...guestAddress(order),
   };
 }
 
@@ -162,6 +164,7 @@ export function receiveReturn(
     throw new BadUserInputError("Say where the units go back into stock.", "locationId");
   return onReturn(deps, input.returnId, async (tx, emit, theReturn, order) => {
     conflictUnless(theReturn, "APPROVED", "received");
+    if (input.restock && locationId) await requireLocation(tx, locationId, "locationId", { active: false });
     const items = await findItemsOfOrders(tx, [order.id]);
     const before = await returnedUnits(tx, order.id, ["RECEIVED", "REFUNDED"], theReturn.id);
     const lines = theReturn.lines.map((line) => {
