@@ -2,7 +2,9 @@ import { useApolloClient, useMutation } from "@apollo/client/react";
 import { useState, type FormEvent } from "react";
 import { ErrorNotice, InfoNotice } from "../components/Notice";
 import { hasCode, shopperMessage } from "../lib/errors";
+import { guestCartToken } from "../cart/guestCartToken";
 import { LoginMutation, RegisterMutation } from "../operations/account";
+import { CartMergeMutation } from "../operations/cart";
 import { Link, useRouter } from "../routing/Router";
 import { useSession, useSessionStore } from "../SessionContext";
 
@@ -19,6 +21,7 @@ export function SignInPage({ mode }: { mode: "signIn" | "register" }) {
   const client = useApolloClient();
   const [login, loginState] = useMutation(LoginMutation);
   const [register, registerState] = useMutation(RegisterMutation);
+  const [merge] = useMutation(CartMergeMutation);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [name, setName] = useState("");
@@ -33,6 +36,13 @@ export function SignInPage({ mode }: { mode: "signIn" | "register" }) {
         : (await register({ variables: { input: { email, password, name } } }).catch(() => null))?.data?.register;
     if (!result || !session) return;
     session.signIn(result);
+    // What a guest put in the cart joins the account's cart (quantities of a variant in both add
+    // up, to at most 99). A guest cart gone meanwhile (expired) is no error: there is nothing to merge.
+    const cartToken = guestCartToken.get();
+    if (cartToken) {
+      await merge({ variables: { cartToken } }).catch(() => null);
+      guestCartToken.set(null);
+    }
     // What the cache holds was fetched anonymously: start the signed-in shopper afresh.
     await client.clearStore();
     navigate(next, { replace: true });
