@@ -62,6 +62,8 @@ describe("the storefront in a real browser", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
+    // The page moves on once signed in and the guest's cart (if any) is merged into the account's.
+    await page.waitForURL((url) => url.pathname !== "/sign-in");
     await page.getByRole("button", { name: /Sign out/ }).waitFor();
   }
 
@@ -152,6 +154,7 @@ describe("the storefront in a real browser", () => {
     await page.getByLabel("Email").fill(`grace-${testId}@example.com`);
     await page.getByLabel("Password").fill("a long enough password");
     await page.getByRole("button", { name: "Create an account" }).click();
+    await page.waitForURL((url) => url.pathname !== "/register");
     await page.getByRole("button", { name: /Sign out/ }).waitFor();
 
     await addVariant(page, ["M", "Red"], 2);
@@ -162,9 +165,6 @@ describe("the storefront in a real browser", () => {
     await expect(page.getByTestId("cart-line").count()).resolves.toBe(2);
     await screenshot(page, "cart");
 
-    await go(page, "/checkout");
-    await page.getByLabel("Full name").waitFor();
-    await screenshot(page, "checkout");
     await checkOut(page, /Visa/);
     // The status arrives over graphql-ws: the page never reloads.
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
@@ -204,6 +204,9 @@ describe("the storefront in a real browser", () => {
     await page.getByTestId("cart-subtotal").filter({ hasText: "$43.50" }).waitFor(); // 23.50 + 20.00
     await expect(page.getByTestId("cart-line").count()).resolves.toBe(2);
 
+    await go(page, "/checkout");
+    await page.getByLabel("Email").waitFor();
+    await screenshot(page, "checkout");
     await checkOut(page, /Visa/, `guest-${testId}@example.com`);
     // No live feed for guests: the page asks again until the order settles.
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });

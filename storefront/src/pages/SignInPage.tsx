@@ -25,8 +25,11 @@ export function SignInPage({ mode }: { mode: "signIn" | "register" }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [name, setName] = useState("");
+  // Signed in, the guest cart still merging and the cache being emptied: the form stays busy.
+  const [finishing, setFinishing] = useState(false);
   const next = nextPath(match.query);
-  const { loading, error } = mode === "signIn" ? loginState : registerState;
+  const { error } = mode === "signIn" ? loginState : registerState;
+  const loading = loginState.loading || registerState.loading || finishing;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,6 +38,7 @@ export function SignInPage({ mode }: { mode: "signIn" | "register" }) {
         ? (await login({ variables: { input: { email, password } } }).catch(() => null))?.data?.login
         : (await register({ variables: { input: { email, password, name } } }).catch(() => null))?.data?.register;
     if (!result || !session) return;
+    setFinishing(true);
     session.signIn(result);
     // What a guest put in the cart joins the account's cart (quantities of a variant in both add
     // up, to at most 99). A guest cart gone meanwhile (expired) is no error: there is nothing to merge.
