@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { measureStorefront, writeStorefrontMeasures } from "../../bench/storefront";
-import { launchChromium, newShopperContext, screenshot } from "../support/browser";
+import { launchChromium, newShopperContext, screenshot, storedItem, storeItem } from "../support/browser";
 import { graphqlData } from "../support/graphqlClient";
 import { registerCustomer } from "../support/identity";
 import { startStack, type RunningStack } from "../support/stack";
@@ -199,7 +199,7 @@ describe("the storefront in a real browser", () => {
     await addVariant(page, ["M", "Blue"], 1);
     await addVariant(page, ["S", "Red"], 1);
     // The guest cart's token is kept in the browser: the cart is still there after a reload.
-    await expect(page.evaluate((key) => localStorage.getItem(key), guestCartKey)).resolves.toMatch(/.+/);
+    await expect(storedItem(page, guestCartKey)).resolves.toMatch(/.+/);
     await go(page, "/cart");
     await page.getByTestId("cart-subtotal").filter({ hasText: "$43.50" }).waitFor(); // 23.50 + 20.00
     await expect(page.getByTestId("cart-line").count()).resolves.toBe(2);
@@ -211,7 +211,7 @@ describe("the storefront in a real browser", () => {
     // No live feed for guests: the page asks again until the order settles.
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
     await page.getByText(`Placed as a guest with guest-${testId}@example.com`).waitFor();
-    await expect(page.evaluate((key) => localStorage.getItem(key), guestCartKey)).resolves.toBeNull();
+    await expect(storedItem(page, guestCartKey)).resolves.toBeNull();
     // The order is found again after a reload (its number and email are kept in this browser).
     await go(page, new URL(page.url()).pathname);
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor();
@@ -239,7 +239,7 @@ describe("the storefront in a real browser", () => {
     ]);
     await page.getByRole("link", { name: "Cart (2)" }).waitFor();
     // The guest cart is gone: its token is forgotten.
-    await expect(page.evaluate((key) => localStorage.getItem(key), guestCartKey)).resolves.toBeNull();
+    await expect(storedItem(page, guestCartKey)).resolves.toBeNull();
     await page.context().close();
   }, 240_000);
 
@@ -254,16 +254,15 @@ describe("the storefront in a real browser", () => {
       .waitFor();
 
     // A session whose access token ran out and whose refresh token the API refuses.
-    await page.evaluate(() =>
-      localStorage.setItem(
-        "storefront.session",
-        JSON.stringify({
-          accessToken: "expired",
-          refreshToken: "revoked",
-          expiresAt: 0,
-          user: { id: "someone", name: "Ada", email: "ada@example.com" },
-        }),
-      ),
+    await storeItem(
+      page,
+      "storefront.session",
+      JSON.stringify({
+        accessToken: "expired",
+        refreshToken: "revoked",
+        expiresAt: 0,
+        user: { id: "someone", name: "Ada", email: "ada@example.com" },
+      }),
     );
     await go(page, "/account/orders");
     await page.getByText("Your session has expired.").first().waitFor();
