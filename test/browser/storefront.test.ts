@@ -194,7 +194,7 @@ describe("the storefront in a real browser", () => {
     await page.context().close();
   }, 240_000);
 
-  it("lets a guest buy two variants with an email and follow the order until it is confirmed", async () => {
+  it("lets a guest buy two variants with an email, a declined card then a good one, and follow the order", async () => {
     const page = await open("/");
     await addVariant(page, ["M", "Blue"], 1);
     await addVariant(page, ["S", "Red"], 1);
@@ -207,9 +207,15 @@ describe("the storefront in a real browser", () => {
     await go(page, "/checkout");
     await page.getByLabel("Email").waitFor();
     await screenshot(page, "checkout");
-    await checkOut(page, /Visa/, `guest-${testId}@example.com`);
+    await checkOut(page, /declined/, `guest-${testId}@example.com`);
     // No live feed for guests: the page asks again until the order settles.
+    await page.getByText("Your card was declined. Nothing was charged.").waitFor({ timeout: 60_000 });
+    const declinedOrder = page.url();
+    await page.getByRole("radio", { name: /Visa/ }).check();
+    await page.getByRole("button", { name: "Pay with this card" }).click();
+    await page.waitForURL((url) => url.href !== declinedOrder && /\/orders\//.test(url.pathname));
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
+    await page.getByText("1 × Trail Tee (M / Blue)").waitFor();
     await page.getByText(`Placed as a guest with guest-${testId}@example.com`).waitFor();
     await expect(storedItem(page, guestCartKey)).resolves.toBeNull();
     // The order is found again after a reload (its number and email are kept in this browser).

@@ -201,7 +201,7 @@ function OrderDetail({
       {order.status === "CANCELLED" ? (
         <ErrorNotice>
           {declined
-            ? `${declineMessage(order.payment?.failureReason)} Nothing was charged.`
+            ? `${declineMessage(order.payment?.failureReason ?? "card_declined")} Nothing was charged.`
             : cancellationMessage(order.cancellationReason)}
         </ErrorNotice>
       ) : null}
