@@ -222,7 +222,17 @@ describe("the storefront in a real browser", () => {
     await go(page, new URL(page.url()).pathname);
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor();
     await page.getByRole("link", { name: /^Cart$/ }).waitFor();
+    const number = (await page.getByRole("heading", { level: 1 }).textContent())?.replace("Order ", "") ?? "";
     await page.context().close();
+
+    // In another browser, the order is found by its number and email.
+    const elsewhere = await open("/orders/find");
+    await elsewhere.getByLabel("Order number").fill(number);
+    await elsewhere.getByLabel("Email").fill(`guest-${testId}@example.com`);
+    await elsewhere.getByRole("button", { name: "Find the order" }).click();
+    await elsewhere.getByRole("heading", { name: `Order ${number}` }).waitFor();
+    await elsewhere.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor();
+    await elsewhere.context().close();
   }, 240_000);
 
   it("merges the guest's cart into the account's on sign-in", async () => {

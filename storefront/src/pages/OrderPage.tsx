@@ -42,7 +42,10 @@ type ShownOrder = OrderDetailFragment & {
 export function OrderPage({ id }: { id: string }) {
   const session = useSession();
   if (session.status === "unknown") return <Pending label="Loading your order…" height={480} />;
-  return session.status === "signedIn" ? <CustomerOrder id={id} /> : <GuestOrder id={id} />;
+  // `/orders/find`, and an order placed as a guest in this browser, are looked up as a guest's
+  // even when signed in: the account cannot read a guest's order by id.
+  const asGuest = id === "find" || guestOrderKey(id) !== null;
+  return session.status === "signedIn" && !asGuest ? <CustomerOrder id={id} /> : <GuestOrder id={id} />;
 }
 
 function OrderNotFound() {
