@@ -1,4 +1,5 @@
 import { useApolloClient, useMutation } from "@apollo/client/react";
+import { useEffect } from "react";
 import { useCart } from "./cart/useCart";
 import { InfoNotice } from "./components/Notice";
 import { LogoutMutation } from "./operations/account";
@@ -95,6 +96,11 @@ function SessionBanner() {
 }
 
 export function App() {
+  // Marks the page interactive once React has taken over the server's HTML: before that a click
+  // does nothing and a form would be sent by the browser itself. Tests wait for it.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -114,7 +120,10 @@ export function App() {
         <Page />
       </main>
       <footer className="site-footer">
-        <p>A storefront starter on the commerce supergraph. Payments use the simulated provider&rsquo;s test cards.</p>
+        <p>
+          A storefront starter on the commerce supergraph. Payments use the simulated provider&rsquo;s test cards.{" "}
+          <Link href="/orders/find">Find an order</Link>
+        </p>
       </footer>
     </>
   );

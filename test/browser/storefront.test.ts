@@ -1,11 +1,15 @@
 import type { Browser, Page } from "playwright-core";
 import { measureStorefront, writeStorefrontMeasures } from "../../bench/storefront";
-import { launchChromium, newShopperContext, screenshot } from "../support/browser";
+import { launchChromium, newShopperContext, screenshot, storedItem, storeItem } from "../support/browser";
+import { graphqlData } from "../support/graphqlClient";
 import { registerCustomer } from "../support/identity";
 import { startStack, type RunningStack } from "../support/stack";
 import { startStorefront, type RunningStorefront } from "../support/storefront";
 import { newTestId } from "../support/testNames";
 import { buildShop } from "./shop";
+
+/** Where the storefront keeps the guest cart's token (storefront/src/cart/guestCartToken.ts). */
+const guestCartKey = "storefront.guestCart";
 
 /**
  * The storefront in Debian's Chromium against the real stack (six subgraph processes and the
@@ -36,32 +40,45 @@ describe("the storefront in a real browser", () => {
     await stack?.destroy();
   }, 120_000);
 
+  /**
+   * Loads a page and waits until React has hydrated it (`<html data-hydrated>`): before that,
+   * clicks on the server's HTML do nothing and a form would be submitted by the browser itself.
+   */
+  async function go(page: Page, path: string): Promise<void> {
+    await page.goto(`${storefront.url}${path}`);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  }
+
   async function open(path: string): Promise<Page> {
     const context = await newShopperContext(browser);
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(`${storefront.url}${path}`);
+    await go(page, path);
     return page;
   }
 
   async function signIn(page: Page, email: string, password: string, next = "/"): Promise<void> {
-    await page.goto(`${storefront.url}/sign-in?next=${encodeURIComponent(next)}`);
+    await go(page, `/sign-in?next=${encodeURIComponent(next)}`);
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
+    // The page moves on once signed in and the guest's cart (if any) is merged into the account's.
+    await page.waitForURL((url) => url.pathname !== "/sign-in");
     await page.getByRole("button", { name: /Sign out/ }).waitFor();
   }
 
   async function addVariant(page: Page, options: string[], quantity = 1): Promise<void> {
-    await page.goto(`${storefront.url}/products/${shop.tee.slug}`);
+    await go(page, `/products/${shop.tee.slug}`);
     for (const option of options) await page.getByRole("radio", { name: option, exact: true }).check();
     await page.getByLabel("Quantity").fill(String(quantity));
     await page.getByRole("button", { name: "Add to cart" }).click();
     await page.getByRole("status").filter({ hasText: "to your cart" }).waitFor();
   }
 
-  async function checkOut(page: Page, card: RegExp): Promise<void> {
-    await page.goto(`${storefront.url}/checkout`);
+  /** Checks the cart out; a guest gives an email first. */
+  async function checkOut(page: Page, card: RegExp, guestEmail?: string): Promise<void> {
+    await go(page, "/checkout");
+    if (guestEmail) await page.getByLabel("Email").fill(guestEmail);
     await page.getByLabel("Full name").fill("Ada Lovelace");
     await page.getByLabel("Address", { exact: true }).fill("12 Analytical Row");
     await page.getByLabel("City").fill("London");
@@ -131,26 +148,23 @@ describe("the storefront in a real browser", () => {
     await page.context().close();
   });
 
-  // Skipped: failed in its first real run (the cart page showed no lines after adding two
-  // variants; the measurement timed out on a loaded machine). Not yet diagnosed: see the issue note.
-  it.skip("lets a registered shopper buy two variants and watch the order confirmed live", async () => {
+  it("lets a registered shopper buy two variants and watch the order confirmed live", async () => {
     const page = await open("/register");
     await page.getByLabel("Name").fill("Grace Hopper");
     await page.getByLabel("Email").fill(`grace-${testId}@example.com`);
     await page.getByLabel("Password").fill("a long enough password");
     await page.getByRole("button", { name: "Create an account" }).click();
+    await page.waitForURL((url) => url.pathname !== "/register");
     await page.getByRole("button", { name: /Sign out/ }).waitFor();
 
     await addVariant(page, ["M", "Red"], 2);
     await addVariant(page, ["M", "Blue"], 1);
-    await page.goto(`${storefront.url}/cart`);
+    await go(page, "/cart");
+    // The cart is the signed-in shopper's: it loads after hydration, so wait for it before counting.
+    await page.getByTestId("cart-subtotal").filter({ hasText: "$67.50" }).waitFor(); // 2 × 22.00 + 23.50
     await expect(page.getByTestId("cart-line").count()).resolves.toBe(2);
-    await page.getByText("$67.50").first().waitFor(); // 2 × 22.00 + 23.50
     await screenshot(page, "cart");
 
-    await page.goto(`${storefront.url}/checkout`);
-    await page.getByLabel("Full name").waitFor();
-    await screenshot(page, "checkout");
     await checkOut(page, /Visa/);
     // The status arrives over graphql-ws: the page never reloads.
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
@@ -160,11 +174,9 @@ describe("the storefront in a real browser", () => {
     await page.getByRole("link", { name: "My orders" }).click();
     await page.getByRole("cell", { name: "confirmed" }).waitFor();
     await page.context().close();
-  });
+  }, 240_000);
 
-  // Skipped: failed in its first real run (the cart page showed no lines after adding two
-  // variants; the measurement timed out on a loaded machine). Not yet diagnosed: see the issue note.
-  it.skip("shows a declined card in place, then takes another card for the same items", async () => {
+  it("shows a declined card in place, then takes another card for the same items", async () => {
     const shopper = await registerCustomer(stack.routerUrl);
     const page = await open("/");
     await signIn(page, shopper.user.email, shopper.password);
@@ -180,17 +192,113 @@ describe("the storefront in a real browser", () => {
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
     await page.getByText("1 × Trail Tee").waitFor();
     await page.context().close();
-  });
+  }, 240_000);
 
-  // Skipped: failed in its first real run (the cart page showed no lines after adding two
-  // variants; the measurement timed out on a loaded machine). Not yet diagnosed: see the issue note.
-  it.skip("measures the catalog pages' server time and the client's size (docs/benchmark.md; not asserted)", async () => {
-    const measures = await measureStorefront(storefront.url, [
-      { label: "home", path: "/" },
-      { label: "search with a facet", path: `/search?category=${shop.category.id}&f.Material=linen` },
-      { label: "product", path: `/products/${shop.tee.slug}` },
+  it("lets a guest buy two variants with an email, a declined card then a good one, and follow the order", async () => {
+    const page = await open("/");
+    await addVariant(page, ["M", "Blue"], 1);
+    await addVariant(page, ["S", "Red"], 1);
+    // The guest cart's token is kept in the browser: the cart is still there after a reload.
+    await expect(storedItem(page, guestCartKey)).resolves.toMatch(/.+/);
+    await go(page, "/cart");
+    await page.getByTestId("cart-subtotal").filter({ hasText: "$43.50" }).waitFor(); // 23.50 + 20.00
+    await expect(page.getByTestId("cart-line").count()).resolves.toBe(2);
+
+    await go(page, "/checkout");
+    await page.getByLabel("Email").waitFor();
+    await screenshot(page, "checkout");
+    await checkOut(page, /declined/, `guest-${testId}@example.com`);
+    // No live feed for guests: the page asks again until the order settles.
+    await page.getByText("Your card was declined. Nothing was charged.").waitFor({ timeout: 60_000 });
+    const declinedOrder = page.url();
+    await page.getByRole("radio", { name: /Visa/ }).check();
+    await page.getByRole("button", { name: "Pay with this card" }).click();
+    await page.waitForURL((url) => url.href !== declinedOrder && /\/orders\//.test(url.pathname));
+    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
+    await page.getByText("1 × Trail Tee (M / Blue)").waitFor();
+    await page.getByText(`Placed as a guest with guest-${testId}@example.com`).waitFor();
+    await expect(storedItem(page, guestCartKey)).resolves.toBeNull();
+    // The order is found again after a reload (its number and email are kept in this browser).
+    await go(page, new URL(page.url()).pathname);
+    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor();
+    await page.getByRole("link", { name: /^Cart$/ }).waitFor();
+    const number = (await page.getByRole("heading", { level: 1 }).textContent())?.replace("Order ", "") ?? "";
+    await page.context().close();
+
+    // In another browser, the order is found by its number and email.
+    const elsewhere = await open("/orders/find");
+    await elsewhere.getByLabel("Order number").fill(number);
+    await elsewhere.getByLabel("Email").fill(`guest-${testId}@example.com`);
+    await elsewhere.getByRole("button", { name: "Find the order" }).click();
+    await elsewhere.getByRole("heading", { name: `Order ${number}` }).waitFor();
+    await elsewhere.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor();
+    await elsewhere.context().close();
+  }, 240_000);
+
+  it("merges the guest's cart into the account's on sign-in", async () => {
+    const shopper = await registerCustomer(stack.routerUrl);
+    // The account's cart already holds a beanie, put there from another device.
+    await graphqlData(stack.routerUrl, `mutation($lines: [CartLineInput!]!) { cartLinesAdd(lines: $lines) { id } }`, {
+      token: shopper.accessToken,
+      variables: { lines: [{ variantId: shop.beanie.defaultVariant.id, quantity: 1 }] },
+    });
+    const page = await open("/");
+    await addVariant(page, ["L", "Red"], 1);
+    await page.getByRole("link", { name: "Cart (1)" }).waitFor();
+
+    await signIn(page, shopper.user.email, shopper.password);
+    await go(page, "/cart");
+    await page.getByTestId("cart-subtotal").filter({ hasText: "$39.00" }).waitFor(); // 15.00 + 24.00
+    await expect(page.getByTestId("cart-line").allTextContents()).resolves.toEqual([
+      expect.stringContaining("Wool Beanie"),
+      expect.stringContaining("Trail Tee"),
     ]);
+    await page.getByRole("link", { name: "Cart (2)" }).waitFor();
+    // The guest cart is gone: its token is forgotten.
+    await expect(storedItem(page, guestCartKey)).resolves.toBeNull();
+    await page.context().close();
+  }, 240_000);
+
+  it("shows errors in place: more than is in stock, an expired session", async () => {
+    const page = await open(`/products/${shop.tee.slug}`);
+    await page.getByRole("radio", { name: "L", exact: true }).check();
+    await page.getByLabel("Quantity").fill("50");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /Only \d+ of Trail Tee.* available/ })
+      .waitFor();
+
+    // A session whose access token ran out and whose refresh token the API refuses.
+    await storeItem(
+      page,
+      "storefront.session",
+      JSON.stringify({
+        accessToken: "expired",
+        refreshToken: "revoked",
+        expiresAt: 0,
+        user: { id: "someone", name: "Ada", email: "ada@example.com" },
+      }),
+    );
+    await go(page, "/account/orders");
+    await page.getByText("Your session has expired.").first().waitFor();
+    await page.getByRole("link", { name: "Sign in again" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.getByText("Your session has expired. Please sign in again.").waitFor();
+    await page.context().close();
+  }, 120_000);
+
+  it("measures the catalog pages' server time and the client's size (docs/benchmark.md; not asserted)", async () => {
+    const measures = await measureStorefront(
+      storefront.url,
+      [
+        { label: "home", path: "/" },
+        { label: "search with a facet", path: `/search?category=${shop.category.id}&f.Material=linen` },
+        { label: "product", path: `/products/${shop.tee.slug}` },
+      ],
+      10,
+    );
     writeStorefrontMeasures(measures);
     expect(measures.pages.every((page) => page.samples > 0)).toBe(true);
-  });
+  }, 300_000);
 });

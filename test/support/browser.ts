@@ -56,3 +56,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     animations: "disabled",
   });
 }
+
+/** The page's localStorage, typed here since the tests compile without the DOM's types. */
+interface PageGlobals {
+  localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+}
+
+/** What the page keeps in localStorage under a key; null when nothing. */
+export function storedItem(page: Page, key: string): Promise<string | null> {
+  return page.evaluate((name) => (globalThis as unknown as PageGlobals).localStorage.getItem(name), key);
+}
+
+/** Puts a value into the page's localStorage (its origin's), as the app itself would. */
+export async function storeItem(page: Page, key: string, value: string): Promise<void> {
+  await page.evaluate(([name, content]) => (globalThis as unknown as PageGlobals).localStorage.setItem(name, content), [
+    key,
+    value,
+  ] as const);
+}

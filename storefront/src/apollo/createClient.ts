@@ -19,6 +19,14 @@ export interface ClientOptions {
   ssr?: boolean;
 }
 
+/**
+ * Variables that are secrets or personal (a guest cart's token, an email): an operation carrying
+ * one goes by POST, so they never end up in a URL (server logs, proxies, the browser's history).
+ */
+const privateVariables = ["token", "cartToken", "email"];
+const carriesPrivateVariables = ({ variables }: { variables?: Record<string, unknown> }) =>
+  privateVariables.some((name) => variables?.[name] != null);
+
 const isSubscription = ({ query }: { query: Parameters<typeof getMainDefinition>[0] }) => {
   const definition = getMainDefinition(query);
   return definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION;
@@ -27,14 +35,19 @@ const isSubscription = ({ query }: { query: Parameters<typeof getMainDefinition>
 /**
  * Apollo Client against the router only, as any client: automatic persisted queries (the hash
  * first, the query text only when the router does not know it yet; queries by GET so caches in
- * between can keep them), the session's token on every request with a refresh on 401, and
- * subscriptions over graphql-ws on the same `/graphql`.
+ * between can keep them, unless they carry a secret), the session's token on every request with
+ * a refresh on 401, and subscriptions over graphql-ws on the same `/graphql`.
  */
 export function createApolloClient(options: ClientOptions): ApolloClient {
   const fetchWithSession = options.session ? authenticatedFetch(options.session) : fetch;
   const http = new HttpLink({ uri: options.routerUrl, fetch: (input, init) => fetchWithSession(input, init) });
-  const persisted = canHash() ? new PersistedQueryLink({ sha256, useGETForHashedQueries: true }) : null;
-  let link: ApolloLink = persisted ? ApolloLink.from([persisted, http]) : http;
+  let link: ApolloLink = canHash()
+    ? ApolloLink.split(
+        carriesPrivateVariables,
+        ApolloLink.from([new PersistedQueryLink({ sha256 }), http]),
+        ApolloLink.from([new PersistedQueryLink({ sha256, useGETForHashedQueries: true }), http]),
+      )
+    : http;
 
   if (options.session && typeof window !== "undefined") {
     const session = options.session;

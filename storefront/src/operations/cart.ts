@@ -1,8 +1,9 @@
 import { graphql } from "../generated";
 
 /**
- * The signed-in shopper's cart. Guest carts (a cart id kept in the browser, merged on sign-in)
- * come with the API's guest cart: see storefront/README.md, "When guest carts land".
+ * The cart: the signed-in shopper's (no token), or a guest's, addressed by the secret token
+ * `cartCreate` answered (kept in the browser: cart/guestCartToken.ts). Lines are changed by line
+ * id; a guest cart is merged into the account on sign-in (`cartMerge`).
  */
 export const CartLinesFragment = graphql(`
   fragment CartLines on Cart {
@@ -44,25 +45,52 @@ export const CartLinesFragment = graphql(`
 `);
 
 export const CartQuery = graphql(`
-  query StorefrontCart {
-    cart {
+  query StorefrontCart($token: String) {
+    cart(token: $token) {
       ...CartLines
     }
   }
 `);
 
-export const AddToCartMutation = graphql(`
-  mutation StorefrontAddToCart($variantId: ID!, $quantity: Int!) {
-    addToCart(variantId: $variantId, quantity: $quantity) {
+export const CartCreateMutation = graphql(`
+  mutation StorefrontCartCreate {
+    cartCreate {
+      cartToken
+      cart {
+        ...CartLines
+      }
+    }
+  }
+`);
+
+export const CartLinesAddMutation = graphql(`
+  mutation StorefrontCartLinesAdd($cartToken: String, $lines: [CartLineInput!]!) {
+    cartLinesAdd(cartToken: $cartToken, lines: $lines) {
       ...CartLines
     }
   }
 `);
 
-export const UpdateCartLineMutation = graphql(`
-  mutation StorefrontUpdateCartLine($variantId: ID!, $quantity: Int!) {
-    updateCartItem(variantId: $variantId, quantity: $quantity) {
+export const CartLinesUpdateMutation = graphql(`
+  mutation StorefrontCartLinesUpdate($cartToken: String, $lines: [CartLineUpdateInput!]!) {
+    cartLinesUpdate(cartToken: $cartToken, lines: $lines) {
       ...CartLines
+    }
+  }
+`);
+
+/** On sign-in: the guest cart's lines into the account's cart, and what could not be taken in full. */
+export const CartMergeMutation = graphql(`
+  mutation StorefrontCartMerge($cartToken: String!) {
+    cartMerge(cartToken: $cartToken) {
+      cart {
+        ...CartLines
+      }
+      adjustments {
+        quantity
+        requestedQuantity
+        reason
+      }
     }
   }
 `);

@@ -57,6 +57,12 @@ export const OrderDetailFragment = graphql(`
       carrier
       trackingNumber
     }
+  }
+`);
+
+/** The payment, which only the order's customer may read (not a guest: `guestOrder` leaves it out). */
+export const OrderPaymentFragment = graphql(`
+  fragment OrderPayment on Order {
     payment {
       id
       status
@@ -75,10 +81,35 @@ export const PlaceOrderMutation = graphql(`
   }
 `);
 
+/** A guest's checkout of their cart: answers at once (PENDING), like `placeOrder`. */
+export const PlaceGuestOrderMutation = graphql(`
+  mutation StorefrontPlaceGuestOrder($input: PlaceGuestOrderInput!) {
+    placeGuestOrder(input: $input) {
+      id
+      number
+      status
+    }
+  }
+`);
+
+/**
+ * A guest's order by number and email. Guests have no live feed (`orderStatusChanged` is for the
+ * order's customer), so the order page asks again every few seconds until the order settles.
+ */
+export const GuestOrderQuery = graphql(`
+  query StorefrontGuestOrder($number: String!, $email: String!) {
+    guestOrder(number: $number, email: $email) {
+      ...OrderDetail
+      guestEmail
+    }
+  }
+`);
+
 export const OrderQuery = graphql(`
   query StorefrontOrder($id: ID!) {
     order(id: $id) {
       ...OrderDetail
+      ...OrderPayment
     }
   }
 `);
@@ -88,6 +119,7 @@ export const OrderStatusSubscription = graphql(`
   subscription StorefrontOrderStatus($orderId: ID!) {
     orderStatusChanged(orderId: $orderId) {
       ...OrderDetail
+      ...OrderPayment
     }
   }
 `);

@@ -5,22 +5,21 @@ import { ErrorNotice, Pending } from "../components/Notice";
 import { ProductImage } from "../components/ProductImage";
 import { shopperMessage } from "../lib/errors";
 import { Link } from "../routing/Router";
-import { SignInPrompt } from "./SignInPrompt";
 
 export function CartPage() {
   const cart = useCart();
-  const [lineError, setLineError] = useState<{ variantId: string; text: string } | null>(null);
-  if (cart.needsSignIn) return <SignInPrompt next="/cart" what="see your cart" />;
+  const [lineError, setLineError] = useState<{ lineId: string; text: string } | null>(null);
   if (!cart.ready) return <Pending label="Loading your cart…" />;
   if (cart.error && !cart.cart) return <ErrorNotice error={cart.error} />;
   const items = cart.cart?.items ?? [];
 
-  const change = async (variantId: string, quantity: number) => {
+  const change = async (lineId: string, quantity: number) => {
     setLineError(null);
     try {
-      await cart.setQuantity(variantId, quantity);
+      await cart.setQuantity(lineId, quantity);
     } catch (error) {
-      setLineError({ variantId, text: shopperMessage(error) });
+      // More than is in stock, say: told beside the line.
+      setLineError({ lineId, text: shopperMessage(error) });
     }
   };
 
@@ -35,7 +34,6 @@ export function CartPage() {
         <>
           <ul className="cart-lines">
             {items.map((item) => {
-              const variantId = item.variant?.id;
               return (
                 <li key={item.id} className="cart-line" data-testid="cart-line">
                   <ProductImage image={item.variant?.image} size={96} />
@@ -53,26 +51,22 @@ export function CartPage() {
                       type="number"
                       min={0}
                       value={item.quantity}
-                      disabled={!variantId || cart.updating}
-                      onChange={(event) => variantId && void change(variantId, Math.max(0, Number(event.target.value)))}
+                      disabled={cart.updating}
+                      onChange={(event) => void change(item.id, Math.max(0, Number(event.target.value)))}
                     />
-                    <button
-                      type="button"
-                      disabled={!variantId || cart.updating}
-                      onClick={() => variantId && void change(variantId, 0)}
-                    >
+                    <button type="button" disabled={cart.updating} onClick={() => void change(item.id, 0)}>
                       Remove
                     </button>
                   </div>
                   <div className="cart-line-total">
                     <Money value={item.lineTotal} />
                   </div>
-                  {lineError && lineError.variantId === variantId ? <ErrorNotice>{lineError.text}</ErrorNotice> : null}
+                  {lineError && lineError.lineId === item.id ? <ErrorNotice>{lineError.text}</ErrorNotice> : null}
                 </li>
               );
             })}
           </ul>
-          <p className="cart-subtotal">
+          <p className="cart-subtotal" data-testid="cart-subtotal">
             Subtotal: <strong>{cart.cart ? <Money value={cart.cart.subtotal} /> : null}</strong>
           </p>
           <p className="muted">Shipping and taxes are worked out at checkout.</p>

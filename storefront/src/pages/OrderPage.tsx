@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useSubscription } from "@apollo/client/react";
-import { useState } from "react";
+import { useApolloClient, useMutation, useQuery, useSubscription } from "@apollo/client/react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { guestOrderKey, rememberGuestOrder, type GuestOrderKey } from "../cart/guestOrders";
 import { Money } from "../components/Money";
 import { ErrorNotice, InfoNotice, Pending } from "../components/Notice";
 import { PaymentChoice } from "../components/PaymentChoice";
@@ -7,10 +8,16 @@ import { ProductImage } from "../components/ProductImage";
 import type { OrderDetailFragment } from "../generated/graphql";
 import { cancellationMessage, declineMessage, hasCode, shopperMessage } from "../lib/errors";
 import { randomId } from "../lib/ids";
-import { OrderQuery, OrderStatusSubscription, PlaceOrderMutation } from "../operations/orders";
-import { useRouter } from "../routing/Router";
+import { CartCreateMutation, CartLinesAddMutation } from "../operations/cart";
+import {
+  GuestOrderQuery,
+  OrderQuery,
+  OrderStatusSubscription,
+  PlaceGuestOrderMutation,
+  PlaceOrderMutation,
+} from "../operations/orders";
+import { Link, useRouter } from "../routing/Router";
 import { useSession } from "../SessionContext";
-import { SignInPrompt } from "./SignInPrompt";
 
 const statusText: Record<string, string> = {
   PENDING: "Received: reserving your items",
@@ -23,29 +30,48 @@ const statusText: Record<string, string> = {
 };
 const finalStatuses = new Set(["DELIVERED", "CANCELLED", "REFUNDED"]);
 
+type ShownOrder = OrderDetailFragment & {
+  payment?: { failureReason?: string | null } | null;
+  guestEmail?: string | null;
+};
+
 /**
- * One order, followed live: `orderStatusChanged` over graphql-ws sends the order as it is, then
- * every change; each message lands in the normalised cache as `Order:<id>`, so this page (and the
- * list of orders) re-renders without polling. The subscription ends once the order is delivered,
- * cancelled or refunded.
+ * One order, followed as it changes: a signed-in shopper's over graphql-ws, a guest's by asking
+ * again every few seconds (the live feed is for the order's customer only).
  */
 export function OrderPage({ id }: { id: string }) {
   const session = useSession();
-  const signedIn = session.status === "signedIn";
-  const { data, error } = useQuery(OrderQuery, { variables: { id }, skip: !signedIn });
+  if (session.status === "unknown") return <Pending label="Loading your order…" height={480} />;
+  // `/orders/find`, and an order placed as a guest in this browser, are looked up as a guest's
+  // even when signed in: the account cannot read a guest's order by id.
+  const asGuest = id === "find" || guestOrderKey(id) !== null;
+  return session.status === "signedIn" && !asGuest ? <CustomerOrder id={id} /> : <GuestOrder id={id} />;
+}
+
+function OrderNotFound() {
+  return (
+    <section>
+      <h1>Order not found</h1>
+      <p>No order of yours has this number.</p>
+    </section>
+  );
+}
+
+/**
+ * `orderStatusChanged` over graphql-ws sends the order as it is, then every change; each message
+ * lands in the normalised cache as `Order:<id>`, so this page (and the list of orders) re-renders
+ * without polling. The subscription ends once the order is delivered, cancelled or refunded.
+ */
+function CustomerOrder({ id }: { id: string }) {
+  const { data, error } = useQuery(OrderQuery, { variables: { id } });
   const order = data?.order;
   const live = useSubscription(OrderStatusSubscription, {
     variables: { orderId: id },
-    skip: !signedIn || (order ? finalStatuses.has(order.status) : false),
+    skip: order ? finalStatuses.has(order.status) : false,
   });
-
-  if (session.status === "signedOut") return <SignInPrompt next={`/orders/${id}`} what="see this order" />;
   if (error && !order)
     return hasCode(error, "NOT_FOUND") || hasCode(error, "FORBIDDEN") ? (
-      <section>
-        <h1>Order not found</h1>
-        <p>No order of yours has this number.</p>
-      </section>
+      <OrderNotFound />
     ) : (
       <ErrorNotice error={error} />
     );
@@ -53,11 +79,118 @@ export function OrderPage({ id }: { id: string }) {
   return <OrderDetail order={order} liveError={live.error} />;
 }
 
-function OrderDetail({ order, liveError }: { order: OrderDetailFragment; liveError: unknown }) {
+/** How often a guest's order is asked for: often while payment and stock are settling, seldom after. */
+function pollEvery(status: string | undefined): number {
+  if (status === undefined || status === "PENDING" || status === "AWAITING_PAYMENT") return 2_000;
+  return finalStatuses.has(status) ? 0 : 30_000;
+}
+
+/** A guest's order: found by the number and email kept when it was placed, or asked for. */
+function GuestOrder({ id }: { id: string }) {
+  const [key, setKey] = useState<GuestOrderKey | null>(() => guestOrderKey(id));
+  if (!key) return <GuestOrderLookup id={id} onFound={setKey} />;
+  return <GuestOrderFollowed key={key.number} orderKey={key} onMissing={() => setKey(null)} />;
+}
+
+function GuestOrderFollowed({ orderKey, onMissing }: { orderKey: GuestOrderKey; onMissing(): void }) {
+  const { data, error, startPolling, stopPolling } = useQuery(GuestOrderQuery, { variables: orderKey });
+  const order = data?.guestOrder;
+  const every = pollEvery(order?.status);
+  useEffect(() => {
+    if (every > 0) startPolling(every);
+    else stopPolling();
+    return () => stopPolling();
+  }, [every, startPolling, stopPolling]);
+  const missing = hasCode(error, "NOT_FOUND") || (data !== undefined && !order);
+  useEffect(() => {
+    if (missing) onMissing();
+  }, [missing, onMissing]);
+  if (error && !order) return <ErrorNotice error={error} />;
+  if (!order) return <Pending label="Loading your order…" height={480} />;
+  return <OrderDetail order={order} liveError={undefined} guestEmail={orderKey.email} />;
+}
+
+/** For an order placed in another browser: its number and email find it (`guestOrder`). */
+function GuestOrderLookup({ id, onFound }: { id: string; onFound(key: GuestOrderKey): void }) {
+  const client = useApolloClient();
+  const { navigate } = useRouter();
+  const [number, setNumber] = useState("");
+  const [email, setEmail] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [looking, setLooking] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    setLooking(true);
+    const key = { number: number.trim().toUpperCase(), email: email.trim() };
+    try {
+      const { data } = await client.query({ query: GuestOrderQuery, variables: key, fetchPolicy: "network-only" });
+      const found = data?.guestOrder;
+      if (!found) {
+        setProblem("No order has this number and email.");
+        return;
+      }
+      rememberGuestOrder(found.id, key);
+      if (found.id === id) onFound(key);
+      else navigate(`/orders/${found.id}`);
+    } catch (error) {
+      setProblem(hasCode(error, "NOT_FOUND") ? "No order has this number and email." : shopperMessage(error));
+    } finally {
+      setLooking(false);
+    }
+  };
+
+  const next = encodeURIComponent(`/orders/${id}`);
+  return (
+    <section className="narrow" aria-labelledby="lookup-heading">
+      <h1 id="lookup-heading">Find your order</h1>
+      <p>
+        Enter the order number from your confirmation and the email you ordered with, or{" "}
+        <Link href={`/sign-in?next=${next}`}>sign in</Link> to see your orders.
+      </p>
+      <form onSubmit={(event) => void submit(event)}>
+        <div className="field">
+          <label htmlFor="lookup-number">Order number</label>
+          <input id="lookup-number" required value={number} onChange={(event) => setNumber(event.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="lookup-email">Email</label>
+          <input
+            id="lookup-email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </div>
+        {problem ? <ErrorNotice>{problem}</ErrorNotice> : null}
+        <button type="submit" className="primary" disabled={looking}>
+          {looking ? "Looking…" : "Find the order"}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function OrderDetail({
+  order,
+  liveError,
+  guestEmail,
+}: {
+  order: ShownOrder;
+  liveError: unknown;
+  /** For a guest's order: the email it was placed with (a new payment is a new guest order). */
+  guestEmail?: string;
+}) {
   const declined = order.status === "CANCELLED" && order.cancellationReason === "PAYMENT_DECLINED";
   return (
     <article className="order" aria-labelledby="order-heading">
       <h1 id="order-heading">Order {order.number}</h1>
+      {guestEmail ? (
+        <p className="muted">Placed as a guest with {guestEmail}. Keep the order number to look it up again.</p>
+      ) : null}
       <p
         className="order-status"
         role="status"
@@ -71,11 +204,11 @@ function OrderDetail({ order, liveError }: { order: OrderDetailFragment; liveErr
       {order.status === "CANCELLED" ? (
         <ErrorNotice>
           {declined
-            ? `${declineMessage(order.payment?.failureReason)} Nothing was charged.`
+            ? `${declineMessage(order.payment?.failureReason ?? "card_declined")} Nothing was charged.`
             : cancellationMessage(order.cancellationReason)}
         </ErrorNotice>
       ) : null}
-      {declined ? <RetryPayment order={order} /> : null}
+      {declined ? <RetryPayment order={order} guestEmail={guestEmail} /> : null}
       {liveError ? (
         <p className="muted">Live updates paused ({shopperMessage(liveError)}); reload to see the latest status.</p>
       ) : null}
@@ -129,31 +262,53 @@ function OrderDetail({ order, liveError }: { order: OrderDetailFragment; liveErr
 
 /**
  * After a declined card the order is cancelled (nothing reserved, nothing charged); paying with
- * another card places the same lines again to the same address, as a new order.
+ * another card places the same lines again to the same address, as a new order: a signed-in
+ * shopper's with `placeOrder`, a guest's from a new guest cart with `placeGuestOrder`.
  */
-function RetryPayment({ order }: { order: OrderDetailFragment }) {
+function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: string | undefined }) {
   const [token, setToken] = useState("tok_visa");
   const [idempotencyKey] = useState(randomId);
-  const [placeOrder, { loading, error }] = useMutation(PlaceOrderMutation);
+  const [placeOrder, customerState] = useMutation(PlaceOrderMutation);
+  const [createCart] = useMutation(CartCreateMutation);
+  const [addLines] = useMutation(CartLinesAddMutation);
+  const [placeGuestOrder, guestState] = useMutation(PlaceGuestOrderMutation);
+  // A guest's new cart, filled once: trying again after an error reuses it (and the same key).
+  const guestCart = useRef<string | null>(null);
+  const [guestError, setGuestError] = useState<unknown>(null);
   const { navigate } = useRouter();
   const lines = order.items.flatMap((item) =>
     item.variant ? [{ variantId: item.variant.id, quantity: item.quantity }] : [],
   );
   const { name, line1, line2, city, region, postalCode, country } = order.shippingAddress;
+  const shippingAddress = { name, line1, line2, city, region, postalCode, country };
+
+  const retryAsGuest = async (email: string) => {
+    setGuestError(null);
+    try {
+      if (!guestCart.current) {
+        const created = (await createCart()).data?.cartCreate;
+        if (!created) return;
+        await addLines({ variables: { cartToken: created.cartToken, lines } });
+        guestCart.current = created.cartToken;
+      }
+      const input = { cartToken: guestCart.current, idempotencyKey, email, shippingAddress, paymentToken: token };
+      const placed = (await placeGuestOrder({ variables: { input } })).data?.placeGuestOrder;
+      if (!placed) return;
+      rememberGuestOrder(placed.id, { number: placed.number, email });
+      navigate(`/orders/${placed.id}`);
+    } catch (error) {
+      setGuestError(error);
+    }
+  };
 
   const retry = async () => {
-    const result = await placeOrder({
-      variables: {
-        input: {
-          idempotencyKey,
-          items: lines,
-          paymentToken: token,
-          shippingAddress: { name, line1, line2, city, region, postalCode, country },
-        },
-      },
-    }).catch(() => null);
+    if (guestEmail) return retryAsGuest(guestEmail);
+    const input = { idempotencyKey, items: lines, paymentToken: token, shippingAddress };
+    const result = await placeOrder({ variables: { input } }).catch(() => null);
     if (result?.data?.placeOrder) navigate(`/orders/${result.data.placeOrder.id}`);
   };
+  const loading = customerState.loading || guestState.loading;
+  const error = guestEmail ? guestError : customerState.error;
 
   return (
     <section className="retry-payment" aria-labelledby="retry-heading">

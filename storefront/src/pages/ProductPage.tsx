@@ -9,7 +9,7 @@ import type { StorefrontProductQuery } from "../generated/graphql";
 import { hasCode, shopperMessage } from "../lib/errors";
 import { selectionOf, variantFor, type PickerVariant, type Selection } from "../lib/variants";
 import { ProductQuery } from "../operations/catalog";
-import { Link, useRouter } from "../routing/Router";
+import { Link } from "../routing/Router";
 
 export function ProductPage({ slug }: { slug: string }) {
   const { data, error } = useQuery(ProductQuery, { variables: { slug } });
@@ -49,7 +49,6 @@ function ProductDetail({ product }: { product: Product }) {
   const [selection, setSelection] = useState<Selection>(initial ? selectionOf(initial) : {});
   const [quantity, setQuantity] = useState(1);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
-  const { navigate } = useRouter();
   const cart = useCart();
 
   const chosen = variantFor(product.options, pickerVariants, selection);
@@ -59,10 +58,6 @@ function ProductDetail({ product }: { product: Product }) {
 
   const addToCart = async () => {
     if (!variant) return;
-    if (cart.needsSignIn) {
-      navigate(`/sign-in?next=${encodeURIComponent(`/products/${product.slug}`)}`);
-      return;
-    }
     setMessage(null);
     try {
       await cart.addLine(variant.id, quantity);
@@ -137,7 +132,7 @@ function ProductDetail({ product }: { product: Product }) {
             disabled={!variant || soldOut || cart.adding}
             onClick={() => void addToCart()}
           >
-            {cart.needsSignIn ? "Sign in to add to cart" : cart.adding ? "Adding…" : "Add to cart"}
+            {cart.adding ? "Adding…" : "Add to cart"}
           </button>
         </div>
         {message?.kind === "error" ? <ErrorNotice>{message.text}</ErrorNotice> : null}

@@ -2,7 +2,9 @@ import { useApolloClient, useMutation } from "@apollo/client/react";
 import { useState, type FormEvent } from "react";
 import { ErrorNotice, InfoNotice } from "../components/Notice";
 import { hasCode, shopperMessage } from "../lib/errors";
+import { guestCartToken } from "../cart/guestCartToken";
 import { LoginMutation, RegisterMutation } from "../operations/account";
+import { CartMergeMutation } from "../operations/cart";
 import { Link, useRouter } from "../routing/Router";
 import { useSession, useSessionStore } from "../SessionContext";
 
@@ -19,11 +21,15 @@ export function SignInPage({ mode }: { mode: "signIn" | "register" }) {
   const client = useApolloClient();
   const [login, loginState] = useMutation(LoginMutation);
   const [register, registerState] = useMutation(RegisterMutation);
+  const [merge] = useMutation(CartMergeMutation);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [name, setName] = useState("");
+  // Signed in, the guest cart still merging and the cache being emptied: the form stays busy.
+  const [finishing, setFinishing] = useState(false);
   const next = nextPath(match.query);
-  const { loading, error } = mode === "signIn" ? loginState : registerState;
+  const { error } = mode === "signIn" ? loginState : registerState;
+  const loading = loginState.loading || registerState.loading || finishing;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -32,7 +38,15 @@ export function SignInPage({ mode }: { mode: "signIn" | "register" }) {
         ? (await login({ variables: { input: { email, password } } }).catch(() => null))?.data?.login
         : (await register({ variables: { input: { email, password, name } } }).catch(() => null))?.data?.register;
     if (!result || !session) return;
+    setFinishing(true);
     session.signIn(result);
+    // What a guest put in the cart joins the account's cart (quantities of a variant in both add
+    // up, to at most 99). A guest cart gone meanwhile (expired) is no error: there is nothing to merge.
+    const cartToken = guestCartToken.get();
+    if (cartToken) {
+      await merge({ variables: { cartToken } }).catch(() => null);
+      guestCartToken.set(null);
+    }
     // What the cache holds was fetched anonymously: start the signed-in shopper afresh.
     await client.clearStore();
     navigate(next, { replace: true });
