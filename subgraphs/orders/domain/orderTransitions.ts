@@ -2,6 +2,7 @@ import { ConflictError } from "../../common/errors";
 import type { Emit } from "../../common/events/unitOfWork";
 import { toMoney } from "../../common/money";
 import type { OrdersTx } from "../store/database";
+import { confirmDiscountUses, releaseDiscountUses } from "../store/discountUseStore";
 import { findItemsOfOrders, lockOrder, recordTransition } from "../store/orderStore";
 import type { OrderRecord } from "../store/records";
 import { statusChangedEvent } from "./orderEvents";
@@ -46,6 +47,10 @@ export async function applySagaEvent(
     reason: event.reason,
     ...(event.fields ? { fields: event.fields } : {}),
   });
+  // A discount's use counts once the order is confirmed and comes back when it is cancelled
+  // (timed out included), in the transaction of the status change.
+  if (decision.to === "CONFIRMED") await confirmDiscountUses(tx, orderId);
+  if (decision.to === "CANCELLED") await releaseDiscountUses(tx, orderId, moved.customerId);
   const items = await findItemsOfOrders(tx, [orderId]);
   emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, event.reason));
   if (decision.requestPayment) {

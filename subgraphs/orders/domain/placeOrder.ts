@@ -21,6 +21,9 @@ import { checkOrderLimits } from "./orderLimits";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
+import { findCartChoices } from "../store/cartChoiceStore";
+import { priceWithShopConfiguration, requireOrderable } from "./pricing/checkoutPricing";
+import { holdDiscountUses, orderPricing, PromotionExhaustedError } from "./pricing/orderPricing";
 
 /** A customer as the users subgraph describes them to a direct lookup: their saved addresses. */
 export interface CustomerEntity {
@@ -148,6 +151,11 @@ async function withRetries(attempt: () => Promise<OrderRecord>): Promise<OrderRe
     try {
       return await attempt();
     } catch (error) {
+      // A promotion ran out between pricing and placing: price again without it.
+      if (error instanceof PromotionExhaustedError && cartAttempts + 1 < maxCartCheckoutAttempts) {
+        cartAttempts += 1;
+        continue;
+      }
       if (error instanceof CartChangedError) {
         cartAttempts += 1;
         if (cartAttempts < maxCartCheckoutAttempts) continue;
@@ -172,9 +180,24 @@ async function attemptOrder(
   const cartLines = request.items ? null : await findCartItems(deps.db, buyer.cart);
   const requested = request.items ?? requestedFromCart(cartLines!);
   if (requested.length === 0) throw emptyCartError();
-  const { currency, lines, subtotalMinor } = await priceLines(deps, requested);
-  checkOrderLimits(lines, { amountMinor: subtotalMinor, currency });
+  const { currency, lines, subtotalMinor, pricingLines } = await priceLines(deps, requested);
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
+  const choices = cartLines?.[0] ? await findCartChoices(deps.db, cartLines[0].cartId) : null;
+  const priced = await priceWithShopConfiguration(deps.db, {
+    currency,
+    lines: pricingLines,
+    destination: { country: shippingAddress.country, region: shippingAddress.region ?? null },
+    shippingMethodId: request.shippingMethodId ?? choices?.shippingMethodId ?? null,
+    codes: request.discountCodes ?? choices?.discountCodes ?? [],
+    customerId,
+  });
+  requireOrderable(priced, {
+    country: request.shippingAddress ? "shippingAddress.country" : "shippingAddressId",
+    shippingMethodId: "shippingMethodId",
+    discountCodes: "discountCodes",
+  });
+  // What the customer pays, shipping, discounts and tax included, must be payable.
+  checkOrderLimits(lines, { amountMinor: priced.totalMinor, currency });
   const orderId = randomUUID();
 
   const outcome = await deps.unitOfWork(async (tx, emit) => {
@@ -207,7 +230,7 @@ async function attemptOrder(
       customerId,
       currency,
       subtotalMinor,
-      totalMinor: subtotalMinor,
+      ...orderPricing(priced),
       shippingAddress,
       paymentToken: request.paymentToken ?? "",
       paymentMethodId: request.paymentMethodId,
@@ -217,6 +240,7 @@ async function attemptOrder(
       billingAddress: request.billingAddress,
       lines,
     });
+    await holdDiscountUses(tx, priced, customerId);
     if (!request.items) await emptyCart(tx, buyer.cart);
     emit("orders.order.placed", {
       orderId: order.id,
@@ -229,6 +253,12 @@ async function attemptOrder(
         unitPrice: toMoney(unitPriceMinor, currency),
       })),
       total: toMoney(order.totalMinor, currency),
+      shipping: priced.shippingMethod
+        ? { method: priced.shippingMethod.name, amount: toMoney(priced.shippingMinor, currency) }
+        : null,
+      subtotal: toMoney(subtotalMinor, currency),
+      discount: toMoney(priced.discountMinor, currency),
+      tax: toMoney(priced.taxMinor, currency),
     });
     emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
     return order;

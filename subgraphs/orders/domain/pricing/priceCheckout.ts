@@ -151,6 +151,7 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
     discountMinor,
     taxLines,
     taxMinor,
+    pricesIncludeTax: input.pricesIncludeTax,
     // What is left of the lines plus what is left of shipping (+ tax): never negative.
     totalMinor,
     rejectedCodes,

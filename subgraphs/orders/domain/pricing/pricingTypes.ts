@@ -169,6 +169,7 @@ export interface PricedCheckout {
   discountMinor: bigint;
   taxLines: TaxLine[];
   taxMinor: bigint;
+  pricesIncludeTax: boolean;
   totalMinor: bigint;
   rejectedCodes: RejectedCode[];
 }
