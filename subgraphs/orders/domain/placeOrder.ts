@@ -240,7 +240,6 @@ async function attemptOrder(
       billingAddress: request.billingAddress,
       lines,
     });
-    await holdDiscountUses(tx, priced, customerId);
     if (!request.items) await emptyCart(tx, buyer.cart);
     emit("orders.order.placed", {
       orderId: order.id,
@@ -261,6 +260,8 @@ async function attemptOrder(
       tax: toMoney(priced.taxMinor, currency),
     });
     emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
+    // Last, so the discount's row stays locked for as short a time as possible: racing checkouts queue on it.
+    await holdDiscountUses(tx, priced, customerId);
     return order;
   });
   return outcome ?? (await existingOrder(deps, customerId, request))!;

@@ -57,7 +57,12 @@ describe("pricing: shipping, tax and discounts through the router", () => {
 
   beforeAll(async () => {
     services = await startServices(["products", "inventory", "orders", "payments"], {
-      settings: { payments: { PAYMENT_RETRY_BASE_MS: "50" } },
+      settings: {
+        payments: { PAYMENT_RETRY_BASE_MS: "50" },
+        // Twenty checkouts race for one code on a shared, loaded machine: the router waits for
+        // the slowest one instead of answering SERVICE_UNAVAILABLE (what is tested is the count).
+        router: { SUBGRAPH_TIMEOUT_SECONDS: "120" },
+      },
     });
     url = services.router.url;
     admin = await loginAdmin(url);
@@ -196,7 +201,7 @@ describe("pricing: shipping, tax and discounts through the router", () => {
       expect(figures(order.cost)).toEqual(expected);
       expect(order.cost.discounts).toEqual(cart.cost.discounts);
       expect(order.total).toEqual({ amount: expected.total, currency: "USD" });
-      expect(order.payment).toEqual({ status: "CAPTURED", amount: { amount: expected.total, currency: "USD" } });
+      expect(order.payment).toEqual({ status: "SUCCEEDED", amount: { amount: expected.total, currency: "USD" } });
       const captured = await services.payments.runtime.db.paymentAttempt.findMany({
         where: { kind: "CAPTURE", outcome: "SUCCEEDED", payment: { orderId: placeOrder.id } },
       });
@@ -299,6 +304,9 @@ describe("pricing: shipping, tax and discounts through the router", () => {
     const results = await Promise.all(Array.from({ length: 20 }, checkout));
     const placed = results.filter((result) => result.data?.placeOrder).map((result) => result.data!.placeOrder.id);
     const refused = results.filter((result) => result.errors);
+    expect(
+      refused.map((result) => result.errors![0]!.extensions).filter((each) => each?.reason !== "EXHAUSTED"),
+    ).toEqual([]);
     expect(placed).toHaveLength(5);
     expect(refused).toHaveLength(15);
     for (const result of refused)
