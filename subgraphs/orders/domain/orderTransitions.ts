@@ -49,8 +49,9 @@ export async function applySagaEvent(
   });
   // A discount's use counts once the order is confirmed and comes back when it is cancelled
   // (timed out included), in the transaction of the status change.
-  if (decision.to === "CONFIRMED") await confirmDiscountUses(tx, orderId);
-  if (decision.to === "CANCELLED") await releaseDiscountUses(tx, orderId, moved.customerId);
+  // An order without discounts (discount_minor 0: no allocation of zero is kept) has none to move.
+  if (moved.discountMinor > 0n && decision.to === "CONFIRMED") await confirmDiscountUses(tx, orderId);
+  if (moved.discountMinor > 0n && decision.to === "CANCELLED") await releaseDiscountUses(tx, orderId, moved.customerId);
   const items = await findItemsOfOrders(tx, [orderId]);
   emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, event.reason));
   if (decision.requestPayment) {

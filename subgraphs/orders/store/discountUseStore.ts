@@ -20,8 +20,8 @@ export async function holdCustomerUse(
   limit: number | null,
 ): Promise<boolean> {
   const rows = await tx.$executeRaw`
-    INSERT INTO discount_customer_uses (discount_id, customer_id, uses) VALUES (${discountId}::uuid, ${customerId}::uuid, 1)
-    ON CONFLICT (discount_id, customer_id) DO UPDATE SET uses = discount_customer_uses.uses + 1
+    INSERT INTO discount_customer_uses (discount_id, buyer_key, uses) VALUES (${discountId}::uuid, ${customerId}, 1)
+    ON CONFLICT (discount_id, buyer_key) DO UPDATE SET uses = discount_customer_uses.uses + 1
      WHERE ${limit}::int IS NULL OR discount_customer_uses.uses < ${limit}::int`;
   return rows === 1;
 }
@@ -59,5 +59,5 @@ export async function releaseDiscountUses(tx: OrdersTx, orderId: string, custome
     )
     UPDATE discount_customer_uses u SET uses = greatest(u.uses - r.n, 0)
       FROM (SELECT discount_id, count(*)::int AS n FROM released GROUP BY discount_id) r
-     WHERE u.discount_id = r.discount_id AND u.customer_id = ${customerId}::uuid`;
+     WHERE u.discount_id = r.discount_id AND u.buyer_key = ${customerId}`;
 }

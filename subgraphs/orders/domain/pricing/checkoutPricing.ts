@@ -1,5 +1,5 @@
 import { BadUserInputError } from "../../../common/errors";
-import { loadDiscounts, loadPricesIncludeTax, loadShippingZones, loadTaxRates } from "../../store/pricingConfigStore";
+import { loadPricingConfiguration } from "../../store/pricingConfigStore";
 import type { OrdersReader } from "../../store/database";
 import { normalizeCode, priceCheckout } from "./priceCheckout";
 import type { Destination, PricedCheckout, PricingLine, RejectionReason } from "./pricingTypes";
@@ -50,23 +50,24 @@ export async function priceWithShopConfiguration(
   request: CheckoutPricingRequest,
 ): Promise<PricedCheckout> {
   const now = request.now ?? new Date();
-  const [zones, taxRates, pricesIncludeTax, discounts] = await Promise.all([
-    loadShippingZones(db, request.currency),
-    request.destination ? loadTaxRates(db, request.destination.country) : Promise.resolve([]),
-    loadPricesIncludeTax(db),
-    loadDiscounts(db, request.codes, request.customerId, now),
-  ]);
+  const configuration = await loadPricingConfiguration(db, {
+    currency: request.currency,
+    country: request.destination?.country ?? null,
+    codes: request.codes,
+    buyerKey: request.customerId,
+    now,
+  });
   return priceCheckout({
     currency: request.currency,
     lines: request.lines,
     destination: request.destination,
     shippingMethodId: request.shippingMethodId,
-    zones,
-    taxRates,
+    zones: configuration.zones,
+    taxRates: configuration.taxRates,
     codes: request.codes,
-    codeDiscounts: discounts.codeDiscounts,
-    promotions: discounts.promotions,
-    pricesIncludeTax,
+    codeDiscounts: configuration.codeDiscounts,
+    promotions: configuration.promotions,
+    pricesIncludeTax: configuration.pricesIncludeTax,
     now,
   });
 }

@@ -99,7 +99,7 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
   const shippingMinor = shippingMethod?.amountMinor ?? 0n;
 
   let shippingLeft = shippingMinor;
-  const discounts: DiscountAllocation[] = applied.map(({ discount, parts }) => {
+  const allocations: DiscountAllocation[] = applied.map(({ discount, parts }) => {
     let shippingPart = 0n;
     if (discount.kind === "FREE_SHIPPING") {
       shippingPart = shippingLeft;
@@ -117,6 +117,8 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
       shippingMinor: shippingPart,
     };
   });
+  // A discount that takes nothing off (free shipping on a free method) is not listed, and uses nothing up.
+  const discounts = allocations.filter((each) => each.amountMinor > 0n);
   const discountMinor = discounts.reduce((total, each) => total + each.amountMinor, 0n);
 
   const taxLines: TaxLine[] = [];
