@@ -24,6 +24,7 @@ import type { PostalAddress } from "../../common/postalAddress";
 import { findCartChoices } from "../store/cartChoiceStore";
 import { priceWithShopConfiguration, requireOrderable } from "./pricing/checkoutPricing";
 import { holdDiscountUses, orderPricing, PromotionExhaustedError } from "./pricing/orderPricing";
+import { discountBuyerKey } from "./pricing/buyerKey";
 
 /** A customer as the users subgraph describes them to a direct lookup: their saved addresses. */
 export interface CustomerEntity {
@@ -182,14 +183,17 @@ async function attemptOrder(
   if (requested.length === 0) throw emptyCartError();
   const { currency, lines, subtotalMinor, pricingLines } = await priceLines(deps, requested);
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
+  // Priced as the cart is (the same function, its codes and method unless the request names
+  // others); a guest's per-customer discount uses count by their email.
   const choices = cartLines?.[0] ? await findCartChoices(deps.db, cartLines[0].cartId) : null;
+  const buyerKey = discountBuyerKey({ customerId, guestEmail: buyer.guest?.email ?? null })!;
   const priced = await priceWithShopConfiguration(deps.db, {
     currency,
     lines: pricingLines,
     destination: { country: shippingAddress.country, region: shippingAddress.region ?? null },
     shippingMethodId: request.shippingMethodId ?? choices?.shippingMethodId ?? null,
     codes: request.discountCodes ?? choices?.discountCodes ?? [],
-    customerId,
+    buyerKey,
   });
   requireOrderable(priced, {
     country: request.shippingAddress ? "shippingAddress.country" : "shippingAddressId",
@@ -261,7 +265,7 @@ async function attemptOrder(
     });
     emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
     // Last, so the discount's row stays locked for as short a time as possible: racing checkouts queue on it.
-    await holdDiscountUses(tx, priced, customerId);
+    await holdDiscountUses(tx, priced, buyerKey);
     return order;
   });
   return outcome ?? (await existingOrder(deps, customerId, request))!;

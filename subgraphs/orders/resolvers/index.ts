@@ -99,18 +99,11 @@ export const resolvers: Resolvers = {
     discountCodes: async (cart, _args, { db }) => (await findCartChoices(db, cart.id)).discountCodes,
     shippingMethodId: async (cart, _args, { db }) => (await findCartChoices(db, cart.id)).shippingMethodId,
     availableShippingMethods: async (cart, { destination }, context) => {
-      const priced = await priceCart(
-        context,
-        cart,
-        context.caller?.userId ?? null,
-        validateDestinationInput(destination),
-      );
+      const priced = await priceCart(context, cart, validateDestinationInput(destination));
       return priced.availableShippingMethods.map((method) => shippingOption(method, priced.currency));
     },
     cost: async (cart, { destination }, context) =>
-      costOfPriced(
-        await priceCart(context, cart, context.caller?.userId ?? null, validateDestinationInput(destination)),
-      ),
+      costOfPriced(await priceCart(context, cart, validateDestinationInput(destination))),
   },
   CartMergeAdjustment: {
     variant: (adjustment) => ({ id: adjustment.variantId }),

@@ -1,4 +1,5 @@
-import { requireCaller, requirePermission } from "../../common/auth/guards";
+import { requirePermission } from "../../common/auth/guards";
+import { cartOwnerOf } from "../domain/cartAccess";
 import { toMoney } from "../../common/money";
 import { formatPercent } from "../../common/moneyArithmetic";
 import { selectCartShippingMethod, updateCartDiscountCodes } from "../domain/pricing/cartPricing";
@@ -50,28 +51,31 @@ export const settingsMutations: Pick<
   | "promotionCreate"
   | "promotionUpdate"
 > = {
-  cartDiscountCodesUpdate: (_parent, { codes }, context) =>
-    updateCartDiscountCodes(context, requireCaller(context.caller).userId, codes),
-  cartShippingMethodSelect: (_parent, { shippingMethodId }, context) =>
-    selectCartShippingMethod(context, requireCaller(context.caller).userId, shippingMethodId),
+  cartDiscountCodesUpdate: async (_parent, { cartToken, codes }, context) =>
+    updateCartDiscountCodes(context, await cartOwnerOf(context.db, context.caller, cartToken), codes),
+  cartShippingMethodSelect: async (_parent, { cartToken, shippingMethodId }, context) =>
+    selectCartShippingMethod(context, await cartOwnerOf(context.db, context.caller, cartToken), shippingMethodId),
   shippingZoneSave: (_parent, { input }, context) => (
     requirePermission(context.caller, "SETTINGS"),
     saveZone(context, input)
   ),
-  shippingZoneDelete: (_parent, { id }, { caller, db }) => (requirePermission(caller, "SETTINGS"), deleteZone(db, id)),
-  taxRateSet: (_parent, { input }, { caller, db }) => (requirePermission(caller, "SETTINGS"), setRate(db, input)),
-  taxRateDelete: (_parent, { id }, { caller, db }) => (requirePermission(caller, "SETTINGS"), deleteRate(db, id)),
-  shopSettingsUpdate: (_parent, { input }, { caller, db }) => (
-    requirePermission(caller, "SETTINGS"),
-    updateSettings(db, input)
+  shippingZoneDelete: (_parent, { id }, context) => (
+    requirePermission(context.caller, "SETTINGS"),
+    deleteZone(context, id)
   ),
-  promotionCreate: (_parent, { input }, { caller, db }) => (
-    requirePermission(caller, "SETTINGS"),
-    createPromotionFrom(db, input)
+  taxRateSet: (_parent, { input }, context) => (requirePermission(context.caller, "SETTINGS"), setRate(context, input)),
+  taxRateDelete: (_parent, { id }, context) => (requirePermission(context.caller, "SETTINGS"), deleteRate(context, id)),
+  shopSettingsUpdate: (_parent, { input }, context) => (
+    requirePermission(context.caller, "SETTINGS"),
+    updateSettings(context, input)
   ),
-  promotionUpdate: (_parent, { id, input }, { caller, db }) => (
-    requirePermission(caller, "SETTINGS"),
-    updatePromotionFrom(db, id, input)
+  promotionCreate: (_parent, { input }, context) => (
+    requirePermission(context.caller, "SETTINGS"),
+    createPromotionFrom(context, input)
+  ),
+  promotionUpdate: (_parent, { id, input }, context) => (
+    requirePermission(context.caller, "SETTINGS"),
+    updatePromotionFrom(context, id, input)
   ),
 };
 

@@ -12,15 +12,18 @@ export async function holdDiscountUse(tx: OrdersTx, discountId: string): Promise
   return held === 1;
 }
 
-/** Holds one of the customer's uses of a discount; false when they reached its per-customer limit. */
+/**
+ * Holds one of the buyer's uses of a discount (a customer's, or a guest's by email: see
+ * `discountBuyerKey`); false when they reached its per-customer limit.
+ */
 export async function holdCustomerUse(
   tx: OrdersTx,
   discountId: string,
-  customerId: string,
+  buyerKey: string,
   limit: number | null,
 ): Promise<boolean> {
   const rows = await tx.$executeRaw`
-    INSERT INTO discount_customer_uses (discount_id, buyer_key, uses) VALUES (${discountId}::uuid, ${customerId}, 1)
+    INSERT INTO discount_customer_uses (discount_id, buyer_key, uses) VALUES (${discountId}::uuid, ${buyerKey}, 1)
     ON CONFLICT (discount_id, buyer_key) DO UPDATE SET uses = discount_customer_uses.uses + 1
      WHERE ${limit}::int IS NULL OR discount_customer_uses.uses < ${limit}::int`;
   return rows === 1;
@@ -40,9 +43,10 @@ export async function confirmDiscountUses(tx: OrdersTx, orderId: string): Promis
 
 /**
  * The order is cancelled (or timed out): its uses, held or counted, are given back, to the
- * discount and to the customer. In the transaction of the order's status change.
+ * discount and to the buyer (the key they were held under). In the transaction of the order's
+ * status change.
  */
-export async function releaseDiscountUses(tx: OrdersTx, orderId: string, customerId: string): Promise<void> {
+export async function releaseDiscountUses(tx: OrdersTx, orderId: string, buyerKey: string): Promise<void> {
   await tx.$executeRaw`
     WITH released AS (
       UPDATE order_discounts o SET use_status = 'RELEASED'
@@ -59,5 +63,5 @@ export async function releaseDiscountUses(tx: OrdersTx, orderId: string, custome
     )
     UPDATE discount_customer_uses u SET uses = greatest(u.uses - r.n, 0)
       FROM (SELECT discount_id, count(*)::int AS n FROM released GROUP BY discount_id) r
-     WHERE u.discount_id = r.discount_id AND u.buyer_key = ${customerId}`;
+     WHERE u.discount_id = r.discount_id AND u.buyer_key = ${buyerKey}`;
 }

@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client";
-import type { OrdersDb, OrdersReader, OrdersTx } from "./database";
+import type { OrdersReader, OrdersTx } from "./database";
 import { configLimits } from "./pricingConfigStore";
 import type { ValidShippingMethod } from "../domain/settings/settingsInput";
 
@@ -12,6 +12,15 @@ export function listShippingZones(db: OrdersReader, first: number) {
 }
 
 export type ShippingZoneRecord = Awaited<ReturnType<typeof listShippingZones>>[number];
+
+/** One zone with its methods; undefined when none has this id. */
+export async function findShippingZone(db: OrdersReader, id: string): Promise<ShippingZoneRecord | undefined> {
+  const [zone] = await db.shippingZone.findMany({
+    where: { id },
+    include: { methods: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: configLimits.methodsPerZone } },
+  });
+  return zone;
+}
 
 const methodData = (method: ValidShippingMethod) => ({
   name: method.name,
@@ -66,7 +75,7 @@ export async function saveShippingZone(
   return saved ?? null;
 }
 
-export async function deleteShippingZone(db: OrdersDb, id: string): Promise<boolean> {
+export async function deleteShippingZone(db: OrdersReader, id: string): Promise<boolean> {
   const { count } = await db.shippingZone.deleteMany({ where: { id } });
   return count === 1;
 }
@@ -79,10 +88,18 @@ export function listTaxRates(db: OrdersReader, country: string | null, first: nu
   });
 }
 
-export function setTaxRate(
-  db: OrdersDb,
-  rate: { country: string; region: string | null; taxCategory: "STANDARD" | "REDUCED" | "ZERO"; ratePpm: number },
-) {
+type TaxRateKey = { country: string; region: string | null; taxCategory: "STANDARD" | "REDUCED" | "ZERO" };
+
+/** The rate set for a destination and category, if any. */
+export function findTaxRate(db: OrdersReader, rate: TaxRateKey) {
+  return db.taxRate.findUnique({
+    where: {
+      country_region_taxCategory: { country: rate.country, region: rate.region ?? "", taxCategory: rate.taxCategory },
+    },
+  });
+}
+
+export function setTaxRate(db: OrdersReader, rate: TaxRateKey & { ratePpm: number }) {
   const region = rate.region ?? "";
   return db.taxRate.upsert({
     where: { country_region_taxCategory: { country: rate.country, region, taxCategory: rate.taxCategory } },
@@ -91,7 +108,7 @@ export function setTaxRate(
   });
 }
 
-export async function deleteTaxRate(db: OrdersDb, id: string): Promise<boolean> {
+export async function deleteTaxRate(db: OrdersReader, id: string): Promise<boolean> {
   const { count } = await db.taxRate.deleteMany({ where: { id } });
   return count === 1;
 }
@@ -100,7 +117,7 @@ export async function shopSettings(db: OrdersReader) {
   return (await db.shopSettings.findUnique({ where: { id: 1 } })) ?? { id: 1, pricesIncludeTax: false };
 }
 
-export function updateShopSettings(db: OrdersDb, changes: { pricesIncludeTax?: boolean }) {
+export function updateShopSettings(db: OrdersReader, changes: { pricesIncludeTax?: boolean }) {
   return db.shopSettings.upsert({
     where: { id: 1 },
     create: { id: 1, pricesIncludeTax: changes.pricesIncludeTax ?? false },
@@ -122,11 +139,11 @@ export function findPromotion(db: OrdersReader, id: string) {
 
 export type PromotionData = Omit<Prisma.DiscountCreateInput, "id" | "used" | "held" | "createdAt" | "updatedAt">;
 
-export function createPromotion(db: OrdersDb, data: PromotionData) {
+export function createPromotion(db: OrdersReader, data: PromotionData) {
   return db.discount.create({ data });
 }
 
-export async function updatePromotion(db: OrdersDb, id: string, data: PromotionData) {
+export async function updatePromotion(db: OrdersReader, id: string, data: PromotionData) {
   const { count } = await db.discount.updateMany({ where: { id }, data });
   return count === 1 ? db.discount.findUnique({ where: { id } }) : null;
 }

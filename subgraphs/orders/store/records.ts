@@ -45,6 +45,8 @@ export interface CartLine {
 
 export interface CartView {
   id: string;
+  /** The customer whose cart it is; null for a guest cart. */
+  customerId: string | null;
   items: CartLine[];
   currency: string;
   buyer: {

@@ -40,7 +40,8 @@ export interface CheckoutPricingRequest {
   destination: Destination | null;
   shippingMethodId: string | null;
   codes: readonly string[];
-  customerId: string | null;
+  /** Whose uses count against per-customer limits (see `discountBuyerKey`); null: nobody's yet. */
+  buyerKey: string | null;
   now?: Date;
 }
 
@@ -54,7 +55,7 @@ export async function priceWithShopConfiguration(
     currency: request.currency,
     country: request.destination?.country ?? null,
     codes: request.codes,
-    buyerKey: request.customerId,
+    buyerKey: request.buyerKey,
     now,
   });
   return priceCheckout({

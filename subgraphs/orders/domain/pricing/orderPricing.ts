@@ -60,12 +60,12 @@ export function orderPricing(
  * its limit (in total, or for this customer) rolls the order back. A code is then BAD_USER_INPUT
  * (EXHAUSTED); an automatic promotion makes the order be priced again without it.
  */
-export async function holdDiscountUses(tx: OrdersTx, priced: PricedCheckout, customerId: string): Promise<void> {
+export async function holdDiscountUses(tx: OrdersTx, priced: PricedCheckout, buyerKey: string): Promise<void> {
   for (const discount of priced.discounts) {
     const source = discount;
     const held =
       (await holdDiscountUse(tx, source.discountId)) &&
-      (await holdCustomerUse(tx, source.discountId, customerId, await perCustomerLimit(tx, source.discountId)));
+      (await holdCustomerUse(tx, source.discountId, buyerKey, await perCustomerLimit(tx, source.discountId)));
     if (held) continue;
     if (source.code === null) throw new PromotionExhaustedError(source.discountId);
     throw new DiscountCodeRejectedError(

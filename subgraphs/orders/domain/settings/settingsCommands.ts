@@ -1,6 +1,8 @@
+import type { Caller } from "../../../common/auth/caller";
+import { recordAudit, type AuditChange } from "../../../common/audit/recordAudit";
 import { ConflictError, NotFoundError } from "../../../common/errors";
 import { violatesUnique } from "../../../common/database/uniqueViolation";
-import type { UnitOfWork } from "../../../common/events/unitOfWork";
+import type { Emit, UnitOfWork } from "../../../common/events/unitOfWork";
 import { boundedInt, isUuid } from "../../../common/validation";
 import { countryCode } from "../../../common/postalAddress";
 import type { OrdersDb, OrdersTx } from "../../store/database";
@@ -9,11 +11,14 @@ import {
   deleteShippingZone,
   deleteTaxRate,
   findPromotion,
+  findShippingZone,
+  findTaxRate,
   listPromotions,
   listShippingZones,
   listTaxRates,
   saveShippingZone,
   setTaxRate,
+  shopSettings,
   updatePromotion,
   updateShopSettings,
 } from "../../store/pricingSettingsStore";
@@ -30,6 +35,22 @@ import type { TaxCategory } from "../pricing/pricingTypes";
 export interface SettingsDependencies {
   db: OrdersDb;
   unitOfWork: UnitOfWork<OrdersTx>;
+  caller?: Caller | null;
+}
+
+/**
+ * Runs a change of the pricing configuration and records it in the audit log (entity `SETTING`),
+ * both in one transaction: the entry exists exactly when the change does.
+ */
+async function auditedChange<T>(
+  deps: SettingsDependencies,
+  change: (tx: OrdersTx, emit: Emit) => Promise<{ result: T; audit: Omit<AuditChange, "entityType"> }>,
+): Promise<T> {
+  return deps.unitOfWork(async (tx, emit) => {
+    const { result, audit } = await change(tx, emit);
+    await recordAudit(tx, emit, "orders", deps.caller, { entityType: "SETTING", ...audit });
+    return result;
+  });
 }
 
 export const zonesPage = (db: OrdersDb, first: number | null | undefined) =>
@@ -50,60 +71,89 @@ export async function promotionById(db: OrdersDb, id: string): Promise<Promotion
 /** Saves a zone and its methods in one transaction; an id that names nothing is NOT_FOUND. */
 export async function saveZone(deps: SettingsDependencies, input: ShippingZoneFields): Promise<ShippingZoneRecord> {
   const zone = validateShippingZone(input);
-  const saved = await deps.unitOfWork(async (tx) => {
+  return auditedChange(deps, async (tx) => {
+    const before = zone.id && isUuid(zone.id) ? ((await findShippingZone(tx, zone.id)) ?? null) : null;
     const result = await saveShippingZone(tx, zone);
     // Roll back whatever was written before the missing id was found.
     if (!result) throw new NotFoundError("No shipping zone or method of this zone has this id.", "id");
-    return result;
+    return {
+      result,
+      audit: { entityId: result.id, action: "shipping_zone.saved", before, after: result },
+    };
   });
-  return saved;
 }
 
-export async function deleteZone(db: OrdersDb, id: string): Promise<string> {
-  if (!isUuid(id) || !(await deleteShippingZone(db, id)))
-    throw new NotFoundError("No shipping zone has this id.", "id");
-  return id;
+export async function deleteZone(deps: SettingsDependencies, id: string): Promise<string> {
+  return auditedChange(deps, async (tx) => {
+    const before = isUuid(id) ? await findShippingZone(tx, id) : null;
+    if (!before || !(await deleteShippingZone(tx, id))) throw new NotFoundError("No shipping zone has this id.", "id");
+    return { result: id, audit: { entityId: id, action: "shipping_zone.deleted", before, after: null } };
+  });
 }
 
 export function setRate(
-  db: OrdersDb,
+  deps: SettingsDependencies,
   input: { country: string; region?: string | null; taxCategory: TaxCategory; rate: string },
 ) {
-  return setTaxRate(db, validateTaxRate(input));
+  const rate = validateTaxRate(input);
+  return auditedChange(deps, async (tx) => {
+    const before = await findTaxRate(tx, rate);
+    const result = await setTaxRate(tx, rate);
+    return { result, audit: { entityId: result.id, action: "tax_rate.set", before, after: result } };
+  });
 }
 
-export async function deleteRate(db: OrdersDb, id: string): Promise<string> {
-  if (!isUuid(id) || !(await deleteTaxRate(db, id))) throw new NotFoundError("No tax rate has this id.", "id");
-  return id;
+export async function deleteRate(deps: SettingsDependencies, id: string): Promise<string> {
+  return auditedChange(deps, async (tx) => {
+    const before = isUuid(id) ? await tx.taxRate.findUnique({ where: { id } }) : null;
+    if (!before || !(await deleteTaxRate(tx, id))) throw new NotFoundError("No tax rate has this id.", "id");
+    return { result: id, audit: { entityId: id, action: "tax_rate.deleted", before, after: null } };
+  });
 }
 
-export function updateSettings(db: OrdersDb, input: { pricesIncludeTax?: boolean | null }) {
-  return updateShopSettings(
-    db,
+export function updateSettings(deps: SettingsDependencies, input: { pricesIncludeTax?: boolean | null }) {
+  const changes =
     input.pricesIncludeTax === null || input.pricesIncludeTax === undefined
       ? {}
-      : { pricesIncludeTax: input.pricesIncludeTax },
-  );
+      : { pricesIncludeTax: input.pricesIncludeTax };
+  return auditedChange(deps, async (tx) => {
+    const before = await shopSettings(tx);
+    const result = await updateShopSettings(tx, changes);
+    return { result, audit: { entityId: "shop", action: "shop_settings.updated", before, after: result } };
+  });
 }
 
 const codeTaken = () => new ConflictError("Another promotion already has this code.", "code");
 
-export async function createPromotionFrom(db: OrdersDb, input: PromotionFields): Promise<PromotionRecord> {
+export async function createPromotionFrom(
+  deps: SettingsDependencies,
+  input: PromotionFields,
+): Promise<PromotionRecord> {
   const data = validatePromotion(input);
   try {
-    return await createPromotion(db, data);
+    return await auditedChange(deps, async (tx) => {
+      const result = await createPromotion(tx, data);
+      return { result, audit: { entityId: result.id, action: "promotion.created", before: null, after: result } };
+    });
   } catch (error) {
     if (violatesUnique(error, "code")) throw codeTaken();
     throw error;
   }
 }
 
-export async function updatePromotionFrom(db: OrdersDb, id: string, input: PromotionFields): Promise<PromotionRecord> {
+export async function updatePromotionFrom(
+  deps: SettingsDependencies,
+  id: string,
+  input: PromotionFields,
+): Promise<PromotionRecord> {
   const data = validatePromotion(input);
   try {
-    const updated = isUuid(id) ? await updatePromotion(db, id, data) : null;
-    if (!updated) throw new NotFoundError("No promotion has this id.", "id");
-    return updated;
+    return await auditedChange(deps, async (tx) => {
+      const before = isUuid(id) ? await findPromotion(tx, id) : null;
+      const updated = before ? await updatePromotion(tx, id, data) : null;
+      if (!updated) throw new NotFoundError("No promotion has this id.", "id");
+      return { result: updated, audit: { entityId: id, action: "promotion.updated", before, after: updated } };
+    });
   } catch (error) {
     if (violatesUnique(error, "code")) throw codeTaken();
     throw error;
