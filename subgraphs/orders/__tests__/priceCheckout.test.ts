@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { priceCheckout } from "../domain/pricing/priceCheckout";
+import { maxAppliedDiscounts, priceCheckout } from "../domain/pricing/priceCheckout";
 import type { Discount, PricingInput, PricingLine, ShippingZone, TaxRate } from "../domain/pricing/pricingTypes";
 
 const now = new Date("2026-12-01T12:00:00.000Z");
@@ -337,6 +337,22 @@ describe("priceCheckout: a table of checkouts", () => {
   it("a shop with no shipping zones ships free (as before shipping existed)", () => {
     const priced = priceCheckout(input({ lines: [line("a", 100n, 1)], zones: [], taxRates: [] }));
     expect(priced).toMatchObject({ shippingMinor: 0n, taxMinor: 0n, totalMinor: 100n, shipsToDestination: true });
+  });
+
+  it("takes at most maxAppliedDiscounts: the codes first, then automatic promotions until there are that many", () => {
+    const promotions = Array.from({ length: 12 }, (_, n) =>
+      discount({ id: `auto-${n}`, kind: "FIXED_AMOUNT", amountMinor: 10n }),
+    );
+    const priced = priceCheckout(
+      input({ lines: [line("a", 10_000n, 1)], codes: ["SAVE5", "HALFB"], promotions, zones: [] }),
+    );
+    expect(priced.discounts).toHaveLength(maxAppliedDiscounts);
+    expect(priced.discounts.slice(0, 1).map((each) => each.code)).toEqual(["SAVE5"]);
+    expect(priced.rejectedCodes.map((each) => each.code)).toEqual(["HALFB"]);
+    expect(priced.discounts.slice(1).map((each) => each.discountId)).toEqual(
+      promotions.slice(0, maxAppliedDiscounts - 1).map((each) => each.id),
+    );
+    expect(priced.discountMinor).toBe(500n + 10n * BigInt(maxAppliedDiscounts - 1));
   });
 });
 

@@ -57,15 +57,17 @@ export function orderPricing(
 
 /**
  * Holds one use of every discount the order got, in the order's own transaction: a discount at
- * its limit (in total, or for this customer) rolls the order back. A code is then BAD_USER_INPUT
+ * its limit (in total, or for this buyer: a customer, or a guest by email) rolls the order back. A code is then BAD_USER_INPUT
  * (EXHAUSTED); an automatic promotion makes the order be priced again without it.
  */
 export async function holdDiscountUses(tx: OrdersTx, priced: PricedCheckout, buyerKey: string): Promise<void> {
   for (const discount of priced.discounts) {
     const source = discount;
+    // The buyer's own row first and the discount's row (which every checkout with it queues on)
+    // last: it stays locked only for its UPDATE and the commit.
     const held =
-      (await holdDiscountUse(tx, source.discountId)) &&
-      (await holdCustomerUse(tx, source.discountId, buyerKey, await perCustomerLimit(tx, source.discountId)));
+      (await holdCustomerUse(tx, source.discountId, buyerKey, await perCustomerLimit(tx, source.discountId))) &&
+      (await holdDiscountUse(tx, source.discountId));
     if (held) continue;
     if (source.code === null) throw new PromotionExhaustedError(source.discountId);
     throw new DiscountCodeRejectedError(

@@ -11,6 +11,13 @@ import type {
 import { availableMethods, zoneFor } from "./shipping";
 import { rateFor, taxOn } from "./taxes";
 
+/**
+ * The most discounts one checkout takes: the codes (at most 5, tried first, so never turned away
+ * by this) and then automatic promotions until there are this many. It bounds what `Cart.cost`
+ * and `Order.cost` list, and so what a query for them costs at the router.
+ */
+export const maxAppliedDiscounts = 10;
+
 /** Codes compare without case or surrounding spaces, as customers type them. */
 export const normalizeCode = (code: string) => code.trim().toUpperCase();
 
@@ -21,7 +28,8 @@ export const normalizeCode = (code: string) => code.trim().toUpperCase();
  * 1. Subtotal: each line's unit price × quantity.
  * 2. Discounts, in this order: the codes as entered, then the automatic promotions. A discount
  *    that is not combinable applies only alone: it is skipped (a code: rejected, with its reason)
- *    when another discount already applies, and once it applies nothing else does. Line discounts
+ *    when another discount already applies, and once it applies nothing else does. At most
+ *    `maxAppliedDiscounts` apply: automatic promotions beyond them are left out. Line discounts
  *    (percentage, fixed, buy X get Y) each take from what earlier ones left of the lines, and are
  *    allocated to lines exactly (largest remainder).
  * 3. Shipping: the zone of the destination, the chosen method (or the cheapest), priced on the
@@ -56,6 +64,7 @@ export function priceCheckout(input: PricingInput): PricedCheckout {
   for (const { discount, fromCode } of candidates) {
     if (seenIds.has(discount.id)) continue;
     seenIds.add(discount.id);
+    if (!fromCode && applied.length >= maxAppliedDiscounts) continue;
     const verdict = eligibility(discount, lines, subtotalMinor, currency, now);
     const alone = applied.length > 0 && (!discount.combinable || applied.some((each) => !each.discount.combinable));
     if (!verdict.ok || alone) {
