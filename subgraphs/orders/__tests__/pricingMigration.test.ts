@@ -30,10 +30,10 @@ describe("the orders migration to priced checkouts, against a database filled by
         `INSERT INTO carts (id, token_hash, email, expires_at, updated_at) VALUES ($1, 'hash-1', 'guest@example.com', now() + interval '30 days', now())`,
         [id(60)],
       );
-      await sql.query(
-        `INSERT INTO cart_items (cart_id, variant_id, product_id, quantity) VALUES ($1, $2, $2, 1)`,
-        [id(60), id(3)],
-      );
+      await sql.query(`INSERT INTO cart_items (cart_id, variant_id, product_id, quantity) VALUES ($1, $2, $2, 1)`, [
+        id(60),
+        id(3),
+      ]);
       await sql.query(
         `INSERT INTO order_items (id, order_id, position, product_id, variant_id, product_name, quantity, unit_price_minor)
          VALUES ($1, $2, 0, $3, $3, 'Studio Headphones', 2, 19900)`,
