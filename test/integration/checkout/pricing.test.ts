@@ -438,15 +438,23 @@ describe("pricing: shipping, tax and discounts through the router", () => {
       return now.order.returns[0]?.status === "REFUNDED" ? true : undefined;
     }, "the return refunded");
 
-    // Everything left, then a cent more: refused, and the refunds come to exactly the total.
+    // A cent more than is left is refused; then everything left, and the refunds come to exactly the total.
     const refundOrder = `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { refundedAmount { amount } refundableAmount { amount } } }`;
+    const tooMuch = await graphql(url, refundOrder, {
+      token: admin.accessToken,
+      variables: { input: { orderId: placeOrder.id, amount: "17.11" } },
+    });
+    expect(tooMuch.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const rest = await asAdmin(refundOrder, { input: { orderId: placeOrder.id } });
     expect(rest.refundOrder).toEqual({ refundedAmount: { amount: "37.40" }, refundableAmount: { amount: "0.00" } });
     const more = await graphql(url, refundOrder, {
       token: admin.accessToken,
       variables: { input: { orderId: placeOrder.id, amount: "0.01" } },
     });
-    expect(more.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(more.errors?.[0]).toMatchObject({
+      message: "Everything captured is already refunded.",
+      extensions: { code: "CONFLICT" },
+    });
   }, 300_000);
 
   it("a code with a limit of 5 used by 20 racing checkouts goes to exactly 5 orders; a cancelled order gives its use back", async () => {
