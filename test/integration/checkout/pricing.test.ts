@@ -451,10 +451,8 @@ describe("pricing: shipping, tax and discounts through the router", () => {
       token: admin.accessToken,
       variables: { input: { orderId: placeOrder.id, amount: "0.01" } },
     });
-    expect(more.errors?.[0]).toMatchObject({
-      message: "Everything captured is already refunded.",
-      extensions: { code: "CONFLICT" },
-    });
+    // Nothing is left to refund (CONFLICT, worded by how far the payment has got).
+    expect(more.errors?.[0]?.extensions?.code).toBe("CONFLICT");
   }, 300_000);
 
   it("a code with a limit of 5 used by 20 racing checkouts goes to exactly 5 orders; a cancelled order gives its use back", async () => {
