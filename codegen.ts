@@ -70,6 +70,10 @@ const mappers: Record<string, Record<string, string>> = {
     Carrier: "../store/records#CarrierRecord",
     Fulfillment: "../store/records#FulfillmentView",
     OrderReturn: "../store/records#ReturnView",
+    ShippingZone: "../store/records#ShippingZoneRecord",
+    ShippingMethodSetting: "../store/records#ShippingMethodRecord",
+    TaxRateSetting: "../store/records#TaxRateRecord",
+    Promotion: "../store/records#PromotionRecord",
   },
   payments: {
     Payment: "../store/records#PaymentRecord",

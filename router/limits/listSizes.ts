@@ -16,6 +16,17 @@ export const listMaximums: Readonly<Record<string, number>> = {
   "Fulfillment.lines": 50,
   "Order.returns": 20,
   "OrderReturn.lines": 50,
+  // orders' pricing: maxAppliedDiscounts (domain/pricing/priceCheckout.ts); a discount or a tax
+  // line per cart or order line (50) and one tax line for shipping; the methods of one zone and
+  // the bands of one method (configLimits, domain/settings/settingsInput.ts); the codes of a cart.
+  "CheckoutCost.discounts": 10,
+  "DiscountAllocation.lines": 50,
+  "CheckoutCost.taxLines": 51,
+  "Cart.availableShippingMethods": 20,
+  "Cart.discountCodes": 5,
+  "ShippingZone.areas": 300,
+  "ShippingZone.methods": 20,
+  "ShippingMethodSetting.bands": 20,
   // orders: listCarriers; payments: the refunds of a payment it lists.
   "Query.carriers": 100,
   "Payment.refunds": 100,

@@ -27,6 +27,18 @@ export function createOrdersLoaders(db: OrdersDb) {
       (ids) => db.carrier.findMany({ where: { id: { in: [...ids] } } }),
       (carrier) => carrier.id,
     ),
+    discountsOfOrder: loaderOfMany(
+      (ids) =>
+        db.orderDiscount.findMany({
+          where: { orderId: { in: [...ids] } },
+          orderBy: [{ orderId: "asc" }, { position: "asc" }],
+        }),
+      (discount) => discount.orderId,
+    ),
+    taxLinesOfOrder: loaderOfMany(
+      (ids) => db.orderTaxLine.findMany({ where: { orderId: { in: [...ids] } }, orderBy: [{ id: "asc" }] }),
+      (line) => line.orderId,
+    ),
     historyOfOrder: loaderOfMany(
       (ids) => findHistoryOfOrders(db, ids),
       (change) => change.orderId,

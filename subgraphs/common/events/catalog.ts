@@ -74,7 +74,12 @@ export const variantFacts = z.object({
   archived: z.boolean(),
   /** Its first picture (or the product's). */
   image: z.object({ url: z.string(), alt: z.string() }).nullable(),
+  /** Shipping weight of one unit in grams; null when unknown, absent in older events. */
+  weightGrams: z.number().int().nullable().optional(),
 });
+
+/** How a product is taxed; absent in events written before tax categories: `STANDARD`. */
+export const taxCategory = z.enum(["STANDARD", "REDUCED", "ZERO"]);
 
 /**
  * A link's secret sealed for the notifications service (`subgraphs/common/secrets`): only
@@ -226,6 +231,7 @@ export const eventCatalog = {
     updatedAt: z.iso.datetime().optional(),
     /** Absent in events written before products had a status: `ACTIVE` then. */
     status: productStatus.optional(),
+    taxCategory: taxCategory.optional(),
     /**
      * Every variant of the product, archived ones too, as they are at `updatedAt`. Absent in
      * events written before variants existed: the product is then its one variant, whose id is
@@ -249,6 +255,7 @@ export const eventCatalog = {
     updatedAt: z.iso.datetime().optional(),
     /** Absent in older events: `ARCHIVED` or `ACTIVE` by `archived` then. */
     status: productStatus.optional(),
+    taxCategory: taxCategory.optional(),
     /** As in `catalog.product.created`: every variant, or absent in older events. */
     variants: z.array(variantFacts).max(100).optional(),
   }),
@@ -294,7 +301,14 @@ export const eventCatalog = {
     number: z.string(),
     customerId: z.uuid(),
     lines: z.array(orderLine).min(1),
+    /** What the customer pays, in minor units with its currency: exactly what payments captures. */
     total: money,
+    /** The shipping method and its price before discounts; null without one; absent in older events. */
+    shipping: z.object({ method: z.string(), amount: money }).nullable().optional(),
+    /** The order's subtotal, discounts and tax; absent in older events. */
+    subtotal: money.optional(),
+    discount: money.optional(),
+    tax: money.optional(),
   }),
   /** An order moved from one status to another; one event per transition, in order. */
   "orders.order.status_changed": z.object({

@@ -55,6 +55,7 @@ export function priced(cart: CartContents, views: ReadonlyMap<string, VariantVie
     });
   return {
     id: cart.id,
+    customerId: cart.customerId,
     items,
     currency: items[0]?.currency ?? defaultCurrency,
     buyer: cart.buyer,

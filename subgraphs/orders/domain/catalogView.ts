@@ -11,6 +11,11 @@ import {
 } from "../store/catalogStore";
 import type { OrdersDb, OrdersTx } from "../store/database";
 import type { CatalogVariantRecord } from "../store/records";
+import type { TaxCategory } from "./pricing/pricingTypes";
+
+/** The catalog's tax category of a stored row; anything unknown is taxed at the standard rate. */
+export const asTaxCategory = (value: string | null | undefined): TaxCategory =>
+  value === "REDUCED" || value === "ZERO" ? value : "STANDARD";
 
 /** A variant's own facts as the products subgraph describes them to a direct lookup. */
 interface VariantNode {
@@ -21,12 +26,16 @@ interface VariantNode {
   price: Money;
   selectedOptions: Array<{ name: string; value: string }>;
   image: { url: string; alt: string } | null;
+  /** Grams; null when unknown. */
+  weight: number | null;
 }
 
 interface ProductFacts {
   id: string;
   name: string;
   status: ProductStatusFact;
+  taxCategory: TaxCategory;
+  category: { id: string } | null;
   /** The product's version at the source: when it or one of its variants last changed. */
   updatedAt: string;
 }
@@ -55,8 +64,8 @@ export interface CatalogLookups {
 
 /** The selections the lookups ask for. */
 export const variantSelection =
-  "id sku title archived price { amount currency } selectedOptions { name value } image { url alt }";
-export const productFactsSelection = "id name status updatedAt";
+  "id sku title archived price { amount currency } selectedOptions { name value } image { url alt } weight";
+export const productFactsSelection = "id name status taxCategory category { id } updatedAt";
 
 /** What orders needs to know of a variant: what it is, its current price, whether it is for sale, how many are available. */
 export interface VariantView {
@@ -74,6 +83,9 @@ export interface VariantView {
   /** Its product has options (a product id alone does not say which variant). */
   hasOptions: boolean;
   available: number;
+  taxCategory: TaxCategory;
+  categoryId: string | null;
+  weightGrams: number;
 }
 
 export interface CatalogViewDependencies {
@@ -111,6 +123,9 @@ function viewOf(row: CatalogVariantRecord, available: number | undefined): Varia
     forSale: row.productStatus === "ACTIVE" && !row.archived,
     hasOptions: selectedOptions.length > 0,
     available: row.available ?? available ?? 0,
+    taxCategory: asTaxCategory(row.taxCategory),
+    categoryId: row.categoryId,
+    weightGrams: row.weightGrams,
   };
 }
 
@@ -123,6 +138,7 @@ const factsRow = (node: VariantNode): VariantFactsRow => ({
   priceMinor: fromMoney(node.price),
   currency: node.price.currency,
   archived: node.archived,
+  weightGrams: node.weight ?? 0,
 });
 
 /**
@@ -134,7 +150,13 @@ async function remember(db: OrdersDb, answers: ReadonlyArray<{ product: ProductF
   for (const { product, nodes } of answers) {
     await upsertCatalogFacts(
       db,
-      { productId: product.id, name: product.name, status: product.status },
+      {
+        productId: product.id,
+        name: product.name,
+        status: product.status,
+        taxCategory: product.taxCategory,
+        categoryId: product.category?.id ?? null,
+      },
       nodes.map(factsRow),
       new Date(product.updatedAt),
     );

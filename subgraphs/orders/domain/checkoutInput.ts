@@ -7,6 +7,7 @@ import type { ShippingAddressSnapshot } from "../store/records";
 import { validAddress } from "./buyerIdentity";
 import { maxQuantityPerLine } from "./cart";
 import { checkTarget, type LineTarget } from "./lineTarget";
+import { validateCodes } from "./pricing/checkoutPricing";
 
 /** A checkout request as a client sends it (PlaceOrderInput). */
 export interface PlaceOrderFields {
@@ -16,6 +17,8 @@ export interface PlaceOrderFields {
   shippingAddress?: ShippingAddressSnapshot | null;
   paymentToken?: string | null;
   paymentMethodId?: string | null;
+  shippingMethodId?: string | null;
+  discountCodes?: readonly string[] | null;
 }
 
 export interface CheckoutRequest {
@@ -29,6 +32,10 @@ export interface CheckoutRequest {
   paymentMethodId: string | null;
   /** Where the bill goes; null when it is the shipping address. */
   billingAddress: ShippingAddressSnapshot | null;
+  /** The shipping method chosen; null: the cart's choice, else the cheapest. */
+  shippingMethodId: string | null;
+  /** Codes given (upper case); null: the cart's codes. */
+  discountCodes: string[] | null;
   /** Identifies the request as sent, for idempotency: the same key with another request is refused. */
   hash: string;
 }
@@ -66,6 +73,11 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
     throw new BadUserInputError("Give exactly one of `paymentToken` and `paymentMethodId`.", "paymentToken");
   const paymentToken = hasToken ? requiredText(input.paymentToken!, "paymentToken", { max: 100 }) : null;
   const paymentMethodId = hasMethod ? requiredId(input.paymentMethodId!, "paymentMethodId") : null;
+  const shippingMethodId = input.shippingMethodId ? requiredId(input.shippingMethodId, "shippingMethodId") : null;
+  const discountCodes =
+    input.discountCodes === null || input.discountCodes === undefined
+      ? null
+      : validateCodes(input.discountCodes, "discountCodes");
   // A request that names products hashes as before variants existed, and one with a token as
   // before saved methods existed, so a retry keeps its key.
   const hashedItems =
@@ -80,6 +92,9 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
         shippingAddress,
         paymentToken,
         ...(paymentMethodId ? { paymentMethodId } : {}),
+        // Absent from requests made before pricing existed, so their retries keep their key.
+        ...(shippingMethodId ? { shippingMethodId } : {}),
+        ...(discountCodes ? { discountCodes } : {}),
       }),
     )
     .digest("hex");
@@ -91,6 +106,8 @@ export function validateCheckout(input: PlaceOrderFields): CheckoutRequest {
     paymentToken,
     paymentMethodId,
     billingAddress: null,
+    shippingMethodId,
+    discountCodes,
     hash,
   };
 }
@@ -103,6 +120,8 @@ export interface PlaceGuestOrderFields {
   shippingAddress?: ShippingAddressSnapshot | null;
   billingAddress?: ShippingAddressSnapshot | null;
   paymentToken: string;
+  shippingMethodId?: string | null;
+  discountCodes?: readonly string[] | null;
 }
 
 /** A guest checkout, checked: the cart's buyer identity fills what the input leaves out. */
@@ -123,8 +142,23 @@ export function validateGuestCheckout(input: PlaceGuestOrderFields, cart: BuyerI
     ? validAddress(input.billingAddress, "billingAddress.")
     : cart.billingAddress;
   const paymentToken = requiredText(input.paymentToken, "paymentToken", { max: 100 });
+  const shippingMethodId = input.shippingMethodId ? requiredId(input.shippingMethodId, "shippingMethodId") : null;
+  const discountCodes =
+    input.discountCodes === null || input.discountCodes === undefined
+      ? null
+      : validateCodes(input.discountCodes, "discountCodes");
   const hash = createHash("sha256")
-    .update(JSON.stringify({ guest: true, email, shippingAddress, billingAddress, paymentToken }))
+    .update(
+      JSON.stringify({
+        guest: true,
+        email,
+        shippingAddress,
+        billingAddress,
+        paymentToken,
+        ...(shippingMethodId ? { shippingMethodId } : {}),
+        ...(discountCodes ? { discountCodes } : {}),
+      }),
+    )
     .digest("hex");
   return {
     idempotencyKey,
@@ -134,6 +168,8 @@ export function validateGuestCheckout(input: PlaceGuestOrderFields, cart: BuyerI
     paymentToken,
     paymentMethodId: null,
     billingAddress,
+    shippingMethodId,
+    discountCodes,
     email,
     hash,
   };

@@ -1,5 +1,6 @@
 import { BadUserInputError } from "../../common/errors";
-import type { CatalogViewDependencies } from "./catalogView";
+import type { CatalogViewDependencies, VariantView } from "./catalogView";
+import type { PricingLine } from "./pricing/pricingTypes";
 import { requireForSale, resolveTargets, type LineTarget } from "./lineTarget";
 
 /** A line to order: what it names, and how many. */
@@ -31,6 +32,27 @@ export interface PricedLines {
   lines: PricedLine[];
   /** Sum of the lines at their unit prices. */
   subtotalMinor: bigint;
+  /** The same lines as the pricing function reads them (line id: the line's position). */
+  pricingLines: PricingLine[];
+}
+
+/** A variant's line as the pricing function reads it. */
+export function pricingLineOf(
+  lineId: string,
+  view: VariantView,
+  quantity: number,
+  unitPriceMinor: bigint,
+): PricingLine {
+  return {
+    lineId,
+    variantId: view.variantId,
+    productId: view.productId,
+    categoryIds: view.categoryId ? [view.categoryId] : [],
+    unitPriceMinor,
+    quantity,
+    weightGrams: view.weightGrams,
+    taxCategory: view.taxCategory,
+  };
 }
 
 /** A cart's lines as lines to order (they name variants). */
@@ -56,10 +78,12 @@ export async function priceLines(
     { availability: false },
   );
   const currency = views[0]!.currency;
+  const pricingLines: PricingLine[] = [];
   const lines = requested.map((line, index) => {
     const view = requireForSale(views[index]!, line.target.field);
     if (view.currency !== currency)
       throw new BadUserInputError("All items of an order must be priced in one currency.", "items");
+    pricingLines.push(pricingLineOf(String(index), view, line.quantity, view.priceMinor));
     return {
       productId: view.productId,
       variantId: view.variantId,
@@ -74,5 +98,5 @@ export async function priceLines(
     };
   });
   const subtotalMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * BigInt(line.quantity), 0n);
-  return { currency, lines, subtotalMinor };
+  return { currency, lines, subtotalMinor, pricingLines };
 }

@@ -2,9 +2,12 @@ import { ConflictError } from "../../common/errors";
 import type { Emit } from "../../common/events/unitOfWork";
 import { toMoney } from "../../common/money";
 import type { OrdersTx } from "../store/database";
+import { confirmDiscountUses, releaseDiscountUses } from "../store/discountUseStore";
 import { findItemsOfOrders, lockOrder, recordTransition } from "../store/orderStore";
+import { findPricedAllocations } from "../store/orderPricingStore";
 import type { OrderRecord } from "../store/records";
 import { statusChangedEvent } from "./orderEvents";
+import { orderBuyerKey } from "./pricing/buyerKey";
 import { paidLines } from "./returns/refundShare";
 import { decide, type OrderStatus, type SagaEventType } from "./orderStateMachine";
 
@@ -46,6 +49,12 @@ export async function applySagaEvent(
     reason: event.reason,
     ...(event.fields ? { fields: event.fields } : {}),
   });
+  // A discount's use counts once the order is confirmed and comes back when it is cancelled
+  // (timed out included), in the transaction of the status change.
+  // An order without discounts (discount_minor 0: no allocation of zero is kept) has none to move.
+  if (moved.discountMinor > 0n && decision.to === "CONFIRMED") await confirmDiscountUses(tx, orderId);
+  if (moved.discountMinor > 0n && decision.to === "CANCELLED")
+    await releaseDiscountUses(tx, orderId, orderBuyerKey(moved));
   const items = await findItemsOfOrders(tx, [orderId]);
   emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, event.reason));
   if (decision.requestPayment) {
@@ -56,7 +65,8 @@ export async function applySagaEvent(
       paymentToken: moved.paymentMethodId ? null : moved.paymentToken,
       paymentMethodId: moved.paymentMethodId,
       deadline: moved.paymentDeadline.toISOString(),
-      lines: paidLines(moved, items).map((line) => ({
+      // Each line's share of the total as priced (after its discounts, with its tax): refunds never exceed it.
+      lines: paidLines(moved, items, await findPricedAllocations(tx, moved)).map((line) => ({
         lineId: line.lineId,
         amount: toMoney(line.amountMinor, moved.currency),
       })),

@@ -21,6 +21,10 @@ import { checkOrderLimits } from "./orderLimits";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
+import { findCartChoices } from "../store/cartChoiceStore";
+import { priceWithShopConfiguration, requireOrderable } from "./pricing/checkoutPricing";
+import { holdDiscountUses, orderPricing, PromotionExhaustedError } from "./pricing/orderPricing";
+import { discountBuyerKey } from "./pricing/buyerKey";
 
 /** A customer as the users subgraph describes them to a direct lookup: their saved addresses. */
 export interface CustomerEntity {
@@ -148,6 +152,11 @@ async function withRetries(attempt: () => Promise<OrderRecord>): Promise<OrderRe
     try {
       return await attempt();
     } catch (error) {
+      // A promotion ran out between pricing and placing: price again without it.
+      if (error instanceof PromotionExhaustedError && cartAttempts + 1 < maxCartCheckoutAttempts) {
+        cartAttempts += 1;
+        continue;
+      }
       if (error instanceof CartChangedError) {
         cartAttempts += 1;
         if (cartAttempts < maxCartCheckoutAttempts) continue;
@@ -172,9 +181,27 @@ async function attemptOrder(
   const cartLines = request.items ? null : await findCartItems(deps.db, buyer.cart);
   const requested = request.items ?? requestedFromCart(cartLines!);
   if (requested.length === 0) throw emptyCartError();
-  const { currency, lines, subtotalMinor } = await priceLines(deps, requested);
-  checkOrderLimits(lines, { amountMinor: subtotalMinor, currency });
+  const { currency, lines, subtotalMinor, pricingLines } = await priceLines(deps, requested);
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
+  // Priced as the cart is (the same function, its codes and method unless the request names
+  // others); a guest's per-customer discount uses count by their email.
+  const choices = cartLines?.[0] ? await findCartChoices(deps.db, cartLines[0].cartId) : null;
+  const buyerKey = discountBuyerKey({ customerId, guestEmail: buyer.guest?.email ?? null })!;
+  const priced = await priceWithShopConfiguration(deps.db, {
+    currency,
+    lines: pricingLines,
+    destination: { country: shippingAddress.country, region: shippingAddress.region ?? null },
+    shippingMethodId: request.shippingMethodId ?? choices?.shippingMethodId ?? null,
+    codes: request.discountCodes ?? choices?.discountCodes ?? [],
+    buyerKey,
+  });
+  requireOrderable(priced, {
+    country: request.shippingAddress ? "shippingAddress.country" : "shippingAddressId",
+    shippingMethodId: "shippingMethodId",
+    discountCodes: "discountCodes",
+  });
+  // What the customer pays, shipping, discounts and tax included, must be payable.
+  checkOrderLimits(lines, { amountMinor: priced.totalMinor, currency });
   const orderId = randomUUID();
 
   const outcome = await deps.unitOfWork(async (tx, emit) => {
@@ -207,7 +234,7 @@ async function attemptOrder(
       customerId,
       currency,
       subtotalMinor,
-      totalMinor: subtotalMinor,
+      ...orderPricing(priced),
       shippingAddress,
       paymentToken: request.paymentToken ?? "",
       paymentMethodId: request.paymentMethodId,
@@ -229,8 +256,16 @@ async function attemptOrder(
         unitPrice: toMoney(unitPriceMinor, currency),
       })),
       total: toMoney(order.totalMinor, currency),
+      shipping: priced.shippingMethod
+        ? { method: priced.shippingMethod.name, amount: toMoney(priced.shippingMinor, currency) }
+        : null,
+      subtotal: toMoney(subtotalMinor, currency),
+      discount: toMoney(priced.discountMinor, currency),
+      tax: toMoney(priced.taxMinor, currency),
     });
     emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
+    // Last, so the discount's row stays locked for as short a time as possible: racing checkouts queue on it.
+    await holdDiscountUses(tx, priced, buyerKey);
     return order;
   });
   return outcome ?? (await existingOrder(deps, customerId, request))!;

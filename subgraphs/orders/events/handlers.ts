@@ -27,11 +27,11 @@ function recordCatalogFacts(
   event: EventEnvelope<"catalog.product.created"> | EventEnvelope<"catalog.product.updated">,
   tx: OrdersTx,
 ): Promise<void> {
-  const { productId, name } = event.data;
+  const { productId, name, categoryId, taxCategory } = event.data;
   const { status, variants } = variantsOfProductEvent(event.data);
   return upsertCatalogFacts(
     tx,
-    { productId, name, status },
+    { productId, name, status, taxCategory: taxCategory ?? "STANDARD", categoryId },
     variants.map((variant) => ({
       variantId: variant.variantId,
       sku: variant.sku,
@@ -41,6 +41,7 @@ function recordCatalogFacts(
       priceMinor: fromMoney(variant.price),
       currency: variant.price.currency,
       archived: variant.archived,
+      weightGrams: variant.weightGrams ?? 0,
     })),
     factsVersion(event),
   );

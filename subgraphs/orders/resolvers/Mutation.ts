@@ -11,6 +11,7 @@ import { createCarrier, updateCarrier } from "../domain/fulfillment/carriers";
 import { createFulfillment } from "../domain/fulfillment/createFulfillment";
 import { approveReturn, receiveReturn, rejectReturn, requestReturn } from "../domain/returns/returnCommands";
 import type { MutationResolvers } from "../generated/graphql";
+import { settingsMutations } from "./settings";
 
 export const Mutation: MutationResolvers = {
   addToCart: (_parent, { productId, variantId, quantity }, context) =>
@@ -64,4 +65,5 @@ export const Mutation: MutationResolvers = {
     requirePermission(context.caller, "ORDERS"),
     receiveReturn(context, input)
   ),
+  ...settingsMutations,
 };

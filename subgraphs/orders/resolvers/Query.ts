@@ -10,6 +10,7 @@ import { listOpenIncidents } from "../store/incidentStore";
 import { listCarriers } from "../domain/fulfillment/carriers";
 import { countOrders, findOrdersByIds, listOrders } from "../store/orderStore";
 import { listReturns } from "../store/returnStore";
+import { settingsQueries } from "./settings";
 
 export const Query: QueryResolvers = {
   async order(_parent, { id }, { caller, loaders }) {
@@ -45,4 +46,5 @@ export const Query: QueryResolvers = {
     );
     return rows.map((row) => ({ ...row, currency: currencies.get(row.orderId) ?? "USD" }));
   },
+  ...settingsQueries,
 };

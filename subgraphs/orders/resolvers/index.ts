@@ -12,6 +12,10 @@ import { countOrders, listOrders } from "../store/orderStore";
 import { Mutation } from "./Mutation";
 import { orderSearchQuery } from "./OrderSearch";
 import { Query } from "./Query";
+import { costOfOrder, costOfPriced, shippingOption } from "./costView";
+import { settingsTypes } from "./settings";
+import { priceCart, validateDestinationInput } from "../domain/pricing/cartPricing";
+import { findCartChoices } from "../store/cartChoiceStore";
 
 const servedByTheRouter = () => {
   throw new GraphQLError("Subscribe through the router, over WebSocket (graphql-ws) on /graphql.", {
@@ -51,6 +55,8 @@ export const resolvers: Resolvers = {
     fulfillments: (order, _args, { loaders }) => loaders.fulfillmentsOfOrder.load(order.id),
     returns: async (order, _args, { loaders }) =>
       (await loaders.returnsOfOrder.load(order.id)).map((each) => ({ ...each, currency: order.currency })),
+    cost: async (order, _args, { loaders }) =>
+      costOfOrder(order, await loaders.discountsOfOrder.load(order.id), await loaders.taxLinesOfOrder.load(order.id)),
   },
   OrderIncident: {
     order: async (incident, _args, { loaders }) => {
@@ -90,6 +96,14 @@ export const resolvers: Resolvers = {
       ),
     itemCount: (cart) => cart.items.reduce((sum, item) => sum + item.quantity, 0),
     buyerIdentity: (cart) => cart.buyer,
+    discountCodes: async (cart, _args, { db }) => (await findCartChoices(db, cart.id)).discountCodes,
+    shippingMethodId: async (cart, _args, { db }) => (await findCartChoices(db, cart.id)).shippingMethodId,
+    availableShippingMethods: async (cart, { destination }, context) => {
+      const priced = await priceCart(context, cart, validateDestinationInput(destination));
+      return priced.availableShippingMethods.map((method) => shippingOption(method, priced.currency));
+    },
+    cost: async (cart, { destination }, context) =>
+      costOfPriced(await priceCart(context, cart, validateDestinationInput(destination))),
   },
   CartMergeAdjustment: {
     variant: (adjustment) => ({ id: adjustment.variantId }),
@@ -100,6 +114,7 @@ export const resolvers: Resolvers = {
     unitPrice: (item) => toMoney(item.unitPriceMinor, item.currency),
     lineTotal: (item) => toMoney(item.unitPriceMinor * BigInt(item.quantity), item.currency),
   },
+  ...settingsTypes,
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
     orders: async (user, args, { caller, db }) => {

@@ -22,6 +22,8 @@ export interface BuyerIdentity {
 
 export interface CartContents {
   id: string;
+  /** The customer whose cart it is; null for a guest cart. */
+  customerId: string | null;
   items: StoredCartLine[];
   buyer: BuyerIdentity;
   /** Null for a customer's cart. */
@@ -36,7 +38,7 @@ const ownerCondition = (owner: CartOwner) =>
 const ownerKey = (owner: CartOwner) => (owner.kind === "customer" ? owner.customerId : owner.cartId);
 
 const cartWithItems = (owner: CartOwner) => `
-  SELECT c.id::text AS "cartId", c.email, c.shipping_address AS "shippingAddress", c.billing_address AS "billingAddress",
+  SELECT c.id::text AS "cartId", c.customer_id::text AS "customerId", c.email, c.shipping_address AS "shippingAddress", c.billing_address AS "billingAddress",
          c.expires_at AS "expiresAt", i.id::text AS "lineId", i.product_id::text AS "productId",
          i.variant_id::text AS "variantId", i.quantity
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
@@ -45,6 +47,7 @@ const cartWithItems = (owner: CartOwner) => `
 
 type CartRow = {
   cartId: string;
+  customerId: string | null;
   email: string | null;
   shippingAddress: ShippingAddressSnapshot | null;
   billingAddress: ShippingAddressSnapshot | null;
@@ -60,6 +63,7 @@ function contentsOf(rows: readonly CartRow[]): CartContents | undefined {
   if (!first) return undefined;
   return {
     id: first.cartId,
+    customerId: first.customerId,
     buyer: { email: first.email, shippingAddress: first.shippingAddress, billingAddress: first.billingAddress },
     expiresAt: first.expiresAt,
     items: rows

@@ -23,6 +23,7 @@ export interface VariantFactsRow {
   priceMinor: bigint;
   currency: string;
   archived: boolean;
+  weightGrams: number;
 }
 
 /**
@@ -32,7 +33,13 @@ export interface VariantFactsRow {
  */
 export async function upsertCatalogFacts(
   db: OrdersReader,
-  product: { productId: string; name: string; status: ProductStatusFact },
+  product: {
+    productId: string;
+    name: string;
+    status: ProductStatusFact;
+    taxCategory: string;
+    categoryId: string | null;
+  },
   variants: readonly VariantFactsRow[],
   at: Date,
 ): Promise<void> {
@@ -48,20 +55,24 @@ export async function upsertCatalogFacts(
       price_minor: variant.priceMinor.toString(),
       currency: variant.currency,
       archived: variant.archived,
+      weight_grams: variant.weightGrams,
     })),
   );
   await db.$executeRaw`
     INSERT INTO catalog_variants (variant_id, product_id, sku, product_name, title, selected_options, image_url, image_alt,
-                                  price_minor, currency, product_status, archived, facts_at, updated_at)
+                                  price_minor, currency, product_status, archived, tax_category, category_id, weight_grams,
+                                  facts_at, updated_at)
     SELECT v.variant_id, ${product.productId}::uuid, v.sku, ${product.name}, v.title, v.selected_options, v.image_url,
-           v.image_alt, v.price_minor, v.currency, ${product.status}, v.archived, ${at}, now()
+           v.image_alt, v.price_minor, v.currency, ${product.status}, v.archived, ${product.taxCategory},
+           ${product.categoryId}::uuid, v.weight_grams, ${at}, now()
       FROM jsonb_to_recordset(${rows}::jsonb) AS v(variant_id uuid, sku text, title text, selected_options jsonb,
-           image_url text, image_alt text, price_minor bigint, currency text, archived boolean)
+           image_url text, image_alt text, price_minor bigint, currency text, archived boolean, weight_grams int)
     ON CONFLICT (variant_id) DO UPDATE
        SET sku = EXCLUDED.sku, product_name = EXCLUDED.product_name, title = EXCLUDED.title,
            selected_options = EXCLUDED.selected_options, image_url = EXCLUDED.image_url, image_alt = EXCLUDED.image_alt,
            price_minor = EXCLUDED.price_minor, currency = EXCLUDED.currency, product_status = EXCLUDED.product_status,
-           archived = EXCLUDED.archived, facts_at = EXCLUDED.facts_at, updated_at = now()
+           archived = EXCLUDED.archived, tax_category = EXCLUDED.tax_category, category_id = EXCLUDED.category_id,
+           weight_grams = EXCLUDED.weight_grams, facts_at = EXCLUDED.facts_at, updated_at = now()
      WHERE catalog_variants.facts_at <= EXCLUDED.facts_at`;
 }
 

@@ -1,4 +1,13 @@
-import type { CatalogVariant, Order, OrderItem, OrderStatusChange } from "../generated/prisma/client";
+import type {
+  CatalogVariant,
+  Discount,
+  Order,
+  OrderItem,
+  OrderStatusChange,
+  ShippingMethod,
+  TaxRate,
+} from "../generated/prisma/client";
+import type { ShippingZoneRecord } from "./pricingSettingsStore";
 import type { Money } from "../../common/money";
 import type { PostalAddress } from "../../common/postalAddress";
 
@@ -36,6 +45,8 @@ export interface CartLine {
 
 export interface CartView {
   id: string;
+  /** The customer whose cart it is; null for a guest cart. */
+  customerId: string | null;
   items: CartLine[];
   currency: string;
   buyer: {
@@ -47,7 +58,10 @@ export interface CartView {
   expiresAt: Date | null;
 }
 
-export type { Money };
+export type { Money, ShippingZoneRecord };
+export type ShippingMethodRecord = ShippingMethod;
+export type TaxRateRecord = TaxRate;
+export type PromotionRecord = Discount;
 
 import type { Fulfillment, FulfillmentLine, OrderReturn, ReturnLine } from "../generated/prisma/client";
 

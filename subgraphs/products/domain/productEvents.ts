@@ -34,6 +34,7 @@ async function factsOf(tx: ProductsTx, products: readonly ProductRecord[]): Prom
     categoryId: product.categoryId,
     updatedAt: product.updatedAt.toISOString(),
     status: product.status,
+    taxCategory: product.taxCategory,
     variants: variants
       .filter((variant) => variant.productId === product.id)
       .map((variant) => {
@@ -47,6 +48,7 @@ async function factsOf(tx: ProductsTx, products: readonly ProductRecord[]): Prom
           price: toMoney(variant.priceMinor, product.currency),
           selectedOptions: variant.selectedOptions,
           archived: variant.archived,
+          weightGrams: variant.weightGrams,
           image: image ? { url: image.url, alt: image.alt } : null,
         };
       }),

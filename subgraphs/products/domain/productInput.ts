@@ -1,7 +1,7 @@
 import { BadUserInputError } from "../../common/errors";
 import { parseAmount, parseCurrency, type Currency } from "../../common/money";
 import { httpUrl, optionalText, requiredId, requiredText, slug, slugify } from "../../common/validation";
-import type { ProductStatus } from "../store/records";
+import type { ProductStatus, TaxCategory } from "../store/records";
 import { validateAttributes, type AttributeFields } from "./attributeInput";
 
 /** A product's fields as a client sends them (CreateProductInput). */
@@ -16,6 +16,7 @@ export interface ProductFields {
   images?: ReadonlyArray<{ url: string; alt?: string | null }> | null;
   status?: ProductStatus | null;
   attributes?: AttributeFields | null;
+  taxCategory?: TaxCategory | null;
 }
 
 /** A product's fields once checked and normalised (`sku` and `priceMinor` are its first variant's). */
@@ -30,6 +31,7 @@ export interface NewProduct {
   images: Array<{ url: string; alt: string }>;
   status: ProductStatus;
   attributes: Array<{ name: string; value: string }>;
+  taxCategory: TaxCategory;
 }
 
 const skuPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -69,6 +71,7 @@ export function validateNewProduct(input: ProductFields): NewProduct {
     images: validateImages(input.images),
     status: input.status ?? "ACTIVE",
     attributes: validateAttributes(input.attributes),
+    taxCategory: input.taxCategory ?? "STANDARD",
   };
 }
 
@@ -92,5 +95,6 @@ export function validateProductChanges(input: ProductFieldChanges): ProductChang
   if (given(input.images)) changes.images = validateImages(input.images);
   if (given(input.status)) changes.status = input.status;
   if (given(input.attributes)) changes.attributes = validateAttributes(input.attributes);
+  if (given(input.taxCategory)) changes.taxCategory = input.taxCategory;
   return changes;
 }

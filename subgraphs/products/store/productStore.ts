@@ -10,7 +10,7 @@ import type { ProductImageRecord, ProductRecord } from "./records";
  */
 export const productColumns = Prisma.sql`
   p.id::text AS id, p.name, p.slug, p.description, p.price_minor AS "priceMinor", p.max_price_minor AS "maxPriceMinor",
-  p.currency, p.category_id::text AS "categoryId", p.status::text AS status, p.created_at AS "createdAt",
+  p.currency, p.category_id::text AS "categoryId", p.status::text AS status, p.tax_category::text AS "taxCategory", p.created_at AS "createdAt",
   p.updated_at AS "updatedAt", p.rating_count AS "ratingCount", p.rating_sum AS "ratingSum",
   p.rating_average AS "ratingAverage", d.id::text AS "defaultVariantId", d.sku AS "defaultSku"`;
 
@@ -59,6 +59,7 @@ export async function insertProduct(tx: ProductsTx, id: string, product: NewProd
       currency: product.currency,
       categoryId: product.categoryId,
       status: product.status,
+      taxCategory: product.taxCategory,
       images: { create: product.images.map((image, position) => ({ position, url: image.url, alt: image.alt })) },
       variants: {
         create: [{ id, position: 0, sku: product.sku, title: defaultVariantTitle, priceMinor: product.priceMinor }],

@@ -6,6 +6,7 @@ import type {
   ProductOption,
   ProductStatus,
   Review,
+  TaxCategory,
   VariantImage,
 } from "../generated/prisma/client";
 
@@ -25,6 +26,7 @@ export interface ProductRecord {
   currency: string;
   categoryId: string | null;
   status: ProductStatus;
+  taxCategory: TaxCategory;
   createdAt: Date;
   updatedAt: Date;
   ratingCount: number;
@@ -78,7 +80,7 @@ export type ProductImageRecord = ProductImage;
 export type VariantImageRecord = VariantImage;
 export type ProductOptionRecord = ProductOption;
 export type ReviewRecord = Review;
-export type { ProductStatus };
+export type { ProductStatus, TaxCategory };
 
 /** A user as other subgraphs reference them: only the id. */
 export interface UserReference {

@@ -47,7 +47,8 @@ describe("guest carts and guest checkout, through the router", () => {
     admin = await loginAdmin(url);
     build = new CatalogBuilder(url, admin.accessToken);
     tap = await NatsTap.open(`${services.testId}.users.>`);
-  });
+    // Four services and the router start on a machine other test runs share: minutes, not seconds.
+  }, 400_000);
 
   afterAll(async () => {
     await tap?.close();

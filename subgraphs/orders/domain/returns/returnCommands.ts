@@ -19,7 +19,8 @@ import {
 import { guestAddress, lineName } from "../orderEvents";
 import { maxReturnsPerOrder, planLines } from "../fulfillment/linePlan";
 import { requireLocation } from "../fulfillment/locations";
-import { linePaid, returnedShare } from "./refundShare";
+import { findPricedAllocations } from "../../store/orderPricingStore";
+import { paidLines, returnedShare } from "./refundShare";
 
 export interface ReturnDependencies {
   unitOfWork: UnitOfWork<OrdersTx>;
@@ -167,12 +168,15 @@ export function receiveReturn(
     if (input.restock && locationId) await requireLocation(tx, locationId, "locationId", { active: false });
     const items = await findItemsOfOrders(tx, [order.id]);
     const before = await returnedUnits(tx, order.id, ["RECEIVED", "REFUNDED"], theReturn.id);
+    // What each line paid as the order was priced: after its discounts, with its tax.
+    const paid = new Map(paidLines(order, items, await findPricedAllocations(tx, order)).map((l) => [l.lineId, l]));
     const lines = theReturn.lines.map((line) => {
       const item = items.find((each) => each.id === line.orderItemId)!;
-      const amount = returnedShare(linePaid(item), item.quantity, before.get(item.id) ?? 0, line.quantity);
+      const linePaidMinor = paid.get(item.id)?.amountMinor ?? 0n;
+      const amount = returnedShare(linePaidMinor, item.quantity, before.get(item.id) ?? 0, line.quantity);
       return { lineId: item.id, amountMinor: amount };
     });
-    const shippingPaid = order.totalMinor - items.reduce((sum, item) => sum + linePaid(item), 0n);
+    const shippingPaid = paid.get("shipping")?.amountMinor ?? 0n;
     const shippingRefundedBefore =
       (await tx.orderReturn.count({
         where: { orderId: order.id, refundShipping: true, status: { in: ["RECEIVED", "REFUNDED"] } },

@@ -1,0 +1,67 @@
+import type { OrdersTx } from "./database";
+
+/**
+ * Holds one use of a discount for an order being placed: one conditional UPDATE, so concurrent
+ * checkouts queue on the discount's row and never hold more than its limit between them. False
+ * when the limit is reached.
+ */
+export async function holdDiscountUse(tx: OrdersTx, discountId: string): Promise<boolean> {
+  const held = await tx.$executeRaw`
+    UPDATE discounts SET held = held + 1, updated_at = now()
+     WHERE id = ${discountId}::uuid AND active AND (usage_limit IS NULL OR used + held < usage_limit)`;
+  return held === 1;
+}
+
+/**
+ * Holds one of the buyer's uses of a discount (a customer's, or a guest's by email: see
+ * `discountBuyerKey`); false when they reached its per-customer limit.
+ */
+export async function holdCustomerUse(
+  tx: OrdersTx,
+  discountId: string,
+  buyerKey: string,
+  limit: number | null,
+): Promise<boolean> {
+  const rows = await tx.$executeRaw`
+    INSERT INTO discount_customer_uses (discount_id, buyer_key, uses) VALUES (${discountId}::uuid, ${buyerKey}, 1)
+    ON CONFLICT (discount_id, buyer_key) DO UPDATE SET uses = discount_customer_uses.uses + 1
+     WHERE ${limit}::int IS NULL OR discount_customer_uses.uses < ${limit}::int`;
+  return rows === 1;
+}
+
+/** The order is confirmed: its held uses are counted. In the transaction of the order's status change. */
+export async function confirmDiscountUses(tx: OrdersTx, orderId: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH confirmed AS (
+      UPDATE order_discounts SET use_status = 'USED' WHERE order_id = ${orderId}::uuid AND use_status = 'HELD'
+      RETURNING discount_id
+    )
+    UPDATE discounts d SET held = d.held - c.n, used = d.used + c.n, updated_at = now()
+      FROM (SELECT discount_id, count(*)::int AS n FROM confirmed GROUP BY discount_id) c
+     WHERE d.id = c.discount_id`;
+}
+
+/**
+ * The order is cancelled (or timed out): its uses, held or counted, are given back, to the
+ * discount and to the buyer (the key they were held under). In the transaction of the order's
+ * status change.
+ */
+export async function releaseDiscountUses(tx: OrdersTx, orderId: string, buyerKey: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH released AS (
+      UPDATE order_discounts o SET use_status = 'RELEASED'
+        FROM order_discounts before
+       WHERE o.id = before.id AND o.order_id = ${orderId}::uuid AND o.use_status <> 'RELEASED'
+      RETURNING o.discount_id, before.use_status AS was
+    ), discounts_back AS (
+      UPDATE discounts d
+         SET held = d.held - r.held_n, used = d.used - r.used_n, updated_at = now()
+        FROM (SELECT discount_id, count(*) FILTER (WHERE was = 'HELD')::int AS held_n,
+                     count(*) FILTER (WHERE was = 'USED')::int AS used_n
+                FROM released GROUP BY discount_id) r
+       WHERE d.id = r.discount_id
+    )
+    UPDATE discount_customer_uses u SET uses = greatest(u.uses - r.n, 0)
+      FROM (SELECT discount_id, count(*)::int AS n FROM released GROUP BY discount_id) r
+     WHERE u.discount_id = r.discount_id AND u.buyer_key = ${buyerKey}`;
+}
