@@ -109,7 +109,7 @@ export function notificationsEventHandlers() {
           values: message.values,
         });
       },
-      { appliesTo: (event) => notifiedStatuses.has(event.data.status) },
+      { subjectDetails: [...notifiedStatuses] },
     ),
     onEvent<NotificationsTx, "inventory.stock.low">("inventory.stock.low", async (event, tx, emit) => {
       const recipients = (await admins(tx)).map((admin) => ({ userId: admin.userId, email: admin.email }));
