@@ -6,9 +6,9 @@ import type { DocumentNode, FormattedExecutionResult } from "graphql";
 import { loadApiSchema } from "../schema/apiSchema";
 import { ApiKeyRegistry } from "../subgraphs/common/auth/apiKeys";
 import { authenticate } from "../subgraphs/common/auth/authenticate";
-import { SessionRevocations } from "../subgraphs/common/auth/sessionRevocations";
+import { LocalRevocations, SessionRevocations } from "../subgraphs/common/auth/sessionRevocations";
 import { compileTrust } from "../subgraphs/common/auth/trustProxy";
-import { createTokenVerifier, remoteKeySet } from "../subgraphs/common/auth/tokenVerifier";
+import { createTokenVerifier, remoteKeySet, verifiedTokenCacheEntries } from "../subgraphs/common/auth/tokenVerifier";
 import { openRedis } from "../subgraphs/common/dependencies";
 import { createLogger, type Logger } from "../subgraphs/common/logger";
 import { ServiceMetrics } from "../subgraphs/common/metrics";
@@ -51,11 +51,15 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   const retry = { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger };
   const { redis } = await openDependencies({ redis: openRedis(env.REDIS_URL, "router", retry) });
   const apiKeys = new ApiKeyRegistry(redis, env.REDIS_KEY_PREFIX);
+  // Revoked sessions kept in memory (from Redis pub/sub, resynced), and verified tokens cached:
+  // a request's token costs no Redis round trip.
+  const revoked = await LocalRevocations.start(new SessionRevocations(redis, env.REDIS_KEY_PREFIX), redis, { logger });
   const verifyAccessToken = createTokenVerifier({
     keys: remoteKeySet(env.USERS_JWKS_URL),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
-    revocations: new SessionRevocations(redis, env.REDIS_KEY_PREFIX),
+    revocations: revoked,
+    cacheEntries: verifiedTokenCacheEntries,
     apiKeys,
   });
 
@@ -168,7 +172,10 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
         rateLimiter,
         validationRules: operationLimits,
       }),
-    afterStop: async () => redis.disconnect(),
+    afterStop: async () => {
+      await revoked.stop();
+      redis.disconnect();
+    },
   });
   logger.info({ url: server.url }, "router ready");
   return { url: server.url, port: server.port, logger, stop: server.stop };

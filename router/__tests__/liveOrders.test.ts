@@ -1,5 +1,6 @@
 import { decide, orderStatuses, sagaEventTypes } from "../../subgraphs/orders";
-import { sagaRank, ToldStatuses } from "../subscriptions/liveOrders";
+import { Kind, parse, type FieldNode, type OperationDefinitionNode } from "graphql";
+import { answerableFromChange, orderFromChange, sagaRank, ToldStatuses } from "../subscriptions/liveOrders";
 
 const orderId = "3f0a2b7e-5d1c-4c8e-9a63-0d4b2f1e7c55";
 
@@ -80,6 +81,46 @@ describe("which order status changes a subscription tells", () => {
             forward: true,
           });
       }
+    }
+  });
+});
+
+describe("which subscriptions the router answers from the change itself", () => {
+  const rootOf = (subscription: string) =>
+    (parse(subscription).definitions[0] as OperationDefinitionNode).selectionSet.selections.find(
+      (selection): selection is FieldNode => selection.kind === Kind.FIELD,
+    )!;
+  const change = {
+    orderId,
+    customerId: "0c8a7e2d-3b5f-4d61-9e0a-5f2b7c1d4e83",
+    number: "ORD-10042",
+    status: "CONFIRMED",
+    cancellationReason: null,
+    at: "2026-12-01T06:00:00.000Z",
+  };
+
+  it("answers a selection of what a change carries, under the client's aliases", () => {
+    const root = rootOf("subscription { myOrderUpdates { id ref: number status cancellationReason __typename } }");
+    expect(answerableFromChange(root)).toBe(true);
+    expect(orderFromChange(root, change)).toEqual({
+      id: orderId,
+      ref: "ORD-10042",
+      status: "CONFIRMED",
+      cancellationReason: null,
+      __typename: "Order",
+    });
+  });
+
+  it("leaves to the gateway any other field, a fragment, a directive or an empty selection", () => {
+    for (const subscription of [
+      "subscription { myOrderUpdates { id status total { amount } } }",
+      "subscription { myOrderUpdates { id createdAt } }",
+      "subscription { myOrderUpdates { ...F } } fragment F on Order { id }",
+      "subscription { myOrderUpdates { ... on Order { id } } }",
+      "subscription($yes: Boolean!) { myOrderUpdates { id status @include(if: $yes) } }",
+      "subscription { myOrderUpdates }",
+    ]) {
+      expect([subscription, answerableFromChange(rootOf(subscription))]).toEqual([subscription, false]);
     }
   });
 });

@@ -34,10 +34,23 @@ export type GatewayFetch = (
   context: SubscriptionContext,
 ) => Promise<FormattedExecutionResult>;
 
+/**
+ * Whether the connection's session still stands (its token unexpired, its session not revoked),
+ * checked without a round trip (the router's verified tokens and revocations in memory): the
+ * reason when it has ended, null while it stands. Rejects when it cannot tell.
+ */
+export type SessionCheck = (context: SubscriptionContext) => Promise<string | null>;
+
 export interface LiveOrdersOptions {
   pubsub: RedisPubSub;
   keyPrefix: string;
   fetch: GatewayFetch;
+  /**
+   * With it, a message whose selection uses only what the change itself carries (see
+   * `answerableFromChange`) is answered from the Redis message after this check, without the
+   * gateway; without it, every message goes through the gateway.
+   */
+  sessionCheck?: SessionCheck;
   /** Live subscriptions per user in this router. */
   limits: SubscriptionLimits;
   /** Live subscriptions per client address in this router. */
@@ -162,6 +175,70 @@ export class ToldStatuses {
     this.last.set(update.orderId, update.status);
     return true;
   }
+}
+
+/** Fields of an order that a change carries itself, and how each is read from it. */
+const carriedByChange: Readonly<Record<string, (update: OrderUpdate) => unknown>> = {
+  id: (update) => update.orderId,
+  number: (update) => update.number,
+  status: (update) => update.status,
+  cancellationReason: (update) => update.cancellationReason,
+  __typename: () => "Order",
+};
+
+/**
+ * Whether the subscription's selection uses only fields a change carries (`id`, `number`,
+ * `status`, `cancellationReason`, `__typename`, under any alias), plain: no arguments,
+ * directives or fragments. Such a message needs nothing the gateway would add.
+ */
+export function answerableFromChange(root: FieldNode): boolean {
+  const selections = root.selectionSet?.selections ?? [];
+  return (
+    selections.length > 0 &&
+    selections.every(
+      (selection) =>
+        selection.kind === Kind.FIELD &&
+        Object.prototype.hasOwnProperty.call(carriedByChange, selection.name.value) &&
+        !selection.arguments?.length &&
+        !selection.directives?.length &&
+        !selection.selectionSet,
+    )
+  );
+}
+
+/** The order as the change tells it, in the subscription's selection. */
+export function orderFromChange(root: FieldNode, update: OrderUpdate): Record<string, unknown> {
+  const order: Record<string, unknown> = {};
+  for (const selection of root.selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) order[responseKey(selection)] = carriedByChange[selection.name.value]?.(update);
+  }
+  return order;
+}
+
+/**
+ * What one change tells the subscriber: answered from the change itself when the selection
+ * allows it and the session still stands (checked in memory), through the gateway otherwise
+ * (and when the session cannot be checked in memory).
+ */
+async function resultOfChange(
+  options: LiveOrdersOptions,
+  context: SubscriptionContext,
+  root: FieldNode,
+  key: string,
+  update: OrderUpdate,
+  fetchOrder: (orderId: string) => Promise<FormattedExecutionResult>,
+): Promise<FormattedExecutionResult> {
+  if (options.sessionCheck && answerableFromChange(root)) {
+    let ended: string | null | undefined;
+    try {
+      ended = await options.sessionCheck(context);
+    } catch {
+      ended = undefined;
+    }
+    if (ended) return { errors: [{ message: ended, extensions: { code: ErrorCode.UNAUTHENTICATED } }] };
+    if (ended === null) return { data: { [key]: orderFromChange(root, update) } };
+  }
+  return fetchOrder(update.orderId);
 }
 
 /** The gateway's formatted result as graphql-ws sends it (it serialises GraphQLError instances). */
@@ -314,7 +391,7 @@ async function* watchOrder(
     const isNew = (update: OrderUpdate) => told.accept({ orderId, status: update.status });
     for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({
       update,
-      result: await fetchOrder(orderId),
+      result: await resultOfChange(options, context, root, key, { ...update, orderId }, fetchOrder),
     }))) {
       if (ended(result, context)) return;
       const current = result.data?.[key] as Record<string, unknown> | null | undefined;
@@ -343,7 +420,7 @@ async function* watchCustomer(
   try {
     for await (const { update, result } of resolveChanges(channel, isNew, async (update) => ({
       update,
-      result: await fetchOrder(update.orderId),
+      result: await resultOfChange(options, context, root, key, update, fetchOrder),
     }))) {
       if (ended(result, context)) return;
       const current = result.data?.[key] as Record<string, unknown> | null | undefined;

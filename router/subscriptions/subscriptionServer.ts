@@ -153,6 +153,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     limits,
     addressLimits,
     fetch: (document, variables, context) => options.execute(document, variables, routerContext(context)),
+    // The token verified again: from the router's cache (expiry) and revocations in memory.
+    sessionCheck: async (context) => {
+      try {
+        await options.verifyAccessToken(context.authorization.replace(/^Bearer\s+/i, ""));
+        return null;
+      } catch (error) {
+        if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) return error.message;
+        throw error;
+      }
+    },
   });
 
   const server = useServer<{ authorization?: string }, { state?: ConnectionState }>(

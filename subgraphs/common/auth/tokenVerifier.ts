@@ -4,7 +4,7 @@ import { UnauthenticatedError } from "../errors";
 import { looksLikeApiKey, type ApiKeyRegistry } from "./apiKeys";
 import { roles, type Caller } from "./caller";
 import { permissions } from "./permissions";
-import type { SessionRevocations } from "./sessionRevocations";
+import type { RevocationCheck } from "./sessionRevocations";
 
 /** The only algorithm accepted: tokens are signed with Ed25519 (EdDSA); `none` and HMAC never pass. */
 export const accessTokenAlgorithm = "EdDSA";
@@ -25,10 +25,19 @@ const accessTokenClaims = z.object({
 export interface TokenVerifierOptions extends TokenSettings {
   /** Where public keys come from: the users service's JWKS, or its own key set. */
   keys: JWTVerifyGetKey;
-  revocations: SessionRevocations;
+  /** Whether a session has ended: `LocalRevocations` answers from memory, `SessionRevocations` asks Redis. */
+  revocations: RevocationCheck;
+  /**
+   * Verified access tokens kept until they expire, at most so many (the least recently used go
+   * first); 0 verifies every time. A kept token is still checked for expiry and revocation.
+   */
+  cacheEntries?: number;
   /** Where API keys (`Bearer sk_live_...`) are checked: every verifier accepts them. */
   apiKeys: ApiKeyRegistry;
 }
+
+/** Verified access tokens each process keeps until they expire (router and subgraphs). */
+export const verifiedTokenCacheEntries = 10_000;
 
 export type VerifyAccessToken = (token: string) => Promise<Caller>;
 
@@ -43,8 +52,16 @@ export class KeySetUnavailableError extends Error {
  * key (`sk_live_...`): against the key records the users service publishes (see `apiKeys.ts`).
  */
 export function createTokenVerifier(options: TokenVerifierOptions): VerifyAccessToken {
+  const verified = new VerifiedTokens(options.cacheEntries ?? 0);
   return async (token) => {
     if (looksLikeApiKey(token)) return options.apiKeys.verify(token);
+    const known = verified.get(token);
+    if (known) {
+      if (await options.revocations.isRevoked(known.sessionId)) {
+        throw new UnauthenticatedError("The session has ended: sign in again.");
+      }
+      return known;
+    }
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, options.keys, {
@@ -70,13 +87,48 @@ export function createTokenVerifier(options: TokenVerifierOptions): VerifyAccess
     if (await options.revocations.isRevoked(claims.data.sid)) {
       throw new UnauthenticatedError("The session has ended: sign in again.");
     }
-    return {
+    const caller: Caller = {
       userId: claims.data.sub,
       sessionId: claims.data.sid,
       roles: claims.data.roles,
       ...(claims.data.perms?.length ? { permissions: claims.data.perms } : {}),
     };
+    const expiresAt = (payload as { exp?: unknown }).exp;
+    if (typeof expiresAt === "number") verified.set(token, caller, expiresAt * 1000);
+    return caller;
   };
+}
+
+/**
+ * Access tokens whose signature, issuer, audience and claims were verified, with the caller they
+ * name, until they expire (without the verification's clock tolerance: a kept token lapses a
+ * little early, never late). Least recently used first out when full. A key withdrawn from the
+ * key set does not end the tokens kept here before their expiry (minutes); ending a session is
+ * what revocation is for, and it is checked on every use.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { caller: Caller; expiresAtMs: number }>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get(token: string, nowMs = Date.now()): Caller | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    this.entries.delete(token);
+    if (entry.expiresAtMs <= nowMs) return undefined;
+    this.entries.set(token, entry);
+    return entry.caller;
+  }
+
+  set(token: string, caller: Caller, expiresAtMs: number): void {
+    if (this.maxEntries <= 0) return;
+    this.entries.delete(token);
+    this.entries.set(token, { caller, expiresAtMs });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
 }
 
 /**

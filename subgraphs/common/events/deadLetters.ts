@@ -2,7 +2,7 @@ import type { JetStreamClient, JetStreamManager } from "nats";
 import { z } from "zod";
 import type { ServiceName } from "../serviceNames";
 import { parseEnvelope, type EventEnvelope } from "./envelope";
-import { streamName, subjectFor } from "./streams";
+import { streamName, subjectOf } from "./streams";
 
 /**
  * What a consumer publishes when it gives up on an event, on
@@ -53,7 +53,7 @@ export function deadLetterOf(options: {
     error: options.error.message,
     deliveries: options.deliveries,
     failedAt: new Date().toISOString(),
-    ...(event ? { eventId: event.id, eventType: event.type, subject: subjectFor(options.namespace, event.type) } : {}),
+    ...(event ? { eventId: event.id, eventType: event.type, subject: subjectOf(options.namespace, event) } : {}),
     ...(typeof orderId === "string" ? { orderId } : {}),
     event: event ?? options.raw,
   };
@@ -158,7 +158,7 @@ export async function replayDeadLetter(
       `Dead letter ${seq} holds no valid event, so it cannot be replayed: ${(error as Error).message}`,
     );
   }
-  const subject = subjectFor(namespace, event.type);
+  const subject = subjectOf(namespace, event);
   await js.publish(subject, JSON.stringify(event), { msgID: `replay:${event.id}:${seq}` });
   await jsm.streams.deleteMessage(deadLetterStream(namespace), seq);
   return { event, subject };

@@ -15,7 +15,7 @@ import type { ServiceName } from "../serviceNames";
 import type { EventType } from "./catalog";
 import { deadLetterOf } from "./deadLetters";
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
-import { deadLetterSubject, streamFor, subjectFor } from "./streams";
+import { deadLetterSubject, hasSubjectDetail, streamFor, subjectFor, subjectOf } from "./streams";
 import type { Emit, UnitOfWork } from "./unitOfWork";
 
 /**
@@ -29,6 +29,13 @@ export interface EventHandlerOptions<T extends EventType> {
    * a transaction: a handler that would do nothing needs no record that it did nothing.
    */
   appliesTo?: (event: EventEnvelope<T>) => boolean;
+  /**
+   * For a type published on a subject per detail (`subjectDetails` in streams.ts: the status of
+   * `orders.order.status_changed`), the details this handler takes: its consumer subscribes to
+   * those subjects only, so other events of the type are never delivered to it. Without it, it
+   * takes every detail.
+   */
+  subjectDetails?: readonly string[];
   /**
    * The handler's effect is idempotent by itself: one statement that applies a version (a read
    * model's "newer wins" upsert), so a redelivered or older event changes nothing. It then runs
@@ -94,15 +101,31 @@ function orderingKey(raw: unknown): string {
   return event?.data?.orderId ?? event?.data?.productId ?? event?.data?.userId ?? event?.id ?? "";
 }
 
+/** One durable JetStream consumer of an `EventConsumer`: its name and the subject it filters on. */
+interface Durable {
+  name: string;
+  subject: string;
+}
+
 /**
  * A durable JetStream consumer for one event type. Replicas of a service share the durable, so
  * each event is handled once per service. Several events are handled at once, but events about
  * the same order, product or user are applied one after another, in stream order.
+ *
+ * For a type published on a subject per detail, it runs one durable per detail it takes
+ * (`<name>__<detail>`; NATS 2.9 filters a consumer on one subject), and keeps the durable named
+ * `<name>` on the bare subject, unchanged, for events published before details existed (or by a
+ * replica not yet upgraded). All of them record applied events under `<name>`, so an event
+ * applied from one subject is a duplicate on another (a replayed dead letter).
  */
 export class EventConsumer<Tx extends SqlExecutor> {
   readonly name: string;
-  private messages: ConsumerMessages | undefined;
-  private loop: Promise<void> | undefined;
+  /** The durables this consumer runs: one, or one per subject detail and the bare subject's. */
+  readonly durables: readonly Durable[];
+  private readonly subscriptions: ConsumerMessages[] = [];
+  private readonly loops: Promise<void>[] = [];
+  /** The last task of each ordering key, across every durable of this consumer. */
+  private readonly lastOfKey = new Map<string, Promise<void>>();
   private running = false;
   private readonly maxDeliveries: number;
   private readonly retryDelaysMs: readonly number[];
@@ -113,6 +136,18 @@ export class EventConsumer<Tx extends SqlExecutor> {
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.retryDelaysMs = options.retryDelaysMs ?? [200, 1000, 5000, 15000];
     this.logger = options.logger.child({ module: "consumer", consumer: this.name });
+    const { namespace, handler } = options;
+    const subject = subjectFor(namespace, handler.type);
+    const details = handler.subjectDetails;
+    this.durables = hasSubjectDetail(handler.type)
+      ? [
+          { name: this.name, subject },
+          ...(details ?? ["*"]).map((detail) => ({
+            name: `${this.name}__${detail === "*" ? "any" : detail}`,
+            subject: `${subject}.${detail}`,
+          })),
+        ]
+      : [{ name: this.name, subject }];
   }
 
   get stream(): string {
@@ -120,34 +155,45 @@ export class EventConsumer<Tx extends SqlExecutor> {
   }
 
   async start(): Promise<void> {
-    const { jsm, js, namespace, handler } = this.options;
-    const config = {
-      durable_name: this.name,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: subjectFor(namespace, handler.type),
-      ack_wait: nanos(30_000),
-      // Redelivery is bounded by this class (dead letter after maxDeliveries), not by the server.
-      max_deliver: -1,
-      max_ack_pending: 1000,
-    };
-    try {
-      await jsm.consumers.add(this.stream, config);
-    } catch (error) {
-      if (!/already exists|already in use/i.test((error as Error).message)) throw error;
-      await jsm.consumers.update(this.stream, this.name, config);
-    }
-    const consumer = await js.consumers.get(this.stream, this.name);
-    this.messages = await consumer.consume({ max_messages: 64 });
+    const { jsm, js } = this.options;
     this.running = true;
-    this.loop = this.run(this.messages);
+    for (const durable of this.durables) {
+      const config = {
+        durable_name: durable.name,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: durable.subject,
+        ack_wait: nanos(30_000),
+        // Redelivery is bounded by this class (dead letter after maxDeliveries), not by the server.
+        max_deliver: -1,
+        max_ack_pending: 1000,
+      };
+      try {
+        await jsm.consumers.add(this.stream, config);
+      } catch (error) {
+        if (!/already exists|already in use/i.test((error as Error).message)) throw error;
+        await jsm.consumers.update(this.stream, durable.name, config);
+      }
+      const consumer = await js.consumers.get(this.stream, durable.name);
+      const messages = await consumer.consume({ max_messages: 64 });
+      this.subscriptions.push(messages);
+      this.loops.push(this.run(messages));
+    }
   }
 
-  /** Stops fetching, lets the event in hand finish, and leaves the rest for the next start. */
+  /** Stops fetching, lets the events in hand finish, and leaves the rest for the next start. */
   async stop(): Promise<void> {
     this.running = false;
-    await this.messages?.close();
-    await this.loop;
+    await Promise.all(this.subscriptions.splice(0).map((messages) => messages.close()));
+    await Promise.all(this.loops.splice(0));
+  }
+
+  /** Events waiting for this consumer, over all its durables. */
+  async pending(): Promise<number> {
+    const infos = await Promise.all(
+      this.durables.map((durable) => this.options.jsm.consumers.info(this.stream, durable.name)),
+    );
+    return infos.reduce((sum, info) => sum + info.num_pending, 0);
   }
 
   isRunning(): boolean {
@@ -157,7 +203,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
   private async run(messages: ConsumerMessages): Promise<void> {
     const concurrency = Math.max(1, this.options.concurrency ?? 1);
     const inFlight = new Set<Promise<void>>();
-    const lastOfKey = new Map<string, Promise<void>>();
+    const lastOfKey = this.lastOfKey;
     for await (const message of messages) {
       if (!this.running) {
         // Handed back for another replica or the next start. The loop drains what was already
@@ -258,8 +304,15 @@ export class EventConsumer<Tx extends SqlExecutor> {
    * no newer than what it has applied.
    */
   async apply(event: EventEnvelope): Promise<"applied" | "duplicate" | "ignored"> {
-    const { appliesTo } = this.options.handler as { appliesTo?: (event: EventEnvelope) => boolean };
-    if (event.type === this.options.handler.type && appliesTo && !appliesTo(event)) return "ignored";
+    const { appliesTo, subjectDetails } = this.options.handler as {
+      appliesTo?: (event: EventEnvelope) => boolean;
+      subjectDetails?: readonly string[];
+    };
+    if (event.type === this.options.handler.type) {
+      if (appliesTo && !appliesTo(event)) return "ignored";
+      // An event of the bare subject (published before details existed) with a detail not taken.
+      if (subjectDetails && !subjectDetails.includes(this.detailOf(event))) return "ignored";
+    }
     if (this.options.handler.idempotentByVersion && event.type === this.options.handler.type) {
       await (this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(
         event,
@@ -280,6 +333,11 @@ export class EventConsumer<Tx extends SqlExecutor> {
       await (handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(event, tx, emit);
       return "applied";
     });
+  }
+
+  private detailOf(event: EventEnvelope): string {
+    const subject = subjectOf(this.options.namespace, event);
+    return subject.slice(subject.lastIndexOf(".") + 1);
   }
 
   private async deadLetter(message: JsMsg, event: EventEnvelope | undefined, error: Error): Promise<void> {

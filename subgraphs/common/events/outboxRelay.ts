@@ -12,7 +12,7 @@ import {
   pruneOutbox,
   type OutboxRow,
 } from "./outbox";
-import { subjectFor } from "./streams";
+import { subjectOf } from "./streams";
 
 export interface OutboxRelayOptions {
   db: TransactionRunner<SqlExecutor> & SqlExecutor;
@@ -199,7 +199,7 @@ export class OutboxRelay {
   private async publish(row: Pick<OutboxRow, "id" | "type" | "envelope">): Promise<void> {
     if (!isEventType(row.type)) throw new Error(`outbox row ${row.id} has unknown type ${row.type}`);
     await this.options.js.publish(
-      subjectFor(this.options.namespace, row.type),
+      subjectOf(this.options.namespace, { type: row.type, data: row.envelope.data }),
       encoder.encode(JSON.stringify(row.envelope)),
       {
         msgID: row.id,

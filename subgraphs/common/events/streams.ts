@@ -1,11 +1,36 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, nanos, type JetStreamManager, type StreamConfig } from "nats";
-import { domainOf, eventDomains, type EventType } from "./catalog";
+import { domainOf, eventDomains, type EventData, type EventType } from "./catalog";
 
 const day = 24 * 60 * 60 * 1000;
 
-/** Subject an event type is published on: `<namespace>.<type>`. */
+/**
+ * The subject of an event type (`<namespace>.<type>`). Events of a type with a subject detail
+ * (below) are published one token deeper, on `<namespace>.<type>.<detail>`; this bare subject
+ * then carries only events published before the detail existed (or by a replica not yet
+ * upgraded), which consumers still take.
+ */
 export function subjectFor(namespace: string, type: EventType): string {
   return `${namespace}.${type}`;
+}
+
+/**
+ * Event types published on a subject per value of one field, so that a consumer subscribes only
+ * to the values it handles and no delivery is made only to be ignored: `orders.order.status_changed`
+ * per status (`<namespace>.orders.order.status_changed.CONFIRMED`). The payload is the same.
+ */
+export const subjectDetails: { readonly [T in EventType]?: (data: EventData<T>) => string } = {
+  "orders.order.status_changed": (data) => data.status,
+};
+
+/** Whether events of `type` are published on a subject per detail. */
+export function hasSubjectDetail(type: EventType): boolean {
+  return subjectDetails[type] !== undefined;
+}
+
+/** The subject one event is published on: its type's, with its detail when the type has one. */
+export function subjectOf(namespace: string, event: { type: EventType; data: unknown }): string {
+  const detail = subjectDetails[event.type] as ((data: unknown) => string) | undefined;
+  return detail ? `${subjectFor(namespace, event.type)}.${detail(event.data)}` : subjectFor(namespace, event.type);
 }
 
 export function streamFor(namespace: string, type: EventType): string {

@@ -108,7 +108,7 @@ export class EventPlumbing<Tx extends SqlExecutor> {
         Promise.all(
           this.consumers.map(async (consumer) => ({
             labels: { consumer: consumer.name },
-            value: (await this.jsm.consumers.info(consumer.stream, consumer.name)).num_pending,
+            value: await consumer.pending(),
           })),
         ),
     );

@@ -8,8 +8,8 @@ import express from "express";
 import { ApiKeyRegistry } from "../auth/apiKeys";
 import { authenticate } from "../auth/authenticate";
 import { keepRawBody, requireRouterCredential } from "../auth/routerCredential";
-import { SessionRevocations } from "../auth/sessionRevocations";
-import { createTokenVerifier, remoteKeySet } from "../auth/tokenVerifier";
+import { LocalRevocations, SessionRevocations } from "../auth/sessionRevocations";
+import { createTokenVerifier, remoteKeySet, verifiedTokenCacheEntries } from "../auth/tokenVerifier";
 import { describeDatabase } from "../database/databaseUrl";
 import type { PrismaLike, SqlExecutor, TransactionClientOf, TransactionRunner } from "../database/prismaOptions";
 import { addressOf } from "../dependencies";
@@ -91,11 +91,15 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   await definition.onStart?.(runtime);
   await events.start(definition.workers?.(runtime) ?? []);
 
+  // Revoked sessions kept in memory (from Redis pub/sub, resynced), and verified tokens cached:
+  // a request's token costs no Redis round trip.
+  const revoked = await LocalRevocations.start(runtime.revocations, redis, { logger });
   const verifyAccessToken = createTokenVerifier({
     keys: definition.verificationKeys?.(runtime) ?? remoteKeySet(env.USERS_JWKS_URL),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
-    revocations: runtime.revocations,
+    revocations: revoked,
+    cacheEntries: verifiedTokenCacheEntries,
     apiKeys: new ApiKeyRegistry(redis, env.REDIS_KEY_PREFIX),
   });
   const server = await startGraphQLHttpServer<Context>({
@@ -144,6 +148,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     async afterStop() {
       await events.stop();
       await nats.drain().catch(() => undefined);
+      await revoked.stop();
       redis.disconnect();
       await db.$disconnect();
     },

@@ -88,7 +88,7 @@ export const inventoryEventHandlers = [
       }
       if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
     },
-    { appliesTo: (event) => ["CANCELLED", "REFUNDED", "SHIPPED"].includes(event.data.status) },
+    { subjectDetails: ["CANCELLED", "REFUNDED", "SHIPPED"] },
   ),
   // A parcel left: its units are deducted where it left from.
   onEvent<InventoryTx, "orders.fulfillment.created">("orders.fulfillment.created", (event, tx, emit) =>

@@ -121,10 +121,9 @@ export function notificationsEventHandlers() {
         });
       },
       {
+        subjectDetails: [...notifiedStatuses],
         // An order that ships in parcels is told of each parcel as it leaves (with its tracking).
-        appliesTo: (event) =>
-          notifiedStatuses.has(event.data.status) &&
-          !(event.data.status === "SHIPPED" && event.data.shipsInFulfillments),
+        appliesTo: (event) => !(event.data.status === "SHIPPED" && event.data.shipsInFulfillments),
       },
     ),
     onEvent<NotificationsTx, "orders.fulfillment.created">("orders.fulfillment.created", async (event, tx, emit) => {

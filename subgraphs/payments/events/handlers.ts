@@ -15,7 +15,7 @@ export function paymentsEventHandlers(defaults: OpeningDefaults, privacy: Paymen
     onEvent<PaymentsTx, "orders.order.status_changed">(
       "orders.order.status_changed",
       (event, tx, emit) => closePaymentOfCancelledOrder(tx, emit, event.data),
-      { appliesTo: (event) => event.data.status === "CANCELLED" },
+      { subjectDetails: ["CANCELLED"] },
     ),
     // A guest's order now belongs to an account: so does its payment (`Order.payment` for its owner).
     onEvent<PaymentsTx, "orders.order.customer_attached">("orders.order.customer_attached", async (event, tx) => {

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { customerOrdersChannel, orderChannel } from "../../../subgraphs/common/orderUpdates";
 import type { RunningRouter } from "../../../router";
-import { graphqlData } from "../../support/graphqlClient";
+import { graphql, graphqlData } from "../../support/graphqlClient";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../support/checkout";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
@@ -262,6 +262,90 @@ describe("live order status over graphql-ws, through the router", () => {
       "second:CANCELLED",
     ]);
     expect(watch.messages[0]?.data?.myOrderUpdates.number).toMatch(/^[0-9A-Z]{3}-/);
+    await client.dispose();
+  });
+
+  it("answers a selection of what the change carries without the gateway, and stops a revoked session", async () => {
+    const shopper = await registerCustomer(url);
+    const product = await build.product({ name: "Straight From Redis", price: "3.00", stock: 5 });
+    let closed: { code: number; reason: string } | undefined;
+    const client = subscriptionClient(url, shopper.accessToken, { onClosed: (event) => (closed = event) });
+    const watch = collect(client, `subscription { myOrderUpdates { id ref: number status __typename } }`);
+    await waitFor(
+      async () => (await listeners(customerOrdersChannel(services.testId + ":", shopper.user.id))) === 1,
+      "the subscription to listen",
+    );
+    const placed = await placeOrder(
+      url,
+      shopper.accessToken,
+      placeOrderInput([{ productId: product.id, quantity: 1 }]),
+    );
+    await waitFor(
+      () => watch.messages.some((message) => message.data?.myOrderUpdates.status === "CONFIRMED"),
+      "CONFIRMED",
+    );
+    expect(watch.messages.map((message) => message.data?.myOrderUpdates)).toEqual(
+      ["PENDING", "AWAITING_PAYMENT", "CONFIRMED"].map((status) => ({
+        id: placed.id,
+        ref: placed.number,
+        status,
+        __typename: "Order",
+      })),
+    );
+
+    // A change told with no query to the orders service (what reaches it goes through the gateway).
+    const ordersOperations = async () =>
+      (await services.orders.runtime.metrics.registry.getSingleMetric("graphql_operations_total")!.get()).values.reduce(
+        (sum, value) => sum + value.value,
+        0,
+      );
+    const operationsBefore = await ordersOperations();
+    const change = (status: string) =>
+      JSON.stringify({
+        orderId: placed.id,
+        customerId: shopper.user.id,
+        number: placed.number,
+        status,
+        cancellationReason: null,
+        at: new Date().toISOString(),
+      });
+    const channel = customerOrdersChannel(`${services.testId}:`, shopper.user.id);
+    await redis.publish(channel, change("SHIPPED"));
+    await waitFor(
+      () => watch.messages.some((message) => message.data?.myOrderUpdates.status === "SHIPPED"),
+      "SHIPPED from the change alone",
+    );
+    expect(await ordersOperations()).toBe(operationsBefore);
+
+    // The session ends (logout): the next change is not told, and the connection closes, saying why.
+    await graphqlData(url, `mutation($token: String!) { logout(refreshToken: $token) }`, {
+      variables: { token: shopper.refreshToken },
+    });
+    // The router has heard of it once it refuses the token over HTTP too.
+    await waitFor(
+      async () =>
+        (
+          await graphql(
+            url,
+            `
+              {
+                me {
+                  id
+                }
+              }
+            `,
+            { token: shopper.accessToken },
+          )
+        ).errors?.[0]?.extensions?.code === "UNAUTHENTICATED",
+      "the router to know the session ended",
+    );
+    await redis.publish(channel, change("DELIVERED"));
+    await waitFor(() => closed, "the connection to close");
+    expect({ code: closed?.code, reason: closed?.reason }).toEqual({
+      code: 4401,
+      reason: "The session has ended: sign in again.",
+    });
+    expect(watch.messages.map((message) => message.data?.myOrderUpdates.status)).not.toContain("DELIVERED");
     await client.dispose();
   });
 
