@@ -110,6 +110,17 @@ describe("a dead-lettered event about an order surfaces on that order", () => {
       resolution: "replayed dead letter",
     });
     expect(await codeOf(resolve, admin.accessToken, { id: incident.id })).toBe("CONFLICT");
+    // The resolution is audited once (in its transaction), by the staff member who made it.
+    const audited = await services.orders.runtime.db.$queryRaw<
+      { actor_kind: string; entity_id: string; after: { incidentId: string; resolution: string } }[]
+    >`SELECT actor_kind, entity_id, after FROM audit_entry WHERE action = 'order.incident_resolved'`;
+    expect(audited).toEqual([
+      {
+        actor_kind: "USER",
+        entity_id: order.id,
+        after: expect.objectContaining({ incidentId: incident.id, resolution: "replayed dead letter" }),
+      },
+    ]);
     const afterwards = await graphql(
       url,
       `

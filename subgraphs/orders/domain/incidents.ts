@@ -1,7 +1,10 @@
+import { recordAudit } from "../../common/audit/recordAudit";
+import type { Caller } from "../../common/auth/caller";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
+import type { UnitOfWork } from "../../common/events/unitOfWork";
 import type { StoredDeadLetter } from "../../common/events/deadLetters";
 import { isUuid } from "../../common/validation";
-import type { OrdersReader } from "../store/database";
+import type { OrdersReader, OrdersTx } from "../store/database";
 import { findIncident, recordIncident, resolveIncident, type OrderIncidentRecord } from "../store/incidentStore";
 
 const maxNoteLength = 1000;
@@ -27,10 +30,18 @@ export async function noteDeadLetter(db: OrdersReader, letter: StoredDeadLetter)
   });
 }
 
-/** Staff say an incident is dealt with (the event replayed, or the order settled by hand). */
+/** What resolving an incident needs: the transaction it runs in and who does it (for the audit log). */
+export interface IncidentResolutionDependencies {
+  unitOfWork: UnitOfWork<OrdersTx>;
+  caller: Caller;
+}
+
+/**
+ * Staff say an incident is dealt with (the event replayed, or the order settled by hand); the
+ * resolution is audited in its own transaction, as every back-office change.
+ */
 export async function resolveOrderIncident(
-  db: OrdersReader,
-  staffId: string,
+  deps: IncidentResolutionDependencies,
   id: string,
   note: string | null | undefined,
 ): Promise<OrderIncidentRecord> {
@@ -39,8 +50,24 @@ export async function resolveOrderIncident(
   if (trimmed && trimmed.length > maxNoteLength) {
     throw new BadUserInputError(`The note is at most ${maxNoteLength} characters.`, "note");
   }
-  const resolved = await resolveIncident(db, id, { by: staffId, note: trimmed });
-  if (resolved) return resolved;
-  if (!(await findIncident(db, id))) throw new NotFoundError("No order incident has this id.");
-  throw new ConflictError("This incident was resolved already.");
+  return deps.unitOfWork(async (tx, emit) => {
+    const resolved = await resolveIncident(tx, id, { by: deps.caller.userId, note: trimmed });
+    if (!resolved) {
+      if (!(await findIncident(tx, id))) throw new NotFoundError("No order incident has this id.");
+      throw new ConflictError("This incident was resolved already.");
+    }
+    await recordAudit(tx, emit, "orders", deps.caller, {
+      entityType: "ORDER",
+      entityId: resolved.orderId,
+      action: "order.incident_resolved",
+      before: { incidentId: resolved.id, eventType: resolved.eventType, resolvedAt: null },
+      after: {
+        incidentId: resolved.id,
+        eventType: resolved.eventType,
+        resolvedAt: resolved.resolvedAt?.toISOString() ?? null,
+        resolution: resolved.resolution,
+      },
+    });
+    return resolved;
+  });
 }

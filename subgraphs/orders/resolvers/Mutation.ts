@@ -33,21 +33,17 @@ export const Mutation: MutationResolvers = {
   placeOrder: (_parent, { input }, context) => placeOrder(context, requireCaller(context.caller).userId, input),
   placeGuestOrder: (_parent, { input }, context) => placeGuestOrder(context, input),
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),
-  resolveOrderIncident: (_parent, { id, note }, { caller, db }) =>
-    resolveOrderIncident(db, requirePermission(caller, "ORDERS").userId, id, note),
+  resolveOrderIncident: (_parent, { id, note }, { caller, unitOfWork }) =>
+    resolveOrderIncident({ unitOfWork, caller: requirePermission(caller, "ORDERS") }, id, note),
   shipOrder: (_parent, { input }, context) => (requirePermission(context.caller, "ORDERS"), shipOrder(context, input)),
   markOrderDelivered: (_parent, { id }, context) => (
     requirePermission(context.caller, "ORDERS"),
     markOrderDelivered(context, id)
   ),
-  carrierCreate: (_parent, { input }, context) => (
-    requirePermission(context.caller, "ORDERS"),
-    createCarrier(context.db, input)
-  ),
-  carrierUpdate: (_parent, { input }, context) => (
-    requirePermission(context.caller, "ORDERS"),
-    updateCarrier(context.db, input)
-  ),
+  carrierCreate: (_parent, { input }, context) =>
+    createCarrier({ unitOfWork: context.unitOfWork, caller: requirePermission(context.caller, "ORDERS") }, input),
+  carrierUpdate: (_parent, { input }, context) =>
+    updateCarrier({ unitOfWork: context.unitOfWork, caller: requirePermission(context.caller, "ORDERS") }, input),
   fulfillmentCreate: (_parent, { input }, context) => (
     requirePermission(context.caller, "ORDERS"),
     createFulfillment(context, input)

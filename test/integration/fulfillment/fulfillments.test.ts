@@ -231,6 +231,32 @@ describe("split fulfillment with carrier tracking, through the router", () => {
     expect(await parcelStatus()).toBe("IN_TRANSIT");
   }, 300_000);
 
+  it("audits carrier changes (a shop setting) with who made them, before and after", async () => {
+    const other = await createCarrier(url, admin.accessToken, "audited-post");
+    await graphqlData(url, `mutation($input: CarrierUpdateInput!) { carrierUpdate(input: $input) { id name } }`, {
+      token: admin.accessToken,
+      variables: { input: { id: other.id, name: "Audited Post" } },
+    });
+    const entries = await services.orders.runtime.db.$queryRaw<
+      { action: string; actor_kind: string; before: { name: string } | null; after: { name: string; code: string } }[]
+    >`SELECT action, actor_kind, before, after FROM audit_entry
+       WHERE entity_type = 'SETTING' AND entity_id = ${`carrier/${other.id}`} ORDER BY occurred_at, action`;
+    expect(entries).toEqual([
+      {
+        action: "carrier.created",
+        actor_kind: "USER",
+        before: null,
+        after: expect.objectContaining({ code: "audited-post", name: "Acme Parcels" }),
+      },
+      {
+        action: "carrier.updated",
+        actor_kind: "USER",
+        before: expect.objectContaining({ name: "Acme Parcels" }),
+        after: expect.objectContaining({ code: "audited-post", name: "Audited Post" }),
+      },
+    ]);
+  });
+
   it("ships only from a stock location orders knows (inventory's events) and that is active", async () => {
     // Locations made before inventory announced them reach orders too (the migration's outbox rows).
     const { stockLocations } = await graphqlData(url, `query { stockLocations { id name active } }`, {
