@@ -19,7 +19,7 @@ const schema = loadApiSchema(readFileSync(path.join(projectRoot, "schema", "supe
 const reviewed = `
   ProductConnection.totalCount ProductConnection.pageInfo ProductConnection.edges ProductEdge.cursor ProductEdge.node
   PageInfo.hasNextPage PageInfo.hasPreviousPage PageInfo.startCursor PageInfo.endCursor
-  Product.id Product.stock Product.stockMovements Product.sku Product.name Product.slug Product.description Product.price
+  Product.id Product.stock Product.stockMovements Product.sku Product.name Product.slug Product.description Product.price Product.taxCategory
   Product.category Product.images Product.archived Product.createdAt Product.updatedAt Product.rating Product.reviews
   Category.id Category.name Category.slug Category.parent Category.children
   Stock.available Stock.inStock Stock.lowStock Stock.onHand Stock.reserved Stock.lowStockThreshold

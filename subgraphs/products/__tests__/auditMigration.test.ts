@@ -6,7 +6,10 @@ import { newTestId } from "../../../test/support/testNames";
 async function everyRow(sql: Client, tables: readonly string[]): Promise<Record<string, string[]>> {
   const rows: Record<string, string[]> = {};
   for (const table of tables) {
-    const { rows: found } = await sql.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM "${table}" t`);
+    // Later migrations add columns with defaults (products.tax_category); the rows are otherwise as they were.
+    const { rows: found } = await sql.query<{ row: string }>(
+      `SELECT (to_jsonb(t) - 'tax_category')::text AS row FROM "${table}" t`,
+    );
     rows[table] = found.map((each) => each.row).sort();
   }
   return rows;

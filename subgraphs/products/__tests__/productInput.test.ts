@@ -26,6 +26,7 @@ describe("new product input", () => {
       categoryId: null,
       images: [{ url: "https://img.example/1.jpg", alt: "" }],
       status: "ACTIVE",
+      taxCategory: "STANDARD",
       attributes: [],
     });
   });
