@@ -109,7 +109,13 @@ describe("a subject per order status: consumers are delivered only the statuses 
       ...confirmed,
       id: randomUUID(),
       occurredAt: new Date().toISOString(),
-      data: { ...confirmed.data, from: "CONFIRMED", status: "SHIPPED", at: new Date().toISOString() },
+      data: {
+        ...confirmed.data,
+        from: "CONFIRMED",
+        status: "SHIPPED",
+        shipsInFulfillments: false,
+        at: new Date().toISOString(),
+      },
     };
     await nats
       .jetstream()
