@@ -1,3 +1,4 @@
+import type { AuditEntry } from "../../support/auditEntry";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput, waitForOrder } from "../../support/checkout";
 import { graphql, graphqlData } from "../../support/graphqlClient";
@@ -12,18 +13,7 @@ const auditLog = `query AuditLog($filter: AuditLogFilter, $first: Int, $after: S
   }
 }`;
 
-interface Entry {
-  id: string;
-  service: string;
-  actorKind: string;
-  actorId: string | null;
-  actor: { id: string } | null;
-  entityType: string;
-  entityId: string;
-  action: string;
-  before: string | null;
-  after: string | null;
-}
+type Entry = AuditEntry;
 
 /**
  * The audit log through the router: each kind of back-office change lands in the log of the

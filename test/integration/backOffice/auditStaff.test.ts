@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { AuditEntry } from "../../support/auditEntry";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { graphqlData } from "../../support/graphqlClient";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
@@ -11,18 +12,7 @@ const auditLog = `query AuditLog($filter: AuditLogFilter, $first: Int) {
   }
 }`;
 
-interface Entry {
-  id: string;
-  service: string;
-  actorKind: string;
-  actorId: string | null;
-  actor: { id: string } | null;
-  entityType: string;
-  entityId: string;
-  action: string;
-  before: string | null;
-  after: string | null;
-}
+type Entry = AuditEntry;
 
 /**
  * The audit log of staff roles, API keys and the rest of the back office (categories, product
