@@ -206,7 +206,12 @@ describe.each([
   it("strong customer authentication abandoned: PAYMENT_TIMEOUT when the window closes, the stock released and the payment voided at the provider", async () => {
     const { placed, product } = await place(provider.cards.authenticate, "12.00");
     await awaitingAction(placed.id);
-    const order = await waitForPayment(placed.id, (each) => each.status === "CANCELLED", "the payment window to close");
+    // Orders closes the window; payments voids the payment when it hears of the cancellation, a moment later.
+    const order = await waitForPayment(
+      placed.id,
+      (each) => each.status === "CANCELLED" && each.payment?.status !== "REQUIRES_ACTION",
+      "the payment window to close and the payment to be voided",
+    );
     expect(order).toMatchObject({
       cancellationReason: "PAYMENT_TIMEOUT",
       payment: { status: "FAILED", nextAction: null },
