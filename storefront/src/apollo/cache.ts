@@ -16,6 +16,9 @@ export function createCache(state?: NormalizedCacheObject): InMemoryCache {
       SelectedOption: { keyFields: false },
       Attribute: { keyFields: false },
       Payment: { merge: true },
+      // A method's price is for one cart at one address: kept inside the answer that priced it,
+      // never shared by id between carts, addresses or an order placed earlier.
+      ShippingMethodOption: { keyFields: false },
       Query: {
         fields: {
           // A product or order fetched by id anywhere (a list, a cart line) answers a later

@@ -6,20 +6,24 @@ export interface ApiError {
   code: string;
   message: string;
   field?: string;
+  /** Why an input was refused, where the API says (a discount code's EXPIRED, UNKNOWN...). */
+  reason?: string;
 }
 
 interface ErrorShape {
   message?: unknown;
-  extensions?: { code?: unknown; field?: unknown; argumentName?: unknown };
+  extensions?: { code?: unknown; field?: unknown; argumentName?: unknown; reason?: unknown };
 }
 
 function fromGraphQLError(error: ErrorShape): ApiError {
   const extensions = error.extensions ?? {};
   const field = typeof extensions.field === "string" ? extensions.field : undefined;
+  const reason = typeof extensions.reason === "string" ? extensions.reason : undefined;
   return {
     code: typeof extensions.code === "string" ? extensions.code : "INTERNAL_SERVER_ERROR",
     message: typeof error.message === "string" ? error.message : "Something went wrong.",
     ...(field ? { field } : {}),
+    ...(reason ? { reason } : {}),
   };
 }
 
@@ -67,6 +71,28 @@ export function shopperMessage(error: unknown): string {
     default:
       return "Something went wrong on our side. Please try again.";
   }
+}
+
+const codeReasons: Record<string, string> = {
+  UNKNOWN: "No discount has this code.",
+  INACTIVE: "This code is not active.",
+  NOT_STARTED: "This code is not valid yet.",
+  EXPIRED: "This code has expired.",
+  EXHAUSTED: "This code has been used up.",
+  MIN_SUBTOTAL: "Your order is below this code's minimum.",
+  NOT_COMBINABLE: "This code cannot be combined with your other discounts.",
+  NOT_APPLICABLE: "This code does not apply to these items.",
+};
+
+/**
+ * Why a discount code was refused, in the API's own words (its message names the code and, for a
+ * minimum, the amount), else a sentence for its `reason`, else the usual message.
+ */
+export function discountCodeMessage(error: unknown): { message: string; reason: string | null } {
+  const refused = apiErrors(error).find((each) => each.code === "BAD_USER_INPUT");
+  if (!refused) return { message: shopperMessage(error), reason: null };
+  const reason = refused.reason ?? null;
+  return { message: refused.message || (reason && codeReasons[reason]) || "This code cannot be used.", reason };
 }
 
 const declineReasons: Record<string, string> = {

@@ -40,6 +40,9 @@ export const OrderDetailFragment = graphql(`
       amount
       currency
     }
+    cost {
+      ...CheckoutCostFields
+    }
     shippingAddress {
       name
       line1

@@ -1,6 +1,7 @@
 import { useApolloClient, useMutation, useQuery, useSubscription } from "@apollo/client/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { guestOrderKey, rememberGuestOrder, type GuestOrderKey } from "../cart/guestOrders";
+import { CostBreakdown } from "../components/CostBreakdown";
 import { Money } from "../components/Money";
 import { ErrorNotice, InfoNotice, Pending } from "../components/Notice";
 import { PaymentChoice } from "../components/PaymentChoice";
@@ -233,12 +234,7 @@ function OrderDetail({
           </li>
         ))}
       </ul>
-      <p>
-        Total:{" "}
-        <strong>
-          <Money value={order.total} />
-        </strong>
-      </p>
+      <CostBreakdown cost={order.cost} testId="order" />
       <address>
         {[
           order.shippingAddress.name,
@@ -281,6 +277,12 @@ function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: st
   );
   const { name, line1, line2, city, region, postalCode, country } = order.shippingAddress;
   const shippingAddress = { name, line1, line2, city, region, postalCode, country };
+  // The same shipping method and codes as the declined order, so the new one costs the same.
+  const codes = order.cost.discounts.flatMap((discount) => (discount.code ? [discount.code] : []));
+  const choices = {
+    ...(order.cost.shippingMethod ? { shippingMethodId: order.cost.shippingMethod.id } : {}),
+    ...(codes.length ? { discountCodes: codes } : {}),
+  };
 
   const retryAsGuest = async (email: string) => {
     setGuestError(null);
@@ -291,7 +293,14 @@ function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: st
         await addLines({ variables: { cartToken: created.cartToken, lines } });
         guestCart.current = created.cartToken;
       }
-      const input = { cartToken: guestCart.current, idempotencyKey, email, shippingAddress, paymentToken: token };
+      const input = {
+        cartToken: guestCart.current,
+        idempotencyKey,
+        email,
+        shippingAddress,
+        paymentToken: token,
+        ...choices,
+      };
       const placed = (await placeGuestOrder({ variables: { input } })).data?.placeGuestOrder;
       if (!placed) return;
       rememberGuestOrder(placed.id, { number: placed.number, email });
@@ -303,7 +312,7 @@ function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: st
 
   const retry = async () => {
     if (guestEmail) return retryAsGuest(guestEmail);
-    const input = { idempotencyKey, items: lines, paymentToken: token, shippingAddress };
+    const input = { idempotencyKey, items: lines, paymentToken: token, shippingAddress, ...choices };
     const result = await placeOrder({ variables: { input } }).catch(() => null);
     if (result?.data?.placeOrder) navigate(`/orders/${result.data.placeOrder.id}`);
   };
