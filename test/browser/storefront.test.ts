@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { measureStorefront, writeStorefrontMeasures } from "../../bench/storefront";
 import { launchChromium, newShopperContext, screenshot, storedItem, storeItem } from "../support/browser";
 import { graphqlData } from "../support/graphqlClient";
-import { registerCustomer } from "../support/identity";
+import { loginAdmin, registerCustomer } from "../support/identity";
 import { startStack, type RunningStack } from "../support/stack";
 import { startStorefront, type RunningStorefront } from "../support/storefront";
 import { newTestId } from "../support/testNames";
@@ -287,6 +287,107 @@ describe("the storefront in a real browser", () => {
     await page.getByText("Your session has expired. Please sign in again.").waitFor();
     await page.context().close();
   }, 120_000);
+
+  /**
+   * The back office's shipping, tax and codes for the priced checkout, made through the API as an
+   * admin would: two methods to GB, 20 % tax, a 10 % code and an expired one. Made here, late in
+   * the file: the tests before check out to GB with no shipping zone at all.
+   */
+  async function setUpPricing(): Promise<void> {
+    const admin = await loginAdmin(stack.routerUrl);
+    const asAdmin = (query: string, variables: Record<string, unknown>) =>
+      graphqlData(stack.routerUrl, query, { token: admin.accessToken, variables });
+    await asAdmin(`mutation($input: ShippingZoneInput!) { shippingZoneSave(input: $input) { id } }`, {
+      input: {
+        name: "United Kingdom",
+        areas: [{ country: "GB" }],
+        methods: [
+          { name: "Standard", rateKind: "FLAT", price: "4.99" },
+          { name: "Express", rateKind: "FLAT", price: "9.99" },
+        ],
+      },
+    });
+    await asAdmin(`mutation($input: TaxRateInput!) { taxRateSet(input: $input) { id } }`, {
+      input: { country: "GB", taxCategory: "STANDARD", rate: "20" },
+    });
+    const promotion = `mutation($input: PromotionInput!) { promotionCreate(input: $input) { id } }`;
+    await asAdmin(promotion, { input: { title: "Trail ten", code: "TRAIL10", kind: "PERCENTAGE", percentage: "10" } });
+    await asAdmin(promotion, {
+      input: {
+        title: "Last winter",
+        code: "WINTER20",
+        kind: "PERCENTAGE",
+        percentage: "20",
+        startsAt: "2020-01-01T00:00:00.000Z",
+        endsAt: "2020-02-01T00:00:00.000Z",
+      },
+    });
+  }
+
+  it("lets a guest buy two variants with a discount code and a shipping method, priced, and see it confirmed", async () => {
+    await setUpPricing();
+    const page = await open("/");
+    await addVariant(page, ["M", "Red"], 1);
+    await addVariant(page, ["L", "Red"], 1);
+    await go(page, "/checkout");
+    const email = `priced-${testId}@example.com`;
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Full name").fill("Mary Somerville");
+    await page.getByLabel("Address", { exact: true }).fill("3 Orbit Lane");
+    await page.getByLabel("City").fill("London");
+    await page.getByLabel("Postal code").fill("SW1A 1AA");
+    await page.getByLabel(/Country code/).fill("GB");
+
+    // The methods offered at the address, with their prices; the cheapest is priced first.
+    await page.getByRole("radio", { name: "Standard — $4.99" }).waitFor();
+    await page.getByTestId("checkout-shipping").filter({ hasText: "$4.99" }).waitFor();
+    await page.getByRole("radio", { name: "Express — $9.99" }).check();
+    await page.getByTestId("checkout-shipping").filter({ hasText: "$9.99" }).waitFor();
+
+    // An expired code and an unknown one are refused in place, each with the API's reason.
+    const code = page.getByLabel("Discount code");
+    const refusal = page.locator("#discount-code-error");
+    await code.fill("winter20");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await refusal.filter({ hasText: "The code WINTER20 has expired." }).waitFor();
+    await expect(refusal.getAttribute("data-reason")).resolves.toBe("EXPIRED");
+    await expect(code.getAttribute("aria-invalid")).resolves.toBe("true");
+    await code.fill("NO-SUCH-CODE");
+    await code.press("Enter"); // applies the code; does not place the order
+    await refusal.filter({ hasText: "NO-SUCH-CODE" }).waitFor();
+    await expect(refusal.getAttribute("data-reason")).resolves.toBe("UNKNOWN");
+    expect(new URL(page.url()).pathname).toBe("/checkout");
+
+    await code.fill("trail10");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByTestId("applied-code").filter({ hasText: "TRAIL10" }).waitFor();
+    await expect(refusal.count()).resolves.toBe(0);
+    // 22.00 + 24.00 = 46.00; 10 % off: 4.60; Express 9.99; 20 % tax per line after the discount
+    // (19.80 → 3.96, 21.60 → 4.32) and on shipping (1.998 → 2.00): 10.28; 46.00 − 4.60 + 9.99 + 10.28.
+    const figures = {
+      subtotal: "$46.00",
+      discount: "−$4.60",
+      shipping: "$9.99",
+      tax: "$10.28",
+      total: "$61.67",
+    };
+    await page.getByTestId("checkout-total").filter({ hasText: figures.total }).waitFor();
+    for (const [name, text] of Object.entries(figures))
+      await expect(page.getByTestId(`checkout-${name}`).textContent()).resolves.toBe(text);
+    await screenshot(page, "checkout-priced");
+
+    await page.getByRole("radio", { name: /Visa/ }).check();
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\//);
+    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
+    // The order costs what the checkout showed.
+    for (const [name, text] of Object.entries(figures))
+      await expect(page.getByTestId(`order-${name}`).textContent()).resolves.toBe(text);
+    await page.getByText("Discount TRAIL10").waitFor();
+    await page.getByText("Shipping (Express)").waitFor();
+    await expect(storedItem(page, guestCartKey)).resolves.toBeNull();
+    await page.context().close();
+  }, 240_000);
 
   it("measures the catalog pages' server time and the client's size (docs/benchmark.md; not asserted)", async () => {
     const measures = await measureStorefront(
