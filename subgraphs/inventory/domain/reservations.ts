@@ -183,6 +183,7 @@ export async function releaseEditedUnits(
   const reason = `order ${orderId} edited (edit ${edit.editId})`;
   const changes: LocationChange[] = [];
   const touched: typeof reservations = [];
+  const released = new Map<(typeof reservations)[number], number>();
   for (const line of normaliseLines(edit.lines)) {
     let left = line.quantity;
     for (const reservation of reservations) {
@@ -203,13 +204,20 @@ export async function releaseEditedUnits(
       reservation.quantity -= take;
       left -= take;
       touched.push(reservation);
+      released.set(reservation, (released.get(reservation) ?? 0) + take);
     }
   }
   if (changes.length === 0) return;
   if (!(await applyStockChanges(tx, emit, changes))) throw new Error(`stock holds less than order ${orderId} reserved`);
   for (const reservation of new Set(touched)) {
-    const status =
-      reservation.quantity > reservation.shipped ? "RESERVED" : reservation.shipped > 0 ? "DEDUCTED" : "RELEASED";
-    await saveReservation(tx, reservation, { quantity: reservation.quantity, shipped: reservation.shipped, status });
+    const open = reservation.quantity - reservation.shipped;
+    // A reservation keeps a positive quantity: one released in full keeps what it held, RELEASED.
+    const change =
+      open > 0
+        ? { quantity: reservation.quantity, shipped: reservation.shipped, status: "RESERVED" as const }
+        : reservation.shipped > 0
+          ? { quantity: reservation.shipped, shipped: reservation.shipped, status: "DEDUCTED" as const }
+          : { quantity: reservation.quantity + released.get(reservation)!, shipped: 0, status: "RELEASED" as const };
+    await saveReservation(tx, reservation, change);
   }
 }
