@@ -17,6 +17,7 @@ const orderView = `query($id: ID!) { order(id: $id) {
          discounts { code amount { amount } lines { amount { amount } } } }
   edits { id editedBy lines { orderItemId previousQuantity quantity } previousTotal { amount } total { amount } refund { amount } }
   payment { status refundedAmount { amount } refundableAmount { amount } } } }`;
+const inApp = `query { me { notifications(first: 50, channel: IN_APP) { edges { node { kind body } } } } }`;
 const myOrderUpdates = `subscription { myOrderUpdates { id status total { amount } } }`;
 
 const editedOf = (answer: { data?: unknown }) => (answer.data as { orderEdit: any }).orderEdit;
@@ -25,10 +26,10 @@ const cents = (amount: string) => Math.round(Number(amount) * 100);
 /**
  * Order edits before shipping, through the router: what remains is priced again with the
  * checkout's pricing, the removed units' stock is released, the difference is refunded once,
- * the edit is kept in the order's history and reaches the customer's subscription.
+ * the edit is kept in the order's history and reaches the customer's subscription and inbox.
  */
 describe("order edits before shipping, through the router", () => {
-  let services: TestServices<"products" | "inventory" | "orders" | "payments">;
+  let services: TestServices<"products" | "inventory" | "orders" | "payments" | "notifications">;
   let url: string;
   let admin: Session;
   let build: CatalogBuilder;
@@ -39,7 +40,7 @@ describe("order edits before shipping, through the router", () => {
     graphqlData(url, query, { token: admin.accessToken, variables });
 
   beforeAll(async () => {
-    services = await startServices(["products", "inventory", "orders", "payments"], {
+    services = await startServices(["products", "inventory", "orders", "payments", "notifications"], {
       settings: { payments: { PAYMENT_RETRY_BASE_MS: "50" }, orders: { ORDER_EDIT_WINDOW_MINUTES: "60" } },
     });
     url = services.router.url;
@@ -166,6 +167,13 @@ describe("order edits before shipping, through the router", () => {
         () => updates.messages.some((message) => message.data?.myOrderUpdates?.total?.amount === "66.00") || undefined,
         "the subscriber told of the edit",
       );
+
+      // The customer is told, in the app (and by email as their preferences allow).
+      const told = await waitFor(async () => {
+        const { me } = await graphqlData(url, inApp, { token: customer.accessToken });
+        return me.notifications.edges.find((edge: any) => edge.node.kind === "ORDER_EDITED")?.node;
+      }, "an ORDER_EDITED notification");
+      expect(told.body).toMatch(/total is now 66\.00/);
 
       // The same key again: the same answer, nothing more edited or refunded.
       const again = await edit(customer.accessToken, input);
