@@ -116,8 +116,11 @@ describe("order edits before shipping, through the router", () => {
         lines: [{ orderItemId: mugLine, quantity: 0 }],
         reason: "changed my mind about the mug",
       };
-      const answer = await edit(customer.accessToken, input);
+      // Sent twice at once (a double click): one edit, the same answer.
+      const [answer, twin] = await Promise.all([edit(customer.accessToken, input), edit(customer.accessToken, input)]);
       expect(answer.errors).toBeUndefined();
+      expect(twin.errors).toBeUndefined();
+      expect(editedOf(twin)).toEqual(editedOf(answer));
       const edited = editedOf(answer);
       // 2 × 30.00 − 5.00 (all of it on the lamps now) = 55.00: ships free; 20 % tax = 11.00.
       expect(edited).toMatchObject({
