@@ -207,7 +207,10 @@ function editLineOf(items: readonly OrderItem[], change: LineChange) {
   };
 }
 
-/** Prices the remaining lines with the order's own discounts, its method, address and tax setting. */
+/**
+ * Prices the remaining lines with the order's own discounts, its method and address, and the tax
+ * rates and setting it was placed with; the shipping zones as the shop has them now.
+ */
 async function priceRemaining(
   tx: OrdersTx,
   order: OrderRecord,
@@ -220,7 +223,7 @@ async function priceRemaining(
       select: { discountId: true },
       orderBy: { position: "asc" },
     }),
-    tx.orderTaxLine.findMany({ where: { orderId: order.id, position: { not: null } } }),
+    tx.orderTaxLine.findMany({ where: { orderId: order.id } }),
   ]);
   const discounts = discountRows.length
     ? await tx.discount.findMany({ where: { id: { in: discountRows.map((row) => row.discountId) } } })
@@ -234,7 +237,21 @@ async function priceRemaining(
     buyerKey: null,
     now: order.createdAt,
   });
-  const taxCategories = new Map(taxLines.map((line) => [line.position!, line.taxCategory as TaxCategory]));
+  const taxCategories = new Map(
+    taxLines.flatMap((line) =>
+      line.position === null ? [] : [[line.position, line.taxCategory as TaxCategory] as const],
+    ),
+  );
+  // The rates the order was taxed at, as its tax lines kept them: a rate changed (or added) since
+  // does not change what an order placed before it pays for the lines it keeps.
+  const taxRates = [...new Map(taxLines.map((line) => [line.taxCategory, line.ratePpm] as const))].map(
+    ([taxCategory, ratePpm]) => ({
+      country: destination.country,
+      region: null,
+      taxCategory: taxCategory as TaxCategory,
+      ratePpm: BigInt(ratePpm),
+    }),
+  );
   const lines = remaining.map(({ item, quantity }) =>
     pricingLineOfItem(item, quantity, views.get(item.variantId), taxCategories),
   );
@@ -249,7 +266,7 @@ async function priceRemaining(
     lines,
     {
       zones: configuration.zones,
-      taxRates: configuration.taxRates,
+      taxRates,
       // In the order they applied at checkout.
       discounts: discountRows.flatMap((row) => {
         const stored = discounts.find((each) => each.id === row.discountId);
