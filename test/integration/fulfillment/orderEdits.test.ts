@@ -215,17 +215,23 @@ describe("order edits before shipping, through the router", () => {
     });
     expect(late.errors?.[0]?.extensions?.code).toBe("CONFLICT");
     expect(late.errors?.[0]?.message).toMatch(/60 minutes/);
+    // The shop raises its tax rate meanwhile: the order keeps the rate it was placed with.
+    const rate = `mutation($input: TaxRateInput!) { taxRateSet(input: $input) { id } }`;
+    await asAdmin(rate, { input: { country: "GB", taxCategory: "STANDARD", rate: "25" } });
     const byStaff = await edit(admin.accessToken, {
       orderId: order.id,
       idempotencyKey: randomUUID(),
       lines: [{ orderItemId: lampLine, quantity: 1 }],
-    });
+    }).finally(() => asAdmin(rate, { input: { country: "GB", taxCategory: "STANDARD", rate: "20" } }));
     expect(byStaff.errors).toBeUndefined();
     expect(editedOf(byStaff).edits[0]).toMatchObject({
       editedBy: "STAFF",
       lines: [{ orderItemId: lampLine, previousQuantity: 2, quantity: 1 }],
     });
     expect(editedOf(byStaff).items.find((item: any) => item.id === lampLine).quantity).toBe(1);
+    // 30.00 + 10.00 − 5.00 (3.75 + 1.25) − 4.38 (half of the mug's 8.75) = 30.62 < 50.00: shipping
+    // 4.99; tax at 20 %: 5.25 + 0.87 + 1.00 = 7.12 (at 25 % it would be 8.90).
+    expect(editedOf(byStaff).total).toEqual({ amount: "42.73" });
   }, 300_000);
 
   it("refuses bad input, other people's orders, and orders that shipped", async () => {
