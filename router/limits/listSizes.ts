@@ -16,6 +16,9 @@ export const listMaximums: Readonly<Record<string, number>> = {
   "Fulfillment.lines": 50,
   "Order.returns": 20,
   "OrderReturn.lines": 50,
+  // orders: maxEditsPerOrder and maxEditLines (domain/edits/editPlan.ts).
+  "Order.edits": 20,
+  "OrderEdit.lines": 50,
   // orders' pricing: maxAppliedDiscounts (domain/pricing/priceCheckout.ts); a discount or a tax
   // line per cart or order line (50) and one tax line for shipping; the methods of one zone and
   // the bands of one method (configLimits, domain/settings/settingsInput.ts); the codes of a cart.

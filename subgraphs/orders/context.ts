@@ -15,4 +15,6 @@ export interface Context extends BaseContext, PlaceOrderDependencies, GuestCartD
   lookups: CatalogLookups;
   /** How many days after delivery returns are accepted. */
   returnWindowDays: number;
+  /** How many minutes after placing an order its customer may edit it. */
+  editWindowMinutes: number;
 }

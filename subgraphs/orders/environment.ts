@@ -58,6 +58,8 @@ export const ordersEnvironment = subgraphEnvironment.extend({
   CARRIER_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** How many days after delivery a customer may ask to return lines. */
   RETURN_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  /** How many minutes after placing an order its customer may still edit it (staff may until it ships). */
+  ORDER_EDIT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(43_200).default(60),
 });
 
 export type OrdersEnvironment = z.infer<typeof ordersEnvironment>;

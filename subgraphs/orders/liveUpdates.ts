@@ -3,7 +3,7 @@ import type { EventEnvelope } from "../common/events/envelope";
 import type { Logger } from "../common/logger";
 import { customerOrdersChannel, orderChannel, type OrderUpdate } from "../common/orderUpdates";
 
-/** What subscribers are told of an event: a status change, or a parcel shipped or moving. */
+/** What subscribers are told of an event: a status change, a parcel shipped or moving, an edit. */
 function orderUpdateOf(event: EventEnvelope): OrderUpdate | null {
   if (event.type === "orders.order.status_changed") {
     const { orderId, customerId, number, status, cancellationReason, at } =
@@ -22,6 +22,18 @@ function orderUpdateOf(event: EventEnvelope): OrderUpdate | null {
       cancellationReason: null,
       at: data.at,
       step: `fulfillment:${data.fulfillmentId}:${parcelStatus}`,
+    };
+  }
+  if (event.type === "orders.order.edited") {
+    const data = event.data as EventEnvelope<"orders.order.edited">["data"];
+    return {
+      orderId: data.orderId,
+      customerId: data.customerId,
+      number: data.number,
+      status: data.status,
+      cancellationReason: null,
+      at: data.at,
+      step: `edit:${data.editId}`,
     };
   }
   return null;

@@ -3,6 +3,7 @@ import type { OrdersDb } from "./store/database";
 import { findIncidentsOfOrders } from "./store/incidentStore";
 import { findFulfillmentsOfOrders } from "./store/fulfillmentStore";
 import { findReturnsOfOrders } from "./store/returnStore";
+import { findEditsOfOrders } from "./store/editStore";
 import { findHistoryOfOrders, findItemsOfOrders, findOrdersByIds } from "./store/orderStore";
 
 export function createOrdersLoaders(db: OrdersDb) {
@@ -22,6 +23,10 @@ export function createOrdersLoaders(db: OrdersDb) {
     returnsOfOrder: loaderOfMany(
       (ids) => findReturnsOfOrders(db, ids),
       (orderReturn) => orderReturn.orderId,
+    ),
+    editsOfOrder: loaderOfMany(
+      (ids) => findEditsOfOrders(db, ids),
+      (edit) => edit.orderId,
     ),
     carrierById: loaderByKey(
       (ids) => db.carrier.findMany({ where: { id: { in: [...ids] } } }),

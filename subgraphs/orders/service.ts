@@ -94,6 +94,7 @@ export const ordersService = defineSubgraph({
         guestOrdersPerClient: runtime.env.UNPAID_GUEST_ORDERS_PER_CLIENT,
       },
       returnWindowDays: runtime.env.RETURN_WINDOW_DAYS,
+      editWindowMinutes: runtime.env.ORDER_EDIT_WINDOW_MINUTES,
       lookups: {
         products: entityLoader<ProductEntity>({
           url: runtime.env.PRODUCTS_URL,

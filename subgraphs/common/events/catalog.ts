@@ -355,6 +355,40 @@ export const eventCatalog = {
     previousCustomerId: z.uuid(),
   }),
   /**
+   * An order was edited before it shipped (lines cancelled or reduced) and priced again:
+   * inventory releases the units the lines gave up (`previousQuantity - quantity`), payments
+   * refunds `refund` under its key and makes each line's refundable amount follow `paidLines`.
+   */
+  "orders.order.edited": z.object({
+    orderId: z.uuid(),
+    editId: z.uuid(),
+    customerId: z.uuid(),
+    number: z.string(),
+    status: orderStatus,
+    editedBy: z.enum(["CUSTOMER", "STAFF"]),
+    lines: z
+      .array(
+        z.object({
+          orderItemId: z.uuid(),
+          productId: z.uuid(),
+          variantId: z.uuid(),
+          name: z.string(),
+          previousQuantity: z.number().int().positive(),
+          /** What the line keeps (0: removed). */
+          quantity: z.number().int().nonnegative(),
+        }),
+      )
+      .min(1),
+    previousTotal: money,
+    total: money,
+    /** `previousTotal - total`, refunded once under `idempotencyKey` (`edit:<editId>`). */
+    refund: z.object({ idempotencyKey: z.string(), amount: money }),
+    /** What each remaining order line (`lineId`: its id, or `shipping`) pays of `total` now. */
+    paidLines: z.array(z.object({ lineId: z.string(), amount: money })),
+    at: z.iso.datetime(),
+    guestEmail,
+  }),
+  /**
    * Some units of an order left in one parcel, from `locationId` (null: from wherever they were
    * reserved); inventory deducts them there.
    */

@@ -3,7 +3,7 @@ import { createEnvelope } from "../../common/events/envelope";
 import { createUnitOfWork } from "../../common/events/unitOfWork";
 import { provisionTestDatabase } from "../../../test/support/testDatabase";
 import { newTestId } from "../../../test/support/testNames";
-import { deductOrder, releaseOrder, reserveOrder, type OrderLine } from "../domain/reservations";
+import { deductOrder, releaseEditedUnits, releaseOrder, reserveOrder, type OrderLine } from "../domain/reservations";
 import { inventoryEventHandlers } from "../events/handlers";
 import { applyStockChanges } from "../domain/stockChanges";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
@@ -306,6 +306,52 @@ describe("stock reservations against a real database, under concurrency", () => 
       expect(await atLocation(variant.variantId, second)).toMatchObject({ onHand: 2, reserved: 0 });
       expect(await level(variant.variantId)).toMatchObject({ onHand: 4, reserved: 0 });
       // Every location's ledger adds up to what it holds.
+      for (const locationId of [first, second]) {
+        const entries = await db.stockMovement.findMany({ where: { variantId: variant.variantId, locationId } });
+        const sum = (key: "onHandDelta" | "reservedDelta") => entries.reduce((total, entry) => total + entry[key], 0);
+        expect({ onHand: sum("onHandDelta"), reserved: sum("reservedDelta") }).toEqual(
+          await atLocation(variant.variantId, locationId).then(({ onHand, reserved }) => ({ onHand, reserved })),
+        );
+      }
+    });
+
+    it("gives back the units an order edit took away, at the locations they were held, then ships or releases only the rest", async () => {
+      const first = await location("Edit first", 1);
+      const second = await location("Edit second", 2);
+      const variant = await variantAt([
+        [first, 2],
+        [second, 4],
+      ]);
+      const other = await variantAt([[first, 3]]);
+      const edited = orderId(8400 + sequence);
+      await reserve(edited, [
+        { ...variant, quantity: 5 },
+        { ...other, quantity: 1 },
+      ]);
+      expect(await atLocation(variant.variantId, first)).toMatchObject({ reserved: 2 });
+      expect(await atLocation(variant.variantId, second)).toMatchObject({ reserved: 3 });
+      // Four of the five units go, and the other line entirely.
+      await unitOfWork((tx, emit) =>
+        releaseEditedUnits(tx, emit, {
+          orderId: edited,
+          editId: "edit-1",
+          lines: [
+            { ...variant, quantity: 4 },
+            { ...other, quantity: 1 },
+          ],
+        }),
+      );
+      expect(await level(variant.variantId)).toMatchObject({ onHand: 6, reserved: 1 });
+      expect(await level(other.variantId)).toMatchObject({ onHand: 3, reserved: 0 });
+      const held = await db.reservation.findMany({ where: { orderId: edited } });
+      expect(held.filter((each) => each.status === "RESERVED").map((each) => each.quantity - each.shipped)).toEqual([
+        1,
+      ]);
+      expect(held.filter((each) => each.status === "RELEASED")).toHaveLength(2);
+      // Shipping deducts the one unit left, nothing else.
+      await unitOfWork((tx, emit) => deductOrder(tx, emit, edited));
+      expect(await level(variant.variantId)).toMatchObject({ onHand: 5, reserved: 0 });
+      expect(await level(other.variantId)).toMatchObject({ onHand: 3, reserved: 0 });
       for (const locationId of [first, second]) {
         const entries = await db.stockMovement.findMany({ where: { variantId: variant.variantId, locationId } });
         const sum = (key: "onHandDelta" | "reservedDelta") => entries.reduce((total, entry) => total + entry[key], 0);

@@ -3,7 +3,7 @@ import type { EventEnvelope } from "../../common/events/envelope";
 import { onEvent } from "../../common/events/eventConsumer";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductParcel, restockReturn } from "../domain/fulfillments";
-import { deductOrder, releaseOrder, reserveOrder } from "../domain/reservations";
+import { deductOrder, releaseEditedUnits, releaseOrder, reserveOrder } from "../domain/reservations";
 import { upsertCatalogVariants } from "../store/catalogStore";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { inventoryPrivacy } from "../domain/privacy";
@@ -89,6 +89,18 @@ export const inventoryEventHandlers = [
       if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
     },
     { subjectDetails: ["CANCELLED", "REFUNDED", "SHIPPED"] },
+  ),
+  // An order edited before shipping: the units its lines gave up are no longer held for it.
+  onEvent<InventoryTx, "orders.order.edited">("orders.order.edited", (event, tx, emit) =>
+    releaseEditedUnits(tx, emit, {
+      orderId: event.data.orderId,
+      editId: event.data.editId,
+      lines: event.data.lines.map((line) => ({
+        productId: line.productId,
+        variantId: line.variantId,
+        quantity: line.previousQuantity - line.quantity,
+      })),
+    }),
   ),
   // A parcel left: its units are deducted where it left from.
   onEvent<InventoryTx, "orders.fulfillment.created">("orders.fulfillment.created", (event, tx, emit) =>

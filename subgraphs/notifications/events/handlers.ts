@@ -10,6 +10,7 @@ import {
   linkMessage,
   lowStock,
   notifiedStatuses,
+  orderEdited,
   orderMessage,
   parcelMessage,
   parcelShipped,
@@ -165,6 +166,14 @@ export function notificationsEventHandlers() {
         });
       }),
     ),
+    onEvent<NotificationsTx, "orders.order.edited">("orders.order.edited", async (event, tx, emit) => {
+      await notify(tx, emit, {
+        sourceEventId: event.id,
+        kind: "ORDER_EDITED",
+        recipients: customerOf(event.data),
+        values: orderEdited(event.data),
+      });
+    }),
     onEvent<NotificationsTx, "orders.refund.recorded">(
       "orders.refund.recorded",
       async (event, tx, emit) => {

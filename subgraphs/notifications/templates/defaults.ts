@@ -183,6 +183,19 @@ const defaults: Record<NotificationKind, KindDefaults> = {
     "Order {{order.number}} refunded",
     "Your order {{order.number}} was refunded in full: {{order.total}}.",
   ),
+  ORDER_EDITED: {
+    subject: "Order {{order.number}} changed",
+    inApp:
+      "Your order {{order.number}} was changed: its total is now {{edit.total}}.{{#edit.refund}} {{edit.refund}} is refunded to you.{{/edit.refund}}",
+    text: "Your order {{order.number}} was changed.\n\n{{#edit.lines}}{{name}}: {{previousQuantity}} → {{quantity}}\n{{/edit.lines}}\nTotal: {{edit.previousTotal}} → {{edit.total}}{{#edit.refund}}\n{{edit.refund}} is refunded to you; it may take a few days to show on your statement.{{/edit.refund}}",
+    html: page(
+      "Order {{order.number}} changed",
+      `<p>Your order {{order.number}} was changed.</p>
+    <ul>{{#edit.lines}}<li>{{name}}: {{previousQuantity}} → {{quantity}}</li>{{/edit.lines}}</ul>
+    <p>Total: {{edit.previousTotal}} → <strong>{{edit.total}}</strong></p>
+    {{#edit.refund}}<p>{{edit.refund}} is refunded to you; it may take a few days to show on your statement.</p>{{/edit.refund}}`,
+    ),
+  },
   PARCEL_SHIPPED: parcelDefaults(
     "Order {{order.number}} is on its way",
     "A parcel of your order {{order.number}} has shipped.{{#order.moreToCome}} The rest follows separately.{{/order.moreToCome}}",

@@ -14,6 +14,7 @@ export const notificationKinds = [
   "ORDER_SHIPPED",
   "ORDER_DELIVERED",
   "ORDER_REFUNDED",
+  "ORDER_EDITED",
   "PARCEL_SHIPPED",
   "PARCEL_OUT_FOR_DELIVERY",
   "PARCEL_DELIVERED",
@@ -227,6 +228,41 @@ export const kindDefinitions: Record<NotificationKind, KindDefinition> = {
   ORDER_SHIPPED: orderKind,
   ORDER_DELIVERED: orderKind,
   ORDER_REFUNDED: orderKind,
+  ORDER_EDITED: {
+    topic: "order",
+    variables: {
+      order: orderNumber,
+      edit: {
+        kind: "object",
+        description:
+          "The edit; inside `{{#edit}}…{{/edit}}` write `{{previousTotal}}`, `{{total}}`, `{{refund}}`, and list `{{#lines}}…{{/lines}}`.",
+        fields: {
+          previousTotal: text("The order's total before, with currency, such as `49.00 USD`."),
+          total: text("The order's total now, with currency."),
+          refund: text("What is refunded for it, with currency (set only when it is more than zero)."),
+          lines: {
+            kind: "list",
+            description:
+              "The lines it changed; inside the section write `{{name}}`, `{{previousQuantity}}`, `{{quantity}}`.",
+            item: {
+              name: text("The product's name."),
+              previousQuantity: text("How many before."),
+              quantity: text("How many now (0: removed)."),
+            },
+          },
+        },
+      },
+    },
+    sample: {
+      order: { number: "K7M-4PQ2X" },
+      edit: {
+        previousTotal: "49.00 USD",
+        total: "29.50 USD",
+        refund: "19.50 USD",
+        lines: [{ name: "Desk Lamp", previousQuantity: "2", quantity: "1" }],
+      },
+    },
+  },
   PARCEL_SHIPPED: parcelKind,
   PARCEL_OUT_FOR_DELIVERY: parcelKind,
   PARCEL_DELIVERED: parcelKind,

@@ -170,6 +170,23 @@ export function returnMessage(
   return { kind, values: { order: { number: theReturn.number }, return: { ...base, ...extra } } };
 }
 
+/** An order edited before it shipped: the lines changed and the totals. */
+export function orderEdited(edit: EventData<"orders.order.edited">): TemplateScope {
+  return {
+    order: { number: edit.number },
+    edit: {
+      previousTotal: moneyText(edit.previousTotal),
+      total: moneyText(edit.total),
+      refund: /^0+\.0+$/.test(edit.refund.amount.amount) ? "" : moneyText(edit.refund.amount),
+      lines: edit.lines.map((line) => ({
+        name: line.name,
+        previousQuantity: String(line.previousQuantity),
+        quantity: String(line.quantity),
+      })),
+    },
+  };
+}
+
 /** A refund of part of an order (a refund in full is the order's own `ORDER_REFUNDED`). */
 export function refundIssued(refund: EventData<"orders.refund.recorded">): TemplateScope {
   return {

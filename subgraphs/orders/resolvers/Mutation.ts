@@ -9,6 +9,7 @@ import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderComma
 import { placeGuestOrder, placeOrder } from "../domain/placeOrder";
 import { createCarrier, updateCarrier } from "../domain/fulfillment/carriers";
 import { createFulfillment } from "../domain/fulfillment/createFulfillment";
+import { editOrder } from "../domain/edits/editOrder";
 import { approveReturn, receiveReturn, rejectReturn, requestReturn } from "../domain/returns/returnCommands";
 import type { MutationResolvers } from "../generated/graphql";
 import { settingsMutations } from "./settings";
@@ -48,6 +49,7 @@ export const Mutation: MutationResolvers = {
     requirePermission(context.caller, "ORDERS"),
     createFulfillment(context, input)
   ),
+  orderEdit: (_parent, { input }, context) => editOrder(context, requireCaller(context.caller), input),
   returnRequest: (_parent, { input }, context) => requestReturn(context, requireCaller(context.caller), input),
   returnApprove: (_parent, { id, labelReference }, context) => (
     requirePermission(context.caller, "ORDERS"),

@@ -55,6 +55,8 @@ export const resolvers: Resolvers = {
     fulfillments: (order, _args, { loaders }) => loaders.fulfillmentsOfOrder.load(order.id),
     returns: async (order, _args, { loaders }) =>
       (await loaders.returnsOfOrder.load(order.id)).map((each) => ({ ...each, currency: order.currency })),
+    edits: async (order, _args, { loaders }) =>
+      (await loaders.editsOfOrder.load(order.id)).map((each) => ({ ...each, currency: order.currency })),
     cost: async (order, _args, { loaders }) =>
       costOfOrder(order, await loaders.discountsOfOrder.load(order.id), await loaders.taxLinesOfOrder.load(order.id)),
   },
@@ -69,6 +71,14 @@ export const resolvers: Resolvers = {
   Fulfillment: {
     carrier: (fulfillment, _args, { loaders }) =>
       fulfillment.carrierId ? loaders.carrierById.load(fulfillment.carrierId) : null,
+  },
+  OrderEdit: {
+    editedBy: (edit) => edit.editorKind as "CUSTOMER" | "STAFF",
+    lines: (edit) =>
+      edit.lines as Array<{ orderItemId: string; name: string; previousQuantity: number; quantity: number }>,
+    previousTotal: (edit) => toMoney(edit.previousTotalMinor, edit.currency),
+    total: (edit) => toMoney(edit.totalMinor, edit.currency),
+    refund: (edit) => toMoney(edit.refundMinor, edit.currency),
   },
   OrderReturn: {
     refundAmount: (orderReturn) =>

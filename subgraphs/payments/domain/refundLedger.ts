@@ -79,3 +79,81 @@ export function capToLines(requested: readonly LineAmount[], lines: readonly Lin
     .filter(([, amount]) => amount > 0n)
     .map(([lineId, amountMinor]) => ({ lineId, amountMinor }));
 }
+
+/** A ledger line as an edit reallocates it: what it paid, and what refunds not refused took from it. */
+export interface LedgerLine {
+  lineId: string;
+  paidMinor: bigint;
+  refundedMinor: bigint;
+}
+
+export interface Reallocation {
+  /** What each line is now said to have paid (every line of the ledger, and new ones the edit names). */
+  paid: Array<{ lineId: string; paidMinor: bigint }>;
+  /** The edit's refund, line by line (empty: nothing to refund). */
+  refund: LineAmount[];
+}
+
+/**
+ * An order edit in the ledger: the order now pays `newPaid` (by line, the lines it no longer has
+ * pay nothing) and `refundMinor` of what was captured goes back. The refund is capped at what is
+ * left; what is left after it is spread over the lines in their order, each holding at most what
+ * it now pays, and each line's `paid` is restated so that paid − refunded is exactly what it has
+ * left. So the ledger's total paid stays what was captured, no line is left more than it now
+ * pays, and later returns and refunds (capped at what each line has left) can never give back
+ * more than was captured. Pure.
+ */
+export function reallocateForEdit(
+  ledger: readonly LedgerLine[],
+  newPaid: readonly LineAmount[],
+  refundMinor: bigint,
+): Reallocation {
+  const known = new Set(ledger.map((line) => line.lineId));
+  const lines: LedgerLine[] = [
+    ...ledger,
+    ...newPaid
+      .filter((line) => !known.has(line.lineId))
+      .map((line) => ({ lineId: line.lineId, paidMinor: 0n, refundedMinor: 0n })),
+  ];
+  const leftNow = lines.map((line) => {
+    const left = line.paidMinor - line.refundedMinor;
+    return left > 0n ? left : 0n;
+  });
+  const totalNow = leftNow.reduce((sum, left) => sum + left, 0n);
+  const refund = refundMinor <= 0n ? 0n : refundMinor < totalNow ? refundMinor : totalNow;
+  // What stays refundable, line by line: up to what each line now pays, the rest (a ledger that
+  // held less than the order's total) where it was.
+  const caps = new Map(newPaid.map((line) => [line.lineId, line.amountMinor > 0n ? line.amountMinor : 0n]));
+  let toPlace = totalNow - refund;
+  const leftAfter = lines.map((line) => {
+    const cap = caps.get(line.lineId) ?? 0n;
+    const take = cap < toPlace ? cap : toPlace;
+    toPlace -= take;
+    return take;
+  });
+  for (let index = 0; toPlace > 0n && index < lines.length; index += 1) {
+    const room = leftNow[index]! - leftAfter[index]!;
+    if (room <= 0n) continue;
+    const take = room < toPlace ? room : toPlace;
+    leftAfter[index]! += take;
+    toPlace -= take;
+  }
+  // The refund comes from the lines that hold less than before (their sum is at least `refund`).
+  const parts =
+    spreadAmount(
+      refund,
+      lines.map((line, index) => {
+        const drop = leftNow[index]! - leftAfter[index]!;
+        return { lineId: line.lineId, leftMinor: drop > 0n ? drop : 0n };
+      }),
+    ) ?? [];
+  const refunded = new Map(parts.map((part) => [part.lineId, part.amountMinor]));
+  return {
+    paid: lines.map((line, index) => ({
+      lineId: line.lineId,
+      paidMinor:
+        leftAfter[index]! + (line.refundedMinor > 0n ? line.refundedMinor : 0n) + (refunded.get(line.lineId) ?? 0n),
+    })),
+    refund: parts,
+  };
+}

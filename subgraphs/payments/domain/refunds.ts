@@ -8,9 +8,9 @@ import { parseAmount, toMoney } from "../../common/money";
 import { isUuid, optionalText } from "../../common/validation";
 import { ProviderRejectedError, TransientProviderError } from "../provider/paymentProvider";
 import type { PaymentsTx } from "../store/database";
-import { findRefundByRequestKey } from "../store/refundLedgerStore";
-import type { LineAmount } from "./refundLedger";
-import { isRefundable, requestRefund } from "./refundRequests";
+import { findLedgerLines, findRefundByRequestKey, insertRefund, restatePaymentLines } from "../store/refundLedgerStore";
+import { reallocateForEdit, type LineAmount } from "./refundLedger";
+import { isRefundable, requestHashOf, requestRefund } from "./refundRequests";
 import {
   dropAttempt,
   findRefundWithPayment,
@@ -190,6 +190,43 @@ export async function refundReturn(
     reason: request.reason,
   });
   if (outcome.kind === "created") emit.wake("payment-attempts");
+}
+
+/**
+ * An order edit (`orders.order.edited`): the ledger's lines follow what each order line pays now,
+ * and the difference is refunded under the edit's key, made by the worker. A repeated event
+ * finds the key's refund and changes nothing; a payment not captured refunds nothing.
+ */
+export async function refundEdit(
+  tx: PaymentsTx,
+  emit: Emit,
+  request: {
+    orderId: string;
+    idempotencyKey: string;
+    amountMinor: bigint;
+    paidLines: readonly LineAmount[];
+    reason: string;
+  },
+): Promise<void> {
+  await lockOrderPayments(tx, request.orderId);
+  const payment = await lockPaymentOfOrder(tx, request.orderId);
+  if (!payment || !isRefundable(payment)) return;
+  if (await findRefundByRequestKey(tx, payment.id, request.idempotencyKey)) return;
+  const { paid, refund } = reallocateForEdit(
+    await findLedgerLines(tx, payment.id),
+    request.paidLines,
+    request.amountMinor,
+  );
+  await restatePaymentLines(tx, payment.id, paid);
+  if (refund.length === 0) return;
+  await insertRefund(tx, {
+    paymentId: payment.id,
+    reason: request.reason,
+    idempotencyKey: request.idempotencyKey,
+    requestHash: requestHashOf({ kind: "lines", lines: refund }),
+    lines: refund,
+  });
+  emit.wake("payment-attempts");
 }
 
 /**

@@ -1,7 +1,7 @@
 import { onEvent } from "../../common/events/eventConsumer";
 import { closePaymentOfCancelledOrder, openPayment, type OpeningDefaults } from "../domain/captures";
 import { fromMoney } from "../../common/money";
-import { refundReturn } from "../domain/refunds";
+import { refundEdit, refundReturn } from "../domain/refunds";
 import { paymentsPrivacy, type PaymentsPrivacyDependencies } from "../domain/privacy";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import type { PaymentsTx } from "../store/database";
@@ -29,6 +29,16 @@ export function paymentsEventHandlers(defaults: OpeningDefaults, privacy: Paymen
         idempotencyKey: event.data.refund.idempotencyKey,
         lines: event.data.refund.lines.map((line) => ({ lineId: line.lineId, amountMinor: fromMoney(line.amount) })),
         reason: `return ${event.data.returnId}: ${event.data.reason}`,
+      }),
+    ),
+    // An order edited before shipping: the difference back, each line's refundable amount as it pays now.
+    onEvent<PaymentsTx, "orders.order.edited">("orders.order.edited", (event, tx, emit) =>
+      refundEdit(tx, emit, {
+        orderId: event.data.orderId,
+        idempotencyKey: event.data.refund.idempotencyKey,
+        amountMinor: fromMoney(event.data.refund.amount),
+        paidLines: event.data.paidLines.map((line) => ({ lineId: line.lineId, amountMinor: fromMoney(line.amount) })),
+        reason: `order edit ${event.data.editId}`,
       }),
     ),
     // Privacy requests: payments and saved cards exported, or the cards detached and tokens forgotten.

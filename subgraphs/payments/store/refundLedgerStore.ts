@@ -1,4 +1,4 @@
-import { linesLeft, type LineAmount, type LineLeft } from "../domain/refundLedger";
+import { linesLeft, type LedgerLine, type LineAmount, type LineLeft } from "../domain/refundLedger";
 import type { PaymentsReader, PaymentsTx } from "./database";
 import type { RefundRecord } from "./records";
 
@@ -48,4 +48,36 @@ export function insertRefund(
       lines: { create: lines.map((line) => ({ lineId: line.lineId, amountMinor: line.amountMinor })) },
     },
   });
+}
+
+/** Each line of a payment with what it paid and what refunds not refused took from it (under the order's payment lock). */
+export async function findLedgerLines(db: PaymentsReader, paymentId: string): Promise<LedgerLine[]> {
+  const [paid, refunded] = await Promise.all([
+    db.paymentLine.findMany({ where: { paymentId }, orderBy: { lineId: "asc" } }),
+    db.refundLine.findMany({ where: { refund: { paymentId, status: { not: "FAILED" } } } }),
+  ]);
+  // Items first, then shipping, as `findLinesLeft` orders them.
+  const ordered = [...paid].sort((a, b) => Number(a.lineId === "shipping") - Number(b.lineId === "shipping"));
+  return ordered.map((line) => ({
+    lineId: line.lineId,
+    paidMinor: line.paidMinor,
+    refundedMinor: refunded
+      .filter((each) => each.lineId === line.lineId)
+      .reduce((sum, each) => sum + each.amountMinor, 0n),
+  }));
+}
+
+/** Restates what each line paid (an order edit moved it between lines); new lines are added. */
+export async function restatePaymentLines(
+  tx: PaymentsTx,
+  paymentId: string,
+  lines: ReadonlyArray<{ lineId: string; paidMinor: bigint }>,
+): Promise<void> {
+  for (const line of lines) {
+    await tx.paymentLine.upsert({
+      where: { paymentId_lineId: { paymentId, lineId: line.lineId } },
+      create: { paymentId, lineId: line.lineId, paidMinor: line.paidMinor },
+      update: { paidMinor: line.paidMinor },
+    });
+  }
 }

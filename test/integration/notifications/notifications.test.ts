@@ -322,7 +322,7 @@ describe("notifications: events become in-app messages and real email", () => {
       `mutation($input: NotificationPreferencesInput!) { updateNotificationPreferences(input: $input) { ${preferencesFields} } }`,
       { token, variables: { input: { sms: true, push: true, kinds: [{ kind: "ORDER_CONFIRMED", push: false }] } } },
     );
-    expect(saved.kinds).toHaveLength(15);
+    expect(saved.kinds).toHaveLength(16);
     expect(saved.kinds.find((each: { kind: string }) => each.kind === "ORDER_CONFIRMED")).toEqual({
       kind: "ORDER_CONFIRMED",
       email: true,
