@@ -70,6 +70,7 @@ const mappers: Record<string, Record<string, string>> = {
     Carrier: "../store/records#CarrierRecord",
     Fulfillment: "../store/records#FulfillmentView",
     OrderReturn: "../store/records#ReturnView",
+    ExchangeLine: "../store/records#ExchangeLineView",
     ShippingZone: "../store/records#ShippingZoneRecord",
     ShippingMethodSetting: "../store/records#ShippingMethodRecord",
     TaxRateSetting: "../store/records#TaxRateRecord",

@@ -56,7 +56,8 @@ const orderColumns = `id::text AS id, number, customer_id::text AS "customerId",
   tax_minor AS "taxMinor", prices_include_tax AS "pricesIncludeTax", shipping_method_id::text AS "shippingMethodId",
   shipping_method_name AS "shippingMethodName", carrier,
   tracking_number AS "trackingNumber", shipped_at AS "shippedAt", delivered_at AS "deliveredAt", created_at AS "createdAt",
-  updated_at AS "updatedAt"`;
+  updated_at AS "updatedAt", exchange_for_return_id::text AS "exchangeForReturnId",
+  original_order_id::text AS "originalOrderId"`;
 
 /**
  * The order, locked until the transaction ends: transitions of one order happen one at a time.
@@ -81,6 +82,9 @@ export interface NewOrder {
   guestEmail?: string | null;
   clientKey?: string | null;
   billingAddress?: ShippingAddressSnapshot | null;
+  /** For an exchange order: the return whose credit pays for it, and the order it came from. */
+  exchangeForReturnId?: string | null;
+  originalOrderId?: string | null;
   shippingMinor: bigint;
   discountMinor: bigint;
   taxMinor: bigint;
