@@ -213,6 +213,67 @@ describe("exchanges: a return whose refund pays for a new order of another varia
     expect(providerCalls("capture").length).toBe(capturesBefore);
   }, 300_000);
 
+  it("refunds what is left and cancels the exchange order when a back-office refund left too little to pay for it", async () => {
+    const customer = await registerCustomer(url);
+    const { S, L } = await shoe({ S: 2, M: 0, L: 1, XL: 0 });
+    const { orderId, lineId } = await deliveredOrder(customer, S.id);
+    const { returnRequest: asked } = await graphqlData(url, requestExchange, {
+      token: customer.accessToken,
+      variables: {
+        input: {
+          orderId,
+          reason: "too small",
+          lines: [{ orderItemId: lineId, quantity: 2 }],
+          exchange: [{ orderItemId: lineId, variantId: L.id, quantity: 1 }],
+        },
+      },
+    });
+    const { returnApprove } = await graphqlData(url, approve, {
+      token: admin.accessToken,
+      variables: { id: asked.id },
+    });
+    const exchangeOrderId = returnApprove.exchangeOrder.id as string;
+    await waitForOrder(url, customer.accessToken, exchangeOrderId, (o) => o.status === "AWAITING_PAYMENT", "held");
+    // 30.00 of the 60.00 refunded meanwhile: the 30.00 left cannot pay for the 36.00 replacement.
+    await graphqlData(
+      url,
+      `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { refundedAmount { amount } } }`,
+      { token: admin.accessToken, variables: { input: { orderId, amount: "30.00", reason: "goodwill" } } },
+    );
+    await graphqlData(url, receive, {
+      token: admin.accessToken,
+      variables: { input: { returnId: asked.id, restock: false } },
+    });
+    const cancelled = await waitForOrder(
+      url,
+      customer.accessToken,
+      exchangeOrderId,
+      (o) => o.status === "CANCELLED",
+      "cancelled",
+    );
+    expect(cancelled).toMatchObject({
+      cancellationReason: "PAYMENT_DECLINED",
+      payment: { status: "FAILED", failureReason: "exchange_credit_insufficient" },
+    });
+    await waitFor(async () => {
+      const stock = await variantStockOf(url, admin.accessToken, L.id);
+      return stock.reserved === 0 && stock.available === 1 ? stock : undefined;
+    }, "the replacement released");
+    const settled = await waitFor(async () => {
+      const { order } = await graphqlData(url, returnsOf, { token: admin.accessToken, variables: { id: orderId } });
+      return order.returns[0].status === "REFUNDED" ? order : undefined;
+    }, "the rest refunded");
+    expect(settled.returns[0]).toMatchObject({
+      refundedAmount: { amount: "30.00" },
+      exchangeCredit: { amount: "0.00" },
+    });
+    expect(settled.payment).toEqual({
+      refundedAmount: { amount: "60.00" },
+      exchangeCreditAmount: { amount: "0.00" },
+      refundableAmount: { amount: "0.00" },
+    });
+  }, 300_000);
+
   it("releases the held replacement when an approved exchange is rejected, and refuses bad exchanges", async () => {
     const customer = await registerCustomer(url);
     const { S, M, XL } = await shoe({ S: 2, M: 1, L: 0, XL: 5 });
