@@ -211,6 +211,23 @@ describe("exchanges: a return whose refund pays for a new order of another varia
     expect(await db.refund.count({ where: { payment: { orderId } } })).toBe(2);
     expect(providerCalls("refund").length - refundsBefore).toBe(1);
     expect(providerCalls("capture").length).toBe(capturesBefore);
+
+    // Refunding the exchange order gives back to the card that paid the original: its capture, never beyond it.
+    const { refundOrder } = await graphqlData(
+      url,
+      `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { refundedAmount { amount } refundableAmount { amount } } }`,
+      { token: admin.accessToken, variables: { input: { orderId: exchangeOrderId, amount: "36.00" } } },
+    );
+    expect(refundOrder).toEqual({ refundedAmount: { amount: "36.00" }, refundableAmount: { amount: "0.00" } });
+    const original = await db.payment.findUniqueOrThrow({ where: { orderId } });
+    const payouts = providerCalls("refund")
+      .slice(refundsBefore)
+      .filter((entry) => entry.result === "refunded");
+    expect(payouts.map((entry) => [entry.captureReference, entry.amountMinor])).toEqual([
+      [original.captureReference, 2400n],
+      [original.captureReference, 3600n],
+    ]);
+    expect(original.amountMinor).toBe(6000n);
   }, 300_000);
 
   it("refunds what is left and cancels the exchange order when a back-office refund left too little to pay for it", async () => {
