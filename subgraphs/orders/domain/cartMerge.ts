@@ -11,6 +11,8 @@ import type { CartView } from "../store/records";
 import { cartGone, guestCartOwner } from "./cartAccess";
 import { maxCartLines, maxQuantityPerLine, priced } from "./cart";
 import { viewVariants, type CatalogViewDependencies, type VariantView } from "./catalogView";
+import { findCartChoices, saveCartChoices } from "../store/cartChoiceStore";
+import { maxDiscountCodes } from "./pricing/checkoutPricing";
 
 export type MergeAdjustmentReason = "QUANTITY_CAP" | "LINE_LIMIT" | "NOT_FOR_SALE";
 
@@ -68,16 +70,44 @@ export function mergeLines(
   return { lines, adjustments };
 }
 
+interface CheckoutChoices {
+  shippingMethodId: string | null;
+  discountCodes: string[];
+}
+
+/**
+ * The checkout choices of the merged cart: the customer's shipping method, else the guest's; the
+ * customer's codes, then the guest's that are not among them while there is room (codes are
+ * validated again when the cart is priced). The guest codes that found no room are reported.
+ */
+export function mergeChoices(
+  customer: CheckoutChoices,
+  guest: CheckoutChoices,
+): { choices: CheckoutChoices; droppedDiscountCodes: string[] } {
+  const discountCodes = [...customer.discountCodes];
+  const droppedDiscountCodes: string[] = [];
+  for (const code of guest.discountCodes) {
+    if (discountCodes.includes(code)) continue;
+    if (discountCodes.length < maxDiscountCodes) discountCodes.push(code);
+    else droppedDiscountCodes.push(code);
+  }
+  return {
+    choices: { shippingMethodId: customer.shippingMethodId ?? guest.shippingMethodId, discountCodes },
+    droppedDiscountCodes,
+  };
+}
+
 /**
  * `cartMerge`: the guest cart's lines into the signed-in customer's cart, in one transaction with
  * both carts locked (the customer's first, always in that order); the guest cart is deleted. The
- * buyer identity fields the customer's cart lacks are taken from the guest cart.
+ * buyer identity fields the customer's cart lacks are taken from the guest cart, and so are its
+ * shipping method and discount codes (see `mergeChoices`).
  */
 export async function mergeGuestCart(
   deps: CatalogViewDependencies,
   customerId: string,
   cartToken: string,
-): Promise<{ cart: CartView; adjustments: MergeAdjustment[] }> {
+): Promise<{ cart: CartView; adjustments: MergeAdjustment[]; droppedDiscountCodes: string[] }> {
   const guest = await guestCartOwner(deps.db, cartToken);
   const customer: CartOwner = { kind: "customer", customerId };
   for (;;) {
@@ -100,10 +130,23 @@ export async function mergeGuestCart(
         shippingAddress: into.buyer.shippingAddress ?? from.buyer.shippingAddress ?? undefined,
         billingAddress: into.buyer.billingAddress ?? from.buyer.billingAddress ?? undefined,
       });
+      const intoChoices = await findCartChoices(tx, into.id);
+      const fromChoices = await findCartChoices(tx, from.id);
+      const { choices, droppedDiscountCodes } = mergeChoices(intoChoices, fromChoices);
+      if (
+        choices.shippingMethodId !== intoChoices.shippingMethodId ||
+        choices.discountCodes.length !== intoChoices.discountCodes.length
+      )
+        await saveCartChoices(tx, into.id, choices);
       await deleteCart(tx, from.id);
       await touchCart(tx, into.id);
-      return { adjustments, cart: (await lockedCart(tx, customer))! };
+      return { adjustments, droppedDiscountCodes, cart: (await lockedCart(tx, customer))! };
     });
-    if (outcome) return { cart: priced(outcome.cart, views), adjustments: outcome.adjustments };
+    if (outcome)
+      return {
+        cart: priced(outcome.cart, views),
+        adjustments: outcome.adjustments,
+        droppedDiscountCodes: outcome.droppedDiscountCodes,
+      };
   }
 }

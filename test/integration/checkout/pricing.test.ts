@@ -374,6 +374,31 @@ describe("pricing: shipping, tax and discounts through the router", () => {
     });
   }, 300_000);
 
+  it("signing in carries the guest cart's discount code and shipping method into the customer's cart", async () => {
+    const cartToken = await guestCartFor(`merge-${randomUUID().slice(0, 8)}@example.com`, 2);
+    await guestCall(codesUpdate, { cartToken, codes: ["save5"] });
+    const { availableShippingMethods } = await guestCall(guestCartCost, { token: cartToken });
+    const express = availableShippingMethods.find((method: { name: string }) => method.name === "Express").id;
+    await guestCall(
+      `mutation($cartToken: String, $id: ID) { cartShippingMethodSelect(cartToken: $cartToken, shippingMethodId: $id) { shippingMethodId } }`,
+      { cartToken, id: express },
+    );
+    const guestCost = (await guestCall(guestCartCost, { token: cartToken })).cost as Cost;
+
+    const shopper = await registerCustomer(url);
+    const { cartMerge } = await graphqlData(
+      url,
+      `mutation($cartToken: String!) { cartMerge(cartToken: $cartToken) {
+        cart { discountCodes shippingMethodId cost { ${costFields} } } droppedDiscountCodes } }`,
+      { token: shopper.accessToken, variables: { cartToken } },
+    );
+    expect(cartMerge).toMatchObject({
+      cart: { discountCodes: ["SAVE5"], shippingMethodId: express },
+      droppedDiscountCodes: [],
+    });
+    expect(figures(cartMerge.cart.cost)).toEqual(figures(guestCost));
+  });
+
   it("refunds follow each line's priced share (after its discount, with its tax) and never exceed the discounted total", async () => {
     await asCustomer(`mutation { clearCart { id } }`);
     const { placeOrder } = await asCustomer(`mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, {
