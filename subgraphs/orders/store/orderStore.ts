@@ -209,7 +209,11 @@ export async function claimOrderRequest(
 /** Whose unpaid orders to count: a customer's, a guest email's, or a client's guest orders. */
 export type UnpaidScope = { customerId: string } | { guestEmail: string } | { clientKey: string };
 
-/** How many orders of the scope wait for payment (PENDING, AWAITING_PAYMENT), and the units they hold or are reserving. */
+/**
+ * How many orders of the scope wait for payment (PENDING, AWAITING_PAYMENT), and the units they
+ * hold or are reserving. Exchange orders waiting for their return's parcel are left out: the back
+ * office approved them, and their units are bounded by what was returned.
+ */
 export async function unpaidTotals(tx: OrdersTx, scope: UnpaidScope): Promise<{ orders: number; units: number }> {
   const [column, value] =
     "customerId" in scope
@@ -220,7 +224,7 @@ export async function unpaidTotals(tx: OrdersTx, scope: UnpaidScope): Promise<{ 
   const [row] = await tx.$queryRawUnsafe<Array<{ orders: number; units: number }>>(
     `SELECT count(DISTINCT o.id)::int AS orders, coalesce(sum(i.quantity), 0)::int AS units
        FROM orders o JOIN order_items i ON i.order_id = o.id
-      WHERE ${column} = $1 AND o.status IN ('PENDING', 'AWAITING_PAYMENT')`,
+      WHERE ${column} = $1 AND o.status IN ('PENDING', 'AWAITING_PAYMENT') AND o.exchange_for_return_id IS NULL`,
     value,
   );
   return row ?? { orders: 0, units: 0 };

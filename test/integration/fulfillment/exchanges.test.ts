@@ -32,7 +32,8 @@ describe("exchanges: a return whose refund pays for a new order of another varia
 
   beforeAll(async () => {
     services = await startServices(["products", "inventory", "orders", "payments"], {
-      settings: { orders: { CARRIER_WEBHOOK_SECRETS: `acme=${testCarrierSecret}` } },
+      // One unpaid order a customer: an exchange order waiting for its parcel must not count.
+      settings: { orders: { CARRIER_WEBHOOK_SECRETS: `acme=${testCarrierSecret}`, UNPAID_ORDERS_PER_BUYER: "1" } },
     });
     url = services.router.url;
     admin = await loginAdmin(url);
@@ -82,7 +83,7 @@ describe("exchanges: a return whose refund pays for a new order of another varia
   it("pays a new order of another variant from the return's refund, once, refunds the rest once, and moves the stock", async () => {
     const depot = await build.location(`Depot ${randomUUID().slice(0, 6)}`, 1);
     const customer = await registerCustomer(url);
-    const { S, L } = await shoe({ S: 2, M: 2, L: 1, XL: 5 });
+    const { S, M, L } = await shoe({ S: 2, M: 2, L: 1, XL: 5 });
     const { orderId, lineId } = await deliveredOrder(customer, S.id);
     const capturesBefore = providerCalls("capture").length;
     const refundsBefore = providerCalls("refund").length;
@@ -115,6 +116,11 @@ describe("exchanges: a return whose refund pays for a new order of another varia
     expect(await variantStockOf(url, admin.accessToken, L.id)).toMatchObject({ onHand: 1, reserved: 1, available: 0 });
     // No card is asked to pay it, however long it waits.
     expect(providerCalls("capture").length).toBe(capturesBefore);
+    // Nor does it count as an unpaid order of the customer's: they may still place one (at most one unpaid here).
+    const other = await placeOrder(url, customer.accessToken, placeOrderInput([{ variantId: M.id, quantity: 1 }]));
+    await waitForOrder(url, customer.accessToken, other.id, (o) => o.status === "CONFIRMED", "another order paid");
+    const capturesNow = capturesBefore + 1;
+    expect(providerCalls("capture").length).toBe(capturesNow);
 
     const { returnReceive } = await graphqlData(url, receive, {
       token: admin.accessToken,
@@ -166,7 +172,7 @@ describe("exchanges: a return whose refund pays for a new order of another varia
     // One payout of 24.00 to the card, no capture at all.
     const refunds = providerCalls("refund").slice(refundsBefore);
     expect(refunds.map((each) => each.amountMinor)).toEqual([2400n]);
-    expect(providerCalls("capture").length).toBe(capturesBefore);
+    expect(providerCalls("capture").length).toBe(capturesNow);
     // The customer sees it among their orders.
     const { me } = await graphqlData(url, myOrders, { token: customer.accessToken });
     expect(me.orders.edges.map((edge: any) => edge.node.id)).toEqual(
@@ -210,7 +216,7 @@ describe("exchanges: a return whose refund pays for a new order of another varia
     expect(await db.payment.count({ where: { orderId: exchangeOrderId } })).toBe(1);
     expect(await db.refund.count({ where: { payment: { orderId } } })).toBe(2);
     expect(providerCalls("refund").length - refundsBefore).toBe(1);
-    expect(providerCalls("capture").length).toBe(capturesBefore);
+    expect(providerCalls("capture").length).toBe(capturesNow);
 
     // Refunding the exchange order gives back to the card that paid the original: its capture, never beyond it.
     const { refundOrder } = await graphqlData(
