@@ -71,6 +71,7 @@ const mappers: Record<string, Record<string, string>> = {
     Fulfillment: "../store/records#FulfillmentView",
     OrderReturn: "../store/records#ReturnView",
     OrderEdit: "../store/editStore#OrderEditView",
+    ExchangeLine: "../store/records#ExchangeLineView",
     ShippingZone: "../store/records#ShippingZoneRecord",
     ShippingMethodSetting: "../store/records#ShippingMethodRecord",
     TaxRateSetting: "../store/records#TaxRateRecord",

@@ -52,6 +52,20 @@ const returnFacts = z.object({
   ),
   at: z.iso.datetime(),
   guestEmail,
+  /**
+   * For an exchange: the replacements sent instead of returned units (`orderItemId`: the line
+   * they replace). Absent for a plain return and in older events.
+   */
+  replacements: z
+    .array(
+      z.object({
+        orderItemId: z.uuid(),
+        productId: z.uuid(),
+        variantId: z.uuid(),
+        quantity: z.number().int().positive(),
+      }),
+    )
+    .optional(),
 });
 const orderLine = z.object({
   productId: z.uuid(),
@@ -426,7 +440,14 @@ export const eventCatalog = {
   }),
   /** A customer asked to return delivered lines; the back office decides. */
   "orders.return.requested": returnFacts,
-  "orders.return.approved": returnFacts.extend({ labelReference: z.string() }),
+  /**
+   * The back office accepted the return; for an exchange, `exchangeOrder` is the new order that
+   * sends the replacements (placed now, so inventory holds its stock), absent otherwise.
+   */
+  "orders.return.approved": returnFacts.extend({
+    labelReference: z.string(),
+    exchangeOrder: z.object({ orderId: z.uuid(), number: z.string() }).optional(),
+  }),
   "orders.return.rejected": returnFacts.extend({ rejectionReason: z.string() }),
   /**
    * The returned units arrived: inventory puts them back at `restockLocationId` (none when null),
@@ -440,6 +461,21 @@ export const eventCatalog = {
       /** The amount by order line (`orderItemId`, or `shipping`). */
       lines: z.array(z.object({ lineId: z.string(), amount: money })),
     }),
+    /**
+     * For an exchange whose order holds its stock: payments pays `orderId` (its `amount`, by its
+     * `lines` as `orders.payment.requested` gives them) from `refund` first, with no card charged,
+     * and refunds only the rest; when `refund` cannot cover it, the exchange order's payment fails
+     * and the whole refund is made. Absent otherwise.
+     */
+    exchange: z
+      .object({
+        orderId: z.uuid(),
+        number: z.string(),
+        amount: money,
+        lines: z.array(z.object({ lineId: z.string(), amount: money })),
+        idempotencyKey: z.string(),
+      })
+      .optional(),
   }),
   /**
    * The order learnt that payments refunded `amount` of it (`payments.payment.refunded`, told with
@@ -500,6 +536,19 @@ export const eventCatalog = {
     reason: z.string().nullable(),
     /** The refund request's idempotency key (`return:<id>` for a return's); absent in older events. */
     idempotencyKey: z.string().nullable().optional(),
+  }),
+  /**
+   * A return's credit paid for its exchange order (`exchangeOrderId`, whose payment is
+   * `exchangePaymentId`): `amount` moved from payment `paymentId` of order `orderId`, with no card
+   * charged and nothing given back to the card for it. Told once per return.
+   */
+  "payments.exchange.paid": z.object({
+    orderId: z.uuid(),
+    paymentId: z.uuid(),
+    returnId: z.uuid(),
+    exchangeOrderId: z.uuid(),
+    exchangePaymentId: z.uuid(),
+    amount: money,
   }),
   /** A variant's availability (all locations) fell to or below its threshold; once per crossing. */
   "inventory.stock.low": z.object({

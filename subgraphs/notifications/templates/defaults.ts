@@ -215,7 +215,7 @@ const defaults: Record<NotificationKind, KindDefaults> = {
   RETURN_APPROVED: returnDefaults(
     "Return for order {{order.number}} approved",
     "Your return for order {{order.number}} is approved.",
-    "Please send the items back with return label {{return.labelReference}}. We refund you once they arrive.",
+    "Please send the items back with return label {{return.labelReference}}. {{#return.exchangeOrder}}Your replacement is set aside in order {{return.exchangeOrder}} and ships once they arrive.{{/return.exchangeOrder}}{{^return.exchangeOrder}}We refund you once they arrive.{{/return.exchangeOrder}}",
   ),
   RETURN_REJECTED: returnDefaults(
     "Return for order {{order.number}} declined",
@@ -225,7 +225,7 @@ const defaults: Record<NotificationKind, KindDefaults> = {
   RETURN_RECEIVED: returnDefaults(
     "Return for order {{order.number}} received",
     "We received your return for order {{order.number}}.",
-    "{{#return.refund}}A refund of {{return.refund}} is on its way to you.{{/return.refund}}{{^return.refund}}Nothing is refunded for it.{{/return.refund}}",
+    "{{#return.exchangeOrder}}It pays for your replacement order {{return.exchangeOrder}}. {{/return.exchangeOrder}}{{#return.refund}}A refund of {{return.refund}} is on its way to you.{{/return.refund}}{{^return.refund}}Nothing is refunded for it.{{/return.refund}}",
   ),
   REFUND_ISSUED: {
     subject: "Order {{order.number}}: refund of {{refund.amount}}",

@@ -268,16 +268,22 @@ export const kindDefinitions: Record<NotificationKind, KindDefinition> = {
   PARCEL_DELIVERED: parcelKind,
   PARCEL_EXCEPTION: parcelKind,
   RETURN_APPROVED: returnKind(
-    { labelReference: text("The return label to send the parcel back with.") },
-    { labelReference: "RL-2026-000123" },
+    {
+      labelReference: text("The return label to send the parcel back with."),
+      exchangeOrder: text(
+        "For an exchange: the number of the order holding the replacements (set only for an exchange).",
+      ),
+    },
+    { labelReference: "RL-2026-000123", exchangeOrder: "" },
   ),
   RETURN_REJECTED: returnKind({ rejectionReason: text("Why it was refused.") }, { rejectionReason: "Worn" }),
   RETURN_RECEIVED: returnKind(
     {
       refund: text("What is refunded for it, with currency, such as `19.50 USD` (set only when it is more than zero)."),
       restocked: text("Set when the units went back into stock."),
+      exchangeOrder: text("For an exchange: the number of the order its refund pays for (set only for an exchange)."),
     },
-    { refund: "19.50 USD", restocked: "yes" },
+    { refund: "19.50 USD", restocked: "yes", exchangeOrder: "" },
   ),
   REFUND_ISSUED: {
     topic: "order",

@@ -1,4 +1,5 @@
 import type { EventData } from "../../common/events/catalog";
+import { fromMoney, toMoney } from "../../common/money";
 import type { TemplateScope } from "./engine/render";
 import { codePlaceholder, linkPlaceholder, type NotificationKind } from "./kinds";
 
@@ -160,13 +161,10 @@ export function returnMessage(
   };
   const extra: TemplateScope =
     "labelReference" in theReturn
-      ? { labelReference: theReturn.labelReference }
+      ? { labelReference: theReturn.labelReference, exchangeOrder: theReturn.exchangeOrder?.number ?? "" }
       : "rejectionReason" in theReturn
         ? { rejectionReason: theReturn.rejectionReason }
-        : {
-            refund: /^0+\.0+$/.test(theReturn.refund.amount.amount) ? "" : moneyText(theReturn.refund.amount),
-            restocked: theReturn.restockLocationId ? "yes" : "",
-          };
+        : receivedValues(theReturn);
   return { kind, values: { order: { number: theReturn.number }, return: { ...base, ...extra } } };
 }
 
@@ -184,6 +182,17 @@ export function orderEdited(edit: EventData<"orders.order.edited">): TemplateSco
         quantity: String(line.quantity),
       })),
     },
+  };
+}
+
+/** A received return's refund: for an exchange, what is left once its order is paid. */
+function receivedValues(theReturn: EventData<"orders.return.received">): TemplateScope {
+  const { exchange } = theReturn;
+  const refundMinor = fromMoney(theReturn.refund.amount) - (exchange ? fromMoney(exchange.amount) : 0n);
+  return {
+    refund: refundMinor > 0n ? moneyText(toMoney(refundMinor, theReturn.refund.amount.currency)) : "",
+    restocked: theReturn.restockLocationId ? "yes" : "",
+    exchangeOrder: exchange?.number ?? "",
   };
 }
 

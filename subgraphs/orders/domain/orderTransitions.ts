@@ -57,7 +57,8 @@ export async function applySagaEvent(
     await releaseDiscountUses(tx, orderId, orderBuyerKey(moved));
   const items = await findItemsOfOrders(tx, [orderId]);
   emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, event.reason));
-  if (decision.requestPayment) {
+  // An exchange order is paid from its return's refund when the parcel comes back (`receiveReturn`), not by a card.
+  if (decision.requestPayment && !moved.exchangeForReturnId) {
     emit("orders.payment.requested", {
       orderId,
       customerId: moved.customerId,

@@ -11,7 +11,7 @@ import type { OrdersTx } from "../store/database";
 import { customerEmailHandlers } from "./customerEmails";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
 import { recordLocation } from "../store/locationStore";
-import { recordReturnRefund } from "../store/returnStore";
+import { recordExchangeCredit, recordReturnRefund } from "../store/returnStore";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { ordersPrivacy } from "../domain/privacy";
 import { findOrdersByIds } from "../store/orderStore";
@@ -117,6 +117,10 @@ export const ordersEventHandlers = [
     const [order] = await findOrdersByIds(tx, [event.data.orderId]);
     if (order) emit("orders.refund.recorded", refundRecorded(order, event, returnId ?? null));
   }),
+  // A return's refund paid for its exchange order (whose capture payments tells on its own).
+  onEvent<OrdersTx, "payments.exchange.paid">("payments.exchange.paid", (event, tx) =>
+    recordExchangeCredit(tx, event.data.returnId, fromMoney(event.data.amount)),
+  ),
   // The account proved its email: the guest orders placed with it become the account's.
   onEvent<OrdersTx, "users.user.email_verified">("users.user.email_verified", (event, tx, emit) =>
     attachVerifiedGuestOrders(tx, emit, event.data.userId, event.data.email),

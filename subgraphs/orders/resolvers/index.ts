@@ -57,6 +57,15 @@ export const resolvers: Resolvers = {
       (await loaders.returnsOfOrder.load(order.id)).map((each) => ({ ...each, currency: order.currency })),
     edits: async (order, _args, { loaders }) =>
       (await loaders.editsOfOrder.load(order.id)).map((each) => ({ ...each, currency: order.currency })),
+    // An exchange order is its customer's as its original order is: the same owner sees both.
+    exchangeFor: async (order, _args, { loaders }) => {
+      if (!order.exchangeForReturnId || !order.originalOrderId) return null;
+      const returns = await loaders.returnsOfOrder.load(order.originalOrderId);
+      const found = returns.find((each) => each.id === order.exchangeForReturnId);
+      return found ? { ...found, currency: order.currency } : null;
+    },
+    originalOrder: (order, _args, { loaders }) =>
+      order.originalOrderId ? loaders.orderById.load(order.originalOrderId) : null,
     cost: async (order, _args, { loaders }) =>
       costOfOrder(order, await loaders.discountsOfOrder.load(order.id), await loaders.taxLinesOfOrder.load(order.id)),
   },
@@ -84,6 +93,17 @@ export const resolvers: Resolvers = {
     refundAmount: (orderReturn) =>
       orderReturn.refundMinor === null ? null : toMoney(orderReturn.refundMinor, orderReturn.currency),
     refundedAmount: (orderReturn) => toMoney(orderReturn.refundedMinor, orderReturn.currency),
+    exchangeLines: (orderReturn) =>
+      orderReturn.exchangeLines.map((line) => ({ ...line, currency: orderReturn.currency })),
+    exchangeTotal: (orderReturn) =>
+      orderReturn.exchangeTotalMinor === null ? null : toMoney(orderReturn.exchangeTotalMinor, orderReturn.currency),
+    exchangeOrder: (orderReturn, _args, { loaders }) =>
+      orderReturn.exchangeOrderId ? loaders.orderById.load(orderReturn.exchangeOrderId) : null,
+    exchangeCredit: (orderReturn) => toMoney(orderReturn.exchangeCreditMinor, orderReturn.currency),
+  },
+  ExchangeLine: {
+    variant: (line) => ({ id: line.variantId }),
+    unitPrice: (line) => toMoney(line.unitPriceMinor, line.currency),
   },
   Shipment: {
     carrier: (order) => order.carrier ?? "",

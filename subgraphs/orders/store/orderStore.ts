@@ -56,7 +56,8 @@ const orderColumns = `id::text AS id, number, customer_id::text AS "customerId",
   tax_minor AS "taxMinor", prices_include_tax AS "pricesIncludeTax", shipping_method_id::text AS "shippingMethodId",
   shipping_method_name AS "shippingMethodName", carrier,
   tracking_number AS "trackingNumber", shipped_at AS "shippedAt", delivered_at AS "deliveredAt", created_at AS "createdAt",
-  updated_at AS "updatedAt"`;
+  updated_at AS "updatedAt", exchange_for_return_id::text AS "exchangeForReturnId",
+  original_order_id::text AS "originalOrderId"`;
 
 /**
  * The order, locked until the transaction ends: transitions of one order happen one at a time.
@@ -81,6 +82,9 @@ export interface NewOrder {
   guestEmail?: string | null;
   clientKey?: string | null;
   billingAddress?: ShippingAddressSnapshot | null;
+  /** For an exchange order: the return whose credit pays for it, and the order it came from. */
+  exchangeForReturnId?: string | null;
+  originalOrderId?: string | null;
   shippingMinor: bigint;
   discountMinor: bigint;
   taxMinor: bigint;
@@ -205,7 +209,11 @@ export async function claimOrderRequest(
 /** Whose unpaid orders to count: a customer's, a guest email's, or a client's guest orders. */
 export type UnpaidScope = { customerId: string } | { guestEmail: string } | { clientKey: string };
 
-/** How many orders of the scope wait for payment (PENDING, AWAITING_PAYMENT), and the units they hold or are reserving. */
+/**
+ * How many orders of the scope wait for payment (PENDING, AWAITING_PAYMENT), and the units they
+ * hold or are reserving. Exchange orders waiting for their return's parcel are left out: the back
+ * office approved them, and their units are bounded by what was returned.
+ */
 export async function unpaidTotals(tx: OrdersTx, scope: UnpaidScope): Promise<{ orders: number; units: number }> {
   const [column, value] =
     "customerId" in scope
@@ -216,7 +224,7 @@ export async function unpaidTotals(tx: OrdersTx, scope: UnpaidScope): Promise<{ 
   const [row] = await tx.$queryRawUnsafe<Array<{ orders: number; units: number }>>(
     `SELECT count(DISTINCT o.id)::int AS orders, coalesce(sum(i.quantity), 0)::int AS units
        FROM orders o JOIN order_items i ON i.order_id = o.id
-      WHERE ${column} = $1 AND o.status IN ('PENDING', 'AWAITING_PAYMENT')`,
+      WHERE ${column} = $1 AND o.status IN ('PENDING', 'AWAITING_PAYMENT') AND o.exchange_for_return_id IS NULL`,
     value,
   );
   return row ?? { orders: 0, units: 0 };

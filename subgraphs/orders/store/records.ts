@@ -63,12 +63,24 @@ export type ShippingMethodRecord = ShippingMethod;
 export type TaxRateRecord = TaxRate;
 export type PromotionRecord = Discount;
 
-import type { Fulfillment, FulfillmentLine, OrderReturn, ReturnLine } from "../generated/prisma/client";
+import type {
+  Fulfillment,
+  FulfillmentLine,
+  OrderReturn,
+  ReturnExchangeLine,
+  ReturnLine,
+} from "../generated/prisma/client";
 
 /** A fulfillment with its lines, as the API shows it. */
 export type FulfillmentView = Fulfillment & { lines: FulfillmentLine[] };
 /** A return with its lines and the order's currency, as the API shows it. */
-export type ReturnView = OrderReturn & { lines: ReturnLine[]; currency: string };
+export type ReturnView = OrderReturn & {
+  lines: ReturnLine[];
+  exchangeLines: ReturnExchangeLine[];
+  currency: string;
+};
+/** A replacement of an exchange with the order's currency, as the API shows it. */
+export type ExchangeLineView = ReturnExchangeLine & { currency: string };
 
 export type {
   Carrier as CarrierRecord,
@@ -76,4 +88,5 @@ export type {
   FulfillmentLine as FulfillmentLineRecord,
   OrderReturn as OrderReturnRecord,
   ReturnLine as ReturnLineRecord,
+  ReturnExchangeLine as ReturnExchangeLineRecord,
 } from "../generated/prisma/client";

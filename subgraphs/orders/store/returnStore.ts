@@ -1,26 +1,32 @@
 import type { ReturnStatus } from "../generated/prisma/client";
 import type { OrdersReader, OrdersTx } from "./database";
-import type { OrderReturnRecord, ReturnLineRecord } from "./records";
+import type { OrderReturnRecord, ReturnExchangeLineRecord, ReturnLineRecord } from "./records";
 
-export type ReturnWithLines = OrderReturnRecord & { lines: ReturnLineRecord[] };
+export type ReturnWithLines = OrderReturnRecord & {
+  lines: ReturnLineRecord[];
+  exchangeLines: ReturnExchangeLineRecord[];
+};
+
+/** A return's lines and its replacements (in their order), read with it. */
+const withLines = { lines: true, exchangeLines: { orderBy: { position: "asc" } } } as const;
 
 export function findReturnsOfOrders(db: OrdersReader, orderIds: readonly string[]): Promise<ReturnWithLines[]> {
   return db.orderReturn.findMany({
     where: { orderId: { in: [...orderIds] } },
-    include: { lines: true },
+    include: withLines,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: 50 * orderIds.length,
   });
 }
 
 export function findReturn(db: OrdersReader, id: string): Promise<ReturnWithLines | null> {
-  return db.orderReturn.findUnique({ where: { id }, include: { lines: true } });
+  return db.orderReturn.findUnique({ where: { id }, include: withLines });
 }
 
 export function listReturns(db: OrdersReader, status: ReturnStatus, size: number): Promise<ReturnWithLines[]> {
   return db.orderReturn.findMany({
     where: { status },
-    include: { lines: true },
+    include: withLines,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: size,
   });
@@ -69,12 +75,32 @@ export function insertReturn(
     customerId: string;
     reason: string;
     lines: ReadonlyArray<{ orderItemId: string; quantity: number }>;
+    /** For an exchange: the replacements, and what they cost together. */
+    exchange?: {
+      totalMinor: bigint;
+      lines: ReadonlyArray<{
+        orderItemId: string;
+        productId: string;
+        variantId: string;
+        quantity: number;
+        unitPriceMinor: bigint;
+      }>;
+    } | null;
   },
 ): Promise<ReturnWithLines> {
-  const { lines, ...rest } = fields;
+  const { lines, exchange, ...rest } = fields;
   return tx.orderReturn.create({
-    data: { ...rest, lines: { create: lines.map((line) => ({ ...line })) } },
-    include: { lines: true },
+    data: {
+      ...rest,
+      lines: { create: lines.map((line) => ({ ...line })) },
+      ...(exchange
+        ? {
+            exchangeTotalMinor: exchange.totalMinor,
+            exchangeLines: { create: exchange.lines.map((line, position) => ({ position, ...line })) },
+          }
+        : {}),
+    },
+    include: withLines,
   });
 }
 
@@ -93,6 +119,7 @@ export async function moveReturn(
       | "restockLocationId"
       | "refundShipping"
       | "refundMinor"
+      | "exchangeOrderId"
     >
   >,
 ): Promise<ReturnWithLines | null> {
@@ -106,4 +133,19 @@ export async function recordReturnRefund(tx: OrdersTx, id: string, amountMinor: 
     where: { id },
     data: { status: "REFUNDED", refundedMinor: { increment: amountMinor } },
   });
+}
+
+/**
+ * Records that payments paid a return's exchange order from its refund (once per event: the
+ * consumer applies each once). The return is settled when nothing more is to come back to the card.
+ */
+export async function recordExchangeCredit(tx: OrdersTx, id: string, amountMinor: bigint): Promise<void> {
+  const updated = await tx.orderReturn.updateMany({
+    where: { id },
+    data: { exchangeCreditMinor: { increment: amountMinor } },
+  });
+  if (updated.count === 0) return;
+  const now = (await tx.orderReturn.findUnique({ where: { id } }))!;
+  if (now.status === "RECEIVED" && now.exchangeCreditMinor + now.refundedMinor >= (now.refundMinor ?? 0n))
+    await tx.orderReturn.update({ where: { id }, data: { status: "REFUNDED" } });
 }

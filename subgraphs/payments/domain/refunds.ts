@@ -25,6 +25,7 @@ import {
 } from "../store/paymentStore";
 import type { PaymentRecord, RefundRecord } from "../store/records";
 import { attemptLeaseMs } from "./attemptLease";
+import { payExchange, type ExchangeToPay } from "./exchanges";
 import type { PaymentsDependencies } from "./dependencies";
 import { applyPaymentEvent } from "./paymentTransitions";
 
@@ -173,20 +174,36 @@ export async function refundOrder(
 
 /**
  * A return's refund, asked by the orders service (`orders.return.received`): its lines' amounts
- * under the return's key, capped at what each line has left, made by the worker. A repeated
- * event, or a return whose lines have nothing left, refunds nothing.
+ * under the return's key, capped at what each line has left, made by the worker. For an exchange,
+ * those amounts pay the exchange order first (`payExchange`) and only the rest is refunded. A
+ * repeated event, or a return whose lines have nothing left, refunds nothing.
  */
 export async function refundReturn(
   tx: PaymentsTx,
   emit: Emit,
-  request: { orderId: string; idempotencyKey: string; lines: readonly LineAmount[]; reason: string },
+  request: {
+    orderId: string;
+    idempotencyKey: string;
+    lines: readonly LineAmount[];
+    reason: string;
+    exchange?: ExchangeToPay | null;
+  },
 ): Promise<void> {
   await lockOrderPayments(tx, request.orderId);
   const payment = await lockPaymentOfOrder(tx, request.orderId);
+  let lines = request.lines;
+  if (request.exchange) {
+    // Settled already (the same return told twice): its refund and its exchange were decided then.
+    if (payment && (await findRefundByRequestKey(tx, payment.id, request.idempotencyKey))) return;
+    if (payment && (await findRefundByRequestKey(tx, payment.id, request.exchange.idempotencyKey))) return;
+    const rest = await payExchange(tx, emit, payment, request.lines, request.exchange);
+    if (rest) lines = rest;
+  }
   if (!payment || !isRefundable(payment)) return;
+  if (lines.length === 0) return;
   const outcome = await requestRefund(tx, payment, {
     idempotencyKey: request.idempotencyKey,
-    ask: { kind: "lines", lines: request.lines },
+    ask: { kind: "lines", lines },
     reason: request.reason,
   });
   if (outcome.kind === "created") emit.wake("payment-attempts");

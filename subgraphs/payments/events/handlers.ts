@@ -22,15 +22,26 @@ export function paymentsEventHandlers(defaults: OpeningDefaults, privacy: Paymen
       const { orderId, customerId, previousCustomerId } = event.data;
       await tx.payment.updateMany({ where: { orderId, customerId: previousCustomerId }, data: { customerId } });
     }),
-    // A return arrived: its lines' share of what they paid, under the return's key.
-    onEvent<PaymentsTx, "orders.return.received">("orders.return.received", (event, tx, emit) =>
-      refundReturn(tx, emit, {
+    // A return arrived: its lines' share of what they paid, under the return's key (paying its exchange order first).
+    onEvent<PaymentsTx, "orders.return.received">("orders.return.received", (event, tx, emit) => {
+      const { exchange } = event.data;
+      return refundReturn(tx, emit, {
         orderId: event.data.orderId,
         idempotencyKey: event.data.refund.idempotencyKey,
         lines: event.data.refund.lines.map((line) => ({ lineId: line.lineId, amountMinor: fromMoney(line.amount) })),
         reason: `return ${event.data.returnId}: ${event.data.reason}`,
-      }),
-    ),
+        exchange: exchange
+          ? {
+              returnId: event.data.returnId,
+              orderId: exchange.orderId,
+              number: exchange.number,
+              amountMinor: fromMoney(exchange.amount),
+              lines: exchange.lines.map((line) => ({ lineId: line.lineId, amountMinor: fromMoney(line.amount) })),
+              idempotencyKey: exchange.idempotencyKey,
+            }
+          : null,
+      });
+    }),
     // An order edited before shipping: the difference back, each line's refundable amount as it pays now.
     onEvent<PaymentsTx, "orders.order.edited">("orders.order.edited", (event, tx, emit) =>
       refundEdit(tx, emit, {

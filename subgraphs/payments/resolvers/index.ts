@@ -46,6 +46,8 @@ export const resolvers: Resolvers = {
     },
     amount: (payment) => toMoney(payment.amountMinor, payment.currency),
     refundedAmount: (payment) => toMoney(payment.refundedMinor, payment.currency),
+    exchangeCreditAmount: (payment) => toMoney(payment.exchangeCreditMinor ?? 0n, payment.currency),
+    paidByExchangeCredit: (payment) => !!payment.fundedByPaymentId,
     // The client secret completes the payment: the order's customer (and the back office) only.
     nextAction: (payment, _args, { caller }) =>
       payment.status === "REQUIRES_ACTION" &&

@@ -30,7 +30,8 @@ const payments = {
   payment_token AS "paymentToken", payment_method_id::text AS "paymentMethodId", provider,
   capture_reference AS "captureReference", next_action_type AS "nextActionType", next_action_secret AS "nextActionSecret",
   next_action_url AS "nextActionUrl", deadline, next_attempt_at AS "nextAttemptAt", attempt_count AS "attemptCount",
-  order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt"`,
+  order_cancelled AS "orderCancelled", created_at AS "createdAt", updated_at AS "updatedAt",
+  exchange_credit_minor AS "exchangeCreditMinor", funded_by_payment_id::text AS "fundedByPaymentId"`,
 };
 
 /**

@@ -26,7 +26,10 @@ export function findRefundByRequestKey(db: PaymentsReader, paymentId: string, id
   return db.refund.findUnique({ where: { paymentId_idempotencyKey: { paymentId, idempotencyKey } } });
 }
 
-/** A refund with its lines: due at once, or leased to the caller that makes it at once (`leasedForMs`). */
+/**
+ * A refund with its lines: due at once, or leased to the caller that makes it at once
+ * (`leasedForMs`). An EXCHANGE_CREDIT is settled as it is written: no provider is asked.
+ */
 export function insertRefund(
   tx: PaymentsTx,
   refund: {
@@ -35,15 +38,18 @@ export function insertRefund(
     idempotencyKey: string;
     requestHash: string;
     lines: readonly LineAmount[];
+    kind?: "PROVIDER" | "EXCHANGE_CREDIT";
   },
   options: { leasedForMs?: number } = {},
 ): Promise<RefundRecord> {
-  const { lines, ...fields } = refund;
+  const { lines, kind = "PROVIDER", ...fields } = refund;
   const nextAttemptAt = options.leasedForMs ? new Date(Date.now() + options.leasedForMs) : undefined;
   return tx.refund.create({
     data: {
       ...fields,
+      kind,
       amountMinor: lines.reduce((sum, line) => sum + line.amountMinor, 0n),
+      ...(kind === "EXCHANGE_CREDIT" ? { status: "SUCCEEDED" as const, nextAttemptAt: null } : {}),
       ...(nextAttemptAt ? { nextAttemptAt } : {}),
       lines: { create: lines.map((line) => ({ lineId: line.lineId, amountMinor: line.amountMinor })) },
     },
