@@ -1,3 +1,4 @@
+import pg from "pg";
 import type { PrismaLike } from "../../subgraphs/common/database/prismaOptions";
 
 /** Statements of the event plumbing (outbox relay polls, transaction control), not of the request under test. */
@@ -24,4 +25,47 @@ export async function countStatements<T>(
   } finally {
     recording = false;
   }
+}
+
+type QueryArgument = string | { text?: string } | undefined;
+type CountedClient = pg.Client & { database?: string; uncounted?: boolean };
+
+/** A statement one `pg` connection of this process sent: to which database, and its text. */
+export interface SentStatement {
+  database: string;
+  text: string;
+}
+
+/**
+ * Records every statement that any `pg` connection of this process sends while `work` runs
+ * (Prisma's through its driver adapter and the services' own SQL on the shared pool alike), with
+ * the database it went to; connections marked `uncounted` (a test's own probes) are left out.
+ */
+export async function recordSentStatements<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; statements: SentStatement[] }> {
+  const statements: SentStatement[] = [];
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: CountedClient, ...args: unknown[]) {
+    const first = args[0] as QueryArgument;
+    if (!this.uncounted)
+      statements.push({
+        database: this.database ?? "",
+        text: (typeof first === "string" ? first : (first?.text ?? "")).trim(),
+      });
+    return (original as (...rest: unknown[]) => unknown).apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  try {
+    return { result: await work(), statements };
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+}
+
+/** A `pg` connection whose statements `recordSentStatements` leaves out (a test's probes). */
+export async function uncountedClient(connectionString: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString }) as CountedClient;
+  client.uncounted = true;
+  await client.connect();
+  return client;
 }
