@@ -34,7 +34,12 @@ type CountedClient = pg.Client & { database?: string; uncounted?: boolean };
 export interface SentStatement {
   database: string;
   text: string;
+  /** Which connection sent it (a number per connection of the process). */
+  connection: number;
 }
+
+const connectionNumbers = new WeakMap<object, number>();
+let connections = 0;
 
 /**
  * Records every statement that any `pg` connection of this process sends while `work` runs
@@ -48,11 +53,14 @@ export async function recordSentStatements<T>(
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: CountedClient, ...args: unknown[]) {
     const first = args[0] as QueryArgument;
-    if (!this.uncounted)
+    if (!this.uncounted) {
+      if (!connectionNumbers.has(this)) connectionNumbers.set(this, (connections += 1));
       statements.push({
         database: this.database ?? "",
         text: (typeof first === "string" ? first : (first?.text ?? "")).trim(),
+        connection: connectionNumbers.get(this)!,
       });
+    }
     return (original as (...rest: unknown[]) => unknown).apply(this, args);
   } as typeof pg.Client.prototype.query;
   try {
@@ -68,4 +76,26 @@ export async function uncountedClient(connectionString: string): Promise<pg.Clie
   client.uncounted = true;
   await client.connect();
   return client;
+}
+
+/**
+ * The statements that are not `background` (a poll), nor in a transaction with one: a poll's
+ * transaction (the outbox relay's BEGIN, lock, COMMIT) is left out whole.
+ */
+export function withoutBackground(statements: readonly SentStatement[], background: RegExp): SentStatement[] {
+  const groups: SentStatement[][] = [];
+  const open = new Map<number, SentStatement[]>();
+  for (const each of statements) {
+    const verb = /^\s*(\w+)/.exec(each.text)?.[1]?.toUpperCase();
+    let group = open.get(each.connection);
+    if (!group) {
+      group = [];
+      groups.push(group);
+      if (verb === "BEGIN" || verb === "START") open.set(each.connection, group);
+    }
+    group.push(each);
+    if (verb === "COMMIT" || verb === "ROLLBACK" || verb === "END") open.delete(each.connection);
+  }
+  const dropped = new Set(groups.filter((group) => group.some((each) => background.test(each.text))).flat());
+  return statements.filter((each) => !dropped.has(each));
 }

@@ -3,7 +3,7 @@ import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput } from "../../support/checkout";
 import { graphqlData } from "../../support/graphqlClient";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
-import { recordSentStatements, uncountedClient, type SentStatement } from "../../support/sqlCounter";
+import { recordSentStatements, uncountedClient, withoutBackground, type SentStatement } from "../../support/sqlCounter";
 import { startServices, type TestServices } from "../../support/testServices";
 import { waitFor } from "../../support/waitFor";
 
@@ -18,7 +18,7 @@ const poll =
 const stamp = /^UPDATE outbox_event SET published_at/i;
 
 const ofDatabase = (statements: readonly SentStatement[], database: string) =>
-  statements.filter((each) => each.database === database && !poll.test(each.text) && !stamp.test(each.text));
+  withoutBackground(statements, poll).filter((each) => each.database === database && !stamp.test(each.text));
 
 const addToCart = `mutation($variantId: ID!, $quantity: Int!) { addToCart(variantId: $variantId, quantity: $quantity) { id } }`;
 
@@ -85,8 +85,7 @@ describe("the statements of a checkout", () => {
   function report(title: string, statements: readonly SentStatement[]) {
     if (!process.env.SQL_COUNT_REPORT) return;
     const byDatabase = new Map<string, string[]>();
-    for (const each of statements) {
-      if (poll.test(each.text)) continue;
+    for (const each of withoutBackground(statements, poll)) {
       const service = each.database.split("_").pop() ?? each.database;
       byDatabase.set(service, [...(byDatabase.get(service) ?? []), each.text.replace(/\s+/g, " ").slice(0, 140)]);
     }
