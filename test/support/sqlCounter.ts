@@ -1,3 +1,4 @@
+import pg from "pg";
 import type { PrismaLike } from "../../subgraphs/common/database/prismaOptions";
 
 /** Statements of the event plumbing (outbox relay polls, transaction control), not of the request under test. */
@@ -24,4 +25,77 @@ export async function countStatements<T>(
   } finally {
     recording = false;
   }
+}
+
+type QueryArgument = string | { text?: string } | undefined;
+type CountedClient = pg.Client & { database?: string; uncounted?: boolean };
+
+/** A statement one `pg` connection of this process sent: to which database, and its text. */
+export interface SentStatement {
+  database: string;
+  text: string;
+  /** Which connection sent it (a number per connection of the process). */
+  connection: number;
+}
+
+const connectionNumbers = new WeakMap<object, number>();
+let connections = 0;
+
+/**
+ * Records every statement that any `pg` connection of this process sends while `work` runs
+ * (Prisma's through its driver adapter and the services' own SQL on the shared pool alike), with
+ * the database it went to; connections marked `uncounted` (a test's own probes) are left out.
+ */
+export async function recordSentStatements<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; statements: SentStatement[] }> {
+  const statements: SentStatement[] = [];
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: CountedClient, ...args: unknown[]) {
+    const first = args[0] as QueryArgument;
+    if (!this.uncounted) {
+      if (!connectionNumbers.has(this)) connectionNumbers.set(this, (connections += 1));
+      statements.push({
+        database: this.database ?? "",
+        text: (typeof first === "string" ? first : (first?.text ?? "")).trim(),
+        connection: connectionNumbers.get(this)!,
+      });
+    }
+    return (original as (...rest: unknown[]) => unknown).apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  try {
+    return { result: await work(), statements };
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+}
+
+/** A `pg` connection whose statements `recordSentStatements` leaves out (a test's probes). */
+export async function uncountedClient(connectionString: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString }) as CountedClient;
+  client.uncounted = true;
+  await client.connect();
+  return client;
+}
+
+/**
+ * The statements that are not `background` (a poll), nor in a transaction with one: a poll's
+ * transaction (the outbox relay's BEGIN, lock, COMMIT) is left out whole.
+ */
+export function withoutBackground(statements: readonly SentStatement[], background: RegExp): SentStatement[] {
+  const groups: SentStatement[][] = [];
+  const open = new Map<number, SentStatement[]>();
+  for (const each of statements) {
+    const verb = /^\s*(\w+)/.exec(each.text)?.[1]?.toUpperCase();
+    let group = open.get(each.connection);
+    if (!group) {
+      group = [];
+      groups.push(group);
+      if (verb === "BEGIN" || verb === "START") open.set(each.connection, group);
+    }
+    group.push(each);
+    if (verb === "COMMIT" || verb === "ROLLBACK" || verb === "END") open.delete(each.connection);
+  }
+  const dropped = new Set(groups.filter((group) => group.some((each) => background.test(each.text))).flat());
+  return statements.filter((each) => !dropped.has(each));
 }

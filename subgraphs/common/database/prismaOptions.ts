@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { SharedPool } from "./sqlPool";
 
 export interface DatabaseOptions {
   poolSize?: number;
@@ -8,17 +9,23 @@ export interface DatabaseOptions {
 
 const queryEvents: Array<{ emit: "event"; level: "query" }> = [{ emit: "event", level: "query" }];
 
+/** The service's one `pg` pool: Prisma's driver adapter and the hot paths' own SQL share it (see sqlPool.ts). */
+export function databasePool(databaseUrl: string, options: DatabaseOptions = {}): SharedPool {
+  return new SharedPool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+}
+
 /**
  * Options for a generated PrismaClient: the pg driver adapter (Prisma runs without native
- * engines here, see docs/toolchain.md) and, when asked for, query events.
+ * engines here, see docs/toolchain.md) on the service's pool, which the client ends on
+ * `$disconnect`, and, when asked for, query events.
  */
-export function prismaClientOptions(databaseUrl: string, options: DatabaseOptions = {}) {
+export function prismaClientOptions(
+  databaseUrl: string,
+  options: DatabaseOptions = {},
+  pool: SharedPool = databasePool(databaseUrl, options),
+) {
   return {
-    adapter: new PrismaPg({
-      connectionString: databaseUrl,
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5000,
-    }),
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     log: options.logQueries ? queryEvents : queryEvents.slice(0, 0),
   };
 }

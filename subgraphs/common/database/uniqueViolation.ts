@@ -1,10 +1,12 @@
 /**
- * The columns behind a unique-constraint failure (Prisma P2002), or null for any other error.
- * Through the pg driver adapter the constraint arrives as field names or as the index name
- * (`products_sku_key`); both are reduced to what callers compare against: column names.
+ * The columns behind a unique-constraint failure (Prisma P2002, or PostgreSQL's 23505 from SQL
+ * run on the pool), or null for any other error. Through the pg driver adapter the constraint
+ * arrives as field names or as the index name (`products_sku_key`); both are reduced to what
+ * callers compare against: column names.
  */
 export function uniqueViolationTarget(error: unknown): string | null {
-  const err = error as { code?: string; meta?: Record<string, unknown> };
+  const err = error as { code?: string; meta?: Record<string, unknown>; constraint?: string };
+  if (err?.code === "23505") return err.constraint ?? "";
   if (err?.code !== "P2002") return null;
   const meta = err.meta ?? {};
   const target = meta.target;

@@ -175,6 +175,13 @@ async function availabilityOf(
   return stock;
 }
 
+export interface ViewOptions {
+  /** Whether availability is needed (asked of inventory when the read model does not know it). */
+  availability: boolean;
+  /** The read model's rows the caller read already: read again only when some variant is not among them. */
+  known?: readonly CatalogVariantRecord[] | undefined;
+}
+
 /**
  * Variants by id, from the local read model; what it does not know yet (an event still on its
  * way) is asked of products (and inventory) directly, in one batched request each, and kept.
@@ -184,11 +191,12 @@ async function availabilityOf(
 export async function viewVariants(
   deps: CatalogViewDependencies,
   ids: readonly string[],
-  options: { availability: boolean } = { availability: true },
+  options: ViewOptions = { availability: true },
 ): Promise<Map<string, VariantView>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const known = await findCatalogVariants(deps.db, unique);
+  const given = (options.known ?? []).filter((row) => unique.includes(row.variantId));
+  const known = given.length === unique.length && options.known ? given : await findCatalogVariants(deps.db, unique);
   const knownIds = new Set(known.map((row) => row.variantId));
   const fetched = await loadPresent(
     deps.lookups.variants,

@@ -1,6 +1,12 @@
 import { BadUserInputError, NotFoundError } from "../../common/errors";
 import { requiredId } from "../../common/validation";
-import { variantsOfProducts, viewVariants, type CatalogViewDependencies, type VariantView } from "./catalogView";
+import {
+  variantsOfProducts,
+  viewVariants,
+  type CatalogViewDependencies,
+  type VariantView,
+  type ViewOptions,
+} from "./catalogView";
 
 /** What a cart or order line names, as a client sends it: a variant, or a product with one variant. */
 export interface LineTargetFields {
@@ -30,7 +36,7 @@ export function checkTarget(input: LineTargetFields, prefix = ""): LineTarget {
 export async function resolveTargets(
   deps: CatalogViewDependencies,
   targets: readonly LineTarget[],
-  options: { availability: boolean } = { availability: true },
+  options: ViewOptions = { availability: true },
 ): Promise<VariantView[]> {
   const variants = await viewVariants(
     deps,
@@ -40,7 +46,7 @@ export async function resolveTargets(
   const products = await variantsOfProducts(
     deps,
     targets.filter((target) => target.kind === "product").map((target) => target.id),
-    options,
+    { availability: options.availability },
   );
   return targets.map((target) => {
     if (target.kind === "variant") {

@@ -2,6 +2,7 @@ import { BadUserInputError } from "../../common/errors";
 import type { CatalogViewDependencies, VariantView } from "./catalogView";
 import type { PricingLine } from "./pricing/pricingTypes";
 import { requireForSale, resolveTargets, type LineTarget } from "./lineTarget";
+import type { CatalogVariantRecord } from "../store/records";
 
 /** A line to order: what it names, and how many. */
 export interface RequestedLine {
@@ -66,16 +67,18 @@ export function requestedFromCart(items: ReadonlyArray<{ variantId: string; quan
 /**
  * Prices lines at the variants' current prices and takes their snapshot: every variant must be
  * for sale, and all of them priced in one currency. Availability is not asked (the reservation
- * decides), so checkout does not depend on inventory answering.
+ * decides), so checkout does not depend on inventory answering. `known`: the read model's rows
+ * of the variants, when the caller read them already.
  */
 export async function priceLines(
   deps: CatalogViewDependencies,
   requested: readonly RequestedLine[],
+  known: readonly CatalogVariantRecord[] = [],
 ): Promise<PricedLines> {
   const views = await resolveTargets(
     deps,
     requested.map((line) => line.target),
-    { availability: false },
+    { availability: false, known },
   );
   const currency = views[0]!.currency;
   const pricingLines: PricingLine[] = [];

@@ -3,8 +3,8 @@ import type { Emit } from "../../common/events/unitOfWork";
 import { toMoney } from "../../common/money";
 import type { OrdersTx } from "../store/database";
 import { confirmDiscountUses, releaseDiscountUses } from "../store/discountUseStore";
-import { findItemsOfOrders, lockOrder, recordTransition } from "../store/orderStore";
-import { findPricedAllocations } from "../store/orderPricingStore";
+import { recordTransition } from "../store/orderStore";
+import { lockOrderForStep } from "../store/checkoutSql";
 import type { OrderRecord } from "../store/records";
 import { statusChangedEvent } from "./orderEvents";
 import { orderBuyerKey } from "./pricing/buyerKey";
@@ -34,8 +34,10 @@ export async function applySagaEvent(
   orderId: string,
   event: SagaEvent,
 ): Promise<TransitionOutcome | null> {
-  const order = await lockOrder(tx, orderId);
-  if (!order) return null;
+  // The order locked with its lines and pricing, in one statement: a step is two statements and its events.
+  const locked = await lockOrderForStep(tx, orderId);
+  if (!locked) return null;
+  const { order, items } = locked;
   const decision = decide(order.status, event.type);
   if (decision.kind === "reject") {
     throw new ConflictError(
@@ -55,7 +57,6 @@ export async function applySagaEvent(
   if (moved.discountMinor > 0n && decision.to === "CONFIRMED") await confirmDiscountUses(tx, orderId);
   if (moved.discountMinor > 0n && decision.to === "CANCELLED")
     await releaseDiscountUses(tx, orderId, orderBuyerKey(moved));
-  const items = await findItemsOfOrders(tx, [orderId]);
   emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, event.reason));
   // An exchange order is paid from its return's refund when the parcel comes back (`receiveReturn`), not by a card.
   if (decision.requestPayment && !moved.exchangeForReturnId) {
@@ -67,7 +68,12 @@ export async function applySagaEvent(
       paymentMethodId: moved.paymentMethodId,
       deadline: moved.paymentDeadline.toISOString(),
       // Each line's share of the total as priced (after its discounts, with its tax): refunds never exceed it.
-      lines: paidLines(moved, items, await findPricedAllocations(tx, moved)).map((line) => ({
+      lines: paidLines(moved, items, {
+        pricesIncludeTax: moved.pricesIncludeTax,
+        // As findPricedAllocations reads them: an order without discount (or tax) has none.
+        discounts: moved.discountMinor === 0n ? [] : locked.discountLines.map((lines) => ({ lines })),
+        taxLines: moved.taxMinor === 0n ? [] : locked.taxLines,
+      }).map((line) => ({
         lineId: line.lineId,
         amount: toMoney(line.amountMinor, moved.currency),
       })),

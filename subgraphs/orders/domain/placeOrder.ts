@@ -3,8 +3,9 @@ import { BadUserInputError, ConflictError, NotFoundError } from "../../common/er
 import { toMoney } from "../../common/money";
 import { createHash, randomUUID } from "node:crypto";
 import { violatesUnique } from "../../common/database/uniqueViolation";
-import { findCart, findCartItems, emptyCart, lockedCart, type CartOwner } from "../store/cartStore";
-import { claimOrderRequest, findOrderRequest, findOrdersByIds, insertOrder } from "../store/orderStore";
+import { findCart, type CartOwner } from "../store/cartStore";
+import { claimOrderAndLockCart, findOrder, placeOrderRows, readCheckout } from "../store/checkoutSql";
+import type { NewOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import type { CatalogViewDependencies } from "./catalogView";
 import { cartGone, guestCartOwner } from "./cartAccess";
@@ -15,13 +16,12 @@ import {
   type PlaceGuestOrderFields,
   type PlaceOrderFields,
 } from "./checkoutInput";
-import { enforceUnpaidLimits, type UnpaidLimits } from "./unpaidLimits";
+import { lockGuestScopes, unpaidLimitError, type UnpaidLimits } from "./unpaidLimits";
 import { priceLines, requestedFromCart } from "./orderLines";
 import { checkOrderLimits } from "./orderLimits";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
-import { findCartChoices } from "../store/cartChoiceStore";
 import { priceWithShopConfiguration, requireOrderable } from "./pricing/checkoutPricing";
 import { holdDiscountUses, orderPricing, PromotionExhaustedError } from "./pricing/orderPricing";
 import { discountBuyerKey } from "./pricing/buyerKey";
@@ -52,18 +52,26 @@ export interface Buyer {
   guest: { email: string; clientKey: string } | null;
 }
 
+/** The order an earlier request with the key placed; CONFLICT when that request was another. */
+async function repeatedOrder(
+  deps: PlaceOrderDependencies,
+  claimed: { requestHash: string; orderId: string },
+  request: CheckoutRequest,
+): Promise<OrderRecord | null> {
+  if (claimed.requestHash !== request.hash) {
+    throw new ConflictError("This idempotency key was already used for a different order.", "idempotencyKey");
+  }
+  return findOrder(deps.db, claimed.orderId);
+}
+
+/** The order of a key another request claimed meanwhile (read after that request committed). */
 async function existingOrder(
   deps: PlaceOrderDependencies,
   customerId: string,
   request: CheckoutRequest,
 ): Promise<OrderRecord | null> {
-  const claimed = await findOrderRequest(deps.db, customerId, request.idempotencyKey);
-  if (!claimed) return null;
-  if (claimed.requestHash !== request.hash) {
-    throw new ConflictError("This idempotency key was already used for a different order.", "idempotencyKey");
-  }
-  const [order] = await findOrdersByIds(deps.db, [claimed.orderId]);
-  return order ?? null;
+  const { claim } = await readCheckout(deps.db, { customerId, idempotencyKey: request.idempotencyKey, cart: null });
+  return claim ? repeatedOrder(deps, claim, request) : null;
 }
 
 async function shippingAddressFor(
@@ -87,19 +95,6 @@ class CartChangedError extends Error {
   constructor() {
     super("the cart changed while it was being checked out");
   }
-}
-
-/** A cart's lines as one comparable value, whatever order they were read in. */
-function sameLines(
-  a: ReadonlyArray<{ variantId: string; quantity: number }>,
-  b: ReadonlyArray<{ variantId: string; quantity: number }>,
-): boolean {
-  const key = (lines: typeof a) =>
-    lines
-      .map((line) => `${line.variantId}:${line.quantity}`)
-      .sort()
-      .join(",");
-  return key(a) === key(b);
 }
 
 const emptyCartError = () => new BadUserInputError("The cart is empty: add items to it, or give `items`.", "items");
@@ -169,23 +164,34 @@ async function withRetries(attempt: () => Promise<OrderRecord>): Promise<OrderRe
   }
 }
 
+/**
+ * One try at placing the order. Before its transaction: one statement reads the key's claim, the
+ * cart's lines and choices and their variants; the lines are priced (with the shop's
+ * configuration, one more statement). In the transaction: one statement claims the key and locks
+ * the cart, one checks the cart and the unpaid limits and writes the order with its lines,
+ * pricing and first status and empties the cart, then the events (and the discounts' uses).
+ */
 async function attemptOrder(
   deps: PlaceOrderDependencies,
   buyer: Buyer,
   request: CheckoutRequest,
 ): Promise<OrderRecord> {
   const { customerId } = buyer;
-  const repeated = await existingOrder(deps, customerId, request);
-  if (repeated) return repeated;
+  const cartOwner = request.items ? null : buyer.cart;
+  const read = await readCheckout(deps.db, { customerId, idempotencyKey: request.idempotencyKey, cart: cartOwner });
+  if (read.claim) {
+    const repeated = await repeatedOrder(deps, read.claim, request);
+    if (repeated) return repeated;
+  }
 
-  const cartLines = request.items ? null : await findCartItems(deps.db, buyer.cart);
+  const cartLines = cartOwner ? read.lines : null;
   const requested = request.items ?? requestedFromCart(cartLines!);
   if (requested.length === 0) throw emptyCartError();
-  const { currency, lines, subtotalMinor, pricingLines } = await priceLines(deps, requested);
+  const { currency, lines, subtotalMinor, pricingLines } = await priceLines(deps, requested, read.variants);
   const shippingAddress = await shippingAddressFor(deps, customerId, request);
   // Priced as the cart is (the same function, its codes and method unless the request names
   // others); a guest's per-customer discount uses count by their email.
-  const choices = cartLines?.[0] ? await findCartChoices(deps.db, cartLines[0].cartId) : null;
+  const choices = cartLines?.length ? (read.choices ?? { shippingMethodId: null, discountCodes: [] }) : null;
   const buyerKey = discountBuyerKey({ customerId, guestEmail: buyer.guest?.email ?? null })!;
   const priced = await priceWithShopConfiguration(deps.db, {
     currency,
@@ -203,48 +209,53 @@ async function attemptOrder(
   // What the customer pays, shipping, discounts and tax included, must be payable.
   checkOrderLimits(lines, { amountMinor: priced.totalMinor, currency });
   const orderId = randomUUID();
+  const units = lines.reduce((sum, line) => sum + line.quantity, 0);
+  const newOrder: NewOrder = {
+    id: orderId,
+    number: newOrderNumber(),
+    customerId,
+    currency,
+    subtotalMinor,
+    ...orderPricing(priced),
+    shippingAddress,
+    paymentToken: request.paymentToken ?? "",
+    paymentMethodId: request.paymentMethodId,
+    paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
+    guestEmail: buyer.guest?.email ?? null,
+    clientKey: buyer.guest?.clientKey ?? null,
+    billingAddress: request.billingAddress,
+    lines,
+  };
 
   const outcome = await deps.unitOfWork(async (tx, emit) => {
-    // Waits for a concurrent request with the same key to commit, then sees its claim.
-    if (
-      !(await claimOrderRequest(tx, {
-        customerId,
-        idempotencyKey: request.idempotencyKey,
-        requestHash: request.hash,
-        orderId,
-      }))
-    )
-      return null;
-    if (!request.items) {
-      // Changes to the cart queue behind this lock until the order is placed and the cart emptied.
-      const cart = await lockedCart(tx, buyer.cart);
-      if (!cart) throw cartGone();
-      if (cart.items.length === 0) throw emptyCartError();
-      if (!sameLines(cart.items, cartLines!)) throw new CartChangedError();
-    }
-    await enforceUnpaidLimits(
-      tx,
-      deps.unpaidLimits,
-      buyer,
-      lines.reduce((sum, line) => sum + line.quantity, 0),
-    );
-    const order = await insertOrder(tx, {
-      id: orderId,
-      number: newOrderNumber(),
+    // Waits for a concurrent request with the same key to commit, then sees its claim; changes
+    // to the cart queue behind its lock until the order is placed and the cart emptied.
+    const { claimed, cartId } = await claimOrderAndLockCart(tx, {
       customerId,
-      currency,
-      subtotalMinor,
-      ...orderPricing(priced),
-      shippingAddress,
-      paymentToken: request.paymentToken ?? "",
-      paymentMethodId: request.paymentMethodId,
-      paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
-      guestEmail: buyer.guest?.email ?? null,
-      clientKey: buyer.guest?.clientKey ?? null,
-      billingAddress: request.billingAddress,
-      lines,
+      idempotencyKey: request.idempotencyKey,
+      requestHash: request.hash,
+      orderId,
+      cart: cartOwner,
     });
-    if (!request.items) await emptyCart(tx, buyer.cart);
+    if (!claimed) return null;
+    if (cartOwner && !cartId) throw cartOwner.kind === "guest" ? cartGone() : emptyCartError();
+    if (buyer.guest) await lockGuestScopes(tx, buyer.guest);
+    const result = await placeOrderRows(tx, {
+      order: newOrder,
+      cart: cartOwner ? { id: cartId!, lines: cartLines! } : null,
+      limits: deps.unpaidLimits,
+    });
+    if ("refusal" in result) {
+      if (result.refusal === "EMPTY_CART") throw emptyCartError();
+      if (result.refusal === "CART_CHANGED") throw new CartChangedError();
+      throw unpaidLimitError(
+        result.refusal,
+        deps.unpaidLimits,
+        { orders: result.heldOrders, units: result.heldUnits },
+        units,
+      );
+    }
+    const order = result.placed;
     emit("orders.order.placed", {
       orderId: order.id,
       number: order.number,

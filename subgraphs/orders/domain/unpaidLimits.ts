@@ -50,3 +50,35 @@ export async function enforceUnpaidLimits(
     throw new ConflictError("Too many guest orders from this client are waiting for payment: pay for one first.");
   }
 }
+
+/**
+ * Locks a guest's scopes (their email, then their client: the order `enforceUnpaidLimits` takes
+ * them in) until commit, so that the statement placing the order counts concurrent guest
+ * checkouts exactly.
+ */
+export async function lockGuestScopes(tx: OrdersTx, guest: { email: string; clientKey: string }): Promise<void> {
+  await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify({ guestEmail: guest.email })}`);
+  await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify({ clientKey: guest.clientKey })}`);
+}
+
+/** The error of a limit the statement placing an order found reached (the same as `enforceUnpaidLimits`'s). */
+export function unpaidLimitError(
+  refusal: "ORDERS_HELD" | "UNITS_HELD" | "CLIENT_ORDERS_HELD",
+  limits: UnpaidLimits,
+  held: { orders: number; units: number },
+  units: number,
+): ConflictError {
+  switch (refusal) {
+    case "ORDERS_HELD":
+      return new ConflictError(
+        `You have ${held.orders} orders waiting for payment: pay or cancel one before placing another.`,
+      );
+    case "UNITS_HELD":
+      return new ConflictError(
+        `Orders waiting for payment may hold at most ${limits.unitsPerBuyer} units: this order would make ${held.units + units}.`,
+        "items",
+      );
+    case "CLIENT_ORDERS_HELD":
+      return new ConflictError("Too many guest orders from this client are waiting for payment: pay for one first.");
+  }
+}

@@ -1,4 +1,5 @@
 import { lockRow } from "../../common/database/lockRow";
+import { sql, statement } from "../../common/database/sqlPool";
 import { afterNewestFirst } from "../../common/pagination";
 import type { OrderStatus } from "../generated/prisma/client";
 import type { OrdersReader, OrdersTx } from "./database";
@@ -47,17 +48,23 @@ export function countOrders(db: OrdersReader, query: Pick<OrderListQuery, "custo
   return db.order.count({ where: listFilter(query) });
 }
 
-/** The columns of `orders` under the names of `OrderRecord`, for statements Prisma's API cannot express. */
-const orderColumns = `id::text AS id, number, customer_id::text AS "customerId", guest_email AS "guestEmail",
-  attached_at AS "attachedAt", client_key AS "clientKey", billing_address AS "billingAddress", status::text AS status,
-  cancellation_reason::text AS "cancellationReason", currency, subtotal_minor AS "subtotalMinor", total_minor AS "totalMinor",
-  shipping_address AS "shippingAddress", payment_token AS "paymentToken", payment_method_id::text AS "paymentMethodId",
-  payment_deadline AS "paymentDeadline", shipping_minor AS "shippingMinor", discount_minor AS "discountMinor",
-  tax_minor AS "taxMinor", prices_include_tax AS "pricesIncludeTax", shipping_method_id::text AS "shippingMethodId",
-  shipping_method_name AS "shippingMethodName", carrier,
-  tracking_number AS "trackingNumber", shipped_at AS "shippedAt", delivered_at AS "deliveredAt", created_at AS "createdAt",
-  updated_at AS "updatedAt", exchange_for_return_id::text AS "exchangeForReturnId",
-  original_order_id::text AS "originalOrderId"`;
+/** The columns of `orders` (as `table`) under the names of `OrderRecord`, for statements Prisma's API cannot express. */
+export const orderColumnsOf = (table: string) => `${table}.id::text AS id, ${table}.number,
+  ${table}.customer_id::text AS "customerId", ${table}.guest_email AS "guestEmail", ${table}.attached_at AS "attachedAt",
+  ${table}.client_key AS "clientKey", ${table}.billing_address AS "billingAddress", ${table}.status::text AS status,
+  ${table}.cancellation_reason::text AS "cancellationReason", ${table}.currency, ${table}.subtotal_minor AS "subtotalMinor",
+  ${table}.total_minor AS "totalMinor", ${table}.shipping_address AS "shippingAddress",
+  ${table}.payment_token AS "paymentToken", ${table}.payment_method_id::text AS "paymentMethodId",
+  ${table}.payment_deadline AS "paymentDeadline", ${table}.shipping_minor AS "shippingMinor",
+  ${table}.discount_minor AS "discountMinor", ${table}.tax_minor AS "taxMinor",
+  ${table}.prices_include_tax AS "pricesIncludeTax", ${table}.shipping_method_id::text AS "shippingMethodId",
+  ${table}.shipping_method_name AS "shippingMethodName", ${table}.carrier, ${table}.tracking_number AS "trackingNumber",
+  ${table}.shipped_at AS "shippedAt", ${table}.delivered_at AS "deliveredAt", ${table}.created_at AS "createdAt",
+  ${table}.updated_at AS "updatedAt", ${table}.exchange_for_return_id::text AS "exchangeForReturnId",
+  ${table}.original_order_id::text AS "originalOrderId"`;
+
+/** The columns of `orders` under the names of `OrderRecord`. */
+export const orderColumns = orderColumnsOf("orders");
 
 /**
  * The order, locked until the transaction ends: transitions of one order happen one at a time.
@@ -141,6 +148,24 @@ export function insertOrder(tx: OrdersTx, order: NewOrder): Promise<OrderRecord>
   });
 }
 
+/** A status change with its line of history, in one statement (see `recordTransition`). */
+const transition = statement(
+  "orders.order.transition",
+  `WITH moved AS (
+     UPDATE orders SET status = $2::text::"OrderStatus",
+            cancellation_reason = coalesce($3::text::"CancellationReason", cancellation_reason),
+            carrier = coalesce($4, carrier), tracking_number = coalesce($5, tracking_number),
+            shipped_at = coalesce($6::timestamptz, shipped_at), delivered_at = coalesce($7::timestamptz, delivered_at),
+            updated_at = clock_timestamp()
+      WHERE id = $1::uuid
+      RETURNING ${orderColumns}
+   ), history AS (
+     INSERT INTO order_status_changes (order_id, status, reason, at)
+     SELECT id::uuid, status::"OrderStatus", $8, "updatedAt" FROM moved
+   )
+   SELECT * FROM moved`,
+);
+
 /**
  * Moves a (locked) order to a new status and writes the line of its status history, in one
  * statement; returns the order as it is now.
@@ -156,20 +181,7 @@ export async function recordTransition(
   },
 ): Promise<OrderRecord> {
   const fields = change.fields ?? {};
-  const [row] = await tx.$queryRawUnsafe<OrderRecord[]>(
-    `WITH moved AS (
-       UPDATE orders SET status = $2::text::"OrderStatus",
-              cancellation_reason = coalesce($3::text::"CancellationReason", cancellation_reason),
-              carrier = coalesce($4, carrier), tracking_number = coalesce($5, tracking_number),
-              shipped_at = coalesce($6::timestamptz, shipped_at), delivered_at = coalesce($7::timestamptz, delivered_at),
-              updated_at = clock_timestamp()
-        WHERE id = $1::uuid
-        RETURNING ${orderColumns}
-     ), history AS (
-       INSERT INTO order_status_changes (order_id, status, reason, at)
-       SELECT id::uuid, status::"OrderStatus", $8, "updatedAt" FROM moved
-     )
-     SELECT * FROM moved`,
+  const [row] = await sql<OrderRecord>(tx, transition, [
     id,
     change.status,
     change.cancellationReason ?? null,
@@ -178,7 +190,7 @@ export async function recordTransition(
     fields.shippedAt ?? null,
     fields.deliveredAt ?? null,
     change.reason,
-  );
+  ]);
   if (!row) throw new Error(`order ${id} vanished while locked`);
   return row;
 }

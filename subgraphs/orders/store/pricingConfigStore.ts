@@ -1,5 +1,6 @@
 import type { Destination, Discount, ShippingRate, ShippingZone, TaxRate } from "../domain/pricing/pricingTypes";
 import type { Discount as DiscountRow, ShippingMethod as MethodRow } from "../generated/prisma/client";
+import { sql, statement } from "../../common/database/sqlPool";
 import type { OrdersReader } from "./database";
 
 /** How many zones, methods a zone, tax rates and automatic promotions the shop keeps (bounded reads). */
@@ -113,6 +114,41 @@ const discountFromJson = (row: Record<string, unknown>, customerUses: number): D
     customerUses,
   );
 
+/** Everything the pricing of one checkout reads, as one named statement (see `loadPricingConfiguration`). */
+const configurationStatement = statement(
+  "orders.pricing.configuration",
+  `WITH chosen AS (
+     SELECT * FROM discounts
+      WHERE code = ANY($1::text[])
+         OR (code IS NULL AND active AND (starts_at IS NULL OR starts_at <= $2::timestamptz)
+             AND (ends_at IS NULL OR ends_at > $2::timestamptz))
+      ORDER BY created_at, id
+      LIMIT $3::int
+   )
+   SELECT
+     (SELECT json_agg(z ORDER BY z.created_at, z.id) FROM (
+        SELECT zone.id, zone.name, zone.areas, zone.created_at,
+               (SELECT json_agg(json_build_object('id', m.id, 'name', m.name, 'rate_kind', m.rate_kind,
+                                'amount_minor', m.amount_minor::text, 'bands', m.bands,
+                                'free_above_minor', m.free_above_minor::text) ORDER BY m.created_at, m.id)
+                  FROM shipping_methods m WHERE m.zone_id = zone.id AND m.currency = $5::text) AS methods
+          FROM shipping_zones zone ORDER BY zone.created_at, zone.id LIMIT $4::int) z) AS zones,
+     (SELECT json_agg(t) FROM (SELECT country, region, tax_category, rate_ppm FROM tax_rates
+                                WHERE country = $6::text LIMIT $7::int) t) AS rates,
+     (SELECT prices_include_tax FROM shop_settings WHERE id = 1) AS prices_include_tax,
+     (SELECT json_agg(json_build_object('id', c.id, 'title', c.title, 'code', c.code, 'kind', c.kind,
+                      'value_ppm', c.value_ppm, 'amount_minor', c.amount_minor::text, 'currency', c.currency,
+                      'product_ids', c.product_ids, 'category_ids', c.category_ids, 'buy_quantity', c.buy_quantity,
+                      'get_quantity', c.get_quantity, 'min_subtotal_minor', c.min_subtotal_minor::text,
+                      'starts_at', c.starts_at, 'ends_at', c.ends_at, 'active', c.active, 'usage_limit', c.usage_limit,
+                      'per_customer_limit', c.per_customer_limit, 'combinable', c.combinable, 'used', c.used,
+                      'held', c.held, 'created_at', c.created_at, 'updated_at', c.updated_at)
+                      ORDER BY c.created_at, c.id) FROM chosen c) AS discounts,
+     (SELECT json_agg(u) FROM (SELECT discount_id, uses FROM discount_customer_uses
+                                WHERE buyer_key = $8::text
+                                  AND discount_id IN (SELECT id FROM chosen)) u) AS uses`,
+);
+
 /**
  * The shop's configuration that applies to one checkout, in one statement (it runs on every
  * checkout and every priced cart, so it takes one connection of the pool once): the zones with
@@ -131,37 +167,16 @@ export async function loadPricingConfiguration(
     now: Date;
   },
 ): Promise<PricingConfiguration> {
-  const [row] = await db.$queryRaw<ConfigurationRow[]>`
-    WITH chosen AS (
-      SELECT * FROM discounts
-       WHERE code = ANY(${[...request.codes]}::text[])
-          OR (code IS NULL AND active AND (starts_at IS NULL OR starts_at <= ${request.now})
-              AND (ends_at IS NULL OR ends_at > ${request.now}))
-       ORDER BY created_at, id
-       LIMIT ${configLimits.promotions + request.codes.length}
-    )
-    SELECT
-      (SELECT json_agg(z ORDER BY z.created_at, z.id) FROM (
-         SELECT zone.id, zone.name, zone.areas, zone.created_at,
-                (SELECT json_agg(json_build_object('id', m.id, 'name', m.name, 'rate_kind', m.rate_kind,
-                                 'amount_minor', m.amount_minor::text, 'bands', m.bands,
-                                 'free_above_minor', m.free_above_minor::text) ORDER BY m.created_at, m.id)
-                   FROM shipping_methods m WHERE m.zone_id = zone.id AND m.currency = ${request.currency}) AS methods
-           FROM shipping_zones zone ORDER BY zone.created_at, zone.id LIMIT ${configLimits.zones}) z) AS zones,
-      (SELECT json_agg(t) FROM (SELECT country, region, tax_category, rate_ppm FROM tax_rates
-                                 WHERE country = ${request.country ?? ""} LIMIT ${configLimits.taxRates}) t) AS rates,
-      (SELECT prices_include_tax FROM shop_settings WHERE id = 1) AS prices_include_tax,
-      (SELECT json_agg(json_build_object('id', c.id, 'title', c.title, 'code', c.code, 'kind', c.kind,
-                       'value_ppm', c.value_ppm, 'amount_minor', c.amount_minor::text, 'currency', c.currency,
-                       'product_ids', c.product_ids, 'category_ids', c.category_ids, 'buy_quantity', c.buy_quantity,
-                       'get_quantity', c.get_quantity, 'min_subtotal_minor', c.min_subtotal_minor::text,
-                       'starts_at', c.starts_at, 'ends_at', c.ends_at, 'active', c.active, 'usage_limit', c.usage_limit,
-                       'per_customer_limit', c.per_customer_limit, 'combinable', c.combinable, 'used', c.used,
-                       'held', c.held, 'created_at', c.created_at, 'updated_at', c.updated_at)
-                       ORDER BY c.created_at, c.id) FROM chosen c) AS discounts,
-      (SELECT json_agg(u) FROM (SELECT discount_id, uses FROM discount_customer_uses
-                                 WHERE buyer_key = ${request.buyerKey}
-                                   AND discount_id IN (SELECT id FROM chosen)) u) AS uses`;
+  const [row] = await sql<ConfigurationRow>(db, configurationStatement, [
+    [...request.codes],
+    request.now,
+    configLimits.promotions + request.codes.length,
+    configLimits.zones,
+    request.currency,
+    request.country ?? "",
+    configLimits.taxRates,
+    request.buyerKey,
+  ]);
   const uses = new Map((row?.uses ?? []).map((use) => [use.discount_id, use.uses] as const));
   const discounts = (row?.discounts ?? []).map((each) => discountFromJson(each, uses.get(each.id as string) ?? 0));
   return {

@@ -3,18 +3,14 @@ import type { EventData } from "../../common/events/catalog";
 import type { Emit } from "../../common/events/unitOfWork";
 import { fromMoney } from "../../common/money";
 import { TransientProviderError, type PaymentProvider, type PaymentState } from "../provider/paymentProvider";
-import { insertPaymentLines } from "../store/refundLedgerStore";
 import type { PaymentsTx } from "../store/database";
 import {
-  findPaymentsOfOrders,
+  beginCapture,
   closeOrder,
-  findPayment,
-  insertPayment,
-  isOrderClosed,
   lockOrderPayments,
   lockPayment,
   lockPaymentOfOrder,
-  openAttempt,
+  openPaymentRows,
   reconcileOpenAttemptsNow,
   settleAttempt,
 } from "../store/paymentStore";
@@ -45,29 +41,31 @@ export async function openPayment(
   // Waits for a cancellation of the order under way, and makes one that comes meanwhile wait for
   // this payment to be committed, so that it closes the payment rather than missing it.
   await lockOrderPayments(tx, request.orderId);
-  if (await isOrderClosed(tx, request.orderId)) return;
   const paymentMethodId = request.paymentMethodId ?? null;
   const method = paymentMethodId ? await findSavedMethod(tx, paymentMethodId) : null;
-  const created = await insertPayment(tx, {
-    orderId: request.orderId,
-    customerId: request.customerId,
-    amountMinor: fromMoney(request.amount),
-    currency: request.amount.currency,
-    paymentToken: request.paymentToken ?? "",
-    paymentMethodId,
-    provider: method?.provider ?? defaults.defaultProvider,
-    deadline: new Date(request.deadline),
-  });
-  if (!created) return;
   // The refund ledger: what each order line pays, or (older requests) the whole as one line.
-  const [payment] = await findPaymentsOfOrders(tx, [request.orderId]);
   const given = (request.lines ?? []).map((line) => ({ lineId: line.lineId, paidMinor: fromMoney(line.amount) }));
   // The lines must add up to what is charged, or refunds could exceed the capture: else one line.
   const lines =
     given.length > 0 && given.reduce((sum, line) => sum + line.paidMinor, 0n) === fromMoney(request.amount)
       ? given
       : [{ lineId: "order", paidMinor: fromMoney(request.amount) }];
-  if (payment) await insertPaymentLines(tx, payment.id, lines);
+  // The payment and its ledger in one statement, unless the order was closed or has its payment.
+  const created = await openPaymentRows(
+    tx,
+    {
+      orderId: request.orderId,
+      customerId: request.customerId,
+      amountMinor: fromMoney(request.amount),
+      currency: request.amount.currency,
+      paymentToken: request.paymentToken ?? "",
+      paymentMethodId,
+      provider: method?.provider ?? defaults.defaultProvider,
+      deadline: new Date(request.deadline),
+    },
+    lines,
+  );
+  if (!created) return;
   emit.wake("payment-attempts");
 }
 
@@ -93,18 +91,17 @@ function transientEvent(payment: PaymentRecord, unreachableWindowMs: number, ret
  * retried with backoff while the provider's window allows.
  */
 export async function attemptCapture(deps: PaymentsDependencies, paymentId: string): Promise<void> {
-  const payment = await findPayment(deps.db, paymentId);
-  if (!payment || payment.status !== "PENDING") return;
-  const provider: PaymentProvider = deps.providers.get(payment.provider);
-  const idempotencyKey = captureKeyOf(payment.id);
-  const source = await paymentSourceOf(deps.db, payment);
-  const attempt = await openAttempt(deps.db, {
-    paymentId,
-    kind: "CAPTURE",
-    amountMinor: payment.amountMinor,
+  const idempotencyKey = captureKeyOf(paymentId);
+  // The payment, if it still waits, and the record of the call, in one statement.
+  const begun = await beginCapture(deps.db, paymentId, {
     idempotencyKey,
     reconcileAt: new Date(Date.now() + deps.reconcileAfterMs),
   });
+  if (!begun) return;
+  const { payment } = begun;
+  const attempt = { id: begun.attemptId };
+  const provider: PaymentProvider = deps.providers.get(payment.provider);
+  const source = await paymentSourceOf(deps.db, payment);
   let answer: PaymentState | TransientProviderError;
   if (!source) {
     answer = {

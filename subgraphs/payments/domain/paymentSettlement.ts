@@ -5,6 +5,7 @@ import type { PaymentsTx } from "../store/database";
 import {
   reconcileOpenAttemptsNow,
   settleAttempt,
+  settleAttemptAndOpenAttempts,
   settleOpenAttempts,
   type AttemptSettlement,
 } from "../store/paymentStore";
@@ -80,14 +81,14 @@ export async function settlePayment(
   const applied = await applyPaymentEvent(tx, payment, event);
   const voidNow = applied?.decision.voidAtProvider === true;
   const settlement = settlementOf(state, voidNow, source.reconcileAfterMs);
-  if (source.attemptId) await settleAttempt(tx, source.attemptId, settlement);
   const key = captureKeyOf(payment.id);
-  if (settlement.outcome === "SUCCEEDED" || settlement.outcome === "DECLINED") {
-    // Every call of this key has its answer now, also one whose own answer was lost.
-    await settleOpenAttempts(tx, key, settlement);
-  } else if (voidNow && !source.attemptId) {
-    await reconcileOpenAttemptsNow(tx, key);
-  }
+  const final = settlement.outcome === "SUCCEEDED" || settlement.outcome === "DECLINED";
+  // A final answer settles every call of this key, also one whose own answer was lost: with the
+  // call's own record, in one statement.
+  if (source.attemptId && final) await settleAttemptAndOpenAttempts(tx, source.attemptId, key, settlement);
+  else if (source.attemptId) await settleAttempt(tx, source.attemptId, settlement);
+  else if (final) await settleOpenAttempts(tx, key, settlement);
+  else if (voidNow && !source.attemptId) await reconcileOpenAttemptsNow(tx, key);
   if (voidNow) emit.wake("payment-attempts");
   if (applied) await tellCaptureOutcome(tx, emit, payment, event, applied);
   return applied !== null;

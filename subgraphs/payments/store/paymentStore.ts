@@ -1,5 +1,5 @@
 import { lockUntilCommit } from "../../common/database/advisoryLock";
-import { lockRow } from "../../common/database/lockRow";
+import { sql, statement } from "../../common/database/sqlPool";
 import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import type { AttemptKind, AttemptOutcome } from "../generated/prisma/client";
 import type { PaymentsReader, PaymentsTx } from "./database";
@@ -45,13 +45,24 @@ export function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void
   return lockUntilCommit(tx, `payments:order:${orderId}`);
 }
 
+const lockOfOrder = statement(
+  "payments.payment.lockOfOrder",
+  `SELECT ${payments.columns} FROM payments WHERE order_id = $1::uuid FOR UPDATE`,
+);
+const lockById = statement(
+  "payments.payment.lock",
+  `SELECT ${payments.columns} FROM payments WHERE id = $1::uuid FOR UPDATE`,
+);
+
 /** The payment of an order, locked until the transaction ends (one statement: it runs at every saga step). */
-export function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
-  return lockRow<PaymentRecord>(tx, payments, "order_id", orderId);
+export async function lockPaymentOfOrder(tx: PaymentsTx, orderId: string): Promise<PaymentRecord | null> {
+  const [row] = await sql<PaymentRecord>(tx, lockOfOrder, [orderId]);
+  return row ?? null;
 }
 
-export function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
-  return lockRow<PaymentRecord>(tx, payments, "id", id);
+export async function lockPayment(tx: PaymentsTx, id: string): Promise<PaymentRecord | null> {
+  const [row] = await sql<PaymentRecord>(tx, lockById, [id]);
+  return row ?? null;
 }
 
 export interface NewPayment {
@@ -91,12 +102,45 @@ export type PaymentChange = Partial<
   >
 >;
 
+/** A field of `PaymentChange` set when the change names it (JSON null sets null), else kept. */
+const changed = (column: string, key: string, cast: string) =>
+  `${column} = CASE WHEN $2::jsonb ? '${key}' THEN ($2::jsonb->>'${key}')${cast} ELSE ${column} END`;
+
+const saveStatement = statement(
+  "payments.payment.save",
+  `UPDATE payments SET ${[
+    changed("status", "status", '::"PaymentStatus"'),
+    changed("failure_reason", "failureReason", ""),
+    changed("capture_reference", "captureReference", ""),
+    changed("refunded_minor", "refundedMinor", "::bigint"),
+    changed("attempt_count", "attemptCount", "::int"),
+    changed("next_attempt_at", "nextAttemptAt", "::timestamptz"),
+    changed("order_cancelled", "orderCancelled", "::boolean"),
+    changed("next_action_type", "nextActionType", ""),
+    changed("next_action_secret", "nextActionSecret", ""),
+    changed("next_action_url", "nextActionUrl", ""),
+  ].join(", ")}, updated_at = clock_timestamp()
+    WHERE id = $1::uuid
+   RETURNING ${payments.columns}`,
+);
+
 /**
  * The one place a payment's status is written, with the fields that go with it. Only
- * `applyPaymentEvent` calls it, with the status the state machine decided.
+ * `applyPaymentEvent` calls it, with the status the state machine decided. One named statement
+ * whatever the change names (the fields it leaves out are kept).
  */
-export function savePayment(tx: PaymentsTx, id: string, change: PaymentChange): Promise<PaymentRecord> {
-  return tx.payment.update({ where: { id }, data: change });
+export async function savePayment(tx: PaymentsTx, id: string, change: PaymentChange): Promise<PaymentRecord> {
+  const fields = Object.fromEntries(
+    Object.entries(change)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [
+        key,
+        typeof value === "bigint" ? value.toString() : value instanceof Date ? value.toISOString() : value,
+      ]),
+  );
+  const [row] = await sql<PaymentRecord>(tx, saveStatement, [id, JSON.stringify(fields)]);
+  if (!row) throw new Error(`payment ${id} vanished while locked`);
+  return row;
 }
 
 /** Whether the order was cancelled before its payment was requested (see `closeOrder`). */
@@ -133,9 +177,39 @@ const settlementData = (settlement: AttemptSettlement) => ({
   ...(settlement.providerReference ? { providerReference: settlement.providerReference } : {}),
 });
 
+/**
+ * One statement for `settleAttempt` and `settleOpenAttempts` alike: the call's own row ($1),
+ * and/or every open call of a key ($2). A provider reference is written only when given.
+ */
+const settleStatement = statement(
+  "payments.attempt.settle",
+  `UPDATE payment_attempts
+      SET outcome = $3::text::"AttemptOutcome", error = $4, next_attempt_at = $5::timestamptz,
+          provider_reference = coalesce($6, provider_reference)
+    WHERE id = $1::uuid OR (idempotency_key = $2 AND outcome IN ('UNKNOWN', 'REQUIRES_ACTION'))
+   RETURNING id`,
+);
+
+function settleRows(
+  tx: PaymentsTx,
+  which: { id: string | null; openKey: string | null },
+  settlement: AttemptSettlement,
+): Promise<Array<{ id: string }>> {
+  const data = settlementData(settlement);
+  return sql<{ id: string }>(tx, settleStatement, [
+    which.id,
+    which.openKey,
+    data.outcome,
+    data.error,
+    data.nextAttemptAt,
+    settlement.providerReference ? settlement.providerReference : null,
+  ]);
+}
+
 /** Records the provider's answer to one call, by the call's own row. */
 export async function settleAttempt(tx: PaymentsTx, id: string, settlement: AttemptSettlement): Promise<void> {
-  await tx.paymentAttempt.update({ where: { id }, data: settlementData(settlement) });
+  const rows = await settleRows(tx, { id, openKey: null }, settlement);
+  if (rows.length === 0) throw new Error(`no payment attempt ${id}`);
 }
 
 /** Records an answer learnt otherwise (a webhook, a look-up) on every open call made with this key. */
@@ -144,11 +218,17 @@ export async function settleOpenAttempts(
   idempotencyKey: string,
   settlement: AttemptSettlement,
 ): Promise<number> {
-  const { count } = await tx.paymentAttempt.updateMany({
-    where: { idempotencyKey, outcome: { in: ["UNKNOWN", "REQUIRES_ACTION"] } },
-    data: settlementData(settlement),
-  });
-  return count;
+  return (await settleRows(tx, { id: null, openKey: idempotencyKey }, settlement)).length;
+}
+
+/** `settleAttempt` and `settleOpenAttempts` with the same answer, in one statement. */
+export async function settleAttemptAndOpenAttempts(
+  tx: PaymentsTx,
+  id: string,
+  idempotencyKey: string,
+  settlement: AttemptSettlement,
+): Promise<void> {
+  await settleRows(tx, { id, openKey: idempotencyKey }, settlement);
 }
 
 /** Makes the open calls of this key due for reconciliation now (a payment closed while its customer was to authenticate). */
@@ -226,4 +306,83 @@ export async function scheduleRefundRetry(tx: PaymentsTx, id: string, attemptCou
 export async function pendingRefundTotal(tx: PaymentsTx, paymentId: string): Promise<bigint> {
   const pending = await tx.refund.findMany({ where: { paymentId, status: "PENDING" }, select: { amountMinor: true } });
   return pending.reduce((sum, refund) => sum + refund.amountMinor, 0n);
+}
+
+const openStatement = statement(
+  "payments.payment.open",
+  `WITH closed AS (
+     SELECT 1 FROM order_closures WHERE order_id = $1::uuid
+   ), created AS (
+     INSERT INTO payments (id, order_id, customer_id, amount_minor, currency, payment_token, payment_method_id, provider,
+                           deadline, next_attempt_at, updated_at)
+     SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::bigint, $4, $5, $6::uuid, $7, $8::timestamptz, now(),
+            clock_timestamp()
+      WHERE NOT EXISTS (SELECT 1 FROM closed)
+     ON CONFLICT DO NOTHING
+     RETURNING id
+   ), lines AS (
+     INSERT INTO payment_lines (payment_id, line_id, paid_minor)
+     SELECT c.id, l."lineId", l."paidMinor"
+       FROM created c, jsonb_to_recordset($9::jsonb) AS l("lineId" text, "paidMinor" bigint)
+     ON CONFLICT DO NOTHING
+   )
+   SELECT EXISTS (SELECT 1 FROM closed) AS closed, (SELECT id::text FROM created) AS "paymentId"`,
+);
+
+/**
+ * Opens the order's payment, due at once, with the lines of its refund ledger, in one statement
+ * (under the order's payment lock): nothing when the order was closed before (`closeOrder`) or
+ * already has a payment. Answers the new payment's id, or null.
+ */
+export async function openPaymentRows(
+  tx: PaymentsTx,
+  payment: NewPayment,
+  lines: ReadonlyArray<{ lineId: string; paidMinor: bigint }>,
+): Promise<string | null> {
+  const [row] = await sql<{ closed: boolean; paymentId: string | null }>(tx, openStatement, [
+    payment.orderId,
+    payment.customerId,
+    payment.amountMinor.toString(),
+    payment.currency,
+    payment.paymentToken,
+    payment.paymentMethodId,
+    payment.provider,
+    payment.deadline,
+    JSON.stringify(lines.map((line) => ({ lineId: line.lineId, paidMinor: line.paidMinor.toString() }))),
+  ]);
+  return row?.paymentId ?? null;
+}
+
+const beginCaptureStatement = statement(
+  "payments.capture.begin",
+  `WITH p AS (
+     SELECT ${payments.columns} FROM payments WHERE id = $1::uuid AND status = 'PENDING'
+   ), attempt AS (
+     INSERT INTO payment_attempts (id, payment_id, kind, outcome, amount_minor, idempotency_key, next_attempt_at)
+     SELECT gen_random_uuid(), p.id::uuid, 'CAPTURE'::"AttemptKind", 'UNKNOWN'::"AttemptOutcome", p."amountMinor", $2,
+            $3::timestamptz
+       FROM p
+     RETURNING id::text AS id
+   )
+   SELECT p.*, (SELECT id FROM attempt) AS "attemptId" FROM p`,
+);
+
+/**
+ * A capture about to be made, in one statement: the payment, if it still waits (PENDING), and the
+ * record of the call (UNKNOWN, reconciled at `reconcileAt` if its answer is never recorded).
+ * Null when the payment is gone or no longer PENDING (no call is recorded then).
+ */
+export async function beginCapture(
+  db: PaymentsReader,
+  paymentId: string,
+  call: { idempotencyKey: string; reconcileAt: Date },
+): Promise<{ payment: PaymentRecord; attemptId: string } | null> {
+  const [row] = await sql<PaymentRecord & { attemptId: string }>(db, beginCaptureStatement, [
+    paymentId,
+    call.idempotencyKey,
+    call.reconcileAt,
+  ]);
+  if (!row) return null;
+  const { attemptId, ...payment } = row;
+  return { payment, attemptId };
 }

@@ -1,0 +1,414 @@
+import { sql, statement } from "../../common/database/sqlPool";
+import type { CartOwner, StoredCartLine } from "./cartStore";
+import type { OrdersReader, OrdersTx } from "./database";
+import type { NewOrder } from "./orderStore";
+import { orderColumns, orderColumnsOf } from "./orderStore";
+import type { CatalogVariantRecord, OrderItemRecord, OrderRecord } from "./records";
+
+/**
+ * The checkout's hot path in set-based SQL on the service's pool (see sqlPool.ts): what a
+ * checkout reads before pricing in one statement, and the order placed in two statements of its
+ * transaction (the claim with the cart's lock, then every check and every row). Prisma's models
+ * stay for everything else; these rows are typed by hand, with the same types Prisma gives.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Before pricing: the idempotency key's claim, the cart's lines and choices, and their variants.
+
+/** What a checkout reads before it prices: one statement. */
+export interface CheckoutRead {
+  /** The key's earlier claim, if any. */
+  claim: { requestHash: string; orderId: string } | null;
+  /** The cart's id (null: none, or an order of `items`). */
+  cartId: string | null;
+  /** The cart's lines in the order they were added. */
+  lines: StoredCartLine[];
+  /** What the cart's customer chose for checkout. */
+  choices: { shippingMethodId: string | null; discountCodes: string[] } | null;
+  /** The catalog read model's rows of the cart's variants (those it knows). */
+  variants: CatalogVariantRecord[];
+}
+
+interface CatalogVariantJson {
+  variantId: string;
+  productId: string;
+  sku: string;
+  productName: string;
+  title: string;
+  selectedOptions: CatalogVariantRecord["selectedOptions"];
+  imageUrl: string | null;
+  imageAlt: string;
+  priceMinor: string;
+  currency: string;
+  taxCategory: string;
+  categoryId: string | null;
+  weightGrams: number;
+  productStatus: string;
+  archived: boolean;
+  factsAt: string;
+  available: number | null;
+  availabilityVersion: string;
+  updatedAt: string;
+}
+
+interface CheckoutReadRow {
+  claimedHash: string | null;
+  claimedOrderId: string | null;
+  cartId: string | null;
+  lines: StoredCartLine[] | null;
+  choices: { shippingMethodId: string | null; discountCodes: string[] } | null;
+  variants: CatalogVariantJson[] | null;
+}
+
+const cartCondition = {
+  customer: "c.customer_id = $3::uuid",
+  guest: "c.id = $3::uuid AND c.expires_at > now()",
+  none: "false AND $3::uuid IS NULL",
+} as const;
+
+const checkoutReadText = (owner: keyof typeof cartCondition) => `
+  WITH claim AS (
+    SELECT request_hash, order_id FROM order_requests WHERE customer_id = $1::uuid AND idempotency_key = $2
+  ), cart AS (
+    SELECT c.id FROM carts c WHERE ${cartCondition[owner]}
+  ), lines AS (
+    SELECT i.id, i.product_id, i.variant_id, i.quantity, i.added_at FROM cart_items i JOIN cart ON i.cart_id = cart.id
+  )
+  SELECT (SELECT request_hash FROM claim) AS "claimedHash", (SELECT order_id::text FROM claim) AS "claimedOrderId",
+         (SELECT id::text FROM cart) AS "cartId",
+         (SELECT json_agg(json_build_object('id', l.id, 'productId', l.product_id, 'variantId', l.variant_id,
+                                            'quantity', l.quantity) ORDER BY l.added_at, l.variant_id)
+            FROM lines l) AS lines,
+         (SELECT json_build_object('shippingMethodId', ch.shipping_method_id, 'discountCodes', ch.discount_codes)
+            FROM cart_checkout_choices ch JOIN cart ON ch.cart_id = cart.id) AS choices,
+         (SELECT json_agg(json_build_object(
+                   'variantId', v.variant_id, 'productId', v.product_id, 'sku', v.sku, 'productName', v.product_name,
+                   'title', v.title, 'selectedOptions', v.selected_options, 'imageUrl', v.image_url,
+                   'imageAlt', v.image_alt, 'priceMinor', v.price_minor::text, 'currency', v.currency,
+                   'taxCategory', v.tax_category, 'categoryId', v.category_id, 'weightGrams', v.weight_grams,
+                   'productStatus', v.product_status, 'archived', v.archived, 'factsAt', v.facts_at,
+                   'available', v.available, 'availabilityVersion', v.availability_version::text,
+                   'updatedAt', v.updated_at))
+            FROM catalog_variants v WHERE v.variant_id IN (SELECT variant_id FROM lines)) AS variants`;
+
+const checkoutRead = {
+  customer: statement("orders.checkout.read.customer", checkoutReadText("customer")),
+  guest: statement("orders.checkout.read.guest", checkoutReadText("guest")),
+  none: statement("orders.checkout.read.items", checkoutReadText("none")),
+};
+
+const variantOf = (row: CatalogVariantJson): CatalogVariantRecord => ({
+  ...row,
+  priceMinor: BigInt(row.priceMinor),
+  availabilityVersion: BigInt(row.availabilityVersion),
+  factsAt: new Date(row.factsAt),
+  updatedAt: new Date(row.updatedAt),
+});
+
+/**
+ * Everything a checkout reads before pricing, in one statement: the idempotency key's claim, and
+ * for a cart checkout the cart's lines, its checkout choices and the read model's rows of its
+ * variants. `cart` null: an order of the items the request names (no cart is read).
+ */
+export async function readCheckout(
+  db: OrdersReader,
+  request: { customerId: string; idempotencyKey: string; cart: CartOwner | null },
+): Promise<CheckoutRead> {
+  const owner = request.cart?.kind ?? "none";
+  const cartKey = request.cart
+    ? request.cart.kind === "customer"
+      ? request.cart.customerId
+      : request.cart.cartId
+    : null;
+  const [row] = await sql<CheckoutReadRow>(db, checkoutRead[owner], [
+    request.customerId,
+    request.idempotencyKey,
+    cartKey,
+  ]);
+  return {
+    claim:
+      row?.claimedHash && row.claimedOrderId ? { requestHash: row.claimedHash, orderId: row.claimedOrderId } : null,
+    cartId: row?.cartId ?? null,
+    lines: row?.lines ?? [],
+    choices: row?.choices ?? null,
+    variants: (row?.variants ?? []).map(variantOf),
+  };
+}
+
+const orderById = statement("orders.order.byId", `SELECT ${orderColumns} FROM orders WHERE id = $1::uuid`);
+
+/** One order by id (a repeated checkout's answer). */
+export async function findOrder(db: OrdersReader, id: string): Promise<OrderRecord | null> {
+  const [row] = await sql<OrderRecord>(db, orderById, [id]);
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the order's transaction: the claim and the cart's lock, then the checks and the rows.
+
+const claimText = (owner: keyof typeof cartCondition) => `
+  WITH claim AS (
+    INSERT INTO order_requests (customer_id, idempotency_key, request_hash, order_id)
+    VALUES ($1::uuid, $2, $4, $5::uuid)
+    ON CONFLICT DO NOTHING
+    RETURNING order_id
+  ), locked AS (
+    -- After the claim (it reads the claim's row): a request that lost the claim locks nothing.
+    SELECT c.id FROM carts c, claim WHERE ${cartCondition[owner]} FOR UPDATE OF c
+  )
+  SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT id::text FROM locked) AS "cartId"`;
+
+const claimAndLock = {
+  customer: statement("orders.checkout.claim.customer", claimText("customer")),
+  guest: statement("orders.checkout.claim.guest", claimText("guest")),
+  none: statement("orders.checkout.claim.items", claimText("none")),
+};
+
+/**
+ * Claims the idempotency key for the new order (waiting for a concurrent claim of the same key
+ * to commit) and, when it was claimed, locks the cart until the transaction ends, in one
+ * statement. `claimed` false: the key was claimed already. `cartId` null: no cart to lock.
+ */
+export async function claimOrderAndLockCart(
+  tx: OrdersTx,
+  request: { customerId: string; idempotencyKey: string; requestHash: string; orderId: string; cart: CartOwner | null },
+): Promise<{ claimed: boolean; cartId: string | null }> {
+  const owner = request.cart?.kind ?? "none";
+  const cartKey = request.cart
+    ? request.cart.kind === "customer"
+      ? request.cart.customerId
+      : request.cart.cartId
+    : null;
+  const [row] = await sql<{ claimed: boolean; cartId: string | null }>(tx, claimAndLock[owner], [
+    request.customerId,
+    request.idempotencyKey,
+    cartKey,
+    request.requestHash,
+    request.orderId,
+  ]);
+  return { claimed: row?.claimed ?? false, cartId: row?.cartId ?? null };
+}
+
+/** Why the order was not placed: the checks the statement makes, in the order they are made. */
+export type PlacementRefusal = "EMPTY_CART" | "CART_CHANGED" | "ORDERS_HELD" | "UNITS_HELD" | "CLIENT_ORDERS_HELD";
+
+export interface OrderPlacement {
+  order: NewOrder;
+  /** The locked cart the order empties, with the lines it was priced with; null for an order of items. */
+  cart: { id: string; lines: ReadonlyArray<{ variantId: string; quantity: number }> } | null;
+  limits: { ordersPerBuyer: number; unitsPerBuyer: number; guestOrdersPerClient: number };
+}
+
+export type PlacementOutcome =
+  | { placed: OrderRecord; items: OrderItemRecord[] }
+  | { refusal: PlacementRefusal; heldOrders: number; heldUnits: number };
+
+/** A cart's lines as one comparable value: `variant:quantity`, by variant (a cart holds a variant once). */
+export const cartLinesKey = (lines: ReadonlyArray<{ variantId: string; quantity: number }>): string =>
+  [...lines]
+    .sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0))
+    .map((line) => `${line.variantId}:${line.quantity}`)
+    .join(",");
+
+/** The columns of `order_items` under the names of OrderItem. */
+const itemJson = (alias: string) => `json_build_object('id', ${alias}.id, 'orderId', ${alias}.order_id,
+  'position', ${alias}.position, 'productId', ${alias}.product_id, 'variantId', ${alias}.variant_id,
+  'productName', ${alias}.product_name, 'variantTitle', ${alias}.variant_title, 'sku', ${alias}.sku,
+  'selectedOptions', ${alias}.selected_options, 'imageUrl', ${alias}.image_url, 'imageAlt', ${alias}.image_alt,
+  'quantity', ${alias}.quantity, 'unitPriceMinor', ${alias}.unit_price_minor::text)`;
+
+type ItemJson = Omit<OrderItemRecord, "unitPriceMinor" | "currency"> & { unitPriceMinor: string };
+
+const itemsOf = (rows: ItemJson[] | null, currency: string): OrderItemRecord[] =>
+  (rows ?? []).map((row) => ({ ...row, unitPriceMinor: BigInt(row.unitPriceMinor), currency }));
+
+/**
+ * The order placed, in one statement after the claim and the cart's lock (its snapshot sees
+ * what committed while it waited): the cart must still hold the lines priced, the buyer's unpaid
+ * orders and units (and a guest client's orders) stay within the limits, and then the order, its
+ * lines, discounts, tax lines and first status row are written and the cart emptied. A failed
+ * check writes nothing and says which failed.
+ */
+const placeOrderStatement = statement(
+  "orders.checkout.place",
+  `WITH current AS (
+     SELECT count(*)::int AS n, string_agg(variant_id::text || ':' || quantity, ',' ORDER BY variant_id) AS lines
+       FROM cart_items WHERE cart_id = $23::uuid
+   ), unpaid AS (
+     SELECT o.id, o.status FROM orders o
+      WHERE $11::text IS NULL AND o.customer_id = $3::uuid AND o.status IN ('PENDING', 'AWAITING_PAYMENT')
+            AND o.exchange_for_return_id IS NULL
+     UNION ALL
+     SELECT o.id, o.status FROM orders o
+      WHERE o.guest_email = $11 AND o.status IN ('PENDING', 'AWAITING_PAYMENT')
+            AND o.exchange_for_return_id IS NULL
+   ), held AS (
+     SELECT count(DISTINCT u.id)::int AS orders, coalesce(sum(i.quantity), 0)::int AS units
+       FROM unpaid u JOIN order_items i ON i.order_id = u.id
+   ), client_held AS (
+     SELECT count(DISTINCT o.id)::int AS orders
+       FROM orders o JOIN order_items i ON i.order_id = o.id
+      WHERE o.client_key = $12 AND o.status IN ('PENDING', 'AWAITING_PAYMENT')
+            AND o.exchange_for_return_id IS NULL
+   ), verdict AS (
+     SELECT CASE
+              WHEN $23::uuid IS NOT NULL AND current.n = 0 THEN 'EMPTY_CART'
+              WHEN $23::uuid IS NOT NULL AND current.lines IS DISTINCT FROM $24 THEN 'CART_CHANGED'
+              WHEN held.orders >= $25::int THEN 'ORDERS_HELD'
+              WHEN held.units + $26::int > $27::int THEN 'UNITS_HELD'
+              WHEN $12::text IS NOT NULL AND client_held.orders >= $28::int THEN 'CLIENT_ORDERS_HELD'
+            END AS refusal, held.orders, held.units
+       FROM current, held, client_held
+   ), placed AS (
+     INSERT INTO orders (id, number, customer_id, currency, subtotal_minor, total_minor, shipping_address, payment_token,
+                         payment_method_id, payment_deadline, guest_email, client_key, billing_address, shipping_minor,
+                         discount_minor, tax_minor, prices_include_tax, shipping_method_id, shipping_method_name,
+                         status, created_at, updated_at)
+     SELECT $1::uuid, $2, $3::uuid, $4, $5::bigint, $6::bigint, $7::jsonb, $8, $9::uuid, $10::timestamptz, $11, $12,
+            $13::jsonb, $14::bigint, $15::bigint, $16::bigint, $17::boolean, $18::uuid, $19, 'PENDING'::"OrderStatus",
+            now(), now()
+       FROM verdict WHERE refusal IS NULL
+     RETURNING ${orderColumns}
+   ), items AS (
+     INSERT INTO order_items (id, order_id, position, product_id, variant_id, product_name, variant_title, sku,
+                              selected_options, image_url, image_alt, quantity, unit_price_minor)
+     SELECT gen_random_uuid(), p.id::uuid, l.position, l."productId", l."variantId", l."productName", l."variantTitle",
+            l.sku, l."selectedOptions", l."imageUrl", l."imageAlt", l.quantity, l."unitPriceMinor"
+       FROM placed p, jsonb_to_recordset($20::jsonb) AS l(position int, "productId" uuid, "variantId" uuid,
+            "productName" text, "variantTitle" text, sku text, "selectedOptions" jsonb, "imageUrl" text,
+            "imageAlt" text, quantity int, "unitPriceMinor" bigint)
+     RETURNING *
+   ), discounts AS (
+     INSERT INTO order_discounts (id, order_id, discount_id, code, title, amount_minor, shipping_minor, lines, position)
+     SELECT gen_random_uuid(), p.id::uuid, d."discountId", d.code, d.title, d."amountMinor", d."shippingMinor",
+            d.lines, d.position
+       FROM placed p, jsonb_to_recordset($21::jsonb) AS d(position int, "discountId" uuid, code text, title text,
+            "amountMinor" bigint, "shippingMinor" bigint, lines jsonb)
+   ), taxes AS (
+     INSERT INTO order_tax_lines (order_id, position, tax_category, rate_ppm, taxable_minor, amount_minor)
+     SELECT p.id::uuid, t.position, t."taxCategory"::"TaxCategory", t."ratePpm", t."taxableMinor", t."amountMinor"
+       FROM placed p, jsonb_to_recordset($22::jsonb) AS t(position int, "taxCategory" text, "ratePpm" int,
+            "taxableMinor" bigint, "amountMinor" bigint)
+   ), history AS (
+     INSERT INTO order_status_changes (order_id, status, reason, at)
+     SELECT p.id::uuid, 'PENDING'::"OrderStatus", 'order placed', p."createdAt" FROM placed p
+   ), emptied AS (
+     DELETE FROM cart_items WHERE cart_id = $23::uuid AND EXISTS (SELECT 1 FROM placed)
+   )
+   SELECT v.refusal, v.orders AS "heldOrders", v.units AS "heldUnits", p.*,
+          (SELECT json_agg(${itemJson("i")} ORDER BY i.position) FROM items i) AS items
+     FROM verdict v LEFT JOIN placed p ON true`,
+);
+
+type PlacementRow = Partial<OrderRecord> & {
+  refusal: PlacementRefusal | null;
+  heldOrders: number;
+  heldUnits: number;
+  items: ItemJson[] | null;
+};
+
+/**
+ * Places the order in its transaction, after `claimOrderAndLockCart`: one statement checks and
+ * writes everything (see the statement). Answers the order with its lines, or what refused it.
+ * A guest's unpaid scopes must be locked (`lockUntilCommit`) before it runs.
+ */
+export async function placeOrderRows(tx: OrdersTx, placement: OrderPlacement): Promise<PlacementOutcome> {
+  const { order, cart, limits } = placement;
+  const units = order.lines.reduce((sum, line) => sum + line.quantity, 0);
+  const [row] = await sql<PlacementRow>(tx, placeOrderStatement, [
+    order.id,
+    order.number,
+    order.customerId,
+    order.currency,
+    order.subtotalMinor.toString(),
+    order.totalMinor.toString(),
+    JSON.stringify(order.shippingAddress),
+    order.paymentToken,
+    order.paymentMethodId,
+    order.paymentDeadline,
+    order.guestEmail ?? null,
+    order.clientKey ?? null,
+    order.billingAddress ? JSON.stringify(order.billingAddress) : null,
+    order.shippingMinor.toString(),
+    order.discountMinor.toString(),
+    order.taxMinor.toString(),
+    order.pricesIncludeTax,
+    order.shippingMethodId,
+    order.shippingMethodName,
+    JSON.stringify(
+      order.lines.map((line, position) => ({ ...line, position, unitPriceMinor: line.unitPriceMinor.toString() })),
+    ),
+    JSON.stringify(
+      order.discounts.map((discount, position) => ({
+        ...discount,
+        position,
+        amountMinor: discount.amountMinor.toString(),
+        shippingMinor: discount.shippingMinor.toString(),
+      })),
+    ),
+    JSON.stringify(
+      order.taxLines.map((line) => ({
+        ...line,
+        taxableMinor: line.taxableMinor.toString(),
+        amountMinor: line.amountMinor.toString(),
+      })),
+    ),
+    cart?.id ?? null,
+    cart ? cartLinesKey(cart.lines) : null,
+    limits.ordersPerBuyer,
+    units,
+    limits.unitsPerBuyer,
+    limits.guestOrdersPerClient,
+  ]);
+  if (!row) throw new Error("placing an order answered no row");
+  if (row.refusal) return { refusal: row.refusal, heldOrders: row.heldOrders, heldUnits: row.heldUnits };
+  const { refusal: _refusal, heldOrders: _orders, heldUnits: _units, items, ...placed } = row;
+  const orderRow = placed as OrderRecord;
+  return { placed: orderRow, items: itemsOf(items, orderRow.currency) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A saga step: the order locked, with what its events need, in one statement.
+
+/** An order locked for a saga step, with its lines and what it kept of its pricing. */
+export interface LockedOrder {
+  order: OrderRecord;
+  items: OrderItemRecord[];
+  /** Each discount's `lines` allocation, by position. */
+  discountLines: unknown[];
+  /** Tax lines, in the order they were written. */
+  taxLines: Array<{ position: number | null; amountMinor: bigint }>;
+}
+
+const lockForStep = statement(
+  "orders.saga.lock",
+  `SELECT ${orderColumnsOf("o")},
+          (SELECT json_agg(${itemJson("i")} ORDER BY i.position) FROM order_items i WHERE i.order_id = o.id) AS items,
+          (SELECT json_agg(d.lines ORDER BY d.position) FROM order_discounts d WHERE d.order_id = o.id) AS "discountLines",
+          (SELECT json_agg(json_build_object('position', t.position, 'amountMinor', t.amount_minor::text) ORDER BY t.id)
+             FROM order_tax_lines t WHERE t.order_id = o.id) AS "taxLines"
+     FROM orders o WHERE o.id = $1::uuid FOR UPDATE OF o`,
+);
+
+type LockedRow = OrderRecord & {
+  items: ItemJson[] | null;
+  discountLines: unknown[] | null;
+  taxLines: Array<{ position: number | null; amountMinor: string }> | null;
+};
+
+/**
+ * The order, locked until the transaction ends, with its lines, discount allocations and tax
+ * lines (written when it was placed and never changed, so reading them in the statement that
+ * waited for the lock is safe). Null when there is no such order.
+ */
+export async function lockOrderForStep(tx: OrdersTx, id: string): Promise<LockedOrder | null> {
+  const [row] = await sql<LockedRow>(tx, lockForStep, [id]);
+  if (!row) return null;
+  const { items, discountLines, taxLines, ...order } = row;
+  return {
+    order,
+    items: itemsOf(items, order.currency),
+    discountLines: discountLines ?? [],
+    taxLines: (taxLines ?? []).map((line) => ({ position: line.position, amountMinor: BigInt(line.amountMinor) })),
+  };
+}
