@@ -93,8 +93,12 @@ export const subgraphEnvironment = runtimeEnvironment.extend({
   NATS_NAMESPACE: env.identifier("commerce"),
   /** Copies JetStream keeps of each stream: 1 on a single server, 3 on a three-node cluster. */
   NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
-  /** Events each consumer handles at once (events about one order, product or user stay in order). */
+  /** Batches each consumer handles at once (events about one order, product or user stay in order). */
   EVENT_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Deliveries a consumer applies together in one transaction, at most (1: a transaction per event). */
+  EVENT_BATCH_SIZE: z.coerce.number().int().min(1).max(256).default(64),
+  /** How long a consumer's batch waits for more deliveries after its first, at most (0: only those already here). */
+  EVENT_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
   /** Deliveries of a failing event before it goes to the dead-letter subject. */
   EVENT_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(5),
   /** Pauses before redelivering a failed event, after the 1st, 2nd, ... failure (the last repeats). */

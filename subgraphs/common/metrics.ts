@@ -30,6 +30,7 @@ export class ServiceMetrics {
   readonly errors: Counter<"code">;
   readonly eventsPublished: Counter<"type">;
   readonly eventsConsumed: Counter<"type" | "outcome">;
+  readonly eventBatches: Histogram<"outcome">;
   private readonly ordersPlaced: Counter;
   private readonly ordersConfirmed: Counter;
   private readonly ordersCancelled: Counter<"reason">;
@@ -80,6 +81,13 @@ export class ServiceMetrics {
       name: "events_consumed_total",
       help: "Events handled by this service's consumers, by type and outcome (applied, duplicate, ignored, retried, dead_lettered).",
       labelNames: ["type", "outcome"],
+      registers,
+    });
+    this.eventBatches = new Histogram({
+      name: "event_batch_size",
+      help: "Events a consumer applied together in one transaction (batches of two or more), by outcome: committed, or split to be applied one by one after a failure.",
+      labelNames: ["outcome"],
+      buckets: [2, 4, 8, 16, 32, 64, 128, 256],
       registers,
     });
     this.ordersPlaced = new Counter({ name: "orders_placed_total", help: "Orders placed.", registers });

@@ -88,9 +88,39 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   /** Delay before redelivery after the n-th failure (the last entry repeats). */
   retryDelaysMs?: readonly number[];
   /** Told how each delivery ended (metrics). */
-  onOutcome?: (type: string, outcome: "applied" | "duplicate" | "ignored" | "retried" | "dead_lettered") => void;
-  /** Events handled at once; events about one order (or product, or user) always one after another. */
+  onOutcome?: (type: string, outcome: Outcome) => void;
+  /**
+   * Batches handled at once (each in its own transaction); events about one order (or product,
+   * or user) always one after another.
+   */
   concurrency?: number;
+  /** Deliveries applied together in one transaction, at most (1: a transaction per event). */
+  batchSize?: number;
+  /** How long a batch waits for more deliveries after its first, at most (0: only those already here). */
+  batchWaitMs?: number;
+  /** Told of every batch of two or more events: committed together, or split after a failure (metrics). */
+  onBatch?: (size: number, outcome: "committed" | "split") => void;
+}
+
+/** How a delivery ended. */
+export type Outcome = "applied" | "duplicate" | "ignored" | "retried" | "dead_lettered";
+
+/** A delivery with its parsed body (undefined when it is not JSON). */
+interface Delivery {
+  message: JsMsg;
+  raw: unknown;
+  key: string;
+}
+
+/** A delivery whose event is valid and concerns the handler: it needs the database. */
+interface Work extends Delivery {
+  event: EventEnvelope;
+}
+
+/** How a delivery processed on its own ended, with the delay of its redelivery when it was retried. */
+interface Ending {
+  outcome: Outcome;
+  retryInMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -101,6 +131,17 @@ function orderingKey(raw: unknown): string {
   return event?.data?.orderId ?? event?.data?.productId ?? event?.data?.userId ?? event?.id ?? "";
 }
 
+/** A delivery with its body parsed as JSON, if it is JSON, and its ordering key. */
+function deliveryOf(message: JsMsg): Delivery {
+  let raw: unknown;
+  try {
+    raw = message.json();
+  } catch {
+    raw = undefined;
+  }
+  return { message, raw, key: orderingKey(raw) };
+}
+
 /** One durable JetStream consumer of an `EventConsumer`: its name and the subject it filters on. */
 interface Durable {
   name: string;
@@ -109,8 +150,18 @@ interface Durable {
 
 /**
  * A durable JetStream consumer for one event type. Replicas of a service share the durable, so
- * each event is handled once per service. Several events are handled at once, but events about
- * the same order, product or user are applied one after another, in stream order.
+ * each event is handled once per service.
+ *
+ * Deliveries are applied in batches: what the pull has brought (up to `batchSize`, waiting at
+ * most `batchWaitMs` after the first for more) in one transaction — one insert records the ids
+ * of them all (an id recorded before is a duplicate), each new event's handler runs in delivery
+ * order, what the handlers emitted goes to the outbox in one insert, one commit — and then they
+ * are acknowledged together. A batch that fails is applied again event by event, each in its
+ * own transaction as a single delivery is, so one poison message neither blocks nor redelivers
+ * the others, and is retried and dead-lettered alone. Several batches are handled at once, but
+ * events about the same order, product or user are applied one after another, in stream order:
+ * a batch waits for the batches before it that share one of its keys, and in a batch applied
+ * event by event, an event after a failed one of its key is handed back to come after it.
  *
  * For a type published on a subject per detail, it runs one durable per detail it takes
  * (`<name>__<detail>`; NATS 2.9 filters a consumer on one subject), and keeps the durable named
@@ -124,17 +175,22 @@ export class EventConsumer<Tx extends SqlExecutor> {
   readonly durables: readonly Durable[];
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly loops: Promise<void>[] = [];
-  /** The last task of each ordering key, across every durable of this consumer. */
+  /** The last batch of each ordering key, across every durable of this consumer. */
   private readonly lastOfKey = new Map<string, Promise<void>>();
   private running = false;
   private readonly maxDeliveries: number;
   private readonly retryDelaysMs: readonly number[];
+  private readonly batchSize: number;
+  private readonly batchWaitMs: number;
   private readonly logger: Logger;
 
   constructor(private readonly options: EventConsumerOptions<Tx>) {
     this.name = `${options.service}__${options.handler.type.replaceAll(".", "_")}`;
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.retryDelaysMs = options.retryDelaysMs ?? [200, 1000, 5000, 15000];
+    // A pull request asks for 256 messages at most.
+    this.batchSize = Math.min(256, Math.max(1, options.batchSize ?? 64));
+    this.batchWaitMs = Math.max(0, options.batchWaitMs ?? 2);
     this.logger = options.logger.child({ module: "consumer", consumer: this.name });
     const { namespace, handler } = options;
     const subject = subjectFor(namespace, handler.type);
@@ -175,7 +231,10 @@ export class EventConsumer<Tx extends SqlExecutor> {
         await jsm.consumers.update(this.stream, durable.name, config);
       }
       const consumer = await js.consumers.get(this.stream, durable.name);
-      const messages = await consumer.consume({ max_messages: 64 });
+      // One pull request stays open (its `expires` is at least a second); the server sends what
+      // it has at once, up to `max_messages`, and the client asks for more as they arrive. A
+      // batch is formed here from what has arrived, not by a pull per batch.
+      const messages = await consumer.consume({ max_messages: Math.max(64, this.batchSize) });
       this.subscriptions.push(messages);
       this.loops.push(this.run(messages));
     }
@@ -203,93 +262,206 @@ export class EventConsumer<Tx extends SqlExecutor> {
   private async run(messages: ConsumerMessages): Promise<void> {
     const concurrency = Math.max(1, this.options.concurrency ?? 1);
     const inFlight = new Set<Promise<void>>();
-    const lastOfKey = this.lastOfKey;
-    for await (const message of messages) {
+    const deliveries = messages[Symbol.asyncIterator]();
+    // A request for the next delivery that the last batch stopped waiting for.
+    let next: Promise<IteratorResult<JsMsg>> | undefined;
+    for (;;) {
+      const first = await (next ?? deliveries.next());
+      next = undefined;
+      if (first.done) break;
+      const batch = [first.value];
+      let ended = false;
+      if (this.batchSize > 1) {
+        // The deliveries that came with the first, and those that come within the wait.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        let immediate: ReturnType<typeof setImmediate> | undefined;
+        const waited = new Promise<"waited">((resolve) => {
+          if (this.batchWaitMs > 0) timer = setTimeout(resolve, this.batchWaitMs, "waited");
+          else immediate = setImmediate(resolve, "waited");
+        });
+        while (batch.length < this.batchSize) {
+          next = deliveries.next();
+          const result = await Promise.race([next, waited]);
+          if (result === "waited") break;
+          next = undefined;
+          if (result.done) {
+            ended = true;
+            break;
+          }
+          batch.push(result.value);
+        }
+        clearTimeout(timer);
+        if (immediate) clearImmediate(immediate);
+      }
       if (!this.running) {
         // Handed back for another replica or the next start. The loop drains what was already
         // fetched rather than breaking off: the iterator ends, and `close` resolves, only once
         // everything queued before the stop has been taken.
-        message.nak();
-        continue;
+        for (const message of batch) message.nak();
+      } else {
+        const task = this.schedule(batch.map(deliveryOf));
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task));
+        if (inFlight.size >= concurrency) await Promise.race(inFlight);
       }
-      let raw: unknown;
-      try {
-        raw = message.json();
-      } catch {
-        raw = undefined;
-      }
-      const key = orderingKey(raw);
-      const task = (lastOfKey.get(key) ?? Promise.resolve()).then(() => this.process(message, raw));
-      lastOfKey.set(key, task);
-      inFlight.add(task);
-      void task.finally(() => {
-        inFlight.delete(task);
-        if (lastOfKey.get(key) === task) lastOfKey.delete(key);
-      });
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      if (ended) break;
     }
     await Promise.all(inFlight);
   }
 
+  /** Runs a batch once every batch before it that shares one of its ordering keys has ended. */
+  private schedule(batch: readonly Delivery[]): Promise<void> {
+    const keys = [...new Set(batch.map((delivery) => delivery.key))];
+    const before = keys.flatMap((key) => this.lastOfKey.get(key) ?? []);
+    const task = (before.length > 0 ? Promise.all(before) : Promise.resolve()).then(() => this.processBatch(batch));
+    for (const key of keys) this.lastOfKey.set(key, task);
+    void task.finally(() => {
+      for (const key of keys) if (this.lastOfKey.get(key) === task) this.lastOfKey.delete(key);
+    });
+    return task;
+  }
+
   /**
-   * Applies one message; never throws (a failure is a nak, a dead letter, or a log line). It runs
-   * in a span that continues the trace the event was emitted in, so one trace crosses the bus.
+   * Applies a batch of deliveries; never throws. Invalid events are dead-lettered and events that
+   * do not concern the handler acknowledged, each on its own; the others are applied in one
+   * transaction and acknowledged together after its commit, or, if it fails, one by one.
    */
-  async process(message: JsMsg, raw: unknown = undefined): Promise<void> {
-    let event: EventEnvelope;
-    try {
-      event = parseEnvelope(raw ?? message.json());
-    } catch (error) {
-      await this.deadLetter(message, undefined, error as Error);
-      this.options.onOutcome?.("invalid", "dead_lettered");
+  private async processBatch(batch: readonly Delivery[]): Promise<void> {
+    if (batch.length === 1) {
+      await this.processOne(batch[0]!);
       return;
     }
+    const work: Work[] = [];
+    for (const delivery of batch) {
+      let event: EventEnvelope | undefined;
+      try {
+        event = delivery.raw === undefined ? undefined : parseEnvelope(delivery.raw);
+      } catch {
+        event = undefined;
+      }
+      if (!event || event.type !== this.options.handler.type) {
+        // Invalid, or of another type: dead-lettered, with its reason, as a single delivery is.
+        await this.processOne(delivery);
+      } else if (this.ignores(event)) {
+        delivery.message.ack();
+        this.options.onOutcome?.(event.type, "ignored");
+      } else work.push({ ...delivery, event });
+    }
+    if (work.length <= 1) {
+      if (work[0]) await this.processOne(work[0], work[0].event);
+      return;
+    }
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.applyBatch(work.map((each) => each.event));
+    } catch (error) {
+      this.options.onBatch?.(work.length, "split");
+      this.logger.debug(
+        { events: work.length, err: (error as Error).message },
+        "a batch of events failed; applying them one by one",
+      );
+      await this.processOneByOne(work);
+      return;
+    }
+    // After the commit, all together: each ack is a publish that is not awaited, and the
+    // connection sends what was written in one tick in one write.
+    work.forEach((each, index) => {
+      each.message.ack();
+      this.options.onOutcome?.(each.event.type, outcomes[index]!);
+    });
+    this.options.onBatch?.(work.length, "committed");
+  }
+
+  /**
+   * The events of a failed batch, each in its own transaction, in delivery order. An event whose
+   * key had an earlier event fail in this batch is not applied before it: it is handed back with
+   * the same delay, to be redelivered after it.
+   */
+  private async processOneByOne(work: readonly Work[]): Promise<void> {
+    const heldBack = new Map<string, number>();
+    for (const each of work) {
+      const delay = heldBack.get(each.key);
+      if (delay !== undefined) {
+        each.message.nak(delay);
+        this.options.onOutcome?.(each.event.type, "retried");
+        continue;
+      }
+      const ending = await this.processOne(each, each.event);
+      if (ending.outcome === "retried") heldBack.set(each.key, ending.retryInMs ?? 0);
+    }
+  }
+
+  /**
+   * Applies one message in its own transaction; never throws (a failure is a nak, a dead letter,
+   * or a log line). It runs in a span that continues the trace the event was emitted in, so one
+   * trace crosses the bus.
+   */
+  async process(message: JsMsg, raw: unknown = undefined): Promise<Outcome> {
+    return (await this.processOne({ message, raw, key: orderingKey(raw) })).outcome;
+  }
+
+  private async processOne({ message, raw }: Delivery, parsed?: EventEnvelope): Promise<Ending> {
+    let event: EventEnvelope;
+    try {
+      event = parsed ?? parseEnvelope(raw ?? message.json());
+    } catch (error) {
+      const ending = await this.deadLetter(message, undefined, error as Error);
+      this.options.onOutcome?.("invalid", "dead_lettered");
+      return ending;
+    }
+    return this.inConsumeSpan(event, async () => {
+      try {
+        const outcome = await this.apply(event);
+        message.ack();
+        this.options.onOutcome?.(event.type, outcome);
+        return { outcome };
+      } catch (error) {
+        const deliveries = message.info.redeliveryCount;
+        if (isTransientDatabaseFailure(error)) {
+          // The database is away, not the event at fault: it waits for the database however
+          // long that takes, and never goes to the dead letters for it.
+          const delay = this.retryDelayAfter(deliveries);
+          if (deliveries === 1 || deliveries % 10 === 0) {
+            this.logger.warn(
+              { eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay },
+              "database unavailable; the event waits for it",
+            );
+          }
+          message.nak(delay);
+          this.options.onOutcome?.(event.type, "retried");
+          return { outcome: "retried", retryInMs: delay };
+        }
+        if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
+          const ending = await this.deadLetter(message, event, error as Error);
+          this.options.onOutcome?.(event.type, "dead_lettered");
+          return ending;
+        }
+        const delay = this.retryDelayAfter(deliveries);
+        this.logger.warn(
+          { eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay },
+          "event handler failed; will retry",
+        );
+        message.nak(delay);
+        this.options.onOutcome?.(event.type, "retried");
+        return { outcome: "retried", retryInMs: delay };
+      }
+    });
+  }
+
+  /** Runs work in a consumer span that continues the event's trace (the events it emits carry it on). */
+  private inConsumeSpan<R>(event: EventEnvelope, work: () => Promise<R>): Promise<R> {
     const attributes = {
       "messaging.system": "nats",
       "messaging.destination.name": event.type,
       "messaging.message.id": event.id,
       "messaging.consumer.group.name": this.name,
     };
-    await inSpanFrom(
+    return inSpanFrom(
       event.traceparent,
       `${this.options.service} consume ${event.type}`,
       SpanKind.CONSUMER,
       attributes,
-      async () => {
-        try {
-          const outcome = await this.apply(event);
-          message.ack();
-          this.options.onOutcome?.(event.type, outcome);
-        } catch (error) {
-          const deliveries = message.info.redeliveryCount;
-          if (isTransientDatabaseFailure(error)) {
-            // The database is away, not the event at fault: it waits for the database however
-            // long that takes, and never goes to the dead letters for it.
-            const delay = this.retryDelayAfter(deliveries);
-            if (deliveries === 1 || deliveries % 10 === 0) {
-              this.logger.warn(
-                { eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay },
-                "database unavailable; the event waits for it",
-              );
-            }
-            message.nak(delay);
-            this.options.onOutcome?.(event.type, "retried");
-            return;
-          }
-          if (error instanceof InvalidEventError || deliveries >= this.maxDeliveries) {
-            await this.deadLetter(message, event, error as Error);
-            this.options.onOutcome?.(event.type, "dead_lettered");
-            return;
-          }
-          const delay = this.retryDelayAfter(deliveries);
-          this.logger.warn(
-            { eventId: event.id, deliveries, err: (error as Error).message, retryInMs: delay },
-            "event handler failed; will retry",
-          );
-          message.nak(delay);
-          this.options.onOutcome?.(event.type, "retried");
-        }
-      },
+      work,
     );
   }
 
@@ -298,27 +470,31 @@ export class EventConsumer<Tx extends SqlExecutor> {
     return this.retryDelaysMs[Math.min(deliveries - 1, this.retryDelaysMs.length - 1)] ?? 1000;
   }
 
+  /** Whether an event of the handler's type does not concern it: acknowledged without a transaction. */
+  private ignores(event: EventEnvelope): boolean {
+    const { appliesTo, subjectDetails } = this.options.handler as {
+      appliesTo?: (event: EventEnvelope) => boolean;
+      subjectDetails?: readonly string[];
+    };
+    if (event.type !== this.options.handler.type) return false;
+    if (appliesTo && !appliesTo(event)) return true;
+    // An event of the bare subject (published before details existed) with a detail not taken.
+    return subjectDetails !== undefined && !subjectDetails.includes(this.detailOf(event));
+  }
+
+  private get handle(): (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void> {
+    return this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>;
+  }
+
   /**
    * Runs the handler once per event id: a redelivered event finds its id recorded and changes
    * nothing. A handler idempotent by version needs no record: its own statement ignores an event
    * no newer than what it has applied.
    */
   async apply(event: EventEnvelope): Promise<"applied" | "duplicate" | "ignored"> {
-    const { appliesTo, subjectDetails } = this.options.handler as {
-      appliesTo?: (event: EventEnvelope) => boolean;
-      subjectDetails?: readonly string[];
-    };
-    if (event.type === this.options.handler.type) {
-      if (appliesTo && !appliesTo(event)) return "ignored";
-      // An event of the bare subject (published before details existed) with a detail not taken.
-      if (subjectDetails && !subjectDetails.includes(this.detailOf(event))) return "ignored";
-    }
+    if (this.ignores(event)) return "ignored";
     if (this.options.handler.idempotentByVersion && event.type === this.options.handler.type) {
-      await (this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(
-        event,
-        this.options.db,
-        emitNothing,
-      );
+      await this.handle(event, this.options.db, emitNothing);
       return "applied";
     }
     return this.options.unitOfWork(async (tx, emit) => {
@@ -328,10 +504,49 @@ export class EventConsumer<Tx extends SqlExecutor> {
         event.id,
       );
       if (inserted === 0) return "duplicate";
-      const { handler } = this.options;
-      if (event.type !== handler.type) throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
-      await (handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>)(event, tx, emit);
+      if (event.type !== this.options.handler.type)
+        throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
+      await this.handle(event, tx, emit);
       return "applied";
+    });
+  }
+
+  /**
+   * Applies events of the handler's type, none ignored, in one transaction, in order: one insert
+   * records every id (those it finds recorded, or twice in the batch, are duplicates), then each
+   * new event's handler runs in its own span; the unit of work writes what they emitted to the
+   * outbox in one insert and publishes it after the commit. A handler idempotent by version
+   * records nothing; its events share one transaction all the same. Throws if any handler does:
+   * then nothing of the batch is applied.
+   */
+  async applyBatch(events: readonly EventEnvelope[]): Promise<Outcome[]> {
+    if (this.options.handler.idempotentByVersion) {
+      return this.options.unitOfWork(async (tx) => {
+        for (const event of events) await this.inConsumeSpan(event, () => this.handle(event, tx, emitNothing));
+        return events.map((): Outcome => "applied");
+      });
+    }
+    return this.options.unitOfWork(async (tx, emit) => {
+      // Sorted, so two transactions recording the same ids take their locks in one order.
+      const ids = [...new Set(events.map((event) => event.id.toLowerCase()))].sort();
+      const recorded = await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
+        `INSERT INTO processed_event (consumer, event_id)
+           SELECT $1::text, id FROM unnest($2::uuid[]) AS id
+         ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+        this.name,
+        ids,
+      );
+      const fresh = new Set(recorded.map((row) => row.event_id));
+      const outcomes: Outcome[] = [];
+      for (const event of events) {
+        if (!fresh.delete(event.id.toLowerCase())) {
+          outcomes.push("duplicate");
+          continue;
+        }
+        await this.inConsumeSpan(event, () => this.handle(event, tx, emit));
+        outcomes.push("applied");
+      }
+      return outcomes;
     });
   }
 
@@ -340,7 +555,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
     return subject.slice(subject.lastIndexOf(".") + 1);
   }
 
-  private async deadLetter(message: JsMsg, event: EventEnvelope | undefined, error: Error): Promise<void> {
+  private async deadLetter(message: JsMsg, event: EventEnvelope | undefined, error: Error): Promise<Ending> {
     const record = deadLetterOf({
       namespace: this.options.namespace,
       service: this.options.service,
@@ -360,12 +575,14 @@ export class EventConsumer<Tx extends SqlExecutor> {
         "event moved to the dead-letter subject",
       );
       message.term();
+      return { outcome: "dead_lettered" };
     } catch (publishError) {
       this.logger.error(
         { err: (publishError as Error).message },
         "could not dead-letter an event; it will be redelivered",
       );
       message.nak(5000);
+      return { outcome: "retried", retryInMs: 5000 };
     }
   }
 }

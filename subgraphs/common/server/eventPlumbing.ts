@@ -77,8 +77,11 @@ export class EventPlumbing<Tx extends SqlExecutor> {
           logger,
           maxDeliveries: env.EVENT_MAX_DELIVERIES,
           concurrency: env.EVENT_CONSUMER_CONCURRENCY,
+          batchSize: env.EVENT_BATCH_SIZE,
+          batchWaitMs: env.EVENT_BATCH_WAIT_MS,
           retryDelaysMs: env.EVENT_RETRY_DELAYS_MS,
           onOutcome: (type, outcome) => metrics.eventsConsumed.inc({ type, outcome }),
+          onBatch: (size, outcome) => metrics.eventBatches.observe({ outcome }, size),
         }),
     );
   }
