@@ -4,7 +4,7 @@ import { connect } from "nats";
 import { Client } from "pg";
 import { freePort } from "../../scripts/processStack";
 import { databaseUrlFor } from "../../subgraphs/common/database/databaseUrl";
-import { dropDatabase } from "../../subgraphs/common/database/provision";
+import { dropDatabase, ensureDatabase, migrateDatabase } from "../../subgraphs/common/database/provision";
 import { deleteStreams, streamName } from "../../subgraphs/common/events/streams";
 import { customerOrdersChannel } from "../../subgraphs/common/orderUpdates";
 import { projectRoot } from "../../subgraphs/common/projectRoot";
@@ -112,6 +112,10 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
   let env: NodeJS.ProcessEnv;
   let redis: Redis;
   const databases = {} as Record<ServiceName, Client>;
+  /** When each phase ended, in seconds from the start (reported at the end). */
+  const began = Date.now();
+  const phases: string[] = [];
+  const mark = (phase: string) => phases.push(`${phase} ${Math.round((Date.now() - began) / 1000)}s`);
 
   beforeAll(
     async () => {
@@ -120,8 +124,11 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
       env = {
         ...testSettings(testId),
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
-        // Two replicas of a service migrate one database at start; a crowded machine is slow at it.
+        // A crowded machine is slow to start twelve processes.
         STARTUP_TIMEOUT_SECONDS: "120",
+        MIGRATE_ON_START: "false",
+        // No test here counts their statements.
+        DATABASE_LOG_QUERIES: "false",
         APOLLO_TELEMETRY_DISABLED: "1",
         // Every caller goes through the Service, never to a replica by name.
         USERS_JWKS_URL: `${balancers.users.url}/.well-known/jwks.json`,
@@ -129,8 +136,17 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
         PRODUCTS_URL: serviceUrl("products"),
         INVENTORY_URL: serviceUrl("inventory"),
       };
-      // Every replica starts at once, as a Deployment's pods do: both replicas of a service create
-      // and migrate its database, its streams and its durable consumers together.
+      // The databases are migrated once, as the deployment's migrate step does (k8s: an init
+      // container; a container restarted in its pod does not run it again).
+      await Promise.all(
+        serviceNames.map(async (name) => {
+          const url = databaseUrlFor(name, { POSTGRES_URL: postgresUrl, DATABASE_PREFIX: `${testId}_` });
+          await ensureDatabase(url);
+          await migrateDatabase(name, url);
+        }),
+      );
+      // Every replica starts at once, as a Deployment's pods do: both replicas of a service make
+      // its streams and its durable consumers together.
       const starting = await Promise.all(
         serviceNames.flatMap((name) =>
           ["a", "b"].map(async (which) => {
@@ -145,6 +161,8 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
       expect(starting).toHaveLength(serviceNames.length * 2);
       const routerEnv = {
         ...env,
+        // A subgraph answering slowly on a crowded machine is not what this test is about.
+        SUBGRAPH_TIMEOUT_SECONDS: "30",
         ...Object.fromEntries(serviceNames.map((name) => [`${name.toUpperCase()}_URL`, serviceUrl(name)])),
       };
       await Promise.all(
@@ -154,6 +172,7 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
           await untilReady(router);
         }),
       );
+      mark("started");
       redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
       for (const name of serviceNames) {
         databases[name] = new Client({
@@ -199,9 +218,9 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
     // router they do not place their first order through.
     const customerCount = 8;
     const ordersPerCustomer = 6;
-    const customers: Session[] = await Promise.all(
-      Array.from({ length: customerCount }, (_, index) => registerCustomer(routerUrls[index % 2]!)),
-    );
+    const customers: Session[] = [];
+    for (let index = 0; index < customerCount; index += 1)
+      customers.push(await registerCustomer(routerUrls[index % 2]!));
     const clients = customers.map((customer, index) =>
       subscriptionClient(routerUrls[(index + 1) % 2]!, customer.accessToken),
     );
@@ -279,7 +298,7 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
     // One replica of every subgraph killed outright, and started again on its port (a container
     // restarted in its pod); its Service sends it requests again once it is ready.
     const restarting = killPoint.then(async () => {
-      const victims = serviceNames.map((name) => replicas.find((each) => each.service === name)!);
+      const victims = serviceNames.map((name) => replicas.find((each) => each.label === `${name}-a`)!);
       for (const victim of victims) victim.child.kill("SIGKILL");
       await Promise.all(
         victims.map(async (victim) => {
@@ -300,7 +319,9 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
     });
 
     await placing;
+    mark("placed");
     const restarted = await restarting;
+    mark("restarted");
     await Promise.all(customers.map((_, customer) => placeOne(customer, ordersPerCustomer - 1)));
     expect(failures).toEqual([]);
     expect(placed).toHaveLength(total);
@@ -323,6 +344,8 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
       "every order to settle",
       120_000,
     );
+
+    mark("settled");
 
     // Each as its card says, and no order more than the customers placed (a resent request
     // found its order; it did not place another).
@@ -382,7 +405,7 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
       expect({ order: order.id, ...payment, succeeded: (payment?.succeeded ?? 0) > 0 }).toEqual({
         order: order.id,
         order_id: order.id,
-        status: confirmed ? "CAPTURED" : expect.not.stringMatching(/CAPTURED|REFUNDED/),
+        status: confirmed ? "SUCCEEDED" : "FAILED",
         amount_minor: totals.get(order.id),
         refunded_minor: "0",
         succeeded: confirmed,
@@ -448,7 +471,7 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
       expect({ order: order.id, status: seen.status, payment: seen.payment?.status }).toEqual({
         order: order.id,
         status: expected(order),
-        payment: order.token === "tok_visa" ? "CAPTURED" : expect.not.stringMatching(/CAPTURED|REFUNDED/),
+        payment: order.token === "tok_visa" ? "SUCCEEDED" : "FAILED",
       });
     }
     const inboxOf = async (customer: number) => {
@@ -553,8 +576,9 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
     }
 
     for (const client of clients) await client.dispose();
+    mark("checked");
     console.info(
-      `two of everything: ${total} orders (${placed.filter((order) => order.sends > 1).length} sent again), ` +
+      `two of everything: ${phases.join(", ")}; ${total} orders (${placed.filter((order) => order.sends > 1).length} sent again), ` +
         `requests per replica: ${serviceNames
           .map((name) => `${name} ${[...balancers[name].served.values()].join("/")} (${balancers[name].failed} failed)`)
           .join(", ")}`,
