@@ -50,6 +50,9 @@ interface Replica {
   output: string[];
 }
 
+/** Every process's error lines, printed when the test fails. */
+const errorLines: string[] = [];
+
 /** Starts one service's entry point as its own process, as its container would. */
 function startReplica(service: ServiceName | "router", port: number, env: NodeJS.ProcessEnv, label: string): Replica {
   const entry = service === "router" ? "router/main.ts" : `subgraphs/${service}/main.ts`;
@@ -60,7 +63,12 @@ function startReplica(service: ServiceName | "router", port: number, env: NodeJS
   });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (line) output.push(`${label}: ${line}`);
+    for (const line of chunk.toString().split("\n")) {
+      if (!line) continue;
+      output.push(`${label}: ${line}`);
+      // Errors (pino level 50 and up) are kept apart, for the report of a failed run.
+      if (/"level":(5|6)\d/.test(line) && errorLines.length < 500) errorLines.push(`${label}: ${line}`);
+    }
     output.splice(0, Math.max(0, output.length - 40));
   };
   child.stdout!.on("data", keep);
@@ -184,7 +192,10 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
     2 * readyWithinMs + 30_000,
   );
 
+  let passed = false;
+
   afterAll(async () => {
+    if (!passed && errorLines.length) console.warn(`errors the processes logged:\n${errorLines.join("\n")}`);
     redis?.disconnect();
     await Promise.all(Object.values(databases).map((client) => client.end().catch(() => undefined)));
     await Promise.all([...routers, ...replicas].map((each) => kill(each, "SIGKILL")));
@@ -577,6 +588,7 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
 
     for (const client of clients) await client.dispose();
     mark("checked");
+    passed = true;
     console.info(
       `two of everything: ${phases.join(", ")}; ${total} orders (${placed.filter((order) => order.sends > 1).length} sent again), ` +
         `requests per replica: ${serviceNames
