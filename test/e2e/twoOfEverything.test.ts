@@ -227,7 +227,7 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
 
     // Customers registered through either router, each listening to their orders through the
     // router they do not place their first order through.
-    const customerCount = 8;
+    const customerCount = 6;
     const ordersPerCustomer = 6;
     const customers: Session[] = [];
     for (let index = 0; index < customerCount; index += 1)
@@ -595,5 +595,5 @@ describe("two routers and two replicas of every subgraph, one of each killed mid
           .map((name) => `${name} ${[...balancers[name].served.values()].join("/")} (${balancers[name].failed} failed)`)
           .join(", ")}`,
     );
-  }, 300_000);
+  }, 420_000);
 });
