@@ -402,7 +402,8 @@ describe("the storefront in a real browser", () => {
     });
     const page = await open("/");
     await signIn(page, shopper.user.email, shopper.password);
-    await addVariant(page, ["L", "Red"], 1);
+    // Variants with stock to spare after the tests above.
+    await addVariant(page, ["M", "Red"], 1);
     await addVariant(page, ["S", "Red"], 1);
     await go(page, "/checkout");
 
@@ -420,14 +421,14 @@ describe("the storefront in a real browser", () => {
     await page.getByLabel("Discount code").fill("trail10");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.getByTestId("applied-code").filter({ hasText: "TRAIL10" }).waitFor();
-    // 24.00 + 20.00 = 44.00; 10 % off: 4.40; Standard 4.99; 20 % tax per line after the discount
-    // (21.60 → 4.32, 18.00 → 3.60) and on shipping (0.998 → 1.00): 8.92; 44.00 − 4.40 + 4.99 + 8.92.
+    // 22.00 + 20.00 = 42.00; 10 % off: 4.20; Standard 4.99; 20 % tax per line after the discount
+    // (19.80 → 3.96, 18.00 → 3.60) and on shipping (0.998 → 1.00): 8.56; 42.00 − 4.20 + 4.99 + 8.56.
     const figures = {
-      subtotal: "$44.00",
-      discount: "−$4.40",
+      subtotal: "$42.00",
+      discount: "−$4.20",
       shipping: "$4.99",
-      tax: "$8.92",
-      total: "$53.51",
+      tax: "$8.56",
+      total: "$51.35",
     };
     await page.getByTestId("checkout-total").filter({ hasText: figures.total }).waitFor();
     for (const [name, text] of Object.entries(figures))
