@@ -121,8 +121,7 @@ export function App() {
       </main>
       <footer className="site-footer">
         <p>
-          A storefront starter on the commerce supergraph. Payments use the simulated provider&rsquo;s test cards.{" "}
-          <Link href="/orders/find">Find an order</Link>
+          A storefront starter on the commerce supergraph. <Link href="/orders/find">Find an order</Link>
         </p>
       </footer>
     </>

@@ -20,6 +20,15 @@ export const paymentsEnvironment = subgraphEnvironment
       .string()
       .regex(/^(sk|rk)_(live|test)_\S+$/, "must be a Stripe secret key (sk_live_…, sk_test_… or rk_…)")
       .optional(),
+    /**
+     * Stripe's publishable key (`pk_live_…`, `pk_test_…`), which checkouts give Stripe.js to collect
+     * cards (`paymentConfiguration`). Public by design; without it a storefront cannot show Stripe's
+     * Payment Element.
+     */
+    STRIPE_PUBLISHABLE_KEY: z
+      .string()
+      .regex(/^pk_(live|test)_\S+$/, "must be a Stripe publishable key (pk_live_… or pk_test_…)")
+      .optional(),
     /** The signing secret of the webhook endpoint (`whsec_…`) that Stripe posts to `/webhooks/stripe`. Never logged. */
     STRIPE_WEBHOOK_SECRET: z
       .string()
@@ -64,6 +73,15 @@ export const paymentsEnvironment = subgraphEnvironment
     }
     if (settings.PAYMENT_PROVIDER === "stripe" && !settings.STRIPE_SECRET_KEY) {
       problem("STRIPE_SECRET_KEY", "is required with PAYMENT_PROVIDER=stripe");
+    }
+    // Keys of one mode: a live publishable key beside a test secret key makes PaymentMethods the API cannot see.
+    const modeOf = (key: string | undefined) => /_(live|test)_/.exec(key ?? "")?.[1];
+    if (
+      settings.STRIPE_PUBLISHABLE_KEY &&
+      settings.STRIPE_SECRET_KEY &&
+      modeOf(settings.STRIPE_PUBLISHABLE_KEY) !== modeOf(settings.STRIPE_SECRET_KEY)
+    ) {
+      problem("STRIPE_PUBLISHABLE_KEY", "must be of the same mode (live or test) as STRIPE_SECRET_KEY");
     }
     // Stripe tells the outcome of payments that wait for their customer only by webhook.
     if (settings.STRIPE_SECRET_KEY && !settings.STRIPE_WEBHOOK_SECRET) {

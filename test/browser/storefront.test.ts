@@ -206,6 +206,8 @@ describe("the storefront in a real browser", () => {
 
     await go(page, "/checkout");
     await page.getByLabel("Email").waitFor();
+    // The payment step shows once the API has said how the shop takes payment (test cards here).
+    await page.getByRole("radio", { name: /Visa/ }).waitFor();
     await screenshot(page, "checkout");
     await checkOut(page, /declined/, `guest-${testId}@example.com`);
     // No live feed for guests: the page asks again until the order settles.
@@ -386,6 +388,64 @@ describe("the storefront in a real browser", () => {
     await page.getByText("Discount TRAIL10").waitFor();
     await page.getByText("Shipping (Express)").waitFor();
     await expect(storedItem(page, guestCartKey)).resolves.toBeNull();
+    await page.context().close();
+  }, 240_000);
+
+  it("lets a signed-in shopper check out to a saved address with a shipping method and a code, priced the same on the order page", async () => {
+    // Pricing (shipping zone, tax, TRAIL10) was set up by the guest's priced checkout above.
+    const shopper = await registerCustomer(stack.routerUrl);
+    await graphqlData(stack.routerUrl, `mutation($input: AddressInput!) { addAddress(input: $input) { id } }`, {
+      token: shopper.accessToken,
+      variables: {
+        input: { label: "Home", line1: "7 Difference Way", city: "London", postalCode: "E1 6AN", country: "GB" },
+      },
+    });
+    const page = await open("/");
+    await signIn(page, shopper.user.email, shopper.password);
+    // Variants with stock to spare after the tests above.
+    await addVariant(page, ["M", "Red"], 1);
+    await addVariant(page, ["S", "Red"], 1);
+    await go(page, "/checkout");
+
+    // The saved (default) address is chosen and the cart priced there: the cheapest method first.
+    await expect(
+      page.getByRole("radio", { name: "Home, 7 Difference Way, London, E1 6AN, GB" }).isChecked(),
+    ).resolves.toBe(true);
+    await page.getByRole("radio", { name: "Standard — $4.99" }).waitFor();
+    await page.getByTestId("checkout-shipping").filter({ hasText: "$4.99" }).waitFor();
+    await page.getByRole("radio", { name: "Express — $9.99" }).check();
+    await page.getByTestId("checkout-shipping").filter({ hasText: "$9.99" }).waitFor();
+    await page.getByRole("radio", { name: "Standard — $4.99" }).check();
+    await page.getByTestId("checkout-shipping").filter({ hasText: "$4.99" }).waitFor();
+
+    await page.getByLabel("Discount code").fill("trail10");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByTestId("applied-code").filter({ hasText: "TRAIL10" }).waitFor();
+    // 22.00 + 20.00 = 42.00; 10 % off: 4.20; Standard 4.99; 20 % tax per line after the discount
+    // (19.80 → 3.96, 18.00 → 3.60) and on shipping (0.998 → 1.00): 8.56; 42.00 − 4.20 + 4.99 + 8.56.
+    const figures = {
+      subtotal: "$42.00",
+      discount: "−$4.20",
+      shipping: "$4.99",
+      tax: "$8.56",
+      total: "$51.35",
+    };
+    await page.getByTestId("checkout-total").filter({ hasText: figures.total }).waitFor();
+    for (const [name, text] of Object.entries(figures))
+      await expect(page.getByTestId(`checkout-${name}`).textContent()).resolves.toBe(text);
+
+    await page.getByRole("radio", { name: /Visa/ }).check();
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\//);
+    // Followed live (graphql-ws): the signed-in shopper's order page never reloads.
+    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 60_000 });
+    for (const [name, text] of Object.entries(figures))
+      await expect(page.getByTestId(`order-${name}`).textContent()).resolves.toBe(text);
+    await page.getByText("Discount TRAIL10").waitFor();
+    await page.getByText("Shipping (Standard)").waitFor();
+    await page.getByText(/7 Difference Way, London, E1 6AN, GB/).waitFor();
+    // The account's cart was ordered: it is empty now.
+    await page.getByRole("link", { name: "Cart (0)" }).waitFor();
     await page.context().close();
   }, 240_000);
 

@@ -35,3 +35,13 @@ export function formatPriceRange(min: MoneyValue, max: MoneyValue, locale = "en-
     ? formatMoney(min, locale)
     : `${formatMoney(min, locale)} – ${formatMoney(max, locale)}`;
 }
+
+/**
+ * A Money amount in minor units (`"61.67"` → 6167), as Stripe.js takes amounts: read from the
+ * decimal string digit by digit, never through a float. The API's amounts have two decimals.
+ */
+export function toMinorUnits(amount: string): number {
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount);
+  if (!match) throw new Error(`not a positive amount with at most two decimals: ${amount}`);
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}

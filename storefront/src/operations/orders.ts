@@ -63,13 +63,21 @@ export const OrderDetailFragment = graphql(`
   }
 `);
 
-/** The payment, which only the order's customer may read (not a guest: `guestOrder` leaves it out). */
+/**
+ * The payment, which only the order's customer may read (not a guest: `guestOrder` leaves it
+ * out); while it waits for the customer (3-D Secure), what they must do (`nextAction`).
+ */
 export const OrderPaymentFragment = graphql(`
   fragment OrderPayment on Order {
     payment {
       id
       status
       failureReason
+      nextAction {
+        type
+        clientSecret
+        redirectUrl
+      }
     }
   }
 `);

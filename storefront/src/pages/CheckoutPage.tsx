@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from "@apollo/client/react";
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { guestCartToken } from "../cart/guestCartToken";
 import { rememberGuestOrder } from "../cart/guestOrders";
 import { useCart } from "../cart/useCart";
@@ -7,7 +7,7 @@ import { AddressFields, addressInput, emptyAddress, type AddressValue } from "..
 import { CostBreakdown } from "../components/CostBreakdown";
 import { Money } from "../components/Money";
 import { ErrorNotice, Pending } from "../components/Notice";
-import { PaymentChoice } from "../components/PaymentChoice";
+import { collectPayment, PaymentFields } from "../components/PaymentFields";
 import type { CartLinesFragment, StorefrontCheckoutPricingQuery } from "../generated/graphql";
 import { apiErrors, discountCodeMessage, shopperMessage } from "../lib/errors";
 import { randomId } from "../lib/ids";
@@ -19,6 +19,7 @@ import {
   CartShippingMethodSelectMutation,
   CheckoutPricingQuery,
 } from "../operations/pricing";
+import { usePaymentSetup, type CardCollector } from "../payments/usePaymentConfiguration";
 import { Link, useRouter } from "../routing/Router";
 
 /**
@@ -32,6 +33,10 @@ import { Link, useRouter } from "../routing/Router";
  * methods `availableShippingMethods(destination:)` offers there): the method chosen
  * (`cartShippingMethodSelect`) and the codes (`cartDiscountCodesUpdate`) are kept on the cart,
  * and the order is placed with the same method and codes, so it costs what the page showed.
+ *
+ * Payment as the shop is configured (`paymentConfiguration`): the simulated provider's test
+ * cards, or Stripe's Payment Element (loaded on demand), whose card becomes a PaymentMethod with
+ * Stripe.js when the order is placed. A payment that needs 3-D Secure is completed on the order page.
  */
 export function CheckoutPage() {
   const cart = useCart();
@@ -56,12 +61,17 @@ function CheckoutForm({ cart, guestToken }: { cart: CartLinesFragment; guestToke
   const [savedAddressId, setSavedAddressId] = useState<string | null>(null);
   const [address, setAddress] = useState<AddressValue>(emptyAddress);
   const [token, setToken] = useState("tok_visa");
+  const paymentSetup = usePaymentSetup();
+  const collector: CardCollector = useRef(null);
+  const [paymentProblem, setPaymentProblem] = useState<string | null>(null);
+  const [collecting, setCollecting] = useState(false);
   // One key per checkout: pressing "Place order" twice gives the same order, never two.
   const [idempotencyKey] = useState(randomId);
   const [placeOrder, customerState] = useMutation(PlaceOrderMutation, { refetchQueries: [CartQuery] });
   const [placeGuestOrder, guestState] = useMutation(PlaceGuestOrderMutation);
   const { navigate } = useRouter();
-  const { loading, error } = guest ? guestState : customerState;
+  const { error } = guest ? guestState : customerState;
+  const loading = collecting || (guest ? guestState : customerState).loading;
 
   const saved = addresses.data?.me.addresses ?? [];
   const chosenSaved = savedAddressId ?? saved.find((each) => each.isDefault)?.id ?? null;
@@ -92,15 +102,30 @@ function CheckoutForm({ cart, guestToken }: { cart: CartLinesFragment; guestToke
       }
     : {};
 
+  // What the card is charged: the priced total, else the subtotal until the cart is priced.
+  const amount = priced?.cost.total ?? cart.subtotal;
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setPaymentProblem(null);
+    setCollecting(true);
+    const billing = {
+      name: (useSaved ? undefined : shippingAddress.name) || undefined,
+      email: guest ? email.trim() : undefined,
+    };
+    const collected = await collectPayment(paymentSetup, token, collector, billing).finally(() => setCollecting(false));
+    if ("problem" in collected) {
+      setPaymentProblem(collected.problem);
+      return;
+    }
+    const paymentToken = collected.token;
     if (guestToken) {
       const input = {
         cartToken: guestToken,
         idempotencyKey,
         email: email.trim(),
         shippingAddress,
-        paymentToken: token,
+        paymentToken,
         ...choices,
       };
       const order = (await placeGuestOrder({ variables: { input } }).catch(() => null))?.data?.placeGuestOrder;
@@ -113,7 +138,7 @@ function CheckoutForm({ cart, guestToken }: { cart: CartLinesFragment; guestToke
     }
     const input = {
       idempotencyKey,
-      paymentToken: token,
+      paymentToken,
       ...(useSaved ? { shippingAddressId: chosenSaved } : { shippingAddress }),
       ...choices,
     };
@@ -187,11 +212,23 @@ function CheckoutForm({ cart, guestToken }: { cart: CartLinesFragment; guestToke
       />
       <section aria-labelledby="payment-heading">
         <h2 id="payment-heading">Payment</h2>
-        <PaymentChoice name="payment" value={token} onChange={setToken} />
+        <PaymentFields
+          setup={paymentSetup}
+          name="payment"
+          testCard={token}
+          onTestCardChange={setToken}
+          amount={amount}
+          collectorRef={collector}
+        />
+        {paymentProblem ? <ErrorNotice>{paymentProblem}</ErrorNotice> : null}
       </section>
       <OrderSummary cart={cart} guestToken={guestToken} priced={priced} refetch={refetchPricing} />
       {error ? <ErrorNotice>{shopperMessage(error)}</ErrorNotice> : null}
-      <button type="submit" className="primary" disabled={loading}>
+      <button
+        type="submit"
+        className="primary"
+        disabled={loading || paymentSetup.kind === "loading" || paymentSetup.kind === "unavailable"}
+      >
         {loading ? "Placing your order…" : "Place order"}
       </button>
     </form>

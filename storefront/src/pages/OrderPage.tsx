@@ -1,12 +1,12 @@
 import { useApolloClient, useMutation, useQuery, useSubscription } from "@apollo/client/react";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from "react";
 import { guestOrderKey, rememberGuestOrder, type GuestOrderKey } from "../cart/guestOrders";
 import { CostBreakdown } from "../components/CostBreakdown";
 import { Money } from "../components/Money";
 import { ErrorNotice, InfoNotice, Pending } from "../components/Notice";
-import { PaymentChoice } from "../components/PaymentChoice";
+import { collectPayment, PaymentFields } from "../components/PaymentFields";
 import { ProductImage } from "../components/ProductImage";
-import type { OrderDetailFragment } from "../generated/graphql";
+import type { OrderDetailFragment, OrderPaymentFragment } from "../generated/graphql";
 import { cancellationMessage, declineMessage, hasCode, shopperMessage } from "../lib/errors";
 import { randomId } from "../lib/ids";
 import { CartCreateMutation, CartLinesAddMutation } from "../operations/cart";
@@ -17,6 +17,7 @@ import {
   PlaceGuestOrderMutation,
   PlaceOrderMutation,
 } from "../operations/orders";
+import { usePaymentSetup, type CardCollector } from "../payments/usePaymentConfiguration";
 import { Link, useRouter } from "../routing/Router";
 import { useSession } from "../SessionContext";
 
@@ -30,9 +31,11 @@ const statusText: Record<string, string> = {
   REFUNDED: "Refunded",
 };
 const finalStatuses = new Set(["DELIVERED", "CANCELLED", "REFUNDED"]);
+// Only a payment that waits for its customer (3-D Secure) needs this, and Stripe.js with it.
+const PaymentAction = lazy(() => import("../payments/PaymentAction"));
 
 type ShownOrder = OrderDetailFragment & {
-  payment?: { failureReason?: string | null } | null;
+  payment?: Partial<NonNullable<OrderPaymentFragment["payment"]>> | null;
   guestEmail?: string | null;
 };
 
@@ -64,12 +67,20 @@ function OrderNotFound() {
  * without polling. The subscription ends once the order is delivered, cancelled or refunded.
  */
 function CustomerOrder({ id }: { id: string }) {
-  const { data, error } = useQuery(OrderQuery, { variables: { id } });
+  const { data, error, startPolling, stopPolling } = useQuery(OrderQuery, { variables: { id } });
   const order = data?.order;
   const live = useSubscription(OrderStatusSubscription, {
     variables: { orderId: id },
     skip: order ? finalStatuses.has(order.status) : false,
   });
+  // The live feed tells the order's changes; a payment that comes to wait for its customer
+  // (3-D Secure) changes no order status, so while the payment is being taken it is asked for.
+  const awaitingPayment = order?.status === "AWAITING_PAYMENT";
+  useEffect(() => {
+    if (awaitingPayment) startPolling(2_000);
+    else stopPolling();
+    return () => stopPolling();
+  }, [awaitingPayment, startPolling, stopPolling]);
   if (error && !order)
     return hasCode(error, "NOT_FOUND") || hasCode(error, "FORBIDDEN") ? (
       <OrderNotFound />
@@ -202,6 +213,11 @@ function OrderDetail({
         {statusText[order.status] ?? order.status}
       </p>
       {order.status === "CONFIRMED" ? <InfoNotice>Thank you! Your order is confirmed.</InfoNotice> : null}
+      {order.payment?.status === "REQUIRES_ACTION" && order.payment.nextAction ? (
+        <Suspense fallback={<Pending label="Loading your bank's confirmation…" height={120} />}>
+          <PaymentAction action={order.payment.nextAction} />
+        </Suspense>
+      ) : null}
       {order.status === "CANCELLED" ? (
         <ErrorNotice>
           {declined
@@ -263,6 +279,10 @@ function OrderDetail({
  */
 function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: string | undefined }) {
   const [token, setToken] = useState("tok_visa");
+  const paymentSetup = usePaymentSetup();
+  const collector: CardCollector = useRef(null);
+  const [paymentProblem, setPaymentProblem] = useState<string | null>(null);
+  const [collecting, setCollecting] = useState(false);
   const [idempotencyKey] = useState(randomId);
   const [placeOrder, customerState] = useMutation(PlaceOrderMutation);
   const [createCart] = useMutation(CartCreateMutation);
@@ -284,7 +304,7 @@ function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: st
     ...(codes.length ? { discountCodes: codes } : {}),
   };
 
-  const retryAsGuest = async (email: string) => {
+  const retryAsGuest = async (email: string, paymentToken: string) => {
     setGuestError(null);
     try {
       if (!guestCart.current) {
@@ -298,7 +318,7 @@ function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: st
         idempotencyKey,
         email,
         shippingAddress,
-        paymentToken: token,
+        paymentToken,
         ...choices,
       };
       const placed = (await placeGuestOrder({ variables: { input } })).data?.placeGuestOrder;
@@ -311,20 +331,43 @@ function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: st
   };
 
   const retry = async () => {
-    if (guestEmail) return retryAsGuest(guestEmail);
-    const input = { idempotencyKey, items: lines, paymentToken: token, shippingAddress, ...choices };
+    setPaymentProblem(null);
+    setCollecting(true);
+    const collected = await collectPayment(paymentSetup, token, collector, {
+      name: name || undefined,
+      email: guestEmail,
+    }).finally(() => setCollecting(false));
+    if ("problem" in collected) return setPaymentProblem(collected.problem);
+    const paymentToken = collected.token;
+    if (guestEmail) return retryAsGuest(guestEmail, paymentToken);
+    const input = { idempotencyKey, items: lines, paymentToken, shippingAddress, ...choices };
     const result = await placeOrder({ variables: { input } }).catch(() => null);
     if (result?.data?.placeOrder) navigate(`/orders/${result.data.placeOrder.id}`);
   };
-  const loading = customerState.loading || guestState.loading;
+  const loading = collecting || customerState.loading || guestState.loading;
   const error = guestEmail ? guestError : customerState.error;
 
   return (
     <section className="retry-payment" aria-labelledby="retry-heading">
       <h2 id="retry-heading">Try another card</h2>
-      <PaymentChoice name="retry-payment" value={token} onChange={setToken} />
+      <PaymentFields
+        setup={paymentSetup}
+        name="retry-payment"
+        testCard={token}
+        onTestCardChange={setToken}
+        amount={order.cost.total}
+        collectorRef={collector}
+      />
+      {paymentProblem ? <ErrorNotice>{paymentProblem}</ErrorNotice> : null}
       {error ? <ErrorNotice>{shopperMessage(error)}</ErrorNotice> : null}
-      <button type="button" className="primary" disabled={loading || lines.length === 0} onClick={() => void retry()}>
+      <button
+        type="button"
+        className="primary"
+        disabled={
+          loading || lines.length === 0 || paymentSetup.kind === "loading" || paymentSetup.kind === "unavailable"
+        }
+        onClick={() => void retry()}
+      >
         {loading ? "Paying…" : "Pay with this card"}
       </button>
     </section>

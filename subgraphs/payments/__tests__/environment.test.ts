@@ -50,6 +50,26 @@ describe("the payments service's settings", () => {
     expect(problemsOf({ NODE_ENV: "production", PAYMENT_PROVIDER: "stripe", ...stripe })).toEqual([]);
   });
 
+  it("takes Stripe's publishable key for checkouts: a pk_ key of the secret key's mode, never a secret key", () => {
+    const production = { NODE_ENV: "production", PAYMENT_PROVIDER: "stripe", ...stripe };
+    expect(problemsOf({ ...production, STRIPE_PUBLISHABLE_KEY: "pk_live_51Hpublic" })).toEqual([]);
+    const secretAsPublic = problemsOf({ ...production, STRIPE_PUBLISHABLE_KEY: "sk_live_51Hsecretvalue" });
+    expect(secretAsPublic).toEqual([
+      expect.stringMatching(/^STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key/),
+    ]);
+    expect(secretAsPublic.join("\n")).not.toMatch(/secretvalue/);
+    expect(problemsOf({ ...production, STRIPE_PUBLISHABLE_KEY: "pk_test_51Hpublic" })).toEqual([
+      "STRIPE_PUBLISHABLE_KEY: must be of the same mode (live or test) as STRIPE_SECRET_KEY",
+    ]);
+    const simulated = new SimulatedPaymentProvider();
+    const providers = configuredProviders(
+      parse({ ...production, STRIPE_PUBLISHABLE_KEY: "pk_live_51Hpublic" }),
+      simulated,
+    );
+    expect(providers.default.publishableKey).toBe("pk_live_51Hpublic");
+    expect(configuredProviders(parse({}), simulated).default.publishableKey).toBeUndefined();
+  });
+
   it("configures Stripe whenever its key is set, the simulated provider only outside production, and sends new payments to PAYMENT_PROVIDER", () => {
     const simulated = new SimulatedPaymentProvider();
     const production = configuredProviders(

@@ -16,6 +16,7 @@ export function configuredProviders(env: PaymentsEnvironment, simulated: Simulat
     providers.push(
       new StripePaymentProvider({
         secretKey: env.STRIPE_SECRET_KEY,
+        publishableKey: env.STRIPE_PUBLISHABLE_KEY,
         webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? "",
         host: env.STRIPE_API_HOST,
         port: env.STRIPE_API_PORT,

@@ -15,6 +15,12 @@ export interface PaymentProvider {
   readonly name: ProviderName;
   /** The HTTP header its webhooks carry their signature in. */
   readonly signatureHeader: string;
+  /**
+   * The public key its client SDK is given in the customer's browser (Stripe's publishable key,
+   * `pk_…`), for checkouts to collect cards with; none where the provider has no client SDK or
+   * none is configured. Never a secret.
+   */
+  readonly publishableKey?: string;
   /** Takes the payment at once, or answers what the customer must do first. */
   capture(request: CaptureRequest): Promise<PaymentState>;
   /** Where a payment stands at the provider, by its reference when known, else by its metadata. */

@@ -12,11 +12,18 @@ import { newestFirstCursor, pageSize, toConnection } from "../../common/paginati
 import { DateTimeScalar } from "../../common/scalars";
 import { refundOrder } from "../domain/refunds";
 import { removeMethod, startSetup } from "../domain/savedMethods";
-import type { PaymentNextActionType, Resolvers } from "../generated/graphql";
+import type { PaymentNextActionType, PaymentProviderName, Resolvers } from "../generated/graphql";
 import { countSavedMethods, listSavedMethods } from "../store/savedMethodStore";
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
+  Query: {
+    // Public: the provider's name and its publishable key, never a secret.
+    paymentConfiguration: (_parent, _args, { providers }) => ({
+      provider: providers.defaultName.toUpperCase() as PaymentProviderName,
+      publishableKey: providers.default.publishableKey ?? null,
+    }),
+  },
   Mutation: {
     refundOrder: (_parent, { input }, context) => (
       requirePermission(context.caller, "REFUNDS"),

@@ -147,6 +147,29 @@ describe.each([
     },
   );
 
+  it("tells anyone how checkouts collect payment: the provider and its publishable key, never a secret", async () => {
+    const answer = await graphql<{ paymentConfiguration: { provider: string; publishableKey: string | null } }>(
+      url,
+      `
+        {
+          paymentConfiguration {
+            provider
+            publishableKey
+          }
+        }
+      `,
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({
+      paymentConfiguration: {
+        provider: provider.name.toUpperCase(),
+        publishableKey: provider.settings.STRIPE_PUBLISHABLE_KEY ?? null,
+      },
+    });
+    if (provider.name === "stripe") expect(answer.data?.paymentConfiguration.publishableKey).toMatch(/^pk_test_/);
+    expect(JSON.stringify(answer)).not.toMatch(/sk_|whsec_/);
+  });
+
   it("strong customer authentication, then success: REQUIRES_ACTION with what the client needs (its customer and admins only), then CONFIRMED", async () => {
     const { placed } = await place(provider.cards.authenticate, "31.00");
     const waiting = await awaitingAction(placed.id);

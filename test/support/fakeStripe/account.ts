@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FormValue } from "./formBody";
-import { testCards, testTokens, type TestCard } from "./testCards";
+import { testCardNumbers, testCards, testTokens, type TestCard } from "./testCards";
 
 /** What an endpoint answers: an HTTP status and Stripe's JSON. */
 export interface Answer {
@@ -163,6 +163,40 @@ export class FakeStripeAccount {
     return ok(intent);
   }
 
+  /** A PaymentIntent as Stripe.js reads it in the browser: with its client secret only. */
+  retrievePaymentIntentAsClient(id: string, clientSecret: FormValue | undefined): Answer {
+    const intent = this.intents.get(id);
+    if (!intent) return missing("payment_intent", id);
+    if (text(clientSecret) !== intent.client_secret)
+      return stripeError(400, {
+        type: "invalid_request_error",
+        code: "payment_intent_invalid_parameter",
+        param: "client_secret",
+        message: "The client_secret provided does not match the client_secret associated with the PaymentIntent.",
+      });
+    return ok(intent);
+  }
+
+  /**
+   * The shopper answers the bank's 3-D Secure challenge that Stripe.js shows (`payment_intent`,
+   * its `client_secret`, and `outcome`: `succeeded` or `failed`): the intent is settled as
+   * `completeAction` settles it, and answered as it then stands.
+   */
+  authenticate(params: Params): Answer {
+    const id = text(params.payment_intent) ?? "";
+    const found = this.retrievePaymentIntentAsClient(id, params.client_secret);
+    if (found.status !== 200) return found;
+    try {
+      return ok(this.completeAction(id, text(params.outcome) === "failed" ? "failed" : "succeeded"));
+    } catch {
+      return stripeError(400, {
+        type: "invalid_request_error",
+        code: "payment_intent_unexpected_state",
+        message: "This PaymentIntent is not waiting for its customer to authenticate.",
+      });
+    }
+  }
+
   /** The customer completes (or fails) 3-D Secure in Stripe.js, for an intent waiting for it. */
   completeAction(id: string, outcome: "succeeded" | "failed"): StripeObject {
     const intent = this.intents.get(id);
@@ -287,9 +321,25 @@ export class FakeStripeAccount {
     return setup;
   }
 
-  /** `type=card&card[token]=tok_…`: a PaymentMethod made from a legacy card token. */
+  /**
+   * `type=card&card[token]=tok_…`: a PaymentMethod made from a legacy card token; or, as Stripe.js
+   * sends what a shopper typed, `card[number]` (a test card number), `card[exp_month]`,
+   * `card[exp_year]`, `card[cvc]`.
+   */
   createPaymentMethod(params: Params): Answer {
     const card = params.card && typeof params.card === "object" && !Array.isArray(params.card) ? params.card : {};
+    const number = text(card.number)?.replace(/\s/g, "");
+    if (number !== undefined) {
+      const known = testCardNumbers[number];
+      if (text(params.type) !== "card" || !known)
+        return stripeError(402, {
+          type: "card_error",
+          code: "incorrect_number",
+          param: "card[number]",
+          message: "Your card number is incorrect.",
+        });
+      return ok(this.view(this.newMethod(testCards[known]!, null)));
+    }
     const token = text(card.token) ?? "";
     const source = testTokens[token];
     if (text(params.type) !== "card" || !source)

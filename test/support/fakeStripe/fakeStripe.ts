@@ -59,7 +59,14 @@ interface Delivery {
  *   (`Idempotent-Replayed: true`), with other parameters 400 `idempotency_error`; a request
  *   refused before it executed (a rate limit) saves nothing;
  * - events, delivered as webhooks signed with `stripe.webhooks.generateTestHeaderString` to the
- *   endpoint set by `deliverWebhooksTo`.
+ *   endpoint set by `deliverWebhooksTo`;
+ * - what Stripe.js asks from a shopper's browser with the publishable key (the `key` parameter,
+ *   in the form body or the query, as Stripe.js sends it; answered with
+ *   `Access-Control-Allow-Origin`): a PaymentMethod from a test card number
+ *   (`POST /v1/payment_methods`), a PaymentIntent by its client secret (`GET
+ *   /v1/payment_intents/:id?client_secret=…`), and the bank's 3-D Secure challenge answered
+ *   (`POST /v1/3ds2/authenticate`, the fake's stand-in for the page Stripe.js shows). Anything else
+ *   with the publishable key is refused, as Stripe refuses it.
  *
  * Tests steer it: `failNext` (429s, 500s, a response lost after the work was done), `hold`
  * (requests wait until released), `completeAction` and `completeSetup` (what the customer does in
@@ -68,6 +75,8 @@ interface Delivery {
 export class FakeStripe {
   readonly secretKey = `sk_test_fake${randomBytes(12).toString("hex")}`;
   readonly webhookSecret = `whsec_fake${randomBytes(16).toString("hex")}`;
+  /** What Stripe.js is given in the browser; it reaches only what a shopper's browser may. */
+  readonly publishableKey = `pk_test_fake${randomBytes(12).toString("hex")}`;
   readonly requests: RecordedRequest[] = [];
   readonly deliveries: Delivery[] = [];
   readonly account = new FakeStripeAccount((type, object) => this.queueEvent(type, object));
@@ -102,6 +111,7 @@ export class FakeStripe {
       PAYMENT_PROVIDER: "stripe",
       STRIPE_SECRET_KEY: this.secretKey,
       STRIPE_WEBHOOK_SECRET: this.webhookSecret,
+      STRIPE_PUBLISHABLE_KEY: this.publishableKey,
       STRIPE_API_HOST: "127.0.0.1",
       STRIPE_API_PORT: String(this.port),
       STRIPE_API_PROTOCOL: "http",
@@ -227,6 +237,11 @@ export class FakeStripe {
       res.end(JSON.stringify(answer.body));
     };
 
+    if (params.key === this.publishableKey && req.headers.authorization === undefined) {
+      const answer = this.routeClient(method, url, params);
+      record(answer.status);
+      return send(answer, { "access-control-allow-origin": "*" });
+    }
     if (req.headers.authorization !== `Bearer ${this.secretKey}`) {
       record(401);
       return send(
@@ -307,6 +322,20 @@ export class FakeStripe {
     plan.times -= 1;
     if (plan.times <= 0) this.planned.splice(this.planned.indexOf(plan), 1);
     return plan.fault;
+  }
+
+  /** What Stripe.js may do with the publishable key, from a shopper's browser. */
+  private routeClient(method: string, url: URL, params: Record<string, ReturnType<typeof parseForm>[string]>): Answer {
+    const path = url.pathname;
+    const account = this.account;
+    const intentId = /^\/v1\/payment_intents\/([^/]+)$/.exec(path)?.[1];
+    if (method === "POST" && path === "/v1/payment_methods") return account.createPaymentMethod(params);
+    if (method === "GET" && intentId) return account.retrievePaymentIntentAsClient(intentId, params.client_secret);
+    if (method === "POST" && path === "/v1/3ds2/authenticate") return account.authenticate(params);
+    return stripeError(401, {
+      type: "invalid_request_error",
+      message: "This API call cannot be made with a publishable API key. Please use a secret API key.",
+    });
   }
 
   private route(method: string, url: URL, params: Record<string, ReturnType<typeof parseForm>[string]>): Answer {

@@ -43,3 +43,15 @@ export const testTokens: Readonly<Record<string, string>> = {
   tok_chargeDeclinedInsufficientFunds: "pm_card_visa_chargeDeclinedInsufficientFunds",
   tok_threeDSecure2Required: "pm_card_threeDSecure2Required",
 };
+
+/** Stripe's test card numbers, as a shopper types them into Stripe.js, by the test card they stand for. */
+export const testCardNumbers: Readonly<Record<string, string>> = {
+  "4242424242424242": "pm_card_visa",
+  "5555555555554444": "pm_card_mastercard",
+  "4000000000000002": "pm_card_visa_chargeDeclined",
+  "4000000000009995": "pm_card_visa_chargeDeclinedInsufficientFunds",
+  "4000000000000069": "pm_card_visa_chargeDeclinedExpiredCard",
+  "4000000000000019": "pm_card_visa_chargeDeclinedFraudulent",
+  "4000000000003220": "pm_card_threeDSecure2Required",
+  "4000002760003184": "pm_card_authenticationRequired",
+};

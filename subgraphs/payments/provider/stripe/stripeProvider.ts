@@ -21,6 +21,8 @@ import { declineDetailOf, declineReasonOf, stateOfIntent } from "./stripeStates"
 
 export interface StripeSettings {
   secretKey: string;
+  /** The publishable key (`pk_…`) checkouts give Stripe.js; public, unlike the secret key. */
+  publishableKey?: string;
   /** The webhook endpoint's signing secret (`whsec_…`). */
   webhookSecret: string;
   /** Where the API is; Stripe's own unless set (tests point the SDK at a local server). */
@@ -72,9 +74,11 @@ const isMissing = (error: unknown) =>
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = "stripe" as const;
   readonly signatureHeader = "stripe-signature";
+  readonly publishableKey: string | undefined;
   private readonly stripe: Stripe;
 
   constructor(private readonly settings: StripeSettings) {
+    this.publishableKey = settings.publishableKey;
     this.stripe = new Stripe(settings.secretKey, {
       timeout: settings.timeoutMs,
       maxNetworkRetries: settings.maxNetworkRetries,

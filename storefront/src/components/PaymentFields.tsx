@@ -1,0 +1,62 @@
+import { lazy, Suspense } from "react";
+import type { MoneyValue } from "../lib/money";
+import type { BillingDetails, CardCollector, CollectedCard, PaymentSetup } from "../payments/usePaymentConfiguration";
+import { ErrorNotice, Pending } from "./Notice";
+import { PaymentChoice } from "./PaymentChoice";
+
+// Stripe's card form and Stripe.js are loaded only where a shop configured for Stripe takes a card.
+const StripePaymentElement = lazy(() => import("../payments/StripePaymentElement"));
+
+/**
+ * How the shopper pays, as the shop is configured (`paymentConfiguration`): the simulated
+ * provider's test cards, or Stripe's Payment Element.
+ */
+export function PaymentFields({
+  setup,
+  name,
+  testCard,
+  onTestCardChange,
+  amount,
+  collectorRef,
+}: {
+  setup: PaymentSetup;
+  /** The radio group's name, for the test cards. */
+  name: string;
+  testCard: string;
+  onTestCardChange(token: string): void;
+  /** What the card will be charged, for Stripe's form. */
+  amount: MoneyValue;
+  collectorRef: CardCollector;
+}) {
+  switch (setup.kind) {
+    case "loading":
+      return <Pending label="Loading the payment form…" height={180} />;
+    case "unavailable":
+      return <ErrorNotice>Card payments are not available right now. Please try again in a moment.</ErrorNotice>;
+    case "testCards":
+      return <PaymentChoice name={name} value={testCard} onChange={onTestCardChange} />;
+    case "stripe":
+      return (
+        <Suspense fallback={<Pending label="Loading the card form…" height={230} />}>
+          <StripePaymentElement publishableKey={setup.publishableKey} amount={amount} collectorRef={collectorRef} />
+        </Suspense>
+      );
+  }
+}
+
+/** The token to place the order with: the test card chosen, or the PaymentMethod Stripe.js makes of the card entered. */
+export function collectPayment(
+  setup: PaymentSetup,
+  testCard: string,
+  collectorRef: CardCollector,
+  billing: BillingDetails,
+): Promise<CollectedCard> {
+  if (setup.kind === "testCards") return Promise.resolve({ token: testCard });
+  if (setup.kind === "stripe" && collectorRef.current) return collectorRef.current(billing);
+  return Promise.resolve({
+    problem:
+      setup.kind === "stripe"
+        ? "The card form is still loading."
+        : "Card payments are not available right now. Please try again in a moment.",
+  });
+}
