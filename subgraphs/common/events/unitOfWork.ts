@@ -38,7 +38,34 @@ export interface UnitOfWorkDependencies<Tx extends SqlExecutor> {
   wake?: (worker: WorkerName) => void;
 }
 
+/** Attempts of one unit of work that PostgreSQL aborted as a deadlock or a serialization failure. */
+const maxConflictAttempts = 4;
+
+/**
+ * A transaction PostgreSQL aborted to break a deadlock (40P01) or a serialization conflict
+ * (40001), which Prisma reports as P2034: nothing of it was written, so running it again is safe.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "P2034" || code === "40P01" || code === "40001";
+}
+
 export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
+  const once = createSingleUnitOfWork(deps);
+  return async (work, settings) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await once(work, settings);
+      } catch (error) {
+        if (attempt >= maxConflictAttempts || !isTransactionConflict(error)) throw error;
+        // A little random delay so the two transactions that met do not meet again at once.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    }
+  };
+}
+
+function createSingleUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
   return async (work, settings = {}) => {
     let events: EventEnvelope[] = [];
     let woken = new Set<WorkerName>();

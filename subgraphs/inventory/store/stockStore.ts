@@ -69,7 +69,10 @@ export async function ensureStockLevels(
 ): Promise<void> {
   if (variants.length === 0) return;
   await tx.stockLevel.createMany({
-    data: variants.map(({ variantId, productId }) => ({ variantId, productId })),
+    // In one order everywhere, so that two transactions creating overlapping rows cannot deadlock.
+    data: variants
+      .map(({ variantId, productId }) => ({ variantId, productId }))
+      .sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0)),
     skipDuplicates: true,
   });
 }
@@ -80,7 +83,10 @@ export async function ensureLocationLevels(
   rows: ReadonlyArray<{ variantId: string; productId: string; locationId: string }>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await tx.locationStockLevel.createMany({ data: [...rows], skipDuplicates: true });
+  const ordered = [...rows].sort((a, b) =>
+    a.variantId === b.variantId ? a.locationId.localeCompare(b.locationId) : a.variantId < b.variantId ? -1 : 1,
+  );
+  await tx.locationStockLevel.createMany({ data: ordered, skipDuplicates: true });
 }
 
 /** A variant's stock at one location, locked, with what reservation needs to know of the location. */
