@@ -41,13 +41,32 @@ export interface UnitOfWorkDependencies<Tx extends SqlExecutor> {
 /** Attempts of one unit of work that PostgreSQL aborted as a deadlock or a serialization failure. */
 const maxConflictAttempts = 4;
 
+const conflictStates = new Set(["40P01", "40001"]);
+
 /**
  * A transaction PostgreSQL aborted to break a deadlock (40P01) or a serialization conflict
- * (40001), which Prisma reports as P2034: nothing of it was written, so running it again is safe.
+ * (40001): nothing of it was written, so running it again is safe. Prisma reports it as P2034
+ * from its model queries and as P2010 with the state in `meta.code` from raw queries; our own
+ * SQL on the pool throws pg's error with the state as its code.
  */
 export function isTransactionConflict(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "P2034" || code === "40P01" || code === "40001";
+  const { code, meta, message } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
+  };
+  if (code === "P2034") return true;
+  if (code === "P2010") {
+    // Through the driver adapter the state is in the adapter error's cause (and the message).
+    const cause = meta?.driverAdapterError?.cause;
+    return (
+      conflictStates.has(String(meta?.code)) ||
+      conflictStates.has(String(cause?.originalCode)) ||
+      cause?.kind === "TransactionWriteConflict" ||
+      /Code: `(40P01|40001)`/.test(String(message))
+    );
+  }
+  return conflictStates.has(String(code));
 }
 
 export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
