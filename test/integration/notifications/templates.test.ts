@@ -46,7 +46,7 @@ describe("notification templates edited in the back office", () => {
 
   it("lists every kind on every channel, the code's defaults, to admins only", async () => {
     const { notificationTemplates } = await graphqlData(url, listTemplates, as(admin));
-    expect(notificationTemplates).toHaveLength(20 * 4);
+    expect(notificationTemplates).toHaveLength(21 * 4);
     expect(
       notificationTemplates.every(
         (each: { customized: boolean; version: number }) => !each.customized && each.version === 0,
