@@ -62,7 +62,10 @@ describe("the orders migration to order edits, against a database filled by the 
 
     await withSql(url, async (sql) => {
       expect(await everyRow(sql, before.columns)).toEqual(before.rows);
-      expect((await tablesOf(sql)).filter((table) => !before.tables.includes(table))).toEqual(["order_edits"]);
+      expect((await tablesOf(sql)).filter((table) => !before.tables.includes(table))).toEqual(
+        // Later migrations (exchanges) add tables of their own.
+        expect.arrayContaining(["order_edits"]),
+      );
     });
     const db = createOrdersDatabase(url);
     try {
