@@ -44,14 +44,21 @@ export async function confirmDiscountUses(tx: OrdersTx, orderId: string): Promis
 /**
  * The order is cancelled (or timed out): its uses, held or counted, are given back, to the
  * discount and to the buyer (the key they were held under). In the transaction of the order's
- * status change.
+ * status change. With `onlyDiscountIds`, only those discounts' uses (an edit that dropped them).
  */
-export async function releaseDiscountUses(tx: OrdersTx, orderId: string, buyerKey: string): Promise<void> {
+export async function releaseDiscountUses(
+  tx: OrdersTx,
+  orderId: string,
+  buyerKey: string,
+  onlyDiscountIds: readonly string[] | null = null,
+): Promise<void> {
+  const only = onlyDiscountIds ? [...onlyDiscountIds] : null;
   await tx.$executeRaw`
     WITH released AS (
       UPDATE order_discounts o SET use_status = 'RELEASED'
         FROM order_discounts before
        WHERE o.id = before.id AND o.order_id = ${orderId}::uuid AND o.use_status <> 'RELEASED'
+         AND (${only}::uuid[] IS NULL OR o.discount_id = ANY(${only}::uuid[]))
       RETURNING o.discount_id, before.use_status AS was
     ), discounts_back AS (
       UPDATE discounts d

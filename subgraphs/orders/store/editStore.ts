@@ -1,6 +1,7 @@
 import type { orderPricing } from "../domain/pricing/orderPricing";
 import type { OrdersReader, OrdersTx } from "./database";
 import type { OrderEdit } from "../generated/prisma/client";
+import { releaseDiscountUses } from "./discountUseStore";
 
 /** What an order keeps of its pricing (see `orderPricing`). */
 type OrderPricingRows = ReturnType<typeof orderPricing>;
@@ -86,22 +87,5 @@ export async function releaseDroppedDiscountUses(
   buyerKey: string,
 ): Promise<void> {
   if (droppedDiscountIds.length === 0) return;
-  await tx.$executeRaw`
-    WITH released AS (
-      UPDATE order_discounts o SET use_status = 'RELEASED'
-        FROM order_discounts before
-       WHERE o.id = before.id AND o.order_id = ${orderId}::uuid AND o.use_status <> 'RELEASED'
-         AND o.discount_id = ANY(${[...droppedDiscountIds]}::uuid[])
-      RETURNING o.discount_id, before.use_status AS was
-    ), discounts_back AS (
-      UPDATE discounts d
-         SET held = d.held - r.held_n, used = d.used - r.used_n, updated_at = now()
-        FROM (SELECT discount_id, count(*) FILTER (WHERE was = 'HELD')::int AS held_n,
-                     count(*) FILTER (WHERE was = 'USED')::int AS used_n
-                FROM released GROUP BY discount_id) r
-       WHERE d.id = r.discount_id
-    )
-    UPDATE discount_customer_uses u SET uses = greatest(u.uses - r.n, 0)
-      FROM (SELECT discount_id, count(*)::int AS n FROM released GROUP BY discount_id) r
-     WHERE u.discount_id = r.discount_id AND u.buyer_key = ${buyerKey}`;
+  await releaseDiscountUses(tx, orderId, buyerKey, droppedDiscountIds);
 }
