@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, newShopperContext, storedItem } from "../support/browser";
+import { launchChromium, layoutShifts, newShopperContext, storedItem } from "../support/browser";
 import { FakeStripe } from "../support/fakeStripe/fakeStripe";
 import { stripeJsStandIn } from "../support/fakeStripe/stripeJs";
 import { registerCustomer } from "../support/identity";
@@ -121,11 +121,13 @@ describe("the storefront's checkout with Stripe", () => {
     expect(stripeJsLoads.get(page) ?? 0).toBe(0);
 
     await go(page, "/checkout");
-    await page.getByLabel("Email").fill(`stripe-guest-${testId}@example.com`);
-    await fillAddress(page);
     // Not the simulated provider's test cards: Stripe's form, told the amount and currency.
     await page.getByLabel("Card number").waitFor();
     await expect(page.getByRole("radio", { name: /Visa ending 4242/ }).count()).resolves.toBe(0);
+    // Stripe's form took the room kept for it: nothing moved while the checkout loaded.
+    await expect(layoutShifts(page)).resolves.toEqual([]);
+    await page.getByLabel("Email").fill(`stripe-guest-${testId}@example.com`);
+    await fillAddress(page);
     expect(stripeJsLoads.get(page)).toBe(1);
     const configured = await standIn(page);
     expect(configured.publishableKey).toBe(fakeStripe.publishableKey);
