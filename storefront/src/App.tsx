@@ -67,7 +67,10 @@ function AccountLinks() {
   };
   return (
     <span className="account-links">
-      <Link href="/cart">Cart{cart.cart ? <span className="cart-count"> ({cart.cart.itemCount})</span> : null}</Link>
+      {/* Its width is kept (.cart-link) so the count, which comes with the cart, moves no link. */}
+      <Link href="/cart" className="cart-link">
+        Cart{cart.cart ? <span className="cart-count"> ({cart.cart.itemCount})</span> : null}
+      </Link>
       {state.status === "signedIn" ? (
         <>
           <Link href="/account/orders">My orders</Link>

@@ -29,6 +29,8 @@ const secretShapes: ReadonlyArray<[RegExp, string]> = [
   // A router signature, a sealed secret (v1.<key id>.<iv>.<ciphertext>.<tag>).
   [/\bv1=[0-9a-f]{64}\b/g, `v1=${redacted}`],
   [/\bv1\.[\w-]{11}\.[\w-]{16}\.[\w-]+\.[\w-]{22}\b/g, redacted],
+  // A guest's order access token (ga1.<expiry>.<HMAC>).
+  [/\bga1\.\d+\.[\w-]{43}(?![\w-])/g, redacted],
   // Stripe's secret keys and webhook signing secrets, and the client secret of a payment or setup
   // waiting for its customer (pi_…_secret_…, seti_…_secret_…, and the simulated provider's alike).
   [/\b(sk|rk)_(live|test)_\w+/g, redacted],

@@ -39,9 +39,26 @@ export class WindowLimiter {
 
   /** Counts one use of `key`; RATE_LIMITED (with `message`) when the limit is reached already. */
   async take(limit: WindowLimit, key: string, message: string): Promise<void> {
-    const counter = `${this.keyPrefix}${limit.name}:${createHash("sha256").update(key).digest("hex")}`;
+    const counter = this.counterOf(limit, key);
     const wait = Number(await this.redis.eval(takeScript, 1, counter, limit.limit, limit.windowSeconds));
     if (wait > 0)
       throw new RateLimitedError(Math.max(1, wait), `${message} Try again in ${Math.max(1, wait)} seconds.`);
+  }
+
+  /**
+   * RATE_LIMITED (with `message`) when `key` has used up `limit` in this window, counting nothing:
+   * for limits on failures (counted with `take` after each), checked before an attempt that
+   * could succeed, so a key out of tries cannot try again.
+   */
+  async check(limit: WindowLimit, key: string, message: string): Promise<void> {
+    const counter = this.counterOf(limit, key);
+    const [count, ttl] = await Promise.all([this.redis.get(counter), this.redis.ttl(counter)]);
+    if (Number(count ?? 0) < limit.limit) return;
+    const wait = Math.max(1, ttl > 0 ? ttl : limit.windowSeconds);
+    throw new RateLimitedError(wait, `${message} Try again in ${wait} seconds.`);
+  }
+
+  private counterOf(limit: WindowLimit, key: string): string {
+    return `${this.keyPrefix}${limit.name}:${createHash("sha256").update(key).digest("hex")}`;
   }
 }

@@ -2,12 +2,13 @@ import type { UnitOfWork } from "../common/events/unitOfWork";
 import type { BaseContext } from "../common/server/subgraphDefinition";
 import type { CatalogLookups } from "./domain/catalogView";
 import type { GuestCartDependencies } from "./domain/guestCart";
-import type { GuestLookupDependencies } from "./domain/guestOrders";
+import type { GuestAccessDependencies, GuestLookupDependencies } from "./domain/guestOrders";
 import type { PlaceOrderDependencies } from "./domain/placeOrder";
 import type { OrdersLoaders } from "./loaders";
 import type { OrdersDb, OrdersTx } from "./store/database";
 
-export interface Context extends BaseContext, PlaceOrderDependencies, GuestCartDependencies, GuestLookupDependencies {
+export interface Context
+  extends BaseContext, PlaceOrderDependencies, GuestCartDependencies, GuestLookupDependencies, GuestAccessDependencies {
   limits: GuestCartDependencies["limits"] & GuestLookupDependencies["limits"];
   db: OrdersDb;
   unitOfWork: UnitOfWork<OrdersTx>;

@@ -74,6 +74,10 @@ export const ordersService = defineSubgraph({
       unitOfWork: runtime.unitOfWork,
       loaders: createOrdersLoaders(runtime.db),
       paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
+      guestAccessKeys: {
+        secret: runtime.env.ROUTER_SIGNING_SECRET,
+        previousSecret: runtime.env.ROUTER_SIGNING_SECRET_PREVIOUS,
+      },
       limiter: new WindowLimiter(runtime.redis, `${runtime.env.REDIS_KEY_PREFIX}orders:`),
       limits: {
         cartCreations: { name: "cart-create", limit: runtime.env.CARTS_PER_CLIENT_PER_HOUR, windowSeconds: 3600 },

@@ -58,6 +58,11 @@ export const paymentsEnvironment = subgraphEnvironment
      * and than Stripe's search needs to see a new payment (about a minute).
      */
     PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().min(0.1).default(120),
+    /**
+     * Guest order access tokens (`Order.payment(accessToken:)`) that open nothing, per client and
+     * hour: then the client is RATE_LIMITED, its tokens no longer checked, until the hour ends.
+     */
+    GUEST_ACCESS_FAILURES_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(20),
   })
   .superRefine((settings, context) => {
     const production = settings.NODE_ENV === "production";

@@ -1,4 +1,5 @@
 import { loadSubgraphTypeDefs } from "../common/schemaFiles";
+import { WindowLimiter } from "../common/windowLimiter";
 import { defineSubgraph, type SubgraphRuntime } from "../common/server/subgraphDefinition";
 import type { OpeningDefaults } from "./domain/captures";
 import type { PaymentsDependencies } from "./domain/dependencies";
@@ -76,6 +77,18 @@ export function createPaymentsService(options: { simulated?: SimulatedPaymentPro
         ...dependenciesOf(runtime),
         logger: base.logger,
         loaders: createPaymentsLoaders(runtime.db),
+        guestAccess: {
+          keys: {
+            secret: runtime.env.ROUTER_SIGNING_SECRET,
+            previousSecret: runtime.env.ROUTER_SIGNING_SECRET_PREVIOUS,
+          },
+          limiter: new WindowLimiter(runtime.redis, `${runtime.env.REDIS_KEY_PREFIX}payments:`),
+          failures: {
+            name: "guest-access-failures",
+            limit: runtime.env.GUEST_ACCESS_FAILURES_PER_CLIENT_PER_HOUR,
+            windowSeconds: 3600,
+          },
+        },
       }),
     }),
     { provider: simulated },

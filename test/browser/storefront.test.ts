@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { measureStorefront, writeStorefrontMeasures } from "../../bench/storefront";
-import { launchChromium, newShopperContext, screenshot, storedItem, storeItem } from "../support/browser";
+import { launchChromium, layoutShifts, newShopperContext, screenshot, storedItem, storeItem } from "../support/browser";
 import { graphqlData } from "../support/graphqlClient";
 import { loginAdmin, registerCustomer } from "../support/identity";
 import { startStack, type RunningStack } from "../support/stack";
@@ -208,6 +208,9 @@ describe("the storefront in a real browser", () => {
     await page.getByLabel("Email").waitFor();
     // The payment step shows once the API has said how the shop takes payment (test cards here).
     await page.getByRole("radio", { name: /Visa/ }).waitFor();
+    await page.getByTestId("checkout-total").waitFor();
+    // Nothing moved while the checkout loaded: the payment form took the room kept for it.
+    await expect(layoutShifts(page)).resolves.toEqual([]);
     await screenshot(page, "checkout");
     await checkOut(page, /declined/, `guest-${testId}@example.com`);
     // No live feed for guests: the page asks again until the order settles.

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, newShopperContext, storedItem } from "../support/browser";
+import { launchChromium, layoutShifts, newShopperContext, storedItem } from "../support/browser";
 import { FakeStripe } from "../support/fakeStripe/fakeStripe";
 import { stripeJsStandIn } from "../support/fakeStripe/stripeJs";
 import { registerCustomer } from "../support/identity";
@@ -121,11 +121,13 @@ describe("the storefront's checkout with Stripe", () => {
     expect(stripeJsLoads.get(page) ?? 0).toBe(0);
 
     await go(page, "/checkout");
-    await page.getByLabel("Email").fill(`stripe-guest-${testId}@example.com`);
-    await fillAddress(page);
     // Not the simulated provider's test cards: Stripe's form, told the amount and currency.
     await page.getByLabel("Card number").waitFor();
     await expect(page.getByRole("radio", { name: /Visa ending 4242/ }).count()).resolves.toBe(0);
+    // Stripe's form took the room kept for it: nothing moved while the checkout loaded.
+    await expect(layoutShifts(page)).resolves.toEqual([]);
+    await page.getByLabel("Email").fill(`stripe-guest-${testId}@example.com`);
+    await fillAddress(page);
     expect(stripeJsLoads.get(page)).toBe(1);
     const configured = await standIn(page);
     expect(configured.publishableKey).toBe(fakeStripe.publishableKey);
@@ -188,6 +190,40 @@ describe("the storefront's checkout with Stripe", () => {
     expect(state.challenges).toBe(1);
     expect(intentsPaidWith(state.createdPaymentMethods[0]!)).toEqual([
       expect.objectContaining({ status: "succeeded", amount: 2400 }),
+    ]);
+    await page.context().close();
+  }, 300_000);
+
+  it("takes a guest's card that needs 3-D Secure through handleNextAction, with the order's access token", async () => {
+    const page = await open("/");
+    await addVariant(page, ["S", "Red"], 1);
+    await go(page, "/checkout");
+    await page.getByLabel("Email").fill(`stripe-guest-3ds-${testId}@example.com`);
+    await fillAddress(page);
+    await enterCard(page, "4000 0000 0000 3220");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\//);
+    const orderId = new URL(page.url()).pathname.split("/").pop()!;
+    // The token placeGuestOrder answered is kept beside the order's number and email.
+    const kept = JSON.parse((await storedItem(page, "storefront.guestOrders"))!) as Record<
+      string,
+      { number: string; accessToken?: string }
+    >;
+    expect(kept[orderId]?.accessToken).toMatch(/^ga1\./);
+
+    const challenge = page.getByRole("dialog", { name: "3D Secure authentication" });
+    await challenge.waitFor({ timeout: 90_000 });
+    await page.getByRole("heading", { name: "Confirm your payment" }).waitFor();
+    await expect(page.getByTestId("order-status").getAttribute("data-status")).resolves.toBe("AWAITING_PAYMENT");
+    await challenge.getByRole("button", { name: "Complete authentication" }).click();
+
+    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 90_000 });
+    await page.getByText("Thank you! Your order is confirmed.").waitFor();
+    await expect(page.getByRole("heading", { name: "Confirm your payment" }).count()).resolves.toBe(0);
+    const state = await standIn(page);
+    expect(state.challenges).toBe(1);
+    expect(intentsPaidWith(state.createdPaymentMethods[0]!)).toEqual([
+      expect.objectContaining({ status: "succeeded", amount: 2000 }),
     ]);
     await page.context().close();
   }, 300_000);

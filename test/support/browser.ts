@@ -35,6 +35,47 @@ export async function launchChromium(): Promise<Browser> {
 /** A tile standing in for product pictures, whose (made-up) image host is outside this machine. */
 const pictureSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400"><rect width="400" height="400" fill="#d9dee5"/><circle cx="200" cy="170" r="70" fill="#b7c0cc"/><rect x="90" y="270" width="220" height="40" rx="8" fill="#b7c0cc"/></svg>`;
 
+/**
+ * Records every layout shift of a page from its first paint (Chromium's Layout Instability API,
+ * the one Core Web Vitals' CLS adds up), except those right after the shopper's own input, with
+ * the elements that moved. Plain script: the tests compile without the DOM's types.
+ */
+const layoutShiftRecorder = `(() => {
+  const shifts = [];
+  const name = (node) => {
+    if (!node || node.nodeType !== 1) return node ? node.nodeName : "(removed)";
+    const id = node.id ? "#" + node.id : "";
+    const classes = typeof node.className === "string" && node.className.trim() ? "." + node.className.trim().split(/\\s+/).join(".") : "";
+    const testId = node.getAttribute("data-testid") ? "[data-testid=" + node.getAttribute("data-testid") + "]" : "";
+    return node.tagName.toLowerCase() + id + classes + testId;
+  };
+  const keep = (entries) => {
+    for (const entry of entries)
+      if (!entry.hadRecentInput)
+        shifts.push({
+          value: entry.value,
+          sources: (entry.sources || []).map((source) => {
+            const text = source.node && source.node.textContent ? " \\"" + source.node.textContent.trim().slice(0, 40) + "\\"" : "";
+            const at = (rect) => Math.round(rect.x) + "," + Math.round(rect.y) + " " + Math.round(rect.width) + "x" + Math.round(rect.height);
+            return name(source.node) + text + " from " + at(source.previousRect) + " to " + at(source.currentRect);
+          }),
+        });
+  };
+  try {
+    const observer = new PerformanceObserver((list) => keep(list.getEntries()));
+    observer.observe({ type: "layout-shift", buffered: true });
+    globalThis.__layoutShifts = () => (keep(observer.takeRecords()), shifts);
+  } catch {
+    globalThis.__layoutShifts = () => shifts;
+  }
+})();`;
+
+/** A layout shift the page made: how much of the viewport moved (its CLS share), and what moved (element "text" from x,y wxh to x,y wxh). */
+export interface LayoutShift {
+  value: number;
+  sources: string[];
+}
+
 /** A fresh browser context (its own storage) whose product pictures are answered locally. */
 export async function newShopperContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-US" });
@@ -42,7 +83,27 @@ export async function newShopperContext(browser: Browser): Promise<BrowserContex
     (url) => url.hostname.endsWith(".example") || url.hostname.endsWith(".example.com"),
     (route) => route.fulfill({ status: 200, contentType: "image/svg+xml", body: pictureSvg }),
   );
+  await context.addInitScript({ content: layoutShiftRecorder });
   return context;
+}
+
+/**
+ * The layout shifts of the page since it was loaded (`page.goto`), after the next two frames are
+ * painted, so that what the last render moved is counted.
+ */
+export function layoutShifts(page: Page): Promise<LayoutShift[]> {
+  return page.evaluate(
+    () =>
+      new Promise<LayoutShift[]>((resolve) => {
+        const scope = globalThis as unknown as {
+          requestAnimationFrame(callback: () => void): void;
+          __layoutShifts?: () => LayoutShift[];
+        };
+        scope.requestAnimationFrame(() =>
+          scope.requestAnimationFrame(() => resolve(scope.__layoutShifts ? scope.__layoutShifts() : [])),
+        );
+      }),
+  );
 }
 
 export const screenshotDirectory = path.join(projectRoot, "docs", "screenshots");

@@ -34,7 +34,7 @@ export function commerceConfig(): IConfigMap {
       // Anonymous catalog pages are the same for every visitor: served again for 2 seconds.
       PUBLIC_RESPONSE_CACHE_SECONDS: "2",
       CORS_ORIGINS: "https://shop.commerce.example",
-      // Real payments: the key and the webhook secret come from the payments-secrets Secret.
+      // Real payments: the keys and the webhook secret come from the payments-secrets Secret.
       PAYMENT_PROVIDER: "stripe",
       MAIL_FROM: "Commerce <no-reply@commerce.example>",
       STOREFRONT_URL: "https://shop.commerce.example",

@@ -54,6 +54,10 @@ export function exampleSecrets(): ISecret[] {
       Object.assign(values, {
         STRIPE_SECRET_KEY: "sk_live_CHANGE_ME",
         STRIPE_WEBHOOK_SECRET: "whsec_CHANGE_ME",
+        // Public (checkouts give it to Stripe.js through `paymentConfiguration`), but of the same
+        // Stripe account and mode as the secret key, so it is set beside it. Optional: without it
+        // payments work, but a storefront cannot show Stripe's Payment Element.
+        STRIPE_PUBLISHABLE_KEY: "pk_live_CHANGE_ME",
       });
     }
     if (service === "notifications")

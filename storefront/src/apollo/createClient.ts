@@ -23,7 +23,7 @@ export interface ClientOptions {
  * Variables that are secrets or personal (a guest cart's token, an email): an operation carrying
  * one goes by POST, so they never end up in a URL (server logs, proxies, the browser's history).
  */
-const privateVariables = ["token", "cartToken", "email"];
+const privateVariables = ["token", "cartToken", "email", "accessToken"];
 const carriesPrivateVariables = ({ variables }: { variables?: Record<string, unknown> }) =>
   privateVariables.some((name) => variables?.[name] != null);
 

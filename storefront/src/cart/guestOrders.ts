@@ -1,11 +1,15 @@
 /**
  * The guest's own orders, by id: their number and email, the pair `guestOrder` looks an order up
- * by. Kept in localStorage (the last ten) so the order page can follow an order placed in this
- * browser; another browser asks for the number and email instead.
+ * by, and the order's access token when it was placed in this browser (`placeGuestOrder` answers
+ * it once), which reads the payment and completes 3-D Secure. Kept in localStorage (the last ten)
+ * so the order page can follow an order placed in this browser; another browser asks for the
+ * number and email instead (and sees the order, not its payment).
  */
 export interface GuestOrderKey {
   number: string;
   email: string;
+  /** `Order.guestAccessToken`: short-lived, forgotten once the API refuses it. */
+  accessToken?: string | undefined;
 }
 
 const storageKey = "storefront.guestOrders";

@@ -9,9 +9,28 @@ const StripePaymentElement = lazy(() => import("../payments/StripePaymentElement
 
 /**
  * How the shopper pays, as the shop is configured (`paymentConfiguration`): the simulated
- * provider's test cards, or Stripe's Payment Element.
+ * provider's test cards, or Stripe's Payment Element. Inside a box that keeps the room of the
+ * taller form (`.payment-area`) from the first render on, so neither the placeholders nor the
+ * form that replaces them move what is below.
  */
-export function PaymentFields({
+export function PaymentFields(props: {
+  setup: PaymentSetup;
+  /** The radio group's name, for the test cards. */
+  name: string;
+  testCard: string;
+  onTestCardChange(token: string): void;
+  /** What the card will be charged, for Stripe's form. */
+  amount: MoneyValue;
+  collectorRef: CardCollector;
+}) {
+  return (
+    <div className="payment-area" data-testid="payment-area">
+      <PaymentForm {...props} />
+    </div>
+  );
+}
+
+function PaymentForm({
   setup,
   name,
   testCard,
@@ -30,14 +49,14 @@ export function PaymentFields({
 }) {
   switch (setup.kind) {
     case "loading":
-      return <Pending label="Loading the payment form…" height={180} />;
+      return <Pending label="Loading the payment form…" />;
     case "unavailable":
       return <ErrorNotice>Card payments are not available right now. Please try again in a moment.</ErrorNotice>;
     case "testCards":
       return <PaymentChoice name={name} value={testCard} onChange={onTestCardChange} />;
     case "stripe":
       return (
-        <Suspense fallback={<Pending label="Loading the card form…" height={230} />}>
+        <Suspense fallback={<Pending label="Loading the card form…" />}>
           <StripePaymentElement publishableKey={setup.publishableKey} amount={amount} collectorRef={collectorRef} />
         </Suspense>
       );

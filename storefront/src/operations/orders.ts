@@ -64,8 +64,9 @@ export const OrderDetailFragment = graphql(`
 `);
 
 /**
- * The payment, which only the order's customer may read (not a guest: `guestOrder` leaves it
- * out); while it waits for the customer (3-D Secure), what they must do (`nextAction`).
+ * The payment, which the order's customer may read (a guest reads it with the order's access
+ * token: `GuestOrderPaymentQuery`); while it waits for the customer (3-D Secure), what they must
+ * do (`nextAction`).
  */
 export const OrderPaymentFragment = graphql(`
   fragment OrderPayment on Order {
@@ -92,13 +93,17 @@ export const PlaceOrderMutation = graphql(`
   }
 `);
 
-/** A guest's checkout of their cart: answers at once (PENDING), like `placeOrder`. */
+/**
+ * A guest's checkout of their cart: answers at once (PENDING), like `placeOrder`, with the order's
+ * access token (only here), which the order page needs to read the payment (3-D Secure).
+ */
 export const PlaceGuestOrderMutation = graphql(`
   mutation StorefrontPlaceGuestOrder($input: PlaceGuestOrderInput!) {
     placeGuestOrder(input: $input) {
       id
       number
       status
+      guestAccessToken
     }
   }
 `);
@@ -112,6 +117,30 @@ export const GuestOrderQuery = graphql(`
     guestOrder(number: $number, email: $email) {
       ...OrderDetail
       guestEmail
+    }
+  }
+`);
+
+/**
+ * A guest's order placed in this browser, with its payment read by the order's access token:
+ * its decline reason, and while 3-D Secure waits, its `nextAction`. A token the API refuses
+ * (expired) is forgotten and the order read without it (`GuestOrderQuery`).
+ */
+export const GuestOrderPaymentQuery = graphql(`
+  query StorefrontGuestOrderPayment($number: String!, $email: String!, $accessToken: String!) {
+    guestOrder(number: $number, email: $email) {
+      ...OrderDetail
+      guestEmail
+      payment(accessToken: $accessToken) {
+        id
+        status
+        failureReason
+        nextAction {
+          type
+          clientSecret
+          redirectUrl
+        }
+      }
     }
   }
 `);

@@ -130,8 +130,13 @@ function CheckoutForm({ cart, guestToken }: { cart: CartLinesFragment; guestToke
       };
       const order = (await placeGuestOrder({ variables: { input } }).catch(() => null))?.data?.placeGuestOrder;
       if (!order) return;
-      // The cart is ordered and emptied; the order page finds the order by its number and email.
-      rememberGuestOrder(order.id, { number: order.number, email: input.email });
+      // The cart is ordered and emptied; the order page finds the order by its number and email,
+      // and reads its payment (3-D Secure) with the access token answered here only.
+      rememberGuestOrder(order.id, {
+        number: order.number,
+        email: input.email,
+        accessToken: order.guestAccessToken ?? undefined,
+      });
       guestCartToken.set(null);
       navigate(`/orders/${order.id}`);
       return;

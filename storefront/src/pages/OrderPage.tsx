@@ -11,6 +11,7 @@ import { cancellationMessage, declineMessage, hasCode, shopperMessage } from "..
 import { randomId } from "../lib/ids";
 import { CartCreateMutation, CartLinesAddMutation } from "../operations/cart";
 import {
+  GuestOrderPaymentQuery,
   GuestOrderQuery,
   OrderQuery,
   OrderStatusSubscription,
@@ -97,16 +98,40 @@ function pollEvery(status: string | undefined): number {
   return finalStatuses.has(status) ? 0 : 30_000;
 }
 
-/** A guest's order: found by the number and email kept when it was placed, or asked for. */
+/**
+ * A guest's order: found by the number and email kept when it was placed, or asked for. An order
+ * placed in this browser also has its access token, which reads the payment (and completes 3-D
+ * Secure); a token the API refuses (expired) is forgotten, and the order read without it.
+ */
 function GuestOrder({ id }: { id: string }) {
   const [key, setKey] = useState<GuestOrderKey | null>(() => guestOrderKey(id));
   if (!key) return <GuestOrderLookup id={id} onFound={setKey} />;
-  return <GuestOrderFollowed key={key.number} orderKey={key} onMissing={() => setKey(null)} />;
+  const onMissing = () => setKey(null);
+  if (key.accessToken) {
+    const withoutToken = { number: key.number, email: key.email };
+    const onRefused = () => {
+      rememberGuestOrder(id, withoutToken);
+      setKey(withoutToken);
+    };
+    return (
+      <GuestOrderWithPayment
+        key={`${key.number}:payment`}
+        orderKey={{ ...withoutToken, accessToken: key.accessToken }}
+        onMissing={onMissing}
+        onRefused={onRefused}
+      />
+    );
+  }
+  return <GuestOrderFollowed key={key.number} orderKey={key} onMissing={onMissing} />;
 }
 
-function GuestOrderFollowed({ orderKey, onMissing }: { orderKey: GuestOrderKey; onMissing(): void }) {
-  const { data, error, startPolling, stopPolling } = useQuery(GuestOrderQuery, { variables: orderKey });
-  const order = data?.guestOrder;
+/** Asks for a guest's order every few seconds while it settles; tells when it is not found. */
+function useGuestPolling(
+  result: { data?: unknown; error?: unknown; startPolling(every: number): void; stopPolling(): void },
+  order: { status: string } | null | undefined,
+  onMissing: () => void,
+): void {
+  const { data, error, startPolling, stopPolling } = result;
   const every = pollEvery(order?.status);
   useEffect(() => {
     if (every > 0) startPolling(every);
@@ -117,7 +142,35 @@ function GuestOrderFollowed({ orderKey, onMissing }: { orderKey: GuestOrderKey; 
   useEffect(() => {
     if (missing) onMissing();
   }, [missing, onMissing]);
-  if (error && !order) return <ErrorNotice error={error} />;
+}
+
+function GuestOrderFollowed({ orderKey, onMissing }: { orderKey: GuestOrderKey; onMissing(): void }) {
+  const result = useQuery(GuestOrderQuery, { variables: { number: orderKey.number, email: orderKey.email } });
+  const order = result.data?.guestOrder;
+  useGuestPolling(result, order, onMissing);
+  if (result.error && !order) return <ErrorNotice error={result.error} />;
+  if (!order) return <Pending label="Loading your order…" height={480} />;
+  return <OrderDetail order={order} liveError={undefined} guestEmail={orderKey.email} />;
+}
+
+function GuestOrderWithPayment({
+  orderKey,
+  onMissing,
+  onRefused,
+}: {
+  orderKey: Required<GuestOrderKey>;
+  onMissing(): void;
+  onRefused(): void;
+}) {
+  // The order is shown even when its payment is refused (the error is on `payment` alone).
+  const result = useQuery(GuestOrderPaymentQuery, { variables: orderKey, errorPolicy: "all" });
+  const order = result.data?.guestOrder;
+  useGuestPolling(result, order, onMissing);
+  const refused = hasCode(result.error, "FORBIDDEN");
+  useEffect(() => {
+    if (refused) onRefused();
+  }, [refused, onRefused]);
+  if (result.error && !order) return <ErrorNotice error={result.error} />;
   if (!order) return <Pending label="Loading your order…" height={480} />;
   return <OrderDetail order={order} liveError={undefined} guestEmail={orderKey.email} />;
 }
@@ -323,7 +376,11 @@ function RetryPayment({ order, guestEmail }: { order: ShownOrder; guestEmail: st
       };
       const placed = (await placeGuestOrder({ variables: { input } })).data?.placeGuestOrder;
       if (!placed) return;
-      rememberGuestOrder(placed.id, { number: placed.number, email });
+      rememberGuestOrder(placed.id, {
+        number: placed.number,
+        email,
+        accessToken: placed.guestAccessToken ?? undefined,
+      });
       navigate(`/orders/${placed.id}`);
     } catch (error) {
       setGuestError(error);

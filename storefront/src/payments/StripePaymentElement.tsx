@@ -6,8 +6,6 @@ import { toMinorUnits, type MoneyValue } from "../lib/money";
 import { stripeFor } from "./stripeClient";
 import type { CardCollector } from "./usePaymentConfiguration";
 
-/** Room kept for Stripe's card form while it loads, so the page below does not move. */
-const formHeight = 230;
 /** Cards in tabs; one object for the page's life (a new one each render would be compared again). */
 const elementOptions = { layout: "tabs" } as const;
 
@@ -91,7 +89,8 @@ function CardForm({ collectorRef }: { collectorRef: CardCollector }) {
   }, [stripe, elements, collectorRef]);
 
   return (
-    <div className="stripe-payment" style={{ minHeight: formHeight }} aria-busy={!ready || undefined}>
+    // Its room is kept by `.payment-area` (components/PaymentFields.tsx) while Stripe.js loads it.
+    <div className="stripe-payment" aria-busy={!ready || undefined}>
       <PaymentElement
         options={elementOptions}
         onReady={() => setReady(true)}

@@ -90,4 +90,11 @@ describe("logs never carry a secret, whatever key it is logged under", () => {
     for (const secret of stripeSecrets) expect(text).not.toContain(secret);
     expect(scrubSecrets("payment pi_3NxYzAbC and setup seti_1AbC")).toBe("payment pi_3NxYzAbC and setup seti_1AbC");
   });
+
+  it("removes a guest's order access token, wherever it appears", () => {
+    const token = `ga1.1796212800.${"Ab_-".repeat(10)}xyz`;
+    const text = scrubSecrets(`guestOrder { payment(accessToken: "${token}") }`);
+    expect(text).not.toContain(token.split(".")[2]);
+    expect(text).toContain("[redacted]");
+  });
 });

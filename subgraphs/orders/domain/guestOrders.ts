@@ -1,3 +1,4 @@
+import { issueGuestOrderAccessToken, type GuestOrderAccessKeys } from "../../common/auth/guestOrderAccess";
 import { NotFoundError } from "../../common/errors";
 import type { Emit } from "../../common/events/unitOfWork";
 import { emailAddress } from "../../common/validation";
@@ -60,4 +61,31 @@ export async function attachVerifiedGuestOrders(
       previousCustomerId: order.previousCustomerId,
     });
   }
+}
+
+export interface GuestAccessDependencies {
+  /** The shared secret guest access tokens are signed with (ROUTER_SIGNING_SECRET and its predecessor). */
+  guestAccessKeys: GuestOrderAccessKeys;
+  paymentWindowSeconds: number;
+}
+
+/** A guest's order as `placeGuestOrder` answers it: with the token that opens its payment. */
+export type GuestPlacedOrder = OrderRecord & { guestAccessToken: string };
+
+/** A token outlives the payment window by this much, so the guest also sees how the payment ended. */
+const accessAfterPaymentWindowSeconds = 3600;
+
+/**
+ * The order with its guest access token (`Order.guestAccessToken`), which the payments service
+ * checks to give the guest their payment and its 3-D Secure `nextAction`. Signed, not stored: it is
+ * answered here only (a repeated request with the same idempotency key gets a fresh one).
+ */
+export function withGuestAccess(deps: GuestAccessDependencies, order: OrderRecord, now = new Date()): GuestPlacedOrder {
+  const expiresAt = new Date(now.getTime() + (deps.paymentWindowSeconds + accessAfterPaymentWindowSeconds) * 1000);
+  return { ...order, guestAccessToken: issueGuestOrderAccessToken(deps.guestAccessKeys, order.id, expiresAt) };
+}
+
+/** The token of an order answered by `placeGuestOrder`; null for an order read any other way. */
+export function guestAccessTokenOf(order: OrderRecord | GuestPlacedOrder): string | null {
+  return "guestAccessToken" in order ? order.guestAccessToken : null;
 }

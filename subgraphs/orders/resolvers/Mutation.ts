@@ -5,6 +5,7 @@ import { cartOwnerOf } from "../domain/cartAccess";
 import { addCartLines, addToCart, clearCart, removeCartLines, updateCartItem, updateCartLines } from "../domain/cart";
 import { mergeGuestCart } from "../domain/cartMerge";
 import { createGuestCart } from "../domain/guestCart";
+import { withGuestAccess } from "../domain/guestOrders";
 import { cancelOrder, markOrderDelivered, shipOrder } from "../domain/orderCommands";
 import { placeGuestOrder, placeOrder } from "../domain/placeOrder";
 import { createCarrier, updateCarrier } from "../domain/fulfillment/carriers";
@@ -32,7 +33,8 @@ export const Mutation: MutationResolvers = {
   cartMerge: (_parent, { cartToken }, context) =>
     mergeGuestCart(context, requireCaller(context.caller).userId, cartToken),
   placeOrder: (_parent, { input }, context) => placeOrder(context, requireCaller(context.caller).userId, input),
-  placeGuestOrder: (_parent, { input }, context) => placeGuestOrder(context, input),
+  placeGuestOrder: async (_parent, { input }, context) =>
+    withGuestAccess(context, await placeGuestOrder(context, input)),
   cancelOrder: (_parent, { id, reason }, context) => cancelOrder(context, requireCaller(context.caller), id, reason),
   resolveOrderIncident: (_parent, { id, note }, { caller, unitOfWork }) =>
     resolveOrderIncident({ unitOfWork, caller: requirePermission(caller, "ORDERS") }, id, note),

@@ -14,6 +14,7 @@ import { orderSearchQuery } from "./OrderSearch";
 import { Query } from "./Query";
 import { costOfOrder, costOfPriced, shippingOption } from "./costView";
 import { settingsTypes } from "./settings";
+import { guestAccessTokenOf } from "../domain/guestOrders";
 import { priceCart, validateDestinationInput } from "../domain/pricing/cartPricing";
 import { findCartChoices } from "../store/cartChoiceStore";
 
@@ -40,6 +41,8 @@ export const resolvers: Resolvers = {
     },
     // A guest's order has no account until it is attached to the one that verified its email.
     customer: (order) => (order.guestEmail && !order.attachedAt ? null : { id: order.customerId }),
+    // Only in `placeGuestOrder`'s answer: never stored, never read again.
+    guestAccessToken: (order) => guestAccessTokenOf(order),
     billingAddress: (order) => order.billingAddress as unknown as ShippingAddressSnapshot | null,
     items: async (order, _args, { loaders }) =>
       (await loaders.itemsOfOrder.load(order.id)).map((item) => ({ ...item, currency: order.currency })),

@@ -4,6 +4,7 @@ import {
   requireOwnerOrPermission,
   requirePermission,
 } from "../../common/auth/guards";
+import { requireGuestAccess } from "../domain/guestAccess";
 import { totalLeft } from "../domain/refundLedger";
 import { isRefundable } from "../domain/refundRequests";
 import { findLinesLeft } from "../store/refundLedgerStore";
@@ -13,7 +14,19 @@ import { DateTimeScalar } from "../../common/scalars";
 import { refundOrder } from "../domain/refunds";
 import { removeMethod, startSetup } from "../domain/savedMethods";
 import type { PaymentNextActionType, PaymentProviderName, Resolvers } from "../generated/graphql";
+import type { PaymentRecord } from "../store/records";
 import { countSavedMethods, listSavedMethods } from "../store/savedMethodStore";
+
+/** A payment read through its order's guest access token: its `nextAction` is the token holder's. */
+type OpenedPayment = PaymentRecord & { openedByAccessToken: true };
+
+function openedByAccessToken(payment: PaymentRecord): PaymentRecord {
+  const opened: OpenedPayment = { ...payment, openedByAccessToken: true };
+  return opened;
+}
+
+const isOpenedByAccessToken = (payment: PaymentRecord): boolean =>
+  (payment as Partial<OpenedPayment>).openedByAccessToken === true;
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -38,7 +51,14 @@ export const resolvers: Resolvers = {
   },
   Order: {
     __resolveReference: (reference) => ({ id: reference.id }),
-    async payment(order, _args, { caller, loaders }) {
+    async payment(order, { accessToken }, context) {
+      const { caller, loaders } = context;
+      if (accessToken != null) {
+        // A guest's token opens its order's payment to whoever holds it, checked here, beside the data.
+        await requireGuestAccess(context, order.id, accessToken);
+        const payment = await loaders.paymentOfOrder.load(order.id);
+        return payment && openedByAccessToken(payment);
+      }
       requireCaller(caller);
       const payment = await loaders.paymentOfOrder.load(order.id);
       if (payment) requireOwnerOrPermission(caller, payment.customerId, "ORDERS", "this payment");
@@ -59,7 +79,7 @@ export const resolvers: Resolvers = {
     nextAction: (payment, _args, { caller }) =>
       payment.status === "REQUIRES_ACTION" &&
       payment.nextActionType &&
-      isOwnerOrPermission(caller, payment.customerId, "ORDERS")
+      (isOpenedByAccessToken(payment) || isOwnerOrPermission(caller, payment.customerId, "ORDERS"))
         ? {
             type: payment.nextActionType as PaymentNextActionType,
             clientSecret: payment.nextActionSecret,
