@@ -10,6 +10,7 @@ import {
 import type { Logger } from "../logger";
 import { inSpanFrom, SpanKind } from "../observability/tracing";
 import type { SqlExecutor } from "../database/prismaOptions";
+import { sql, statement } from "../database/sqlPool";
 import { isTransientDatabaseFailure } from "../database/transientFailure";
 import type { ServiceName } from "../serviceNames";
 import type { EventType } from "./catalog";
@@ -100,6 +101,22 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   batchWaitMs?: number;
   /** Told of every batch of two or more events: committed together, or split after a failure (metrics). */
   onBatch?: (size: number, outcome: "committed" | "split") => void;
+}
+
+const recordEvents = statement(
+  "processed_event_record",
+  `INSERT INTO processed_event (consumer, event_id)
+     SELECT $1::text, id FROM unnest($2::uuid[]) AS id
+   ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+);
+
+/**
+ * Records events as applied by a consumer, in one named statement however many: answers the ids
+ * (lower case) not recorded before, the others being duplicates.
+ */
+async function recordApplied(tx: SqlExecutor, consumer: string, ids: readonly string[]): Promise<string[]> {
+  const rows = await sql<{ event_id: string }>(tx, recordEvents, [consumer, ids]);
+  return rows.map((row) => row.event_id);
 }
 
 /** How a delivery ended. */
@@ -498,12 +515,8 @@ export class EventConsumer<Tx extends SqlExecutor> {
       return "applied";
     }
     return this.options.unitOfWork(async (tx, emit) => {
-      const inserted = await tx.$executeRawUnsafe(
-        "INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING",
-        this.name,
-        event.id,
-      );
-      if (inserted === 0) return "duplicate";
+      const recorded = await recordApplied(tx, this.name, [event.id.toLowerCase()]);
+      if (recorded.length === 0) return "duplicate";
       if (event.type !== this.options.handler.type)
         throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
       await this.handle(event, tx, emit);
@@ -529,14 +542,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
     return this.options.unitOfWork(async (tx, emit) => {
       // Sorted, so two transactions recording the same ids take their locks in one order.
       const ids = [...new Set(events.map((event) => event.id.toLowerCase()))].sort();
-      const recorded = await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
-        `INSERT INTO processed_event (consumer, event_id)
-           SELECT $1::text, id FROM unnest($2::uuid[]) AS id
-         ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
-        this.name,
-        ids,
-      );
-      const fresh = new Set(recorded.map((row) => row.event_id));
+      const fresh = new Set(await recordApplied(tx, this.name, ids));
       const outcomes: Outcome[] = [];
       for (const event of events) {
         if (!fresh.delete(event.id.toLowerCase())) {

@@ -12,6 +12,7 @@ import { LocalRevocations, SessionRevocations } from "../auth/sessionRevocations
 import { createTokenVerifier, remoteKeySet, verifiedTokenCacheEntries } from "../auth/tokenVerifier";
 import { describeDatabase } from "../database/databaseUrl";
 import type { PrismaLike, SqlExecutor, TransactionClientOf, TransactionRunner } from "../database/prismaOptions";
+import { shareClientPool } from "../database/sqlPool";
 import { addressOf } from "../dependencies";
 import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
@@ -50,10 +51,13 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     logger.warn("NATS_USER is not set: this service connects to NATS without credentials");
   const retry = { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger };
   const { databaseUrl, nats, redis } = await openSubgraphDependencies(definition.name, env, retry);
-  const db = definition.createDatabase(databaseUrl, {
-    poolSize: env.DATABASE_POOL_SIZE,
-    logQueries: env.DATABASE_LOG_QUERIES,
-  });
+  // The plumbing's statements (outbox, consumers, due work) run as named statements on the pool.
+  const db = shareClientPool(
+    definition.createDatabase(databaseUrl, {
+      poolSize: env.DATABASE_POOL_SIZE,
+      logQueries: env.DATABASE_LOG_QUERIES,
+    }),
+  );
   const metrics = new ServiceMetrics(definition.name, knownOperationNames());
   registerNatsCounters(metrics.registry, nats);
   // Set once the runtime exists: commits made by onStart already reach the hooks.
