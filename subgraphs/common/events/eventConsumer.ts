@@ -17,7 +17,7 @@ import type { EventType } from "./catalog";
 import { deadLetterOf } from "./deadLetters";
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
 import { deadLetterSubject, hasSubjectDetail, streamFor, subjectFor, subjectOf } from "./streams";
-import type { Emit, UnitOfWork } from "./unitOfWork";
+import { continueTrace, type Emit, type UnitOfWork } from "./unitOfWork";
 
 /**
  * What a service does with one type of event. `handle` runs inside the transaction that also
@@ -514,14 +514,18 @@ export class EventConsumer<Tx extends SqlExecutor> {
       await this.handle(event, this.options.db, emitNothing);
       return "applied";
     }
-    return this.options.unitOfWork(async (tx, emit) => {
-      const recorded = await recordApplied(tx, this.name, [event.id.toLowerCase()]);
-      if (recorded.length === 0) return "duplicate";
-      if (event.type !== this.options.handler.type)
-        throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
-      await this.handle(event, tx, emit);
-      return "applied";
-    });
+    return this.options.unitOfWork(
+      async (tx, emit) => {
+        const recorded = await recordApplied(tx, this.name, [event.id.toLowerCase()]);
+        if (recorded.length === 0) return "duplicate";
+        if (event.type !== this.options.handler.type)
+          throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
+        await this.handle(event, tx, emit);
+        return "applied";
+      },
+      // What it emits continues the event's trace (without an async context to carry it).
+      event.traceparent ? { traceparent: event.traceparent } : undefined,
+    );
   }
 
   /**
@@ -549,6 +553,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
           outcomes.push("duplicate");
           continue;
         }
+        continueTrace(emit, event.traceparent);
         await this.inConsumeSpan(event, () => this.handle(event, tx, emit));
         outcomes.push("applied");
       }

@@ -16,6 +16,33 @@ export type Emit = (<T extends EventType>(type: T, data: EventData<T>) => void) 
 export interface TransactionSettings {
   timeoutMs?: number;
   isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable";
+  /**
+   * The W3C trace context the emitted events carry when the process keeps no async context to
+   * take it from (no trace exporter): the request's or the consumed event's.
+   */
+  traceparent?: string;
+}
+
+/** The trace context set by `continueTrace` on each unit of work's `emit`. */
+const traceOfEmit = new WeakMap<Emit, { traceparent?: string }>();
+
+/**
+ * Sets the trace context of what `emit` emits from here on, when the process keeps no async
+ * context: a batch of consumed events gives each handler its own event's trace. An `emit` made
+ * elsewhere (a test's) is left as it is.
+ */
+export function continueTrace(emit: Emit, traceparent: string | undefined): void {
+  const trace = traceOfEmit.get(emit);
+  if (trace) trace.traceparent = traceparent;
+}
+
+/**
+ * The unit of work with a trace context for the events it emits (`settings.traceparent`), unless
+ * the work sets its own: a request's unit of work, when the process keeps no async context.
+ */
+export function withTrace<Tx>(unitOfWork: UnitOfWork<Tx>, traceparent: string | undefined): UnitOfWork<Tx> {
+  if (!traceparent) return unitOfWork;
+  return (work, settings) => unitOfWork(work, { traceparent, ...settings });
 }
 
 /**
@@ -93,12 +120,16 @@ function createSingleUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependen
         // A retried transaction starts again with no events.
         events = [];
         woken = new Set();
+        const trace = { traceparent: settings.traceparent };
         const emit: Emit = Object.assign(
           <T extends EventType>(type: T, data: EventData<T>) => {
-            events.push(createEnvelope(deps.service, { type, data }, deps.traceparent?.()));
+            // The active span's context when the process keeps one; else the one set explicitly.
+            const traceparent = deps.traceparent?.() ?? trace.traceparent;
+            events.push(createEnvelope(deps.service, { type, data }, traceparent));
           },
           { wake: (worker: WorkerName) => void woken.add(worker) },
         );
+        traceOfEmit.set(emit, trace);
         const value = await work(tx, emit);
         await appendToOutbox(tx, events);
         return value;

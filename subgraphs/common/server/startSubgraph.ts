@@ -17,6 +17,7 @@ import { addressOf } from "../dependencies";
 import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
 import { registerNatsCounters } from "../workCounters";
+import { withTrace } from "../events/unitOfWork";
 import { EventPlumbing } from "./eventPlumbing";
 import { startGraphQLHttpServer } from "./graphqlHttpServer";
 import { knownOperationNames } from "./knownOperations";
@@ -148,7 +149,14 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       ),
       authenticate(verifyAccessToken, logger),
     ],
-    context: (req, scope) => definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req),
+    context: async (req, scope) => {
+      const context = await definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req);
+      // The events the request writes carry its trace, with no async context to take it from.
+      const withUnitOfWork = context as { unitOfWork?: unknown };
+      if (req.traceparent && withUnitOfWork.unitOfWork === runtime.unitOfWork)
+        withUnitOfWork.unitOfWork = withTrace(runtime.unitOfWork, req.traceparent);
+      return context;
+    },
     async afterStop() {
       await events.stop();
       await nats.drain().catch(() => undefined);
