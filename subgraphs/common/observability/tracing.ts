@@ -85,7 +85,8 @@ export function currentTraceId(): string | undefined {
 
 /** The trace id of a request: the active span's, or the one it carries when there is no async context. */
 export function traceIdOf(req: Request): string | undefined {
-  return currentTraceId() ?? req.traceparent?.slice(3, 35);
+  // A request carries its trace itself only when the process keeps no async context.
+  return req.traceparent ? req.traceparent.slice(3, 35) : currentTraceId();
 }
 
 const validTraceparent = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
