@@ -17,6 +17,14 @@ import type { SqlExecutor } from "./prismaOptions";
 export class SharedPool extends pg.Pool {
   /** Set by the adapter when a transaction has begun; taken by the `$transaction` it belongs to. */
   started: pg.PoolClient | undefined;
+
+  constructor(config?: pg.PoolConfig) {
+    super(config);
+    // An idle connection that breaks (the server restarted) is dropped by the pool itself; with
+    // no listener its error would end the process before Prisma's adapter (which listens once
+    // Prisma first connects) or after work that uses only SQL.
+    this.on("error", () => undefined);
+  }
 }
 
 interface AdapterTransaction {
@@ -116,8 +124,18 @@ export function shareClientPool<Db extends object>(db: Db): Db {
   return pool ? sharePool(db, pool) : db;
 }
 
+/** Makes `sql(tx)` run on `connection`: the transaction `tx` is of ours (sqlTransaction.ts). */
+export function bindConnection(tx: object, connection: pg.PoolClient): void {
+  connectionOfTransaction.set(tx, connection);
+}
+
+/** The pool a database client shares (`sharePool`), if it shares one. */
+export function poolOf(db: object): pg.Pool | undefined {
+  return poolOfClient.get(db);
+}
+
 /** int8 as bigint, as Prisma's raw queries answer it: a row has one type on either path. */
-const rowTypes: pg.CustomTypesConfig = {
+export const rowTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === pg.types.builtins.INT8 && format !== "binary"
       ? (value: string) => BigInt(value)

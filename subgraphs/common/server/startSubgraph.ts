@@ -89,6 +89,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     redis,
     relay: events.relay,
     unitOfWork: events.unitOfWork,
+    ...(events.sqlUnitOfWork ? { sqlUnitOfWork: events.sqlUnitOfWork } : {}),
     revocations: new SessionRevocations(redis, env.REDIS_KEY_PREFIX),
     consumers: events.consumers,
   };
@@ -152,9 +153,11 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     context: async (req, scope) => {
       const context = await definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req);
       // The events the request writes carry its trace, with no async context to take it from.
-      const withUnitOfWork = context as { unitOfWork?: unknown };
+      const withUnitOfWork = context as { unitOfWork?: unknown; sqlUnitOfWork?: unknown };
       if (req.traceparent && withUnitOfWork.unitOfWork === runtime.unitOfWork)
         withUnitOfWork.unitOfWork = withTrace(runtime.unitOfWork, req.traceparent);
+      if (req.traceparent && runtime.sqlUnitOfWork && withUnitOfWork.sqlUnitOfWork === runtime.sqlUnitOfWork)
+        withUnitOfWork.sqlUnitOfWork = withTrace(runtime.sqlUnitOfWork, req.traceparent);
       return context;
     },
     async afterStop() {
