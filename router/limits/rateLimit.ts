@@ -17,6 +17,14 @@ export function rateLimitClient(userId: string | undefined, address: string | un
 }
 
 /**
+ * Counts a request in its window's key, which expires after the window: one command (a script
+ * is atomic), where MULTI, INCR, EXPIRE and EXEC were four on every request.
+ */
+const countScript = `local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
+/**
  * Per-client request limit kept in Redis (fixed windows), so it holds across router replicas,
  * and for HTTP requests and WebSocket messages alike.
  */
@@ -38,11 +46,7 @@ export class RateLimiter {
     const window = Math.floor(Date.now() / 1000 / windowSeconds);
     const key = `${keyPrefix}ratelimit:${client}:${window}`;
     try {
-      const [[, count]] = (await this.redis
-        .multi()
-        .incr(key)
-        .expire(key, windowSeconds + 1)
-        .exec()) as [[unknown, number]];
+      const count = Number(await this.redis.eval(countScript, 1, key, windowSeconds + 1));
       if (count <= limit) return null;
       return Math.max(1, (window + 1) * windowSeconds - Math.floor(Date.now() / 1000));
     } catch {

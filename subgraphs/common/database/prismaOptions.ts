@@ -1,5 +1,4 @@
-import { PrismaPg } from "@prisma/adapter-pg";
-import { SharedPool } from "./sqlPool";
+import { rememberAdapterPool, SharedPool, SharedPoolAdapter } from "./sqlPool";
 
 export interface DatabaseOptions {
   poolSize?: number;
@@ -24,8 +23,10 @@ export function prismaClientOptions(
   options: DatabaseOptions = {},
   pool: SharedPool = databasePool(databaseUrl, options),
 ) {
+  const adapter = new SharedPoolAdapter(pool, { disposeExternalPool: true });
+  rememberAdapterPool(adapter, pool);
   return {
-    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+    adapter,
     log: options.logQueries ? queryEvents : queryEvents.slice(0, 0),
   };
 }

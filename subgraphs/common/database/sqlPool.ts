@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlExecutor } from "./prismaOptions";
 
@@ -10,26 +10,61 @@ import type { SqlExecutor } from "./prismaOptions";
  * answer rows typed by hand; Prisma stays for the schema, the migrations and the back office.
  */
 
-/** Where a wrapped `$transaction` learns which pooled connection its transaction took. */
-const transactionScope = new AsyncLocalStorage<{ client?: pg.PoolClient }>();
-
 /**
- * A pool that tells the `$transaction` it is called in which connection it handed out: the
- * driver adapter takes one (`connect()` without a callback) to begin an interactive transaction.
- * Plain queries (`pool.query`, Prisma's statements outside a transaction) are unaffected.
+ * The service's pool. `started` is the connection of the interactive transaction whose start
+ * (BEGIN, and the isolation level) the driver adapter has just finished: see `SharedPoolAdapter`.
  */
 export class SharedPool extends pg.Pool {
-  override connect(): Promise<pg.PoolClient>;
-  override connect(
-    callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
-  ): void;
-  override connect(...args: unknown[]): Promise<pg.PoolClient> | void {
-    if (args.length > 0) return (super.connect as (...rest: unknown[]) => void)(...args);
-    const holder = transactionScope.getStore();
-    return super.connect().then((client) => {
-      if (holder && !holder.client) holder.client = client;
-      return client;
-    });
+  /** Set by the adapter when a transaction has begun; taken by the `$transaction` it belongs to. */
+  started: pg.PoolClient | undefined;
+
+  constructor(config?: pg.PoolConfig) {
+    super(config);
+    // An idle connection that breaks (the server restarted) is dropped by the pool itself; with
+    // no listener its error would end the process before Prisma's adapter (which listens once
+    // Prisma first connects) or after work that uses only SQL.
+    this.on("error", () => undefined);
+  }
+}
+
+interface AdapterTransaction {
+  client?: unknown;
+}
+interface Adapter {
+  startTransaction(isolationLevel?: unknown): Promise<AdapterTransaction>;
+}
+
+/**
+ * Prisma's pg driver adapter on a shared pool, telling the pool the connection of each
+ * transaction it begins, as its start completes.
+ *
+ * How a `$transaction` learns its connection without an async context (AsyncLocalStorage turns
+ * Node 20's promise hooks on for the whole process): the adapter's `startTransaction` resolves
+ * when the reply to BEGIN (or SET TRANSACTION) is read from that connection's socket, and from
+ * there Prisma reaches the interactive transaction's callback through promise continuations only
+ * (the transaction manager records it, the engine answers its id, `$transaction` calls back), all
+ * run before Node reads another socket. So the connection the adapter last reported is, in the
+ * callback, this transaction's own: another transaction's start completes on its own socket's
+ * read, which comes after. `sqlPool.test.ts` checks it against `pg_backend_pid()` under load.
+ */
+export class SharedPoolAdapter extends PrismaPg {
+  constructor(
+    private readonly sharedPool: SharedPool,
+    options?: ConstructorParameters<typeof PrismaPg>[1],
+  ) {
+    super(sharedPool, options);
+  }
+
+  override async connect(): ReturnType<PrismaPg["connect"]> {
+    const adapter = await super.connect();
+    const pool = this.sharedPool;
+    const start = (adapter as unknown as Adapter).startTransaction.bind(adapter);
+    (adapter as unknown as Adapter).startTransaction = async (isolationLevel) => {
+      const transaction = await start(isolationLevel);
+      pool.started = transaction.client as pg.PoolClient | undefined;
+      return transaction;
+    };
+    return adapter;
   }
 }
 
@@ -43,10 +78,13 @@ type TransactionFunction = (work: unknown, options?: unknown) => Promise<unknown
 /**
  * Registers `pool` as the pool of the Prisma client `db` (made with `new PrismaPg(pool)`), and
  * wraps its interactive `$transaction` so that `sql(tx)` inside it runs on the transaction's own
- * connection. Answers `db`.
+ * connection (when the client's adapter is a `SharedPoolAdapter` on `pool`; otherwise `sql(tx)`
+ * inside a transaction goes through Prisma's raw queries, still on the transaction). Answers `db`.
  */
 export function sharePool<Db extends object>(db: Db, pool: pg.Pool): Db {
+  if (poolOfClient.has(db)) return db;
   poolOfClient.set(db, pool);
+  if (!(pool instanceof SharedPool)) return db;
   const client = db as Db & { $transaction: TransactionFunction };
   const original = client.$transaction.bind(db) as TransactionFunction;
   Object.defineProperty(db, "$transaction", {
@@ -54,20 +92,50 @@ export function sharePool<Db extends object>(db: Db, pool: pg.Pool): Db {
     writable: true,
     value: (work: unknown, options?: unknown) => {
       if (typeof work !== "function") return original(work, options);
-      const holder: { client?: pg.PoolClient } = {};
-      return transactionScope.run(holder, () =>
-        original(async (tx: object) => {
-          if (holder.client) connectionOfTransaction.set(tx, holder.client);
-          return (work as (tx: object) => Promise<unknown>)(tx);
-        }, options),
-      );
+      return original((tx: object) => {
+        // Called in the continuation of this transaction's start: see SharedPoolAdapter.
+        const connection = pool.started;
+        pool.started = undefined;
+        if (connection) connectionOfTransaction.set(tx, connection);
+        return (work as (tx: object) => Promise<unknown>)(tx);
+      }, options);
     },
   });
   return db;
 }
 
+/** The pool each shared adapter was made on, to find a client's pool by its adapter. */
+const poolOfAdapter = new WeakMap<object, SharedPool>();
+
+/** Remembers the pool of an adapter (prismaOptions.ts makes both). */
+export function rememberAdapterPool(adapter: object, pool: SharedPool): void {
+  poolOfAdapter.set(adapter, pool);
+}
+
+/**
+ * Shares the pool of a Prisma client made with `prismaClientOptions` (its adapter a
+ * `SharedPoolAdapter`), so that the plumbing's statements (outbox, consumers, due work) run on the
+ * pool as named statements in every service. A client made otherwise is left as it is.
+ */
+export function shareClientPool<Db extends object>(db: Db): Db {
+  if (poolOfClient.has(db)) return db;
+  const adapter = (db as { _engineConfig?: { adapter?: object } })._engineConfig?.adapter;
+  const pool = adapter && poolOfAdapter.get(adapter);
+  return pool ? sharePool(db, pool) : db;
+}
+
+/** Makes `sql(tx)` run on `connection`: the transaction `tx` is of ours (sqlTransaction.ts). */
+export function bindConnection(tx: object, connection: pg.PoolClient): void {
+  connectionOfTransaction.set(tx, connection);
+}
+
+/** The pool a database client shares (`sharePool`), if it shares one. */
+export function poolOf(db: object): pg.Pool | undefined {
+  return poolOfClient.get(db);
+}
+
 /** int8 as bigint, as Prisma's raw queries answer it: a row has one type on either path. */
-const rowTypes: pg.CustomTypesConfig = {
+export const rowTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === pg.types.builtins.INT8 && format !== "binary"
       ? (value: string) => BigInt(value)

@@ -10,13 +10,14 @@ import {
 import type { Logger } from "../logger";
 import { inSpanFrom, SpanKind } from "../observability/tracing";
 import type { SqlExecutor } from "../database/prismaOptions";
+import { sql, statement } from "../database/sqlPool";
 import { isTransientDatabaseFailure } from "../database/transientFailure";
 import type { ServiceName } from "../serviceNames";
 import type { EventType } from "./catalog";
 import { deadLetterOf } from "./deadLetters";
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
 import { deadLetterSubject, hasSubjectDetail, streamFor, subjectFor, subjectOf } from "./streams";
-import type { Emit, UnitOfWork } from "./unitOfWork";
+import { continueTrace, type Emit, type UnitOfWork } from "./unitOfWork";
 
 /**
  * What a service does with one type of event. `handle` runs inside the transaction that also
@@ -42,6 +43,12 @@ export interface EventHandlerOptions<T extends EventType> {
    * outside a transaction and without recording the event as applied, and may emit nothing.
    */
   idempotentByVersion?: boolean;
+  /**
+   * The handler uses only SQL (`sql(tx)`, raw queries), none of Prisma's models: its events are
+   * applied in a transaction of our own on the pool (`createSqlUnitOfWork`), which costs a
+   * fraction of Prisma's interactive one. Declare it with `onEvent<SqlExecutor, ...>`.
+   */
+  sqlOnly?: boolean;
 }
 
 export interface EventHandler<Tx, T extends EventType = EventType> extends EventHandlerOptions<T> {
@@ -77,6 +84,8 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   service: ServiceName;
   handler: AnyEventHandler<Tx>;
   unitOfWork: UnitOfWork<Tx>;
+  /** The unit of work of `sqlOnly` handlers (without it they take `unitOfWork`). */
+  sqlUnitOfWork?: UnitOfWork<SqlExecutor>;
   /** The database outside a transaction, for handlers idempotent by version. */
   db: Tx;
   js: JetStreamClient;
@@ -100,6 +109,22 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   batchWaitMs?: number;
   /** Told of every batch of two or more events: committed together, or split after a failure (metrics). */
   onBatch?: (size: number, outcome: "committed" | "split") => void;
+}
+
+const recordEvents = statement(
+  "processed_event_record",
+  `INSERT INTO processed_event (consumer, event_id)
+     SELECT $1::text, id FROM unnest($2::uuid[]) AS id
+   ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+);
+
+/**
+ * Records events as applied by a consumer, in one named statement however many: answers the ids
+ * (lower case) not recorded before, the others being duplicates.
+ */
+async function recordApplied(tx: SqlExecutor, consumer: string, ids: readonly string[]): Promise<string[]> {
+  const rows = await sql<{ event_id: string }>(tx, recordEvents, [consumer, ids]);
+  return rows.map((row) => row.event_id);
 }
 
 /** How a delivery ended. */
@@ -482,6 +507,12 @@ export class EventConsumer<Tx extends SqlExecutor> {
     return subjectDetails !== undefined && !subjectDetails.includes(this.detailOf(event));
   }
 
+  /** The unit of work the handler's events are applied in: ours on the pool for an SQL-only handler. */
+  private get unitOfWork(): UnitOfWork<Tx> {
+    const { handler, sqlUnitOfWork, unitOfWork } = this.options;
+    return handler.sqlOnly && sqlUnitOfWork ? (sqlUnitOfWork as unknown as UnitOfWork<Tx>) : unitOfWork;
+  }
+
   private get handle(): (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void> {
     return this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>;
   }
@@ -497,18 +528,18 @@ export class EventConsumer<Tx extends SqlExecutor> {
       await this.handle(event, this.options.db, emitNothing);
       return "applied";
     }
-    return this.options.unitOfWork(async (tx, emit) => {
-      const inserted = await tx.$executeRawUnsafe(
-        "INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING",
-        this.name,
-        event.id,
-      );
-      if (inserted === 0) return "duplicate";
-      if (event.type !== this.options.handler.type)
-        throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
-      await this.handle(event, tx, emit);
-      return "applied";
-    });
+    return this.unitOfWork(
+      async (tx, emit) => {
+        const recorded = await recordApplied(tx, this.name, [event.id.toLowerCase()]);
+        if (recorded.length === 0) return "duplicate";
+        if (event.type !== this.options.handler.type)
+          throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
+        await this.handle(event, tx, emit);
+        return "applied";
+      },
+      // What it emits continues the event's trace (without an async context to carry it).
+      event.traceparent ? { traceparent: event.traceparent } : undefined,
+    );
   }
 
   /**
@@ -521,28 +552,22 @@ export class EventConsumer<Tx extends SqlExecutor> {
    */
   async applyBatch(events: readonly EventEnvelope[]): Promise<Outcome[]> {
     if (this.options.handler.idempotentByVersion) {
-      return this.options.unitOfWork(async (tx) => {
+      return this.unitOfWork(async (tx) => {
         for (const event of events) await this.inConsumeSpan(event, () => this.handle(event, tx, emitNothing));
         return events.map((): Outcome => "applied");
       });
     }
-    return this.options.unitOfWork(async (tx, emit) => {
+    return this.unitOfWork(async (tx, emit) => {
       // Sorted, so two transactions recording the same ids take their locks in one order.
       const ids = [...new Set(events.map((event) => event.id.toLowerCase()))].sort();
-      const recorded = await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
-        `INSERT INTO processed_event (consumer, event_id)
-           SELECT $1::text, id FROM unnest($2::uuid[]) AS id
-         ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
-        this.name,
-        ids,
-      );
-      const fresh = new Set(recorded.map((row) => row.event_id));
+      const fresh = new Set(await recordApplied(tx, this.name, ids));
       const outcomes: Outcome[] = [];
       for (const event of events) {
         if (!fresh.delete(event.id.toLowerCase())) {
           outcomes.push("duplicate");
           continue;
         }
+        continueTrace(emit, event.traceparent);
         await this.inConsumeSpan(event, () => this.handle(event, tx, emit));
         outcomes.push("applied");
       }

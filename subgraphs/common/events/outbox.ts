@@ -1,22 +1,29 @@
 import type { SqlExecutor } from "../database/prismaOptions";
+import { sql, statement } from "../database/sqlPool";
 import type { EventEnvelope } from "./envelope";
 
+const insertEvents = statement(
+  "outbox_insert",
+  `INSERT INTO outbox_event (id, type, envelope, occurred_at)
+   SELECT id, type, envelope, occurred_at
+     FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])
+          WITH ORDINALITY AS event(id, type, envelope, occurred_at, n)
+    ORDER BY n`,
+);
+
 /**
- * Writes events to the service's outbox table. Call it inside the transaction that makes the
- * change the events describe: they commit or roll back together.
+ * Writes events to the service's outbox table, in one statement however many (their `seq` in
+ * the order given). Call it inside the transaction that makes the change the events describe:
+ * they commit or roll back together.
  */
 export async function appendToOutbox(tx: SqlExecutor, events: readonly EventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
-  const values: unknown[] = [];
-  const rows = events.map((event, index) => {
-    values.push(event.id, event.type, JSON.stringify(event), event.occurredAt);
-    const n = index * 4;
-    return `($${n + 1}::uuid, $${n + 2}, $${n + 3}::jsonb, $${n + 4}::timestamptz)`;
-  });
-  await tx.$executeRawUnsafe(
-    `INSERT INTO outbox_event (id, type, envelope, occurred_at) VALUES ${rows.join(", ")}`,
-    ...values,
-  );
+  await sql(tx, insertEvents, [
+    events.map((event) => event.id),
+    events.map((event) => event.type),
+    events.map((event) => JSON.stringify(event)),
+    events.map((event) => event.occurredAt),
+  ]);
 }
 
 export interface OutboxRow {
@@ -28,42 +35,48 @@ export interface OutboxRow {
 
 const unpublishedSince = "published_at IS NULL AND occurred_at <= now() - make_interval(secs => $1)";
 
+const anyUnpublished = statement(
+  "outbox_any_unpublished",
+  `SELECT 1 AS found FROM outbox_event WHERE ${unpublishedSince} LIMIT 1`,
+);
+
 /** Whether a row at least `minAgeMs` old waits to be published (no lock taken). */
 export async function hasUnpublished(db: SqlExecutor, minAgeMs: number): Promise<boolean> {
-  const rows = await db.$queryRawUnsafe<unknown[]>(
-    `SELECT 1 FROM outbox_event WHERE ${unpublishedSince} LIMIT 1`,
-    minAgeMs / 1000,
-  );
+  const rows = await sql(db, anyUnpublished, [minAgeMs / 1000]);
   return rows.length > 0;
 }
+
+const lockOldest = statement(
+  "outbox_lock_unpublished",
+  `SELECT seq, id::text AS id, type, envelope FROM outbox_event
+    WHERE ${unpublishedSince} ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+);
 
 /**
  * Locks the oldest unpublished rows at least `minAgeMs` old; rows another relay holds are
  * skipped, not waited for.
  */
-export function lockUnpublished(tx: SqlExecutor, limit: number, minAgeMs = 0): PromiseLike<OutboxRow[]> {
-  return tx.$queryRawUnsafe<OutboxRow[]>(
-    `SELECT seq, id::text AS id, type, envelope FROM outbox_event
-      WHERE ${unpublishedSince} ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
-    minAgeMs / 1000,
-    limit,
-  );
+export function lockUnpublished(tx: SqlExecutor, limit: number, minAgeMs = 0): Promise<OutboxRow[]> {
+  return sql<OutboxRow>(tx, lockOldest, [minAgeMs / 1000, limit]);
 }
 
-export function markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): PromiseLike<number> {
-  const placeholders = rows.map((_, index) => `$${index + 1}`).join(", ");
-  return tx.$executeRawUnsafe(
-    `UPDATE outbox_event SET published_at = now() WHERE seq IN (${placeholders})`,
-    ...rows.map((row) => row.seq),
-  );
+const stampBySeq = statement(
+  "outbox_stamp_by_seq",
+  "UPDATE outbox_event SET published_at = now() WHERE seq = ANY($1::int8[])",
+);
+
+export async function markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {
+  await sql(tx, stampBySeq, [rows.map((row) => String(row.seq))]);
 }
+
+const stampByIds = statement(
+  "outbox_stamp_by_ids",
+  "UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL",
+);
 
 /** Stamps rows published straight after their commit, found by event id. */
-export function markPublishedByIds(db: SqlExecutor, ids: readonly string[]): PromiseLike<number> {
-  return db.$executeRawUnsafe(
-    "UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL",
-    ids,
-  );
+export async function markPublishedByIds(db: SqlExecutor, ids: readonly string[]): Promise<void> {
+  await sql(db, stampByIds, [ids]);
 }
 
 /** How many events wait to be published, and the age in seconds of the oldest. */

@@ -1,4 +1,6 @@
+import type pg from "pg";
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
+import { inSqlTransaction } from "../database/sqlTransaction";
 import type { WorkerName } from "../workerNames";
 import type { ServiceName } from "../serviceNames";
 import type { EventData, EventType } from "./catalog";
@@ -16,6 +18,33 @@ export type Emit = (<T extends EventType>(type: T, data: EventData<T>) => void) 
 export interface TransactionSettings {
   timeoutMs?: number;
   isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable";
+  /**
+   * The W3C trace context the emitted events carry when the process keeps no async context to
+   * take it from (no trace exporter): the request's or the consumed event's.
+   */
+  traceparent?: string;
+}
+
+/** The trace context set by `continueTrace` on each unit of work's `emit`. */
+const traceOfEmit = new WeakMap<Emit, { traceparent?: string }>();
+
+/**
+ * Sets the trace context of what `emit` emits from here on, when the process keeps no async
+ * context: a batch of consumed events gives each handler its own event's trace. An `emit` made
+ * elsewhere (a test's) is left as it is.
+ */
+export function continueTrace(emit: Emit, traceparent: string | undefined): void {
+  const trace = traceOfEmit.get(emit);
+  if (trace) trace.traceparent = traceparent;
+}
+
+/**
+ * The unit of work with a trace context for the events it emits (`settings.traceparent`), unless
+ * the work sets its own: a request's unit of work, when the process keeps no async context.
+ */
+export function withTrace<Tx>(unitOfWork: UnitOfWork<Tx>, traceparent: string | undefined): UnitOfWork<Tx> {
+  if (!traceparent) return unitOfWork;
+  return (work, settings) => unitOfWork(work, { traceparent, ...settings });
 }
 
 /**
@@ -69,8 +98,38 @@ export function isTransactionConflict(error: unknown): boolean {
   return conflictStates.has(String(code));
 }
 
+/** Runs a function in one database transaction (Prisma's interactive one, or one of ours). */
+type TransactionRun<Tx> = <R>(work: (tx: Tx) => Promise<R>, settings: TransactionSettings) => Promise<R>;
+
 export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
-  const once = createSingleUnitOfWork(deps);
+  return retryingConflicts(
+    createSingleUnitOfWork(deps, (work, settings) =>
+      deps.db.$transaction(work, {
+        timeout: settings.timeoutMs ?? 15_000,
+        maxWait: 10_000,
+        ...(settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}),
+      }),
+    ),
+  );
+}
+
+/**
+ * A unit of work in a transaction of our own on the pool (sqlTransaction.ts), for work that
+ * uses only SQL (`sql(tx)`, raw queries), not Prisma's models: the same events, outbox, wake-ups
+ * and conflict retries, without the cost of Prisma's interactive transaction. `settings.timeoutMs`
+ * does not apply: the work's own statements bound it.
+ */
+export function createSqlUnitOfWork(
+  deps: Omit<UnitOfWorkDependencies<SqlExecutor>, "db"> & { pool: pg.Pool },
+): UnitOfWork<SqlExecutor> {
+  return retryingConflicts(
+    createSingleUnitOfWork<SqlExecutor>(deps, (work, settings) =>
+      inSqlTransaction(deps.pool, work, settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}),
+    ),
+  );
+}
+
+function retryingConflicts<Tx>(once: UnitOfWork<Tx>): UnitOfWork<Tx> {
   return async (work, settings) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -84,31 +143,31 @@ export function createUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDepende
   };
 }
 
-function createSingleUnitOfWork<Tx extends SqlExecutor>(deps: UnitOfWorkDependencies<Tx>): UnitOfWork<Tx> {
+function createSingleUnitOfWork<Tx extends SqlExecutor>(
+  deps: Omit<UnitOfWorkDependencies<Tx>, "db">,
+  transaction: TransactionRun<Tx>,
+): UnitOfWork<Tx> {
   return async (work, settings = {}) => {
     let events: EventEnvelope[] = [];
     let woken = new Set<WorkerName>();
-    const result = await deps.db.$transaction(
-      async (tx) => {
-        // A retried transaction starts again with no events.
-        events = [];
-        woken = new Set();
-        const emit: Emit = Object.assign(
-          <T extends EventType>(type: T, data: EventData<T>) => {
-            events.push(createEnvelope(deps.service, { type, data }, deps.traceparent?.()));
-          },
-          { wake: (worker: WorkerName) => void woken.add(worker) },
-        );
-        const value = await work(tx, emit);
-        await appendToOutbox(tx, events);
-        return value;
-      },
-      {
-        timeout: settings.timeoutMs ?? 15_000,
-        maxWait: 10_000,
-        ...(settings.isolationLevel ? { isolationLevel: settings.isolationLevel } : {}),
-      },
-    );
+    const result = await transaction(async (tx) => {
+      // A retried transaction starts again with no events.
+      events = [];
+      woken = new Set();
+      const trace = { traceparent: settings.traceparent };
+      const emit: Emit = Object.assign(
+        <T extends EventType>(type: T, data: EventData<T>) => {
+          // The active span's context when the process keeps one; else the one set explicitly.
+          const traceparent = deps.traceparent?.() ?? trace.traceparent;
+          events.push(createEnvelope(deps.service, { type, data }, traceparent));
+        },
+        { wake: (worker: WorkerName) => void woken.add(worker) },
+      );
+      traceOfEmit.set(emit, trace);
+      const value = await work(tx, emit);
+      await appendToOutbox(tx, events);
+      return value;
+    }, settings);
     if (events.length > 0) deps.onCommitted(events);
     for (const worker of woken) deps.wake?.(worker);
     return result;

@@ -26,11 +26,12 @@ export interface TracingOptions {
   /** Extra span processors (tests collect spans in memory). */
   processors?: SpanProcessor[];
   /**
-   * Keep an async context (AsyncLocalStorage) even with nowhere to send spans (default true).
-   * Subgraphs need it to carry a request's trace into the events it writes. The router does not:
-   * without an exporter its trace context rides on the request itself (`req.traceparent`, passed
-   * on in the subgraph requests' headers), and Node 20's AsyncLocalStorage costs a promise hook
-   * on every promise.
+   * Keep an async context (AsyncLocalStorage) even with nowhere to send spans (default false).
+   * Without it, a trace context rides on what carries the work itself: the request
+   * (`req.traceparent`: log lines, the router's subgraph requests' headers, the unit of work of a
+   * subgraph's request context, so the events it writes carry it) and the consumed event (what
+   * its handler emits carries its `traceparent` on). Node 20's AsyncLocalStorage costs a promise
+   * hook on every promise of the process.
    */
   contextWithoutExporter?: boolean;
 }
@@ -43,7 +44,7 @@ export interface TracingOptions {
 export function startTracing(service: string, options: TracingOptions = {}): { shutdown(): Promise<void> } {
   if (!provider) {
     const processors = [...(options.processors ?? [])];
-    if (processors.length === 0 && !options.otlpEndpoint && options.contextWithoutExporter === false) {
+    if (processors.length === 0 && !options.otlpEndpoint && options.contextWithoutExporter !== true) {
       propagation.setGlobalPropagator(new W3CTraceContextPropagator());
       return { shutdown: async () => undefined };
     }
@@ -84,16 +85,33 @@ export function currentTraceId(): string | undefined {
 
 /** The trace id of a request: the active span's, or the one it carries when there is no async context. */
 export function traceIdOf(req: Request): string | undefined {
-  return currentTraceId() ?? req.traceparent?.slice(3, 35);
+  // A request carries its trace itself only when the process keeps no async context.
+  return req.traceparent ? req.traceparent.slice(3, 35) : currentTraceId();
 }
 
 const validTraceparent = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
+/** Random bytes drawn in bulk: a new trace's ids cost a slice of them, not two calls for random bytes. */
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function randomHex(bytes: number): string {
+  if (randomOffset + bytes > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomOffset = 0;
+  }
+  randomOffset += bytes;
+  return randomPool.toString("hex", randomOffset - bytes, randomOffset);
+}
+
 /** A request's valid `traceparent` header, or a new trace's (not sampled: nothing records it). */
 function traceparentOfRequest(req: Request): string {
-  const header = req.header("traceparent")?.trim().toLowerCase();
-  if (header && validTraceparent.test(header)) return header;
-  return `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`;
+  const header = req.headers.traceparent;
+  if (typeof header === "string") {
+    const given = header.trim().toLowerCase();
+    if (validTraceparent.test(given)) return given;
+  }
+  return `00-${randomHex(16)}-${randomHex(8)}-00`;
 }
 
 /** Runs `work` in a span that continues the trace of `traceparent` (an incoming event's), ending it after. */

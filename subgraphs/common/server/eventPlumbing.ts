@@ -1,16 +1,18 @@
 import type { JetStreamManager, NatsConnection } from "nats";
 import type { SqlExecutor, TransactionRunner } from "../database/prismaOptions";
+import { poolOf } from "../database/sqlPool";
 import type { SubgraphEnvironment } from "../environment";
 import type { EventEnvelope } from "../events/envelope";
 import { EventConsumer, type AnyEventHandler } from "../events/eventConsumer";
 import { outboxBacklog } from "../events/outbox";
 import { OutboxRelay } from "../events/outboxRelay";
 import { ensureStreams } from "../events/streams";
-import { createUnitOfWork, type UnitOfWork } from "../events/unitOfWork";
+import { createSqlUnitOfWork, createUnitOfWork, type UnitOfWork } from "../events/unitOfWork";
 import type { Logger } from "../logger";
 import type { ServiceMetrics } from "../metrics";
 import { traceparentOf } from "../observability/tracing";
 import type { ServiceName } from "../serviceNames";
+import type { WorkerName } from "../workerNames";
 import type { ReadinessCheck } from "./health";
 import type { BackgroundWorker } from "./subgraphDefinition";
 
@@ -35,6 +37,8 @@ export interface EventPlumbingOptions<Tx extends SqlExecutor> {
  */
 export class EventPlumbing<Tx extends SqlExecutor> {
   readonly unitOfWork: UnitOfWork<Tx>;
+  /** A unit of work in a transaction of our own on the pool, for work that uses only SQL. */
+  readonly sqlUnitOfWork: UnitOfWork<SqlExecutor> | undefined;
   readonly relay: OutboxRelay;
   readonly consumers: EventConsumer<Tx>[];
   private workers: BackgroundWorker[] = [];
@@ -52,24 +56,27 @@ export class EventPlumbing<Tx extends SqlExecutor> {
       logger,
       onPublished: (type) => metrics.eventsPublished.inc({ type }),
     });
-    this.unitOfWork = createUnitOfWork<Tx>({
+    const unitOfWorkDependencies = {
       service,
-      db,
-      onCommitted: (events) => {
+      onCommitted: (events: readonly EventEnvelope[]) => {
         this.relay.publishCommitted(events);
         metrics.countCommitted(events);
         options.onCommitted?.(events);
       },
       // Events carry the trace of the request or event that caused them, across the bus.
       traceparent: () => traceparentOf(),
-      wake: (name) => this.workers.find((worker) => worker.name === name)?.wake?.(),
-    });
+      wake: (name: WorkerName) => this.workers.find((worker) => worker.name === name)?.wake?.(),
+    };
+    this.unitOfWork = createUnitOfWork<Tx>({ ...unitOfWorkDependencies, db });
+    const pool = poolOf(db);
+    this.sqlUnitOfWork = pool && createSqlUnitOfWork({ ...unitOfWorkDependencies, pool });
     this.consumers = options.handlers.map(
       (handler) =>
         new EventConsumer<Tx>({
           service,
           handler,
           unitOfWork: this.unitOfWork,
+          ...(this.sqlUnitOfWork ? { sqlUnitOfWork: this.sqlUnitOfWork } : {}),
           db,
           js,
           jsm,

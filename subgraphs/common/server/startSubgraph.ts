@@ -12,10 +12,12 @@ import { LocalRevocations, SessionRevocations } from "../auth/sessionRevocations
 import { createTokenVerifier, remoteKeySet, verifiedTokenCacheEntries } from "../auth/tokenVerifier";
 import { describeDatabase } from "../database/databaseUrl";
 import type { PrismaLike, SqlExecutor, TransactionClientOf, TransactionRunner } from "../database/prismaOptions";
+import { shareClientPool } from "../database/sqlPool";
 import { addressOf } from "../dependencies";
 import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
 import { registerNatsCounters } from "../workCounters";
+import { withTrace } from "../events/unitOfWork";
 import { EventPlumbing } from "./eventPlumbing";
 import { startGraphQLHttpServer } from "./graphqlHttpServer";
 import { knownOperationNames } from "./knownOperations";
@@ -50,10 +52,13 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     logger.warn("NATS_USER is not set: this service connects to NATS without credentials");
   const retry = { timeoutMs: env.STARTUP_TIMEOUT_SECONDS * 1000, logger };
   const { databaseUrl, nats, redis } = await openSubgraphDependencies(definition.name, env, retry);
-  const db = definition.createDatabase(databaseUrl, {
-    poolSize: env.DATABASE_POOL_SIZE,
-    logQueries: env.DATABASE_LOG_QUERIES,
-  });
+  // The plumbing's statements (outbox, consumers, due work) run as named statements on the pool.
+  const db = shareClientPool(
+    definition.createDatabase(databaseUrl, {
+      poolSize: env.DATABASE_POOL_SIZE,
+      logQueries: env.DATABASE_LOG_QUERIES,
+    }),
+  );
   const metrics = new ServiceMetrics(definition.name, knownOperationNames());
   registerNatsCounters(metrics.registry, nats);
   // Set once the runtime exists: commits made by onStart already reach the hooks.
@@ -84,6 +89,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     redis,
     relay: events.relay,
     unitOfWork: events.unitOfWork,
+    ...(events.sqlUnitOfWork ? { sqlUnitOfWork: events.sqlUnitOfWork } : {}),
     revocations: new SessionRevocations(redis, env.REDIS_KEY_PREFIX),
     consumers: events.consumers,
   };
@@ -144,7 +150,16 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       ),
       authenticate(verifyAccessToken, logger),
     ],
-    context: (req, scope) => definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req),
+    context: async (req, scope) => {
+      const context = await definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req);
+      // The events the request writes carry its trace, with no async context to take it from.
+      const withUnitOfWork = context as { unitOfWork?: unknown; sqlUnitOfWork?: unknown };
+      if (req.traceparent && withUnitOfWork.unitOfWork === runtime.unitOfWork)
+        withUnitOfWork.unitOfWork = withTrace(runtime.unitOfWork, req.traceparent);
+      if (req.traceparent && runtime.sqlUnitOfWork && withUnitOfWork.sqlUnitOfWork === runtime.sqlUnitOfWork)
+        withUnitOfWork.sqlUnitOfWork = withTrace(runtime.sqlUnitOfWork, req.traceparent);
+      return context;
+    },
     async afterStop() {
       await events.stop();
       await nats.drain().catch(() => undefined);

@@ -6,7 +6,7 @@ import type { SessionRevocations } from "../auth/sessionRevocations";
 import type { DocumentNode } from "graphql";
 import type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";
 import type { Redis } from "ioredis";
-import type { DatabaseOptions, PrismaLike, TransactionClientOf } from "../database/prismaOptions";
+import type { DatabaseOptions, PrismaLike, SqlExecutor, TransactionClientOf } from "../database/prismaOptions";
 import type { z } from "zod";
 import type { SubgraphEnvironment } from "../environment";
 import type { AnyEventHandler, EventConsumer } from "../events/eventConsumer";
@@ -37,6 +37,12 @@ export interface SubgraphRuntime<Db, Env extends SubgraphSettings = SubgraphSett
   redis: Redis;
   relay: OutboxRelay;
   unitOfWork: UnitOfWork<TransactionClientOf<Db>>;
+  /**
+   * A unit of work in a transaction of our own on the pool (`sql(tx)` and raw queries only, no
+   * Prisma models), at a fraction of the CPU of Prisma's interactive transaction; absent when
+   * the database client shares no pool.
+   */
+  sqlUnitOfWork?: UnitOfWork<SqlExecutor>;
   revocations: SessionRevocations;
   consumers: EventConsumer<TransactionClientOf<Db>>[];
 }
