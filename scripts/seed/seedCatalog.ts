@@ -7,6 +7,7 @@ import {
   seedReviews,
   type SeedLocation,
   type SeedProduct,
+  type SeedVariant,
 } from "./catalogData";
 
 export interface SeedOptions {
@@ -15,6 +16,8 @@ export interface SeedOptions {
   adminPassword: string;
   /** Requests in flight at once. */
   concurrency?: number;
+  /** The products to load: the demo catalog's (`seedProducts()`) unless told; a test may load a part of it. */
+  products?: readonly SeedProduct[];
   log?: (line: string) => void;
 }
 
@@ -51,9 +54,17 @@ class SeedClient {
   }
 }
 
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += size)
-    await Promise.all(items.slice(start, start + size).map(work));
+/** Runs `work` on every item, `size` at a time: each worker takes the next item as soon as it is free. */
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
 /**
@@ -127,35 +138,44 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     after = page.products.pageInfo.hasNextPage ? page.products.pageInfo.endCursor : null;
   } while (after);
 
-  const products = seedProducts();
-  await inBatches(products, concurrency, async (product) => {
+  const products = options.products ?? seedProducts();
+  // Opening stock of each new variant: its locations one after another (they share the variant's
+  // totals), different variants concurrently.
+  const openingStock: Array<{ variantId: string; stock: SeedVariant["stock"]; lowStockThreshold: number }> = [];
+  await forEachConcurrently(products, concurrency, async (product) => {
     if (existingSkus.has(product.sku)) {
       report.products.existing += 1;
       return;
     }
     const created = await createSeedProduct(client, admin, product, categoryIds.get(product.categorySlug));
     existingSkus.set(product.sku, created.productId);
-    for (const [index, variant] of product.variants.entries()) {
-      for (const location of seedLocations) {
-        const units = variant.stock[location.key];
-        if (units <= 0) continue;
-        await client.data(
-          `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
-          {
-            input: {
-              variantId: created.variantIds[index],
-              locationId: locationIds.get(location.key),
-              delta: units,
-              reason: "seed: opening stock",
-              lowStockThreshold: product.options.length ? 2 : 5,
-            },
-          },
-          admin,
-        );
-      }
-    }
+    for (const [index, variant] of product.variants.entries())
+      openingStock.push({
+        variantId: created.variantIds[index]!,
+        stock: variant.stock,
+        lowStockThreshold: product.options.length ? 2 : 5,
+      });
     report.products.created += 1;
     report.variants.created += product.variants.length;
+  });
+  await forEachConcurrently(openingStock, concurrency, async (variant) => {
+    for (const location of seedLocations) {
+      const units = variant.stock[location.key];
+      if (units <= 0) continue;
+      await client.data(
+        `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
+        {
+          input: {
+            variantId: variant.variantId,
+            locationId: locationIds.get(location.key),
+            delta: units,
+            reason: "seed: opening stock",
+            lowStockThreshold: variant.lowStockThreshold,
+          },
+        },
+        admin,
+      );
+    }
   });
   log(
     `products: ${report.products.created} created (${report.variants.created} variants), ${report.products.existing} already there`,
@@ -186,7 +206,7 @@ export async function seedCatalog(options: SeedOptions): Promise<SeedReport> {
     }
   }
 
-  await inBatches(seedReviews(products), concurrency, async (review) => {
+  await forEachConcurrently(seedReviews(products), concurrency, async (review) => {
     const result = await client.request(
       `mutation($input: AddReviewInput!) { addReview(input: $input) { id } }`,
       {

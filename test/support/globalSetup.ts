@@ -1,6 +1,7 @@
 import { connect } from "nats";
 import { ensureServices } from "../../scripts/services/ensureServices";
 import { dropDatabase, listDatabases } from "../../subgraphs/common/database/provision";
+import { createTemplateDatabases } from "./templateDatabases";
 import { isStale, testPrefix } from "./testNames";
 
 const postgresUrl = process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
@@ -9,7 +10,8 @@ const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 /**
  * Makes sure PostgreSQL, Redis and NATS run (starting what is down, or saying what is missing),
  * then removes databases and streams that an interrupted earlier run left behind: only those
- * older than an hour, since another test run may be using the machine at the same time.
+ * older than an hour, since another test run may be using the machine at the same time; then
+ * makes this run's migrated template databases (templateDatabases.ts).
  */
 export default async function globalSetup(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED = "1";
@@ -24,4 +26,5 @@ export default async function globalSetup(): Promise<void> {
       await jsm.streams.delete(stream.config.name);
   }
   await nats.close();
+  await createTemplateDatabases();
 }

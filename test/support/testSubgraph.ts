@@ -1,4 +1,5 @@
 import { connect } from "nats";
+import { databaseUrlFor } from "../../subgraphs/common/database/databaseUrl";
 import { dropDatabase } from "../../subgraphs/common/database/provision";
 import type { PrismaLike } from "../../subgraphs/common/database/prismaOptions";
 import { parseEnvironment } from "../../subgraphs/common/environment";
@@ -10,6 +11,7 @@ import type {
   SubgraphDefinition,
   SubgraphSettings,
 } from "../../subgraphs/common/server/subgraphDefinition";
+import { copyTemplateDatabase } from "./templateDatabases";
 
 export const testAdmin = { email: "admin@test.example", password: "admin-password-for-tests" };
 
@@ -46,7 +48,15 @@ export async function startTestSubgraph<
   testId: string,
   overrides: Record<string, string> = {},
 ): Promise<RunningSubgraph<Db, Env>> {
-  const settings = parseEnvironment(definition.name, definition.environment, testSettings(testId, overrides));
+  let settings = parseEnvironment(definition.name, definition.environment, testSettings(testId, overrides));
+  // Its database copied from the run's migrated template, unless the test decides how it migrates.
+  if (
+    settings.MIGRATE_ON_START &&
+    overrides.MIGRATE_ON_START === undefined &&
+    !settings.DATABASE_URL &&
+    (await copyTemplateDatabase(definition.name, databaseUrlFor(definition.name, settings)))
+  )
+    settings = { ...settings, MIGRATE_ON_START: false };
   const logger = createLogger(definition.name, { level: settings.LOG_LEVEL });
   return startSubgraph(definition, settings, { logger });
 }
