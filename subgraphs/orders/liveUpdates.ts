@@ -43,6 +43,8 @@ export function orderUpdateOf(event: EventEnvelope): OrderUpdate | null {
 
 /** Fast publications remembered for the confirming consumer, at most (the oldest are forgotten). */
 const maxRemembered = 10_000;
+/** An event older than this is not published by the confirming consumer. */
+const staleAfterMs = 10 * 60_000;
 /** How long the confirming consumer waits for a fast publication still under way before publishing itself. */
 const fastPublishWaitMs = 2000;
 
@@ -97,6 +99,12 @@ export class LiveUpdates {
   async confirm(event: EventEnvelope): Promise<void> {
     const update = orderUpdateOf(event);
     if (!update) return;
+    // Old news is no live update: a consumer created on a stream that already holds events (its
+    // first start) or back from a long outage would tell connected subscribers stale statuses.
+    if (Date.now() - Date.parse(event.occurredAt) > staleAfterMs) {
+      this.published.delete(event.id);
+      return;
+    }
     const fast = this.published.get(event.id);
     if (fast) {
       this.published.delete(event.id);

@@ -148,6 +148,14 @@ describe("live order updates, at least once", () => {
       expect(heard.messages).toEqual([orderUpdateOf(event), "after the confirmation"]);
     });
 
+    it("leaves out at confirmation an event too old to be news (a new consumer on a stream that holds events)", async () => {
+      redis = new Redis(redisUrl);
+      const live = new LiveUpdates(redis, channelPrefix, logger);
+      await live.confirm({ ...event, occurredAt: new Date(Date.now() - 3600_000).toISOString() });
+      await heardAllBefore("after the confirmation");
+      expect(heard.messages).toEqual(["after the confirmation"]);
+    });
+
     it("publishes at confirmation an event another replica committed", async () => {
       redis = new Redis(redisUrl);
       const live = new LiveUpdates(redis, channelPrefix, logger);
