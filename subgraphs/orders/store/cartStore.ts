@@ -228,9 +228,14 @@ const linesWrite = statement(
      DELETE FROM cart_items i USING input
       WHERE i.cart_id = $1::uuid AND i.variant_id = input.variant_id AND input.quantity = 0
    ), saved AS (
+     -- A new line comes after every line the cart holds, and the new lines in the order given:
+     -- a millisecond apart (the column keeps milliseconds), so the order never falls to the tie-break.
      INSERT INTO cart_items (id, cart_id, variant_id, product_id, quantity, added_at)
-     SELECT gen_random_uuid(), $1::uuid, variant_id, product_id, quantity, clock_timestamp()
-       FROM (SELECT * FROM input WHERE quantity > 0 ORDER BY n) AS added
+     SELECT gen_random_uuid(), $1::uuid, a.variant_id, a.product_id, a.quantity,
+            greatest(date_trunc('milliseconds', clock_timestamp()), last.at + interval '1 millisecond')
+              + (row_number() OVER (ORDER BY a.n) - 1) * interval '1 millisecond'
+       FROM input a CROSS JOIN (SELECT max(added_at) AS at FROM cart_items WHERE cart_id = $1::uuid) last
+      WHERE a.quantity > 0
      ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
      RETURNING variant_id::text AS "variantId", id::text AS id
    ), touched AS (
