@@ -18,7 +18,7 @@ import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
 import { ordersEventHandlers } from "./events/handlers";
 import { mountCarrierWebhookRoutes } from "./http/carrierWebhookRoutes";
-import { publishOrderUpdates } from "./liveUpdates";
+import { liveUpdateHandlers, liveUpdatesOf } from "./liveUpdates";
 import { createOrdersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createOrdersDatabase } from "./store/database";
@@ -30,9 +30,11 @@ export const ordersService = defineSubgraph({
   typeDefs: loadSubgraphTypeDefs("orders"),
   resolvers,
   createDatabase: createOrdersDatabase,
-  eventHandlers: ordersEventHandlers,
+  // Live updates at least once: published right after the commit, confirmed from the event stream.
+  eventHandlers: [...ordersEventHandlers, ...liveUpdateHandlers],
+  onStart: async (runtime) => void liveUpdatesOf(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger),
   onEventsCommitted: (runtime, events) =>
-    publishOrderUpdates(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger, events),
+    liveUpdatesOf(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger).publishCommitted(events),
   routes: (app, runtime) =>
     mountCarrierWebhookRoutes(app, () => ({
       unitOfWork: runtime.unitOfWork,

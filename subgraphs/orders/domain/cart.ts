@@ -3,11 +3,12 @@ import { defaultCurrency } from "../../common/money";
 import { boundedInt, requiredId } from "../../common/validation";
 import {
   findCart,
+  findCartWithVariants,
   lockedCart,
   emptyCart,
   removeCartItems,
-  setCartItem,
   touchCart,
+  writeCartLines,
   type CartContents,
   type CartOwner,
 } from "../store/cartStore";
@@ -99,11 +100,16 @@ async function changeLines(
   changesOf: (cart: CartContents) => Promise<LineChange[]>,
 ): Promise<CartView> {
   for (;;) {
-    const seen = await contentsOf(deps, owner);
+    // The cart with its variants' read-model rows in one statement: looked up again only when
+    // the read model does not know one (or their availability).
+    const read = await findCartWithVariants(deps.db, owner);
+    if (!read) throw cartGone();
+    const seen = read.cart;
     const changes = await changesOf(seen);
     const views = await viewVariants(
       deps,
       seen.items.map((item) => item.variantId),
+      { availability: true, known: read.variants },
     );
     for (const change of changes) views.set(change.view.variantId, change.view);
     const changed = await deps.unitOfWork(async (tx) => {
@@ -146,12 +152,18 @@ async function changeLines(
         items = items.filter((item) => item.quantity > 0);
         written.set(view.variantId, quantity);
       }
-      for (const [variantId, quantity] of written) {
-        const view = views.get(variantId)!;
-        const id = await setCartItem(tx, cart.id, view, quantity);
-        if (id) items = items.map((item) => (item.variantId === variantId ? { ...item, id } : item));
-      }
-      const expiresAt = written.size > 0 ? await touchCart(tx, cart.id) : cart.expiresAt;
+      if (written.size === 0) return priced({ ...cart, items }, views);
+      // Every line written and the cart touched in one statement.
+      const { lineIds, expiresAt } = await writeCartLines(
+        tx,
+        cart.id,
+        [...written].map(([variantId, quantity]) => ({
+          variantId,
+          productId: views.get(variantId)!.productId,
+          quantity,
+        })),
+      );
+      items = items.map((item) => ({ ...item, id: lineIds.get(item.variantId) ?? item.id }));
       return priced({ ...cart, items, expiresAt }, views);
     });
     if (changed) return changed;
@@ -194,7 +206,10 @@ export async function updateCartItem(
   }
   // Removing a line needs no checks: a variant that is no longer for sale can always leave the cart.
   const [view] = await resolveTargets(deps, [checkTarget(target)], { availability: false });
-  await deps.unitOfWork(async (tx) => setCartItem(tx, (await lockedCart(tx, owner))!.id, view!, 0));
+  await deps.unitOfWork(async (tx) => {
+    const cart = (await lockedCart(tx, owner))!;
+    await writeCartLines(tx, cart.id, [{ variantId: view!.variantId, productId: view!.productId, quantity: 0 }]);
+  });
   return showCart(deps, owner);
 }
 

@@ -2,8 +2,8 @@ import {
   findCart,
   lockedCart,
   deleteCart,
-  setCartItem,
   touchCart,
+  writeCartLines,
   updateBuyerIdentity,
   type CartOwner,
 } from "../store/cartStore";
@@ -121,10 +121,11 @@ export async function mergeGuestCart(
       if (!from) throw cartGone();
       if ([...into.items, ...from.items].some((item) => !views.has(item.variantId))) return undefined;
       const { lines, adjustments } = mergeLines(into.items, from.items, views);
-      for (const line of lines) {
-        const before = into.items.find((item) => item.variantId === line.variantId)?.quantity;
-        if (before !== line.quantity) await setCartItem(tx, into.id, line, line.quantity);
-      }
+      const changed = lines.filter(
+        (line) => into.items.find((item) => item.variantId === line.variantId)?.quantity !== line.quantity,
+      );
+      // The changed lines in one statement, which touches the cart too.
+      if (changed.length > 0) await writeCartLines(tx, into.id, changed);
       await updateBuyerIdentity(tx, into.id, {
         email: into.buyer.email ?? from.buyer.email ?? undefined,
         shippingAddress: into.buyer.shippingAddress ?? from.buyer.shippingAddress ?? undefined,
@@ -139,7 +140,7 @@ export async function mergeGuestCart(
       )
         await saveCartChoices(tx, into.id, choices);
       await deleteCart(tx, from.id);
-      await touchCart(tx, into.id);
+      if (changed.length === 0) await touchCart(tx, into.id);
       return { adjustments, droppedDiscountCodes, cart: (await lockedCart(tx, customer))! };
     });
     if (outcome)

@@ -171,7 +171,10 @@ async function availabilityOf(
   const stock = new Map(
     (await loadPresent(deps.lookups.stock, variantIds)).map((entity) => [entity.id, entity.stock.available] as const),
   );
-  for (const [variantId, available] of stock) await recordAvailability(deps.db, variantId, available, 0);
+  await recordAvailability(
+    deps.db,
+    [...stock].map(([variantId, available]) => ({ variantId, available, version: 0 })),
+  );
   return stock;
 }
 

@@ -143,7 +143,13 @@ export const ordersEventHandlers = [
     "inventory.stock.changed",
     // Older events name only the product, whose one variant has its id.
     (event, tx) =>
-      recordAvailability(tx, event.data.variantId ?? event.data.productId, event.data.available, event.data.version),
+      recordAvailability(tx, [
+        {
+          variantId: event.data.variantId ?? event.data.productId,
+          available: event.data.available,
+          version: event.data.version,
+        },
+      ]),
     { idempotentByVersion: true },
   ),
   ...customerEmailHandlers,

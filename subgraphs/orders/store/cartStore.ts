@@ -1,5 +1,8 @@
+import { sql, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
+import { catalogVariantJson, variantOfJson, type CatalogVariantJson } from "./catalogStore";
 import type { OrdersReader, OrdersTx } from "./database";
+import type { CatalogVariantRecord } from "./records";
 import type { ShippingAddressSnapshot } from "./records";
 
 /** Whose cart: a customer's (found by the customer, created on first use), or a guest's (found by its id). */
@@ -33,17 +36,37 @@ export interface CartContents {
 /** How long an unused guest cart lives; every change starts the time again. */
 export const guestCartLifetimeDays = 30;
 
-const ownerCondition = (owner: CartOwner) =>
-  owner.kind === "customer" ? "c.customer_id = $1::uuid" : "c.id = $1::uuid AND c.expires_at > now()";
+const ownerCondition = {
+  customer: "c.customer_id = $1::uuid",
+  guest: "c.id = $1::uuid AND c.expires_at > now()",
+} as const;
 const ownerKey = (owner: CartOwner) => (owner.kind === "customer" ? owner.customerId : owner.cartId);
 
-const cartWithItems = (owner: CartOwner) => `
+const cartWithItems = (kind: CartOwner["kind"]) => `
   SELECT c.id::text AS "cartId", c.customer_id::text AS "customerId", c.email, c.shipping_address AS "shippingAddress", c.billing_address AS "billingAddress",
          c.expires_at AS "expiresAt", i.id::text AS "lineId", i.product_id::text AS "productId",
          i.variant_id::text AS "variantId", i.quantity
     FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
-   WHERE ${ownerCondition(owner)}
+   WHERE ${ownerCondition[kind]}
    ORDER BY i.added_at, i.variant_id`;
+
+const cartRead = {
+  customer: statement("orders.cart.read.customer", cartWithItems("customer")),
+  guest: statement("orders.cart.read.guest", cartWithItems("guest")),
+};
+
+const cartLock = {
+  customer: statement(
+    "orders.cart.lock.customer",
+    `SELECT c.id FROM carts c WHERE ${ownerCondition.customer} FOR UPDATE`,
+  ),
+  guest: statement("orders.cart.lock.guest", `SELECT c.id FROM carts c WHERE ${ownerCondition.guest} FOR UPDATE`),
+};
+
+const customerCartCreate = statement(
+  "orders.cart.create.customer",
+  "INSERT INTO carts (id, customer_id, created_at, updated_at) VALUES (gen_random_uuid(), $1::uuid, now(), now()) ON CONFLICT (customer_id) DO NOTHING",
+);
 
 type CartRow = {
   cartId: string;
@@ -77,15 +100,12 @@ function contentsOf(rows: readonly CartRow[]): CartContents | undefined {
   };
 }
 
-function createCustomerCart(db: OrdersReader, customerId: string): PromiseLike<number> {
-  return db.$executeRawUnsafe(
-    "INSERT INTO carts (id, customer_id, created_at, updated_at) VALUES (gen_random_uuid(), $1::uuid, now(), now()) ON CONFLICT (customer_id) DO NOTHING",
-    customerId,
-  );
+async function createCustomerCart(db: OrdersReader, customerId: string): Promise<void> {
+  await sql(db, customerCartCreate, [customerId]);
 }
 
 function readCart(db: OrdersReader, owner: CartOwner): Promise<CartContents | undefined> {
-  return db.$queryRawUnsafe<CartRow[]>(cartWithItems(owner), ownerKey(owner)).then(contentsOf);
+  return sql<CartRow>(db, cartRead[owner.kind], [ownerKey(owner)]).then(contentsOf);
 }
 
 /**
@@ -100,12 +120,70 @@ export async function findCart(db: OrdersReader, owner: CartOwner): Promise<Cart
   return readCart(db, owner);
 }
 
+const cartWithVariantsText = (kind: CartOwner["kind"]) => `
+  WITH cart AS (
+    SELECT c.id, c.customer_id, c.email, c.shipping_address, c.billing_address, c.expires_at
+      FROM carts c WHERE ${ownerCondition[kind]}
+  ), lines AS (
+    SELECT i.id, i.product_id, i.variant_id, i.quantity, i.added_at FROM cart_items i JOIN cart ON i.cart_id = cart.id
+  )
+  SELECT cart.id::text AS "cartId", cart.customer_id::text AS "customerId", cart.email,
+         cart.shipping_address AS "shippingAddress", cart.billing_address AS "billingAddress", cart.expires_at AS "expiresAt",
+         (SELECT json_agg(json_build_object('id', l.id, 'productId', l.product_id, 'variantId', l.variant_id,
+                                            'quantity', l.quantity) ORDER BY l.added_at, l.variant_id)
+            FROM lines l) AS lines,
+         (SELECT json_agg(${catalogVariantJson})
+            FROM catalog_variants v WHERE v.variant_id IN (SELECT variant_id FROM lines)) AS variants
+    FROM cart`;
+
+const cartWithVariantsRead = {
+  customer: statement("orders.cart.read_with_variants.customer", cartWithVariantsText("customer")),
+  guest: statement("orders.cart.read_with_variants.guest", cartWithVariantsText("guest")),
+};
+
+type CartWithVariantsRow = Omit<CartRow, "lineId" | "productId" | "variantId" | "quantity"> & {
+  lines: StoredCartLine[] | null;
+  variants: CatalogVariantJson[] | null;
+};
+
+async function readCartWithVariants(
+  db: OrdersReader,
+  owner: CartOwner,
+): Promise<{ cart: CartContents; variants: CatalogVariantRecord[] } | undefined> {
+  const [row] = await sql<CartWithVariantsRow>(db, cartWithVariantsRead[owner.kind], [ownerKey(owner)]);
+  if (!row) return undefined;
+  return {
+    cart: {
+      id: row.cartId,
+      customerId: row.customerId,
+      buyer: { email: row.email, shippingAddress: row.shippingAddress, billingAddress: row.billingAddress },
+      expiresAt: row.expiresAt,
+      items: row.lines ?? [],
+    },
+    variants: (row.variants ?? []).map(variantOfJson),
+  };
+}
+
+/**
+ * Like `findCart`, with the read model's rows of the cart's variants (those it knows), in one
+ * statement once the cart exists.
+ */
+export async function findCartWithVariants(
+  db: OrdersReader,
+  owner: CartOwner,
+): Promise<{ cart: CartContents; variants: CatalogVariantRecord[] } | undefined> {
+  const existing = await readCartWithVariants(db, owner);
+  if (existing || owner.kind === "guest") return existing;
+  await createCustomerCart(db, owner.customerId);
+  return readCartWithVariants(db, owner);
+}
+
 /** The customer's cart, created on first use. */
 export async function cartOf(db: OrdersReader, customerId: string): Promise<CartContents> {
   return (await findCart(db, { kind: "customer", customerId }))!;
 }
 
-const lockCart = (owner: CartOwner) => `SELECT c.id FROM carts c WHERE ${ownerCondition(owner)} FOR UPDATE`;
+const lockCart = (tx: OrdersTx, owner: CartOwner) => sql<{ id: string }>(tx, cartLock[owner.kind], [ownerKey(owner)]);
 
 /**
  * Like `findCart`, with the cart locked until the transaction ends, so that concurrent changes to
@@ -114,10 +192,10 @@ const lockCart = (owner: CartOwner) => `SELECT c.id FROM carts c WHERE ${ownerCo
  * lines the holder of the lock committed meanwhile (or still show the ones it deleted).
  */
 export async function lockedCart(tx: OrdersTx, owner: CartOwner): Promise<CartContents | undefined> {
-  if ((await tx.$queryRawUnsafe<unknown[]>(lockCart(owner), ownerKey(owner))).length === 0) {
+  if ((await lockCart(tx, owner)).length === 0) {
     if (owner.kind === "guest") return undefined;
     await createCustomerCart(tx, owner.customerId);
-    await tx.$queryRawUnsafe<unknown[]>(lockCart(owner), ownerKey(owner));
+    await lockCart(tx, owner);
   }
   return readCart(tx, owner);
 }
@@ -134,24 +212,63 @@ export function findCartItems(db: OrdersReader, owner: CartOwner) {
   });
 }
 
-/** Sets the quantity of a variant's line (0 removes it); answers the line's id (a new one for a new line). */
-export async function setCartItem(
+/** A line's new quantity (0 removes it). */
+export interface CartLineWrite {
+  variantId: string;
+  productId: string;
+  quantity: number;
+}
+
+const linesWrite = statement(
+  "orders.cart.lines.write",
+  `WITH input AS (
+     SELECT w.variant_id, w.product_id, w.quantity, w.n
+       FROM unnest($2::uuid[], $3::uuid[], $4::int[]) WITH ORDINALITY AS w(variant_id, product_id, quantity, n)
+   ), removed AS (
+     DELETE FROM cart_items i USING input
+      WHERE i.cart_id = $1::uuid AND i.variant_id = input.variant_id AND input.quantity = 0
+   ), saved AS (
+     -- A new line comes after every line the cart holds, and the new lines in the order given:
+     -- a millisecond apart (the column keeps milliseconds), so the order never falls to the tie-break.
+     INSERT INTO cart_items (id, cart_id, variant_id, product_id, quantity, added_at)
+     SELECT gen_random_uuid(), $1::uuid, a.variant_id, a.product_id, a.quantity,
+            greatest(date_trunc('milliseconds', clock_timestamp()), last.at + interval '1 millisecond')
+              + (row_number() OVER (ORDER BY a.n) - 1) * interval '1 millisecond'
+       FROM input a CROSS JOIN (SELECT max(added_at) AS at FROM cart_items WHERE cart_id = $1::uuid) last
+      WHERE a.quantity > 0
+     ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
+     RETURNING variant_id::text AS "variantId", id::text AS id
+   ), touched AS (
+     UPDATE carts SET updated_at = now(),
+            expires_at = CASE WHEN token_hash IS NULL THEN NULL ELSE now() + make_interval(days => $5) END
+      WHERE id = $1::uuid
+      RETURNING expires_at
+   )
+   SELECT (SELECT expires_at FROM touched) AS "expiresAt",
+          (SELECT coalesce(json_agg(json_build_object('variantId', "variantId", 'id', id)), '[]') FROM saved) AS saved`,
+);
+
+/**
+ * Sets the quantities of variants' lines (0 removes a line) and starts a guest cart's lifetime
+ * again, in one statement. Answers the ids of the lines kept (new ones for new lines) by variant,
+ * and the cart's new expiry (null for a customer's cart).
+ */
+export async function writeCartLines(
   tx: OrdersTx,
   cartId: string,
-  line: { variantId: string; productId: string },
-  quantity: number,
-): Promise<string | null> {
-  if (quantity === 0) {
-    await tx.cartItem.deleteMany({ where: { cartId, variantId: line.variantId } });
-    return null;
-  }
-  const saved = await tx.cartItem.upsert({
-    where: { cartId_variantId: { cartId, variantId: line.variantId } },
-    create: { cartId, variantId: line.variantId, productId: line.productId, quantity },
-    update: { quantity },
-    select: { id: true },
-  });
-  return saved.id;
+  lines: readonly CartLineWrite[],
+): Promise<{ lineIds: Map<string, string>; expiresAt: Date | null }> {
+  const [row] = await sql<{ expiresAt: Date | null; saved: Array<{ variantId: string; id: string }> }>(tx, linesWrite, [
+    cartId,
+    lines.map((line) => line.variantId),
+    lines.map((line) => line.productId),
+    lines.map((line) => line.quantity),
+    guestCartLifetimeDays,
+  ]);
+  return {
+    lineIds: new Map((row?.saved ?? []).map((line) => [line.variantId, line.id])),
+    expiresAt: row?.expiresAt ?? null,
+  };
 }
 
 export async function removeCartItems(tx: OrdersTx, cartId: string, lineIds: readonly string[]): Promise<void> {

@@ -3,6 +3,7 @@ import type { CartOwner, StoredCartLine } from "./cartStore";
 import type { OrdersReader, OrdersTx } from "./database";
 import type { NewOrder } from "./orderStore";
 import { orderColumns, orderColumnsOf } from "./orderStore";
+import { catalogVariantJson, variantOfJson, type CatalogVariantJson } from "./catalogStore";
 import type { CatalogVariantRecord, OrderItemRecord, OrderRecord } from "./records";
 
 /**
@@ -27,28 +28,6 @@ export interface CheckoutRead {
   choices: { shippingMethodId: string | null; discountCodes: string[] } | null;
   /** The catalog read model's rows of the cart's variants (those it knows). */
   variants: CatalogVariantRecord[];
-}
-
-interface CatalogVariantJson {
-  variantId: string;
-  productId: string;
-  sku: string;
-  productName: string;
-  title: string;
-  selectedOptions: CatalogVariantRecord["selectedOptions"];
-  imageUrl: string | null;
-  imageAlt: string;
-  priceMinor: string;
-  currency: string;
-  taxCategory: string;
-  categoryId: string | null;
-  weightGrams: number;
-  productStatus: string;
-  archived: boolean;
-  factsAt: string;
-  available: number | null;
-  availabilityVersion: string;
-  updatedAt: string;
 }
 
 interface CheckoutReadRow {
@@ -81,14 +60,7 @@ const checkoutReadText = (owner: keyof typeof cartCondition) => `
             FROM lines l) AS lines,
          (SELECT json_build_object('shippingMethodId', ch.shipping_method_id, 'discountCodes', ch.discount_codes)
             FROM cart_checkout_choices ch JOIN cart ON ch.cart_id = cart.id) AS choices,
-         (SELECT json_agg(json_build_object(
-                   'variantId', v.variant_id, 'productId', v.product_id, 'sku', v.sku, 'productName', v.product_name,
-                   'title', v.title, 'selectedOptions', v.selected_options, 'imageUrl', v.image_url,
-                   'imageAlt', v.image_alt, 'priceMinor', v.price_minor::text, 'currency', v.currency,
-                   'taxCategory', v.tax_category, 'categoryId', v.category_id, 'weightGrams', v.weight_grams,
-                   'productStatus', v.product_status, 'archived', v.archived, 'factsAt', v.facts_at,
-                   'available', v.available, 'availabilityVersion', v.availability_version::text,
-                   'updatedAt', v.updated_at))
+         (SELECT json_agg(${catalogVariantJson})
             FROM catalog_variants v WHERE v.variant_id IN (SELECT variant_id FROM lines)) AS variants`;
 
 const checkoutRead = {
@@ -96,14 +68,6 @@ const checkoutRead = {
   guest: statement("orders.checkout.read.guest", checkoutReadText("guest")),
   none: statement("orders.checkout.read.items", checkoutReadText("none")),
 };
-
-const variantOf = (row: CatalogVariantJson): CatalogVariantRecord => ({
-  ...row,
-  priceMinor: BigInt(row.priceMinor),
-  availabilityVersion: BigInt(row.availabilityVersion),
-  factsAt: new Date(row.factsAt),
-  updatedAt: new Date(row.updatedAt),
-});
 
 /**
  * Everything a checkout reads before pricing, in one statement: the idempotency key's claim, and
@@ -131,7 +95,7 @@ export async function readCheckout(
     cartId: row?.cartId ?? null,
     lines: row?.lines ?? [],
     choices: row?.choices ?? null,
-    variants: (row?.variants ?? []).map(variantOf),
+    variants: (row?.variants ?? []).map(variantOfJson),
   };
 }
 

@@ -1,0 +1,94 @@
+import type pg from "pg";
+import { createEnvelope } from "../../../subgraphs/common/events/envelope";
+import { CatalogBuilder } from "../../support/catalogBuilder";
+import { placeOrder, placeOrderInput } from "../../support/checkout";
+import { loginAdmin, registerCustomer } from "../../support/identity";
+import { recordSentStatements, uncountedClient, withoutBackground } from "../../support/sqlCounter";
+import { startServices, type TestServices } from "../../support/testServices";
+
+/** Periodic work that is no step's own, and the relay's stamp after the commit (see placeOrderStatements.test.ts). */
+const poll =
+  /published_at IS NULL AND occurred_at <=|next_attempt_at <= now\(\)|payment_deadline < now\(\)|expires_at < now\(\)|^SELECT 1$|outbox_backlog|count\(\*\) AS pending/i;
+const stamp = /^UPDATE outbox_event SET published_at/i;
+
+/**
+ * The statements of a batch of saga steps in the orders service, counted where they are sent:
+ * one transaction per batch (its idempotency insert, its outbox insert, its commit) and two
+ * statements per step (the order locked with its lines, the move with its history), whatever the
+ * order holds. Inventory is not running, so the orders wait in PENDING for the replies this test
+ * hands to orders' own consumer as one delivered batch.
+ */
+describe("the statements of a batch of saga steps", () => {
+  let services: TestServices<"products" | "orders">;
+  let probe: pg.Client;
+
+  beforeAll(async () => {
+    services = await startServices(["products", "orders"]);
+    probe = await uncountedClient(services.orders.runtime.databaseUrl);
+  });
+
+  afterAll(async () => {
+    await probe?.end();
+    await services?.cleanUp();
+  });
+
+  it("moves N orders in one transaction of 2N + 4 statements", async () => {
+    const url = services.router.url;
+    const admin = await loginAdmin(url);
+    const build = new CatalogBuilder(url, admin.accessToken);
+    const customer = await registerCustomer(url);
+    const [mug, tray] = [
+      await build.product({ name: "Step Mug", price: "6.00" }),
+      await build.product({ name: "Step Tray", price: "9.50" }),
+    ];
+    const consumer = services.orders.runtime.consumers.find((each) =>
+      each.name.endsWith("inventory_reservation_succeeded"),
+    )!;
+    const ordersDatabase = new URL(services.orders.runtime.databaseUrl).pathname.slice(1);
+    const counts: number[] = [];
+    for (const size of [1, 3]) {
+      const orders = [];
+      for (let index = 0; index < size; index += 1) {
+        orders.push(
+          await placeOrder(
+            url,
+            customer.accessToken,
+            placeOrderInput([
+              { productId: mug.id, quantity: 1 + index },
+              { productId: tray.id, quantity: 1 },
+            ]),
+          ),
+        );
+      }
+      const events = orders.map((order) =>
+        createEnvelope("inventory", { type: "inventory.reservation.succeeded", data: { orderId: order.id } }),
+      );
+      const { result, statements } = await recordSentStatements(() => consumer.applyBatch(events));
+      expect(result).toEqual(events.map(() => "applied"));
+      const all = withoutBackground(statements, poll)
+        .filter((each) => each.database === ordersDatabase && !stamp.test(each.text))
+        .map((each) => each.text.split(/\s+/).slice(0, 3).join(" "));
+      // After the batch's commit, only the live updates' consumer may have begun (the status
+      // changes the batch emitted, confirmed without a statement of their own).
+      const counted = all.slice(0, all.indexOf("COMMIT") + 1);
+      expect(all.slice(counted.length).every((text) => text === "BEGIN" || text === "COMMIT")).toBe(true);
+      expect({ size, counted }).toEqual({
+        size,
+        counted: [
+          "BEGIN",
+          expect.stringMatching(/^INSERT INTO processed_event/),
+          ...orders.flatMap(() => [expect.stringMatching(/^SELECT o.id::text/), "WITH moved AS"]),
+          expect.stringMatching(/^INSERT INTO outbox_event/),
+          "COMMIT",
+        ],
+      });
+      counts.push(counted.length);
+      const { rows } = await probe.query<{ status: string }>(
+        "SELECT status::text AS status FROM orders WHERE id = ANY($1::uuid[])",
+        [orders.map((order) => order.id)],
+      );
+      expect(rows.map((row) => row.status)).toEqual(orders.map(() => "AWAITING_PAYMENT"));
+    }
+    expect(counts).toEqual([6, 10]);
+  });
+});
