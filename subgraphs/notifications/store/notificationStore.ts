@@ -60,16 +60,6 @@ export type NewNotification = Pick<
   nextAttemptAt?: Date | null;
 };
 
-/** Stores notifications; one per event, user, channel and kind, so a redelivered event adds none. Returns how many were new. */
-export async function insertNotifications(
-  tx: NotificationsTx,
-  notifications: readonly NewNotification[],
-): Promise<number> {
-  if (notifications.length === 0) return 0;
-  const { count } = await tx.notification.createMany({ data: [...notifications], skipDuplicates: true });
-  return count;
-}
-
 /** Messages due to go out: PENDING, at their `next_attempt_at`. */
 export const dueNotifications: DueWorkTable = { table: "notifications", pending: "delivery_status = 'PENDING'" };
 
@@ -99,19 +89,6 @@ export async function emailOf(db: NotificationsReader, userId: string): Promise<
 export async function pushTokensOf(db: NotificationsReader, userId: string): Promise<string[]> {
   const devices = await db.knownPushDevice.findMany({ where: { userId }, orderBy: { deviceId: "asc" } });
   return devices.map((device) => device.token);
-}
-
-/** How many push devices each of the users has, in one statement. */
-export async function pushDeviceCounts(
-  db: NotificationsReader,
-  userIds: readonly string[],
-): Promise<Map<string, number>> {
-  const counts = await db.knownPushDevice.groupBy({
-    by: ["userId"],
-    where: { userId: { in: [...userIds] } },
-    _count: { _all: true },
-  });
-  return new Map(counts.map((row) => [row.userId, row._count._all]));
 }
 
 export const defaultPreferences: ChannelPreferences = {
@@ -169,63 +146,4 @@ export async function markRead(tx: NotificationsTx, userId: string, id: string):
   if (!notification) return null;
   if (notification.readAt) return notification;
   return tx.notification.update({ where: { id }, data: { readAt: new Date() } });
-}
-
-export interface KnownUserFacts {
-  userId: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-}
-
-/** The users read model; an older fact never overwrites a newer one (events can arrive out of order). */
-export async function rememberUser(tx: NotificationsTx, user: KnownUserFacts, at: Date): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO known_users (user_id, email, name, is_admin, facts_at) VALUES (${user.userId}::uuid, ${user.email}, ${user.name}, ${user.isAdmin}, ${at})
-    ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, is_admin = EXCLUDED.is_admin, facts_at = EXCLUDED.facts_at
-     WHERE known_users.facts_at <= EXCLUDED.facts_at`;
-}
-
-export interface ContactChannelFacts {
-  userId: string;
-  phoneNumber: string | null;
-  pushDevices: ReadonlyArray<{ deviceId: string; token: string; platform: string }>;
-}
-
-/**
- * Where a user's texts and pushes go, from `users.contact_channels.changed`: the number and the
- * whole set of devices replace what was known, unless newer facts are already stored. A user not
- * known yet gets a row whose other facts lose to any users event.
- */
-export async function rememberContactChannels(
-  tx: NotificationsTx,
-  facts: ContactChannelFacts,
-  at: Date,
-): Promise<void> {
-  const applied = await tx.$queryRaw<Array<{ user_id: string }>>`
-    INSERT INTO known_users (user_id, email, name, is_admin, facts_at, phone_number, contact_facts_at)
-    VALUES (${facts.userId}::uuid, '', '', false, 'epoch', ${facts.phoneNumber}, ${at})
-    ON CONFLICT (user_id) DO UPDATE SET phone_number = EXCLUDED.phone_number, contact_facts_at = EXCLUDED.contact_facts_at
-     WHERE known_users.contact_facts_at IS NULL OR known_users.contact_facts_at <= EXCLUDED.contact_facts_at
-    RETURNING user_id::text`;
-  if (applied.length === 0) return;
-  await tx.knownPushDevice.deleteMany({
-    where: { userId: facts.userId, deviceId: { notIn: facts.pushDevices.map((device) => device.deviceId) } },
-  });
-  for (const device of facts.pushDevices) {
-    // A device that moved from another user belongs to this one from now on.
-    await tx.knownPushDevice.upsert({
-      where: { deviceId: device.deviceId },
-      create: { ...device, userId: facts.userId },
-      update: { userId: facts.userId, token: device.token, platform: device.platform },
-    });
-  }
-}
-
-export function knownUsers(db: NotificationsReader, userIds: readonly string[]) {
-  return db.knownUser.findMany({ where: { userId: { in: [...userIds] } } });
-}
-
-export function admins(db: NotificationsReader) {
-  return db.knownUser.findMany({ where: { isAdmin: true } });
 }
