@@ -1,4 +1,3 @@
-import type { DueWorkTable } from "../../common/dueWork/claimDue";
 import { afterNewestFirst } from "../../common/pagination";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { NotificationsReader, NotificationsTx } from "./database";
@@ -59,37 +58,6 @@ export type NewNotification = Pick<
   sentAt?: Date | null;
   nextAttemptAt?: Date | null;
 };
-
-/** Messages due to go out: PENDING, at their `next_attempt_at`. */
-export const dueNotifications: DueWorkTable = { table: "notifications", pending: "delivery_status = 'PENDING'" };
-
-/** What a try at delivering a message changes: its status (as the delivery state machine decided) and its bookkeeping. */
-export type DeliveryChange = Partial<
-  Pick<
-    NotificationRecord,
-    "deliveryStatus" | "attempts" | "statusReason" | "nextAttemptAt" | "sentAt" | "recipient" | "sealedSecret"
-  >
->;
-
-/** The one place a message's delivery status is written after it was created. */
-export async function saveDelivery(db: NotificationsReader, id: string, change: DeliveryChange): Promise<void> {
-  await db.notification.update({ where: { id }, data: change });
-}
-
-export function findNotification(db: NotificationsReader, id: string): Promise<NotificationRecord | null> {
-  return db.notification.findUnique({ where: { id } });
-}
-
-/** The address of a user, from the users read model (a message may be created before it is known). */
-export async function emailOf(db: NotificationsReader, userId: string): Promise<string | undefined> {
-  return (await db.knownUser.findUnique({ where: { userId } }))?.email || undefined;
-}
-
-/** The push tokens of a user, from the users read model. */
-export async function pushTokensOf(db: NotificationsReader, userId: string): Promise<string[]> {
-  const devices = await db.knownPushDevice.findMany({ where: { userId }, orderBy: { deviceId: "asc" } });
-  return devices.map((device) => device.token);
-}
 
 export const defaultPreferences: ChannelPreferences = {
   email: true,
