@@ -1,3 +1,4 @@
+import { sql, statement } from "../../common/database/sqlPool";
 import { afterNewestFirst } from "../../common/pagination";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { NotificationsReader, NotificationsTx } from "./database";
@@ -86,6 +87,14 @@ export async function preferencesOf(
   );
 }
 
+const saveKindChoices = statement(
+  "notifications.preferences.kinds",
+  `INSERT INTO notification_kind_preferences (user_id, kind, channel, enabled, updated_at)
+   SELECT $1::uuid, c.kind, c.channel, c.enabled, now()
+     FROM json_to_recordset($2::json) AS c(kind text, channel "NotificationChannel", enabled boolean)
+   ON CONFLICT (user_id, kind, channel) DO UPDATE SET enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at`,
+);
+
 /** Saves the given switches and choices per kind; the others keep their value. */
 export async function savePreferences(
   tx: NotificationsTx,
@@ -98,12 +107,10 @@ export async function savePreferences(
     create: { userId, ...defaultPreferences, ...changes },
     update: changes,
   });
-  for (const choice of kindChanges) {
-    await tx.notificationKindPreference.upsert({
-      where: { userId_kind_channel: { userId, kind: choice.kind, channel: choice.channel } },
-      create: { userId, ...choice },
-      update: { enabled: choice.enabled },
-    });
+  if (kindChanges.length > 0) {
+    // One statement for every choice; a choice given twice is what it was said to be last.
+    const choices = new Map(kindChanges.map((choice) => [`${choice.kind}/${choice.channel}`, choice]));
+    await sql(tx, saveKindChoices, [userId, JSON.stringify([...choices.values()])]);
   }
   return (await preferencesOf(tx, [userId])).get(userId)!;
 }
