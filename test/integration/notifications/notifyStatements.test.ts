@@ -79,6 +79,18 @@ describe("the statements of notifications per batch of order events", () => {
         .rows[0]!.count,
     );
 
+  /** No event waits for or is in the hands of a consumer of the service, and no message waits to be sent. */
+  async function quiet(): Promise<boolean> {
+    const { jsm, consumers } = services.notifications.runtime;
+    for (const consumer of consumers) {
+      for (const durable of consumer.durables) {
+        const info = await jsm.consumers.info(consumer.stream, durable.name);
+        if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
+      }
+    }
+    return (await pending()) === 0;
+  }
+
   /** The statements of the transaction (BEGIN to COMMIT, on its connection) that sent a statement like `marker`. */
   function transactionOf(statements: readonly SentStatement[], marker: RegExp): SentStatement[] {
     const at = statements.findIndex((each) => marker.test(each.text));
@@ -101,8 +113,12 @@ describe("the statements of notifications per batch of order events", () => {
     const consumer = services.notifications.runtime.consumers.find(
       (each) => each.name === "notifications__orders_order_status_changed",
     )!;
-    // Nothing of the start (the admin's welcome) is still being sent.
-    await waitFor(async () => (await pending()) === 0, "no message waiting to be sent");
+    // Nothing of the start (the seeded admin's registration and welcome) is still being handled or sent.
+    await waitFor(
+      async () => ((await probe.query("SELECT 1 FROM known_users WHERE is_admin")).rowCount ?? 0) > 0,
+      "the seeded admin to be known",
+    );
+    await waitFor(quiet, "every event of the start handled and every message sent");
     const counts: Array<{ events: number; inTransaction: number; records: number }> = [];
     for (const size of [1, 5]) {
       const events = Array.from({ length: size }, (_, index) => confirmed(index));
