@@ -3,8 +3,12 @@ import type { Logger } from "../../common/logger";
 import { UnusableSecretError } from "../../common/secrets/sealedSecrets";
 import { withSecret, type SecretOpener } from "../templates/secretLinks";
 import type { NotificationsDb } from "../store/database";
-import { emailOf, findNotification, pushTokensOf, saveDelivery, type DeliveryChange } from "../store/notificationStore";
-import type { NotificationRecord } from "../store/records";
+import {
+  claimNotifications,
+  recordDeliveryOutcomes,
+  type ClaimedNotification,
+  type DeliveryRecord,
+} from "../store/deliverySql";
 import type { Transports } from "../transports/transport";
 import { decideDelivery, type DeliveryEventType } from "./deliveryStateMachine";
 
@@ -27,11 +31,11 @@ export interface DeliveryDependencies {
  * known when it was made); a text to the number it was made for; a push to every device the user
  * has now ("none" when they have none left). Texts and pushes never fall back to the email.
  */
-async function recipientsOf(deps: DeliveryDependencies, notification: NotificationRecord): Promise<string[] | "none"> {
+function recipientsOf(notification: ClaimedNotification): string[] | "none" {
   switch (notification.channel) {
     case "EMAIL": {
       // The address may have been unknown when the event arrived (the user's own event was late).
-      const email = notification.recipient ?? (await emailOf(deps.db, notification.userId));
+      const email = notification.recipient ?? notification.knownEmail;
       if (!email) throw new Error("the recipient's address is not known yet");
       return [email];
     }
@@ -39,7 +43,7 @@ async function recipientsOf(deps: DeliveryDependencies, notification: Notificati
       // Texts made before contact channels were addressed to `user:<id>`: they have nowhere to go.
       return notification.recipient?.startsWith("+") ? [notification.recipient] : "none";
     case "PUSH": {
-      const tokens = await pushTokensOf(deps.db, notification.userId);
+      const tokens = notification.pushTokens ?? [];
       return tokens.length > 0 ? tokens : "none";
     }
     case "IN_APP":
@@ -47,46 +51,45 @@ async function recipientsOf(deps: DeliveryDependencies, notification: Notificati
   }
 }
 
-/** How often the record that a message went out is tried before giving up on it. */
+/** How often the record of a batch's outcomes is tried before giving up on it. */
 const recordAttempts = 3;
 
-/** A try's outcome as the state machine decides it, with the bookkeeping that goes with it. */
-function deliveryChange(
-  notification: NotificationRecord,
+/** What a try's outcome records, as the state machine decides it (null: the outcome changes nothing). */
+function outcome(
+  notification: ClaimedNotification,
   event: DeliveryEventType,
-  fields: DeliveryChange,
-): DeliveryChange {
+  fields: Omit<DeliveryRecord, "id" | "deliveryStatus">,
+): DeliveryRecord | null {
   const decision = decideDelivery(notification.deliveryStatus, event);
-  if (decision.kind === "ignore") return {};
-  return { ...fields, ...(decision.kind === "transition" ? { deliveryStatus: decision.to } : {}) };
+  if (decision.kind === "ignore") return null;
+  const deliveryStatus = decision.kind === "transition" ? decision.to : notification.deliveryStatus;
+  return { id: notification.id, deliveryStatus, ...fields };
 }
 
 /**
- * One try at sending a due message. A failure is retried with exponential backoff; after the
- * last try the message is FAILED.
+ * One try at sending a claimed message; answers what to record. A failure is retried with
+ * exponential backoff; after the last try the message is FAILED.
  */
-export async function deliverNotification(deps: DeliveryDependencies, id: string): Promise<void> {
-  const notification = await findNotification(deps.db, id);
-  if (!notification || notification.deliveryStatus !== "PENDING" || notification.channel === "IN_APP") return;
+async function attemptDelivery(
+  deps: DeliveryDependencies,
+  notification: ClaimedNotification,
+): Promise<DeliveryRecord | null> {
+  if (notification.deliveryStatus !== "PENDING" || notification.channel === "IN_APP") return null;
+  const { id } = notification;
   const attempts = notification.attempts + 1;
-  let recipient: string | undefined;
+  let recipient: string;
   try {
-    const recipients = await recipientsOf(deps, notification);
+    const recipients = recipientsOf(notification);
     if (recipients === "none") {
-      await saveDelivery(
-        deps.db,
-        id,
-        deliveryChange(notification, "NO_RECIPIENT", {
-          attempts,
-          statusReason:
-            notification.channel === "PUSH" ? "the user has no push device any more" : "the text message has no number",
-          nextAttemptAt: null,
-          sealedSecret: null,
-        }),
-      );
-      return;
+      return outcome(notification, "NO_RECIPIENT", {
+        attempts,
+        statusReason:
+          notification.channel === "PUSH" ? "the user has no push device any more" : "the text message has no number",
+        nextAttemptAt: null,
+        dropSecret: true,
+      });
     }
-    recipient = notification.channel === "PUSH" ? `${recipients.length} push device(s)` : recipients[0];
+    recipient = notification.channel === "PUSH" ? `${recipients.length} push device(s)` : recipients[0]!;
     // A secret exists in clear only in this copy, for the transport; nothing keeps it.
     const content = notification.sealedSecret
       ? withSecret(
@@ -110,43 +113,64 @@ export async function deliverNotification(deps: DeliveryDependencies, id: string
     // A link that cannot be opened (expired, sealed under another key) never will be.
     const last = attempts >= deps.settings.maxAttempts || error instanceof UnusableSecretError;
     const delay = backoffDelayMs(attempts, deps.settings.retry);
-    await saveDelivery(
-      deps.db,
-      id,
-      deliveryChange(notification, last ? "LAST_SEND_FAILED" : "SEND_FAILED", {
-        attempts,
-        statusReason: reason,
-        nextAttemptAt: last ? null : new Date(Date.now() + delay),
-        ...(last ? { sealedSecret: null } : {}),
-      }),
-    );
     deps.logger.warn(
       { notificationId: id, channel: notification.channel, attempts, err: reason },
       last ? "notification failed for good" : "notification not sent; will retry",
     );
-    return;
+    return outcome(notification, last ? "LAST_SEND_FAILED" : "SEND_FAILED", {
+      attempts,
+      statusReason: reason,
+      nextAttemptAt: last ? null : new Date(Date.now() + delay),
+      dropSecret: last,
+    });
   }
-  // It went out: from here on, a failure is of the bookkeeping, never a reason to send again now.
-  // Should every try fail, the message is sent again once its lease ends, under the same id.
-  const sent = deliveryChange(notification, "SENT", {
+  return outcome(notification, "SENT", {
     sentAt: new Date(),
     attempts,
     nextAttemptAt: null,
     recipient,
     statusReason: null,
-    sealedSecret: null,
+    dropSecret: true,
+  });
+}
+
+/**
+ * Sends a batch of due messages: claims up to `limit` (leased for `leaseMs`) with what sending
+ * them needs in one statement, tries them all at once, and records every outcome in one
+ * statement. Answers how many were claimed. Once a message went out, a failure is of the
+ * bookkeeping, never a reason to send again now: the record is tried again, and should every try
+ * fail, the message is sent again once its lease ends, under the same id.
+ */
+export async function deliverDue(deps: DeliveryDependencies, limit: number, leaseMs: number): Promise<number> {
+  const claimed = await claimNotifications(deps.db, limit, leaseMs);
+  if (claimed.length === 0) return 0;
+  const tries = await Promise.allSettled(claimed.map((notification) => attemptDelivery(deps, notification)));
+  const records: DeliveryRecord[] = [];
+  tries.forEach((result, index) => {
+    if (result.status === "fulfilled") {
+      if (result.value) records.push(result.value);
+      return;
+    }
+    const err = result.reason instanceof Error ? result.reason.message : String(result.reason);
+    deps.logger.error(
+      { notificationId: claimed[index]!.id, err },
+      "a delivery failed unexpectedly; it is tried again when its lease ends",
+    );
   });
   for (let attempt = 1; attempt <= recordAttempts; attempt += 1) {
     try {
-      await saveDelivery(deps.db, id, sent);
-      return;
+      await recordDeliveryOutcomes(deps.db, records);
+      break;
     } catch (error) {
       if (attempt === recordAttempts) {
-        deps.logger.error(
-          { notificationId: id, channel: notification.channel, err: (error as Error).message },
-          "notification sent but not recorded as sent; it may go out again, with the same id",
-        );
+        for (const record of records.filter((each) => each.deliveryStatus === "SENT")) {
+          deps.logger.error(
+            { notificationId: record.id, err: (error as Error).message },
+            "notification sent but not recorded as sent; it may go out again, with the same id",
+          );
+        }
       }
     }
   }
+  return claimed.length;
 }

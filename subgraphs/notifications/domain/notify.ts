@@ -1,15 +1,10 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { NotificationsTx } from "../store/database";
-import {
-  insertNotifications,
-  knownUsers,
-  preferencesOf,
-  pushDeviceCounts,
-  type NewNotification,
-} from "../store/notificationStore";
+import { defaultPreferences, type NewNotification } from "../store/notificationStore";
+import { insertNotificationsSql, readForNotify, type NotifyRead } from "../store/notifySql";
 import type { PreferencesRecord } from "../store/records";
-import { templatesOf } from "../store/templateStore";
+import { defaultTemplate } from "../templates/defaults";
 import { renderContent, type RenderedContent } from "../templates/content";
 import type { TemplateScope } from "../templates/engine/render";
 import {
@@ -20,6 +15,13 @@ import {
   type Topic,
 } from "../templates/kinds";
 
+/** Who a message is for, and where when not where the users read model says. */
+interface Recipient {
+  userId: string;
+  email?: string | null;
+  phoneNumber?: string | null;
+}
+
 export interface NotificationRequest {
   /** The domain event it tells about: the same event never notifies twice. */
   sourceEventId: string;
@@ -27,8 +29,9 @@ export interface NotificationRequest {
   /**
    * Who it is for. `email` and `phoneNumber`, when given, are where this message goes (an email
    * change's new address, a number being confirmed); otherwise the users read model says.
+   * "admins": every administrator the users read model knows.
    */
-  recipients: ReadonlyArray<{ userId: string; email?: string | null; phoneNumber?: string | null }>;
+  recipients: readonly Recipient[] | "admins";
   /** The values its templates are rendered with (secrets only as placeholders). */
   values: TemplateScope;
   /**
@@ -58,29 +61,29 @@ export function allows(
   return wantsChannel && (topic !== "order" || preferences.orderUpdates) && choice?.enabled !== false;
 }
 
-/**
- * Creates one notification per recipient and channel, each rendered from the kind's template for
- * that channel: in-app always (and delivered at once), the others PENDING for the delivery
- * worker, or SKIPPED, saying why: the user's preferences say no, or there is nowhere to send it
- * (no confirmed mobile number, no push device). Texts go only to a confirmed number and pushes
- * only to registered devices, never to the email address. Inside the consumer's transaction, so
- * a redelivered event changes nothing.
- */
-export async function notify(tx: NotificationsTx, emit: Emit, request: NotificationRequest): Promise<void> {
-  const { topic, secret } = kindDefinitions[request.kind];
-  const secretChannel = request.sealedSecret !== undefined ? secret?.channel : undefined;
-  const templates = await templatesOf(tx, [request.kind], templateChannels);
+/** The secret copy's channel of a request, if it carries a secret. */
+function secretChannelOf(request: NotificationRequest): OutgoingChannel | undefined {
+  return request.sealedSecret !== undefined ? kindDefinitions[request.kind].secret?.channel : undefined;
+}
+
+/** The rows of one request: in-app, then each outgoing channel, as `notify` says. */
+function rowsOf(request: NotificationRequest, facts: NotifyRead, now: Date): NewNotification[] {
+  const { topic } = kindDefinitions[request.kind];
+  const secretChannel = secretChannelOf(request);
   const content = new Map<NotificationChannel, RenderedContent>(
-    templates.map((template) => [template.channel, renderContent(template, request.values)]),
+    templateChannels.map((channel) => [
+      channel,
+      renderContent(
+        facts.templates.get(`${request.kind}/${channel}`) ?? defaultTemplate(request.kind, channel),
+        request.values,
+      ),
+    ]),
   );
-  const userIds = request.recipients.map((recipient) => recipient.userId);
-  const preferences = await preferencesOf(tx, userIds);
-  const known = new Map((await knownUsers(tx, userIds)).map((user) => [user.userId, user]));
-  const devices = await pushDeviceCounts(tx, userIds);
-  const now = new Date();
-  const rows: NewNotification[] = request.recipients.flatMap((recipient) => {
-    const prefs = preferences.get(recipient.userId)!;
-    const user = known.get(recipient.userId);
+  const recipients: readonly Recipient[] =
+    request.recipients === "admins" ? facts.admins.map((userId) => ({ userId })) : request.recipients;
+  return recipients.flatMap((recipient) => {
+    const user = facts.recipients.get(recipient.userId.toLowerCase());
+    const prefs = user?.preferences ?? { ...defaultPreferences, kinds: [] };
     const common = { userId: recipient.userId, kind: request.kind, sourceEventId: request.sourceEventId };
     const inApp = content.get("IN_APP")!;
     const addressOf: Record<OutgoingChannel, { recipient: string | null; missing: string | null }> = {
@@ -92,7 +95,7 @@ export async function notify(tx: NotificationsTx, emit: Emit, request: Notificat
       },
       PUSH: {
         recipient: null,
-        missing: (devices.get(recipient.userId) ?? 0) > 0 ? null : "the user has no push device",
+        missing: (user?.pushDevices ?? 0) > 0 ? null : "the user has no push device",
       },
     };
     return [
@@ -133,5 +136,34 @@ export async function notify(tx: NotificationsTx, emit: Emit, request: Notificat
       }),
     ];
   });
-  if ((await insertNotifications(tx, rows)) > 0) emit.wake("notification-delivery");
+}
+
+/**
+ * Creates one notification per recipient and channel, each rendered from the kind's template for
+ * that channel: in-app always (and delivered at once), the others PENDING for the delivery
+ * worker, or SKIPPED, saying why: the user's preferences say no, or there is nowhere to send it
+ * (no confirmed mobile number, no push device). Texts go only to a confirmed number and pushes
+ * only to registered devices, never to the email address. Inside the consumer's transaction, so
+ * a redelivered event changes nothing. Any number of requests take two statements: one reads
+ * what they need (recipients, preferences, customized templates), one inserts every row.
+ */
+export async function notify(
+  tx: NotificationsTx,
+  emit: Emit,
+  requests: NotificationRequest | readonly NotificationRequest[],
+): Promise<void> {
+  const all = Array.isArray(requests)
+    ? (requests as readonly NotificationRequest[])
+    : [requests as NotificationRequest];
+  if (all.length === 0) return;
+  const facts = await readForNotify(tx, {
+    userIds: all.flatMap((request) =>
+      request.recipients === "admins" ? [] : request.recipients.map((recipient) => recipient.userId),
+    ),
+    withAdmins: all.some((request) => request.recipients === "admins"),
+    kinds: all.map((request) => request.kind),
+  });
+  const now = new Date();
+  const rows = all.flatMap((request) => rowsOf(request, facts, now));
+  if ((await insertNotificationsSql(tx, rows)) > 0) emit.wake("notification-delivery");
 }

@@ -1,9 +1,12 @@
-import { onEvent } from "../../common/events/eventConsumer";
-import { notify } from "../domain/notify";
+import type { EventData, EventType } from "../../common/events/catalog";
+import { onEvent, type EventHandlerOptions } from "../../common/events/eventConsumer";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
+import { notify, type NotificationRequest } from "../domain/notify";
 import { notificationsPrivacy } from "../domain/privacy";
 import type { NotificationsTx } from "../store/database";
-import { admins, rememberContactChannels, rememberUser } from "../store/notificationStore";
+import { rememberContactChannels, rememberUser } from "../store/knownUsersSql";
+import type { TemplateScope } from "../templates/engine/render";
+import type { NotificationKind } from "../templates/kinds";
 import {
   emailChangeConfirmation,
   emailChangeNotice,
@@ -20,10 +23,56 @@ import {
   welcome,
 } from "../templates/messages";
 
-/** The customer of an order: their account, or for a guest's order the email it was placed with. */
-const customerOf = (data: { customerId: string; guestEmail?: string | undefined }) => [
-  { userId: data.customerId, email: data.guestEmail ?? null },
-];
+/** A message an event asks for, before it is tied to the event. */
+type Message = Omit<NotificationRequest, "sourceEventId">;
+
+/** What an event tells its order's customer: a kind and its values, or null (nothing). */
+type CustomerMessage = { kind: NotificationKind; values: TemplateScope } | null;
+
+/** Events about an order: they carry its customer (and, for a guest's order, the email it was placed with). */
+type OrderEventType = {
+  [T in EventType]: EventData<T> extends { customerId: string; guestEmail?: string | undefined } ? T : never;
+}[EventType];
+
+/**
+ * An event that notifies: the messages it asks for, all written in one read and one insert in
+ * the consumer's transaction (a redelivered event changes nothing).
+ */
+function notifying<T extends EventType>(
+  type: T,
+  messages: (data: EventData<T>) => readonly Message[],
+  options: EventHandlerOptions<T> = {},
+) {
+  return onEvent<NotificationsTx, T>(
+    type,
+    async (event, tx, emit) => {
+      const requests = messages(event.data).map((message) => ({ ...message, sourceEventId: event.id }));
+      if (requests.length > 0) await notify(tx, emit, requests);
+    },
+    options,
+  );
+}
+
+/** An order's event that tells its customer: their account, or for a guest's order the email it was placed with. */
+function toCustomer<T extends OrderEventType>(
+  type: T,
+  message: (data: EventData<T>) => CustomerMessage,
+  options: EventHandlerOptions<T> = {},
+) {
+  return notifying(
+    type,
+    (data) => {
+      const { customerId, guestEmail } = data as { customerId: string; guestEmail?: string | undefined };
+      const found = message(data);
+      return found ? [{ ...found, recipients: [{ userId: customerId, email: guestEmail ?? null }] }] : [];
+    },
+    options,
+  );
+}
+
+const kindOf =
+  <T>(kind: NotificationKind, values: (data: T) => TemplateScope) =>
+  (data: T): CustomerMessage => ({ kind, values: values(data) });
 
 /**
  * Every event the notifications service turns into messages, and the users read model. Secrets
@@ -49,153 +98,66 @@ export function notificationsEventHandlers() {
     onEvent<NotificationsTx, "users.contact_channels.changed">("users.contact_channels.changed", async (event, tx) => {
       await rememberContactChannels(tx, event.data, new Date(event.occurredAt));
     }),
-    onEvent<NotificationsTx, "users.password_reset.requested">(
-      "users.password_reset.requested",
-      async (event, tx, emit) => {
-        const { userId, email, name, link } = event.data;
-        // Written before links were sealed: its clear token is not read, and nothing is sent.
-        if (!link) return;
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: "PASSWORD_RESET",
-          recipients: [{ userId, email }],
-          values: linkMessage({ name, expiresAt: link.expiresAt }),
-          sealedSecret: link.sealed,
-        });
-      },
+    // Written before links were sealed, a reset's clear token is not read, and nothing is sent.
+    notifying("users.password_reset.requested", ({ userId, email, name, link }) =>
+      link
+        ? [
+            {
+              kind: "PASSWORD_RESET",
+              recipients: [{ userId, email }],
+              values: linkMessage({ name, expiresAt: link.expiresAt }),
+              sealedSecret: link.sealed,
+            },
+          ]
+        : [],
     ),
-    onEvent<NotificationsTx, "users.email_verification.requested">(
-      "users.email_verification.requested",
-      async (event, tx, emit) => {
-        const { userId, email, name, link } = event.data;
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: "EMAIL_VERIFICATION",
-          recipients: [{ userId, email }],
-          values: linkMessage({ name, expiresAt: link.expiresAt }),
-          sealedSecret: link.sealed,
-        });
+    notifying("users.email_verification.requested", ({ userId, email, name, link }) => [
+      {
+        kind: "EMAIL_VERIFICATION",
+        recipients: [{ userId, email }],
+        values: linkMessage({ name, expiresAt: link.expiresAt }),
+        sealedSecret: link.sealed,
       },
-    ),
-    onEvent<NotificationsTx, "users.email_change.requested">(
-      "users.email_change.requested",
-      async (event, tx, emit) => {
-        const { userId, name, currentEmail, newEmail, link } = event.data;
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: "EMAIL_CHANGE_NOTICE",
-          recipients: [{ userId, email: currentEmail }],
-          values: emailChangeNotice({ name, currentEmail, newEmail }),
-        });
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: "EMAIL_CHANGE_CONFIRMATION",
-          recipients: [{ userId, email: newEmail }],
-          values: emailChangeConfirmation({ name, newEmail, expiresAt: link.expiresAt }),
-          sealedSecret: link.sealed,
-        });
-      },
-    ),
-    onEvent<NotificationsTx, "users.phone_verification.requested">(
-      "users.phone_verification.requested",
-      async (event, tx, emit) => {
-        const { userId, name, phoneNumber, code } = event.data;
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: "PHONE_VERIFICATION",
-          recipients: [{ userId, phoneNumber }],
-          values: phoneVerification({ name, phoneNumber, expiresAt: code.expiresAt }),
-          sealedSecret: code.sealed,
-        });
-      },
-    ),
-    onEvent<NotificationsTx, "orders.order.status_changed">(
-      "orders.order.status_changed",
-      async (event, tx, emit) => {
-        const message = orderMessage(event.data);
-        if (!message) return;
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: message.kind,
-          recipients: customerOf(event.data),
-          values: message.values,
-        });
+    ]),
+    notifying("users.email_change.requested", ({ userId, name, currentEmail, newEmail, link }) => [
+      {
+        kind: "EMAIL_CHANGE_NOTICE",
+        recipients: [{ userId, email: currentEmail }],
+        values: emailChangeNotice({ name, currentEmail, newEmail }),
       },
       {
-        subjectDetails: [...notifiedStatuses],
-        // An order that ships in parcels is told of each parcel as it leaves (with its tracking).
-        appliesTo: (event) => !(event.data.status === "SHIPPED" && event.data.shipsInFulfillments),
+        kind: "EMAIL_CHANGE_CONFIRMATION",
+        recipients: [{ userId, email: newEmail }],
+        values: emailChangeConfirmation({ name, newEmail, expiresAt: link.expiresAt }),
+        sealedSecret: link.sealed,
       },
-    ),
-    onEvent<NotificationsTx, "orders.fulfillment.created">("orders.fulfillment.created", async (event, tx, emit) => {
-      const message = parcelShipped(event.data);
-      await notify(tx, emit, {
-        sourceEventId: event.id,
-        kind: message.kind,
-        recipients: customerOf(event.data),
-        values: message.values,
-      });
-    }),
-    onEvent<NotificationsTx, "orders.fulfillment.updated">(
-      "orders.fulfillment.updated",
-      async (event, tx, emit) => {
-        const message = parcelMessage(event.data)!;
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: message.kind,
-          recipients: customerOf(event.data),
-          values: message.values,
-        });
+    ]),
+    notifying("users.phone_verification.requested", ({ userId, name, phoneNumber, code }) => [
+      {
+        kind: "PHONE_VERIFICATION",
+        recipients: [{ userId, phoneNumber }],
+        values: phoneVerification({ name, phoneNumber, expiresAt: code.expiresAt }),
+        sealedSecret: code.sealed,
       },
-      { appliesTo: (event) => parcelMessage(event.data) !== null },
-    ),
-    ...(
-      [
-        ["orders.return.approved", "RETURN_APPROVED"],
-        ["orders.return.rejected", "RETURN_REJECTED"],
-        ["orders.return.received", "RETURN_RECEIVED"],
-      ] as const
-    ).map(([type, kind]) =>
-      onEvent<NotificationsTx, typeof type>(type, async (event, tx, emit) => {
-        const message = returnMessage(kind, event.data);
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: message.kind,
-          recipients: customerOf(event.data),
-          values: message.values,
-        });
-      }),
-    ),
-    onEvent<NotificationsTx, "orders.order.edited">("orders.order.edited", async (event, tx, emit) => {
-      await notify(tx, emit, {
-        sourceEventId: event.id,
-        kind: "ORDER_EDITED",
-        recipients: customerOf(event.data),
-        values: orderEdited(event.data),
-      });
+    ]),
+    toCustomer("orders.order.status_changed", orderMessage, {
+      subjectDetails: [...notifiedStatuses],
+      // An order that ships in parcels is told of each parcel as it leaves (with its tracking).
+      appliesTo: (event) => !(event.data.status === "SHIPPED" && event.data.shipsInFulfillments),
     }),
-    onEvent<NotificationsTx, "orders.refund.recorded">(
-      "orders.refund.recorded",
-      async (event, tx, emit) => {
-        await notify(tx, emit, {
-          sourceEventId: event.id,
-          kind: "REFUND_ISSUED",
-          recipients: customerOf(event.data),
-          values: refundIssued(event.data),
-        });
-      },
-      // A refund in full moves the order to REFUNDED, whose own message (`ORDER_REFUNDED`) tells it.
-      { appliesTo: (event) => !event.data.fullyRefunded },
-    ),
-    onEvent<NotificationsTx, "inventory.stock.low">("inventory.stock.low", async (event, tx, emit) => {
-      const recipients = (await admins(tx)).map((admin) => ({ userId: admin.userId, email: admin.email }));
-      await notify(tx, emit, {
-        sourceEventId: event.id,
-        kind: "LOW_STOCK",
-        recipients,
-        values: lowStock(event.data),
-      });
+    toCustomer("orders.fulfillment.created", parcelShipped),
+    toCustomer("orders.fulfillment.updated", parcelMessage, {
+      appliesTo: (event) => parcelMessage(event.data) !== null,
     }),
+    toCustomer("orders.return.approved", (data) => returnMessage("RETURN_APPROVED", data)),
+    toCustomer("orders.return.rejected", (data) => returnMessage("RETURN_REJECTED", data)),
+    toCustomer("orders.return.received", (data) => returnMessage("RETURN_RECEIVED", data)),
+    toCustomer("orders.order.edited", kindOf("ORDER_EDITED", orderEdited)),
+    // A refund in full moves the order to REFUNDED, whose own message (`ORDER_REFUNDED`) tells it.
+    toCustomer("orders.refund.recorded", kindOf("REFUND_ISSUED", refundIssued), {
+      appliesTo: (event) => !event.data.fullyRefunded,
+    }),
+    notifying("inventory.stock.low", (alert) => [{ kind: "LOW_STOCK", recipients: "admins", values: lowStock(alert) }]),
     // Privacy requests: what was sent to the person exported, or erased with their contacts.
     ...privacyEventHandlers("notifications", notificationsPrivacy),
   ];

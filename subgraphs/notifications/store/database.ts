@@ -1,8 +1,11 @@
-import { prismaClientOptions, type DatabaseOptions } from "../../common/database/prismaOptions";
+import { databasePool, prismaClientOptions, type DatabaseOptions } from "../../common/database/prismaOptions";
+import { sharePool } from "../../common/database/sqlPool";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 
+/** Prisma on the service's pool, which the hot paths' own SQL shares (inside a transaction too: see sqlPool.ts). */
 export function createNotificationsDatabase(databaseUrl: string, options: DatabaseOptions = {}) {
-  return new PrismaClient(prismaClientOptions(databaseUrl, options));
+  const pool = databasePool(databaseUrl, options);
+  return sharePool(new PrismaClient(prismaClientOptions(databaseUrl, options, pool)), pool);
 }
 
 export type NotificationsDb = ReturnType<typeof createNotificationsDatabase>;

@@ -1,4 +1,4 @@
-import type { DueWorkTable } from "../../common/dueWork/claimDue";
+import { sql, statement } from "../../common/database/sqlPool";
 import { afterNewestFirst } from "../../common/pagination";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { NotificationsReader, NotificationsTx } from "./database";
@@ -60,60 +60,6 @@ export type NewNotification = Pick<
   nextAttemptAt?: Date | null;
 };
 
-/** Stores notifications; one per event, user, channel and kind, so a redelivered event adds none. Returns how many were new. */
-export async function insertNotifications(
-  tx: NotificationsTx,
-  notifications: readonly NewNotification[],
-): Promise<number> {
-  if (notifications.length === 0) return 0;
-  const { count } = await tx.notification.createMany({ data: [...notifications], skipDuplicates: true });
-  return count;
-}
-
-/** Messages due to go out: PENDING, at their `next_attempt_at`. */
-export const dueNotifications: DueWorkTable = { table: "notifications", pending: "delivery_status = 'PENDING'" };
-
-/** What a try at delivering a message changes: its status (as the delivery state machine decided) and its bookkeeping. */
-export type DeliveryChange = Partial<
-  Pick<
-    NotificationRecord,
-    "deliveryStatus" | "attempts" | "statusReason" | "nextAttemptAt" | "sentAt" | "recipient" | "sealedSecret"
-  >
->;
-
-/** The one place a message's delivery status is written after it was created. */
-export async function saveDelivery(db: NotificationsReader, id: string, change: DeliveryChange): Promise<void> {
-  await db.notification.update({ where: { id }, data: change });
-}
-
-export function findNotification(db: NotificationsReader, id: string): Promise<NotificationRecord | null> {
-  return db.notification.findUnique({ where: { id } });
-}
-
-/** The address of a user, from the users read model (a message may be created before it is known). */
-export async function emailOf(db: NotificationsReader, userId: string): Promise<string | undefined> {
-  return (await db.knownUser.findUnique({ where: { userId } }))?.email || undefined;
-}
-
-/** The push tokens of a user, from the users read model. */
-export async function pushTokensOf(db: NotificationsReader, userId: string): Promise<string[]> {
-  const devices = await db.knownPushDevice.findMany({ where: { userId }, orderBy: { deviceId: "asc" } });
-  return devices.map((device) => device.token);
-}
-
-/** How many push devices each of the users has, in one statement. */
-export async function pushDeviceCounts(
-  db: NotificationsReader,
-  userIds: readonly string[],
-): Promise<Map<string, number>> {
-  const counts = await db.knownPushDevice.groupBy({
-    by: ["userId"],
-    where: { userId: { in: [...userIds] } },
-    _count: { _all: true },
-  });
-  return new Map(counts.map((row) => [row.userId, row._count._all]));
-}
-
 export const defaultPreferences: ChannelPreferences = {
   email: true,
   sms: false,
@@ -141,6 +87,14 @@ export async function preferencesOf(
   );
 }
 
+const saveKindChoices = statement(
+  "notifications.preferences.kinds",
+  `INSERT INTO notification_kind_preferences (user_id, kind, channel, enabled, updated_at)
+   SELECT $1::uuid, c.kind, c.channel, c.enabled, now()
+     FROM json_to_recordset($2::json) AS c(kind text, channel "NotificationChannel", enabled boolean)
+   ON CONFLICT (user_id, kind, channel) DO UPDATE SET enabled = EXCLUDED.enabled, updated_at = EXCLUDED.updated_at`,
+);
+
 /** Saves the given switches and choices per kind; the others keep their value. */
 export async function savePreferences(
   tx: NotificationsTx,
@@ -153,12 +107,10 @@ export async function savePreferences(
     create: { userId, ...defaultPreferences, ...changes },
     update: changes,
   });
-  for (const choice of kindChanges) {
-    await tx.notificationKindPreference.upsert({
-      where: { userId_kind_channel: { userId, kind: choice.kind, channel: choice.channel } },
-      create: { userId, ...choice },
-      update: { enabled: choice.enabled },
-    });
+  if (kindChanges.length > 0) {
+    // One statement for every choice; a choice given twice is what it was said to be last.
+    const choices = new Map(kindChanges.map((choice) => [`${choice.kind}/${choice.channel}`, choice]));
+    await sql(tx, saveKindChoices, [userId, JSON.stringify([...choices.values()])]);
   }
   return (await preferencesOf(tx, [userId])).get(userId)!;
 }
@@ -169,63 +121,4 @@ export async function markRead(tx: NotificationsTx, userId: string, id: string):
   if (!notification) return null;
   if (notification.readAt) return notification;
   return tx.notification.update({ where: { id }, data: { readAt: new Date() } });
-}
-
-export interface KnownUserFacts {
-  userId: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-}
-
-/** The users read model; an older fact never overwrites a newer one (events can arrive out of order). */
-export async function rememberUser(tx: NotificationsTx, user: KnownUserFacts, at: Date): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO known_users (user_id, email, name, is_admin, facts_at) VALUES (${user.userId}::uuid, ${user.email}, ${user.name}, ${user.isAdmin}, ${at})
-    ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name, is_admin = EXCLUDED.is_admin, facts_at = EXCLUDED.facts_at
-     WHERE known_users.facts_at <= EXCLUDED.facts_at`;
-}
-
-export interface ContactChannelFacts {
-  userId: string;
-  phoneNumber: string | null;
-  pushDevices: ReadonlyArray<{ deviceId: string; token: string; platform: string }>;
-}
-
-/**
- * Where a user's texts and pushes go, from `users.contact_channels.changed`: the number and the
- * whole set of devices replace what was known, unless newer facts are already stored. A user not
- * known yet gets a row whose other facts lose to any users event.
- */
-export async function rememberContactChannels(
-  tx: NotificationsTx,
-  facts: ContactChannelFacts,
-  at: Date,
-): Promise<void> {
-  const applied = await tx.$queryRaw<Array<{ user_id: string }>>`
-    INSERT INTO known_users (user_id, email, name, is_admin, facts_at, phone_number, contact_facts_at)
-    VALUES (${facts.userId}::uuid, '', '', false, 'epoch', ${facts.phoneNumber}, ${at})
-    ON CONFLICT (user_id) DO UPDATE SET phone_number = EXCLUDED.phone_number, contact_facts_at = EXCLUDED.contact_facts_at
-     WHERE known_users.contact_facts_at IS NULL OR known_users.contact_facts_at <= EXCLUDED.contact_facts_at
-    RETURNING user_id::text`;
-  if (applied.length === 0) return;
-  await tx.knownPushDevice.deleteMany({
-    where: { userId: facts.userId, deviceId: { notIn: facts.pushDevices.map((device) => device.deviceId) } },
-  });
-  for (const device of facts.pushDevices) {
-    // A device that moved from another user belongs to this one from now on.
-    await tx.knownPushDevice.upsert({
-      where: { deviceId: device.deviceId },
-      create: { ...device, userId: facts.userId },
-      update: { userId: facts.userId, token: device.token, platform: device.platform },
-    });
-  }
-}
-
-export function knownUsers(db: NotificationsReader, userIds: readonly string[]) {
-  return db.knownUser.findMany({ where: { userId: { in: [...userIds] } } });
-}
-
-export function admins(db: NotificationsReader) {
-  return db.knownUser.findMany({ where: { isAdmin: true } });
 }
