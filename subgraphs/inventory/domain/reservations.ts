@@ -1,13 +1,8 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { InventoryTx } from "../store/database";
-import {
-  closeOrder,
-  findReservations,
-  lockOrder,
-  saveReservation,
-  settleReservations,
-} from "../store/reservationStore";
+import { findReservations, lockOrder, saveReservation } from "../store/reservationStore";
 import { normaliseLines, reserveOrders, type OrderLine, type ReservationOutcome } from "./reserveOrders";
+import { settleOrders } from "./settleOrders";
 import { applyStockChanges, type LocationChange } from "./stockChanges";
 
 export { normaliseLines, type OrderLine, type ReservationOutcome } from "./reserveOrders";
@@ -26,63 +21,23 @@ export async function reserveOrder(
   return outcome!;
 }
 
-/** The order's reservations still held, as changes of stock at their locations. */
-async function heldChanges(
-  tx: InventoryTx,
-  orderId: string,
-  change: (quantity: number) => Pick<LocationChange, "onHandDelta" | "reservedDelta" | "kind" | "reason">,
-): Promise<{ all: number; changes: LocationChange[] }> {
-  const reservations = await findReservations(tx, orderId);
-  return {
-    all: reservations.length,
-    changes: reservations
-      .filter((reservation) => reservation.status === "RESERVED" && reservation.quantity > reservation.shipped)
-      .map((reservation) => ({
-        variantId: reservation.variantId,
-        productId: reservation.productId,
-        locationId: reservation.locationId,
-        orderId,
-        // Units already shipped in fulfillments left with them; only the rest is still held.
-        ...change(reservation.quantity - reservation.shipped),
-      })),
-  };
-}
-
 /**
- * Gives back an order's reserved units at the locations they were held (cancelled, unpaid).
- * Reservations already settled are left alone; an order not reserved yet is closed, so a late
- * "placed" reserves nothing for it. Returns how many reservations were released.
+ * Gives back an order's reserved units at the locations they were held (cancelled, unpaid):
+ * `settleOrders` for a batch of one. Reservations already settled are left alone; an order not
+ * reserved yet is closed, so a late "placed" reserves nothing for it. Returns how many
+ * reservations were released.
  */
 export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string, reason: string): Promise<number> {
-  await lockOrder(tx, orderId);
-  const held = await heldChanges(tx, orderId, (quantity) => ({
-    onHandDelta: 0,
-    reservedDelta: -quantity,
-    kind: "RELEASE",
-    reason,
-  }));
-  if (held.all === 0) await closeOrder(tx, orderId);
-  if (held.changes.length === 0) return 0;
-  if (!(await applyStockChanges(tx, emit, held.changes)))
-    throw new Error(`stock holds less than order ${orderId} reserved`);
-  await settleReservations(tx, orderId, "RELEASED");
-  return held.changes.length;
+  const [released] = await settleOrders(tx, emit, [{ orderId, action: "release", reason }]);
+  return released!;
 }
 
 /** Turns an order's reservations into deductions where they were held, when it ships: on hand and reserved both drop. */
 export async function deductOrder(tx: InventoryTx, emit: Emit, orderId: string): Promise<number> {
-  await lockOrder(tx, orderId);
-  const held = await heldChanges(tx, orderId, (quantity) => ({
-    onHandDelta: -quantity,
-    reservedDelta: -quantity,
-    kind: "DEDUCTION",
-    reason: `shipped with order ${orderId}`,
-  }));
-  if (held.changes.length === 0) return 0;
-  if (!(await applyStockChanges(tx, emit, held.changes)))
-    throw new Error(`stock holds less than order ${orderId} reserved`);
-  await settleReservations(tx, orderId, "DEDUCTED");
-  return held.changes.length;
+  const [deducted] = await settleOrders(tx, emit, [
+    { orderId, action: "deduct", reason: `shipped with order ${orderId}` },
+  ]);
+  return deducted!;
 }
 
 /**

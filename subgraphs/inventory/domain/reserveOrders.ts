@@ -6,10 +6,9 @@ import {
   readReservationState,
   type LevelRow,
   type ReservationMade,
-  type TotalsRow,
 } from "../store/reservationSql";
 import { allocate } from "./allocation";
-import { displayName } from "./stockChanges";
+import { announceTotals, type PlannedTotals } from "./plannedTotals";
 
 export interface OrderLine {
   productId: string;
@@ -42,12 +41,6 @@ export interface OrderToReserve {
 
 const levelKey = (variantId: string, locationId: string) => `${variantId.toLowerCase()}|${locationId.toLowerCase()}`;
 
-/** A variant's totals as the plan goes, with how many orders changed them. */
-interface Totals extends TotalsRow {
-  changes: number;
-  reservedDelta: number;
-}
-
 /**
  * Reserves every line of each order, or none of it, for a batch of orders in three statements
  * whatever the batch holds: the orders' locks; the variants' location rows and totals, locked
@@ -77,8 +70,8 @@ export async function reserveOrders(
   const levels = new Map<string, LevelRow>(
     state.levels.map((level) => [levelKey(level.variantId, level.locationId), { ...level }]),
   );
-  const totals = new Map<string, Totals>(
-    state.totals.map((row) => [row.variantId.toLowerCase(), { ...row, changes: 0, reservedDelta: 0 }]),
+  const totals = new Map<string, PlannedTotals>(
+    state.totals.map((row) => [row.variantId.toLowerCase(), { ...row, changes: 0, onHandDelta: 0, reservedDelta: 0 }]),
   );
   const done = new Set(state.reserved);
   const made: ReservationMade[] = [];
@@ -103,7 +96,7 @@ export async function reserveOrders(
       total.reservedDelta += delta;
       total.version += 1;
       total.changes += 1;
-      announce(emit, variantId, total);
+      announceTotals(emit, variantId, total, "RESERVATION");
     }
     return { kind: "reserved" };
   });
@@ -171,35 +164,4 @@ function planOrder(
     }
   }
   return plan;
-}
-
-/** The stock events of one order's change of a variant's totals; the low-stock flag follows availability. */
-function announce(emit: Emit, variantId: string, total: Totals): void {
-  const available = total.onHand - total.reserved;
-  emit("inventory.stock.changed", {
-    productId: total.productId,
-    variantId,
-    onHand: total.onHand,
-    reserved: total.reserved,
-    available,
-    lowStockThreshold: total.lowStockThreshold,
-    version: total.version,
-    kind: "RESERVATION",
-  });
-  const isLow = available <= total.lowStockThreshold;
-  if (isLow && !total.lowStockAlerted) {
-    const known =
-      total.sku === null
-        ? undefined
-        : { productName: total.productName ?? "", title: total.title ?? "", hasOptions: total.hasOptions ?? false };
-    emit("inventory.stock.low", {
-      productId: total.productId,
-      variantId,
-      sku: total.sku ?? "",
-      name: displayName(known),
-      available,
-      threshold: total.lowStockThreshold,
-    });
-  }
-  total.lowStockAlerted = isLow;
 }

@@ -14,18 +14,6 @@ export function findReservations(db: InventoryReader, orderId: string) {
   return db.reservation.findMany({ where: { orderId }, orderBy: [{ variantId: "asc" }, { locationId: "asc" }] });
 }
 
-export async function settleReservations(
-  tx: InventoryTx,
-  orderId: string,
-  status: "RELEASED" | "DEDUCTED",
-): Promise<void> {
-  await tx.reservation.updateMany({ where: { orderId, status: "RESERVED" }, data: { status } });
-}
-
-export async function closeOrder(tx: InventoryTx, orderId: string): Promise<void> {
-  await tx.orderClosure.createMany({ data: [{ orderId }], skipDuplicates: true });
-}
-
 /** Writes what is left of one reservation after a parcel (units shipped, units released elsewhere). */
 export async function saveReservation(
   tx: InventoryTx,
