@@ -5,6 +5,7 @@ import { newTestId } from "../../../test/support/testNames";
 import { recordSentStatements } from "../../../test/support/sqlCounter";
 import { releaseOrder } from "../domain/reservations";
 import { reserveOrders, type OrderLine, type OrderToReserve } from "../domain/reserveOrders";
+import { settleOrders, type OrderToSettle } from "../domain/settleOrders";
 import { applyStockChanges } from "../domain/stockChanges";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
 import { ensureLocationLevels, ensureStockLevels } from "../store/stockStore";
@@ -166,5 +167,59 @@ describe("reserving a batch of orders in named SQL", () => {
         { variantId: a, version: 3, reserved: 5, kind: "RESERVATION" },
       ],
     );
+  });
+
+  it("releases and deducts a batch of orders in three statements, each order's held units where they were held", async () => {
+    const [a, b] = [await productWith(20), await productWith(20)];
+    await reserve([order(30, line(a, 2), line(b, 1)), order(31, line(a, 3)), order(32, line(b, 4))]);
+    committed = [];
+    const batch: OrderToSettle[] = [
+      { orderId: orderId(30), action: "release", reason: "order cancelled" },
+      { orderId: orderId(31), action: "deduct", reason: `shipped with order ${orderId(31)}` },
+      // Released twice in one batch: the second finds nothing held.
+      { orderId: orderId(30), action: "release", reason: "order cancelled" },
+      // Never reserved: closed, so a late "placed" reserves nothing.
+      { orderId: orderId(33), action: "release", reason: "cancelled early" },
+    ];
+    const { result, statements } = await recordSentStatements(() =>
+      unitOfWork((tx, emit) => settleOrders(tx, emit, batch)),
+    );
+    expect(result).toEqual([2, 1, 0, 0]);
+    expect(
+      statements
+        .filter((each) => each.database === databaseName && !plumbing.test(each.text))
+        .map((each) => each.text.split(/\s+/).slice(0, 3).join(" ")),
+    ).toEqual([expect.stringMatching(/^SELECT count\(pg_advisory_xact_lock/), "WITH own AS", "WITH located AS"]);
+    expect(await db.stockLevel.findUniqueOrThrow({ where: { variantId: a } })).toMatchObject({
+      onHand: 17,
+      reserved: 0,
+    });
+    expect(await db.stockLevel.findUniqueOrThrow({ where: { variantId: b } })).toMatchObject({
+      onHand: 20,
+      reserved: 4,
+    });
+    expect(
+      await db.reservation.findMany({
+        where: { orderId: { in: [orderId(30), orderId(31)] } },
+        orderBy: [{ orderId: "asc" }, { variantId: "asc" }],
+      }),
+    ).toMatchObject(
+      [orderId(30), orderId(30), orderId(31)].map((id, index) => ({
+        orderId: id,
+        status: index < 2 ? "RELEASED" : "DEDUCTED",
+      })),
+    );
+    expect(await db.orderClosure.count({ where: { orderId: { in: [orderId(30), orderId(31), orderId(33)] } } })).toBe(
+      1,
+    );
+    expect(committed.map((event) => [event.type, (event.data as { kind: string }).kind])).toEqual([
+      ["inventory.stock.changed", "RELEASE"],
+      ["inventory.stock.changed", "RELEASE"],
+      ["inventory.stock.changed", "DEDUCTION"],
+    ]);
+    const deducted = await db.stockMovement.findMany({ where: { orderId: orderId(31), kind: "DEDUCTION" } });
+    expect(deducted).toMatchObject([
+      { variantId: a, onHandDelta: -3, reservedDelta: -3, onHandAfter: 17, reservedAfter: 0 },
+    ]);
   });
 });
