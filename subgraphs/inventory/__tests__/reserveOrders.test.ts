@@ -120,7 +120,7 @@ describe("reserving a batch of orders in named SQL", () => {
   it("plans the orders of a batch one after another, all or none each, with the ledger's units after each", async () => {
     const a = await productWith(5, 1);
     const b = await productWith(1);
-    const { kinds, outcomes, events } = await reserve([
+    const { kinds, outcomes, events, statements } = await reserve([
       order(20, line(a, 3)),
       // Wants more of b than there is: nothing of it is reserved, and a keeps its units for the next.
       order(21, line(a, 1), line(b, 2)),
@@ -130,6 +130,13 @@ describe("reserving a batch of orders in named SQL", () => {
       order(23, line(a, 1)),
     ]);
     expect(kinds).toEqual(["reserved", "insufficient", "reserved", "already-reserved", "insufficient"]);
+    // A refusal is decided on a second read (a location row committed while the first waited is in it).
+    expect(statements).toEqual([
+      expect.stringMatching(/^SELECT count\(pg_advisory_xact_lock/),
+      "WITH levels AS",
+      "WITH levels AS",
+      "WITH located AS",
+    ]);
     expect(outcomes[1]).toEqual({ kind: "insufficient", productId: b, variantId: b, requested: 2, available: 1 });
     expect(outcomes[4]).toEqual({ kind: "insufficient", productId: a, variantId: a, requested: 1, available: 0 });
     expect(await db.stockLevel.findUniqueOrThrow({ where: { variantId: a } })).toMatchObject({

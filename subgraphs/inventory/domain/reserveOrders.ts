@@ -6,6 +6,8 @@ import {
   readReservationState,
   type LevelRow,
   type ReservationMade,
+  type ReservationState,
+  type ReservationWrites,
 } from "../store/reservationSql";
 import { allocate } from "./allocation";
 import { announceTotals, type PlannedTotals } from "./plannedTotals";
@@ -61,12 +63,29 @@ export async function reserveOrders(
 ): Promise<ReservationOutcome[]> {
   if (orders.length === 0) return [];
   const orderIds = orders.map((order) => order.orderId);
+  const variantIds = orders.flatMap((order) => order.lines.map((line) => line.variantId));
   await lockOrders(tx, orderIds);
-  const state = await readReservationState(
-    tx,
-    orderIds,
-    orders.flatMap((order) => order.lines.map((line) => line.variantId)),
-  );
+  let plan = planBatch(orders, await readReservationState(tx, orderIds, variantIds));
+  if (plan.outcomes.some((outcome) => outcome.kind === "insufficient")) {
+    // A location row inserted (a transfer's first units somewhere) and committed while the read
+    // waited for its locks is not in that statement's snapshot: before refusing an order, read
+    // once more (what is locked stays locked; the new row is locked now).
+    plan = planBatch(orders, await readReservationState(tx, orderIds, variantIds));
+  }
+  for (const [type, data] of plan.events) (emit as (type: string, data: unknown) => void)(type, data);
+  await applyReservations(tx, plan.writes);
+  return plan.outcomes;
+}
+
+/** The outcome of each order from the locked rows, what to write, and the events to emit (in order). */
+function planBatch(
+  orders: readonly OrderToReserve[],
+  state: ReservationState,
+): { outcomes: ReservationOutcome[]; writes: ReservationWrites; events: Array<[string, unknown]> } {
+  const events: Array<[string, unknown]> = [];
+  const collect = Object.assign((type: string, data: unknown) => void events.push([type, data]), {
+    wake: () => undefined,
+  }) as unknown as Emit;
   const levels = new Map<string, LevelRow>(
     state.levels.map((level) => [levelKey(level.variantId, level.locationId), { ...level }]),
   );
@@ -96,11 +115,11 @@ export async function reserveOrders(
       total.reservedDelta += delta;
       total.version += 1;
       total.changes += 1;
-      announceTotals(emit, variantId, total, "RESERVATION");
+      announceTotals(collect, variantId, total, "RESERVATION");
     }
     return { kind: "reserved" };
   });
-  await applyReservations(tx, {
+  const writes: ReservationWrites = {
     locations: state.levels
       .map((row) => ({
         variantId: row.variantId,
@@ -117,8 +136,8 @@ export async function reserveOrders(
         lowStockAlerted: total.lowStockAlerted,
       })),
     made,
-  });
-  return outcomes;
+  };
+  return { outcomes, writes, events };
 }
 
 /**
