@@ -1,3 +1,4 @@
+import type { EventData, EventType } from "../../common/events/catalog";
 import type { Emit } from "../../common/events/unitOfWork";
 import type { InventoryTx } from "../store/database";
 import {
@@ -72,20 +73,27 @@ export async function reserveOrders(
     // once more (what is locked stays locked; the new row is locked now).
     plan = planBatch(orders, await readReservationState(tx, orderIds, variantIds));
   }
-  for (const [type, data] of plan.events) (emit as (type: string, data: unknown) => void)(type, data);
+  for (const { type, data } of plan.events) emit(type, data);
   await applyReservations(tx, plan.writes);
   return plan.outcomes;
+}
+
+/** An event a plan emits once it is the plan kept. */
+interface PlannedEvent {
+  type: EventType;
+  data: EventData<EventType>;
 }
 
 /** The outcome of each order from the locked rows, what to write, and the events to emit (in order). */
 function planBatch(
   orders: readonly OrderToReserve[],
   state: ReservationState,
-): { outcomes: ReservationOutcome[]; writes: ReservationWrites; events: Array<[string, unknown]> } {
-  const events: Array<[string, unknown]> = [];
-  const collect = Object.assign((type: string, data: unknown) => void events.push([type, data]), {
-    wake: () => undefined,
-  }) as unknown as Emit;
+): { outcomes: ReservationOutcome[]; writes: ReservationWrites; events: PlannedEvent[] } {
+  const events: PlannedEvent[] = [];
+  const collect: Emit = Object.assign(
+    <T extends EventType>(type: T, data: EventData<T>) => void events.push({ type, data } as PlannedEvent),
+    { wake: () => undefined },
+  );
   const levels = new Map<string, LevelRow>(
     state.levels.map((level) => [levelKey(level.variantId, level.locationId), { ...level }]),
   );
