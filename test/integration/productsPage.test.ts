@@ -1,6 +1,6 @@
 import { createCategory, createProduct, createVariants, setProductOptions } from "../../subgraphs/products";
 import { graphqlData } from "../support/graphqlClient";
-import { countStatements } from "../support/sqlCounter";
+import { recordSentStatements, withoutBackground } from "../support/sqlCounter";
 import { startServices, type TestServices } from "../support/testServices";
 import { waitFor } from "../support/waitFor";
 
@@ -24,6 +24,10 @@ const variantsPage = (first: number) => `
     }
   }
 `;
+
+/** Work no request does: the outbox relay's and workers' polls, transaction control, readiness probes. */
+const background = /outbox_event|processed_event|next_attempt_at <= now\(\)|expires_at < now\(\)|^SELECT 1$/i;
+const control = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i;
 
 describe("a page of products with their stock, rating and category, through the router", () => {
   let services: TestServices<"products" | "inventory">;
@@ -56,10 +60,25 @@ describe("a page of products with their stock, rating and category, through the 
     await services?.cleanUp();
   });
 
+  /**
+   * The statements each service's database was sent while `work` ran, counted on the wire (every
+   * `pg` connection: Prisma's and the services' own named SQL on the shared pool alike).
+   */
+  async function countStatements<T>(work: () => Promise<T>) {
+    const databaseOf = (runtime: { databaseUrl: string }) => new URL(runtime.databaseUrl).pathname.slice(1);
+    const names = { products: databaseOf(products.runtime), inventory: databaseOf(inventory.runtime) };
+    const { result, statements } = await recordSentStatements(work);
+    const own = withoutBackground(statements, background).filter((each) => !control.test(each.text));
+    const of = (database: string) => own.filter((each) => each.database === database).map((each) => each.text);
+    return {
+      result,
+      counts: { products: of(names.products).length, inventory: of(names.inventory).length },
+      statements: [...of(names.products), ...of(names.inventory)],
+    };
+  }
+
   async function measure(first: number) {
-    return countStatements({ products: products.runtime.db, inventory: inventory.runtime.db }, () =>
-      graphqlData(router.url, productsPage, { variables: { first } }),
-    );
+    return countStatements(() => graphqlData(router.url, productsPage, { variables: { first } }));
   }
 
   it("resolves stock, rating and category of 50 products in a fixed handful of statements", async () => {
@@ -106,10 +125,7 @@ describe("a page of products with their stock, rating and category, through the 
       "stock records for all 80 variants",
     );
     await inventory.runtime.db.stockLevel.updateMany({ data: { onHand: 3 } });
-    const measureVariants = (first: number) =>
-      countStatements({ products: products.runtime.db, inventory: inventory.runtime.db }, () =>
-        graphqlData(router.url, variantsPage(first)),
-      );
+    const measureVariants = (first: number) => countStatements(() => graphqlData(router.url, variantsPage(first)));
     const small = await measureVariants(5);
     const large = await measureVariants(20);
     expect(large.result.products.edges).toHaveLength(20);

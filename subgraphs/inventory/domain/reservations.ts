@@ -1,49 +1,15 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { InventoryTx } from "../store/database";
-import {
-  closeOrder,
-  findReservations,
-  insertReservations,
-  isClosed,
-  lockOrder,
-  saveReservation,
-  settleReservations,
-} from "../store/reservationStore";
-import { lockLocationLevels } from "../store/stockStore";
-import { allocate } from "./allocation";
+import { findReservations, lockOrder, saveReservation } from "../store/reservationStore";
+import { normaliseLines, reserveOrders, type OrderLine, type ReservationOutcome } from "./reserveOrders";
+import { settleOrders } from "./settleOrders";
 import { applyStockChanges, type LocationChange } from "./stockChanges";
 
-export interface OrderLine {
-  productId: string;
-  variantId: string;
-  quantity: number;
-}
-
-export type ReservationOutcome =
-  | { kind: "reserved" }
-  | { kind: "already-reserved" }
-  /** The order was cancelled before it could be reserved: nothing to hold. */
-  | { kind: "closed" }
-  /** Not enough of one variant: nothing of the order is reserved. */
-  | { kind: "insufficient"; productId: string; variantId: string; requested: number; available: number };
-
-/** One line per variant, quantities summed, in variant id order (rows are always locked in the same order, so concurrent reservations cannot deadlock). */
-export function normaliseLines(lines: readonly OrderLine[]): OrderLine[] {
-  const totals = new Map<string, OrderLine>();
-  for (const line of lines) {
-    const seen = totals.get(line.variantId);
-    totals.set(line.variantId, { ...line, quantity: (seen?.quantity ?? 0) + line.quantity });
-  }
-  return [...totals.values()].sort((a, b) => a.variantId.localeCompare(b.variantId));
-}
+export { normaliseLines, type OrderLine, type ReservationOutcome } from "./reserveOrders";
 
 /**
- * Reserves every line of an order, or none. The variants' location rows are locked first (in
- * variant and location order), every line is given its locations (priority, then most
- * available; a line may be split), and only then are the conditional updates made: a line that
- * cannot be met leaves nothing reserved, and concurrent orders can never oversell a variant at
- * any location. Each reservation records its location, so shipping deducts and cancelling
- * releases there. Reserving an order twice, or one already cancelled, changes nothing.
+ * Reserves every line of an order, or none: `reserveOrders` for a batch of one (three
+ * statements). Reserving an order twice, or one already cancelled, changes nothing.
  */
 export async function reserveOrder(
   tx: InventoryTx,
@@ -51,119 +17,27 @@ export async function reserveOrder(
   orderId: string,
   lines: readonly OrderLine[],
 ): Promise<ReservationOutcome> {
-  await lockOrder(tx, orderId);
-  if (await isClosed(tx, orderId)) return { kind: "closed" };
-  if ((await findReservations(tx, orderId)).length > 0) return { kind: "already-reserved" };
-  const normalised = normaliseLines(lines);
-  const levels = await lockLocationLevels(
-    tx,
-    normalised.map((line) => line.variantId),
-  );
-  const changes: LocationChange[] = [];
-  for (const line of normalised) {
-    const candidates = levels
-      .filter((level) => level.variantId === line.variantId && level.active)
-      .map((level) => ({
-        locationId: level.locationId,
-        priority: level.priority,
-        available: level.onHand - level.reserved,
-      }));
-    const plan = allocate(line.quantity, candidates);
-    if (!plan) {
-      const available = candidates.reduce((sum, candidate) => sum + Math.max(0, candidate.available), 0);
-      return {
-        kind: "insufficient",
-        productId: line.productId,
-        variantId: line.variantId,
-        requested: line.quantity,
-        available,
-      };
-    }
-    for (const part of plan) {
-      changes.push({
-        variantId: line.variantId,
-        productId: line.productId,
-        locationId: part.locationId,
-        onHandDelta: 0,
-        reservedDelta: part.quantity,
-        kind: "RESERVATION",
-        reason: `reserved for order ${orderId}`,
-        orderId,
-      });
-    }
-  }
-  if (!(await applyStockChanges(tx, emit, changes)))
-    throw new Error(`stock of order ${orderId} changed under its lock`);
-  await insertReservations(
-    tx,
-    orderId,
-    changes.map((change) => ({
-      variantId: change.variantId,
-      productId: change.productId,
-      locationId: change.locationId,
-      quantity: change.reservedDelta,
-    })),
-  );
-  return { kind: "reserved" };
-}
-
-/** The order's reservations still held, as changes of stock at their locations. */
-async function heldChanges(
-  tx: InventoryTx,
-  orderId: string,
-  change: (quantity: number) => Pick<LocationChange, "onHandDelta" | "reservedDelta" | "kind" | "reason">,
-): Promise<{ all: number; changes: LocationChange[] }> {
-  const reservations = await findReservations(tx, orderId);
-  return {
-    all: reservations.length,
-    changes: reservations
-      .filter((reservation) => reservation.status === "RESERVED" && reservation.quantity > reservation.shipped)
-      .map((reservation) => ({
-        variantId: reservation.variantId,
-        productId: reservation.productId,
-        locationId: reservation.locationId,
-        orderId,
-        // Units already shipped in fulfillments left with them; only the rest is still held.
-        ...change(reservation.quantity - reservation.shipped),
-      })),
-  };
+  const [outcome] = await reserveOrders(tx, emit, [{ orderId, lines }]);
+  return outcome!;
 }
 
 /**
- * Gives back an order's reserved units at the locations they were held (cancelled, unpaid).
- * Reservations already settled are left alone; an order not reserved yet is closed, so a late
- * "placed" reserves nothing for it. Returns how many reservations were released.
+ * Gives back an order's reserved units at the locations they were held (cancelled, unpaid):
+ * `settleOrders` for a batch of one. Reservations already settled are left alone; an order not
+ * reserved yet is closed, so a late "placed" reserves nothing for it. Returns how many
+ * reservations were released.
  */
 export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string, reason: string): Promise<number> {
-  await lockOrder(tx, orderId);
-  const held = await heldChanges(tx, orderId, (quantity) => ({
-    onHandDelta: 0,
-    reservedDelta: -quantity,
-    kind: "RELEASE",
-    reason,
-  }));
-  if (held.all === 0) await closeOrder(tx, orderId);
-  if (held.changes.length === 0) return 0;
-  if (!(await applyStockChanges(tx, emit, held.changes)))
-    throw new Error(`stock holds less than order ${orderId} reserved`);
-  await settleReservations(tx, orderId, "RELEASED");
-  return held.changes.length;
+  const [released] = await settleOrders(tx, emit, [{ orderId, action: "release", reason }]);
+  return released!;
 }
 
 /** Turns an order's reservations into deductions where they were held, when it ships: on hand and reserved both drop. */
 export async function deductOrder(tx: InventoryTx, emit: Emit, orderId: string): Promise<number> {
-  await lockOrder(tx, orderId);
-  const held = await heldChanges(tx, orderId, (quantity) => ({
-    onHandDelta: -quantity,
-    reservedDelta: -quantity,
-    kind: "DEDUCTION",
-    reason: `shipped with order ${orderId}`,
-  }));
-  if (held.changes.length === 0) return 0;
-  if (!(await applyStockChanges(tx, emit, held.changes)))
-    throw new Error(`stock holds less than order ${orderId} reserved`);
-  await settleReservations(tx, orderId, "DEDUCTED");
-  return held.changes.length;
+  const [deducted] = await settleOrders(tx, emit, [
+    { orderId, action: "deduct", reason: `shipped with order ${orderId}` },
+  ]);
+  return deducted!;
 }
 
 /**

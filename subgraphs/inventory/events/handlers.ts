@@ -1,9 +1,11 @@
 import type { EventData } from "../../common/events/catalog";
 import type { EventEnvelope } from "../../common/events/envelope";
+import type { Emit } from "../../common/events/unitOfWork";
 import { onEvent } from "../../common/events/eventConsumer";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductParcel, restockReturn } from "../domain/fulfillments";
-import { deductOrder, releaseEditedUnits, releaseOrder, reserveOrder } from "../domain/reservations";
+import { deductOrder, releaseEditedUnits, releaseOrder } from "../domain/reservations";
+import { reserveOrders } from "../domain/reserveOrders";
 import { upsertCatalogVariants } from "../store/catalogStore";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { inventoryPrivacy } from "../domain/privacy";
@@ -38,20 +40,32 @@ async function recordCatalogFacts(
   );
 }
 
-/** Every event the inventory service reacts to. */
-export const inventoryEventHandlers = [
-  onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts),
-  onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts),
-  // The checkout saga: reserve an order's lines when it is placed, all or none. Lines of older
-  // events name only the product, whose one variant has its id.
-  onEvent<InventoryTx, "orders.order.placed">("orders.order.placed", async (event, tx, emit) => {
-    const { orderId } = event.data;
-    const lines = event.data.lines.map((line) => ({
-      productId: line.productId,
-      variantId: line.variantId ?? line.productId,
-      quantity: line.quantity,
-    }));
-    const outcome = await reserveOrder(tx, emit, orderId, lines);
+/**
+ * The checkout saga's step: reserve each placed order's lines, all or none, and say so
+ * (`inventory.reservation.succeeded` or `.rejected`), for a batch of events in three statements
+ * (`reserveOrders`), in the order given. Lines of older events name only the product, whose one
+ * variant has its id. The consumer hands it one event at a time today; a consumer that hands a
+ * handler its whole batch would pass them all here.
+ */
+export async function reservePlacedOrders(
+  events: ReadonlyArray<EventEnvelope<"orders.order.placed">>,
+  tx: InventoryTx,
+  emit: Emit,
+): Promise<void> {
+  const outcomes = await reserveOrders(
+    tx,
+    emit,
+    events.map((event) => ({
+      orderId: event.data.orderId,
+      lines: event.data.lines.map((line) => ({
+        productId: line.productId,
+        variantId: line.variantId ?? line.productId,
+        quantity: line.quantity,
+      })),
+    })),
+  );
+  outcomes.forEach((outcome, index) => {
+    const { orderId } = events[index]!.data;
     if (outcome.kind === "reserved") emit("inventory.reservation.succeeded", { orderId });
     if (outcome.kind === "insufficient") {
       emit("inventory.reservation.rejected", {
@@ -62,7 +76,17 @@ export const inventoryEventHandlers = [
         available: outcome.available,
       });
     }
-  }),
+  });
+}
+
+/** Every event the inventory service reacts to. */
+export const inventoryEventHandlers = [
+  onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts),
+  onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts),
+  // The checkout saga: reserve an order's lines when it is placed, all or none.
+  onEvent<InventoryTx, "orders.order.placed">("orders.order.placed", (event, tx, emit) =>
+    reservePlacedOrders([event], tx, emit),
+  ),
   // A cancelled order gives its stock back, and so does one refunded in full before it shipped; a
   // shipped one takes its stock out of the warehouse. A full refund after shipping deducts too:
   // its "shipped" may not have been applied yet (it failed once and is redelivered later), and

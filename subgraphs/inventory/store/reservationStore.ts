@@ -14,30 +14,6 @@ export function findReservations(db: InventoryReader, orderId: string) {
   return db.reservation.findMany({ where: { orderId }, orderBy: [{ variantId: "asc" }, { locationId: "asc" }] });
 }
 
-export async function insertReservations(
-  tx: InventoryTx,
-  orderId: string,
-  rows: ReadonlyArray<{ variantId: string; productId: string; locationId: string; quantity: number }>,
-): Promise<void> {
-  await tx.reservation.createMany({ data: rows.map((row) => ({ orderId, ...row })) });
-}
-
-export async function settleReservations(
-  tx: InventoryTx,
-  orderId: string,
-  status: "RELEASED" | "DEDUCTED",
-): Promise<void> {
-  await tx.reservation.updateMany({ where: { orderId, status: "RESERVED" }, data: { status } });
-}
-
-export async function closeOrder(tx: InventoryTx, orderId: string): Promise<void> {
-  await tx.orderClosure.createMany({ data: [{ orderId }], skipDuplicates: true });
-}
-
-export async function isClosed(tx: InventoryTx, orderId: string): Promise<boolean> {
-  return (await tx.orderClosure.count({ where: { orderId } })) > 0;
-}
-
 /** Writes what is left of one reservation after a parcel (units shipped, units released elsewhere). */
 export async function saveReservation(
   tx: InventoryTx,

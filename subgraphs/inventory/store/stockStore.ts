@@ -1,3 +1,4 @@
+import { sql, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
 import type { InventoryReader, InventoryTx } from "./database";
 import type { LocationStockRecord, StockMovementRecord } from "./records";
@@ -13,53 +14,57 @@ export interface VariantStockRow {
   lowStockThreshold: number;
 }
 
+const variantStockStatement = statement(
+  "inventory.variantStock",
+  `SELECT variant_id::text AS "variantId", product_id::text AS "productId", on_hand AS "onHand", reserved,
+          low_stock_threshold AS "lowStockThreshold"
+     FROM stock_levels WHERE variant_id = ANY($1::uuid[])`,
+);
+
+/** Variants' stock, in one named statement (the product pages' read). */
 export function findVariantStock(db: InventoryReader, variantIds: readonly string[]): Promise<VariantStockRow[]> {
-  return db.stockLevel.findMany({
-    where: { variantId: { in: [...variantIds] } },
-    select: { variantId: true, productId: true, onHand: true, reserved: true, lowStockThreshold: true },
-  });
+  if (variantIds.length === 0) return Promise.resolve([]);
+  return sql<VariantStockRow>(db, variantStockStatement, [[...variantIds]]);
 }
 
+const productStockStatement = statement(
+  "inventory.productStock",
+  `SELECT product_id::text AS "productId", sum(on_hand)::int AS "onHand", sum(reserved)::int AS reserved,
+          sum(low_stock_threshold)::int AS "lowStockThreshold"
+     FROM stock_levels WHERE product_id = ANY($1::uuid[]) GROUP BY product_id`,
+);
+
 /** Each product's stock: the sums over its variants, in one grouped statement. */
-export async function findProductStock(
+export function findProductStock(
   db: InventoryReader,
   productIds: readonly string[],
 ): Promise<Array<{ productId: string; onHand: number; reserved: number; lowStockThreshold: number }>> {
-  if (productIds.length === 0) return [];
-  const rows = await db.$queryRaw<Array<{ productId: string; onHand: bigint; reserved: bigint; threshold: bigint }>>`
-    SELECT product_id::text AS "productId", sum(on_hand) AS "onHand", sum(reserved) AS reserved,
-           sum(low_stock_threshold) AS threshold
-      FROM stock_levels WHERE product_id IN (${uuids(productIds)}) GROUP BY product_id`;
-  return rows.map((row) => ({
-    productId: row.productId,
-    onHand: Number(row.onHand),
-    reserved: Number(row.reserved),
-    lowStockThreshold: Number(row.threshold),
-  }));
+  if (productIds.length === 0) return Promise.resolve([]);
+  return sql(db, productStockStatement, [[...productIds]]);
 }
 
+const locationStockText = (column: "variant_id" | "product_id") => `
+  SELECT l.${column}::text AS "ownerId", l.location_id::text AS "locationId", sum(l.on_hand)::int AS "onHand",
+         sum(l.reserved)::int AS reserved
+    FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
+   WHERE l.${column} = ANY($1::uuid[])
+   GROUP BY l.${column}, l.location_id, s.priority, s.name
+  HAVING sum(l.on_hand) > 0 OR sum(l.reserved) > 0
+   ORDER BY l.${column}, s.priority, s.name`;
+
+const locationStockStatements = {
+  variant: statement("inventory.locationStockOfVariants", locationStockText("variant_id")),
+  product: statement("inventory.locationStockOfProducts", locationStockText("product_id")),
+};
+
 /** Stock of variants (or of products, summed over their variants) location by location, locations holding nothing left out. */
-export async function findLocationStock(
+export function findLocationStock(
   db: InventoryReader,
   owner: "variant" | "product",
   ids: readonly string[],
 ): Promise<Array<LocationStockRecord & { ownerId: string }>> {
-  if (ids.length === 0) return [];
-  const column = owner === "variant" ? Prisma.sql`l.variant_id` : Prisma.sql`l.product_id`;
-  const rows = await db.$queryRaw<Array<{ ownerId: string; locationId: string; onHand: bigint; reserved: bigint }>>`
-    SELECT ${column}::text AS "ownerId", l.location_id::text AS "locationId", sum(l.on_hand) AS "onHand",
-           sum(l.reserved) AS reserved
-      FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
-     WHERE ${column} IN (${uuids(ids)})
-     GROUP BY ${column}, l.location_id, s.priority, s.name
-    HAVING sum(l.on_hand) > 0 OR sum(l.reserved) > 0
-     ORDER BY ${column}, s.priority, s.name`;
-  return rows.map((row) => ({
-    ownerId: row.ownerId,
-    locationId: row.locationId,
-    onHand: Number(row.onHand),
-    reserved: Number(row.reserved),
-  }));
+  if (ids.length === 0) return Promise.resolve([]);
+  return sql(db, locationStockStatements[owner], [[...ids]]);
 }
 
 /** Creates variants' stock records at zero units; existing records are left as they are. */

@@ -1,0 +1,215 @@
+import { sql, statement } from "../../common/database/sqlPool";
+import type { InventoryTx } from "./database";
+
+/**
+ * Reserving orders' stock in named SQL on the service's pool (see sqlPool.ts), for a batch of
+ * orders at once: their advisory locks in one statement, what reservation must know (the
+ * variants' location rows and totals, locked, and which orders are closed or reserved already)
+ * in a second, and every write in a third. The plan between them (which location gives what,
+ * all or none per order) is made in memory from the locked rows (domain/reserveOrders.ts), so
+ * nothing is read again after it is written. Rows are typed by hand.
+ */
+
+const lockOrdersStatement = statement(
+  "inventory.lockOrders",
+  `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked
+     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
+);
+
+/** The advisory lock key of an order's reservation work: the same as `lockOrder` takes. */
+export const orderLockKey = (orderId: string) => `inventory:order:${orderId}`;
+
+/**
+ * Holds the reservation locks of these orders until the transaction ends, taken in key order
+ * (so two batches sharing orders cannot deadlock), in one statement. It must be a statement of
+ * its own: what is read after it then sees what the lock's previous holder committed.
+ */
+export async function lockOrders(tx: InventoryTx, orderIds: readonly string[]): Promise<void> {
+  const keys = [...new Set(orderIds.map(orderLockKey))].sort();
+  if (keys.length > 0) await sql(tx, lockOrdersStatement, [keys]);
+}
+
+/** A variant's stock at one location, locked, with what reservation needs to know of the location. */
+export interface LevelRow {
+  variantId: string;
+  locationId: string;
+  onHand: number;
+  reserved: number;
+  active: boolean;
+  priority: number;
+}
+
+/** A variant's totals, locked, with its catalog facts (null: not in the read model yet). */
+export interface TotalsRow {
+  variantId: string;
+  productId: string;
+  onHand: number;
+  reserved: number;
+  lowStockThreshold: number;
+  version: number;
+  lowStockAlerted: boolean;
+  sku: string | null;
+  productName: string | null;
+  title: string | null;
+  hasOptions: boolean | null;
+}
+
+export interface ReservationState {
+  levels: LevelRow[];
+  totals: TotalsRow[];
+  /** Orders (lower case) cancelled before they were reserved. */
+  closed: Set<string>;
+  /** Orders (lower case) holding reservations already, in any status. */
+  reserved: Set<string>;
+}
+
+interface ReservationStateRow {
+  levels: LevelRow[] | null;
+  totals: TotalsRow[] | null;
+  closed: string[] | null;
+  reserved: string[] | null;
+}
+
+// The location rows are locked first, in (variant, location) order, and only then the totals,
+// in variant order (the one-time filter on `levels` makes the second wait for the first): the
+// order every change of stock takes its rows in.
+const reservationStateStatement = statement(
+  "inventory.reservationState",
+  `WITH levels AS (
+     SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, s.active, s.priority
+       FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
+      WHERE l.variant_id = ANY($2::uuid[])
+      ORDER BY l.variant_id, l.location_id
+        FOR UPDATE OF l
+   ), totals AS (
+     SELECT t.variant_id, t.product_id, t.on_hand, t.reserved, t.low_stock_threshold, t.version, t.low_stock_alerted
+       FROM stock_levels t
+      WHERE t.variant_id = ANY($2::uuid[]) AND (SELECT count(*) FROM levels) >= 0
+      ORDER BY t.variant_id
+        FOR UPDATE
+   )
+   SELECT (SELECT json_agg(json_build_object('variantId', variant_id, 'locationId', location_id, 'onHand', on_hand,
+                                             'reserved', reserved, 'active', active, 'priority', priority)
+                           ORDER BY variant_id, location_id) FROM levels) AS levels,
+          (SELECT json_agg(json_build_object('variantId', t.variant_id, 'productId', t.product_id, 'onHand', t.on_hand,
+                                             'reserved', t.reserved, 'lowStockThreshold', t.low_stock_threshold,
+                                             'version', t.version, 'lowStockAlerted', t.low_stock_alerted, 'sku', c.sku,
+                                             'productName', c.product_name, 'title', c.title, 'hasOptions', c.has_options))
+             FROM totals t LEFT JOIN catalog_variants c ON c.variant_id = t.variant_id) AS totals,
+          (SELECT array_agg(order_id::text) FROM order_closures WHERE order_id = ANY($1::uuid[])) AS closed,
+          (SELECT array_agg(DISTINCT order_id::text) FROM reservations WHERE order_id = ANY($1::uuid[])) AS reserved`,
+);
+
+/**
+ * What reserving these orders needs, in one statement: every location row and the totals of
+ * these variants, locked until the transaction ends, and which of the orders are closed or
+ * reserved already. Call it after `lockOrders`, so that those two answers are current.
+ */
+export async function readReservationState(
+  tx: InventoryTx,
+  orderIds: readonly string[],
+  variantIds: readonly string[],
+): Promise<ReservationState> {
+  const [row] = await sql<ReservationStateRow>(tx, reservationStateStatement, [
+    [...new Set(orderIds)],
+    [...new Set(variantIds)].sort(),
+  ]);
+  return {
+    levels: row?.levels ?? [],
+    totals: row?.totals ?? [],
+    closed: new Set((row?.closed ?? []).map((id) => id.toLowerCase())),
+    reserved: new Set((row?.reserved ?? []).map((id) => id.toLowerCase())),
+  };
+}
+
+/** One reservation made: a ledger entry of kind RESERVATION and a reservation row. */
+export interface ReservationMade {
+  orderId: string;
+  variantId: string;
+  productId: string;
+  locationId: string;
+  quantity: number;
+  /** The location's units after this reservation (the ledger entry's "after"). */
+  onHandAfter: number;
+  reservedAfter: number;
+  reason: string;
+}
+
+/** What a batch of reservations changes, row by row, as planned from the locked rows. */
+export interface ReservationWrites {
+  /** Each location row's change, summed over the batch. */
+  locations: ReadonlyArray<{ variantId: string; locationId: string; reservedDelta: number }>;
+  /** Each variant's totals: reserved by how much, how many changes (its version rises by that), low-stock flag after. */
+  totals: ReadonlyArray<{ variantId: string; reservedDelta: number; changes: number; lowStockAlerted: boolean }>;
+  made: readonly ReservationMade[];
+}
+
+// Conditional updates (0 <= reserved <= on hand after them), so that a plan made from rows that
+// were not in fact locked writes less than it meant to; the caller compares the counts.
+const applyReservationsStatement = statement(
+  "inventory.applyReservations",
+  `WITH located AS (
+     UPDATE location_stock_levels l SET reserved = l.reserved + c.delta, updated_at = now()
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS c(variant_id, location_id, delta)
+      WHERE l.variant_id = c.variant_id AND l.location_id = c.location_id
+        AND l.reserved + c.delta >= 0 AND l.reserved + c.delta <= l.on_hand
+     RETURNING 1
+   ), totals AS (
+     UPDATE stock_levels s
+        SET reserved = s.reserved + t.delta, version = s.version + t.changes, low_stock_alerted = t.alerted,
+            updated_at = now()
+       FROM unnest($4::uuid[], $5::int[], $6::int[], $7::boolean[]) AS t(variant_id, delta, changes, alerted)
+      WHERE s.variant_id = t.variant_id AND s.reserved + t.delta >= 0 AND s.reserved + t.delta <= s.on_hand
+     RETURNING 1
+   ), made AS (
+     SELECT * FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[], $12::int[], $13::int[], $14::int[], $15::text[])
+         WITH ORDINALITY AS m(order_id, variant_id, product_id, location_id, quantity, on_hand_after, reserved_after, reason, n)
+   ), moved AS (
+     INSERT INTO stock_movements (product_id, variant_id, location_id, kind, on_hand_delta, reserved_delta, on_hand_after,
+                                  reserved_after, reason, order_id)
+     SELECT product_id, variant_id, location_id, 'RESERVATION', 0, quantity, on_hand_after, reserved_after, reason, order_id
+       FROM made ORDER BY n
+     RETURNING 1
+   ), held AS (
+     INSERT INTO reservations (order_id, variant_id, location_id, product_id, quantity, updated_at)
+     SELECT order_id, variant_id, location_id, product_id, quantity, now() FROM made ORDER BY n
+     RETURNING 1
+   )
+   SELECT (SELECT count(*) FROM located)::int AS locations, (SELECT count(*) FROM totals)::int AS totals,
+          (SELECT count(*) FROM moved)::int AS movements, (SELECT count(*) FROM held)::int AS reservations`,
+);
+
+/**
+ * Writes a batch of reservations in one statement: the location rows, the totals (with their
+ * versions and low-stock flags), a ledger entry and a reservation row per reservation made.
+ * Throws when a row did not take its change (it was not locked as planned): the caller's
+ * transaction then rolls back, and nothing of the batch is written.
+ */
+export async function applyReservations(tx: InventoryTx, writes: ReservationWrites): Promise<void> {
+  if (writes.made.length === 0) return;
+  const { locations, totals, made } = writes;
+  const [row] = await sql<{ locations: number; totals: number; movements: number; reservations: number }>(
+    tx,
+    applyReservationsStatement,
+    [
+      locations.map((each) => each.variantId),
+      locations.map((each) => each.locationId),
+      locations.map((each) => each.reservedDelta),
+      totals.map((each) => each.variantId),
+      totals.map((each) => each.reservedDelta),
+      totals.map((each) => each.changes),
+      // As text: a parameter is a string or number array.
+      totals.map((each) => String(each.lowStockAlerted)),
+      made.map((each) => each.orderId),
+      made.map((each) => each.variantId),
+      made.map((each) => each.productId),
+      made.map((each) => each.locationId),
+      made.map((each) => each.quantity),
+      made.map((each) => each.onHandAfter),
+      made.map((each) => each.reservedAfter),
+      made.map((each) => each.reason),
+    ],
+  );
+  if (row?.locations !== locations.length || row.totals !== totals.length || row.movements !== made.length)
+    throw new Error("stock changed under the reservation locks");
+}
