@@ -10,7 +10,7 @@ import {
   streamFor,
   subjectFor,
 } from "../../subgraphs/common/events/streams";
-import { createUnitOfWork } from "../../subgraphs/common/events/unitOfWork";
+import { createUnitOfWork, type Emit } from "../../subgraphs/common/events/unitOfWork";
 import { createLogger } from "../../subgraphs/common/logger";
 import type { ServiceName } from "../../subgraphs/common/serviceNames";
 import { registerWorkCounters } from "../../subgraphs/common/workCounters";
@@ -87,6 +87,8 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
     /** Whether the handler fails on this call for this event (the n-th call of it, from 1). */
     fails?: (event: EventEnvelope<typeof type>, call: number) => boolean;
     maxDeliveries?: number;
+    /** Give the handler a batch hook, which records the size of each batch it is handed. */
+    batchSizes?: number[];
   }
 
   /** A consumer whose handler records the event in `batch_probe` and emits one event. */
@@ -94,7 +96,7 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
     const calls = new Map<string, number>();
     const outcomes: Outcome[] = [];
     const batches: Array<{ size: number; outcome: string }> = [];
-    const handler = onEvent<OrdersTx, typeof type>(type, async (event, tx, emit) => {
+    const handle = async (event: EventEnvelope<typeof type>, tx: OrdersTx, emit: Emit) => {
       const call = (calls.get(event.id) ?? 0) + 1;
       calls.set(event.id, call);
       if (options.fails?.(event, call)) throw new Error(`event ${event.id} is poisoned`);
@@ -105,7 +107,20 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
         event.id,
       );
       emit(type, { orderId: event.data.orderId });
-    });
+    };
+    const { batchSizes } = options;
+    const handler = onEvent<OrdersTx, typeof type>(
+      type,
+      handle,
+      batchSizes
+        ? {
+            handleBatch: async (events, tx, emit) => {
+              batchSizes.push(events.length);
+              for (const event of events) await handle(event, tx, emit);
+            },
+          }
+        : {},
+    );
     const unitOfWork = createUnitOfWork<OrdersTx>({
       service: options.service,
       db,
@@ -185,6 +200,38 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
       batchCommit!.map((event) => event.id),
     );
     expect(outbox?.transactions).toBe(1n);
+  });
+
+  it("hands a batch hook the batch's new events at once, duplicates left out, and falls back to one by one when it throws", async () => {
+    const events = Array.from({ length: 6 }, () => reservation());
+    for (const event of events) await publish(event);
+    await publish(events[2]!, `${events[2]!.id}-again`);
+    const batchSizes: number[] = [];
+    const batched = await startConsumer({ service: "orders", batchSize: 20, batchSizes });
+    await drained(batched.consumer, "the batch hook to apply the events");
+    expect(batchSizes).toEqual([6]);
+    const applied = await probe("orders");
+    expect(applied.map((row) => row.event_id)).toEqual(events.map((event) => event.id));
+    expect(new Set(applied.map((row) => row.tx)).size).toBe(1);
+
+    // A batch whose hook throws (its third event fails once) is applied event by event with `handle`.
+    const more = Array.from({ length: 4 }, () => reservation());
+    for (const event of more) await publish(event);
+    const poisoned = more[2]!.id;
+    const failing: number[] = [];
+    const second = await startConsumer({
+      service: "payments",
+      batchSize: 20,
+      batchSizes: failing,
+      fails: (event, call) => event.id === poisoned && call === 1,
+    });
+    await drained(second.consumer, "the failed batch to be applied one by one");
+    expect(failing[0]).toBe(events.length + more.length);
+    // The pull held the duplicate copy too.
+    expect(second.batches[0]).toEqual({ size: events.length + more.length + 1, outcome: "split" });
+    const after = await probe("payments");
+    expect(after.map((row) => row.event_id).sort()).toEqual([...events, ...more].map((event) => event.id).sort());
+    expect(new Set(after.map((row) => row.event_id)).size).toBe(events.length + more.length);
   });
 
   it("retries a poisoned event alone and dead-letters it, while the rest of its batch is applied once", async () => {

@@ -51,16 +51,30 @@ export interface EventHandlerOptions<T extends EventType> {
   sqlOnly?: boolean;
 }
 
+/**
+ * Applies a batch's new events of the type at once, in the transaction that records them (a
+ * consumer given a batch calls it instead of `handle` per event): set-based work for many events
+ * in a few statements. Its events are in delivery order, none a duplicate; a handler that emits
+ * per event sets that event's trace first (`continueTrace(emit, event.traceparent)`). Throwing
+ * applies none of them: the consumer then applies them one by one with `handle`.
+ */
+export type BatchHandle<Tx, T extends EventType> = (
+  events: ReadonlyArray<EventEnvelope<T>>,
+  tx: Tx,
+  emit: Emit,
+) => Promise<void>;
+
 export interface EventHandler<Tx, T extends EventType = EventType> extends EventHandlerOptions<T> {
   type: T;
   handle(event: EventEnvelope<T>, tx: Tx, emit: Emit): Promise<void>;
+  handleBatch?: BatchHandle<Tx, T>;
 }
 
 /** Declares a handler with its event type inferred, so `event.data` is typed. */
 export function onEvent<Tx, T extends EventType>(
   type: T,
   handle: (event: EventEnvelope<T>, tx: Tx, emit: Emit) => Promise<void>,
-  options: EventHandlerOptions<T> = {},
+  options: EventHandlerOptions<T> & { handleBatch?: BatchHandle<Tx, T> } = {},
 ): EventHandler<Tx, T> {
   return { type, handle, ...options };
 }
@@ -562,14 +576,23 @@ export class EventConsumer<Tx extends SqlExecutor> {
       const ids = [...new Set(events.map((event) => event.id.toLowerCase()))].sort();
       const fresh = new Set(await recordApplied(tx, this.name, ids));
       const outcomes: Outcome[] = [];
+      const applied: EventEnvelope[] = [];
       for (const event of events) {
         if (!fresh.delete(event.id.toLowerCase())) {
           outcomes.push("duplicate");
           continue;
         }
+        applied.push(event);
+        outcomes.push("applied");
+      }
+      const handleBatch = this.options.handler.handleBatch as BatchHandle<Tx, EventType> | undefined;
+      if (handleBatch && applied.length > 1) {
+        await this.inConsumeSpan(applied[0]!, () => handleBatch(applied, tx, emit));
+        return outcomes;
+      }
+      for (const event of applied) {
         continueTrace(emit, event.traceparent);
         await this.inConsumeSpan(event, () => this.handle(event, tx, emit));
-        outcomes.push("applied");
       }
       return outcomes;
     });

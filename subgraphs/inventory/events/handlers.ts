@@ -1,7 +1,7 @@
 import type { EventData } from "../../common/events/catalog";
 import type { EventEnvelope } from "../../common/events/envelope";
-import type { Emit } from "../../common/events/unitOfWork";
 import { onEvent } from "../../common/events/eventConsumer";
+import { continueTrace, type Emit } from "../../common/events/unitOfWork";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductParcel, restockReturn } from "../domain/fulfillments";
 import { deductOrder, releaseEditedUnits, releaseOrder } from "../domain/reservations";
@@ -66,6 +66,7 @@ export async function reservePlacedOrders(
   );
   outcomes.forEach((outcome, index) => {
     const { orderId } = events[index]!.data;
+    continueTrace(emit, events[index]!.traceparent);
     if (outcome.kind === "reserved") emit("inventory.reservation.succeeded", { orderId });
     if (outcome.kind === "insufficient") {
       emit("inventory.reservation.rejected", {
@@ -84,8 +85,11 @@ export const inventoryEventHandlers = [
   onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts),
   onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts),
   // The checkout saga: reserve an order's lines when it is placed, all or none.
-  onEvent<InventoryTx, "orders.order.placed">("orders.order.placed", (event, tx, emit) =>
-    reservePlacedOrders([event], tx, emit),
+  // A batch of placed orders is reserved in one pass (three statements), each all or none.
+  onEvent<InventoryTx, "orders.order.placed">(
+    "orders.order.placed",
+    (event, tx, emit) => reservePlacedOrders([event], tx, emit),
+    { handleBatch: reservePlacedOrders },
   ),
   // A cancelled order gives its stock back, and so does one refunded in full before it shipped; a
   // shipped one takes its stock out of the warehouse. A full refund after shipping deducts too:

@@ -1,5 +1,7 @@
 import type { EventData, EventType } from "../../common/events/catalog";
+import type { EventEnvelope } from "../../common/events/envelope";
 import { onEvent, type EventHandlerOptions } from "../../common/events/eventConsumer";
+import type { Emit } from "../../common/events/unitOfWork";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { notify, type NotificationRequest } from "../domain/notify";
 import { notificationsPrivacy } from "../domain/privacy";
@@ -43,14 +45,17 @@ function notifying<T extends EventType>(
   messages: (data: EventData<T>) => readonly Message[],
   options: EventHandlerOptions<T> = {},
 ) {
-  return onEvent<NotificationsTx, T>(
-    type,
-    async (event, tx, emit) => {
-      const requests = messages(event.data).map((message) => ({ ...message, sourceEventId: event.id }));
-      if (requests.length > 0) await notify(tx, emit, requests);
-    },
-    options,
-  );
+  const notifyOf = async (events: ReadonlyArray<EventEnvelope<T>>, tx: NotificationsTx, emit: Emit) => {
+    const requests = events.flatMap((event) =>
+      messages(event.data).map((message) => ({ ...message, sourceEventId: event.id })),
+    );
+    if (requests.length > 0) await notify(tx, emit, requests);
+  };
+  // A batch of events is one read and one insert, whatever their number.
+  return onEvent<NotificationsTx, T>(type, (event, tx, emit) => notifyOf([event], tx, emit), {
+    ...options,
+    handleBatch: notifyOf,
+  });
 }
 
 /** An order's event that tells its customer: their account, or for a guest's order the email it was placed with. */
