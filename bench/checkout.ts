@@ -173,9 +173,10 @@ async function main(): Promise<void> {
       );
       const token = result.data!.register.accessToken;
       const waiting = new Map<string, (status: string) => void>();
+      const early = new Map<string, string>();
       const ws = subscriptionClient(routerUrl!, token);
       const watch = collect(ws, `subscription { myOrderUpdates { id status } }`);
-      return { token, waiting, ws, watch };
+      return { token, waiting, early, ws, watch };
     });
     for (const customer of customers) {
       // Resolve the order's waiter when its outcome arrives.
@@ -183,8 +184,11 @@ async function main(): Promise<void> {
       customer.watch.messages.push = (...messages) => {
         for (const message of messages) {
           const update = message.data?.myOrderUpdates as { id: string; status: string } | undefined;
-          if (update && ["CONFIRMED", "CANCELLED"].includes(update.status))
-            customer.waiting.get(update.id)?.(update.status);
+          if (update && ["CONFIRMED", "CANCELLED"].includes(update.status)) {
+            const waiter = customer.waiting.get(update.id);
+            if (waiter) waiter(update.status);
+            else customer.early.set(update.id, update.status);
+          }
         }
         return original(...messages);
       };

@@ -8,6 +8,11 @@ export interface BenchCustomer {
   token: string;
   /** The order ids being waited for, and what to call with their outcome. */
   waiting: Map<string, (status: string) => void>;
+  /**
+   * Outcomes that arrived before their order's `placeOrder` answer did (a saga can finish before
+   * the answer reaches the client): taken when the order starts waiting.
+   */
+  early: Map<string, string>;
 }
 
 export interface CatalogEntry {
@@ -88,6 +93,12 @@ async function placeOne(
   if (!order.ok) return { arrivedAt, outcome: "FAILED", settledAt: performance.now(), browseMs: browse.ms };
   const orderId = order.data!.placeOrder.id;
   const outcome = await new Promise<string>((resolve) => {
+    const early = customer.early.get(orderId);
+    if (early) {
+      customer.early.delete(orderId);
+      resolve(early);
+      return;
+    }
     const timer = setTimeout(() => resolve("TIMEOUT"), 10_000);
     customer.waiting.set(orderId, (status) => {
       clearTimeout(timer);
