@@ -59,8 +59,18 @@ export async function developmentSigningKey(db: UsersDb, logger: Logger): Promis
   const privateJwk = await exportJWK(privateKey);
   const { d: _private, ...publicJwk } = privateJwk;
   const kid = await calculateJwkThumbprint(publicJwk);
-  await db.signingKey.createMany({ data: [{ kid, privateJwk: { ...privateJwk, kid } }], skipDuplicates: true });
-  logger.warn({ kid }, "generated a development signing key for access tokens (set JWT_PRIVATE_KEY in production)");
-  // Another replica may have stored its key first; every replica uses the oldest.
-  return developmentSigningKey(db, logger);
+  // Replicas starting together on an empty database each generate a key: under one lock, only
+  // the first stores its own and every other one finds it. (Without the lock, "the oldest" was
+  // judged by transaction start times, so a replica whose insert committed first could read only
+  // its own key while the other's, started earlier, became the oldest: two keys in use, and a
+  // token of one refused where the other's key set was fetched.)
+  const stored = await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended('users.development_signing_key', 0))::text`;
+    const first = await tx.signingKey.findFirst({ orderBy: { createdAt: "asc" } });
+    if (first) return first.privateJwk as unknown as JWK;
+    await tx.signingKey.create({ data: { kid, privateJwk: { ...privateJwk, kid } } });
+    logger.warn({ kid }, "generated a development signing key for access tokens (set JWT_PRIVATE_KEY in production)");
+    return { ...privateJwk, kid };
+  });
+  return fromPrivateJwk(stored);
 }
