@@ -114,6 +114,28 @@ describe("the storefront's checkout with Stripe", () => {
   const intentsPaidWith = (paymentMethod: string) =>
     [...fakeStripe.account.intents.values()].filter((intent) => intent.payment_method === paymentMethod);
 
+  /**
+   * On an order page whose card needs 3-D Secure: the bank's challenge, shown by Stripe.js once
+   * the payment waits for its customer, completed; the order then confirmed live, the card
+   * charged `amount` (minor units) once.
+   */
+  async function completeChallenge(page: Page, amount: number): Promise<void> {
+    const challenge = page.getByRole("dialog", { name: "3D Secure authentication" });
+    await challenge.waitFor({ timeout: 90_000 });
+    await page.getByRole("heading", { name: "Confirm your payment" }).waitFor();
+    await expect(page.getByTestId("order-status").getAttribute("data-status")).resolves.toBe("AWAITING_PAYMENT");
+    await challenge.getByRole("button", { name: "Complete authentication" }).click();
+
+    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 90_000 });
+    await page.getByText("Thank you! Your order is confirmed.").waitFor();
+    await expect(page.getByRole("heading", { name: "Confirm your payment" }).count()).resolves.toBe(0);
+    const state = await standIn(page);
+    expect(state.challenges).toBe(1);
+    expect(intentsPaidWith(state.createdPaymentMethods[0]!)).toEqual([
+      expect.objectContaining({ status: "succeeded", amount }),
+    ]);
+  }
+
   it("lets a guest pay with a card in Stripe's Payment Element and see the order confirmed", async () => {
     const page = await open("/");
     await addVariant(page, ["M", "Red"], 2);
@@ -176,21 +198,7 @@ describe("the storefront's checkout with Stripe", () => {
     await page.getByRole("button", { name: "Place order" }).click();
     await page.waitForURL(/\/orders\//);
 
-    // The bank's challenge, shown by Stripe.js once the payment waits for its customer.
-    const challenge = page.getByRole("dialog", { name: "3D Secure authentication" });
-    await challenge.waitFor({ timeout: 90_000 });
-    await page.getByRole("heading", { name: "Confirm your payment" }).waitFor();
-    await expect(page.getByTestId("order-status").getAttribute("data-status")).resolves.toBe("AWAITING_PAYMENT");
-    await challenge.getByRole("button", { name: "Complete authentication" }).click();
-
-    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 90_000 });
-    await page.getByText("Thank you! Your order is confirmed.").waitFor();
-    await expect(page.getByRole("heading", { name: "Confirm your payment" }).count()).resolves.toBe(0);
-    const state = await standIn(page);
-    expect(state.challenges).toBe(1);
-    expect(intentsPaidWith(state.createdPaymentMethods[0]!)).toEqual([
-      expect.objectContaining({ status: "succeeded", amount: 2400 }),
-    ]);
+    await completeChallenge(page, 2400);
     await page.context().close();
   }, 300_000);
 
@@ -211,20 +219,7 @@ describe("the storefront's checkout with Stripe", () => {
     >;
     expect(kept[orderId]?.accessToken).toMatch(/^ga1\./);
 
-    const challenge = page.getByRole("dialog", { name: "3D Secure authentication" });
-    await challenge.waitFor({ timeout: 90_000 });
-    await page.getByRole("heading", { name: "Confirm your payment" }).waitFor();
-    await expect(page.getByTestId("order-status").getAttribute("data-status")).resolves.toBe("AWAITING_PAYMENT");
-    await challenge.getByRole("button", { name: "Complete authentication" }).click();
-
-    await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 90_000 });
-    await page.getByText("Thank you! Your order is confirmed.").waitFor();
-    await expect(page.getByRole("heading", { name: "Confirm your payment" }).count()).resolves.toBe(0);
-    const state = await standIn(page);
-    expect(state.challenges).toBe(1);
-    expect(intentsPaidWith(state.createdPaymentMethods[0]!)).toEqual([
-      expect.objectContaining({ status: "succeeded", amount: 2000 }),
-    ]);
+    await completeChallenge(page, 2000);
     await page.context().close();
   }, 300_000);
 });

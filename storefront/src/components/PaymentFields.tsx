@@ -7,13 +7,7 @@ import { PaymentChoice } from "./PaymentChoice";
 // Stripe's card form and Stripe.js are loaded only where a shop configured for Stripe takes a card.
 const StripePaymentElement = lazy(() => import("../payments/StripePaymentElement"));
 
-/**
- * How the shopper pays, as the shop is configured (`paymentConfiguration`): the simulated
- * provider's test cards, or Stripe's Payment Element. Inside a box that keeps the room of the
- * taller form (`.payment-area`) from the first render on, so neither the placeholders nor the
- * form that replaces them move what is below.
- */
-export function PaymentFields(props: {
+interface PaymentFieldsProps {
   setup: PaymentSetup;
   /** The radio group's name, for the test cards. */
   name: string;
@@ -22,7 +16,15 @@ export function PaymentFields(props: {
   /** What the card will be charged, for Stripe's form. */
   amount: MoneyValue;
   collectorRef: CardCollector;
-}) {
+}
+
+/**
+ * How the shopper pays, as the shop is configured (`paymentConfiguration`): the simulated
+ * provider's test cards, or Stripe's Payment Element. Inside a box that keeps the room of the
+ * taller form (`.payment-area`) from the first render on, so neither the placeholders nor the
+ * form that replaces them move what is below.
+ */
+export function PaymentFields(props: PaymentFieldsProps) {
   return (
     <div className="payment-area" data-testid="payment-area">
       <PaymentForm {...props} />
@@ -30,23 +32,7 @@ export function PaymentFields(props: {
   );
 }
 
-function PaymentForm({
-  setup,
-  name,
-  testCard,
-  onTestCardChange,
-  amount,
-  collectorRef,
-}: {
-  setup: PaymentSetup;
-  /** The radio group's name, for the test cards. */
-  name: string;
-  testCard: string;
-  onTestCardChange(token: string): void;
-  /** What the card will be charged, for Stripe's form. */
-  amount: MoneyValue;
-  collectorRef: CardCollector;
-}) {
+function PaymentForm({ setup, name, testCard, onTestCardChange, amount, collectorRef }: PaymentFieldsProps) {
   switch (setup.kind) {
     case "loading":
       return <Pending label="Loading the payment form…" />;

@@ -1,5 +1,6 @@
 import { sql, statement } from "../../common/database/sqlPool";
 import type { InventoryTx } from "./database";
+import type { LockedLocationLevel } from "./stockStore";
 
 /**
  * Reserving orders' stock in named SQL on the service's pool (see sqlPool.ts), for a batch of
@@ -30,14 +31,7 @@ export async function lockOrders(tx: InventoryTx, orderIds: readonly string[]): 
 }
 
 /** A variant's stock at one location, locked, with what reservation needs to know of the location. */
-export interface LevelRow {
-  variantId: string;
-  locationId: string;
-  onHand: number;
-  reserved: number;
-  active: boolean;
-  priority: number;
-}
+export type LevelRow = LockedLocationLevel;
 
 /** A variant's totals, locked, with its catalog facts (null: not in the read model yet). */
 export interface TotalsRow {
