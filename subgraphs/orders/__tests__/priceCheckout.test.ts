@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { maxAppliedDiscounts, priceCheckout } from "../domain/pricing/priceCheckout";
-import type { Discount, PricingInput, PricingLine, ShippingZone, TaxRate } from "../domain/pricing/pricingTypes";
+import type { PricingInput, ShippingZone, TaxRate } from "../domain/pricing/pricingTypes";
+import { pricingDiscount, pricingLine } from "./support/pricingFixtures";
 
 const now = new Date("2026-12-01T12:00:00.000Z");
 
@@ -72,39 +73,8 @@ const taxRates: TaxRate[] = [
   { country: "US", region: "NY", taxCategory: "STANDARD", ratePpm: 88_750n },
 ];
 
-const line = (id: string, unit: bigint, quantity: number, extra: Partial<PricingLine> = {}): PricingLine => ({
-  lineId: id,
-  variantId: `v-${id}`,
-  productId: `p-${id}`,
-  categoryIds: [],
-  unitPriceMinor: unit,
-  quantity,
-  weightGrams: 300,
-  taxCategory: "STANDARD",
-  ...extra,
-});
-
-const discount = (fields: Partial<Discount> & Pick<Discount, "id" | "kind">): Discount => ({
-  title: fields.id,
-  code: null,
-  valuePpm: 0n,
-  amountMinor: 0n,
-  currency: "GBP",
-  productIds: [],
-  categoryIds: [],
-  buyQuantity: 0,
-  getQuantity: 0,
-  minSubtotalMinor: 0n,
-  startsAt: null,
-  endsAt: null,
-  active: true,
-  usageLimit: null,
-  timesUsed: 0,
-  perCustomerLimit: null,
-  customerUses: 0,
-  combinable: true,
-  ...fields,
-});
+const line = pricingLine;
+const discount = pricingDiscount;
 
 const save5 = discount({ id: "save5", code: "SAVE5", kind: "FIXED_AMOUNT", amountMinor: 500n });
 const tenOff = discount({ id: "ten-off", title: "Winter sale", kind: "PERCENTAGE", valuePpm: 100_000n });

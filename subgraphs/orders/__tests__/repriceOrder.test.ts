@@ -6,6 +6,7 @@ import { priceCheckout } from "../domain/pricing/priceCheckout";
 import type { Discount, PricingLine, ShippingZone, TaxRate } from "../domain/pricing/pricingTypes";
 import { paidLines } from "../domain/returns/refundShare";
 import { orderPricing } from "../domain/pricing/orderPricing";
+import { pricingDiscount, pricingLine } from "./support/pricingFixtures";
 
 const placedAt = new Date("2026-12-01T10:00:00.000Z");
 
@@ -21,39 +22,8 @@ const zones: ShippingZone[] = [
 ];
 const taxRates: TaxRate[] = [{ country: "GB", region: null, taxCategory: "STANDARD", ratePpm: 200_000n }];
 
-const line = (position: number, unit: bigint, quantity: number, extra: Partial<PricingLine> = {}): PricingLine => ({
-  lineId: String(position),
-  variantId: `v-${position}`,
-  productId: `p-${position}`,
-  categoryIds: [],
-  unitPriceMinor: unit,
-  quantity,
-  weightGrams: 300,
-  taxCategory: "STANDARD",
-  ...extra,
-});
-
-const discount = (fields: Partial<Discount> & Pick<Discount, "id" | "kind">): Discount => ({
-  title: fields.id,
-  code: null,
-  valuePpm: 0n,
-  amountMinor: 0n,
-  currency: "GBP",
-  productIds: [],
-  categoryIds: [],
-  buyQuantity: 0,
-  getQuantity: 0,
-  minSubtotalMinor: 0n,
-  startsAt: null,
-  endsAt: null,
-  active: true,
-  usageLimit: null,
-  timesUsed: 0,
-  perCustomerLimit: null,
-  customerUses: 0,
-  combinable: true,
-  ...fields,
-});
+const line = pricingLine;
+const discount = pricingDiscount;
 
 const order: OrderPricingFacts = {
   currency: "GBP",
