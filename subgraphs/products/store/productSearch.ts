@@ -126,29 +126,61 @@ function conditions(text: SearchText, query: ProductQuery, search: string | null
 }
 
 /**
- * One page (plus one row, to tell whether more follow) of the catalog: one SQL statement, named
- * by its shape (see `statementFor`).
+ * The statement of one page (plus one row, to tell whether more follow) of the catalog, named by
+ * its shape (see `statementFor`); `counted`: each row also carries how many products match the
+ * query in all (`totalCount`), counted in the same statement.
  */
-export async function searchProducts(db: ProductsReader, query: ProductQuery): Promise<RankedProduct[]> {
+function pageStatement(query: ProductQuery, counted: boolean) {
   const text = new SearchText();
   const search = searchParameter(text, query);
   const spec = sortSpec(query.sort, search);
   const direction = spec.descending ? "DESC" : "ASC";
-  const parts = conditions(text, query, search);
-  if (query.after) {
-    parts.push(
-      `(${spec.key}, p.id) ${spec.descending ? "<" : ">"} (${spec.parameter(text, query.after.key)}, ${text.param(query.after.id, "uuid")})`,
-    );
-  }
-  const statement = statementFor(
-    "page",
-    `SELECT ${productColumns}, ${spec.key} AS "sortKey" FROM products p ${defaultVariantJoin} ${where(parts)}
+  const filter = conditions(text, query, search);
+  const after = query.after
+    ? [
+        `(${spec.key}, p.id) ${spec.descending ? "<" : ">"} (${spec.parameter(text, query.after.key)}, ${text.param(query.after.id, "uuid")})`,
+      ]
+    : [];
+  const page = `SELECT ${productColumns}, ${spec.key} AS "sortKey" FROM products p ${defaultVariantJoin} ${where([...filter, ...after])}
     ORDER BY "sortKey" ${direction}, p.id ${direction}
-    LIMIT ${text.param(query.size + 1, "int")}`,
-    { generic: !search },
-  );
-  const rows = await sql<ProductRecord & { sortKey: unknown }>(db, statement, text.values);
-  return rows.map((row) => ({ ...row, sortKey: spec.cursorValue(row) }));
+    LIMIT ${text.param(query.size + 1)}`;
+  const statement = counted
+    ? statementFor(
+        "countedPage",
+        `WITH page AS (${page})
+        SELECT page.*, (SELECT count(*) FROM products p ${where(filter)}) AS "totalCount"
+          FROM page ORDER BY "sortKey" ${direction}, id::uuid ${direction}`,
+        { generic: !search },
+      )
+    : statementFor("page", page, { generic: !search });
+  return { statement, values: text.values, spec };
+}
+
+type PageRow = ProductRecord & { sortKey: unknown; totalCount?: bigint };
+
+const ranked = (spec: SortSpec, rows: readonly PageRow[]): RankedProduct[] =>
+  rows.map(({ totalCount: _count, ...row }) => ({ ...row, sortKey: spec.cursorValue(row) }));
+
+/** One page (plus one row, to tell whether more follow) of the catalog: one SQL statement. */
+export async function searchProducts(db: ProductsReader, query: ProductQuery): Promise<RankedProduct[]> {
+  const { statement, values, spec } = pageStatement(query, false);
+  return ranked(spec, await sql<PageRow>(db, statement, values));
+}
+
+/**
+ * A page of the catalog with how many products match in all: one statement (a second, the
+ * count alone, only for an empty page after a cursor, whose rows cannot carry the count).
+ */
+export async function searchAndCountProducts(
+  db: ProductsReader,
+  query: ProductQuery,
+): Promise<{ rows: RankedProduct[]; totalCount: number }> {
+  const { statement, values, spec } = pageStatement(query, true);
+  const rows = await sql<PageRow>(db, statement, values);
+  const first = rows[0];
+  // No row and no cursor: nothing matches at all.
+  const totalCount = first ? Number(first.totalCount) : query.after ? await countProducts(db, query) : 0;
+  return { rows: ranked(spec, rows), totalCount };
 }
 
 export async function countProducts(db: ProductsReader, query: ProductQuery): Promise<number> {

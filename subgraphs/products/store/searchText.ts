@@ -9,10 +9,13 @@ import type { SqlValue, Statement } from "../../common/database/sqlPool";
 export class SearchText {
   readonly values: SqlValue[] = [];
 
-  /** A parameter holding `value`, cast to `type` (the statement's text never holds a value). */
-  param(value: SqlValue, type: string): string {
+  /**
+   * A parameter holding `value`, cast to `type` (the statement's text never holds a value); no
+   * cast where the place it stands in gives its type (`LIMIT`).
+   */
+  param(value: SqlValue, type?: string): string {
     this.values.push(value);
-    return `$${this.values.length}::${type}`;
+    return type ? `$${this.values.length}::${type}` : `$${this.values.length}`;
   }
 }
 
