@@ -87,9 +87,22 @@ describe("a page of products with their stock, rating and category, through the 
     expect(result.products.totalCount).toBe(60);
     for (const { node } of result.products.edges) expect(node.stock).toEqual({ available: 3, inStock: true });
     expect(result.products.edges.filter(({ node }: { node: { category: unknown } }) => node.category).length).toBe(25);
-    // products: the page (ratings are columns of it), the count, the categories; inventory: one
-    // lookup for all 50 stock levels.
-    expect({ counts, statements }).toMatchObject({ counts: { products: 3, inventory: 1 } });
+    // products: the page with its count (ratings are columns of it), the categories; inventory:
+    // one lookup for all 50 stock levels.
+    expect({ counts, statements }).toMatchObject({ counts: { products: 2, inventory: 1 } });
+  });
+
+  it("serves the checkout bench's page and product in one statement each at the products service", async () => {
+    const benchPage = `query Products($first: Int) { products(first: $first) { totalCount edges { node { id name price { amount currency } rating { average count } stock { available inStock } } } } }`;
+    const benchProduct = `query Product($id: ID!) { product(id: $id) { id name description price { amount currency } rating { average count } stock { available inStock } } }`;
+    const page = await countStatements(() => graphqlData(router.url, benchPage, { variables: { first: 20 } }));
+    expect(page.result.products.edges).toHaveLength(20);
+    expect(page.result.products.totalCount).toBe(60);
+    expect(page.counts).toEqual({ products: 1, inventory: 1 });
+    const id = page.result.products.edges[3].node.id;
+    const product = await countStatements(() => graphqlData(router.url, benchProduct, { variables: { id } }));
+    expect(product.result.product).toMatchObject({ id, stock: { available: 3, inStock: true } });
+    expect(product.counts).toEqual({ products: 1, inventory: 1 });
   });
 
   it("sends as many statements for 5 products as for 50", async () => {

@@ -6,9 +6,10 @@ import { parseProductQuery, productCursor } from "../domain/productQuery";
 import { isCatalogStaff, isVisibleProduct } from "../domain/visibility";
 import type { QueryResolvers } from "../generated/graphql";
 import { findCategoryBySlug, listCategories } from "../store/categoryStore";
-import { countProducts, searchProducts } from "../store/productSearch";
+import { countProducts, searchAndCountProducts, searchProducts } from "../store/productSearch";
 import { findProductBySlug } from "../store/productStore";
 import { findSuggestions } from "../store/suggestionStore";
+import { selectsField } from "./selection";
 
 /** Exactly one of `id` and `slug`. */
 function idOrSlug(args: { id?: string | null; slug?: string | null }): { id: string } | { slug: string } {
@@ -19,14 +20,16 @@ function idOrSlug(args: { id?: string | null; slug?: string | null }): { id: str
 }
 
 export const Query: QueryResolvers = {
-  async products(_parent, args, { caller, db }) {
+  async products(_parent, args, { caller, db }, info) {
     const query = parseProductQuery({ ...args, includeArchived: isCatalogStaff(caller) });
-    const rows = await searchProducts(db, query);
+    // With `totalCount` asked for, the page and its count are one statement.
+    const counted = selectsField(info, "totalCount") ? await searchAndCountProducts(db, query) : null;
+    const rows = counted ? counted.rows : await searchProducts(db, query);
     const page = toConnection(
       rows,
       query.size,
       (row) => productCursor(query, row.sortKey, row.id),
-      () => countProducts(db, query),
+      () => (counted ? Promise.resolve(counted.totalCount) : countProducts(db, query)),
     );
     return { ...page, query };
   },

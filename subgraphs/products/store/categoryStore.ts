@@ -1,3 +1,4 @@
+import { sql, statement } from "../../common/database/sqlPool";
 import type { NewCategory } from "../domain/categoryInput";
 import type { ProductsReader, ProductsTx } from "./database";
 import type { CategoryRecord } from "./records";
@@ -6,8 +7,21 @@ export function listCategories(db: ProductsReader): Promise<CategoryRecord[]> {
   return db.category.findMany({ orderBy: [{ name: "asc" }] });
 }
 
+const categoryColumns = `id::text AS id, name, slug, parent_id::text AS "parentId", created_at AS "createdAt"`;
+
+const categoriesByIds = statement(
+  "products.category.byIds",
+  `SELECT ${categoryColumns} FROM categories WHERE id = ANY($1::uuid[])`,
+);
+
+const childrenOfCategories = statement(
+  "products.category.children",
+  `SELECT ${categoryColumns} FROM categories WHERE parent_id = ANY($1::uuid[]) ORDER BY name`,
+);
+
 export function findCategoriesByIds(db: ProductsReader, ids: readonly string[]): Promise<CategoryRecord[]> {
-  return db.category.findMany({ where: { id: { in: [...ids] } } });
+  if (ids.length === 0) return Promise.resolve([]);
+  return sql<CategoryRecord>(db, categoriesByIds, [ids]);
 }
 
 /** The category, locked until the transaction ends (a product filed under it meanwhile waits, then sees it gone). */
@@ -23,8 +37,10 @@ export function findCategoryBySlug(db: ProductsReader, slug: string): Promise<Ca
   return db.category.findUnique({ where: { slug } });
 }
 
+/** The categories directly below these, by name. */
 export function findChildrenOfCategories(db: ProductsReader, parentIds: readonly string[]): Promise<CategoryRecord[]> {
-  return db.category.findMany({ where: { parentId: { in: [...parentIds] } }, orderBy: [{ name: "asc" }] });
+  if (parentIds.length === 0) return Promise.resolve([]);
+  return sql<CategoryRecord>(db, childrenOfCategories, [parentIds]);
 }
 
 export function insertCategory(tx: ProductsTx, category: NewCategory): Promise<CategoryRecord> {

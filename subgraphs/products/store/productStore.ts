@@ -1,3 +1,4 @@
+import { sql, statement } from "../../common/database/sqlPool";
 import { defaultVariantTitle } from "../../common/events/productVariants";
 import { Prisma } from "../generated/prisma/client";
 import type { NewProduct, ProductChanges } from "../domain/productInput";
@@ -8,28 +9,37 @@ import type { ProductImageRecord, ProductRecord } from "./records";
  * The columns of `ProductRecord`, for a statement `FROM products p`: the product's own, and its
  * default variant's id and SKU from a lateral look-up (an index scan on the product's variants).
  */
-export const productColumns = Prisma.sql`
+export const productColumns = `
   p.id::text AS id, p.name, p.slug, p.description, p.price_minor AS "priceMinor", p.max_price_minor AS "maxPriceMinor",
   p.currency, p.category_id::text AS "categoryId", p.status::text AS status, p.tax_category::text AS "taxCategory", p.created_at AS "createdAt",
   p.updated_at AS "updatedAt", p.rating_count AS "ratingCount", p.rating_sum AS "ratingSum",
   p.rating_average AS "ratingAverage", d.id::text AS "defaultVariantId", d.sku AS "defaultSku"`;
 
-export const defaultVariantJoin = Prisma.sql`
+export const defaultVariantJoin = `
   LEFT JOIN LATERAL (
     SELECT v.id, v.sku FROM product_variants v WHERE v.product_id = p.id ORDER BY v.archived, v.position LIMIT 1
   ) d ON true`;
 
+const productsByIds = statement(
+  "products.product.byIds",
+  `SELECT ${productColumns} FROM products p ${defaultVariantJoin} WHERE p.id = ANY($1::uuid[])`,
+);
+
+const productBySlug = statement(
+  "products.product.bySlug",
+  `SELECT ${productColumns} FROM products p ${defaultVariantJoin} WHERE p.slug = $1::text`,
+);
+
 const uuids = (ids: readonly string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
 
+/** Products by id, in no particular order (one named statement; inside a transaction, on its connection). */
 export function findProductsByIds(db: ProductsReader, ids: readonly string[]): Promise<ProductRecord[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.$queryRaw<ProductRecord[]>`
-    SELECT ${productColumns} FROM products p ${defaultVariantJoin} WHERE p.id IN (${uuids(ids)})`;
+  return sql<ProductRecord>(db, productsByIds, [ids]);
 }
 
 export async function findProductBySlug(db: ProductsReader, slug: string): Promise<ProductRecord | null> {
-  const [row] = await db.$queryRaw<ProductRecord[]>`
-    SELECT ${productColumns} FROM products p ${defaultVariantJoin} WHERE p.slug = ${slug}`;
+  const [row] = await sql<ProductRecord>(db, productBySlug, [slug]);
   return row ?? null;
 }
 
@@ -39,11 +49,16 @@ export async function lockProduct(tx: ProductsTx, id: string): Promise<boolean> 
   return rows.length > 0;
 }
 
+const imagesOfProducts = statement(
+  "products.product.images",
+  `SELECT id::text AS id, product_id::text AS "productId", position, url, alt
+     FROM product_images WHERE product_id = ANY($1::uuid[]) ORDER BY product_id, position`,
+);
+
+/** The pictures of these products, each product's in display order. */
 export function findImagesOfProducts(db: ProductsReader, productIds: readonly string[]): Promise<ProductImageRecord[]> {
-  return db.productImage.findMany({
-    where: { productId: { in: [...productIds] } },
-    orderBy: [{ productId: "asc" }, { position: "asc" }],
-  });
+  if (productIds.length === 0) return Promise.resolve([]);
+  return sql<ProductImageRecord>(db, imagesOfProducts, [productIds]);
 }
 
 /** A new product with its first variant, which takes the product's own id. */

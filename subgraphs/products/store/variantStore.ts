@@ -1,28 +1,41 @@
+import { sql, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
 import type { ProductsReader, ProductsTx } from "./database";
-import type { AttributeRecord, SelectedOptionValue, VariantImageRecord, VariantRecord } from "./records";
+import type {
+  AttributeRecord,
+  ProductOptionRecord,
+  SelectedOptionValue,
+  VariantImageRecord,
+  VariantRecord,
+} from "./records";
 
 /** The columns of `VariantRecord`, for a statement `FROM product_variants v JOIN products p`. */
-export const variantColumns = Prisma.sql`
+export const variantColumns = `
   v.id::text AS id, v.product_id::text AS "productId", v.position, v.sku, v.title, v.selected_options AS "selectedOptions",
   v.options_key AS "optionsKey", v.price_minor AS "priceMinor", v.compare_at_price_minor AS "compareAtPriceMinor",
   v.weight_grams AS "weightGrams", v.barcode, v.archived, p.currency, v.created_at AS "createdAt", v.updated_at AS "updatedAt"`;
 
-const uuids = (ids: readonly string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
+const variantsByIds = statement(
+  "products.variant.byIds",
+  `SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = ANY($1::uuid[])`,
+);
+
+const variantsOfProducts = statement(
+  "products.variant.ofProducts",
+  `SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id
+    WHERE v.product_id = ANY($1::uuid[])
+    ORDER BY v.product_id, v.position`,
+);
 
 export function findVariantsByIds(db: ProductsReader, ids: readonly string[]): Promise<VariantRecord[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.$queryRaw<VariantRecord[]>`
-    SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id IN (${uuids(ids)})`;
+  return sql<VariantRecord>(db, variantsByIds, [ids]);
 }
 
 /** Every variant of these products, archived ones too, in the merchant's order. */
 export function findVariantsOfProducts(db: ProductsReader, productIds: readonly string[]): Promise<VariantRecord[]> {
   if (productIds.length === 0) return Promise.resolve([]);
-  return db.$queryRaw<VariantRecord[]>`
-    SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id
-     WHERE v.product_id IN (${uuids(productIds)})
-     ORDER BY v.product_id, v.position`;
+  return sql<VariantRecord>(db, variantsOfProducts, [productIds]);
 }
 
 export async function findSkusTaken(db: ProductsReader, skus: readonly string[]): Promise<Set<string>> {
@@ -30,32 +43,46 @@ export async function findSkusTaken(db: ProductsReader, skus: readonly string[])
   return new Set(rows.map((row) => row.sku));
 }
 
+const imagesOfVariants = statement(
+  "products.variant.images",
+  `SELECT id::text AS id, variant_id::text AS "variantId", position, url, alt
+     FROM variant_images WHERE variant_id = ANY($1::uuid[]) ORDER BY variant_id, position`,
+);
+
+/** The pictures of these variants, each variant's in display order. */
 export function findImagesOfVariants(db: ProductsReader, variantIds: readonly string[]): Promise<VariantImageRecord[]> {
-  return db.variantImage.findMany({
-    where: { variantId: { in: [...variantIds] } },
-    orderBy: [{ variantId: "asc" }, { position: "asc" }],
-  });
+  if (variantIds.length === 0) return Promise.resolve([]);
+  return sql<VariantImageRecord>(db, imagesOfVariants, [variantIds]);
 }
+
+const attributeColumns = `id::text AS id, product_id::text AS "productId", variant_id::text AS "variantId", position, name, value`;
+
+const attributesOfProducts = statement(
+  "products.product.attributes",
+  `SELECT ${attributeColumns} FROM product_attributes
+    WHERE product_id = ANY($1::uuid[]) AND variant_id IS NULL ORDER BY product_id, position`,
+);
+
+const attributesOfVariants = statement(
+  "products.variant.attributes",
+  `SELECT ${attributeColumns} FROM product_attributes WHERE variant_id = ANY($1::uuid[]) ORDER BY variant_id, position`,
+);
 
 /** Attributes of products (not of their variants). */
 export function findAttributesOfProducts(
   db: ProductsReader,
   productIds: readonly string[],
 ): Promise<AttributeRecord[]> {
-  return db.productAttribute.findMany({
-    where: { productId: { in: [...productIds] }, variantId: null },
-    orderBy: [{ productId: "asc" }, { position: "asc" }],
-  });
+  if (productIds.length === 0) return Promise.resolve([]);
+  return sql<AttributeRecord>(db, attributesOfProducts, [productIds]);
 }
 
 export function findAttributesOfVariants(
   db: ProductsReader,
   variantIds: readonly string[],
 ): Promise<AttributeRecord[]> {
-  return db.productAttribute.findMany({
-    where: { variantId: { in: [...variantIds] } },
-    orderBy: [{ variantId: "asc" }, { position: "asc" }],
-  });
+  if (variantIds.length === 0) return Promise.resolve([]);
+  return sql<AttributeRecord>(db, attributesOfVariants, [variantIds]);
 }
 
 /** What a variant is made of, as the store writes it. */
@@ -145,9 +172,17 @@ export async function replaceOptions(
   });
 }
 
-export function findOptionsOfProducts(db: ProductsReader, productIds: readonly string[]) {
-  return db.productOption.findMany({
-    where: { productId: { in: [...productIds] } },
-    orderBy: [{ productId: "asc" }, { position: "asc" }],
-  });
+const optionsOfProducts = statement(
+  "products.product.options",
+  `SELECT id::text AS id, product_id::text AS "productId", position, name, "values"
+     FROM product_options WHERE product_id = ANY($1::uuid[]) ORDER BY product_id, position`,
+);
+
+/** The options of these products, each product's in the merchant's order. */
+export function findOptionsOfProducts(
+  db: ProductsReader,
+  productIds: readonly string[],
+): Promise<ProductOptionRecord[]> {
+  if (productIds.length === 0) return Promise.resolve([]);
+  return sql<ProductOptionRecord>(db, optionsOfProducts, [productIds]);
 }

@@ -1,9 +1,19 @@
+import { sql, statement } from "../../common/database/sqlPool";
 import type { Role } from "../generated/prisma/client";
 import type { UsersReader, UsersTx } from "./database";
 import type { AddressRecord, UserRecord } from "./records";
 
+/** Every column of `UserRecord` (Prisma's `User`), for a statement `FROM users`. */
+const userColumns = `id::text AS id, email, name, password_hash AS "passwordHash", roles::text[] AS roles,
+  email_verified_at AS "emailVerifiedAt", phone_number AS "phoneNumber", created_at AS "createdAt",
+  updated_at AS "updatedAt", erased_at AS "erasedAt"`;
+
+const usersByIds = statement("users.user.byIds", `SELECT ${userColumns} FROM users WHERE id = ANY($1::uuid[])`);
+
+/** Users by id, in no particular order (one named statement; inside a transaction, on its connection). */
 export function findUsersByIds(db: UsersReader, ids: readonly string[]): Promise<UserRecord[]> {
-  return db.user.findMany({ where: { id: { in: [...ids] } } });
+  if (ids.length === 0) return Promise.resolve([]);
+  return sql<UserRecord>(db, usersByIds, [ids]);
 }
 
 export function findUserByEmail(db: UsersReader, email: string): Promise<UserRecord | null> {
@@ -40,6 +50,17 @@ export function updateUser(
   return tx.user.update({ where: { id }, data: changes });
 }
 
+const addressesOfUsers = statement(
+  "users.address.ofUsers",
+  `SELECT id::text AS id, "userId", label, line1, line2, city, region, "postalCode", country, "isDefault", "createdAt"
+     FROM (SELECT id, user_id::text AS "userId", label, line1, line2, city, region, postal_code AS "postalCode",
+                  country, is_default AS "isDefault", created_at AS "createdAt",
+                  row_number() OVER (PARTITION BY user_id ORDER BY is_default DESC, created_at ASC, id ASC) AS rank
+             FROM addresses WHERE user_id = ANY($1::uuid[])) ranked
+    WHERE rank <= $2::int
+    ORDER BY "userId", rank`,
+);
+
 /**
  * Addresses of many users, each user's default first, then oldest first; at most `perUser` of
  * each (accounts from before the cap may hold more), in one statement.
@@ -49,14 +70,8 @@ export function findAddressesOfUsers(
   userIds: readonly string[],
   perUser: number,
 ): Promise<AddressRecord[]> {
-  return db.$queryRaw<AddressRecord[]>`
-    SELECT id::text, "userId", label, line1, line2, city, region, "postalCode", country, "isDefault", "createdAt"
-      FROM (SELECT id, user_id::text AS "userId", label, line1, line2, city, region, postal_code AS "postalCode",
-                   country, is_default AS "isDefault", created_at AS "createdAt",
-                   row_number() OVER (PARTITION BY user_id ORDER BY is_default DESC, created_at ASC, id ASC) AS rank
-              FROM addresses WHERE user_id = ANY(${[...userIds]}::uuid[])) ranked
-     WHERE rank <= ${perUser}
-     ORDER BY "userId", rank`;
+  if (userIds.length === 0) return Promise.resolve([]);
+  return sql<AddressRecord>(db, addressesOfUsers, [userIds, perUser]);
 }
 
 /** Locks a user's row until the transaction ends; returns its password hash, or null when there is no such user or it has no password. */
