@@ -19,7 +19,11 @@ export const notificationsEnvironment = subgraphEnvironment
     NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
     NOTIFICATION_RETRY_BASE_MS: z.coerce.number().int().min(10).default(2000),
     NOTIFICATION_RETRY_MAX_MS: z.coerce.number().int().min(10).default(300_000),
-    NOTIFICATION_WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    /**
+     * The delivery worker's fallback poll: a commit that makes messages due wakes it, and so does a
+     * retry it scheduled; the poll only finds a lease that ran out or another replica's retry.
+     */
+    NOTIFICATION_WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(5000),
     /** Opens the reset and verification links the users service sealed (the same key there). */
     SECRET_SEALING_KEY: sealingKeySetting,
   })

@@ -25,6 +25,8 @@ export class SmtpTestServer {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS"],
+      // No reverse DNS look-up of each connecting client (it is this process): it costs, and tells nothing.
+      disableReverseLookup: true,
       logger: false,
       onData: (stream, _session, callback) => {
         simpleParser(stream)

@@ -5,13 +5,18 @@ import type { WorkerName } from "../workerNames";
 /**
  * Runs `tick` every `intervalMs` (sooner when woken), one tick at a time; a failing tick is
  * logged and tried again at the next interval. `tick` returns true when there may be more to do
- * at once.
+ * at once. Work a commit makes due wakes the worker at once (`emit.wake`), and work due later that
+ * the worker itself scheduled (a retry) wakes it then (`wakeAt`), so the interval is only a
+ * fallback poll: for work nothing in this process woke it for (a lease that ran out, another
+ * replica's retry).
  */
 export class PeriodicWorker implements BackgroundWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** The earliest time a `wakeAt` asked for, and its timer. */
+  private alarm: { at: number; timer: NodeJS.Timeout } | undefined;
 
   constructor(
     readonly name: WorkerName,
@@ -31,8 +36,25 @@ export class PeriodicWorker implements BackgroundWorker {
     this.wakeUp?.();
   }
 
+  /** Run a tick at `at` (epoch ms) at the latest; the earliest of several such times counts. */
+  wakeAt(at: number): void {
+    if (!this.running || (this.alarm && this.alarm.at <= at)) return;
+    if (this.alarm) clearTimeout(this.alarm.timer);
+    const timer = setTimeout(
+      () => {
+        this.alarm = undefined;
+        this.wake();
+      },
+      Math.max(0, at - Date.now()),
+    );
+    timer.unref();
+    this.alarm = { at, timer };
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    if (this.alarm) clearTimeout(this.alarm.timer);
+    this.alarm = undefined;
     this.wakeUp?.();
     await this.loop;
   }

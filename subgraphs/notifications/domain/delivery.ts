@@ -24,6 +24,8 @@ export interface DeliveryDependencies {
   logger: Logger;
   /** Opens a message's sealed secret (a link, a code), only as it is handed to the transport. */
   openSecret: SecretOpener;
+  /** Told of the earliest retry a batch scheduled, once it is recorded (the worker wakes then). */
+  onRetryScheduled?: (at: Date) => void;
 }
 
 /**
@@ -160,6 +162,8 @@ export async function deliverDue(deps: DeliveryDependencies, limit: number, leas
   for (let attempt = 1; attempt <= recordAttempts; attempt += 1) {
     try {
       await recordDeliveryOutcomes(deps.db, records);
+      const retries = records.flatMap((record) => (record.nextAttemptAt ? [record.nextAttemptAt.getTime()] : []));
+      if (retries.length > 0) deps.onRetryScheduled?.(new Date(Math.min(...retries)));
       break;
     } catch (error) {
       if (attempt === recordAttempts) {
