@@ -9,7 +9,7 @@ import { reserveOrders } from "../domain/reserveOrders";
 import { upsertCatalogVariants } from "../store/catalogStore";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { inventoryPrivacy } from "../domain/privacy";
-import type { InventoryTx } from "../store/database";
+import type { InventorySqlTx, InventoryTx } from "../store/database";
 import { ensureStockLevels } from "../store/stockStore";
 
 /** Whether the order of a status change had shipped before it: it carries a shipment, or it leaves SHIPPED or DELIVERED. */
@@ -49,7 +49,7 @@ async function recordCatalogFacts(
  */
 export async function reservePlacedOrders(
   events: ReadonlyArray<EventEnvelope<"orders.order.placed">>,
-  tx: InventoryTx,
+  tx: InventorySqlTx,
   emit: Emit,
 ): Promise<void> {
   const outcomes = await reserveOrders(
@@ -85,18 +85,20 @@ export const inventoryEventHandlers = [
   onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts),
   onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts),
   // The checkout saga: reserve an order's lines when it is placed, all or none.
-  // A batch of placed orders is reserved in one pass (three statements), each all or none.
-  onEvent<InventoryTx, "orders.order.placed">(
+  // A batch of placed orders is reserved in one pass (three statements), each all or none, in
+  // a transaction of our own on the pool: the work is SQL only.
+  onEvent<InventorySqlTx, "orders.order.placed">(
     "orders.order.placed",
     (event, tx, emit) => reservePlacedOrders([event], tx, emit),
-    { handleBatch: reservePlacedOrders },
+    { handleBatch: reservePlacedOrders, sqlOnly: true },
   ),
   // A cancelled order gives its stock back, and so does one refunded in full before it shipped; a
   // shipped one takes its stock out of the warehouse. A full refund after shipping deducts too:
   // its "shipped" may not have been applied yet (it failed once and is redelivered later), and
   // the goods have left all the same. Deducting only turns what is still reserved into a
   // deduction, so the late "shipped" then finds nothing left to do.
-  onEvent<InventoryTx, "orders.order.status_changed">(
+  // Settling is SQL only (settleOrders): it runs in a transaction of our own on the pool.
+  onEvent<InventorySqlTx, "orders.order.status_changed">(
     "orders.order.status_changed",
     async (event, tx, emit) => {
       const { orderId, status, cancellationReason } = event.data;
@@ -116,7 +118,7 @@ export const inventoryEventHandlers = [
       }
       if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
     },
-    { subjectDetails: ["CANCELLED", "REFUNDED", "SHIPPED"] },
+    { subjectDetails: ["CANCELLED", "REFUNDED", "SHIPPED"], sqlOnly: true },
   ),
   // An order edited before shipping: the units its lines gave up are no longer held for it.
   onEvent<InventoryTx, "orders.order.edited">("orders.order.edited", (event, tx, emit) =>
