@@ -4,6 +4,7 @@ import { onEvent } from "../../common/events/eventConsumer";
 import { continueTrace, type Emit } from "../../common/events/unitOfWork";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductParcel, restockReturn } from "../domain/fulfillments";
+import { latestStockPerVariant } from "../domain/latestStock";
 import { deductOrder, releaseEditedUnits, releaseOrder } from "../domain/reservations";
 import { reserveOrders } from "../domain/reserveOrders";
 import { upsertCatalogVariants } from "../store/catalogStore";
@@ -44,17 +45,18 @@ async function recordCatalogFacts(
  * The checkout saga's step: reserve each placed order's lines, all or none, and say so
  * (`inventory.reservation.succeeded` or `.rejected`), for a batch of events in three statements
  * (`reserveOrders`), in the order given. Lines of older events name only the product, whose one
- * variant has its id. The consumer hands it one event at a time today; a consumer that hands a
- * handler its whole batch would pass them all here.
+ * variant has its id. Each variant the batch changed is announced once
+ * (`inventory.stock.changed`, as the batch left it), not once per order: see `latestStockPerVariant`.
  */
 export async function reservePlacedOrders(
   events: ReadonlyArray<EventEnvelope<"orders.order.placed">>,
   tx: InventorySqlTx,
   emit: Emit,
 ): Promise<void> {
+  const stock = latestStockPerVariant(emit);
   const outcomes = await reserveOrders(
     tx,
-    emit,
+    stock.emit,
     events.map((event) => ({
       orderId: event.data.orderId,
       lines: event.data.lines.map((line) => ({
@@ -64,6 +66,7 @@ export async function reservePlacedOrders(
       })),
     })),
   );
+  stock.flush();
   outcomes.forEach((outcome, index) => {
     const { orderId } = events[index]!.data;
     continueTrace(emit, events[index]!.traceparent);
