@@ -9,6 +9,8 @@ import { settleOrders, type OrderToSettle } from "../domain/settleOrders";
 import { applyStockChanges } from "../domain/stockChanges";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
 import { ensureLocationLevels, ensureStockLevels } from "../store/stockStore";
+import { createEnvelope } from "../../common/events/envelope";
+import { reservePlacedOrders } from "../events/handlers";
 
 /** The unit of work's own statements (transaction control, the outbox insert), not the reservation's. */
 const plumbing = /^(BEGIN|COMMIT|ROLLBACK)\b|outbox_event/i;
@@ -228,5 +230,43 @@ describe("reserving a batch of orders in named SQL", () => {
     expect(deducted).toMatchObject([
       { variantId: a, onHandDelta: -3, reservedDelta: -3, onHandAfter: 17, reservedAfter: 0 },
     ]);
+  });
+  it("announces each variant a batch of placed orders changed once, as the batch left it, and every order's outcome", async () => {
+    const [a, b] = [await productWith(10, 1), await productWith(10)];
+    const placed = (n: number, ...lines: OrderLine[]) =>
+      createEnvelope("orders", {
+        type: "orders.order.placed",
+        data: {
+          orderId: orderId(n),
+          number: `K7M-${n}`,
+          customerId: "20000000-0000-4000-8000-000000000001",
+          lines: lines.map((each) => ({ ...each, unitPrice: { amount: "1.00", currency: "USD" } })),
+          total: { amount: "1.00", currency: "USD" },
+        },
+      });
+    committed = [];
+    await unitOfWork((tx, emit) =>
+      reservePlacedOrders(
+        [placed(40, line(a, 3)), placed(41, line(a, 2), line(b, 1)), placed(42, line(a, 4))],
+        tx,
+        emit,
+      ),
+    );
+    expect(committed.map((event) => [event.type, (event.data as { variantId?: string }).variantId])).toEqual([
+      ["inventory.stock.changed", b],
+      ["inventory.stock.changed", a],
+      ["inventory.stock.low", a],
+      ["inventory.reservation.succeeded", undefined],
+      ["inventory.reservation.succeeded", undefined],
+      ["inventory.reservation.succeeded", undefined],
+    ]);
+    expect(committed.filter((event) => event.type === "inventory.stock.changed").map((event) => event.data)).toEqual([
+      expect.objectContaining({ variantId: b, version: 2, reserved: 1, available: 9 }),
+      expect.objectContaining({ variantId: a, version: 4, reserved: 9, available: 1, kind: "RESERVATION" }),
+    ]);
+    expect(await db.stockLevel.findUniqueOrThrow({ where: { variantId: a } })).toMatchObject({
+      reserved: 9,
+      version: 4n,
+    });
   });
 });

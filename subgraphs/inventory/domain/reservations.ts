@@ -1,5 +1,5 @@
 import type { Emit } from "../../common/events/unitOfWork";
-import type { InventoryTx } from "../store/database";
+import type { InventorySqlTx, InventoryTx } from "../store/database";
 import { findReservations, lockOrder, saveReservation } from "../store/reservationStore";
 import { normaliseLines, reserveOrders, type OrderLine, type ReservationOutcome } from "./reserveOrders";
 import { settleOrders } from "./settleOrders";
@@ -12,7 +12,7 @@ export { normaliseLines, type OrderLine, type ReservationOutcome } from "./reser
  * statements). Reserving an order twice, or one already cancelled, changes nothing.
  */
 export async function reserveOrder(
-  tx: InventoryTx,
+  tx: InventorySqlTx,
   emit: Emit,
   orderId: string,
   lines: readonly OrderLine[],
@@ -27,13 +27,13 @@ export async function reserveOrder(
  * reserved yet is closed, so a late "placed" reserves nothing for it. Returns how many
  * reservations were released.
  */
-export async function releaseOrder(tx: InventoryTx, emit: Emit, orderId: string, reason: string): Promise<number> {
+export async function releaseOrder(tx: InventorySqlTx, emit: Emit, orderId: string, reason: string): Promise<number> {
   const [released] = await settleOrders(tx, emit, [{ orderId, action: "release", reason }]);
   return released!;
 }
 
 /** Turns an order's reservations into deductions where they were held, when it ships: on hand and reserved both drop. */
-export async function deductOrder(tx: InventoryTx, emit: Emit, orderId: string): Promise<number> {
+export async function deductOrder(tx: InventorySqlTx, emit: Emit, orderId: string): Promise<number> {
   const [deducted] = await settleOrders(tx, emit, [
     { orderId, action: "deduct", reason: `shipped with order ${orderId}` },
   ]);

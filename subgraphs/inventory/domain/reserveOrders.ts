@@ -1,6 +1,6 @@
 import type { EventData, EventType } from "../../common/events/catalog";
 import type { Emit } from "../../common/events/unitOfWork";
-import type { InventoryTx } from "../store/database";
+import type { InventorySqlTx } from "../store/database";
 import {
   applyReservations,
   lockOrders,
@@ -58,7 +58,7 @@ const levelKey = (variantId: string, locationId: string) => `${variantId.toLower
  * just crossed the threshold. Answers each order's outcome, in the order given.
  */
 export async function reserveOrders(
-  tx: InventoryTx,
+  tx: InventorySqlTx,
   emit: Emit,
   orders: readonly OrderToReserve[],
 ): Promise<ReservationOutcome[]> {

@@ -1,5 +1,5 @@
 import type { Emit } from "../../common/events/unitOfWork";
-import type { InventoryTx } from "../store/database";
+import type { InventorySqlTx } from "../store/database";
 import { lockOrders } from "../store/reservationSql";
 import {
   applySettlements,
@@ -30,7 +30,11 @@ const levelKey = (variantId: string, locationId: string) => `${variantId.toLower
  * `inventory.stock.low` when its availability has just crossed the threshold. Answers, per
  * order in the order given, how many reservations were settled (0: nothing was held).
  */
-export async function settleOrders(tx: InventoryTx, emit: Emit, orders: readonly OrderToSettle[]): Promise<number[]> {
+export async function settleOrders(
+  tx: InventorySqlTx,
+  emit: Emit,
+  orders: readonly OrderToSettle[],
+): Promise<number[]> {
   if (orders.length === 0) return [];
   const orderIds = orders.map((order) => order.orderId);
   await lockOrders(tx, orderIds);

@@ -4,12 +4,13 @@ import { onEvent } from "../../common/events/eventConsumer";
 import { continueTrace, type Emit } from "../../common/events/unitOfWork";
 import { variantsOfProductEvent } from "../../common/events/productVariants";
 import { deductParcel, restockReturn } from "../domain/fulfillments";
+import { latestStockPerVariant } from "../domain/latestStock";
 import { deductOrder, releaseEditedUnits, releaseOrder } from "../domain/reservations";
 import { reserveOrders } from "../domain/reserveOrders";
 import { upsertCatalogVariants } from "../store/catalogStore";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { inventoryPrivacy } from "../domain/privacy";
-import type { InventoryTx } from "../store/database";
+import type { InventorySqlTx, InventoryTx } from "../store/database";
 import { ensureStockLevels } from "../store/stockStore";
 
 /** Whether the order of a status change had shipped before it: it carries a shipment, or it leaves SHIPPED or DELIVERED. */
@@ -44,17 +45,18 @@ async function recordCatalogFacts(
  * The checkout saga's step: reserve each placed order's lines, all or none, and say so
  * (`inventory.reservation.succeeded` or `.rejected`), for a batch of events in three statements
  * (`reserveOrders`), in the order given. Lines of older events name only the product, whose one
- * variant has its id. The consumer hands it one event at a time today; a consumer that hands a
- * handler its whole batch would pass them all here.
+ * variant has its id. Each variant the batch changed is announced once
+ * (`inventory.stock.changed`, as the batch left it), not once per order: see `latestStockPerVariant`.
  */
 export async function reservePlacedOrders(
   events: ReadonlyArray<EventEnvelope<"orders.order.placed">>,
-  tx: InventoryTx,
+  tx: InventorySqlTx,
   emit: Emit,
 ): Promise<void> {
+  const stock = latestStockPerVariant(emit);
   const outcomes = await reserveOrders(
     tx,
-    emit,
+    stock.emit,
     events.map((event) => ({
       orderId: event.data.orderId,
       lines: event.data.lines.map((line) => ({
@@ -64,6 +66,7 @@ export async function reservePlacedOrders(
       })),
     })),
   );
+  stock.flush();
   outcomes.forEach((outcome, index) => {
     const { orderId } = events[index]!.data;
     continueTrace(emit, events[index]!.traceparent);
@@ -85,18 +88,20 @@ export const inventoryEventHandlers = [
   onEvent<InventoryTx, "catalog.product.created">("catalog.product.created", recordCatalogFacts),
   onEvent<InventoryTx, "catalog.product.updated">("catalog.product.updated", recordCatalogFacts),
   // The checkout saga: reserve an order's lines when it is placed, all or none.
-  // A batch of placed orders is reserved in one pass (three statements), each all or none.
-  onEvent<InventoryTx, "orders.order.placed">(
+  // A batch of placed orders is reserved in one pass (three statements), each all or none, in
+  // a transaction of our own on the pool: the work is SQL only.
+  onEvent<InventorySqlTx, "orders.order.placed">(
     "orders.order.placed",
     (event, tx, emit) => reservePlacedOrders([event], tx, emit),
-    { handleBatch: reservePlacedOrders },
+    { handleBatch: reservePlacedOrders, sqlOnly: true },
   ),
   // A cancelled order gives its stock back, and so does one refunded in full before it shipped; a
   // shipped one takes its stock out of the warehouse. A full refund after shipping deducts too:
   // its "shipped" may not have been applied yet (it failed once and is redelivered later), and
   // the goods have left all the same. Deducting only turns what is still reserved into a
   // deduction, so the late "shipped" then finds nothing left to do.
-  onEvent<InventoryTx, "orders.order.status_changed">(
+  // Settling is SQL only (settleOrders): it runs in a transaction of our own on the pool.
+  onEvent<InventorySqlTx, "orders.order.status_changed">(
     "orders.order.status_changed",
     async (event, tx, emit) => {
       const { orderId, status, cancellationReason } = event.data;
@@ -116,7 +121,7 @@ export const inventoryEventHandlers = [
       }
       if (status === "SHIPPED") await deductOrder(tx, emit, orderId);
     },
-    { subjectDetails: ["CANCELLED", "REFUNDED", "SHIPPED"] },
+    { subjectDetails: ["CANCELLED", "REFUNDED", "SHIPPED"], sqlOnly: true },
   ),
   // An order edited before shipping: the units its lines gave up are no longer held for it.
   onEvent<InventoryTx, "orders.order.edited">("orders.order.edited", (event, tx, emit) =>

@@ -1,4 +1,9 @@
-import { databasePool, prismaClientOptions, type DatabaseOptions } from "../../common/database/prismaOptions";
+import {
+  databasePool,
+  prismaClientOptions,
+  type DatabaseOptions,
+  type SqlExecutor,
+} from "../../common/database/prismaOptions";
 import { sharePool } from "../../common/database/sqlPool";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 
@@ -11,3 +16,8 @@ export function createInventoryDatabase(databaseUrl: string, options: DatabaseOp
 export type InventoryDb = ReturnType<typeof createInventoryDatabase>;
 export type InventoryTx = Prisma.TransactionClient;
 export type InventoryReader = InventoryDb | InventoryTx;
+/**
+ * A transaction that runs only the service's own SQL (`sql(tx)`): Prisma's transaction client, or
+ * one of ours on the pool (`sqlUnitOfWork`, an `sqlOnly` handler's). The hot paths take it.
+ */
+export type InventorySqlTx = SqlExecutor;

@@ -1,5 +1,5 @@
 import { sql, statement } from "../../common/database/sqlPool";
-import type { InventoryTx } from "./database";
+import type { InventorySqlTx } from "./database";
 import type { LockedLocationLevel } from "./stockStore";
 
 /**
@@ -25,7 +25,7 @@ export const orderLockKey = (orderId: string) => `inventory:order:${orderId}`;
  * (so two batches sharing orders cannot deadlock), in one statement. It must be a statement of
  * its own: what is read after it then sees what the lock's previous holder committed.
  */
-export async function lockOrders(tx: InventoryTx, orderIds: readonly string[]): Promise<void> {
+export async function lockOrders(tx: InventorySqlTx, orderIds: readonly string[]): Promise<void> {
   const keys = [...new Set(orderIds.map(orderLockKey))].sort();
   if (keys.length > 0) await sql(tx, lockOrdersStatement, [keys]);
 }
@@ -100,7 +100,7 @@ const reservationStateStatement = statement(
  * reserved already. Call it after `lockOrders`, so that those two answers are current.
  */
 export async function readReservationState(
-  tx: InventoryTx,
+  tx: InventorySqlTx,
   orderIds: readonly string[],
   variantIds: readonly string[],
 ): Promise<ReservationState> {
@@ -179,7 +179,7 @@ const applyReservationsStatement = statement(
  * Throws when a row did not take its change (it was not locked as planned): the caller's
  * transaction then rolls back, and nothing of the batch is written.
  */
-export async function applyReservations(tx: InventoryTx, writes: ReservationWrites): Promise<void> {
+export async function applyReservations(tx: InventorySqlTx, writes: ReservationWrites): Promise<void> {
   if (writes.made.length === 0) return;
   const { locations, totals, made } = writes;
   const [row] = await sql<{ locations: number; totals: number; movements: number; reservations: number }>(

@@ -1,5 +1,5 @@
 import { sql, statement } from "../../common/database/sqlPool";
-import type { InventoryTx } from "./database";
+import type { InventorySqlTx } from "./database";
 import type { TotalsRow } from "./reservationSql";
 
 /**
@@ -73,7 +73,7 @@ const settlementStateStatement = statement(
  * rows and totals their held units are at, locked until the transaction ends. Call it after
  * `lockOrders`, so that the reservations read are current.
  */
-export async function readSettlementState(tx: InventoryTx, orderIds: readonly string[]): Promise<SettlementState> {
+export async function readSettlementState(tx: InventorySqlTx, orderIds: readonly string[]): Promise<SettlementState> {
   const [row] = await sql<{
     reservations: ReservationRow[] | null;
     levels: HeldLevelRow[] | null;
@@ -163,7 +163,7 @@ const applySettlementsStatement = statement(
  * flags), ledger entries, the reservations' new status and the closures. Throws when a stock row
  * did not take its change: the caller's transaction then rolls back.
  */
-export async function applySettlements(tx: InventoryTx, writes: SettlementWrites): Promise<void> {
+export async function applySettlements(tx: InventorySqlTx, writes: SettlementWrites): Promise<void> {
   const { locations, totals, movements, settled, closed } = writes;
   if (movements.length === 0 && settled.length === 0 && closed.length === 0) return;
   const [row] = await sql<{ locations: number; totals: number; movements: number }>(tx, applySettlementsStatement, [
