@@ -75,6 +75,7 @@ export const ordersService = defineSubgraph({
       ...base,
       db: runtime.db,
       unitOfWork: runtime.unitOfWork,
+      sqlUnitOfWork: runtime.sqlUnitOfWork,
       loaders: createOrdersLoaders(runtime.db),
       paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
       guestAccessKeys: {

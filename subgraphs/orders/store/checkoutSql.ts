@@ -1,6 +1,7 @@
 import { sql, statement } from "../../common/database/sqlPool";
 import type { CartOwner, StoredCartLine } from "./cartStore";
-import type { OrdersReader, OrdersTx } from "./database";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import type { OrdersReader } from "./database";
 import type { NewOrder } from "./orderStore";
 import { orderColumns, orderColumnsOf } from "./orderStore";
 import { catalogVariantJson, variantOfJson, type CatalogVariantJson } from "./catalogStore";
@@ -134,7 +135,7 @@ const claimAndLock = {
  * statement. `claimed` false: the key was claimed already. `cartId` null: no cart to lock.
  */
 export async function claimOrderAndLockCart(
-  tx: OrdersTx,
+  tx: SqlExecutor,
   request: { customerId: string; idempotencyKey: string; requestHash: string; orderId: string; cart: CartOwner | null },
 ): Promise<{ claimed: boolean; cartId: string | null }> {
   const owner = request.cart?.kind ?? "none";
@@ -276,7 +277,7 @@ type PlacementRow = Partial<OrderRecord> & {
  * writes everything (see the statement). Answers the order with its lines, or what refused it.
  * A guest's unpaid scopes must be locked (`lockUntilCommit`) before it runs.
  */
-export async function placeOrderRows(tx: OrdersTx, placement: OrderPlacement): Promise<PlacementOutcome> {
+export async function placeOrderRows(tx: SqlExecutor, placement: OrderPlacement): Promise<PlacementOutcome> {
   const { order, cart, limits } = placement;
   const units = order.lines.reduce((sum, line) => sum + line.quantity, 0);
   const [row] = await sql<PlacementRow>(tx, placeOrderStatement, [

@@ -2,33 +2,40 @@ import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { sql, statement } from "../../common/database/sqlPool";
 import type { OrdersTx } from "./database";
 
+const holdUse = statement(
+  "orders.discount.holdUse",
+  `UPDATE discounts SET held = held + 1, updated_at = now()
+    WHERE id = $1::uuid AND active AND (usage_limit IS NULL OR used + held < usage_limit)
+   RETURNING id::text AS id`,
+);
+
 /**
  * Holds one use of a discount for an order being placed: one conditional UPDATE, so concurrent
  * checkouts queue on the discount's row and never hold more than its limit between them. False
  * when the limit is reached.
  */
-export async function holdDiscountUse(tx: OrdersTx, discountId: string): Promise<boolean> {
-  const held = await tx.$executeRaw`
-    UPDATE discounts SET held = held + 1, updated_at = now()
-     WHERE id = ${discountId}::uuid AND active AND (usage_limit IS NULL OR used + held < usage_limit)`;
-  return held === 1;
+export async function holdDiscountUse(tx: SqlExecutor, discountId: string): Promise<boolean> {
+  const held = await sql<{ id: string }>(tx, holdUse, [discountId]);
+  return held.length === 1;
 }
+
+const holdBuyerUse = statement(
+  "orders.discount.holdBuyerUse",
+  `INSERT INTO discount_customer_uses (discount_id, buyer_key, uses) VALUES ($1::uuid, $2, 1)
+   ON CONFLICT (discount_id, buyer_key) DO UPDATE SET uses = discount_customer_uses.uses + 1
+    WHERE (SELECT per_customer_limit FROM discounts WHERE id = $1::uuid) IS NULL
+       OR discount_customer_uses.uses < (SELECT per_customer_limit FROM discounts WHERE id = $1::uuid)
+   RETURNING discount_id::text AS id`,
+);
 
 /**
  * Holds one of the buyer's uses of a discount (a customer's, or a guest's by email: see
- * `discountBuyerKey`); false when they reached its per-customer limit.
+ * `discountBuyerKey`) within the discount's per-customer limit (read by the statement itself);
+ * false when they reached it.
  */
-export async function holdCustomerUse(
-  tx: OrdersTx,
-  discountId: string,
-  buyerKey: string,
-  limit: number | null,
-): Promise<boolean> {
-  const rows = await tx.$executeRaw`
-    INSERT INTO discount_customer_uses (discount_id, buyer_key, uses) VALUES (${discountId}::uuid, ${buyerKey}, 1)
-    ON CONFLICT (discount_id, buyer_key) DO UPDATE SET uses = discount_customer_uses.uses + 1
-     WHERE ${limit}::int IS NULL OR discount_customer_uses.uses < ${limit}::int`;
-  return rows === 1;
+export async function holdCustomerUse(tx: SqlExecutor, discountId: string, buyerKey: string): Promise<boolean> {
+  const held = await sql<{ id: string }>(tx, holdBuyerUse, [discountId, buyerKey]);
+  return held.length === 1;
 }
 
 const confirmUses = statement(
