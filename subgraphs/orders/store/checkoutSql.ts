@@ -3,7 +3,7 @@ import type { CartOwner, StoredCartLine } from "./cartStore";
 import type { SqlExecutor } from "../../common/database/prismaOptions";
 import type { OrdersReader } from "./database";
 import type { NewOrder } from "./orderStore";
-import { orderColumns, orderColumnsOf } from "./orderStore";
+import { orderColumns } from "./orderStore";
 import { catalogVariantJson, variantOfJson, type CatalogVariantJson } from "./catalogStore";
 import type { CatalogVariantRecord, OrderItemRecord, OrderRecord } from "./records";
 
