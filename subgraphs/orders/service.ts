@@ -18,7 +18,7 @@ import type { CustomerEntity } from "./domain/placeOrder";
 import { ordersEnvironment } from "./environment";
 import { ordersEventHandlers } from "./events/handlers";
 import { mountCarrierWebhookRoutes } from "./http/carrierWebhookRoutes";
-import { liveUpdateHandlers, liveUpdatesOf } from "./liveUpdates";
+import { LiveUpdates } from "./liveUpdates";
 import { createOrdersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
 import { createOrdersDatabase } from "./store/database";
@@ -30,11 +30,12 @@ export const ordersService = defineSubgraph({
   typeDefs: loadSubgraphTypeDefs("orders"),
   resolvers,
   createDatabase: createOrdersDatabase,
-  // Live updates at least once: published right after the commit, confirmed from the event stream.
-  eventHandlers: [...ordersEventHandlers, ...liveUpdateHandlers],
-  onStart: async (runtime) => void liveUpdatesOf(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger),
-  onEventsCommitted: (runtime, events) =>
-    liveUpdatesOf(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger).publishCommitted(events),
+  eventHandlers: ordersEventHandlers,
+  // Live updates at least once: published by the outbox relay before it publishes and stamps the events.
+  onStart: async (runtime) => {
+    const live = new LiveUpdates(runtime.redis, runtime.env.REDIS_KEY_PREFIX, runtime.logger);
+    runtime.relay.setBeforePublish((events) => live.publish(events));
+  },
   routes: (app, runtime) =>
     mountCarrierWebhookRoutes(app, () => ({
       unitOfWork: runtime.unitOfWork,
@@ -74,6 +75,7 @@ export const ordersService = defineSubgraph({
       ...base,
       db: runtime.db,
       unitOfWork: runtime.unitOfWork,
+      sqlUnitOfWork: runtime.sqlUnitOfWork,
       loaders: createOrdersLoaders(runtime.db),
       paymentWindowSeconds: runtime.env.PAYMENT_WINDOW_SECONDS,
       guestAccessKeys: {

@@ -35,6 +35,12 @@ export interface OutboxRelayOptions {
 const encoder = new TextEncoder();
 
 /**
+ * A service's work that must happen at least once for each of its events, before they are
+ * published and stamped (orders' live updates on Redis). See `OutboxRelay.setBeforePublish`.
+ */
+export type BeforePublish = (events: readonly EventEnvelope[]) => Promise<void>;
+
+/**
  * Publishes outbox rows to JetStream, each with its event id as `Nats-Msg-Id`, so a row
  * published twice (a crash between publish and stamp, the poll meeting the direct path) is
  * stored once. Right after a commit, the committed events are published straight from memory
@@ -58,6 +64,7 @@ export class OutboxRelay {
   private consecutiveFailures = 0;
   private lastPrune = 0;
   private published = 0;
+  private beforePublish: BeforePublish | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 100;
@@ -74,19 +81,39 @@ export class OutboxRelay {
   }
 
   /**
+   * Runs `hook` on every event before it is published, by the direct path and the poll alike,
+   * and stamps an event only once both succeeded: a crash between the commit and the stamp leaves
+   * the row to the poll, which runs the hook again. If the hook rejects, the direct path still
+   * publishes the events (the bus does not wait for it) but leaves them unstamped; the poll then
+   * fails, and retries with backoff, until the hook succeeds with them.
+   */
+  setBeforePublish(hook: BeforePublish | undefined): void {
+    this.beforePublish = hook;
+  }
+
+  /**
    * Publishes events whose transaction has just committed. A failure leaves them in the outbox
    * for the poll; it is logged there, once, not here for every event.
    */
   publishCommitted(events: readonly EventEnvelope[]): void {
     if (!this.running) return;
+    // Started first; awaited before the stamp.
+    const hooked = this.beforePublish?.(events).then(
+      () => true,
+      () => false,
+    );
     const publishing = Promise.allSettled(
       events.map(async (event) => {
         await this.publish({ id: event.id, type: event.type, envelope: event });
         this.published += 1;
         this.options.onPublished?.(event.type);
-        this.unstamped.push(event.id);
+        return event.id;
       }),
-    ).then(() => this.stampSoon());
+    ).then(async (results) => {
+      if (hooked && !(await hooked)) return;
+      for (const result of results) if (result.status === "fulfilled") this.unstamped.push(result.value);
+      await this.stampSoon();
+    });
     this.publishing.add(publishing);
     void publishing.finally(() => this.publishing.delete(publishing));
   }
@@ -186,6 +213,7 @@ export class OutboxRelay {
       async (tx) => {
         const rows = await lockUnpublished(tx, this.batchSize, minAgeMs);
         if (rows.length === 0) return 0;
+        await this.beforePublish?.(rows.map((row) => row.envelope));
         await Promise.all(rows.map((row) => this.publish(row)));
         await markPublished(tx, rows);
         this.published += rows.length;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { appendToOutbox } from "../../common/events/outbox";
+import { OutboxRelay } from "../../common/events/outboxRelay";
 import { createEnvelope, type EventEnvelope } from "../../common/events/envelope";
 import { createLogger } from "../../common/logger";
 import { customerOrdersChannel, orderChannel, type OrderUpdate } from "../../common/orderUpdates";
@@ -88,12 +89,16 @@ describe("live order updates, at least once", () => {
     }
   });
 
-  describe("the fast publication and its confirmation", () => {
+  describe("the relay's publication and its retry", () => {
     const logger = createLogger("orders", { level: "silent", pretty: false });
     let redis: Redis;
     let heard: Awaited<ReturnType<typeof listen>>;
     let event: EventEnvelope<"orders.order.status_changed">;
     const channelPrefix = `live-${randomUUID()}:`;
+
+    // The service's own relay would publish these tests' rows on its poll: it rests meanwhile.
+    beforeAll(() => services.orders.runtime.relay.stop());
+    afterAll(() => services.orders.runtime.relay.start());
 
     beforeEach(async () => {
       event = statusChanged(randomUUID(), "PENDING");
@@ -105,63 +110,94 @@ describe("live order updates, at least once", () => {
       redis?.disconnect();
     });
 
+    /** A relay of the orders database whose live updates go to `redis`, polling only when flushed. */
+    function relayTo(live: LiveUpdates): OutboxRelay {
+      const { db, js, env } = services.orders.runtime;
+      const relay = new OutboxRelay({
+        db,
+        js,
+        namespace: env.NATS_NAMESPACE,
+        logger,
+        pollIntervalMs: 3_600_000,
+        pollGraceMs: 3_600_000,
+      });
+      relay.setBeforePublish((events) => live.publish(events));
+      relay.start();
+      return relay;
+    }
+
+    /** The event committed, and the relay's direct path run on it, as the unit of work does. */
+    async function commit(relay: OutboxRelay, committed: EventEnvelope): Promise<void> {
+      await services.orders.runtime.db.$transaction((tx) => appendToOutbox(tx, [committed]));
+      relay.publishCommitted([committed]);
+      await relay.settled();
+    }
+
     /** Publishes a marker after everything `redis` sent: once it is heard, so is all that came before it. */
     async function heardAllBefore(marker: string): Promise<void> {
       await redis.publish(orderChannel(channelPrefix, event.data.orderId), marker);
       await waitFor(() => heard.messages.includes(marker), "the marker");
     }
 
-    it("publishes at confirmation what the fast publication failed to, and rejects while it cannot", async () => {
+    it("publishes on the relay's retry what the direct path failed to, and the retry fails while it cannot", async () => {
       // A Redis of its own, down while the change commits.
       const server = await PrivateRedis.reserve();
       redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
       redis.on("error", () => undefined);
+      const relay = relayTo(new LiveUpdates(redis, channelPrefix, logger));
       try {
-        const live = new LiveUpdates(redis, channelPrefix, logger);
-        live.publishCommitted([event]);
-        // The consumer's delivery while Redis is down fails, so the event is delivered again.
-        await expect(live.confirm(event)).rejects.toThrow();
+        await commit(relay, event);
+        // Not stamped: the poll tries again, and fails while Redis is down.
+        await expect(relay.flush()).rejects.toThrow();
         await server.resume();
         await waitFor(() => redis.status === "ready", "the connection to Redis again");
         const down = await listen([orderChannel(channelPrefix, event.data.orderId)], server.url);
         try {
-          await live.confirm(event);
+          expect(await relay.flush()).toBeGreaterThanOrEqual(1);
           await waitFor(() => down.messages.length > 0, "the update");
           expect(down.messages).toEqual([orderUpdateOf(event)]);
         } finally {
           down.close();
         }
       } finally {
+        await relay.stop();
         redis.disconnect();
         await server.pause();
       }
     });
 
-    it("does not publish again what the fast publication of this process published", async () => {
+    it("does not publish again what the direct path published and stamped", async () => {
       redis = new Redis(redisUrl);
-      const live = new LiveUpdates(redis, channelPrefix, logger);
-      live.publishCommitted([event]);
-      expect(live.remembered).toBe(1);
-      await live.confirm(event);
-      expect(live.remembered).toBe(0);
-      await heardAllBefore("after the confirmation");
-      expect(heard.messages).toEqual([orderUpdateOf(event), "after the confirmation"]);
+      const relay = relayTo(new LiveUpdates(redis, channelPrefix, logger));
+      try {
+        await commit(relay, event);
+        expect(await relay.flush()).toBe(0);
+        await heardAllBefore("after the retry");
+        expect(heard.messages).toEqual([orderUpdateOf(event), "after the retry"]);
+      } finally {
+        await relay.stop();
+      }
     });
 
-    it("leaves out at confirmation an event too old to be news (a new consumer on a stream that holds events)", async () => {
+    it("leaves out an event too old to be news (a poll back from a long outage)", async () => {
       redis = new Redis(redisUrl);
       const live = new LiveUpdates(redis, channelPrefix, logger);
-      await live.confirm({ ...event, occurredAt: new Date(Date.now() - 3600_000).toISOString() });
-      await heardAllBefore("after the confirmation");
-      expect(heard.messages).toEqual(["after the confirmation"]);
+      await live.publish([{ ...event, occurredAt: new Date(Date.now() - 3600_000).toISOString() }]);
+      await heardAllBefore("after the publication");
+      expect(heard.messages).toEqual(["after the publication"]);
     });
 
-    it("publishes at confirmation an event another replica committed", async () => {
+    it("publishes on its poll an event another replica committed", async () => {
       redis = new Redis(redisUrl);
-      const live = new LiveUpdates(redis, channelPrefix, logger);
-      await live.confirm(event);
-      await heardAllBefore("after the confirmation");
-      expect(heard.messages).toEqual([orderUpdateOf(event), "after the confirmation"]);
+      const relay = relayTo(new LiveUpdates(redis, channelPrefix, logger));
+      try {
+        await services.orders.runtime.db.$transaction((tx) => appendToOutbox(tx, [event]));
+        expect(await relay.flush()).toBeGreaterThanOrEqual(1);
+        await heardAllBefore("after the poll");
+        expect(heard.messages).toEqual([orderUpdateOf(event), "after the poll"]);
+      } finally {
+        await relay.stop();
+      }
     });
   });
 });

@@ -1,3 +1,5 @@
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import type { UnitOfWork } from "../../common/events/unitOfWork";
 import { BadUserInputError, NotFoundError } from "../../common/errors";
 import { defaultCurrency } from "../../common/money";
 import { boundedInt, requiredId } from "../../common/validation";
@@ -112,7 +114,8 @@ async function changeLines(
       { availability: true, known: read.variants },
     );
     for (const change of changes) views.set(change.view.variantId, change.view);
-    const changed = await deps.unitOfWork(async (tx) => {
+    const unitOfWork: UnitOfWork<SqlExecutor> = deps.sqlUnitOfWork ?? deps.unitOfWork;
+    const changed = await unitOfWork(async (tx) => {
       const cart = await lockedCart(tx, owner);
       if (!cart) throw cartGone();
       // A line added meanwhile by another request: look again, with its variant.

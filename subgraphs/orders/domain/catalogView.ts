@@ -1,4 +1,5 @@
 import type DataLoader from "dataloader";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import type { ProductStatusFact } from "../../common/events/productVariants";
 import { fromMoney, type Money } from "../../common/money";
@@ -91,6 +92,12 @@ export interface VariantView {
 export interface CatalogViewDependencies {
   db: OrdersDb;
   unitOfWork: UnitOfWork<OrdersTx>;
+  /**
+   * The unit of work in a transaction of our own on the pool, for the hot paths whose
+   * transactions are only SQL (placing an order, changing a cart): they are spared Prisma's
+   * interactive transaction. Without it, they take `unitOfWork`.
+   */
+  sqlUnitOfWork?: UnitOfWork<SqlExecutor> | undefined;
   lookups: CatalogLookups;
 }
 

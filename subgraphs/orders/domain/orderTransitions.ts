@@ -1,15 +1,15 @@
 import { ConflictError } from "../../common/errors";
 import type { Emit } from "../../common/events/unitOfWork";
 import { toMoney } from "../../common/money";
-import type { OrdersTx } from "../store/database";
-import { confirmDiscountUses, releaseDiscountUses } from "../store/discountUseStore";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import { confirmDiscountUses, releaseOrdersDiscountUses } from "../store/discountUseStore";
 import { recordTransition } from "../store/orderStore";
-import { lockOrderForStep } from "../store/checkoutSql";
+import { lockOrderForStep, type LockedOrder } from "../store/sagaStepSql";
 import type { OrderRecord } from "../store/records";
 import { statusChangedEvent } from "./orderEvents";
 import { orderBuyerKey } from "./pricing/buyerKey";
 import { paidLines } from "./returns/refundShare";
-import { decide, type OrderStatus, type SagaEventType } from "./orderStateMachine";
+import { decide, type Decision, type OrderStatus, type SagaEventType } from "./orderStateMachine";
 
 export interface SagaEvent {
   type: SagaEventType;
@@ -29,7 +29,7 @@ export type TransitionOutcome =
  * CONFLICT; a fact that changes nothing is ignored.
  */
 export async function applySagaEvent(
-  tx: OrdersTx,
+  tx: SqlExecutor,
   emit: Emit,
   orderId: string,
   event: SagaEvent,
@@ -37,13 +37,8 @@ export async function applySagaEvent(
   // The order locked with its lines and pricing, in one statement: a step is two statements and its events.
   const locked = await lockOrderForStep(tx, orderId);
   if (!locked) return null;
-  const { order, items } = locked;
-  const decision = decide(order.status, event.type);
-  if (decision.kind === "reject") {
-    throw new ConflictError(
-      `This order is ${order.status.replace("_", " ").toLowerCase()}; it can no longer be ${event.type === "SHIPPED" ? "shipped" : event.type === "DELIVERED" ? "marked delivered" : "cancelled"}.`,
-    );
-  }
+  const { order } = locked;
+  const decision = decided(order.status, event.type);
   if (decision.kind === "ignore") return { kind: "unchanged", order };
   const moved = await recordTransition(tx, orderId, {
     status: decision.to,
@@ -51,17 +46,58 @@ export async function applySagaEvent(
     reason: event.reason,
     ...(event.fields ? { fields: event.fields } : {}),
   });
-  // A discount's use counts once the order is confirmed and comes back when it is cancelled
-  // (timed out included), in the transaction of the status change.
-  // An order without discounts (discount_minor 0: no allocation of zero is kept) has none to move.
-  if (moved.discountMinor > 0n && decision.to === "CONFIRMED") await confirmDiscountUses(tx, orderId);
-  if (moved.discountMinor > 0n && decision.to === "CANCELLED")
-    await releaseDiscountUses(tx, orderId, orderBuyerKey(moved));
-  emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, event.reason));
+  await moveDiscountUses(tx, [{ order: moved, to: decision.to }]);
+  emitTransition(emit, locked, moved, decision, event.reason);
+  return { kind: "moved", order: moved, from: order.status };
+}
+
+/** What the state machine decides; a command the status does not allow is CONFLICT. */
+export function decided(status: OrderStatus, type: SagaEventType): Exclude<Decision, { kind: "reject" }> {
+  const decision = decide(status, type);
+  if (decision.kind === "reject") {
+    throw new ConflictError(
+      `This order is ${status.replace("_", " ").toLowerCase()}; it can no longer be ${type === "SHIPPED" ? "shipped" : type === "DELIVERED" ? "marked delivered" : "cancelled"}.`,
+    );
+  }
+  return decision;
+}
+
+/**
+ * A discount's use counts once the order is confirmed and comes back when it is cancelled
+ * (timed out included), in the transaction of the status change: one statement for all the
+ * orders moved, each. An order without discounts (discount_minor 0: no allocation of zero is
+ * kept) has none to move.
+ */
+export async function moveDiscountUses(
+  tx: SqlExecutor,
+  moves: ReadonlyArray<{ order: OrderRecord; to: OrderStatus }>,
+): Promise<void> {
+  const discounted = moves.filter((move) => move.order.discountMinor > 0n);
+  const confirmed = discounted.filter((move) => move.to === "CONFIRMED").map((move) => move.order.id);
+  const cancelled = discounted
+    .filter((move) => move.to === "CANCELLED")
+    .map((move) => ({ orderId: move.order.id, buyerKey: orderBuyerKey(move.order) }));
+  if (confirmed.length > 0) await confirmDiscountUses(tx, confirmed);
+  if (cancelled.length > 0) await releaseOrdersDiscountUses(tx, cancelled);
+}
+
+/**
+ * The events of an order's transition: `orders.order.status_changed`, and the request for
+ * payment once stock is reserved.
+ */
+export function emitTransition(
+  emit: Emit,
+  locked: LockedOrder,
+  moved: OrderRecord,
+  decision: { to: OrderStatus; requestPayment?: true },
+  reason: string,
+): void {
+  const { order, items } = locked;
+  emit("orders.order.status_changed", statusChangedEvent(moved, items, order.status, reason));
   // An exchange order is paid from its return's refund when the parcel comes back (`receiveReturn`), not by a card.
   if (decision.requestPayment && !moved.exchangeForReturnId) {
     emit("orders.payment.requested", {
-      orderId,
+      orderId: moved.id,
       customerId: moved.customerId,
       amount: toMoney(moved.totalMinor, moved.currency),
       paymentToken: moved.paymentMethodId ? null : moved.paymentToken,
@@ -79,5 +115,4 @@ export async function applySagaEvent(
       })),
     });
   }
-  return { kind: "moved", order: moved, from: order.status };
 }

@@ -1,4 +1,6 @@
 import type DataLoader from "dataloader";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import type { UnitOfWork } from "../../common/events/unitOfWork";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import { toMoney } from "../../common/money";
 import { createHash, randomUUID } from "node:crypto";
@@ -227,7 +229,8 @@ async function attemptOrder(
     lines,
   };
 
-  const outcome = await deps.unitOfWork(async (tx, emit) => {
+  const unitOfWork: UnitOfWork<SqlExecutor> = deps.sqlUnitOfWork ?? deps.unitOfWork;
+  const outcome = await unitOfWork(async (tx, emit) => {
     // Waits for a concurrent request with the same key to commit, then sees its claim; changes
     // to the cart queue behind its lock until the order is placed and the cart emptied.
     const { claimed, cartId } = await claimOrderAndLockCart(tx, {

@@ -1,3 +1,4 @@
+import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { lockUntilCommit } from "../../common/database/advisoryLock";
 import { ConflictError } from "../../common/errors";
 import type { OrdersTx } from "../store/database";
@@ -56,7 +57,7 @@ export async function enforceUnpaidLimits(
  * them in) until commit, so that the statement placing the order counts concurrent guest
  * checkouts exactly.
  */
-export async function lockGuestScopes(tx: OrdersTx, guest: { email: string; clientKey: string }): Promise<void> {
+export async function lockGuestScopes(tx: SqlExecutor, guest: { email: string; clientKey: string }): Promise<void> {
   await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify({ guestEmail: guest.email })}`);
   await lockUntilCommit(tx, `orders:unpaid:${JSON.stringify({ clientKey: guest.clientKey })}`);
 }

@@ -7,6 +7,8 @@ import { fromMoney } from "../../common/money";
 import { attachVerifiedGuestOrders } from "../domain/guestOrders";
 import { guestAddress } from "../domain/orderEvents";
 import { applySagaEvent, type SagaEvent } from "../domain/orderTransitions";
+import { applySagaEvents } from "../domain/sagaSteps";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
 import type { OrdersTx } from "../store/database";
 import { customerEmailHandlers } from "./customerEmails";
 import { recordAvailability, upsertCatalogFacts } from "../store/catalogStore";
@@ -48,10 +50,44 @@ function recordCatalogFacts(
 }
 
 /** Moves the order; an event about an order this service never had is a poison message. */
-async function advance(tx: OrdersTx, emit: Emit, orderId: string, event: SagaEvent): Promise<void> {
+async function advance(tx: SqlExecutor, emit: Emit, orderId: string, event: SagaEvent): Promise<void> {
   const outcome = await applySagaEvent(tx, emit, orderId, event);
   if (!outcome) throw new Error(`no order ${orderId} for ${event.type}`);
 }
+
+/**
+ * A saga reply of another service: each event moves its order (`sagaEventOf` says how, or null:
+ * not at all), one at a time with `advance`, or a batch at once in a fixed number of statements
+ * (`applySagaEvents`, which throws on what it cannot apply as `advance` would: the batch is then
+ * applied one by one). Only SQL, in a transaction of our own on the pool.
+ */
+function sagaReply<T extends SagaReplyType>(type: T, sagaEventOf: (event: EventEnvelope<T>) => SagaEvent | null) {
+  return onEvent<SqlExecutor, T>(
+    type,
+    async (event, tx, emit) => {
+      const step = sagaEventOf(event);
+      if (step) await advance(tx, emit, event.data.orderId, step);
+    },
+    {
+      sqlOnly: true,
+      handleBatch: (events, tx, emit) =>
+        applySagaEvents(
+          tx,
+          emit,
+          events.flatMap((event) => {
+            const step = sagaEventOf(event);
+            return step ? [{ orderId: event.data.orderId, event: step, traceparent: event.traceparent }] : [];
+          }),
+        ),
+    },
+  );
+}
+
+type SagaReplyType =
+  | "inventory.reservation.succeeded"
+  | "inventory.reservation.rejected"
+  | "payments.payment.captured"
+  | "payments.payment.failed";
 
 /** `orders.refund.recorded`: a refund of the order, with its number and owner, for the customer's message. */
 function refundRecorded(
@@ -77,32 +113,24 @@ function refundRecorded(
 
 /** Every event the orders service reacts to: the saga's replies, and its read models. */
 export const ordersEventHandlers = [
-  onEvent<OrdersTx, "inventory.reservation.succeeded">("inventory.reservation.succeeded", (event, tx, emit) =>
-    advance(tx, emit, event.data.orderId, { type: "STOCK_RESERVED", reason: "stock reserved" }),
-  ),
-  onEvent<OrdersTx, "inventory.reservation.rejected">("inventory.reservation.rejected", (event, tx, emit) => {
-    const { orderId, productId, variantId, requested, available } = event.data;
-    return advance(tx, emit, orderId, {
+  sagaReply("inventory.reservation.succeeded", () => ({ type: "STOCK_RESERVED", reason: "stock reserved" })),
+  sagaReply("inventory.reservation.rejected", (event) => {
+    const { productId, variantId, requested, available } = event.data;
+    return {
       type: "STOCK_REJECTED",
       reason: `not enough stock of ${variantId ? `variant ${variantId}` : `product ${productId}`}: ${requested} ordered, ${available} available`,
-    });
+    };
   }),
-  onEvent<OrdersTx, "payments.payment.captured">("payments.payment.captured", (event, tx, emit) =>
-    advance(tx, emit, event.data.orderId, {
-      type: "PAYMENT_CAPTURED",
-      reason: `payment of ${event.data.amount.amount} ${event.data.amount.currency} captured`,
-    }),
-  ),
-  onEvent<OrdersTx, "payments.payment.failed">("payments.payment.failed", async (event, tx, emit) => {
-    const { orderId, outcome, failureReason } = event.data;
-    if (outcome === "DECLINED")
-      await advance(tx, emit, orderId, { type: "PAYMENT_DECLINED", reason: `payment declined: ${failureReason}` });
-    if (outcome === "TIMED_OUT") {
-      await advance(tx, emit, orderId, {
-        type: "PAYMENT_TIMED_OUT",
-        reason: `the payment did not settle in time: ${failureReason}`,
-      });
-    }
+  sagaReply("payments.payment.captured", (event) => ({
+    type: "PAYMENT_CAPTURED",
+    reason: `payment of ${event.data.amount.amount} ${event.data.amount.currency} captured`,
+  })),
+  sagaReply("payments.payment.failed", (event) => {
+    const { outcome, failureReason } = event.data;
+    if (outcome === "DECLINED") return { type: "PAYMENT_DECLINED", reason: `payment declined: ${failureReason}` };
+    if (outcome === "TIMED_OUT")
+      return { type: "PAYMENT_TIMED_OUT", reason: `the payment did not settle in time: ${failureReason}` };
+    return null;
   }),
   onEvent<OrdersTx, "payments.payment.refunded">("payments.payment.refunded", async (event, tx, emit) => {
     // A return's refund (its key is `return:<id>`) settles the return.

@@ -1,3 +1,4 @@
+import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { sql, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
 import { catalogVariantJson, variantOfJson, type CatalogVariantJson } from "./catalogStore";
@@ -100,11 +101,11 @@ function contentsOf(rows: readonly CartRow[]): CartContents | undefined {
   };
 }
 
-async function createCustomerCart(db: OrdersReader, customerId: string): Promise<void> {
+async function createCustomerCart(db: SqlExecutor, customerId: string): Promise<void> {
   await sql(db, customerCartCreate, [customerId]);
 }
 
-function readCart(db: OrdersReader, owner: CartOwner): Promise<CartContents | undefined> {
+function readCart(db: SqlExecutor, owner: CartOwner): Promise<CartContents | undefined> {
   return sql<CartRow>(db, cartRead[owner.kind], [ownerKey(owner)]).then(contentsOf);
 }
 
@@ -183,7 +184,8 @@ export async function cartOf(db: OrdersReader, customerId: string): Promise<Cart
   return (await findCart(db, { kind: "customer", customerId }))!;
 }
 
-const lockCart = (tx: OrdersTx, owner: CartOwner) => sql<{ id: string }>(tx, cartLock[owner.kind], [ownerKey(owner)]);
+const lockCart = (tx: SqlExecutor, owner: CartOwner) =>
+  sql<{ id: string }>(tx, cartLock[owner.kind], [ownerKey(owner)]);
 
 /**
  * Like `findCart`, with the cart locked until the transaction ends, so that concurrent changes to
@@ -191,7 +193,7 @@ const lockCart = (tx: OrdersTx, owner: CartOwner) => sql<{ id: string }>(tx, car
  * that waited for the lock reads from a snapshot taken before it waited, which would miss the
  * lines the holder of the lock committed meanwhile (or still show the ones it deleted).
  */
-export async function lockedCart(tx: OrdersTx, owner: CartOwner): Promise<CartContents | undefined> {
+export async function lockedCart(tx: SqlExecutor, owner: CartOwner): Promise<CartContents | undefined> {
   if ((await lockCart(tx, owner)).length === 0) {
     if (owner.kind === "guest") return undefined;
     await createCustomerCart(tx, owner.customerId);
@@ -254,7 +256,7 @@ const linesWrite = statement(
  * and the cart's new expiry (null for a customer's cart).
  */
 export async function writeCartLines(
-  tx: OrdersTx,
+  tx: SqlExecutor,
   cartId: string,
   lines: readonly CartLineWrite[],
 ): Promise<{ lineIds: Map<string, string>; expiresAt: Date | null }> {

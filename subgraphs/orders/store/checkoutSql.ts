@@ -1,8 +1,9 @@
 import { sql, statement } from "../../common/database/sqlPool";
 import type { CartOwner, StoredCartLine } from "./cartStore";
-import type { OrdersReader, OrdersTx } from "./database";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import type { OrdersReader } from "./database";
 import type { NewOrder } from "./orderStore";
-import { orderColumns, orderColumnsOf } from "./orderStore";
+import { orderColumns } from "./orderStore";
 import { catalogVariantJson, variantOfJson, type CatalogVariantJson } from "./catalogStore";
 import type { CatalogVariantRecord, OrderItemRecord, OrderRecord } from "./records";
 
@@ -134,7 +135,7 @@ const claimAndLock = {
  * statement. `claimed` false: the key was claimed already. `cartId` null: no cart to lock.
  */
 export async function claimOrderAndLockCart(
-  tx: OrdersTx,
+  tx: SqlExecutor,
   request: { customerId: string; idempotencyKey: string; requestHash: string; orderId: string; cart: CartOwner | null },
 ): Promise<{ claimed: boolean; cartId: string | null }> {
   const owner = request.cart?.kind ?? "none";
@@ -175,15 +176,15 @@ export const cartLinesKey = (lines: ReadonlyArray<{ variantId: string; quantity:
     .join(",");
 
 /** The columns of `order_items` under the names of OrderItem. */
-const itemJson = (alias: string) => `json_build_object('id', ${alias}.id, 'orderId', ${alias}.order_id,
+export const itemJson = (alias: string) => `json_build_object('id', ${alias}.id, 'orderId', ${alias}.order_id,
   'position', ${alias}.position, 'productId', ${alias}.product_id, 'variantId', ${alias}.variant_id,
   'productName', ${alias}.product_name, 'variantTitle', ${alias}.variant_title, 'sku', ${alias}.sku,
   'selectedOptions', ${alias}.selected_options, 'imageUrl', ${alias}.image_url, 'imageAlt', ${alias}.image_alt,
   'quantity', ${alias}.quantity, 'unitPriceMinor', ${alias}.unit_price_minor::text)`;
 
-type ItemJson = Omit<OrderItemRecord, "unitPriceMinor" | "currency"> & { unitPriceMinor: string };
+export type ItemJson = Omit<OrderItemRecord, "unitPriceMinor" | "currency"> & { unitPriceMinor: string };
 
-const itemsOf = (rows: ItemJson[] | null, currency: string): OrderItemRecord[] =>
+export const itemsOf = (rows: ItemJson[] | null, currency: string): OrderItemRecord[] =>
   (rows ?? []).map((row) => ({ ...row, unitPriceMinor: BigInt(row.unitPriceMinor), currency }));
 
 /**
@@ -276,7 +277,7 @@ type PlacementRow = Partial<OrderRecord> & {
  * writes everything (see the statement). Answers the order with its lines, or what refused it.
  * A guest's unpaid scopes must be locked (`lockUntilCommit`) before it runs.
  */
-export async function placeOrderRows(tx: OrdersTx, placement: OrderPlacement): Promise<PlacementOutcome> {
+export async function placeOrderRows(tx: SqlExecutor, placement: OrderPlacement): Promise<PlacementOutcome> {
   const { order, cart, limits } = placement;
   const units = order.lines.reduce((sum, line) => sum + line.quantity, 0);
   const [row] = await sql<PlacementRow>(tx, placeOrderStatement, [
@@ -329,50 +330,4 @@ export async function placeOrderRows(tx: OrdersTx, placement: OrderPlacement): P
   const { refusal: _refusal, heldOrders: _orders, heldUnits: _units, items, ...placed } = row;
   const orderRow = placed as OrderRecord;
   return { placed: orderRow, items: itemsOf(items, orderRow.currency) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// A saga step: the order locked, with what its events need, in one statement.
-
-/** An order locked for a saga step, with its lines and what it kept of its pricing. */
-export interface LockedOrder {
-  order: OrderRecord;
-  items: OrderItemRecord[];
-  /** Each discount's `lines` allocation, by position. */
-  discountLines: unknown[];
-  /** Tax lines, in the order they were written. */
-  taxLines: Array<{ position: number | null; amountMinor: bigint }>;
-}
-
-const lockForStep = statement(
-  "orders.saga.lock",
-  `SELECT ${orderColumnsOf("o")},
-          (SELECT json_agg(${itemJson("i")} ORDER BY i.position) FROM order_items i WHERE i.order_id = o.id) AS items,
-          (SELECT json_agg(d.lines ORDER BY d.position) FROM order_discounts d WHERE d.order_id = o.id) AS "discountLines",
-          (SELECT json_agg(json_build_object('position', t.position, 'amountMinor', t.amount_minor::text) ORDER BY t.id)
-             FROM order_tax_lines t WHERE t.order_id = o.id) AS "taxLines"
-     FROM orders o WHERE o.id = $1::uuid FOR UPDATE OF o`,
-);
-
-type LockedRow = OrderRecord & {
-  items: ItemJson[] | null;
-  discountLines: unknown[] | null;
-  taxLines: Array<{ position: number | null; amountMinor: string }> | null;
-};
-
-/**
- * The order, locked until the transaction ends, with its lines, discount allocations and tax
- * lines (written when it was placed and never changed, so reading them in the statement that
- * waited for the lock is safe). Null when there is no such order.
- */
-export async function lockOrderForStep(tx: OrdersTx, id: string): Promise<LockedOrder | null> {
-  const [row] = await sql<LockedRow>(tx, lockForStep, [id]);
-  if (!row) return null;
-  const { items, discountLines, taxLines, ...order } = row;
-  return {
-    order,
-    items: itemsOf(items, order.currency),
-    discountLines: discountLines ?? [],
-    taxLines: (taxLines ?? []).map((line) => ({ position: line.position, amountMinor: BigInt(line.amountMinor) })),
-  };
 }

@@ -1,3 +1,4 @@
+import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { lockRow } from "../../common/database/lockRow";
 import { sql, statement } from "../../common/database/sqlPool";
 import { afterNewestFirst } from "../../common/pagination";
@@ -171,7 +172,7 @@ const transition = statement(
  * statement; returns the order as it is now.
  */
 export async function recordTransition(
-  tx: OrdersTx,
+  tx: SqlExecutor,
   id: string,
   change: {
     status: OrderStatus;

@@ -1,5 +1,5 @@
 import { holdCustomerUse, holdDiscountUse } from "../../store/discountUseStore";
-import type { OrdersTx } from "../../store/database";
+import type { SqlExecutor } from "../../../common/database/prismaOptions";
 import type { NewOrder } from "../../store/orderStore";
 import { DiscountCodeRejectedError } from "./checkoutPricing";
 import type { PricedCheckout } from "./pricingTypes";
@@ -60,14 +60,13 @@ export function orderPricing(
  * its limit (in total, or for this buyer: a customer, or a guest by email) rolls the order back. A code is then BAD_USER_INPUT
  * (EXHAUSTED); an automatic promotion makes the order be priced again without it.
  */
-export async function holdDiscountUses(tx: OrdersTx, priced: PricedCheckout, buyerKey: string): Promise<void> {
+export async function holdDiscountUses(tx: SqlExecutor, priced: PricedCheckout, buyerKey: string): Promise<void> {
   for (const discount of priced.discounts) {
     const source = discount;
     // The buyer's own row first and the discount's row (which every checkout with it queues on)
     // last: it stays locked only for its UPDATE and the commit.
     const held =
-      (await holdCustomerUse(tx, source.discountId, buyerKey, await perCustomerLimit(tx, source.discountId))) &&
-      (await holdDiscountUse(tx, source.discountId));
+      (await holdCustomerUse(tx, source.discountId, buyerKey)) && (await holdDiscountUse(tx, source.discountId));
     if (held) continue;
     if (source.code === null) throw new PromotionExhaustedError(source.discountId);
     throw new DiscountCodeRejectedError(
@@ -77,9 +76,4 @@ export async function holdDiscountUses(tx: OrdersTx, priced: PricedCheckout, buy
       "EXHAUSTED",
     );
   }
-}
-
-async function perCustomerLimit(tx: OrdersTx, discountId: string): Promise<number | null> {
-  const row = await tx.discount.findUnique({ where: { id: discountId }, select: { perCustomerLimit: true } });
-  return row?.perCustomerLimit ?? null;
 }

@@ -1,0 +1,61 @@
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import { continueTrace, type Emit } from "../../common/events/unitOfWork";
+import { lockOrdersForSteps, recordMoves, type OrderMove } from "../store/sagaStepSql";
+import type { OrderStatus } from "./orderStateMachine";
+import { decided, emitTransition, moveDiscountUses, type SagaEvent } from "./orderTransitions";
+
+/** A saga event of a consumed event, with that event's trace for what it emits. */
+export interface SagaStep {
+  orderId: string;
+  event: SagaEvent;
+  traceparent?: string | undefined;
+}
+
+/**
+ * Applies a batch of saga events (facts other services told, in delivery order) in the caller's
+ * transaction, as `applySagaEvent` applies each, in a fixed number of statements whatever their
+ * number: every order locked in one, every move with its line of history in one, and a discount's
+ * uses moved in one more (only when an order moved has discounts). The state machine decides each
+ * event against the order's status after the events before it; the events emitted are those
+ * `applySagaEvent` would emit, in the same order, each with its own event's trace.
+ *
+ * Throws, having written nothing, when an order is unknown (a poison message), an event is a
+ * command the status refuses (CONFLICT), carries a shipment, or would move an order a second time
+ * in the batch: the consumer then applies the events one by one with `applySagaEvent`.
+ */
+export async function applySagaEvents(tx: SqlExecutor, emit: Emit, steps: readonly SagaStep[]): Promise<void> {
+  const locked = await lockOrdersForSteps(
+    tx,
+    steps.map((step) => step.orderId),
+  );
+  const status = new Map<string, OrderStatus>([...locked].map(([id, each]) => [id, each.order.status]));
+  const moves = new Map<string, OrderMove>();
+  const planned: Array<{ step: SagaStep; to: OrderStatus; requestPayment?: true }> = [];
+  for (const step of steps) {
+    const { orderId, event } = step;
+    const current = status.get(orderId);
+    if (!current) throw new Error(`no order ${orderId} for ${event.type}`);
+    if (event.fields) throw new Error(`a batch of saga steps moves no shipment (${event.type})`);
+    const decision = decided(current, event.type);
+    if (decision.kind === "ignore") continue;
+    if (moves.has(orderId)) throw new Error(`order ${orderId} would move twice in one batch`);
+    moves.set(orderId, {
+      id: orderId,
+      status: decision.to,
+      cancellationReason: decision.cancellationReason ?? null,
+      reason: event.reason,
+    });
+    status.set(orderId, decision.to);
+    planned.push({ step, to: decision.to, ...(decision.requestPayment ? { requestPayment: true as const } : {}) });
+  }
+  if (planned.length === 0) return;
+  const moved = await recordMoves(tx, [...moves.values()]);
+  await moveDiscountUses(
+    tx,
+    planned.map(({ step, to }) => ({ order: moved.get(step.orderId)!, to })),
+  );
+  for (const { step, ...decision } of planned) {
+    continueTrace(emit, step.traceparent);
+    emitTransition(emit, locked.get(step.orderId)!, moved.get(step.orderId)!, decision, step.event.reason);
+  }
+}

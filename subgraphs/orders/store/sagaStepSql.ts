@@ -1,0 +1,117 @@
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import { sql, statement } from "../../common/database/sqlPool";
+import type { CancellationReason, OrderStatus } from "../domain/orderStateMachine";
+import { itemJson, itemsOf, type ItemJson } from "./checkoutSql";
+import { orderColumnsOf } from "./orderStore";
+import type { OrderItemRecord, OrderRecord } from "./records";
+
+/**
+ * Saga steps in set-based SQL on the service's pool: the orders a step (or a batch of steps)
+ * moves, locked with what their events need in one statement, and a batch's moves with their
+ * lines of history in one more. Any transaction runs them: Prisma's or one of our own.
+ */
+
+/** An order locked for a saga step, with its lines and what it kept of its pricing. */
+export interface LockedOrder {
+  order: OrderRecord;
+  items: OrderItemRecord[];
+  /** Each discount's `lines` allocation, by position. */
+  discountLines: unknown[];
+  /** Tax lines, in the order they were written. */
+  taxLines: Array<{ position: number | null; amountMinor: bigint }>;
+}
+
+/** The order's columns and, as JSON, its lines, discount allocations and tax lines. */
+const lockedColumns = `${orderColumnsOf("o")},
+  (SELECT json_agg(${itemJson("i")} ORDER BY i.position) FROM order_items i WHERE i.order_id = o.id) AS items,
+  (SELECT json_agg(d.lines ORDER BY d.position) FROM order_discounts d WHERE d.order_id = o.id) AS "discountLines",
+  (SELECT json_agg(json_build_object('position', t.position, 'amountMinor', t.amount_minor::text) ORDER BY t.id)
+     FROM order_tax_lines t WHERE t.order_id = o.id) AS "taxLines"`;
+
+const lockForStep = statement(
+  "orders.saga.lock",
+  `SELECT ${lockedColumns} FROM orders o WHERE o.id = $1::uuid FOR UPDATE OF o`,
+);
+
+/** Sorted by id, so two transactions locking some of the same orders take their locks in one order. */
+const lockForSteps = statement(
+  "orders.saga.lockMany",
+  `SELECT ${lockedColumns} FROM orders o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE OF o`,
+);
+
+type LockedRow = OrderRecord & {
+  items: ItemJson[] | null;
+  discountLines: unknown[] | null;
+  taxLines: Array<{ position: number | null; amountMinor: string }> | null;
+};
+
+function lockedOf(row: LockedRow): LockedOrder {
+  const { items, discountLines, taxLines, ...order } = row;
+  return {
+    order,
+    items: itemsOf(items, order.currency),
+    discountLines: discountLines ?? [],
+    taxLines: (taxLines ?? []).map((line) => ({ position: line.position, amountMinor: BigInt(line.amountMinor) })),
+  };
+}
+
+/**
+ * The order, locked until the transaction ends, with its lines, discount allocations and tax
+ * lines (written when it was placed and never changed, so reading them in the statement that
+ * waited for the lock is safe). Null when there is no such order.
+ */
+export async function lockOrderForStep(tx: SqlExecutor, id: string): Promise<LockedOrder | null> {
+  const [row] = await sql<LockedRow>(tx, lockForStep, [id]);
+  return row ? lockedOf(row) : null;
+}
+
+/** The orders, each as `lockOrderForStep` answers it, in one statement: by id (those that exist). */
+export async function lockOrdersForSteps(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, LockedOrder>> {
+  const rows = await sql<LockedRow>(tx, lockForSteps, [[...new Set(ids)]]);
+  return new Map(rows.map((row) => [row.id, lockedOf(row)]));
+}
+
+/** A (locked) order's move to a new status, with the reason its history line gives. */
+export interface OrderMove {
+  id: string;
+  status: OrderStatus;
+  cancellationReason: CancellationReason | null;
+  reason: string;
+}
+
+/**
+ * Every move of a batch and its line of history in one statement, as `recordTransition` makes
+ * one (each order its own `clock_timestamp()`); an order moves once in it.
+ */
+const moveOrders = statement(
+  "orders.saga.moveMany",
+  `WITH step AS (
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS s(id, status, cancellation_reason, reason)
+   ), moved AS (
+     UPDATE orders o SET status = s.status::"OrderStatus",
+            cancellation_reason = coalesce(nullif(s.cancellation_reason, '')::"CancellationReason", o.cancellation_reason),
+            updated_at = clock_timestamp()
+       FROM step s
+      WHERE o.id = s.id
+      RETURNING ${orderColumnsOf("o")}, s.reason AS "stepReason"
+   ), history AS (
+     INSERT INTO order_status_changes (order_id, status, reason, at)
+     SELECT id::uuid, status::"OrderStatus", "stepReason", "updatedAt" FROM moved
+   )
+   SELECT * FROM moved`,
+);
+
+/** Moves the (locked) orders and writes their lines of history, in one statement: each order as it now is, by id. */
+export async function recordMoves(tx: SqlExecutor, moves: readonly OrderMove[]): Promise<Map<string, OrderRecord>> {
+  if (moves.length === 0) return new Map();
+  const rows = await sql<OrderRecord & { stepReason: string }>(tx, moveOrders, [
+    moves.map((move) => move.id),
+    moves.map((move) => move.status),
+    // No reason ("") keeps the order's.
+    moves.map((move) => move.cancellationReason ?? ""),
+    moves.map((move) => move.reason),
+  ]);
+  const moved = new Map(rows.map(({ stepReason: _reason, ...order }) => [order.id, order as OrderRecord]));
+  for (const move of moves) if (!moved.has(move.id)) throw new Error(`order ${move.id} vanished while locked`);
+  return moved;
+}
