@@ -1,5 +1,5 @@
 import { TransientProviderError, type PaymentState } from "../provider/paymentProvider";
-import { beginDueCaptures, writeCaptureAnswers, type BegunCapture, type CaptureWrite } from "../store/captureBatchSql";
+import { writeCaptureAnswers, type BegunCapture, type CaptureWrite } from "../store/captureBatchSql";
 import { askToCapture, settleCapture } from "./captures";
 import type { PaymentsDependencies } from "./dependencies";
 import { captureKeyOf, emitCaptureOutcome, eventOfState, settlementOf } from "./paymentSettlement";
@@ -14,21 +14,16 @@ interface Answered {
 }
 
 /**
- * The due captures, a batch at a time: taken with the record of each call in one statement,
- * asked of the provider all at once (each under its payment's own key, so a call repeated after
+ * The due captures the worker took (`claimPaymentWork`, with the record of each call), asked of
+ * the provider all at once (each under its payment's own key, so a call repeated after
  * a crash gets the first answer), and their answers written in one transaction of one statement
  * and the events. What the batch write cannot take (a transient failure, an answer that needs a
  * refund or a void, a payment changed since it was taken: cancelled, closed by its window) is
- * settled on its own as `attemptCapture` settles it. Answers how many captures were taken; a
- * capture that failed unexpectedly is logged and taken again when its lease ends.
+ * settled on its own as `attemptCapture` settles it. A capture that failed unexpectedly is logged
+ * and taken again when its lease ends.
  */
-export async function captureDue(deps: PaymentsDependencies, limit: number, leaseMs: number): Promise<number> {
-  const begun = await beginDueCaptures(deps.db, {
-    limit,
-    leaseMs,
-    reconcileAt: new Date(Date.now() + deps.reconcileAfterMs),
-  });
-  if (begun.length === 0) return 0;
+export async function captureBegun(deps: PaymentsDependencies, begun: readonly BegunCapture[]): Promise<void> {
+  if (begun.length === 0) return;
   const asked = await Promise.allSettled(begun.map((each) => askToCapture(deps, each.payment)));
   const answered: Answered[] = [];
   asked.forEach((result, index) => {
@@ -63,7 +58,6 @@ export async function captureDue(deps: PaymentsDependencies, limit: number, leas
         ),
       ),
   );
-  return begun.length;
 }
 
 /**

@@ -1,19 +1,22 @@
 import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { sql, statement } from "../../common/database/sqlPool";
 import {
+  duePayments,
+  dueRefunds,
   paymentChangeJson,
   paymentChangeSet,
   payments,
   type AttemptSettlement,
   type PaymentChange,
+  unsettledAttempts,
 } from "./paymentStore";
 import type { PaymentRecord } from "./records";
 
 /**
  * The checkout's payment work for many orders at once, in named SQL on the service's pool:
  * opening a batch of requested payments (their order locks in one statement, every payment and
- * ledger line in a second), taking the due captures with the record of each call (one
- * statement), and recording the provider's answers (one statement). Rows are typed by hand.
+ * ledger line in a second), taking the worker's due work with the record of each capture call
+ * (one statement), and recording the provider's answers (one statement). Rows are typed by hand.
  */
 
 const lockOrdersStatement = statement(
@@ -96,21 +99,33 @@ export async function insertRequestedPayments(tx: SqlExecutor, requests: readonl
   return row?.opened ?? 0;
 }
 
-const beginDueStatement = statement(
-  "payments.capture.beginDue",
-  `WITH claimed AS (
-     UPDATE payments SET next_attempt_at = now() + make_interval(secs => $2)
-      WHERE id IN (SELECT id FROM payments WHERE status = 'PENDING' AND next_attempt_at <= now()
-                    ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING ${payments.columns}
+/** Due rows of a table, leased as `claimDue` leases them (`$1` rows at most, for `$2` seconds). */
+const claimed = (table: string, pending: string, returning: string) =>
+  `UPDATE ${table} SET next_attempt_at = now() + make_interval(secs => $2)
+    WHERE id IN (SELECT id FROM ${table} WHERE ${pending} AND next_attempt_at <= now()
+                  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+   RETURNING ${returning}`;
+
+const claimWorkStatement = statement(
+  "payments.worker.claim",
+  `WITH captures AS (
+     ${claimed("payments", duePayments.pending, payments.columns)}
    ), attempt AS (
      INSERT INTO payment_attempts (id, payment_id, kind, outcome, amount_minor, idempotency_key, next_attempt_at)
      SELECT gen_random_uuid(), c.id::uuid, 'CAPTURE'::"AttemptKind", 'UNKNOWN'::"AttemptOutcome", c."amountMinor",
             'capture:' || c.id, $3::timestamptz
-       FROM claimed c
+       FROM captures c
      RETURNING id::text AS id, payment_id::text AS "paymentId"
+   ), refunds AS (
+     ${claimed("refunds", dueRefunds.pending, "id::text AS id")}
+   ), unsettled AS (
+     ${claimed("payment_attempts", unsettledAttempts.pending, "id::text AS id")}
    )
-   SELECT c.*, a.id AS "attemptId" FROM claimed c JOIN attempt a ON a."paymentId" = c.id`,
+   SELECT c.*, a.id AS "attemptId",
+          (SELECT coalesce(array_agg(id), '{}') FROM refunds) AS "refundIds",
+          (SELECT coalesce(array_agg(id), '{}') FROM unsettled) AS "unsettledIds"
+     FROM (SELECT 1) AS one
+     LEFT JOIN (captures c JOIN attempt a ON a."paymentId" = c.id) ON true`,
 );
 
 /** A capture about to be made: the payment as it was taken, and the record of the call. */
@@ -119,22 +134,31 @@ export interface BegunCapture {
   attemptId: string;
 }
 
+/** What the payment worker took in one tick: captures begun, refunds to make, calls to reconcile. */
+export interface ClaimedWork {
+  captures: BegunCapture[];
+  refundIds: string[];
+  unsettledIds: string[];
+}
+
 /**
- * Takes up to `limit` due captures (PENDING payments at their `next_attempt_at`), leased for
- * `leaseMs` as `claimDue` leases, and records the call about to be made for each (UNKNOWN, with
- * the payment's capture key, reconciled at `reconcileAt` if its answer is never recorded): one
- * statement for the batch, where it was a claim and then a statement per payment.
+ * The worker's due work in one statement, each kind leased for `leaseMs` (as `claimDue` leases,
+ * up to `limit` of each): the due captures (PENDING payments at their `next_attempt_at`), each
+ * with the record of the call about to be made (UNKNOWN, under the payment's capture key,
+ * reconciled at `reconcileAt` if its answer is never recorded); the due refunds; and the calls
+ * due for reconciliation (a call recorded here is not among them: it is not due yet). It was
+ * three claims and a statement per capture.
  */
-export async function beginDueCaptures(
+export async function claimPaymentWork(
   db: SqlExecutor,
   options: { limit: number; leaseMs: number; reconcileAt: Date },
-): Promise<BegunCapture[]> {
-  const rows = await sql<PaymentRecord & { attemptId: string }>(db, beginDueStatement, [
-    options.limit,
-    options.leaseMs / 1000,
-    options.reconcileAt,
-  ]);
-  return rows.map(({ attemptId, ...payment }) => ({ payment, attemptId }));
+): Promise<ClaimedWork> {
+  type Row = Partial<PaymentRecord> & { attemptId: string | null; refundIds: string[]; unsettledIds: string[] };
+  const rows = await sql<Row>(db, claimWorkStatement, [options.limit, options.leaseMs / 1000, options.reconcileAt]);
+  const captures = rows.flatMap(({ attemptId, refundIds: _refunds, unsettledIds: _unsettled, ...payment }) =>
+    attemptId ? [{ payment: payment as PaymentRecord, attemptId }] : [],
+  );
+  return { captures, refundIds: rows[0]?.refundIds ?? [], unsettledIds: rows[0]?.unsettledIds ?? [] };
 }
 
 /** The provider's answer to one capture as it is to be written, if the payment is still as it was taken. */
