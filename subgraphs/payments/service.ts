@@ -32,6 +32,7 @@ export function createPaymentsService(options: { simulated?: SimulatedPaymentPro
       deps = {
         db: runtime.db,
         unitOfWork: runtime.unitOfWork,
+        ...(runtime.sqlUnitOfWork ? { sqlUnitOfWork: runtime.sqlUnitOfWork } : {}),
         providers: configuredProviders(env, simulated),
         retry: { baseMs: env.PAYMENT_RETRY_BASE_MS, maxMs: env.PAYMENT_RETRY_MAX_MS },
         logger: runtime.logger,

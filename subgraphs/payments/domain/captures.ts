@@ -4,17 +4,17 @@ import type { Emit } from "../../common/events/unitOfWork";
 import { fromMoney } from "../../common/money";
 import { TransientProviderError, type PaymentProvider, type PaymentState } from "../provider/paymentProvider";
 import type { PaymentsTx } from "../store/database";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import { insertRequestedPayments, lockOrdersPayments, type PaymentToOpen } from "../store/captureBatchSql";
 import {
   beginCapture,
   closeOrder,
   lockOrderPayments,
   lockPayment,
   lockPaymentOfOrder,
-  openPaymentRows,
   reconcileOpenAttemptsNow,
   settleAttempt,
 } from "../store/paymentStore";
-import { findSavedMethod } from "../store/savedMethodStore";
 import type { PaymentRecord } from "../store/records";
 import type { PaymentsDependencies } from "./dependencies";
 import { captureKeyOf, settlePayment, tellCaptureOutcome } from "./paymentSettlement";
@@ -28,45 +28,51 @@ export interface OpeningDefaults {
 }
 
 /**
- * Opens the order's payment when its stock is reserved; the worker captures it at once. A
+ * Opens the orders' payments when their stock is reserved; the worker captures them at once. A
  * payment with a saved card goes to the provider the card was saved with. A repeated request
- * changes nothing.
+ * changes nothing. A batch of requests takes its orders' locks in one statement and opens every
+ * payment in a second.
  */
-export async function openPayment(
-  tx: PaymentsTx,
+export async function openPayments(
+  tx: SqlExecutor,
   emit: Emit,
-  request: EventData<"orders.payment.requested">,
+  requests: ReadonlyArray<EventData<"orders.payment.requested">>,
   defaults: OpeningDefaults,
 ): Promise<void> {
-  // Waits for a cancellation of the order under way, and makes one that comes meanwhile wait for
+  // Waits for a cancellation of an order under way, and makes one that comes meanwhile wait for
   // this payment to be committed, so that it closes the payment rather than missing it.
-  await lockOrderPayments(tx, request.orderId);
-  const paymentMethodId = request.paymentMethodId ?? null;
-  const method = paymentMethodId ? await findSavedMethod(tx, paymentMethodId) : null;
+  await lockOrdersPayments(
+    tx,
+    requests.map((request) => request.orderId),
+  );
+  const opened = await insertRequestedPayments(
+    tx,
+    requests.map((request) => paymentToOpen(request, defaults)),
+  );
+  if (opened > 0) emit.wake("payment-attempts");
+}
+
+/** A request as the payment to open: the refund ledger's lines must add up to the amount, else one line. */
+function paymentToOpen(request: EventData<"orders.payment.requested">, defaults: OpeningDefaults): PaymentToOpen {
+  const amountMinor = fromMoney(request.amount);
   // The refund ledger: what each order line pays, or (older requests) the whole as one line.
   const given = (request.lines ?? []).map((line) => ({ lineId: line.lineId, paidMinor: fromMoney(line.amount) }));
   // The lines must add up to what is charged, or refunds could exceed the capture: else one line.
   const lines =
-    given.length > 0 && given.reduce((sum, line) => sum + line.paidMinor, 0n) === fromMoney(request.amount)
+    given.length > 0 && given.reduce((sum, line) => sum + line.paidMinor, 0n) === amountMinor
       ? given
-      : [{ lineId: "order", paidMinor: fromMoney(request.amount) }];
-  // The payment and its ledger in one statement, unless the order was closed or has its payment.
-  const created = await openPaymentRows(
-    tx,
-    {
-      orderId: request.orderId,
-      customerId: request.customerId,
-      amountMinor: fromMoney(request.amount),
-      currency: request.amount.currency,
-      paymentToken: request.paymentToken ?? "",
-      paymentMethodId,
-      provider: method?.provider ?? defaults.defaultProvider,
-      deadline: new Date(request.deadline),
-    },
+      : [{ lineId: "order", paidMinor: amountMinor }];
+  return {
+    orderId: request.orderId,
+    customerId: request.customerId,
+    amountMinor,
+    currency: request.amount.currency,
+    paymentToken: request.paymentToken ?? "",
+    paymentMethodId: request.paymentMethodId ?? null,
+    defaultProvider: defaults.defaultProvider,
+    deadline: new Date(request.deadline),
     lines,
-  );
-  if (!created) return;
-  emit.wake("payment-attempts");
+  };
 }
 
 /**
@@ -91,51 +97,68 @@ function transientEvent(payment: PaymentRecord, unreachableWindowMs: number, ret
  * retried with backoff while the provider's window allows.
  */
 export async function attemptCapture(deps: PaymentsDependencies, paymentId: string): Promise<void> {
-  const idempotencyKey = captureKeyOf(paymentId);
   // The payment, if it still waits, and the record of the call, in one statement.
   const begun = await beginCapture(deps.db, paymentId, {
-    idempotencyKey,
+    idempotencyKey: captureKeyOf(paymentId),
     reconcileAt: new Date(Date.now() + deps.reconcileAfterMs),
   });
   if (!begun) return;
-  const { payment } = begun;
-  const attempt = { id: begun.attemptId };
+  const answer = await askToCapture(deps, begun.payment);
+  await settleCapture(deps, paymentId, begun.attemptId, answer);
+}
+
+/** What the provider answers to a capture of the payment (a transient failure as its error), under the payment's key. */
+export async function askToCapture(
+  deps: PaymentsDependencies,
+  payment: PaymentRecord,
+): Promise<PaymentState | TransientProviderError> {
   const provider: PaymentProvider = deps.providers.get(payment.provider);
   const source = await paymentSourceOf(deps.db, payment);
-  let answer: PaymentState | TransientProviderError;
   if (!source) {
-    answer = {
+    return {
       status: "declined",
       reference: null,
       reason: "payment_method_unavailable",
       detail: "no such saved method",
     };
-  } else {
-    try {
-      answer = await provider.capture({
-        idempotencyKey,
-        source,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        metadata: { orderId: payment.orderId, paymentId: payment.id },
-      });
-    } catch (error) {
-      if (!(error instanceof TransientProviderError)) throw error;
-      answer = error;
-    }
   }
+  try {
+    return await provider.capture({
+      idempotencyKey: captureKeyOf(payment.id),
+      source,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      metadata: { orderId: payment.orderId, paymentId: payment.id },
+    });
+  } catch (error) {
+    if (!(error instanceof TransientProviderError)) throw error;
+    return error;
+  }
+}
+
+/**
+ * Records the provider's answer to one call (`attemptId`) on the payment as it is now, locked:
+ * the state machine decides, and a transient failure is retried with backoff while the
+ * provider's window allows.
+ */
+export async function settleCapture(
+  deps: PaymentsDependencies,
+  paymentId: string,
+  attemptId: string,
+  answer: PaymentState | TransientProviderError,
+): Promise<void> {
   await deps.unitOfWork(async (tx, emit) => {
     const current = await lockPayment(tx, paymentId);
     if (!current) return;
     if (!(answer instanceof TransientProviderError)) {
       await settlePayment(tx, emit, current, answer, {
-        attemptId: attempt.id,
+        attemptId,
         tried: true,
         reconcileAfterMs: deps.reconcileAfterMs,
       });
       return;
     }
-    await settleAttempt(tx, attempt.id, { outcome: "TRANSIENT_ERROR", error: answer.message });
+    await settleAttempt(tx, attemptId, { outcome: "TRANSIENT_ERROR", error: answer.message });
     // Closed while the provider was failing (the order cancelled, its window closed): nothing more to try.
     const event: PaymentEvent = transientEvent(current, deps.unreachableWindowMs, deps.retry);
     const applied = await applyPaymentEvent(tx, current, event);

@@ -1,3 +1,4 @@
+import type { SqlExecutor } from "../../common/database/prismaOptions";
 import type { BackoffSettings } from "../../common/backoff";
 import type { UnitOfWork } from "../../common/events/unitOfWork";
 import type { Logger } from "../../common/logger";
@@ -8,6 +9,8 @@ import type { PaymentsDb, PaymentsTx } from "../store/database";
 export interface PaymentsDependencies {
   db: PaymentsDb;
   unitOfWork: UnitOfWork<PaymentsTx>;
+  /** A unit of work on the pool without Prisma (SQL only), for the hot paths; `unitOfWork` where absent. */
+  sqlUnitOfWork?: UnitOfWork<SqlExecutor>;
   providers: PaymentProviders;
   /** Backoff of captures and refunds after a transient provider error. */
   retry: BackoffSettings;

@@ -37,7 +37,7 @@ export function eventOfState(state: PaymentState, tried: boolean): PaymentEvent 
  * call due for reconciliation: at once when the payment closed meanwhile (what waits at the
  * provider is then cancelled), else after `reconcileAfterMs`.
  */
-function settlementOf(state: PaymentState, voidNow: boolean, reconcileAfterMs: number): AttemptSettlement {
+export function settlementOf(state: PaymentState, voidNow: boolean, reconcileAfterMs: number): AttemptSettlement {
   const checkAgainAt = voidNow ? new Date() : new Date(Date.now() + reconcileAfterMs);
   switch (state.status) {
     case "captured":
@@ -102,6 +102,17 @@ export async function tellCaptureOutcome(
   event: PaymentEvent,
   { decision, payment }: AppliedEvent,
 ): Promise<void> {
+  emitCaptureOutcome(emit, event, { decision, payment });
+  if (event.type === "CAPTURE_SUCCEEDED" && decision.refund) {
+    const why = payment.orderCancelled
+      ? "order cancelled while the payment was being captured"
+      : `payment closed (${before.failureReason ?? "failed"}) while it was being captured`;
+    await refundRemainder(tx, emit, payment, why);
+  }
+}
+
+/** The events of `tellCaptureOutcome`, without the refund of a capture that came too late. */
+export function emitCaptureOutcome(emit: Emit, event: PaymentEvent, { decision, payment }: AppliedEvent): void {
   const { orderId, id: paymentId } = payment;
   switch (event.type) {
     case "CAPTURE_SUCCEEDED":
@@ -114,12 +125,6 @@ export async function tellCaptureOutcome(
           paymentId,
           amount: toMoney(payment.amountMinor, payment.currency),
         });
-      if (decision.refund) {
-        const why = payment.orderCancelled
-          ? "order cancelled while the payment was being captured"
-          : `payment closed (${before.failureReason ?? "failed"}) while it was being captured`;
-        await refundRemainder(tx, emit, payment, why);
-      }
       return;
     case "CAPTURE_DECLINED":
       if (decision.kind === "transition")

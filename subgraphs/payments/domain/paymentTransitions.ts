@@ -91,12 +91,23 @@ export async function applyPaymentEvent(
   payment: PaymentRecord,
   event: PaymentEvent,
 ): Promise<AppliedEvent | null> {
+  const planned = planPaymentEvent(payment, event);
+  if (!planned) return null;
+  const saved = await savePayment(tx, payment.id, planned.change);
+  return { decision: planned.decision, payment: saved };
+}
+
+/**
+ * What an event does to a payment as it is, without writing it: the decision and the change
+ * (the status with the fields that go with it). Null when the event changes nothing. For writes
+ * of many payments at once, which apply it only to a payment still as it was.
+ */
+export function planPaymentEvent(
+  payment: PaymentRecord,
+  event: PaymentEvent,
+): { decision: AppliedEvent["decision"]; change: PaymentChange } | null {
   const decision = decide(payment.status, typeOf(payment, event));
   if (decision.kind === "ignore") return null;
   const change = changeOf(payment, event, decision);
-  const saved = await savePayment(tx, payment.id, {
-    ...change,
-    ...(decision.kind === "transition" ? { status: decision.to } : {}),
-  });
-  return { decision, payment: saved };
+  return { decision, change: { ...change, ...(decision.kind === "transition" ? { status: decision.to } : {}) } };
 }

@@ -1,7 +1,7 @@
-import { dueWorker } from "../../common/dueWork/dueWorker";
-import { duePayments, dueRefunds, unsettledAttempts } from "../store/paymentStore";
+import { PeriodicWorker } from "../../common/server/periodicWorker";
+import { claimPaymentWork } from "../store/captureBatchSql";
 import { attemptLeaseMs } from "./attemptLease";
-import { attemptCapture } from "./captures";
+import { captureBegun } from "./captureBatch";
 import type { PaymentsDependencies } from "./dependencies";
 import { reconcileAttempt } from "./reconciliation";
 import { attemptRefund, RefundRefusedError } from "./refunds";
@@ -12,42 +12,45 @@ const batch = 20;
 /**
  * The worker that makes the captures and refunds that are due, and reconciles the calls whose
  * answer was never recorded (or is not final), a batch of each at a time; it ticks at start, so
- * what a crash left unsettled is looked up then. A refund the provider refused is FAILED and
- * never retried, so the money it was to give back is still captured: an error that someone must
- * act on.
+ * what a crash left unsettled is looked up then. A tick takes all three kinds in one statement
+ * (leased, so replicas share the work); the captures are asked and recorded together
+ * (`captureBegun`), refunds and reconciliations each on its own, and a failure of one is logged
+ * on its own (it is taken again when its lease ends). A refund the provider refused is FAILED
+ * and never retried, so the money it was to give back is still captured: an error that someone
+ * must act on.
  */
 export function paymentWorker(deps: PaymentsDependencies, intervalMs: number) {
-  return dueWorker({
-    name: "payment-attempts",
-    db: deps.db,
-    intervalMs,
-    logger: deps.logger,
-    work: [
-      { ...duePayments, what: "capture", idField: "paymentId", batch, leaseMs, run: (id) => attemptCapture(deps, id) },
-      {
-        ...dueRefunds,
-        what: "refund",
-        idField: "refundId",
-        batch,
-        leaseMs,
-        run: (id) => attemptRefund(deps, id),
-        reportFailure(error) {
-          if (!(error instanceof RefundRefusedError)) return false;
-          deps.logger.error(
-            { ...error.refund, err: error.cause.message },
-            "the payment provider refused a refund: it is FAILED and the money is still captured; refund the customer another way",
-          );
-          return true;
-        },
-      },
-      {
-        ...unsettledAttempts,
-        what: "reconciliation",
-        idField: "attemptId",
-        batch,
-        leaseMs,
-        run: (id) => reconcileAttempt(deps, id),
-      },
-    ],
-  });
+  const { logger } = deps;
+  const each = async (what: string, idField: string, ids: readonly string[], run: (id: string) => Promise<void>) => {
+    const results = await Promise.allSettled(ids.map((id) => run(id)));
+    results.forEach((result, index) => {
+      if (result.status === "fulfilled") return;
+      if (what === "refund" && result.reason instanceof RefundRefusedError) {
+        logger.error(
+          { ...result.reason.refund, err: result.reason.cause.message },
+          "the payment provider refused a refund: it is FAILED and the money is still captured; refund the customer another way",
+        );
+        return;
+      }
+      const err = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      logger.error(
+        { [idField]: ids[index], err },
+        `a ${what} failed unexpectedly; it is tried again when its lease ends`,
+      );
+    });
+  };
+  const tick = async (): Promise<boolean> => {
+    const work = await claimPaymentWork(deps.db, {
+      limit: batch,
+      leaseMs,
+      reconcileAt: new Date(Date.now() + deps.reconcileAfterMs),
+    });
+    await Promise.all([
+      captureBegun(deps, work.captures),
+      each("refund", "refundId", work.refundIds, (id) => attemptRefund(deps, id)),
+      each("reconciliation", "attemptId", work.unsettledIds, (id) => reconcileAttempt(deps, id)),
+    ]);
+    return [work.captures, work.refundIds, work.unsettledIds].some((taken) => taken.length === batch);
+  };
+  return new PeriodicWorker("payment-attempts", tick, { intervalMs, logger });
 }

@@ -1,5 +1,6 @@
 import { onEvent } from "../../common/events/eventConsumer";
-import { closePaymentOfCancelledOrder, openPayment, type OpeningDefaults } from "../domain/captures";
+import type { SqlExecutor } from "../../common/database/prismaOptions";
+import { closePaymentOfCancelledOrder, openPayments, type OpeningDefaults } from "../domain/captures";
 import { fromMoney } from "../../common/money";
 import { refundEdit, refundReturn } from "../domain/refunds";
 import { paymentsPrivacy, type PaymentsPrivacyDependencies } from "../domain/privacy";
@@ -9,8 +10,20 @@ import type { PaymentsTx } from "../store/database";
 /** Every event the payments service reacts to. */
 export function paymentsEventHandlers(defaults: OpeningDefaults, privacy: PaymentsPrivacyDependencies = {}) {
   return [
-    onEvent<PaymentsTx, "orders.payment.requested">("orders.payment.requested", (event, tx, emit) =>
-      openPayment(tx, emit, event.data, defaults),
+    // A batch of requests is opened in two statements; SQL only, in a transaction of our own on the pool.
+    onEvent<SqlExecutor, "orders.payment.requested">(
+      "orders.payment.requested",
+      (event, tx, emit) => openPayments(tx, emit, [event.data], defaults),
+      {
+        sqlOnly: true,
+        handleBatch: (events, tx, emit) =>
+          openPayments(
+            tx,
+            emit,
+            events.map((event) => event.data),
+            defaults,
+          ),
+      },
     ),
     onEvent<PaymentsTx, "orders.order.status_changed">(
       "orders.order.status_changed",

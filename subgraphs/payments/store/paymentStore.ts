@@ -23,7 +23,7 @@ export function findAttemptsOfPayments(db: PaymentsReader, paymentIds: readonly 
 }
 
 /** `payments` with its columns under the names of `PaymentRecord`, for locking reads Prisma's API cannot express. */
-const payments = {
+export const payments = {
   name: "payments",
   columns: `id::text AS id, order_id::text AS "orderId", customer_id::text AS "customerId", status::text AS status,
   amount_minor AS "amountMinor", refunded_minor AS "refundedMinor", currency, failure_reason AS "failureReason",
@@ -102,13 +102,14 @@ export type PaymentChange = Partial<
   >
 >;
 
-/** A field of `PaymentChange` set when the change names it (JSON null sets null), else kept. */
-const changed = (column: string, key: string, cast: string) =>
-  `${column} = CASE WHEN $2::jsonb ? '${key}' THEN ($2::jsonb->>'${key}')${cast} ELSE ${column} END`;
-
-const saveStatement = statement(
-  "payments.payment.save",
-  `UPDATE payments SET ${[
+/**
+ * The SET list of a `PaymentChange` given as JSON (`change`, an SQL expression): each field set
+ * when the change names it (JSON null sets null), else kept (`kept` qualifies the column kept).
+ */
+export function paymentChangeSet(change: string, kept = ""): string {
+  const changed = (column: string, key: string, cast: string) =>
+    `${column} = CASE WHEN ${change} ? '${key}' THEN (${change}->>'${key}')${cast} ELSE ${kept}${column} END`;
+  return [
     changed("status", "status", '::"PaymentStatus"'),
     changed("failure_reason", "failureReason", ""),
     changed("capture_reference", "captureReference", ""),
@@ -119,18 +120,19 @@ const saveStatement = statement(
     changed("next_action_type", "nextActionType", ""),
     changed("next_action_secret", "nextActionSecret", ""),
     changed("next_action_url", "nextActionUrl", ""),
-  ].join(", ")}, updated_at = clock_timestamp()
+  ].join(", ");
+}
+
+const saveStatement = statement(
+  "payments.payment.save",
+  `UPDATE payments SET ${paymentChangeSet("$2::jsonb")}, updated_at = clock_timestamp()
     WHERE id = $1::uuid
    RETURNING ${payments.columns}`,
 );
 
-/**
- * The one place a payment's status is written, with the fields that go with it. Only
- * `applyPaymentEvent` calls it, with the status the state machine decided. One named statement
- * whatever the change names (the fields it leaves out are kept).
- */
-export async function savePayment(tx: PaymentsTx, id: string, change: PaymentChange): Promise<PaymentRecord> {
-  const fields = Object.fromEntries(
+/** A `PaymentChange` as the JSON `paymentChangeSet` reads: bigints as text, times as ISO strings. */
+export function paymentChangeJson(change: PaymentChange): Record<string, unknown> {
+  return Object.fromEntries(
     Object.entries(change)
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => [
@@ -138,7 +140,15 @@ export async function savePayment(tx: PaymentsTx, id: string, change: PaymentCha
         typeof value === "bigint" ? value.toString() : value instanceof Date ? value.toISOString() : value,
       ]),
   );
-  const [row] = await sql<PaymentRecord>(tx, saveStatement, [id, JSON.stringify(fields)]);
+}
+
+/**
+ * The one place a payment's status is written, with the fields that go with it. Only
+ * `applyPaymentEvent` calls it, with the status the state machine decided. One named statement
+ * whatever the change names (the fields it leaves out are kept).
+ */
+export async function savePayment(tx: PaymentsTx, id: string, change: PaymentChange): Promise<PaymentRecord> {
+  const [row] = await sql<PaymentRecord>(tx, saveStatement, [id, JSON.stringify(paymentChangeJson(change))]);
   if (!row) throw new Error(`payment ${id} vanished while locked`);
   return row;
 }
@@ -306,51 +316,6 @@ export async function scheduleRefundRetry(tx: PaymentsTx, id: string, attemptCou
 export async function pendingRefundTotal(tx: PaymentsTx, paymentId: string): Promise<bigint> {
   const pending = await tx.refund.findMany({ where: { paymentId, status: "PENDING" }, select: { amountMinor: true } });
   return pending.reduce((sum, refund) => sum + refund.amountMinor, 0n);
-}
-
-const openStatement = statement(
-  "payments.payment.open",
-  `WITH closed AS (
-     SELECT 1 FROM order_closures WHERE order_id = $1::uuid
-   ), created AS (
-     INSERT INTO payments (id, order_id, customer_id, amount_minor, currency, payment_token, payment_method_id, provider,
-                           deadline, next_attempt_at, updated_at)
-     SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::bigint, $4, $5, $6::uuid, $7, $8::timestamptz, now(),
-            clock_timestamp()
-      WHERE NOT EXISTS (SELECT 1 FROM closed)
-     ON CONFLICT DO NOTHING
-     RETURNING id
-   ), lines AS (
-     INSERT INTO payment_lines (payment_id, line_id, paid_minor)
-     SELECT c.id, l."lineId", l."paidMinor"
-       FROM created c, jsonb_to_recordset($9::jsonb) AS l("lineId" text, "paidMinor" bigint)
-     ON CONFLICT DO NOTHING
-   )
-   SELECT EXISTS (SELECT 1 FROM closed) AS closed, (SELECT id::text FROM created) AS "paymentId"`,
-);
-
-/**
- * Opens the order's payment, due at once, with the lines of its refund ledger, in one statement
- * (under the order's payment lock): nothing when the order was closed before (`closeOrder`) or
- * already has a payment. Answers the new payment's id, or null.
- */
-export async function openPaymentRows(
-  tx: PaymentsTx,
-  payment: NewPayment,
-  lines: ReadonlyArray<{ lineId: string; paidMinor: bigint }>,
-): Promise<string | null> {
-  const [row] = await sql<{ closed: boolean; paymentId: string | null }>(tx, openStatement, [
-    payment.orderId,
-    payment.customerId,
-    payment.amountMinor.toString(),
-    payment.currency,
-    payment.paymentToken,
-    payment.paymentMethodId,
-    payment.provider,
-    payment.deadline,
-    JSON.stringify(lines.map((line) => ({ lineId: line.lineId, paidMinor: line.paidMinor.toString() }))),
-  ]);
-  return row?.paymentId ?? null;
 }
 
 const beginCaptureStatement = statement(
