@@ -1,24 +1,24 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
-import type { Request } from "express";
 import { traceparentOf } from "../subgraphs/common/observability/tracing";
+import type { GraphQLExchange } from "../subgraphs/common/server/exchange";
 import type { RouterContext } from "./context";
 
 /** Request headers every subgraph request carries along: identity, request id and trace context. */
 const passedOn = ["authorization", "traceparent", "tracestate"] as const;
 
 /** The headers of an incoming request that subgraph requests carry, plus the request id and client address. */
-export function headersToForward(req: Request, requestId: string): Record<string, string> {
+export function headersToForward(exchange: GraphQLExchange, requestId: string): Record<string, string> {
   const headers: Record<string, string> = { "x-request-id": requestId };
   for (const name of passedOn) {
-    const value = req.header(name);
+    const value = exchange.header(name);
     if (value) headers[name] = value;
   }
   // Without an async context the trace rides on the request (the caller's, or a new one).
-  if (req.traceparent) headers.traceparent = req.traceparent;
+  if (exchange.traceparent) headers.traceparent = exchange.traceparent;
   // The client's address as this router determined it (the right-most hop no trusted proxy
   // wrote, TRUST_PROXY), and nothing else: a client-written X-Forwarded-For is never passed on,
   // so subgraphs limit per client, and a client cannot pick its address by writing the header.
-  const clientAddress = req.ip ?? req.socket.remoteAddress;
+  const { clientAddress } = exchange;
   if (clientAddress) headers["x-forwarded-for"] = clientAddress;
   return headers;
 }

@@ -13,6 +13,7 @@ import { openRedis } from "../subgraphs/common/dependencies";
 import { createLogger, type Logger } from "../subgraphs/common/logger";
 import { ServiceMetrics } from "../subgraphs/common/metrics";
 import { startGraphQLHttpServer } from "../subgraphs/common/server/graphqlHttpServer";
+import { jsonBody } from "../subgraphs/common/server/jsonBody";
 import { knownOperationNames } from "../subgraphs/common/server/knownOperations";
 import { openDependencies } from "../subgraphs/common/server/openDependencies";
 import { refuseUnsafeProductionSettings } from "../subgraphs/common/server/productionSafety";
@@ -25,7 +26,6 @@ import { subgraphChecks } from "./health";
 import { costLimit, depthLimit } from "./limits/operationLimits";
 import { mutationLimits } from "./limits/mutationLimits";
 import { RateLimiter, rateLimit } from "./limits/rateLimit";
-import { jsonBody } from "./limits/requestBody";
 import { RedisKeyValueCache } from "./limits/redisCache";
 import { PublicResponseCache } from "./cache/publicResponseCache";
 import { startSubscriptionServer } from "./subscriptions/subscriptionServer";
@@ -135,15 +135,15 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
       ],
     },
     readiness: { ...subgraphChecks(urls), redis: async () => void (await redis.ping()) },
-    graphqlHandlers: [
+    preHandlers: [
       allowOrigins(env.CORS_ORIGINS),
       // A bad, expired or revoked token is answered here, before any subgraph is called.
       authenticate(verifyAccessToken, logger),
       rateLimit(rateLimiter, apiKeys),
-      ...jsonBody(env.MAX_REQUEST_BYTES),
-      publicCache.middleware(),
+      jsonBody(env.MAX_REQUEST_BYTES),
+      publicCache.preHandler(),
     ],
-    context: (req, scope) => ({ ...scope, forwardedHeaders: headersToForward(req, scope.requestId) }),
+    context: (exchange, scope) => ({ ...scope, forwardedHeaders: headersToForward(exchange, scope.requestId) }),
     attach: (httpServer, apollo) =>
       startSubscriptionServer({
         httpServer,

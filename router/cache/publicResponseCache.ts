@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { NextFunction, Request, Response } from "express";
 import {
   Kind,
   TypeInfo,
@@ -13,6 +12,7 @@ import {
 import type { Counter } from "prom-client";
 import type { Caller } from "../../subgraphs/common/auth/caller";
 import { isStaff } from "../../subgraphs/common/auth/permissions";
+import { jsonContentType, type GraphQLExchange, type PreHandler } from "../../subgraphs/common/server/exchange";
 
 /**
  * Root fields whose answer is the same for every anonymous visitor: the public catalog. An
@@ -100,11 +100,12 @@ function searchParam(url: URL, name: string): string | undefined {
  * and JSON-encoded `variables` and `extensions` parameters. Undefined when it is neither, or a
  * parameter is not valid JSON (Apollo Server answers those).
  */
-function requestOf(req: Request): GraphQLRequestBody | undefined {
-  if (req.method === "POST") return (req.body ?? {}) as GraphQLRequestBody;
-  // A browser asking for a page gets Sandbox from Apollo Server, not a cached answer.
-  if (req.method !== "GET" || req.accepts(["application/json", "text/html"]) === "text/html") return undefined;
-  const url = new URL(req.originalUrl, "http://router");
+function requestOf(exchange: GraphQLExchange): GraphQLRequestBody | undefined {
+  if (exchange.method === "POST") return (exchange.body ?? {}) as GraphQLRequestBody;
+  // A browser asking for a page gets Sandbox from Apollo Server, not a cached answer (so does
+  // any GET that accepts HTML at all: it is passed on, never served something else).
+  if (exchange.method !== "GET" || /text\/html/i.test(exchange.header("accept") ?? "")) return undefined;
+  const url = new URL(exchange.req.url ?? "/", "http://router");
   try {
     const json = (name: string) => {
       const value = searchParam(url, name);
@@ -128,8 +129,8 @@ function isPublicQuery(operation: OperationDefinitionNode | undefined): boolean 
   );
 }
 
-function cacheDirectives(req: Request): string {
-  return String(req.headers["cache-control"] ?? "").toLowerCase();
+function cacheDirectives(exchange: GraphQLExchange): string {
+  return (exchange.header("cache-control") ?? "").toLowerCase();
 }
 
 /**
@@ -156,33 +157,31 @@ export class PublicResponseCache {
   }
 
   /**
-   * Express middleware, after the caller is identified and the body parsed, before the GraphQL
+   * The pre-handler after the caller is identified and the body read, before the GraphQL
    * server: serves hits, to POST and GET queries alike.
    */
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      const caller = req.caller ?? null;
+  preHandler(): PreHandler {
+    return (exchange) => {
+      const { caller } = exchange;
       if (
         !this.enabled ||
         isStaff(caller) ||
-        (req.headers.authorization && !caller) ||
-        /no-cache|no-store/.test(cacheDirectives(req))
+        (exchange.header("authorization") && !caller) ||
+        /no-cache|no-store/.test(cacheDirectives(exchange))
       )
-        return next();
-      const request = requestOf(req);
+        return undefined;
+      const request = requestOf(exchange);
       // Nothing to serve to a request without a query (such as a browser asking for Sandbox).
-      if (!request || (request.query === undefined && request.extensions?.persistedQuery === undefined)) return next();
+      if (!request || (request.query === undefined && request.extensions?.persistedQuery === undefined))
+        return undefined;
       const key = keyOfBody(request);
       const entry = key ? this.entries.get(key) : undefined;
       if (!entry || entry.expiresAt <= Date.now() || (caller && !entry.forCustomers)) {
         this.options.counter?.inc({ result: "miss" });
-        return next();
+        return undefined;
       }
       this.options.counter?.inc({ result: "hit" });
-      res
-        .status(200)
-        .set({ "content-type": "application/json; charset=utf-8", "x-response-cache": "hit" })
-        .send(entry.body);
+      return { status: 200, body: entry.body, contentType: jsonContentType, headers: { "x-response-cache": "hit" } };
     };
   }
 

@@ -1,8 +1,8 @@
-import type { NextFunction, Request, Response } from "express";
 import type { Redis } from "ioredis";
 import type { ApiKeyRegistry } from "../../subgraphs/common/auth/apiKeys";
 import type { Caller } from "../../subgraphs/common/auth/caller";
 import { ErrorCode } from "../../subgraphs/common/errors";
+import { errorAnswer, type PreHandler } from "../../subgraphs/common/server/exchange";
 
 export interface RateLimitSettings {
   /** Requests a client may send per window; 0 turns the limit off. */
@@ -67,28 +67,25 @@ export function apiKeyLimit(caller: Caller | null | undefined): { limit: number;
 }
 
 /**
- * Express middleware: a signed-in client is counted by user, an anonymous one by address, an API
- * key by itself against its own budget (and its last use noted). Past the limit: RATE_LIMITED
- * with `retryAfter`, HTTP 429 and a Retry-After header.
+ * The pre-handler after authentication: a signed-in client is counted by user, an anonymous one
+ * by address, an API key by itself against its own budget (and its last use noted). Past the
+ * limit: RATE_LIMITED with `retryAfter`, HTTP 429 and a Retry-After header.
  */
-export function rateLimit(limiter: RateLimiter, apiKeys?: ApiKeyRegistry) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    if (req.method === "OPTIONS") return next();
-    const apiKey = req.caller?.apiKey;
-    const own = apiKeyLimit(req.caller);
+export function rateLimit(limiter: RateLimiter, apiKeys?: ApiKeyRegistry): PreHandler {
+  return async (exchange) => {
+    if (exchange.method === "OPTIONS") return undefined;
+    const { caller } = exchange;
+    const apiKey = caller?.apiKey;
+    const own = apiKeyLimit(caller);
     const retryAfter = apiKey
       ? await limiter.take(`apikey:${apiKey.id}`, own)
-      : await limiter.take(rateLimitClient(req.caller?.userId, req.ip));
+      : await limiter.take(rateLimitClient(caller?.userId, exchange.clientAddress));
     // Best effort: a key's last use is shown to staff, never a reason to refuse the request.
     if (apiKey) await apiKeys?.markUsed(apiKey.id).catch(() => undefined);
-    if (retryAfter === null) return next();
-    res
-      .set("retry-after", String(retryAfter))
-      .status(429)
-      .json({
-        errors: [
-          { message: limiter.message(retryAfter, own), extensions: { code: ErrorCode.RATE_LIMITED, retryAfter } },
-        ],
-      });
+    if (retryAfter === null) return undefined;
+    return {
+      ...errorAnswer(429, ErrorCode.RATE_LIMITED, limiter.message(retryAfter, own), { retryAfter }),
+      headers: { "retry-after": String(retryAfter) },
+    };
   };
 }

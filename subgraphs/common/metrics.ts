@@ -190,21 +190,33 @@ export class ServiceMetrics {
     this.routes = new Set(routes);
   }
 
-  /** Times every request and serves the registry at `GET /metrics`. */
+  /**
+   * Counts one answered request under its route: only the server's own routes are labels (a
+   * client's made-up paths share `unmatched`, so scans cannot grow the series without bound).
+   * `started` is `process.hrtime.bigint()` when it arrived.
+   */
+  observeRequest(method: string, path: string, status: number, started: bigint): void {
+    const known = this.routes.has(path)
+      ? path
+      : this.routes.has(path.replace(/\/+$/, ""))
+        ? path.replace(/\/+$/, "")
+        : undefined;
+    this.httpDuration.observe(
+      {
+        method: httpMethodLabel(method),
+        route: status === 404 || !known ? "unmatched" : known,
+        status: String(status),
+      },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
+  }
+
+  /** Times every request Express serves and serves the registry at `GET /metrics`. */
   mount(app: Express): void {
     app.use((req: Request, res: Response, next: NextFunction) => {
-      const end = this.httpDuration.startTimer({ method: httpMethodLabel(req.method) });
+      const started = process.hrtime.bigint();
       const path = req.originalUrl.split("?")[0] ?? req.path;
-      const known = this.routes.has(path)
-        ? path
-        : this.routes.has(path.replace(/\/+$/, ""))
-          ? path.replace(/\/+$/, "")
-          : undefined;
-      // Only the server's own routes are labels: a client's made-up paths share one, so scans
-      // cannot grow the series without bound.
-      res.on("finish", () =>
-        end({ route: res.statusCode === 404 || !known ? "unmatched" : known, status: String(res.statusCode) }),
-      );
+      res.on("finish", () => this.observeRequest(req.method, path, res.statusCode, started));
       next();
     });
     app.get("/metrics", async (_req: Request, res: Response) => {

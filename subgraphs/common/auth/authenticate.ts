@@ -1,39 +1,24 @@
-import type { NextFunction, Request, Response } from "express";
 import { DomainError, ErrorCode } from "../errors";
 import type { Logger } from "../logger";
-import type { Caller } from "./caller";
+import { errorAnswer, type PreHandler } from "../server/exchange";
 import { bearerToken, type VerifyAccessToken } from "./tokenVerifier";
 
-declare module "express-serve-static-core" {
-  interface Request {
-    /** Set by `authenticate`: the verified caller, or null for an anonymous request. */
-    caller?: Caller | null;
-  }
-}
-
-/** Answers like a GraphQL server would, before any resolver (or subgraph) runs. */
-function sendGraphQLError(res: Response, status: number, code: ErrorCode, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
-}
-
 /**
- * Express middleware in front of `/graphql`: a request without `Authorization` goes on as
- * anonymous; one with a bad, expired or revoked token is answered `UNAUTHENTICATED` at once.
+ * The pre-handler in front of `/graphql` that identifies the caller: a request without
+ * `Authorization` goes on as anonymous; one with a bad, expired or revoked token is answered
+ * `UNAUTHENTICATED` at once, before any resolver (or subgraph) runs.
  */
-export function authenticate(verify: VerifyAccessToken, logger: Logger) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+export function authenticate(verify: VerifyAccessToken, logger: Logger): PreHandler {
+  return async (exchange) => {
     try {
-      const token = bearerToken(req.header("authorization"));
-      req.caller = token ? await verify(token) : null;
-      next();
+      const token = bearerToken(exchange.header("authorization"));
+      exchange.caller = token ? await verify(token) : null;
+      return undefined;
     } catch (error) {
-      if (error instanceof DomainError) {
-        sendGraphQLError(res, error.code === ErrorCode.UNAUTHENTICATED ? 401 : 400, error.code, error.message);
-        return;
-      }
+      if (error instanceof DomainError)
+        return errorAnswer(error.code === ErrorCode.UNAUTHENTICATED ? 401 : 400, error.code, error.message);
       logger.error({ err: error }, "could not verify an access token");
-      sendGraphQLError(
-        res,
+      return errorAnswer(
         503,
         ErrorCode.INTERNAL_SERVER_ERROR,
         "Signing in is unavailable right now; try again shortly.",

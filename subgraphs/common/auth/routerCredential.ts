@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { NextFunction, Request, Response } from "express";
 import { ErrorCode } from "../errors";
+import { errorAnswer, type PreHandler } from "../server/exchange";
 
 /**
  * The router's credential on every request it sends a subgraph: an HMAC-SHA256 of the request
@@ -58,37 +58,25 @@ export function routerSignatureProblem(
   return secrets.some((secret) => timingSafeEqual(hmac(secret, timestamp, body), given)) ? null : "mismatch";
 }
 
-declare module "express-serve-static-core" {
-  interface Request {
-    /** The request body as it arrived, kept by the body parser for the signature check. */
-    rawBody?: Buffer;
-  }
-}
-
-/** The `verify` option of express.json that keeps the raw body for `requireRouterCredential`. */
-export function keepRawBody(req: Request, _res: Response, buffer: Buffer): void {
-  req.rawBody = buffer;
-}
-
 /**
- * Express middleware in front of a subgraph's `/graphql`, after the body parser: GraphQL only
- * over POST and only with a valid router signature of the body; anything else is 401.
+ * The pre-handler in front of a subgraph's `/graphql`, after the body is read: GraphQL only over
+ * POST and only with a valid router signature of the body, byte for byte; anything else is 401.
  */
-export function requireRouterCredential(settings: RouterCredentialSettings, onRefused?: (problem: string) => void) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function requireRouterCredential(
+  settings: RouterCredentialSettings,
+  onRefused?: (problem: string) => void,
+): PreHandler {
+  return (exchange) => {
     const problem =
-      req.method === "POST"
-        ? routerSignatureProblem(settings, req.header(routerSignatureHeader), req.rawBody ?? Buffer.alloc(0))
+      exchange.method === "POST"
+        ? routerSignatureProblem(settings, exchange.header(routerSignatureHeader), exchange.rawBody ?? Buffer.alloc(0))
         : "not a POST";
-    if (!problem) return next();
+    if (!problem) return undefined;
     onRefused?.(problem);
-    res.status(401).json({
-      errors: [
-        {
-          message: "This service answers only the router: the request carries no valid router credential.",
-          extensions: { code: ErrorCode.UNAUTHENTICATED },
-        },
-      ],
-    });
+    return errorAnswer(
+      401,
+      ErrorCode.UNAUTHENTICATED,
+      "This service answers only the router: the request carries no valid router credential.",
+    );
   };
 }

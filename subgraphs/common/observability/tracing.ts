@@ -6,6 +6,7 @@ import { AlwaysOffSampler, BatchSpanProcessor, type SpanProcessor } from "@opent
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { randomBytes } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 
 declare module "express-serve-static-core" {
@@ -69,24 +70,29 @@ export function startTracing(service: string, options: TracingOptions = {}): { s
 
 export const tracer = () => trace.getTracer("commerce");
 
-/** The W3C `traceparent` of a context (the active one by default), to carry in a header or an event. */
-export function traceparentOf(from: Context = context.active()): string | undefined {
+/**
+ * The W3C `traceparent` of a context (the active one by default), to carry in a header or an
+ * event. Without a tracer provider no async context holds a span: nothing to read.
+ */
+export function traceparentOf(from?: Context): string | undefined {
+  if (!from && !provider) return undefined;
   const carrier: Record<string, string> = {};
-  propagation.inject(from, carrier);
+  propagation.inject(from ?? context.active(), carrier);
   return carrier.traceparent;
 }
 
 /** The trace id of the active span, for log lines; undefined outside a trace. */
 export function currentTraceId(): string | undefined {
+  if (!provider) return undefined;
   const span = trace.getSpan(context.active());
   const id = span?.spanContext().traceId;
   return id && !/^0+$/.test(id) ? id : undefined;
 }
 
-/** The trace id of a request: the active span's, or the one it carries when there is no async context. */
-export function traceIdOf(req: Request): string | undefined {
+/** The trace id of a request: the one it carries when there is no async context, or the active span's. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
   // A request carries its trace itself only when the process keeps no async context.
-  return req.traceparent ? req.traceparent.slice(3, 35) : currentTraceId();
+  return traceparent ? traceparent.slice(3, 35) : currentTraceId();
 }
 
 const validTraceparent = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -105,8 +111,8 @@ function randomHex(bytes: number): string {
 }
 
 /** A request's valid `traceparent` header, or a new trace's (not sampled: nothing records it). */
-function traceparentOfRequest(req: Request): string {
-  const header = req.headers.traceparent;
+function traceparentOfRequest(headers: IncomingHttpHeaders): string {
+  const header = headers.traceparent;
   if (typeof header === "string") {
     const given = header.trim().toLowerCase();
     if (validTraceparent.test(given)) return given;
@@ -135,31 +141,58 @@ export async function inSpanFrom<T>(
   }
 }
 
+/** A request's part in its trace: the context it runs in, ended with its status. */
+export interface RequestTrace {
+  /**
+   * The request's trace context when the process keeps no async context: the caller's, or a new
+   * trace's. Log lines and outgoing requests take it from here.
+   */
+  traceparent: string | undefined;
+  /** Runs the request's work in its span (as the active one), when there is one. */
+  run<T>(work: () => T): T;
+  /** Ends the span with the response's status. */
+  end(status: number): void;
+}
+
+const untraced = { run: <T>(work: () => T): T => work(), end: () => undefined };
+
 /**
- * Express middleware: a server span for each request, continuing the caller's trace
- * (`traceparent`), active for everything the request does. Without a tracer provider (no
- * async context), the request carries its trace context itself, in `req.traceparent`.
+ * A server span for a request, continuing the caller's trace (`traceparent`), to be active for
+ * everything the request does. Without a tracer provider (no async context) there is no span:
+ * the request carries its trace context itself (`traceparent`).
  */
+export function traceRequest(
+  service: string,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+): RequestTrace {
+  if (!provider) return { traceparent: traceparentOfRequest(headers), ...untraced };
+  const parent = propagation.extract(context.active(), headers);
+  const span = tracer().startSpan(
+    `${service} ${method} ${path}`,
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path } },
+    parent,
+  );
+  const active = trace.setSpan(parent, span);
+  return {
+    traceparent: undefined,
+    run: (work) => context.with(active, work),
+    end(status) {
+      span.setAttribute("http.response.status_code", status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    },
+  };
+}
+
+/** Express middleware: `traceRequest` for the routes Express serves (health, metrics, webhooks). */
 export function traceRequests(service: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!provider) {
-      // No async context to keep a span in: the trace travels with the request instead.
-      req.traceparent = traceparentOfRequest(req);
-      next();
-      return;
-    }
-    const parent = propagation.extract(context.active(), req.headers);
-    const span = tracer().startSpan(
-      `${service} ${req.method} ${req.path}`,
-      { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method, "url.path": req.path } },
-      parent,
-    );
-    res.on("finish", () => {
-      span.setAttribute("http.response.status_code", res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-    });
-    context.with(trace.setSpan(parent, span), next);
+    const requestTrace = traceRequest(service, req.method, req.path, req.headers);
+    req.traceparent = requestTrace.traceparent;
+    res.on("finish", () => requestTrace.end(res.statusCode));
+    requestTrace.run(next);
   };
 }
 

@@ -2,24 +2,19 @@ import http from "node:http";
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
-import express, {
-  type ErrorRequestHandler,
-  type Express,
-  type NextFunction,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from "express";
+import express, { type Express, type Request, type Response } from "express";
 import type { Caller } from "../auth/caller";
-import { trustProxySetting } from "../auth/trustProxy";
+import { compileTrust, trustProxySetting } from "../auth/trustProxy";
 import { ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 import type { ServiceMetrics } from "../metrics";
-import { traceIdOf, traceRequests } from "../observability/tracing";
+import { traceRequests } from "../observability/tracing";
+import { dispatch } from "./dispatch";
+import type { GraphQLExchange, PreHandler } from "./exchange";
 import { createErrorFormatter } from "./formatError";
+import { graphqlEndpoint } from "./graphqlEndpoint";
 import { mountHealthRoutes, type ReadinessCheck } from "./health";
-import { listen, requestIdOf } from "./http";
+import { listen } from "./http";
 import { logRequests } from "./requestLog";
 
 /** The paths of the routes registered on the app (`/metrics`, `/health/ready`, a service's own). */
@@ -64,10 +59,10 @@ export interface GraphQLHttpServerOptions<Context extends BaseContext> {
   readiness: Record<string, ReadinessCheck>;
   /** Routes beside /graphql, health and metrics. */
   routes?(app: Express): void;
-  /** The handlers in front of Apollo on `/graphql`, in order (authentication, limits, the body parser). */
-  graphqlHandlers: Array<RequestHandler | ErrorRequestHandler>;
+  /** The steps in front of Apollo on `/graphql`, in order (the body, authentication, limits). */
+  preHandlers: readonly PreHandler[];
   /** The request's context, from its scope. */
-  context(req: Request, scope: RequestScope): Context | Promise<Context>;
+  context(exchange: GraphQLExchange, scope: RequestScope): Context | Promise<Context>;
   /** Serves something else on the same HTTP server, once Apollo has started. */
   attach?(httpServer: http.Server, apollo: ApolloServer<Context>): Attachment;
   /** Closes what the process holds besides the server (consumers, connections), once it has drained. */
@@ -86,10 +81,11 @@ export interface RunningGraphQLServer<Context extends BaseContext> {
 }
 
 /**
- * The HTTP side that the router and every subgraph share: Express with tracing, a log line per
- * request, `/metrics`, `/health/live` and `/health/ready`, and Apollo Server on `/graphql` with
- * errors formatted (domain codes kept, the unexpected masked), HTTP draining on stop, and the
- * operations and errors counted.
+ * The HTTP side that the router and every subgraph share: Apollo Server on `/graphql`, served by
+ * Node's HTTP server through the pre-handlers (see graphqlEndpoint), with errors formatted
+ * (domain codes kept, the unexpected masked), HTTP draining on stop, and the operations and
+ * errors counted; Express for the rest (`/metrics`, `/health/live`, `/health/ready`, a
+ * service's own routes). Every request is traced, logged in one line and timed.
  */
 export async function startGraphQLHttpServer<Context extends BaseContext>(
   options: GraphQLHttpServerOptions<Context>,
@@ -99,7 +95,7 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(options.trustProxy));
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer();
   const apollo = new ApolloServer<Context>({
     ...options.apollo,
     formatError: createErrorFormatter(logger),
@@ -118,27 +114,21 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
   metrics.mount(app);
   mountHealthRoutes(app, options.readiness, () => stopping);
   options.routes?.(app);
-  app.use(
-    "/graphql",
-    // The endpoint is /graphql itself: /graphql/<anything> is no route (and no metrics label).
-    (req: Request, res: Response, next: NextFunction) => {
-      if (req.path === "/") next();
-      else res.status(404).json({ errors: [{ message: "Not found.", extensions: { code: ErrorCode.NOT_FOUND } }] });
-    },
-    ...options.graphqlHandlers,
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = req.requestId ?? requestIdOf(req);
-        const traceId = traceIdOf(req);
-        const scope = {
-          requestId,
-          logger: logger.child({ requestId, ...(traceId ? { traceId } : {}) }),
-          caller: req.caller ?? null,
-        };
-        return options.context(req, scope);
-      },
-    }),
-  );
+  // The endpoint is /graphql itself (served below, not by Express): /graphql/<anything> is no
+  // route (and no metrics label).
+  app.use("/graphql", (_req: Request, res: Response) => {
+    res.status(404).json({ errors: [{ message: "Not found.", extensions: { code: ErrorCode.NOT_FOUND } }] });
+  });
+  const graphql = graphqlEndpoint<Context>({
+    service: options.service,
+    apollo,
+    logger,
+    metrics,
+    trust: compileTrust(options.trustProxy),
+    preHandlers: options.preHandlers,
+    context: options.context,
+  });
+  httpServer.on("request", dispatch(graphql, app));
   metrics.labelRoutes(["/graphql", ...routesOf(app)]);
   const attachment = options.attach?.(httpServer, apollo);
 

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Request } from "express";
 import { DependencyUnavailableError } from "../dependencies";
 
 /** The request id a caller (or the router) sent, or a new one; it ties log lines across services. */
-export function requestIdOf(req: Request): string {
-  return req.header("x-request-id") ?? randomUUID();
+export function requestIdOf(headers: http.IncomingHttpHeaders): string {
+  const given = headers["x-request-id"];
+  return (Array.isArray(given) ? given.join(", ") : given) ?? randomUUID();
 }
 
 /** Listens on `host`:`port` (0: any free port) and resolves with the port taken. */

@@ -4,10 +4,9 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
-import express from "express";
 import { ApiKeyRegistry } from "../auth/apiKeys";
 import { authenticate } from "../auth/authenticate";
-import { keepRawBody, requireRouterCredential } from "../auth/routerCredential";
+import { requireRouterCredential } from "../auth/routerCredential";
 import { LocalRevocations, SessionRevocations } from "../auth/sessionRevocations";
 import { createTokenVerifier, remoteKeySet, verifiedTokenCacheEntries } from "../auth/tokenVerifier";
 import { describeDatabase } from "../database/databaseUrl";
@@ -20,12 +19,16 @@ import { registerNatsCounters } from "../workCounters";
 import { withTrace } from "../events/unitOfWork";
 import { EventPlumbing } from "./eventPlumbing";
 import { startGraphQLHttpServer } from "./graphqlHttpServer";
+import { jsonBody } from "./jsonBody";
 import { knownOperationNames } from "./knownOperations";
 import { openSubgraphDependencies } from "./openDependencies";
 import { refuseUnsafeProductionSettings } from "./productionSafety";
 import type { BaseContext, SubgraphDefinition, SubgraphRuntime, SubgraphSettings } from "./subgraphDefinition";
 
 export { StartupError } from "./openDependencies";
+
+/** The largest request body a subgraph reads (1 MiB, as `express.json({ limit: "1mb" })` had it). */
+const subgraphBodyLimit = 1024 * 1024;
 
 export interface RunningSubgraph<Db, Env extends SubgraphSettings = SubgraphSettings> {
   url: string;
@@ -137,9 +140,9 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       consumers: events.running,
     },
     routes: definition.routes && ((app) => definition.routes?.(app, runtime)),
-    graphqlHandlers: [
+    preHandlers: [
       // The body first: the router's signature covers it, byte for byte.
-      express.json({ limit: "1mb", verify: keepRawBody }),
+      jsonBody(subgraphBodyLimit),
       requireRouterCredential(
         {
           secret: env.ROUTER_SIGNING_SECRET,
@@ -150,14 +153,19 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
       ),
       authenticate(verifyAccessToken, logger),
     ],
-    context: async (req, scope) => {
-      const context = await definition.createContext(runtime, { ...scope, clientAddress: req.ip ?? "unknown" }, req);
+    context: async (exchange, scope) => {
+      const context = await definition.createContext(
+        runtime,
+        { ...scope, clientAddress: exchange.clientAddress },
+        exchange,
+      );
       // The events the request writes carry its trace, with no async context to take it from.
       const withUnitOfWork = context as { unitOfWork?: unknown; sqlUnitOfWork?: unknown };
-      if (req.traceparent && withUnitOfWork.unitOfWork === runtime.unitOfWork)
-        withUnitOfWork.unitOfWork = withTrace(runtime.unitOfWork, req.traceparent);
-      if (req.traceparent && runtime.sqlUnitOfWork && withUnitOfWork.sqlUnitOfWork === runtime.sqlUnitOfWork)
-        withUnitOfWork.sqlUnitOfWork = withTrace(runtime.sqlUnitOfWork, req.traceparent);
+      const { traceparent } = exchange;
+      if (traceparent && withUnitOfWork.unitOfWork === runtime.unitOfWork)
+        withUnitOfWork.unitOfWork = withTrace(runtime.unitOfWork, traceparent);
+      if (traceparent && runtime.sqlUnitOfWork && withUnitOfWork.sqlUnitOfWork === runtime.sqlUnitOfWork)
+        withUnitOfWork.sqlUnitOfWork = withTrace(runtime.sqlUnitOfWork, traceparent);
       return context;
     },
     async afterStop() {

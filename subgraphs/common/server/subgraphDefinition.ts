@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
-import type { Express, Request } from "express";
+import type { Express } from "express";
 import type { JWTVerifyGetKey } from "jose";
 import type { Caller } from "../auth/caller";
 import type { SessionRevocations } from "../auth/sessionRevocations";
@@ -17,6 +17,7 @@ import type { Logger } from "../logger";
 import type { ServiceMetrics } from "../metrics";
 import type { ServiceName } from "../serviceNames";
 import type { WorkerName } from "../workerNames";
+import type { GraphQLExchange } from "./exchange";
 
 /** The settings every subgraph has: the shared ones and the port it listens on. */
 export interface SubgraphSettings extends SubgraphEnvironment {
@@ -82,7 +83,11 @@ export interface SubgraphDefinition<
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<Context> | object;
   createDatabase(databaseUrl: string, options: DatabaseOptions): Db;
-  createContext(runtime: SubgraphRuntime<Db, Env>, base: BaseContext, request: Request): Context | Promise<Context>;
+  createContext(
+    runtime: SubgraphRuntime<Db, Env>,
+    base: BaseContext,
+    request: GraphQLExchange,
+  ): Context | Promise<Context>;
   eventHandlers?: ReadonlyArray<AnyEventHandler<TransactionClientOf<Db>>>;
   /** Runs once the connections are open, before the service accepts requests. */
   onStart?(runtime: SubgraphRuntime<Db, Env>): Promise<void>;
