@@ -1,5 +1,8 @@
 import { connect, headers, type NatsConnection } from "nats";
+import { randomUUID } from "node:crypto";
 import { createEnvelope } from "../../subgraphs/common/events/envelope";
+import { appendToOutbox } from "../../subgraphs/common/events/outbox";
+import { OutboxRelay } from "../../subgraphs/common/events/outboxRelay";
 import { EventConsumer, onEvent } from "../../subgraphs/common/events/eventConsumer";
 import { deadLetterSubject, subjectFor, streamFor } from "../../subgraphs/common/events/streams";
 import { createLogger } from "../../subgraphs/common/logger";
@@ -9,6 +12,7 @@ import { inventoryEventHandlers } from "../../subgraphs/inventory";
 import { graphql, graphqlData } from "../support/graphqlClient";
 import { loginAdmin } from "../support/identity";
 import { PrivateNats } from "../support/privateNats";
+import { recordSentStatements } from "../support/sqlCounter";
 import { startServices, type TestServices } from "../support/testServices";
 import { waitFor } from "../support/waitFor";
 
@@ -249,6 +253,53 @@ describe("the event bus: catalog.product.created reaches inventory through the o
     });
     expect(conflict.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "sku" });
     expect(await products.runtime.db.outboxEvent.count(created)).toBe(before + 1);
+  });
+
+  it("stamps the events of the commits within its linger in one statement", async () => {
+    const { db, js, env } = products.runtime;
+    // A relay of its own, polling never: only its direct path publishes and stamps these rows.
+    const relay = new OutboxRelay({
+      db,
+      js,
+      namespace: env.NATS_NAMESPACE,
+      logger: createLogger("test", { level: "silent" }),
+      pollIntervalMs: 3_600_000,
+      pollGraceMs: 3_600_000,
+      stampLingerMs: 1_000,
+    });
+    relay.start();
+    const unknownProduct = randomUUID();
+    const events = [1, 2, 3].map((version) =>
+      createEnvelope("inventory", {
+        type: "inventory.stock.changed",
+        data: {
+          productId: unknownProduct,
+          onHand: version,
+          reserved: 0,
+          available: version,
+          lowStockThreshold: 0,
+          version,
+          kind: "ADJUSTMENT",
+        },
+      }),
+    );
+    const stamped = () =>
+      db.outboxEvent.count({ where: { id: { in: events.map((event) => event.id) }, publishedAt: { not: null } } });
+    try {
+      const { statements } = await recordSentStatements(async () => {
+        for (const event of events) {
+          await db.$transaction((tx) => appendToOutbox(tx, [event]));
+          relay.publishCommitted([event]);
+        }
+        await relay.settled();
+        expect(await stamped()).toBe(0);
+        await waitFor(async () => (await stamped()) === events.length, "the three events to be stamped");
+      });
+      const stamps = statements.filter((each) => /^UPDATE outbox_event SET published_at/i.test(each.text));
+      expect(stamps).toHaveLength(1);
+    } finally {
+      await relay.stop();
+    }
   });
 });
 

@@ -24,6 +24,12 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** The poll leaves rows younger than this to the direct path, which is publishing them. */
   pollGraceMs?: number;
+  /**
+   * How long the direct path waits before stamping what it published, so that the commits of that
+   * time share one UPDATE (and one commit of its own). Kept well below `pollGraceMs`, so the poll
+   * never takes a row that is only waiting for its stamp.
+   */
+  stampLingerMs?: number;
   /** Longest wait between attempts while NATS or the database fails. */
   maxBackoffMs?: number;
   publishTimeoutMs?: number;
@@ -56,6 +62,8 @@ export class OutboxRelay {
   /** Ids published by the direct path and not yet stamped. */
   private unstamped: string[] = [];
   private stamping: Promise<void> | undefined;
+  private readonly stampLingerMs: number;
+  private stampTimer: NodeJS.Timeout | undefined;
   /** Direct publications under way, awaited by `stop`. */
   private readonly publishing = new Set<Promise<void>>();
   private running = false;
@@ -72,6 +80,7 @@ export class OutboxRelay {
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.pollGraceMs = options.pollGraceMs ?? 5000;
+    this.stampLingerMs = Math.min(options.stampLingerMs ?? 200, Math.floor(this.pollGraceMs / 4));
   }
 
   start(): void {
@@ -112,7 +121,7 @@ export class OutboxRelay {
     ).then(async (results) => {
       if (hooked && !(await hooked)) return;
       for (const result of results) if (result.status === "fulfilled") this.unstamped.push(result.value);
-      await this.stampSoon();
+      this.stampLater();
     });
     this.publishing.add(publishing);
     void publishing.finally(() => this.publishing.delete(publishing));
@@ -178,11 +187,27 @@ export class OutboxRelay {
     }
   }
 
+  /** Stamps what the direct path published once `stampLingerMs` has passed (one timer at a time). */
+  private stampLater(): void {
+    if (this.stampTimer || !this.running) {
+      if (!this.running) void this.stampSoon();
+      return;
+    }
+    this.stampTimer = setTimeout(() => {
+      this.stampTimer = undefined;
+      void this.stampSoon();
+    }, this.stampLingerMs);
+  }
+
   /**
-   * Stamps what the direct path published, in one statement for all the events published while
-   * the previous stamp ran (under load, many commits share one UPDATE).
+   * Stamps what the direct path published, in one statement for all the events published since
+   * the last stamp (under load, the commits of a linger share one UPDATE).
    */
   private stampSoon(): Promise<void> {
+    if (this.stampTimer) {
+      clearTimeout(this.stampTimer);
+      this.stampTimer = undefined;
+    }
     if (this.stamping) return this.stamping;
     if (this.unstamped.length === 0) return Promise.resolve();
     this.stamping = (async () => {
