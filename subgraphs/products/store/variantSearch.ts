@@ -1,3 +1,4 @@
+import { Prisma } from "../generated/prisma/client";
 import type { ProductsReader } from "./database";
 import type { VariantRecord } from "./records";
 import { variantColumns } from "./variantStore";
@@ -13,7 +14,7 @@ export function searchVariantsBySku(
   afterSku: string | null,
 ): Promise<VariantRecord[]> {
   return db.$queryRaw<VariantRecord[]>`
-    SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id
+    SELECT ${Prisma.raw(variantColumns)} FROM product_variants v JOIN products p ON p.id = v.product_id
      WHERE v.sku ILIKE ${pattern} AND (${afterSku}::text IS NULL OR v.sku > ${afterSku}::text)
      ORDER BY v.sku LIMIT ${size + 1}`;
 }
