@@ -15,11 +15,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { availableParallelism, loadavg } from "node:os";
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
 import { seedCatalog } from "../scripts/seed/seedCatalog";
-import { startStack, type RunningStack } from "../scripts/processStack";
+import type { RunningStack } from "../scripts/processStack";
 import { developmentRouterSigningSecret } from "../subgraphs/common/auth/routerCredential";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import { collect, subscriptionClient } from "../test/support/subscriptionClient";
@@ -27,6 +27,7 @@ import { productsPage, runCheckout, type RunOutcome } from "./checkoutRun";
 import { LoadClient, runLoops } from "./loadClient";
 import { PostgresBackends } from "./postgresBackends";
 import { ProcessMonitor, sampleGroup, sampleMachine, sampleProcess, summarize, type Probe } from "./processStats";
+import { startProductionStack } from "./productionStack";
 import { markdown } from "./report";
 import {
   accountWindow,
@@ -91,27 +92,12 @@ async function main(): Promise<void> {
   if (!routerUrl) {
     console.log("bench: starting the stack (bench_* databases)...");
     // Production mode, from the compiled build, as containers run it.
-    const { privateKey } = generateKeyPairSync("ed25519");
     routerSigningSecret = randomBytes(32).toString("hex");
-    stack = await startStack("bench", {
-      runtime: "dist",
+    stack = await startProductionStack("bench", {
+      routerSigningSecret,
+      admin,
+      smtpUrl: mail.url,
       env: {
-        ...process.env,
-        NODE_ENV: "production",
-        JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-        SECRET_SEALING_KEY: randomBytes(32).toString("base64"),
-        // Production refuses the simulated provider unless told that no money is meant to move.
-        PAYMENT_PROVIDER: "simulated",
-        PAYMENT_SIMULATED_IN_PRODUCTION: "true",
-        // Production refuses the development secret and CORS for any origin.
-        ROUTER_SIGNING_SECRET: routerSigningSecret,
-        CORS_ORIGINS: "https://bench.example",
-        LOG_LEVEL: "warn",
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD: admin.password,
-        SMTP_URL: mail.url,
-        // One load generator is one address: the per-client limit would measure itself.
-        RATE_LIMIT_REQUESTS: "0",
         MAX_QUERY_COST: "20000",
         // Seeding and registering hash passwords: on a loaded machine a call may take longer than
         // production's 10 s, and the bench measures cost, not a timeout.
@@ -119,9 +105,6 @@ async function main(): Promise<void> {
         ROUTER_WORKERS: settings.routerWorkers,
         PUBLIC_RESPONSE_CACHE_SECONDS: settings.publicCacheSeconds,
       },
-      readyTimeoutMs: Number(process.env.BENCH_READY_TIMEOUT_SECONDS ?? 300) * 1000,
-      // BENCH_OUTPUT=inherit: the services' own output (warnings and errors at LOG_LEVEL=warn).
-      output: process.env.BENCH_OUTPUT === "inherit" ? "inherit" : "ignore",
       ...(settings.cpuProfileDir
         ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(settings.cpuProfileDir)}`] }
         : {}),

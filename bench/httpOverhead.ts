@@ -6,10 +6,11 @@
  * target over keep-alive connections, HTTP_BENCH_CONCURRENCY (4) at a time, and reports each
  * process's CPU (from /proc) per request.
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { startStack } from "../scripts/processStack";
+import { randomBytes } from "node:crypto";
 import { signRouterRequest } from "../subgraphs/common/auth/routerCredential";
 import { sampleProcess } from "./processStats";
+import { startProductionStack } from "./productionStack";
+import { runStandalone } from "./standalone";
 
 const requests = Number(process.env.HTTP_BENCH_REQUESTS ?? 2000);
 const concurrency = Number(process.env.HTTP_BENCH_CONCURRENCY ?? 4);
@@ -29,28 +30,12 @@ async function run(send: () => Promise<void>, count: number): Promise<void> {
 
 async function main(): Promise<void> {
   const secret = randomBytes(32).toString("hex");
-  const { privateKey } = generateKeyPairSync("ed25519");
-  const stack = await startStack(`httpbench${process.pid}`, {
-    runtime: "dist",
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      JWT_PRIVATE_KEY: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      SECRET_SEALING_KEY: randomBytes(32).toString("base64"),
-      PAYMENT_PROVIDER: "simulated",
-      PAYMENT_SIMULATED_IN_PRODUCTION: "true",
-      ROUTER_SIGNING_SECRET: secret,
-      CORS_ORIGINS: "https://bench.example",
-      LOG_LEVEL: "warn",
-      ADMIN_EMAIL: "admin@bench.example",
-      ADMIN_PASSWORD: randomBytes(12).toString("hex"),
-      SMTP_URL: "smtp://127.0.0.1:9",
-      RATE_LIMIT_REQUESTS: "0",
-      ROUTER_WORKERS: "1",
-      PUBLIC_RESPONSE_CACHE_SECONDS: "2",
-    },
-    readyTimeoutMs: 300_000,
-    output: process.env.HTTP_BENCH_OUTPUT === "inherit" ? "inherit" : "ignore",
+  const stack = await startProductionStack(`httpbench${process.pid}`, {
+    routerSigningSecret: secret,
+    admin: { email: "admin@bench.example", password: randomBytes(12).toString("hex") },
+    // No mail is sent: nothing here places an order.
+    smtpUrl: "smtp://127.0.0.1:9",
+    env: { ROUTER_WORKERS: "1", PUBLIC_RESPONSE_CACHE_SECONDS: "2" },
   });
   const pid = (name: string) => stack.processes.find((each) => each.name === name)!.child.pid!;
   const cpu = (name: string) => sampleProcess(pid(name))!.cpuSeconds;
@@ -95,7 +80,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runStandalone(main);

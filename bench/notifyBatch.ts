@@ -10,10 +10,11 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { createEnvelope, type EventEnvelope } from "../subgraphs/common/events/envelope";
-import { recordSentStatements, uncountedClient } from "../test/support/sqlCounter";
+import { uncountedClient } from "../test/support/sqlCounter";
 import { SmtpTestServer } from "../test/support/smtpTestServer";
 import { startServices } from "../test/support/testServices";
 import { waitFor } from "../test/support/waitFor";
+import { measure, per, runStandalone } from "./standalone";
 
 const batches = Number(process.env.NOTIFY_BENCH_BATCHES ?? 50);
 const batchSize = Number(process.env.NOTIFY_BENCH_BATCH_SIZE ?? 20);
@@ -64,20 +65,16 @@ async function main() {
     };
     await run(3); // warm-up: prepared statements, template parses, SMTP pool
     const orders = batches * batchSize;
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    const { statements } = await recordSentStatements(() => run(batches));
-    const wallMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
+    const { cpuMs, wallMs, statements } = await measure(() => run(batches));
     const database = new URL(services.notifications.runtime.databaseUrl).pathname.slice(1);
     const ours = statements.filter((each) => each.database === database);
     console.log(
       JSON.stringify({
         orders,
         batchSize,
-        cpuMsPerOrder: +((cpu.user + cpu.system) / 1000 / orders).toFixed(3),
-        wallMsPerOrder: +(wallMs / orders).toFixed(3),
-        statementsPerOrder: +(ours.length / orders).toFixed(2),
+        cpuMsPerOrder: per(cpuMs, orders),
+        wallMsPerOrder: per(wallMs, orders),
+        statementsPerOrder: per(ours.length, orders),
       }),
     );
   } finally {
@@ -87,10 +84,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runStandalone(main);

@@ -10,10 +10,10 @@
  * Prints CPU (user+system) of the process per order, and the statements sent per order.
  */
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { createEnvelope } from "../subgraphs/common/events/envelope";
 import { subjectFor } from "../subgraphs/common/events/streams";
 import { startServices } from "../test/support/testServices";
+import { measure, per, runStandalone } from "./standalone";
 
 const batches = Number(process.argv[2] ?? 200);
 const perBatch = Number(process.argv[3] ?? 8);
@@ -35,12 +35,6 @@ async function main(): Promise<void> {
       onCapture?.();
     },
   });
-  let statements = 0;
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements += 1;
-    return (query as (...rest: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
   const published = (orderIds: string[]) =>
     new Promise<void>((resolve) => {
       const check = () => {
@@ -69,29 +63,21 @@ async function main(): Promise<void> {
     await published(orderIds);
   };
   for (let index = 0; index < 20; index += 1) await runBatch();
-  const before = process.cpuUsage();
-  const sentBefore = statements;
-  const started = Date.now();
-  for (let index = 0; index < batches; index += 1) await runBatch();
-  const cpu = process.cpuUsage(before);
+  const { cpuMs, wallMs, statements } = await measure(async () => {
+    for (let index = 0; index < batches; index += 1) await runBatch();
+  });
   const orders = batches * perBatch;
   console.log(
     JSON.stringify({
       batches,
       perBatch,
-      cpuMsPerOrder: Number(((cpu.user + cpu.system) / 1000 / orders).toFixed(3)),
-      statementsPerOrder: Number(((statements - sentBefore) / orders).toFixed(2)),
-      wallMs: Date.now() - started,
+      cpuMsPerOrder: per(cpuMs, orders),
+      statementsPerOrder: per(statements.length, orders),
+      wallMs: Math.round(wallMs),
     }),
   );
   subscription.unsubscribe();
   await services.cleanUp();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runStandalone(main);

@@ -15,7 +15,6 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { prismaClientOptions } from "../subgraphs/common/database/prismaOptions";
 import { poolOf, shareClientPool } from "../subgraphs/common/database/sqlPool";
 import { createEnvelope, type EventEnvelope } from "../subgraphs/common/events/envelope";
@@ -26,6 +25,7 @@ import { createLogger } from "../subgraphs/common/logger";
 import { PrismaClient } from "../subgraphs/orders/generated/prisma/client";
 import type { OrdersTx } from "../subgraphs/orders";
 import { provisionTestDatabase } from "../test/support/testDatabase";
+import { measure, per, runStandalone } from "./standalone";
 
 const type = "inventory.reservation.succeeded";
 const variant = process.argv[2] ?? "pool";
@@ -39,12 +39,6 @@ async function main(): Promise<void> {
   const database = await provisionTestDatabase("orders", `bench_plumbing_${process.pid}`);
   const plain = new PrismaClient(prismaClientOptions(database.url));
   const db = variant.startsWith("prisma") ? plain : shareClientPool(plain);
-  let statements = 0;
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements += 1;
-    return (query as (...rest: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
   const published: string[] = [];
   const unitOfWork = createUnitOfWork<OrdersTx>({
     service: "orders",
@@ -86,32 +80,22 @@ async function main(): Promise<void> {
     }
   };
   await run(50); // warm up: connections, prepared statements, JIT
-  const sentBefore = statements;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  await run(batches);
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallMs = performance.now() - started;
-  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const { cpuMs, wallMs, statements } = await measure(() => run(batches));
   console.log(
     JSON.stringify({
       variant,
       batches,
       eventsPerBatch: perBatch,
-      cpuMsPerBatch: +(cpuMs / batches).toFixed(3),
-      cpuMsPerEvent: +(cpuMs / batches / perBatch).toFixed(3),
-      wallMsPerBatch: +(wallMs / batches).toFixed(3),
-      statementsPerBatch: (statements - sentBefore) / batches,
+      cpuMsPerBatch: per(cpuMs, batches),
+      cpuMsPerEvent: per(cpuMs, batches * perBatch),
+      wallMsPerBatch: per(wallMs, batches),
+      statementsPerBatch: statements.length / batches,
     }),
   );
-  pg.Client.prototype.query = query;
   await plain.$disconnect();
   // Prisma ends the pool only if it connected (the `sql` variant never uses it).
   if (pool && !(pool as { ended?: boolean }).ended) await pool.end();
   await database.drop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runStandalone(main);
