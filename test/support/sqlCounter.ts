@@ -70,6 +70,19 @@ export async function recordSentStatements<T>(
   }
 }
 
+/**
+ * Periodic work that is no request's or order's own: the outbox relay's and the due-work workers'
+ * polls, the payment-window and cart-expiry scans, readiness probes and metrics gauges.
+ */
+export const periodicWork =
+  /published_at IS NULL AND occurred_at <=|next_attempt_at <= now\(\)|payment_deadline < now\(\)|expires_at < now\(\)|^SELECT 1$|outbox_backlog|count\(\*\) AS pending/i;
+
+/**
+ * The relay stamping what it published: an order's own work, but run after the commit, whenever
+ * the publish acknowledgement comes back (and lingering to share one UPDATE), so counted apart.
+ */
+export const outboxStamp = /^UPDATE outbox_event SET published_at/i;
+
 /** A `pg` connection whose statements `recordSentStatements` leaves out (a test's probes). */
 export async function uncountedClient(connectionString: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString }) as CountedClient;

@@ -2,13 +2,15 @@ import type pg from "pg";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { graphqlData } from "../../support/graphqlClient";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
-import { recordSentStatements, uncountedClient, withoutBackground, type SentStatement } from "../../support/sqlCounter";
+import {
+  periodicWork,
+  recordSentStatements,
+  uncountedClient,
+  withoutBackground,
+  type SentStatement,
+} from "../../support/sqlCounter";
 import { startServices, type TestServices } from "../../support/testServices";
 import { waitFor } from "../../support/waitFor";
-
-/** Periodic work that is no request's own (see placeOrderStatements.test.ts). */
-const poll =
-  /published_at IS NULL AND occurred_at <=|next_attempt_at <= now\(\)|payment_deadline < now\(\)|expires_at < now\(\)|^SELECT 1$|outbox_backlog|count\(\*\) AS pending/i;
 
 const addToCart = `mutation($variantId: ID!, $quantity: Int!) { addToCart(variantId: $variantId, quantity: $quantity) { id items { variant { id } quantity } } }`;
 const cartLinesAdd = `mutation($lines: [CartLineInput!]!) { cartLinesAdd(lines: $lines) { id items { variant { id } quantity } } }`;
@@ -55,7 +57,7 @@ describe("the statements of a cart change", () => {
   }
 
   const ofOrders = (statements: readonly SentStatement[]) =>
-    withoutBackground(statements, poll)
+    withoutBackground(statements, periodicWork)
       .filter((each) => each.database === ordersDatabase)
       .map((each) => each.text.split(/\s+/).slice(0, 3).join(" "));
 

@@ -3,22 +3,21 @@ import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput } from "../../support/checkout";
 import { graphqlData } from "../../support/graphqlClient";
 import { loginAdmin, registerCustomer, type Session } from "../../support/identity";
-import { recordSentStatements, uncountedClient, withoutBackground, type SentStatement } from "../../support/sqlCounter";
+import {
+  outboxStamp,
+  periodicWork,
+  recordSentStatements,
+  uncountedClient,
+  withoutBackground,
+  type SentStatement,
+} from "../../support/sqlCounter";
 import { startServices, type TestServices } from "../../support/testServices";
 import { waitFor } from "../../support/waitFor";
 
-/**
- * Periodic work that is no order's own: the outbox relay's and the due-work workers' polls, the
- * payment-window and cart-expiry scans, readiness probes. The relay stamping what it published
- * (`UPDATE outbox_event SET published_at`) is the order's, but runs after the commit, whenever
- * the publish acknowledgement comes back: it is counted apart.
- */
-const poll =
-  /published_at IS NULL AND occurred_at <=|next_attempt_at <= now\(\)|payment_deadline < now\(\)|expires_at < now\(\)|^SELECT 1$|outbox_backlog|count\(\*\) AS pending/i;
-const stamp = /^UPDATE outbox_event SET published_at/i;
-
 const ofDatabase = (statements: readonly SentStatement[], database: string) =>
-  withoutBackground(statements, poll).filter((each) => each.database === database && !stamp.test(each.text));
+  withoutBackground(statements, periodicWork).filter(
+    (each) => each.database === database && !outboxStamp.test(each.text),
+  );
 
 const addToCart = `mutation($variantId: ID!, $quantity: Int!) { addToCart(variantId: $variantId, quantity: $quantity) { id } }`;
 
@@ -85,7 +84,7 @@ describe("the statements of a checkout", () => {
   function report(title: string, statements: readonly SentStatement[]) {
     if (!process.env.SQL_COUNT_REPORT) return;
     const byDatabase = new Map<string, string[]>();
-    for (const each of withoutBackground(statements, poll)) {
+    for (const each of withoutBackground(statements, periodicWork)) {
       const service = each.database.split("_").pop() ?? each.database;
       byDatabase.set(service, [...(byDatabase.get(service) ?? []), each.text.replace(/\s+/g, " ").slice(0, 140)]);
     }

@@ -3,13 +3,14 @@ import { createEnvelope } from "../../../subgraphs/common/events/envelope";
 import { CatalogBuilder } from "../../support/catalogBuilder";
 import { placeOrder, placeOrderInput } from "../../support/checkout";
 import { loginAdmin, registerCustomer } from "../../support/identity";
-import { recordSentStatements, uncountedClient, withoutBackground } from "../../support/sqlCounter";
+import {
+  outboxStamp,
+  periodicWork,
+  recordSentStatements,
+  uncountedClient,
+  withoutBackground,
+} from "../../support/sqlCounter";
 import { startServices, type TestServices } from "../../support/testServices";
-
-/** Periodic work that is no step's own, and the relay's stamp after the commit (see placeOrderStatements.test.ts). */
-const poll =
-  /published_at IS NULL AND occurred_at <=|next_attempt_at <= now\(\)|payment_deadline < now\(\)|expires_at < now\(\)|^SELECT 1$|outbox_backlog|count\(\*\) AS pending/i;
-const stamp = /^UPDATE outbox_event SET published_at/i;
 
 /**
  * The statements of a batch of saga steps in the orders service, counted where they are sent:
@@ -65,8 +66,8 @@ describe("the statements of a batch of saga steps", () => {
       );
       const { result, statements } = await recordSentStatements(() => consumer.applyBatch(events));
       expect(result).toEqual(events.map(() => "applied"));
-      const all = withoutBackground(statements, poll)
-        .filter((each) => each.database === ordersDatabase && !stamp.test(each.text))
+      const all = withoutBackground(statements, periodicWork)
+        .filter((each) => each.database === ordersDatabase && !outboxStamp.test(each.text))
         .map((each) => each.text.split(/\s+/).slice(0, 3).join(" "));
       // After the batch's commit, only the live updates' consumer may have begun (the status
       // changes the batch emitted, confirmed without a statement of their own).
