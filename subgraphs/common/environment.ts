@@ -81,6 +81,8 @@ export const subgraphEnvironment = runtimeEnvironment.extend({
   /** Full connection URL of this service's database; overrides POSTGRES_URL and DATABASE_PREFIX. */
   DATABASE_URL: z.url().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** PostgreSQL ends a session idle inside a transaction this long (ms; 0: never): a hung transaction frees its locks. */
+  DATABASE_IDLE_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   /** Emit every SQL statement as a Prisma query event (tests count statements); costs CPU. */
   DATABASE_LOG_QUERIES: env.boolean(false),
   /** Create and migrate the database at start; false where an init container or job does it (Kubernetes). */

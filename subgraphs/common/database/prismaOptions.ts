@@ -2,15 +2,29 @@ import { rememberAdapterPool, SharedPool, SharedPoolAdapter } from "./sqlPool";
 
 export interface DatabaseOptions {
   poolSize?: number;
+  /**
+   * How long PostgreSQL lets a connection sit idle inside a transaction before it ends the session
+   * (milliseconds; 0: never). Bounds a transaction whose work hangs between statements: our own
+   * SQL transactions have no client-side timeout as Prisma's interactive ones do.
+   */
+  idleTransactionTimeoutMs?: number;
   /** Emit an event for every SQL statement (tests count them); it costs CPU on every query. */
   logQueries?: boolean;
 }
+
+/** As long as the longest interactive transaction Prisma is allowed (the outbox relay's, 3 × its publish timeout). */
+export const defaultIdleTransactionTimeoutMs = 15_000;
 
 const queryEvents: Array<{ emit: "event"; level: "query" }> = [{ emit: "event", level: "query" }];
 
 /** The service's one `pg` pool: Prisma's driver adapter and the hot paths' own SQL share it (see sqlPool.ts). */
 export function databasePool(databaseUrl: string, options: DatabaseOptions = {}): SharedPool {
-  return new SharedPool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  return new SharedPool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    idle_in_transaction_session_timeout: options.idleTransactionTimeoutMs ?? defaultIdleTransactionTimeoutMs,
+  });
 }
 
 /**

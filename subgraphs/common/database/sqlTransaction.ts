@@ -40,6 +40,13 @@ export async function inSqlTransaction<R>(
 ): Promise<R> {
   const client = await pool.connect();
   let healthy = true;
+  // The server may end the session while we hold it (idle in the transaction too long, an
+  // administrator): `pg` then emits an error on the client, which would crash the process if no
+  // one listened. The statement that follows fails, and the connection is not put back.
+  const onSessionError = () => {
+    healthy = false;
+  };
+  client.on("error", onSessionError);
   // BEGIN, COMMIT, ROLLBACK: one the server refused (an SQLSTATE) leaves the connection usable.
   const control = async (text: string) => {
     try {
@@ -63,6 +70,7 @@ export async function inSqlTransaction<R>(
     await control("COMMIT");
     return result;
   } finally {
+    client.removeListener("error", onSessionError);
     client.release(healthy ? undefined : true);
   }
 }

@@ -59,6 +59,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   const db = shareClientPool(
     definition.createDatabase(databaseUrl, {
       poolSize: env.DATABASE_POOL_SIZE,
+      idleTransactionTimeoutMs: env.DATABASE_IDLE_TRANSACTION_TIMEOUT_MS,
       logQueries: env.DATABASE_LOG_QUERIES,
     }),
   );
