@@ -36,9 +36,10 @@ class PoolTransaction implements SqlExecutor {
 export async function inSqlTransaction<R>(
   pool: pg.Pool,
   work: (tx: SqlExecutor) => Promise<R>,
-  options: { isolationLevel?: IsolationLevel } = {},
+  options: { isolationLevel?: IsolationLevel; singleStatement?: boolean } = {},
 ): Promise<R> {
   const client = await pool.connect();
+  if (options.singleStatement) return onConnection(client, work);
   let healthy = true;
   // BEGIN, COMMIT, ROLLBACK: one the server refused (an SQLSTATE) leaves the connection usable.
   const control = async (text: string) => {
@@ -62,6 +63,24 @@ export async function inSqlTransaction<R>(
     }
     await control("COMMIT");
     return result;
+  } finally {
+    client.release(healthy ? undefined : true);
+  }
+}
+
+/**
+ * Work that is one statement, atomic by itself: no BEGIN, no COMMIT (two round trips and a
+ * commit fewer), on a connection of its own all the same.
+ */
+async function onConnection<R>(client: pg.PoolClient, work: (tx: SqlExecutor) => Promise<R>): Promise<R> {
+  let healthy = true;
+  try {
+    const tx = new PoolTransaction(client);
+    bindConnection(tx, client);
+    return await work(tx);
+  } catch (error) {
+    if (!hasSqlState(error)) healthy = false;
+    throw error;
   } finally {
     client.release(healthy ? undefined : true);
   }
