@@ -209,25 +209,36 @@ type PlacementMode = "inTransaction" | "atOnce";
  * The order placed, in one statement: the cart must still hold the lines priced, the buyer's
  * unpaid orders and units (and a guest client's orders) stay within the limits, and then the
  * order, its lines, discounts, tax lines and first status row are written, the cart emptied and
- * its row touched (its version changes: a checkout of it that read it before sees it changed).
- * A failed check writes nothing and says which failed.
+ * its row touched (its version changes). A failed check writes nothing and says which failed.
  *
  * `inTransaction`: after `claimOrderAndLockCart` (its snapshot sees what committed while that
- * waited). `atOnce`: the whole checkout, no transaction around it (one statement is atomic by
- * itself): it locks the cart only as it was read and priced (its version, `$30`), so its snapshot,
- * taken before that lock, holds the lines priced; then claims the key (`$31`, `$32`; a request
- * that lost the claim writes nothing) and writes the order's events to the outbox (`$33`-`$36`).
+ * waited). `atOnce`: the whole checkout, with no transaction around it (one statement is atomic
+ * by itself). It claims the key first (`$31`, `$32`: waiting, as the transaction's claim does, for
+ * a concurrent request with the key, and holding no lock meanwhile), then locks the cart as it
+ * was read and priced (its version `$30`: a change that touched the cart row since gives no row),
+ * and reads the locked cart's lines with a snapshot of their own (`orders_cart_lines_now`: the
+ * statement's snapshot is older than the lock). A refused order raises an error that carries the
+ * refusal (`refusalOf`), so the claim is undone with the rest; a request that lost the claim
+ * writes nothing. The order's events go to the outbox with it (`$33`-`$36`).
  */
 const placementText = (mode: PlacementMode) => `WITH ${
   mode === "atOnce"
-    ? `locked AS (
-     SELECT c.id FROM carts c WHERE c.id = $23::uuid AND c.xmin = $30::xid FOR UPDATE OF c
+    ? `claim AS (
+     INSERT INTO order_requests (customer_id, idempotency_key, request_hash, order_id)
+     VALUES ($3::uuid, $31, $32, $1::uuid)
+     ON CONFLICT DO NOTHING
+     RETURNING order_id
+   ), locked AS (
+     -- After the claim (it reads the claim's row): a request that lost the claim locks nothing.
+     SELECT c.id FROM carts c, claim WHERE c.id = $23::uuid AND c.xmin = $30::xid FOR UPDATE OF c
+   ), current AS (
+     SELECT (SELECT orders_cart_lines_now(id) FROM locked) AS lines
    ), `
-    : ""
-}current AS (
-     SELECT count(*)::int AS n, string_agg(variant_id::text || ':' || quantity, ',' ORDER BY variant_id) AS lines
+    : `current AS (
+     SELECT string_agg(variant_id::text || ':' || quantity, ',' ORDER BY variant_id) AS lines
        FROM cart_items WHERE cart_id = $23::uuid
-   ), unpaid AS (
+   ), `
+}unpaid AS (
      SELECT o.id, o.status FROM orders o
       WHERE $11::text IS NULL AND o.customer_id = $3::uuid AND o.status IN ('PENDING', 'AWAITING_PAYMENT')
             AND o.exchange_for_return_id IS NULL
@@ -246,23 +257,14 @@ const placementText = (mode: PlacementMode) => `WITH ${
    ), verdict AS (
      SELECT CASE
               ${mode === "atOnce" ? "WHEN $23::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM locked) THEN 'CART_CHANGED'" : ""}
-              WHEN $23::uuid IS NOT NULL AND current.n = 0 THEN 'EMPTY_CART'
+              WHEN $23::uuid IS NOT NULL AND current.lines IS NULL THEN 'EMPTY_CART'
               WHEN $23::uuid IS NOT NULL AND current.lines IS DISTINCT FROM $24 THEN 'CART_CHANGED'
               WHEN held.orders >= $25::int THEN 'ORDERS_HELD'
               WHEN held.units + $26::int > $27::int THEN 'UNITS_HELD'
               WHEN $12::text IS NOT NULL AND client_held.orders >= $28::int THEN 'CLIENT_ORDERS_HELD'
             END AS refusal, held.orders, held.units
        FROM current, held, client_held
-   ), ${
-     mode === "atOnce"
-       ? `claim AS (
-     INSERT INTO order_requests (customer_id, idempotency_key, request_hash, order_id)
-     SELECT $3::uuid, $31, $32, $1::uuid FROM verdict WHERE refusal IS NULL
-     ON CONFLICT DO NOTHING
-     RETURNING order_id
-   ), `
-       : ""
-   }placed AS (
+   ), placed AS (
      INSERT INTO orders (id, number, customer_id, currency, subtotal_minor, total_minor, shipping_address, payment_token,
                          payment_method_id, payment_deadline, guest_email, client_key, billing_address, shipping_minor,
                          discount_minor, tax_minor, prices_include_tax, shipping_method_id, shipping_method_name,
@@ -270,7 +272,7 @@ const placementText = (mode: PlacementMode) => `WITH ${
      SELECT $1::uuid, $2, $3::uuid, $4, $5::bigint, $6::bigint, $7::jsonb, $8, $9::uuid, $10::timestamptz, $11, $12,
             $13::jsonb, $14::bigint, $15::bigint, $16::bigint, $17::boolean, $18::uuid, $19, 'PENDING'::"OrderStatus",
             $29::timestamptz, $29::timestamptz
-       FROM ${mode === "atOnce" ? "claim" : "verdict WHERE refusal IS NULL"}
+       FROM verdict WHERE refusal IS NULL${mode === "atOnce" ? " AND EXISTS (SELECT 1 FROM claim)" : ""}
      RETURNING ${orderColumns}
    ), items AS (
      INSERT INTO order_items (id, order_id, position, product_id, variant_id, product_name, variant_title, sku,
@@ -299,17 +301,32 @@ const placementText = (mode: PlacementMode) => `WITH ${
      DELETE FROM cart_items WHERE cart_id = $23::uuid AND EXISTS (SELECT 1 FROM placed)
    ), touched AS (
      UPDATE carts SET updated_at = now() WHERE id = $23::uuid AND EXISTS (SELECT 1 FROM placed)
-   )${
+   )${mode === "atOnce" ? `, outbox AS (\n     ${outboxInsertOf(33, "EXISTS (SELECT 1 FROM placed)")}\n   )` : ""}
+   SELECT v.refusal, v.orders AS "heldOrders", v.units AS "heldUnits", ${
      mode === "atOnce"
-       ? `, outbox AS (
-     ${outboxInsertOf(33, "EXISTS (SELECT 1 FROM placed)")}
-   )`
-       : ""
-   }
-   SELECT v.refusal, v.orders AS "heldOrders", v.units AS "heldUnits",
-          ${mode === "atOnce" ? "EXISTS (SELECT 1 FROM claim)" : "true"} AS claimed, p.*,
+       ? `EXISTS (SELECT 1 FROM claim) AS claimed,
+          -- A refusal after the claim: an error, so that nothing (the claim too) is written.
+          CASE WHEN v.refusal IS NOT NULL AND EXISTS (SELECT 1 FROM claim)
+               THEN ('${refusalMark}' || v.refusal || ':' || v.orders || ':' || v.units)::int END AS raised,`
+       : "true AS claimed, NULL AS raised,"
+   } p.*,
           (SELECT json_agg(${itemJson("i")} ORDER BY i.position) FROM items i) AS items
      FROM verdict v LEFT JOIN placed p ON true`;
+
+/** What begins the text of the error a refused `atOnce` placement raises (see `refusalOf`). */
+const refusalMark = "placement refused:";
+
+/**
+ * The refusal a failed `atOnce` placement carried: its statement casts `placement refused:`,
+ * the refusal and the held orders and units to an integer, which fails with that text quoted.
+ */
+function refusalOf(error: unknown): PlacementOutcome | null {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== "22P02" || typeof message !== "string") return null;
+  const found = new RegExp(`"${refusalMark}([A-Z_]+):(\\d+):(\\d+)"`).exec(message);
+  if (!found) return null;
+  return { refusal: found[1] as PlacementRefusal, heldOrders: Number(found[2]), heldUnits: Number(found[3]) };
+}
 
 const placeOrderStatement = {
   inTransaction: statement("orders.checkout.place", placementText("inTransaction")),
@@ -321,6 +338,7 @@ type PlacementRow = Partial<OrderRecord> & {
   heldOrders: number;
   heldUnits: number;
   claimed: boolean;
+  raised: null;
   items: ItemJson[] | null;
 };
 
@@ -380,7 +398,7 @@ function outcomeOf(row: PlacementRow | undefined): PlacementOutcome {
   if (!row) throw new Error("placing an order answered no row");
   if (row.refusal) return { refusal: row.refusal, heldOrders: row.heldOrders, heldUnits: row.heldUnits };
   if (!row.claimed) return { claimedElsewhere: true };
-  const { refusal: _refusal, heldOrders: _orders, heldUnits: _units, claimed: _claimed, items, ...placed } = row;
+  const { refusal: _refusal, heldOrders: _orders, heldUnits: _units, claimed: _c, raised: _r, items, ...placed } = row;
   const orderRow = placed as OrderRecord;
   return { placed: orderRow, items: itemsOf(items, orderRow.currency) };
 }
@@ -411,12 +429,19 @@ export async function placeOrderAtOnce(
     events: readonly EventEnvelope[];
   },
 ): Promise<PlacementOutcome> {
-  const [row] = await sql<PlacementRow>(db, placeOrderStatement.atOnce, [
-    ...placementValues(placement),
-    placement.cartVersion,
-    placement.claim.idempotencyKey,
-    placement.claim.requestHash,
-    ...outboxRows(placement.events),
-  ]);
-  return outcomeOf(row);
+  let rows: PlacementRow[];
+  try {
+    rows = await sql<PlacementRow>(db, placeOrderStatement.atOnce, [
+      ...placementValues(placement),
+      placement.cartVersion,
+      placement.claim.idempotencyKey,
+      placement.claim.requestHash,
+      ...outboxRows(placement.events),
+    ]);
+  } catch (error) {
+    const refused = refusalOf(error);
+    if (refused) return refused;
+    throw error;
+  }
+  return outcomeOf(rows[0]);
 }
