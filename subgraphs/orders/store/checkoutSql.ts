@@ -315,15 +315,17 @@ const placementText = (mode: PlacementMode) => `WITH ${
 
 /** What begins the text of the error a refused `atOnce` placement raises (see `refusalOf`). */
 const refusalMark = "placement refused:";
+const refusalPattern = new RegExp(`${refusalMark}([A-Z_]+):(\\d+):(\\d+)`);
 
 /**
  * The refusal a failed `atOnce` placement carried: its statement casts `placement refused:`,
  * the refusal and the held orders and units to an integer, which fails with that text quoted.
  */
 function refusalOf(error: unknown): PlacementOutcome | null {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (code !== "22P02" || typeof message !== "string") return null;
-  const found = new RegExp(`"${refusalMark}([A-Z_]+):(\\d+):(\\d+)"`).exec(message);
+  // pg's error (22P02), or Prisma's raw query error around it (its message quotes pg's).
+  const { message } = (error ?? {}) as { message?: unknown };
+  if (typeof message !== "string") return null;
+  const found = refusalPattern.exec(message);
   if (!found) return null;
   return { refusal: found[1] as PlacementRefusal, heldOrders: Number(found[2]), heldUnits: Number(found[3]) };
 }
