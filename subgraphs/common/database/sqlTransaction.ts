@@ -36,9 +36,10 @@ class PoolTransaction implements SqlExecutor {
 export async function inSqlTransaction<R>(
   pool: pg.Pool,
   work: (tx: SqlExecutor) => Promise<R>,
-  options: { isolationLevel?: IsolationLevel } = {},
+  options: { isolationLevel?: IsolationLevel; singleStatement?: boolean } = {},
 ): Promise<R> {
   const client = await pool.connect();
+  if (options.singleStatement) return onConnection(client, work);
   let healthy = true;
   // The server may end the session while we hold it (idle in the transaction too long, an
   // administrator): `pg` then emits an error on the client, which would crash the process if no
@@ -71,6 +72,24 @@ export async function inSqlTransaction<R>(
     return result;
   } finally {
     client.removeListener("error", onSessionError);
+    client.release(healthy ? undefined : true);
+  }
+}
+
+/**
+ * Work that is one statement, atomic by itself: no BEGIN, no COMMIT (two round trips and a
+ * commit fewer), on a connection of its own all the same.
+ */
+async function onConnection<R>(client: pg.PoolClient, work: (tx: SqlExecutor) => Promise<R>): Promise<R> {
+  let healthy = true;
+  try {
+    const tx = new PoolTransaction(client);
+    bindConnection(tx, client);
+    return await work(tx);
+  } catch (error) {
+    if (!hasSqlState(error)) healthy = false;
+    throw error;
+  } finally {
     client.release(healthy ? undefined : true);
   }
 }

@@ -2,14 +2,32 @@ import type { SqlExecutor } from "../database/prismaOptions";
 import { sql, statement } from "../database/sqlPool";
 import type { EventEnvelope } from "./envelope";
 
-const insertEvents = statement(
-  "outbox_insert",
-  `INSERT INTO outbox_event (id, type, envelope, occurred_at)
+/**
+ * The outbox insert of events given as four array parameters from `$first` on (`outboxRows`),
+ * with a condition of the statement it is part of (`where`), for a statement that writes its
+ * own events.
+ */
+export const outboxInsertOf = (
+  first: number,
+  where = "true",
+) => `INSERT INTO outbox_event (id, type, envelope, occurred_at)
    SELECT id, type, envelope, occurred_at
-     FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])
+     FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::jsonb[], $${first + 3}::timestamptz[])
           WITH ORDINALITY AS event(id, type, envelope, occurred_at, n)
-    ORDER BY n`,
-);
+    WHERE ${where}
+    ORDER BY n`;
+
+/** The four parameters of `outboxInsertOf`: the events' ids, types, envelopes and times. */
+export function outboxRows(events: readonly EventEnvelope[]): [string[], string[], string[], string[]] {
+  return [
+    events.map((event) => event.id),
+    events.map((event) => event.type),
+    events.map((event) => JSON.stringify(event)),
+    events.map((event) => event.occurredAt),
+  ];
+}
+
+const insertEvents = statement("outbox_insert", outboxInsertOf(1));
 
 /**
  * Writes events to the service's outbox table, in one statement however many (their `seq` in
@@ -18,12 +36,7 @@ const insertEvents = statement(
  */
 export async function appendToOutbox(tx: SqlExecutor, events: readonly EventEnvelope[]): Promise<void> {
   if (events.length === 0) return;
-  await sql(tx, insertEvents, [
-    events.map((event) => event.id),
-    events.map((event) => event.type),
-    events.map((event) => JSON.stringify(event)),
-    events.map((event) => event.occurredAt),
-  ]);
+  await sql(tx, insertEvents, outboxRows(events));
 }
 
 export interface OutboxRow {

@@ -20,9 +20,26 @@ export function guestAddress(order: Pick<OrderRecord, "guestEmail" | "attachedAt
   return order.guestEmail && !order.attachedAt ? { guestEmail: order.guestEmail } : {};
 }
 
+/** What an order's status events tell of the order itself. */
+export type StatusEventOrder = Pick<
+  OrderRecord,
+  | "id"
+  | "number"
+  | "customerId"
+  | "status"
+  | "cancellationReason"
+  | "totalMinor"
+  | "currency"
+  | "carrier"
+  | "trackingNumber"
+  | "updatedAt"
+  | "guestEmail"
+  | "attachedAt"
+>;
+
 /** `orders.order.status_changed` for an order as it now is, with its lines and shipment. */
 export function statusChangedEvent(
-  order: OrderRecord,
+  order: StatusEventOrder,
   items: ReadonlyArray<
     Pick<OrderItem, "productId" | "variantId" | "sku" | "productName" | "variantTitle" | "quantity" | "unitPriceMinor">
   >,

@@ -1,12 +1,20 @@
 import type DataLoader from "dataloader";
 import type { SqlExecutor } from "../../common/database/prismaOptions";
-import type { UnitOfWork } from "../../common/events/unitOfWork";
+import { takeEmitted, type Emit, type UnitOfWork } from "../../common/events/unitOfWork";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../common/errors";
 import { toMoney } from "../../common/money";
 import { createHash, randomUUID } from "node:crypto";
 import { violatesUnique } from "../../common/database/uniqueViolation";
 import { findCart, type CartOwner } from "../store/cartStore";
-import { claimOrderAndLockCart, findOrder, placeOrderRows, readCheckout } from "../store/checkoutSql";
+import {
+  claimOrderAndLockCart,
+  findOrder,
+  placeOrderAtOnce,
+  placeOrderRows,
+  readCheckout,
+  type OrderPlacement,
+  type PlacementOutcome,
+} from "../store/checkoutSql";
 import type { NewOrder } from "../store/orderStore";
 import type { OrderRecord, ShippingAddressSnapshot } from "../store/records";
 import type { CatalogViewDependencies } from "./catalogView";
@@ -22,7 +30,7 @@ import { lockGuestScopes, unpaidLimitError, type UnpaidLimits } from "./unpaidLi
 import { priceLines, requestedFromCart } from "./orderLines";
 import { checkOrderLimits } from "./orderLimits";
 import { newOrderNumber } from "./orderNumber";
-import { statusChangedEvent } from "./orderEvents";
+import { statusChangedEvent, type StatusEventOrder } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
 import { priceWithShopConfiguration, requireOrderable } from "./pricing/checkoutPricing";
 import { holdDiscountUses, orderPricing, PromotionExhaustedError } from "./pricing/orderPricing";
@@ -91,6 +99,13 @@ async function shippingAddressFor(
 
 /** How often a cart checkout is tried again when the cart changed while it was being priced. */
 export const maxCartCheckoutAttempts = 3;
+
+/** Thrown inside the unit of work, having written nothing, when another request claimed the key: its order is the answer. */
+class ClaimedElsewhere extends Error {
+  constructor() {
+    super("another request claimed the idempotency key");
+  }
+}
 
 /** Thrown inside the unit of work, to roll it back, when the locked cart is not the cart priced. */
 class CartChangedError extends Error {
@@ -167,11 +182,15 @@ async function withRetries(attempt: () => Promise<OrderRecord>): Promise<OrderRe
 }
 
 /**
- * One try at placing the order. Before its transaction: one statement reads the key's claim, the
- * cart's lines and choices and their variants; the lines are priced (with the shop's
- * configuration, one more statement). In the transaction: one statement claims the key and locks
- * the cart, one checks the cart and the unpaid limits and writes the order with its lines,
- * pricing and first status and empties the cart, then the events (and the discounts' uses).
+ * One try at placing the order. Before it is written: one statement reads the key's claim, the
+ * cart's lines, version and choices and their variants; the lines are priced (with the shop's
+ * configuration, one more statement). Then a customer's order holding no discount use is placed
+ * by one statement with no transaction around it (`placeOrderAtOnce`: the cart locked as it was
+ * read, the checks, the claim, every row, the cart emptied, the events). A guest's, or one that
+ * holds discount uses (their rows locked and counted, which may refuse it), takes a transaction:
+ * one statement claims the key and locks the cart, one checks the cart and the unpaid limits and
+ * writes the order with its lines, pricing and first status and empties the cart, then the
+ * discounts' uses and the events.
  */
 async function attemptOrder(
   deps: PlaceOrderDependencies,
@@ -212,6 +231,7 @@ async function attemptOrder(
   checkOrderLimits(lines, { amountMinor: priced.totalMinor, currency });
   const orderId = randomUUID();
   const units = lines.reduce((sum, line) => sum + line.quantity, 0);
+  const createdAt = new Date();
   const newOrder: NewOrder = {
     id: orderId,
     number: newOrderNumber(),
@@ -222,46 +242,30 @@ async function attemptOrder(
     shippingAddress,
     paymentToken: request.paymentToken ?? "",
     paymentMethodId: request.paymentMethodId,
-    paymentDeadline: new Date(Date.now() + deps.paymentWindowSeconds * 1000),
+    paymentDeadline: new Date(createdAt.getTime() + deps.paymentWindowSeconds * 1000),
     guestEmail: buyer.guest?.email ?? null,
     clientKey: buyer.guest?.clientKey ?? null,
     billingAddress: request.billingAddress,
     lines,
   };
-
-  const unitOfWork: UnitOfWork<SqlExecutor> = deps.sqlUnitOfWork ?? deps.unitOfWork;
-  const outcome = await unitOfWork(async (tx, emit) => {
-    // Waits for a concurrent request with the same key to commit, then sees its claim; changes
-    // to the cart queue behind its lock until the order is placed and the cart emptied.
-    const { claimed, cartId } = await claimOrderAndLockCart(tx, {
-      customerId,
-      idempotencyKey: request.idempotencyKey,
-      requestHash: request.hash,
-      orderId,
-      cart: cartOwner,
-    });
-    if (!claimed) return null;
-    if (cartOwner && !cartId) throw cartOwner.kind === "guest" ? cartGone() : emptyCartError();
-    if (buyer.guest) await lockGuestScopes(tx, buyer.guest);
-    const result = await placeOrderRows(tx, {
-      order: newOrder,
-      cart: cartOwner ? { id: cartId!, lines: cartLines! } : null,
-      limits: deps.unpaidLimits,
-    });
-    if ("refusal" in result) {
-      if (result.refusal === "EMPTY_CART") throw emptyCartError();
-      if (result.refusal === "CART_CHANGED") throw new CartChangedError();
-      throw unpaidLimitError(
-        result.refusal,
-        deps.unpaidLimits,
-        { orders: result.heldOrders, units: result.heldUnits },
-        units,
-      );
-    }
-    const order = result.placed;
+  const cart = cartOwner && read.cartId ? { id: read.cartId, lines: cartLines! } : null;
+  if (cartOwner && !cart) throw cartOwner.kind === "guest" ? cartGone() : emptyCartError();
+  const placement: OrderPlacement = { order: newOrder, cart, limits: deps.unpaidLimits, createdAt };
+  // The order as its first events tell it (the statement writes it so: PENDING, at `createdAt`).
+  const told: StatusEventOrder = {
+    ...newOrder,
+    status: "PENDING",
+    cancellationReason: null,
+    carrier: null,
+    trackingNumber: null,
+    updatedAt: createdAt,
+    guestEmail: newOrder.guestEmail ?? null,
+    attachedAt: null,
+  };
+  const emitPlaced = (emit: Emit) => {
     emit("orders.order.placed", {
-      orderId: order.id,
-      number: order.number,
+      orderId,
+      number: newOrder.number,
       customerId,
       lines: lines.map(({ productId, variantId, quantity, unitPriceMinor }) => ({
         productId,
@@ -269,7 +273,7 @@ async function attemptOrder(
         quantity,
         unitPrice: toMoney(unitPriceMinor, currency),
       })),
-      total: toMoney(order.totalMinor, currency),
+      total: toMoney(newOrder.totalMinor, currency),
       shipping: priced.shippingMethod
         ? { method: priced.shippingMethod.name, amount: toMoney(priced.shippingMinor, currency) }
         : null,
@@ -277,10 +281,56 @@ async function attemptOrder(
       discount: toMoney(priced.discountMinor, currency),
       tax: toMoney(priced.taxMinor, currency),
     });
-    emit("orders.order.status_changed", statusChangedEvent(order, lines, null, "order placed"));
-    // Last, so the discount's row stays locked for as short a time as possible: racing checkouts queue on it.
-    await holdDiscountUses(tx, priced, buyerKey);
-    return order;
-  });
-  return outcome ?? (await existingOrder(deps, customerId, request))!;
+    emit("orders.order.status_changed", statusChangedEvent(told, lines, null, "order placed"));
+  };
+  const placed = (result: PlacementOutcome): OrderRecord => {
+    if ("placed" in result) return result.placed;
+    if ("claimedElsewhere" in result) throw new ClaimedElsewhere();
+    if (result.refusal === "EMPTY_CART") throw emptyCartError();
+    if (result.refusal === "CART_CHANGED") throw new CartChangedError();
+    throw unpaidLimitError(
+      result.refusal,
+      deps.unpaidLimits,
+      { orders: result.heldOrders, units: result.heldUnits },
+      units,
+    );
+  };
+
+  const unitOfWork: UnitOfWork<SqlExecutor> = deps.sqlUnitOfWork ?? deps.unitOfWork;
+  try {
+    // A customer's order that holds no discount use: one statement, no transaction.
+    if (!buyer.guest && priced.discounts.length === 0) {
+      return await unitOfWork(
+        async (db, emit) => {
+          emitPlaced(emit);
+          const claim = { idempotencyKey: request.idempotencyKey, requestHash: request.hash };
+          const events = takeEmitted(emit);
+          return placed(await placeOrderAtOnce(db, { ...placement, claim, cartVersion: read.cartVersion, events }));
+        },
+        { singleStatement: true },
+      );
+    }
+    return await unitOfWork(async (tx, emit) => {
+      // Waits for a concurrent request with the same key to commit, then sees its claim; changes
+      // to the cart queue behind its lock until the order is placed and the cart emptied.
+      const { claimed, cartId } = await claimOrderAndLockCart(tx, {
+        customerId,
+        idempotencyKey: request.idempotencyKey,
+        requestHash: request.hash,
+        orderId,
+        cart: cartOwner,
+      });
+      if (!claimed) throw new ClaimedElsewhere();
+      if (cartOwner && !cartId) throw cartOwner.kind === "guest" ? cartGone() : emptyCartError();
+      if (buyer.guest) await lockGuestScopes(tx, buyer.guest);
+      const order = placed(await placeOrderRows(tx, { ...placement, cart: cart && { ...cart, id: cartId! } }));
+      emitPlaced(emit);
+      // Last, so the discount's row stays locked for as short a time as possible: racing checkouts queue on it.
+      await holdDiscountUses(tx, priced, buyerKey);
+      return order;
+    });
+  } catch (error) {
+    if (error instanceof ClaimedElsewhere) return (await existingOrder(deps, customerId, request))!;
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from "../../common/database/prismaOptions";
-import { continueTrace, type Emit } from "../../common/events/unitOfWork";
-import { lockOrdersForSteps, recordMoves, type OrderMove } from "../store/sagaStepSql";
+import { continueTrace, takeEmitted, type Emit } from "../../common/events/unitOfWork";
+import { lockOrdersForSteps, movedOrders, recordMoves, type OrderMove } from "../store/sagaStepSql";
 import type { OrderStatus } from "./orderStateMachine";
 import { decided, emitTransition, moveDiscountUses, type SagaEvent } from "./orderTransitions";
 
@@ -14,7 +14,8 @@ export interface SagaStep {
 /**
  * Applies a batch of saga events (facts other services told, in delivery order) in the caller's
  * transaction, as `applySagaEvent` applies each, in a fixed number of statements whatever their
- * number: every order locked in one, every move with its line of history in one, and a discount's
+ * number: every order locked in one, every move with its line of history and the events in one
+ * (the unit of work writes none after it), and a discount's
  * uses moved in one more (only when an order moved has discounts). The state machine decides each
  * event against the order's status after the events before it; the events emitted are those
  * `applySagaEvent` would emit, in the same order, each with its own event's trace.
@@ -49,13 +50,16 @@ export async function applySagaEvents(tx: SqlExecutor, emit: Emit, steps: readon
     planned.push({ step, to: decision.to, ...(decision.requestPayment ? { requestPayment: true as const } : {}) });
   }
   if (planned.length === 0) return;
-  const moved = await recordMoves(tx, [...moves.values()]);
-  await moveDiscountUses(
-    tx,
-    planned.map(({ step, to }) => ({ order: moved.get(step.orderId)!, to })),
-  );
+  // The events are told first, of the orders as the moves leave them, and written by the moves' statement.
+  const at = new Date();
+  const moved = movedOrders(locked, [...moves.values()], at);
   for (const { step, ...decision } of planned) {
     continueTrace(emit, step.traceparent);
     emitTransition(emit, locked.get(step.orderId)!, moved.get(step.orderId)!, decision, step.event.reason);
   }
+  await recordMoves(tx, [...moves.values()], at, takeEmitted(emit));
+  await moveDiscountUses(
+    tx,
+    planned.map(({ step, to }) => ({ order: moved.get(step.orderId)!, to })),
+  );
 }

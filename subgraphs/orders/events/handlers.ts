@@ -57,30 +57,20 @@ async function advance(tx: SqlExecutor, emit: Emit, orderId: string, event: Saga
 
 /**
  * A saga reply of another service: each event moves its order (`sagaEventOf` says how, or null:
- * not at all), one at a time with `advance`, or a batch at once in a fixed number of statements
- * (`applySagaEvents`, which throws on what it cannot apply as `advance` would: the batch is then
- * applied one by one). Only SQL, in a transaction of our own on the pool.
+ * not at all), a batch at once in a fixed number of statements, one event as a batch of one
+ * (`applySagaEvents`: an event about an unknown order is a poison message; a batch it cannot
+ * apply at once is applied one by one). Only SQL, in a transaction of our own on the pool.
  */
 function sagaReply<T extends SagaReplyType>(type: T, sagaEventOf: (event: EventEnvelope<T>) => SagaEvent | null) {
-  return onEvent<SqlExecutor, T>(
-    type,
-    async (event, tx, emit) => {
+  const stepsOf = (events: ReadonlyArray<EventEnvelope<T>>) =>
+    events.flatMap((event) => {
       const step = sagaEventOf(event);
-      if (step) await advance(tx, emit, event.data.orderId, step);
-    },
-    {
-      sqlOnly: true,
-      handleBatch: (events, tx, emit) =>
-        applySagaEvents(
-          tx,
-          emit,
-          events.flatMap((event) => {
-            const step = sagaEventOf(event);
-            return step ? [{ orderId: event.data.orderId, event: step, traceparent: event.traceparent }] : [];
-          }),
-        ),
-    },
-  );
+      return step ? [{ orderId: event.data.orderId, event: step, traceparent: event.traceparent }] : [];
+    });
+  return onEvent<SqlExecutor, T>(type, (event, tx, emit) => applySagaEvents(tx, emit, stepsOf([event])), {
+    sqlOnly: true,
+    handleBatch: (events, tx, emit) => applySagaEvents(tx, emit, stepsOf(events)),
+  });
 }
 
 type SagaReplyType =

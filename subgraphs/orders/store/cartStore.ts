@@ -277,10 +277,25 @@ export async function removeCartItems(tx: OrdersTx, cartId: string, lineIds: rea
   await tx.cartItem.deleteMany({ where: { cartId, id: { in: [...lineIds] } } });
 }
 
-export async function emptyCart(tx: OrdersTx, owner: CartOwner): Promise<void> {
-  await tx.cartItem.deleteMany({
-    where: owner.kind === "customer" ? { cart: { customerId: owner.customerId } } : { cartId: owner.cartId },
-  });
+const cartEmpty = {
+  customer: statement(
+    "orders.cart.empty.customer",
+    `WITH emptied AS (DELETE FROM cart_items i USING carts c WHERE i.cart_id = c.id AND c.customer_id = $1::uuid)
+     UPDATE carts SET updated_at = now() WHERE customer_id = $1::uuid`,
+  ),
+  guest: statement(
+    "orders.cart.empty.guest",
+    `WITH emptied AS (DELETE FROM cart_items WHERE cart_id = $1::uuid)
+     UPDATE carts SET updated_at = now() WHERE id = $1::uuid`,
+  ),
+};
+
+/**
+ * Empties the cart, and touches its row as every change of its lines does: a checkout that read
+ * the cart before sees it changed (the cart row's version, see `placeOrderAtOnce`).
+ */
+export async function emptyCart(tx: SqlExecutor, owner: CartOwner): Promise<void> {
+  await sql(tx, cartEmpty[owner.kind], [ownerKey(owner)]);
 }
 
 /** A guest cart's expiry starts again: it was used. A customer's cart never expires. Answers the new expiry. */

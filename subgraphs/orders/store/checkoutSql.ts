@@ -1,4 +1,6 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { sql, statement, type SqlValue } from "../../common/database/sqlPool";
+import type { EventEnvelope } from "../../common/events/envelope";
+import { outboxInsertOf, outboxRows } from "../../common/events/outbox";
 import type { CartOwner, StoredCartLine } from "./cartStore";
 import type { SqlExecutor } from "../../common/database/prismaOptions";
 import type { OrdersReader } from "./database";
@@ -9,8 +11,10 @@ import type { CatalogVariantRecord, OrderItemRecord, OrderRecord } from "./recor
 
 /**
  * The checkout's hot path in set-based SQL on the service's pool (see sqlPool.ts): what a
- * checkout reads before pricing in one statement, and the order placed in two statements of its
- * transaction (the claim with the cart's lock, then every check and every row). Prisma's models
+ * checkout reads before pricing in one statement, and the order placed in one more with no
+ * transaction around it (`placeOrderAtOnce`), or, for a guest or an order holding discount uses,
+ * in two statements of its transaction (the claim with the cart's lock, then every check and
+ * every row). Prisma's models
  * stay for everything else; these rows are typed by hand, with the same types Prisma gives.
  */
 
@@ -23,6 +27,12 @@ export interface CheckoutRead {
   claim: { requestHash: string; orderId: string } | null;
   /** The cart's id (null: none, or an order of `items`). */
   cartId: string | null;
+  /**
+   * The cart row's version (its `xmin`): every change of the cart's lines updates the cart row
+   * (`touchCart`, `writeCartLines`, an order emptying it), so the same version later means the
+   * same lines.
+   */
+  cartVersion: string | null;
   /** The cart's lines in the order they were added. */
   lines: StoredCartLine[];
   /** What the cart's customer chose for checkout. */
@@ -35,6 +45,7 @@ interface CheckoutReadRow {
   claimedHash: string | null;
   claimedOrderId: string | null;
   cartId: string | null;
+  cartVersion: string | null;
   lines: StoredCartLine[] | null;
   choices: { shippingMethodId: string | null; discountCodes: string[] } | null;
   variants: CatalogVariantJson[] | null;
@@ -50,12 +61,12 @@ const checkoutReadText = (owner: keyof typeof cartCondition) => `
   WITH claim AS (
     SELECT request_hash, order_id FROM order_requests WHERE customer_id = $1::uuid AND idempotency_key = $2
   ), cart AS (
-    SELECT c.id FROM carts c WHERE ${cartCondition[owner]}
+    SELECT c.id, c.xmin FROM carts c WHERE ${cartCondition[owner]}
   ), lines AS (
     SELECT i.id, i.product_id, i.variant_id, i.quantity, i.added_at FROM cart_items i JOIN cart ON i.cart_id = cart.id
   )
   SELECT (SELECT request_hash FROM claim) AS "claimedHash", (SELECT order_id::text FROM claim) AS "claimedOrderId",
-         (SELECT id::text FROM cart) AS "cartId",
+         (SELECT id::text FROM cart) AS "cartId", (SELECT xmin::text FROM cart) AS "cartVersion",
          (SELECT json_agg(json_build_object('id', l.id, 'productId', l.product_id, 'variantId', l.variant_id,
                                             'quantity', l.quantity) ORDER BY l.added_at, l.variant_id)
             FROM lines l) AS lines,
@@ -94,6 +105,7 @@ export async function readCheckout(
     claim:
       row?.claimedHash && row.claimedOrderId ? { requestHash: row.claimedHash, orderId: row.claimedOrderId } : null,
     cartId: row?.cartId ?? null,
+    cartVersion: row?.cartVersion ?? null,
     lines: row?.lines ?? [],
     choices: row?.choices ?? null,
     variants: (row?.variants ?? []).map(variantOfJson),
@@ -162,11 +174,14 @@ export interface OrderPlacement {
   /** The locked cart the order empties, with the lines it was priced with; null for an order of items. */
   cart: { id: string; lines: ReadonlyArray<{ variantId: string; quantity: number }> } | null;
   limits: { ordersPerBuyer: number; unitsPerBuyer: number; guestOrdersPerClient: number };
+  /** When the order is placed: its `createdAt`, and the time its first events tell. */
+  createdAt: Date;
 }
 
 export type PlacementOutcome =
   | { placed: OrderRecord; items: OrderItemRecord[] }
-  | { refusal: PlacementRefusal; heldOrders: number; heldUnits: number };
+  | { refusal: PlacementRefusal; heldOrders: number; heldUnits: number }
+  | { claimedElsewhere: true };
 
 /** A cart's lines as one comparable value: `variant:quantity`, by variant (a cart holds a variant once). */
 export const cartLinesKey = (lines: ReadonlyArray<{ variantId: string; quantity: number }>): string =>
@@ -187,19 +202,43 @@ export type ItemJson = Omit<OrderItemRecord, "unitPriceMinor" | "currency"> & { 
 export const itemsOf = (rows: ItemJson[] | null, currency: string): OrderItemRecord[] =>
   (rows ?? []).map((row) => ({ ...row, unitPriceMinor: BigInt(row.unitPriceMinor), currency }));
 
+/** How the placing statement runs: in the order's transaction after the claim and the cart's lock, or as all of it. */
+type PlacementMode = "inTransaction" | "atOnce";
+
 /**
- * The order placed, in one statement after the claim and the cart's lock (its snapshot sees
- * what committed while it waited): the cart must still hold the lines priced, the buyer's unpaid
- * orders and units (and a guest client's orders) stay within the limits, and then the order, its
- * lines, discounts, tax lines and first status row are written and the cart emptied. A failed
- * check writes nothing and says which failed.
+ * The order placed, in one statement: the cart must still hold the lines priced, the buyer's
+ * unpaid orders and units (and a guest client's orders) stay within the limits, and then the
+ * order, its lines, discounts, tax lines and first status row are written, the cart emptied and
+ * its row touched (its version changes). A failed check writes nothing and says which failed.
+ *
+ * `inTransaction`: after `claimOrderAndLockCart` (its snapshot sees what committed while that
+ * waited). `atOnce`: the whole checkout, with no transaction around it (one statement is atomic
+ * by itself). It claims the key first (`$31`, `$32`: waiting, as the transaction's claim does, for
+ * a concurrent request with the key, and holding no lock meanwhile), then locks the cart as it
+ * was read and priced (its version `$30`: a change that touched the cart row since gives no row),
+ * and reads the locked cart's lines with a snapshot of their own (`orders_cart_lines_now`: the
+ * statement's snapshot is older than the lock). A refused order raises an error that carries the
+ * refusal (`refusalOf`), so the claim is undone with the rest; a request that lost the claim
+ * writes nothing. The order's events go to the outbox with it (`$33`-`$36`).
  */
-const placeOrderStatement = statement(
-  "orders.checkout.place",
-  `WITH current AS (
-     SELECT count(*)::int AS n, string_agg(variant_id::text || ':' || quantity, ',' ORDER BY variant_id) AS lines
+const placementText = (mode: PlacementMode) => `WITH ${
+  mode === "atOnce"
+    ? `claim AS (
+     INSERT INTO order_requests (customer_id, idempotency_key, request_hash, order_id)
+     VALUES ($3::uuid, $31, $32, $1::uuid)
+     ON CONFLICT DO NOTHING
+     RETURNING order_id
+   ), locked AS (
+     -- After the claim (it reads the claim's row): a request that lost the claim locks nothing.
+     SELECT c.id FROM carts c, claim WHERE c.id = $23::uuid AND c.xmin = $30::xid FOR UPDATE OF c
+   ), current AS (
+     SELECT (SELECT orders_cart_lines_now(id) FROM locked) AS lines
+   ), `
+    : `current AS (
+     SELECT string_agg(variant_id::text || ':' || quantity, ',' ORDER BY variant_id) AS lines
        FROM cart_items WHERE cart_id = $23::uuid
-   ), unpaid AS (
+   ), `
+}unpaid AS (
      SELECT o.id, o.status FROM orders o
       WHERE $11::text IS NULL AND o.customer_id = $3::uuid AND o.status IN ('PENDING', 'AWAITING_PAYMENT')
             AND o.exchange_for_return_id IS NULL
@@ -217,7 +256,8 @@ const placeOrderStatement = statement(
             AND o.exchange_for_return_id IS NULL
    ), verdict AS (
      SELECT CASE
-              WHEN $23::uuid IS NOT NULL AND current.n = 0 THEN 'EMPTY_CART'
+              ${mode === "atOnce" ? "WHEN $23::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM locked) THEN 'CART_CHANGED'" : ""}
+              WHEN $23::uuid IS NOT NULL AND current.lines IS NULL THEN 'EMPTY_CART'
               WHEN $23::uuid IS NOT NULL AND current.lines IS DISTINCT FROM $24 THEN 'CART_CHANGED'
               WHEN held.orders >= $25::int THEN 'ORDERS_HELD'
               WHEN held.units + $26::int > $27::int THEN 'UNITS_HELD'
@@ -231,8 +271,8 @@ const placeOrderStatement = statement(
                          status, created_at, updated_at)
      SELECT $1::uuid, $2, $3::uuid, $4, $5::bigint, $6::bigint, $7::jsonb, $8, $9::uuid, $10::timestamptz, $11, $12,
             $13::jsonb, $14::bigint, $15::bigint, $16::bigint, $17::boolean, $18::uuid, $19, 'PENDING'::"OrderStatus",
-            now(), now()
-       FROM verdict WHERE refusal IS NULL
+            $29::timestamptz, $29::timestamptz
+       FROM verdict WHERE refusal IS NULL${mode === "atOnce" ? " AND EXISTS (SELECT 1 FROM claim)" : ""}
      RETURNING ${orderColumns}
    ), items AS (
      INSERT INTO order_items (id, order_id, position, product_id, variant_id, product_name, variant_title, sku,
@@ -259,28 +299,56 @@ const placeOrderStatement = statement(
      SELECT p.id::uuid, 'PENDING'::"OrderStatus", 'order placed', p."createdAt" FROM placed p
    ), emptied AS (
      DELETE FROM cart_items WHERE cart_id = $23::uuid AND EXISTS (SELECT 1 FROM placed)
-   )
-   SELECT v.refusal, v.orders AS "heldOrders", v.units AS "heldUnits", p.*,
+   ), touched AS (
+     UPDATE carts SET updated_at = now() WHERE id = $23::uuid AND EXISTS (SELECT 1 FROM placed)
+   )${mode === "atOnce" ? `, outbox AS (\n     ${outboxInsertOf(33, "EXISTS (SELECT 1 FROM placed)")}\n   )` : ""}
+   SELECT v.refusal, v.orders AS "heldOrders", v.units AS "heldUnits", ${
+     mode === "atOnce"
+       ? `EXISTS (SELECT 1 FROM claim) AS claimed,
+          -- A refusal after the claim: an error, so that nothing (the claim too) is written.
+          CASE WHEN v.refusal IS NOT NULL AND EXISTS (SELECT 1 FROM claim)
+               THEN ('${refusalMark}' || v.refusal || ':' || v.orders || ':' || v.units)::int END AS raised,`
+       : "true AS claimed, NULL AS raised,"
+   } p.*,
           (SELECT json_agg(${itemJson("i")} ORDER BY i.position) FROM items i) AS items
-     FROM verdict v LEFT JOIN placed p ON true`,
-);
+     FROM verdict v LEFT JOIN placed p ON true`;
+
+/** What begins the text of the error a refused `atOnce` placement raises (see `refusalOf`). */
+const refusalMark = "placement refused:";
+const refusalPattern = new RegExp(`${refusalMark}([A-Z_]+):(\\d+):(\\d+)`);
+
+/**
+ * The refusal a failed `atOnce` placement carried: its statement casts `placement refused:`,
+ * the refusal and the held orders and units to an integer, which fails with that text quoted.
+ */
+function refusalOf(error: unknown): PlacementOutcome | null {
+  // pg's error (22P02), or Prisma's raw query error around it (its message quotes pg's).
+  const { message } = (error ?? {}) as { message?: unknown };
+  if (typeof message !== "string") return null;
+  const found = refusalPattern.exec(message);
+  if (!found) return null;
+  return { refusal: found[1] as PlacementRefusal, heldOrders: Number(found[2]), heldUnits: Number(found[3]) };
+}
+
+const placeOrderStatement = {
+  inTransaction: statement("orders.checkout.place", placementText("inTransaction")),
+  atOnce: statement("orders.checkout.placeAtOnce", placementText("atOnce")),
+};
 
 type PlacementRow = Partial<OrderRecord> & {
   refusal: PlacementRefusal | null;
   heldOrders: number;
   heldUnits: number;
+  claimed: boolean;
+  raised: null;
   items: ItemJson[] | null;
 };
 
-/**
- * Places the order in its transaction, after `claimOrderAndLockCart`: one statement checks and
- * writes everything (see the statement). Answers the order with its lines, or what refused it.
- * A guest's unpaid scopes must be locked (`lockUntilCommit`) before it runs.
- */
-export async function placeOrderRows(tx: SqlExecutor, placement: OrderPlacement): Promise<PlacementOutcome> {
+/** The parameters `$1`-`$29` of the placing statement. */
+function placementValues(placement: OrderPlacement): SqlValue[] {
   const { order, cart, limits } = placement;
   const units = order.lines.reduce((sum, line) => sum + line.quantity, 0);
-  const [row] = await sql<PlacementRow>(tx, placeOrderStatement, [
+  return [
     order.id,
     order.number,
     order.customerId,
@@ -324,10 +392,58 @@ export async function placeOrderRows(tx: SqlExecutor, placement: OrderPlacement)
     units,
     limits.unitsPerBuyer,
     limits.guestOrdersPerClient,
-  ]);
+    placement.createdAt,
+  ];
+}
+
+function outcomeOf(row: PlacementRow | undefined): PlacementOutcome {
   if (!row) throw new Error("placing an order answered no row");
   if (row.refusal) return { refusal: row.refusal, heldOrders: row.heldOrders, heldUnits: row.heldUnits };
-  const { refusal: _refusal, heldOrders: _orders, heldUnits: _units, items, ...placed } = row;
+  if (!row.claimed) return { claimedElsewhere: true };
+  const { refusal: _refusal, heldOrders: _orders, heldUnits: _units, claimed: _c, raised: _r, items, ...placed } = row;
   const orderRow = placed as OrderRecord;
   return { placed: orderRow, items: itemsOf(items, orderRow.currency) };
+}
+
+/**
+ * Places the order in its transaction, after `claimOrderAndLockCart`: one statement checks and
+ * writes everything (see the statement). Answers the order with its lines, or what refused it.
+ * A guest's unpaid scopes must be locked (`lockUntilCommit`) before it runs.
+ */
+export async function placeOrderRows(tx: SqlExecutor, placement: OrderPlacement): Promise<PlacementOutcome> {
+  const [row] = await sql<PlacementRow>(tx, placeOrderStatement.inTransaction, placementValues(placement));
+  return outcomeOf(row);
+}
+
+/**
+ * The whole checkout of a customer in one statement, atomic by itself, with no transaction
+ * around it (see the statement): the cart locked as it was read (`cartVersion`), the checks, the
+ * key's claim, the order's rows, the cart emptied, and the events (`events`, written to the
+ * outbox only when the order is). `claimedElsewhere`: another request holds the key (nothing
+ * written). A buyer whose scopes need locks (a guest), or an order holding discount uses, takes
+ * the transaction instead.
+ */
+export async function placeOrderAtOnce(
+  db: SqlExecutor,
+  placement: OrderPlacement & {
+    claim: { idempotencyKey: string; requestHash: string };
+    cartVersion: string | null;
+    events: readonly EventEnvelope[];
+  },
+): Promise<PlacementOutcome> {
+  let rows: PlacementRow[];
+  try {
+    rows = await sql<PlacementRow>(db, placeOrderStatement.atOnce, [
+      ...placementValues(placement),
+      placement.cartVersion,
+      placement.claim.idempotencyKey,
+      placement.claim.requestHash,
+      ...outboxRows(placement.events),
+    ]);
+  } catch (error) {
+    const refused = refusalOf(error);
+    if (refused) return refused;
+    throw error;
+  }
+  return outcomeOf(rows[0]);
 }

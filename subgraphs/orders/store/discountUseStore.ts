@@ -65,6 +65,7 @@ const releaseUses = statement(
      UPDATE order_discounts o SET use_status = 'RELEASED'
        FROM order_discounts before, buyer b
       WHERE o.id = before.id AND o.order_id = b.order_id AND o.use_status <> 'RELEASED'
+        AND ($3::uuid[] IS NULL OR o.discount_id = ANY($3::uuid[]))
      RETURNING o.discount_id, before.use_status AS was, b.buyer_key
    ), discounts_back AS (
      UPDATE discounts d
@@ -88,13 +89,13 @@ export async function releaseOrdersDiscountUses(
   tx: SqlExecutor,
   orders: ReadonlyArray<{ orderId: string; buyerKey: string }>,
 ): Promise<void> {
-  await sql(tx, releaseUses, [orders.map((order) => order.orderId), orders.map((order) => order.buyerKey)]);
+  await sql(tx, releaseUses, [orders.map((order) => order.orderId), orders.map((order) => order.buyerKey), null]);
 }
 
 /**
  * An edit dropped discounts of the order: their uses, held or counted, are given back, to the
  * discount and to the buyer (the key they were held under). With `onlyDiscountIds` null, all of
- * the order's uses.
+ * the order's uses. The batch release's statement, for one order.
  */
 export async function releaseDiscountUses(
   tx: OrdersTx,
@@ -102,23 +103,5 @@ export async function releaseDiscountUses(
   buyerKey: string,
   onlyDiscountIds: readonly string[] | null = null,
 ): Promise<void> {
-  const only = onlyDiscountIds ? [...onlyDiscountIds] : null;
-  await tx.$executeRaw`
-    WITH released AS (
-      UPDATE order_discounts o SET use_status = 'RELEASED'
-        FROM order_discounts before
-       WHERE o.id = before.id AND o.order_id = ${orderId}::uuid AND o.use_status <> 'RELEASED'
-         AND (${only}::uuid[] IS NULL OR o.discount_id = ANY(${only}::uuid[]))
-      RETURNING o.discount_id, before.use_status AS was
-    ), discounts_back AS (
-      UPDATE discounts d
-         SET held = d.held - r.held_n, used = d.used - r.used_n, updated_at = now()
-        FROM (SELECT discount_id, count(*) FILTER (WHERE was = 'HELD')::int AS held_n,
-                     count(*) FILTER (WHERE was = 'USED')::int AS used_n
-                FROM released GROUP BY discount_id) r
-       WHERE d.id = r.discount_id
-    )
-    UPDATE discount_customer_uses u SET uses = greatest(u.uses - r.n, 0)
-      FROM (SELECT discount_id, count(*)::int AS n FROM released GROUP BY discount_id) r
-     WHERE u.discount_id = r.discount_id AND u.buyer_key = ${buyerKey}`;
+  await sql(tx, releaseUses, [[orderId], [buyerKey], onlyDiscountIds ? [...onlyDiscountIds] : null]);
 }

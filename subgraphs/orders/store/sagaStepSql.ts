@@ -1,5 +1,7 @@
 import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { sql, statement } from "../../common/database/sqlPool";
+import type { EventEnvelope } from "../../common/events/envelope";
+import { outboxInsertOf, outboxRows } from "../../common/events/outbox";
 import type { CancellationReason, OrderStatus } from "../domain/orderStateMachine";
 import { itemJson, itemsOf, type ItemJson } from "./checkoutSql";
 import { orderColumnsOf } from "./orderStore";
@@ -8,7 +10,7 @@ import type { OrderItemRecord, OrderRecord } from "./records";
 /**
  * Saga steps in set-based SQL on the service's pool: the orders a step (or a batch of steps)
  * moves, locked with what their events need in one statement, and a batch's moves with their
- * lines of history in one more. Any transaction runs them: Prisma's or one of our own.
+ * lines of history and their events in one more. Any transaction runs them: Prisma's or one of our own.
  */
 
 /** An order locked for a saga step, with its lines and what it kept of its pricing. */
@@ -80,8 +82,8 @@ export interface OrderMove {
 }
 
 /**
- * Every move of a batch and its line of history in one statement, as `recordTransition` makes
- * one (each order its own `clock_timestamp()`); an order moves once in it.
+ * Every move of a batch, its line of history and the events that tell of them, in one
+ * statement: each order moved at `$5` (the time its events tell), once in it.
  */
 const moveOrders = statement(
   "orders.saga.moveMany",
@@ -90,28 +92,57 @@ const moveOrders = statement(
    ), moved AS (
      UPDATE orders o SET status = s.status::"OrderStatus",
             cancellation_reason = coalesce(nullif(s.cancellation_reason, '')::"CancellationReason", o.cancellation_reason),
-            updated_at = clock_timestamp()
+            updated_at = $5::timestamptz
        FROM step s
       WHERE o.id = s.id
-      RETURNING ${orderColumnsOf("o")}, s.reason AS "stepReason"
+      RETURNING o.id, o.status, s.reason
    ), history AS (
      INSERT INTO order_status_changes (order_id, status, reason, at)
-     SELECT id::uuid, status::"OrderStatus", "stepReason", "updatedAt" FROM moved
+     SELECT id, status, reason, $5::timestamptz FROM moved
+   ), outbox AS (
+     ${outboxInsertOf(6, "EXISTS (SELECT 1 FROM moved)")}
    )
-   SELECT * FROM moved`,
+   SELECT id::text AS id FROM moved`,
 );
 
-/** Moves the (locked) orders and writes their lines of history, in one statement: each order as it now is, by id. */
-export async function recordMoves(tx: SqlExecutor, moves: readonly OrderMove[]): Promise<Map<string, OrderRecord>> {
-  if (moves.length === 0) return new Map();
-  const rows = await sql<OrderRecord & { stepReason: string }>(tx, moveOrders, [
+/**
+ * The (locked) orders as their moves leave them, for the events told before the statement that
+ * moves them (`recordMoves`): status, cancellation reason, `updatedAt`.
+ */
+export function movedOrders(
+  locked: ReadonlyMap<string, LockedOrder>,
+  moves: readonly OrderMove[],
+  at: Date,
+): Map<string, OrderRecord> {
+  return new Map(
+    moves.map((move) => {
+      const { order } = locked.get(move.id)!;
+      const cancellationReason = move.cancellationReason ?? order.cancellationReason;
+      return [move.id, { ...order, status: move.status, cancellationReason, updatedAt: at }];
+    }),
+  );
+}
+
+/**
+ * Moves the (locked) orders at `at`, writes their lines of history and the events (`events`,
+ * told of `movedOrders`), in one statement.
+ */
+export async function recordMoves(
+  tx: SqlExecutor,
+  moves: readonly OrderMove[],
+  at: Date,
+  events: readonly EventEnvelope[],
+): Promise<void> {
+  if (moves.length === 0) return;
+  const rows = await sql<{ id: string }>(tx, moveOrders, [
     moves.map((move) => move.id),
     moves.map((move) => move.status),
     // No reason ("") keeps the order's.
     moves.map((move) => move.cancellationReason ?? ""),
     moves.map((move) => move.reason),
+    at,
+    ...outboxRows(events),
   ]);
-  const moved = new Map(rows.map(({ stepReason: _reason, ...order }) => [order.id, order as OrderRecord]));
+  const moved = new Set(rows.map((row) => row.id));
   for (const move of moves) if (!moved.has(move.id)) throw new Error(`order ${move.id} vanished while locked`);
-  return moved;
 }

@@ -1,0 +1,5 @@
+-- A cart's lines as one comparable value (`variant:quantity`, by variant, NULL when it has none),
+-- read with a snapshot of its own: VOLATILE, so it sees what committed after the calling
+-- statement began. The statement that places an order in one go (checkoutSql.ts) calls it once
+-- it holds the cart's lock, so a line committed while it waited for that lock is seen.
+CREATE FUNCTION orders_cart_lines_now(cart uuid) RETURNS text LANGUAGE plpgsql VOLATILE AS E'BEGIN RETURN (SELECT string_agg(variant_id::text || '':'' || quantity, '','' ORDER BY variant_id) FROM cart_items WHERE cart_id = cart)\073 END';
