@@ -7,6 +7,7 @@ import {
   paymentChangeSet,
   payments,
   type AttemptSettlement,
+  type NewPayment,
   type PaymentChange,
   unsettledAttempts,
 } from "./paymentStore";
@@ -36,18 +37,11 @@ export async function lockOrdersPayments(tx: SqlExecutor, orderIds: readonly str
 }
 
 /** A payment to open, with the provider a payment by token goes to and its ledger lines. */
-export interface PaymentToOpen {
-  orderId: string;
-  customerId: string;
-  amountMinor: bigint;
-  currency: string;
-  paymentToken: string;
-  paymentMethodId: string | null;
+export type PaymentToOpen = Omit<NewPayment, "provider"> & {
   /** The provider unless the saved method names its own. */
   defaultProvider: string;
-  deadline: Date;
   lines: ReadonlyArray<{ lineId: string; paidMinor: bigint }>;
-}
+};
 
 const openManyStatement = statement(
   "payments.payment.openMany",
