@@ -183,3 +183,11 @@ export async function sql<T>(db: SqlExecutor, query: Statement, values: readonly
 export function runsOnPool(db: SqlExecutor): boolean {
   return connectionOfTransaction.has(db) || poolOfClient.has(db);
 }
+
+/**
+ * A store function for a named statement whose one parameter (`$1`) is a list of ids, as the
+ * loaders and look-ups by id use: no ids, no round trip.
+ */
+export function sqlOfIds<T>(query: Statement): (db: SqlExecutor, ids: readonly string[]) => Promise<T[]> {
+  return (db, ids) => (ids.length === 0 ? Promise.resolve([]) : sql<T>(db, query, [ids]));
+}

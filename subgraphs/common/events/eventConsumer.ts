@@ -40,7 +40,8 @@ export interface EventHandlerOptions<T extends EventType> {
   /**
    * The handler's effect is idempotent by itself: one statement that applies a version (a read
    * model's "newer wins" upsert), so a redelivered or older event changes nothing. It then runs
-   * outside a transaction and without recording the event as applied, and may emit nothing.
+   * outside a transaction and without recording the event as applied, and may emit nothing. Its
+   * `handleBatch`, if any, applies a batch outside a transaction too (one set-based statement).
    */
   idempotentByVersion?: boolean;
   /**
@@ -561,10 +562,18 @@ export class EventConsumer<Tx extends SqlExecutor> {
    * records every id (those it finds recorded, or twice in the batch, are duplicates), then each
    * new event's handler runs in its own span; the unit of work writes what they emitted to the
    * outbox in one insert and publishes it after the commit. A handler idempotent by version
-   * records nothing; its events share one transaction all the same. Throws if any handler does:
-   * then nothing of the batch is applied.
+   * records nothing: its `handleBatch` applies the batch outside a transaction (one set-based
+   * statement, idempotent by itself), else its events share one transaction. Throws if any
+   * handler does: then nothing of the batch is applied (or, outside a transaction, what was is
+   * applied again harmlessly, event by event).
    */
   async applyBatch(events: readonly EventEnvelope[]): Promise<Outcome[]> {
+    const handleBatch = this.options.handler.handleBatch as BatchHandle<Tx, EventType> | undefined;
+    if (this.options.handler.idempotentByVersion && handleBatch) {
+      // Set-based and idempotent by version: outside a transaction, as a single event is.
+      await this.inConsumeSpan(events[0]!, () => handleBatch(events, this.options.db, emitNothing));
+      return events.map((): Outcome => "applied");
+    }
     if (this.options.handler.idempotentByVersion) {
       return this.unitOfWork(async (tx) => {
         for (const event of events) await this.inConsumeSpan(event, () => this.handle(event, tx, emitNothing));
@@ -585,7 +594,6 @@ export class EventConsumer<Tx extends SqlExecutor> {
         applied.push(event);
         outcomes.push("applied");
       }
-      const handleBatch = this.options.handler.handleBatch as BatchHandle<Tx, EventType> | undefined;
       if (handleBatch && applied.length > 1) {
         await this.inConsumeSpan(applied[0]!, () => handleBatch(applied, tx, emit));
         return outcomes;

@@ -3,7 +3,6 @@ import type { Emit } from "../../common/events/unitOfWork";
 import type { InventorySqlTx } from "../store/database";
 import {
   applyReservations,
-  lockOrders,
   readReservationState,
   type LevelRow,
   type ReservationMade,
@@ -45,10 +44,10 @@ export interface OrderToReserve {
 const levelKey = (variantId: string, locationId: string) => `${variantId.toLowerCase()}|${locationId.toLowerCase()}`;
 
 /**
- * Reserves every line of each order, or none of it, for a batch of orders in three statements
- * whatever the batch holds: the orders' locks; the variants' location rows and totals, locked
- * (location rows first, in (variant, location) order, then the totals in variant order: the
- * order every change of stock takes), with which orders are closed or reserved already; and
+ * Reserves every line of each order, or none of it, for a batch of orders in two statements
+ * whatever the batch holds: the orders' locks with the variants' location rows and totals,
+ * locked (location rows first, in (variant, location) order, then the totals in variant order:
+ * the order every change of stock takes), and which orders are closed or reserved already; and
  * every write. Orders are planned one after another, in the order given, from the locked rows:
  * each line is given its locations (priority, then most available; a line may be split), and
  * an order that cannot have every line leaves the stock as it found it for the next. Each
@@ -65,16 +64,23 @@ export async function reserveOrders(
   if (orders.length === 0) return [];
   const orderIds = orders.map((order) => order.orderId);
   const variantIds = orders.flatMap((order) => order.lines.map((line) => line.variantId));
-  await lockOrders(tx, orderIds);
-  let plan = planBatch(orders, await readReservationState(tx, orderIds, variantIds));
+  const read = async () => planBatch(orders, await readReservationState(tx, orderIds, variantIds));
+  let plan = await read();
   if (plan.outcomes.some((outcome) => outcome.kind === "insufficient")) {
     // A location row inserted (a transfer's first units somewhere) and committed while the read
     // waited for its locks is not in that statement's snapshot: before refusing an order, read
     // once more (what is locked stays locked; the new row is locked now).
-    plan = planBatch(orders, await readReservationState(tx, orderIds, variantIds));
+    plan = await read();
+  }
+  if ((await applyReservations(tx, plan.writes)) === "stale") {
+    // An order was closed or reserved by the previous holder of its lock, committed after the
+    // read's snapshot: nothing was written. Read again, now under the locks (so current), and
+    // plan anew.
+    plan = await read();
+    if ((await applyReservations(tx, plan.writes)) === "stale")
+      throw new Error("the orders' reservation state changed under their locks");
   }
   for (const { type, data } of plan.events) emit(type, data);
-  await applyReservations(tx, plan.writes);
   return plan.outcomes;
 }
 

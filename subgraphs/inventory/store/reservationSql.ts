@@ -4,21 +4,25 @@ import type { LockedLocationLevel } from "./stockStore";
 
 /**
  * Reserving orders' stock in named SQL on the service's pool (see sqlPool.ts), for a batch of
- * orders at once: their advisory locks in one statement, what reservation must know (the
- * variants' location rows and totals, locked, and which orders are closed or reserved already)
- * in a second, and every write in a third. The plan between them (which location gives what,
- * all or none per order) is made in memory from the locked rows (domain/reserveOrders.ts), so
- * nothing is read again after it is written. Rows are typed by hand.
+ * orders at once, in two statements: the orders' advisory locks with what reservation must know
+ * (the variants' location rows and totals, locked, and which orders are closed or reserved
+ * already), and every write. The plan between them (which location gives what, all or none per
+ * order) is made in memory from the locked rows (domain/reserveOrders.ts), so nothing is read
+ * again after it is written. Rows are typed by hand.
  */
 
-const lockOrdersStatement = statement(
-  "inventory.lockOrders",
+/** Takes the advisory locks of the keys in parameter `$n` (text[]), in key order; answers `locked`. */
+const takeLocks = (n: number) =>
   `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked
-     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
-);
+     FROM (SELECT k FROM unnest($${n}::text[]) AS k ORDER BY k) AS keys`;
+
+const lockOrdersStatement = statement("inventory.lockOrders", takeLocks(1));
 
 /** The advisory lock key of an order's reservation work: the same as `lockOrder` takes. */
 export const orderLockKey = (orderId: string) => `inventory:order:${orderId}`;
+
+/** The orders' lock keys, each once, in the order they are always taken in (so two batches sharing orders cannot deadlock). */
+const lockKeys = (orderIds: readonly string[]) => [...new Set(orderIds.map(orderLockKey))].sort();
 
 /**
  * Holds the reservation locks of these orders until the transaction ends, taken in key order
@@ -26,7 +30,7 @@ export const orderLockKey = (orderId: string) => `inventory:order:${orderId}`;
  * its own: what is read after it then sees what the lock's previous holder committed.
  */
 export async function lockOrders(tx: InventorySqlTx, orderIds: readonly string[]): Promise<void> {
-  const keys = [...new Set(orderIds.map(orderLockKey))].sort();
+  const keys = lockKeys(orderIds);
   if (keys.length > 0) await sql(tx, lockOrdersStatement, [keys]);
 }
 
@@ -64,15 +68,21 @@ interface ReservationStateRow {
   reserved: string[] | null;
 }
 
-// The location rows are locked first, in (variant, location) order, and only then the totals,
-// in variant order (the one-time filter on `levels` makes the second wait for the first): the
-// order every change of stock takes its rows in.
+// The orders' advisory locks are taken first (in key order: `lockOrders`'s), then the location
+// rows, in (variant, location) order, and only then the totals, in variant order (each one-time
+// filter makes a step wait for the one before): the order every change of stock takes its locks
+// in, so reservations, releases and deductions queue instead of deadlocking.
+//
+// Taken in the statement that reads, the orders' locks may have been waited for after its
+// snapshot was taken: the rows locked FOR UPDATE are read as their latest committed versions all
+// the same, but `closed` and `reserved` may miss what the locks' previous holder committed.
+// `applyReservations` checks them again under the locks and writes nothing if they changed.
 const reservationStateStatement = statement(
   "inventory.reservationState",
-  `WITH levels AS (
+  `WITH locks AS (${takeLocks(3)}), levels AS (
      SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, s.active, s.priority
        FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
-      WHERE l.variant_id = ANY($2::uuid[])
+      WHERE l.variant_id = ANY($2::uuid[]) AND (SELECT locked FROM locks) >= 0
       ORDER BY l.variant_id, l.location_id
         FOR UPDATE OF l
    ), totals AS (
@@ -82,7 +92,8 @@ const reservationStateStatement = statement(
       ORDER BY t.variant_id
         FOR UPDATE
    )
-   SELECT (SELECT json_agg(json_build_object('variantId', variant_id, 'locationId', location_id, 'onHand', on_hand,
+   SELECT (SELECT locked FROM locks) AS locked,
+          (SELECT json_agg(json_build_object('variantId', variant_id, 'locationId', location_id, 'onHand', on_hand,
                                              'reserved', reserved, 'active', active, 'priority', priority)
                            ORDER BY variant_id, location_id) FROM levels) AS levels,
           (SELECT json_agg(json_build_object('variantId', t.variant_id, 'productId', t.product_id, 'onHand', t.on_hand,
@@ -95,9 +106,10 @@ const reservationStateStatement = statement(
 );
 
 /**
- * What reserving these orders needs, in one statement: every location row and the totals of
- * these variants, locked until the transaction ends, and which of the orders are closed or
- * reserved already. Call it after `lockOrders`, so that those two answers are current.
+ * What reserving these orders needs, in one statement: the orders' reservation locks, every
+ * location row and the totals of these variants, locked until the transaction ends, and which
+ * of the orders are closed or reserved already. Those two answers may predate what the locks'
+ * previous holder committed (see the statement); `applyReservations` checks them again.
  */
 export async function readReservationState(
   tx: InventorySqlTx,
@@ -107,6 +119,7 @@ export async function readReservationState(
   const [row] = await sql<ReservationStateRow>(tx, reservationStateStatement, [
     [...new Set(orderIds)],
     [...new Set(variantIds)].sort(),
+    lockKeys(orderIds),
   ]);
   return {
     levels: row?.levels ?? [],
@@ -139,14 +152,22 @@ export interface ReservationWrites {
 }
 
 // Conditional updates (0 <= reserved <= on hand after them), so that a plan made from rows that
-// were not in fact locked writes less than it meant to; the caller compares the counts.
+// were not in fact locked writes less than it meant to; the caller compares the counts. Nothing
+// is written if an order it reserves is closed or holds reservations already (`stale`: read in
+// this statement's snapshot, which is taken under the orders' locks, so it is current).
 const applyReservationsStatement = statement(
   "inventory.applyReservations",
-  `WITH located AS (
+  `WITH made AS (
+     SELECT * FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[], $12::int[], $13::int[], $14::int[], $15::text[])
+         WITH ORDINALITY AS m(order_id, variant_id, product_id, location_id, quantity, on_hand_after, reserved_after, reason, n)
+   ), stale AS (
+     SELECT EXISTS (SELECT 1 FROM order_closures WHERE order_id IN (SELECT order_id FROM made))
+         OR EXISTS (SELECT 1 FROM reservations WHERE order_id IN (SELECT order_id FROM made)) AS stale
+   ), located AS (
      UPDATE location_stock_levels l SET reserved = l.reserved + c.delta, updated_at = now()
        FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS c(variant_id, location_id, delta)
       WHERE l.variant_id = c.variant_id AND l.location_id = c.location_id
-        AND l.reserved + c.delta >= 0 AND l.reserved + c.delta <= l.on_hand
+        AND l.reserved + c.delta >= 0 AND l.reserved + c.delta <= l.on_hand AND NOT (SELECT stale FROM stale)
      RETURNING 1
    ), totals AS (
      UPDATE stock_levels s
@@ -154,56 +175,62 @@ const applyReservationsStatement = statement(
             updated_at = now()
        FROM unnest($4::uuid[], $5::int[], $6::int[], $7::boolean[]) AS t(variant_id, delta, changes, alerted)
       WHERE s.variant_id = t.variant_id AND s.reserved + t.delta >= 0 AND s.reserved + t.delta <= s.on_hand
+        AND NOT (SELECT stale FROM stale)
      RETURNING 1
-   ), made AS (
-     SELECT * FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[], $12::int[], $13::int[], $14::int[], $15::text[])
-         WITH ORDINALITY AS m(order_id, variant_id, product_id, location_id, quantity, on_hand_after, reserved_after, reason, n)
    ), moved AS (
      INSERT INTO stock_movements (product_id, variant_id, location_id, kind, on_hand_delta, reserved_delta, on_hand_after,
                                   reserved_after, reason, order_id)
      SELECT product_id, variant_id, location_id, 'RESERVATION', 0, quantity, on_hand_after, reserved_after, reason, order_id
-       FROM made ORDER BY n
+       FROM made WHERE NOT (SELECT stale FROM stale) ORDER BY n
      RETURNING 1
    ), held AS (
      INSERT INTO reservations (order_id, variant_id, location_id, product_id, quantity, updated_at)
-     SELECT order_id, variant_id, location_id, product_id, quantity, now() FROM made ORDER BY n
+     SELECT order_id, variant_id, location_id, product_id, quantity, now() FROM made WHERE NOT (SELECT stale FROM stale)
+      ORDER BY n
      RETURNING 1
    )
-   SELECT (SELECT count(*) FROM located)::int AS locations, (SELECT count(*) FROM totals)::int AS totals,
-          (SELECT count(*) FROM moved)::int AS movements, (SELECT count(*) FROM held)::int AS reservations`,
+   SELECT (SELECT stale FROM stale) AS stale, (SELECT count(*) FROM located)::int AS locations,
+          (SELECT count(*) FROM totals)::int AS totals, (SELECT count(*) FROM moved)::int AS movements,
+          (SELECT count(*) FROM held)::int AS reservations`,
 );
 
 /**
  * Writes a batch of reservations in one statement: the location rows, the totals (with their
  * versions and low-stock flags), a ledger entry and a reservation row per reservation made.
- * Throws when a row did not take its change (it was not locked as planned): the caller's
- * transaction then rolls back, and nothing of the batch is written.
+ * Answers "stale", writing nothing, when an order it reserves turns out closed or reserved
+ * already (committed by the previous holder of its lock after the state was read): the caller
+ * reads the state again and plans anew. Throws when a row did not take its change (it was not
+ * locked as planned): the caller's transaction then rolls back, and nothing of the batch is written.
  */
-export async function applyReservations(tx: InventorySqlTx, writes: ReservationWrites): Promise<void> {
-  if (writes.made.length === 0) return;
+export async function applyReservations(tx: InventorySqlTx, writes: ReservationWrites): Promise<"applied" | "stale"> {
+  if (writes.made.length === 0) return "applied";
   const { locations, totals, made } = writes;
-  const [row] = await sql<{ locations: number; totals: number; movements: number; reservations: number }>(
-    tx,
-    applyReservationsStatement,
-    [
-      locations.map((each) => each.variantId),
-      locations.map((each) => each.locationId),
-      locations.map((each) => each.reservedDelta),
-      totals.map((each) => each.variantId),
-      totals.map((each) => each.reservedDelta),
-      totals.map((each) => each.changes),
-      // As text: a parameter is a string or number array.
-      totals.map((each) => String(each.lowStockAlerted)),
-      made.map((each) => each.orderId),
-      made.map((each) => each.variantId),
-      made.map((each) => each.productId),
-      made.map((each) => each.locationId),
-      made.map((each) => each.quantity),
-      made.map((each) => each.onHandAfter),
-      made.map((each) => each.reservedAfter),
-      made.map((each) => each.reason),
-    ],
-  );
+  const [row] = await sql<{
+    stale: boolean;
+    locations: number;
+    totals: number;
+    movements: number;
+    reservations: number;
+  }>(tx, applyReservationsStatement, [
+    locations.map((each) => each.variantId),
+    locations.map((each) => each.locationId),
+    locations.map((each) => each.reservedDelta),
+    totals.map((each) => each.variantId),
+    totals.map((each) => each.reservedDelta),
+    totals.map((each) => each.changes),
+    // As text: a parameter is a string or number array.
+    totals.map((each) => String(each.lowStockAlerted)),
+    made.map((each) => each.orderId),
+    made.map((each) => each.variantId),
+    made.map((each) => each.productId),
+    made.map((each) => each.locationId),
+    made.map((each) => each.quantity),
+    made.map((each) => each.onHandAfter),
+    made.map((each) => each.reservedAfter),
+    made.map((each) => each.reason),
+  ]);
+  if (row?.stale) return "stale";
   if (row?.locations !== locations.length || row.totals !== totals.length || row.movements !== made.length)
     throw new Error("stock changed under the reservation locks");
+  return "applied";
 }

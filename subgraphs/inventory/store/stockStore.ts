@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { sql, sqlOfIds, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
 import type { InventoryReader, InventoryTx } from "./database";
 import type { LocationStockRecord, StockMovementRecord } from "./records";
@@ -22,10 +22,7 @@ const variantStockStatement = statement(
 );
 
 /** Variants' stock, in one named statement (the product pages' read). */
-export function findVariantStock(db: InventoryReader, variantIds: readonly string[]): Promise<VariantStockRow[]> {
-  if (variantIds.length === 0) return Promise.resolve([]);
-  return sql<VariantStockRow>(db, variantStockStatement, [[...variantIds]]);
-}
+export const findVariantStock = sqlOfIds<VariantStockRow>(variantStockStatement);
 
 const productStockStatement = statement(
   "inventory.productStock",
@@ -35,13 +32,12 @@ const productStockStatement = statement(
 );
 
 /** Each product's stock: the sums over its variants, in one grouped statement. */
-export function findProductStock(
-  db: InventoryReader,
-  productIds: readonly string[],
-): Promise<Array<{ productId: string; onHand: number; reserved: number; lowStockThreshold: number }>> {
-  if (productIds.length === 0) return Promise.resolve([]);
-  return sql(db, productStockStatement, [[...productIds]]);
-}
+export const findProductStock = sqlOfIds<{
+  productId: string;
+  onHand: number;
+  reserved: number;
+  lowStockThreshold: number;
+}>(productStockStatement);
 
 const locationStockText = (column: "variant_id" | "product_id") => `
   SELECT l.${column}::text AS "ownerId", l.location_id::text AS "locationId", sum(l.on_hand)::int AS "onHand",

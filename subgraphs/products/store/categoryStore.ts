@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { sqlOfIds, statement } from "../../common/database/sqlPool";
 import type { NewCategory } from "../domain/categoryInput";
 import type { ProductsReader, ProductsTx } from "./database";
 import type { CategoryRecord } from "./records";
@@ -19,10 +19,7 @@ const childrenOfCategories = statement(
   `SELECT ${categoryColumns} FROM categories WHERE parent_id = ANY($1::uuid[]) ORDER BY name`,
 );
 
-export function findCategoriesByIds(db: ProductsReader, ids: readonly string[]): Promise<CategoryRecord[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return sql<CategoryRecord>(db, categoriesByIds, [ids]);
-}
+export const findCategoriesByIds = sqlOfIds<CategoryRecord>(categoriesByIds);
 
 /** The category, locked until the transaction ends (a product filed under it meanwhile waits, then sees it gone). */
 export async function lockCategory(tx: ProductsTx, id: string): Promise<CategoryRecord | null> {
@@ -38,10 +35,7 @@ export function findCategoryBySlug(db: ProductsReader, slug: string): Promise<Ca
 }
 
 /** The categories directly below these, by name. */
-export function findChildrenOfCategories(db: ProductsReader, parentIds: readonly string[]): Promise<CategoryRecord[]> {
-  if (parentIds.length === 0) return Promise.resolve([]);
-  return sql<CategoryRecord>(db, childrenOfCategories, [parentIds]);
-}
+export const findChildrenOfCategories = sqlOfIds<CategoryRecord>(childrenOfCategories);
 
 export function insertCategory(tx: ProductsTx, category: NewCategory): Promise<CategoryRecord> {
   return tx.category.create({ data: { name: category.name, slug: category.slug, parentId: category.parentId } });

@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { sql, sqlOfIds, statement } from "../../common/database/sqlPool";
 import { defaultVariantTitle } from "../../common/events/productVariants";
 import { Prisma } from "../generated/prisma/client";
 import type { NewProduct, ProductChanges } from "../domain/productInput";
@@ -33,10 +33,7 @@ const productBySlug = statement(
 const uuids = (ids: readonly string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
 
 /** Products by id, in no particular order (one named statement; inside a transaction, on its connection). */
-export function findProductsByIds(db: ProductsReader, ids: readonly string[]): Promise<ProductRecord[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return sql<ProductRecord>(db, productsByIds, [ids]);
-}
+export const findProductsByIds = sqlOfIds<ProductRecord>(productsByIds);
 
 export async function findProductBySlug(db: ProductsReader, slug: string): Promise<ProductRecord | null> {
   const [row] = await sql<ProductRecord>(db, productBySlug, [slug]);
@@ -56,10 +53,7 @@ const imagesOfProducts = statement(
 );
 
 /** The pictures of these products, each product's in display order. */
-export function findImagesOfProducts(db: ProductsReader, productIds: readonly string[]): Promise<ProductImageRecord[]> {
-  if (productIds.length === 0) return Promise.resolve([]);
-  return sql<ProductImageRecord>(db, imagesOfProducts, [productIds]);
-}
+export const findImagesOfProducts = sqlOfIds<ProductImageRecord>(imagesOfProducts);
 
 /** A new product with its first variant, which takes the product's own id. */
 export async function insertProduct(tx: ProductsTx, id: string, product: NewProduct): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { sqlOfIds, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
 import type { ProductsReader, ProductsTx } from "./database";
 import type {
@@ -27,16 +27,10 @@ const variantsOfProducts = statement(
     ORDER BY v.product_id, v.position`,
 );
 
-export function findVariantsByIds(db: ProductsReader, ids: readonly string[]): Promise<VariantRecord[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return sql<VariantRecord>(db, variantsByIds, [ids]);
-}
+export const findVariantsByIds = sqlOfIds<VariantRecord>(variantsByIds);
 
 /** Every variant of these products, archived ones too, in the merchant's order. */
-export function findVariantsOfProducts(db: ProductsReader, productIds: readonly string[]): Promise<VariantRecord[]> {
-  if (productIds.length === 0) return Promise.resolve([]);
-  return sql<VariantRecord>(db, variantsOfProducts, [productIds]);
-}
+export const findVariantsOfProducts = sqlOfIds<VariantRecord>(variantsOfProducts);
 
 export async function findSkusTaken(db: ProductsReader, skus: readonly string[]): Promise<Set<string>> {
   const rows = await db.productVariant.findMany({ where: { sku: { in: [...skus] } }, select: { sku: true } });
@@ -50,10 +44,7 @@ const imagesOfVariants = statement(
 );
 
 /** The pictures of these variants, each variant's in display order. */
-export function findImagesOfVariants(db: ProductsReader, variantIds: readonly string[]): Promise<VariantImageRecord[]> {
-  if (variantIds.length === 0) return Promise.resolve([]);
-  return sql<VariantImageRecord>(db, imagesOfVariants, [variantIds]);
-}
+export const findImagesOfVariants = sqlOfIds<VariantImageRecord>(imagesOfVariants);
 
 const attributeColumns = `id::text AS id, product_id::text AS "productId", variant_id::text AS "variantId", position, name, value`;
 
@@ -69,21 +60,10 @@ const attributesOfVariants = statement(
 );
 
 /** Attributes of products (not of their variants). */
-export function findAttributesOfProducts(
-  db: ProductsReader,
-  productIds: readonly string[],
-): Promise<AttributeRecord[]> {
-  if (productIds.length === 0) return Promise.resolve([]);
-  return sql<AttributeRecord>(db, attributesOfProducts, [productIds]);
-}
+export const findAttributesOfProducts = sqlOfIds<AttributeRecord>(attributesOfProducts);
 
-export function findAttributesOfVariants(
-  db: ProductsReader,
-  variantIds: readonly string[],
-): Promise<AttributeRecord[]> {
-  if (variantIds.length === 0) return Promise.resolve([]);
-  return sql<AttributeRecord>(db, attributesOfVariants, [variantIds]);
-}
+/** Attributes of variants. */
+export const findAttributesOfVariants = sqlOfIds<AttributeRecord>(attributesOfVariants);
 
 /** What a variant is made of, as the store writes it. */
 export interface VariantFields {
@@ -179,10 +159,4 @@ const optionsOfProducts = statement(
 );
 
 /** The options of these products, each product's in the merchant's order. */
-export function findOptionsOfProducts(
-  db: ProductsReader,
-  productIds: readonly string[],
-): Promise<ProductOptionRecord[]> {
-  if (productIds.length === 0) return Promise.resolve([]);
-  return sql<ProductOptionRecord>(db, optionsOfProducts, [productIds]);
-}
+export const findOptionsOfProducts = sqlOfIds<ProductOptionRecord>(optionsOfProducts);

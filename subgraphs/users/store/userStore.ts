@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { sql, sqlOfIds, statement } from "../../common/database/sqlPool";
 import type { Role } from "../generated/prisma/client";
 import type { UsersReader, UsersTx } from "./database";
 import type { AddressRecord, UserRecord } from "./records";
@@ -11,10 +11,7 @@ const userColumns = `id::text AS id, email, name, password_hash AS "passwordHash
 const usersByIds = statement("users.user.byIds", `SELECT ${userColumns} FROM users WHERE id = ANY($1::uuid[])`);
 
 /** Users by id, in no particular order (one named statement; inside a transaction, on its connection). */
-export function findUsersByIds(db: UsersReader, ids: readonly string[]): Promise<UserRecord[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return sql<UserRecord>(db, usersByIds, [ids]);
-}
+export const findUsersByIds = sqlOfIds<UserRecord>(usersByIds);
 
 export function findUserByEmail(db: UsersReader, email: string): Promise<UserRecord | null> {
   return db.user.findUnique({ where: { email } });
