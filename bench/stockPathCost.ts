@@ -27,6 +27,7 @@ import { ensureLocationLevels, ensureStockLevels } from "../subgraphs/inventory/
 import { productsEventHandlers } from "../subgraphs/products/events/handlers";
 import { createProductsDatabase } from "../subgraphs/products/store/database";
 import { provisionTestDatabase } from "../test/support/testDatabase";
+import { measure, per, runStandalone } from "./standalone";
 
 const variant = process.argv[2] ?? "reserve";
 const batches = Number(process.argv[3] ?? 300);
@@ -173,14 +174,6 @@ async function main(): Promise<void> {
     `bench_stock_${process.pid}`,
   );
   const subject = variant === "reserve" ? await reserveSubject(database.url) : await availabilitySubject(database.url);
-  let statements = 0;
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements += 1;
-    if (process.env.BENCH_SHOW_STATEMENTS)
-      console.log(String((args[0] as { text?: string }).text ?? args[0]).slice(0, 60));
-    return (query as (...rest: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
   const run = async (count: number) => {
     for (let index = 0; index < count; index += 1) {
       // As the consumer takes a delivery that came alone (`processOne`), or a batch.
@@ -191,35 +184,27 @@ async function main(): Promise<void> {
   };
   await run(50); // warm up: the connection, prepared statements, JIT
   const [{ pid }] = (await sql<{ pid: number }>(subject.db, backendPid, [])) as [{ pid: number }];
-  const sentBefore = statements;
   const backendBefore = cpuOfProcess(pid);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  await run(batches);
-  const cpu = process.cpuUsage(cpuBefore);
+  const { cpuMs, wallMs, statements } = await measure(() => run(batches));
   const backendMs = cpuOfProcess(pid) - backendBefore;
-  const wallMs = performance.now() - started;
-  const cpuMs = (cpu.user + cpu.system) / 1000;
+  if (process.env.BENCH_SHOW_STATEMENTS)
+    for (const each of statements.slice(0, 40)) console.log(each.text.slice(0, 60));
   const orders = batches * perBatch;
   console.log(
     JSON.stringify({
       variant,
       batches,
       perBatch,
-      serviceCpuMsPerOrder: +(cpuMs / orders).toFixed(3),
-      backendCpuMsPerOrder: +(backendMs / orders).toFixed(3),
-      wallMsPerBatch: +(wallMs / batches).toFixed(3),
-      statementsPerBatch: (statements - sentBefore) / batches,
+      serviceCpuMsPerOrder: per(cpuMs, orders),
+      backendCpuMsPerOrder: per(backendMs, orders),
+      wallMsPerBatch: per(wallMs, batches),
+      statementsPerBatch: statements.length / batches,
     }),
   );
-  pg.Client.prototype.query = query;
   await subject.db.$disconnect();
   const pool = poolOf(subject.db) as (pg.Pool & { ended?: boolean }) | undefined;
   if (pool && !pool.ended) await pool.end();
   await database.drop();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runStandalone(main);
