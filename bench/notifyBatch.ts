@@ -8,6 +8,8 @@
  *   npx tsx bench/notifyBatch.ts   (NOTIFY_BENCH_BATCHES, NOTIFY_BENCH_BATCH_SIZE)
  */
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import pg from "pg";
 import { createEnvelope, type EventEnvelope } from "../subgraphs/common/events/envelope";
 import { recordSentStatements, uncountedClient } from "../test/support/sqlCounter";
@@ -64,11 +66,24 @@ async function main() {
     };
     await run(3); // warm-up: prepared statements, template parses, SMTP pool
     const orders = batches * batchSize;
+    // NOTIFY_BENCH_PROFILE=<file>: a V8 CPU profile of the measured window only (no start-up).
+    const profileTo = process.env.NOTIFY_BENCH_PROFILE;
+    const session = profileTo ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.start");
+    }
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const { statements } = await recordSentStatements(() => run(batches));
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    if (session && profileTo) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(profileTo, JSON.stringify(profile));
+      session.disconnect();
+    }
     const database = new URL(services.notifications.runtime.databaseUrl).pathname.slice(1);
     const ours = statements.filter((each) => each.database === database);
     console.log(
