@@ -2,6 +2,8 @@
  * What the benches that measure one part alone share: this process's CPU and wall time over a
  * piece of work, the SQL statements it sent meanwhile, and how such a script ends.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { recordSentStatements, type SentStatement } from "../test/support/sqlCounter";
 
 export interface Measured<T> {
@@ -13,12 +15,24 @@ export interface Measured<T> {
   statements: SentStatement[];
 }
 
-export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
+/** `profileTo`: write a V8 CPU profile of the measured work alone (no start-up) to that file. */
+export async function measure<T>(work: () => Promise<T>, options: { profileTo?: string } = {}): Promise<Measured<T>> {
+  const session = options.profileTo ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+  }
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const { result, statements } = await recordSentStatements(work);
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  if (session && options.profileTo) {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(options.profileTo, JSON.stringify(profile));
+    session.disconnect();
+  }
   return { result, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, statements };
 }
 

@@ -89,6 +89,8 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
     maxDeliveries?: number;
     /** Give the handler a batch hook, which records the size of each batch it is handed. */
     batchSizes?: number[];
+    /** The handler's own wait for more deliveries (in place of the consumer's `batchWaitMs`). */
+    handlerBatchWaitMs?: number;
   }
 
   /** A consumer whose handler records the event in `batch_probe` and emits one event. */
@@ -109,18 +111,17 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
       emit(type, { orderId: event.data.orderId });
     };
     const { batchSizes } = options;
-    const handler = onEvent<OrdersTx, typeof type>(
-      type,
-      handle,
-      batchSizes
+    const handler = onEvent<OrdersTx, typeof type>(type, handle, {
+      ...(batchSizes
         ? {
             handleBatch: async (events, tx, emit) => {
               batchSizes.push(events.length);
               for (const event of events) await handle(event, tx, emit);
             },
           }
-        : {},
-    );
+        : {}),
+      ...(options.handlerBatchWaitMs !== undefined ? { batchWaitMs: options.handlerBatchWaitMs } : {}),
+    });
     const unitOfWork = createUnitOfWork<OrdersTx>({
       service: options.service,
       db,
@@ -161,6 +162,19 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
       "SELECT seq, order_id::text, event_id::text, tx FROM batch_probe WHERE consumer = $1 ORDER BY seq",
       service,
     );
+
+  it("lets a handler that nobody waits for linger for more deliveries than the consumer would", async () => {
+    const running = await startConsumer({ service: "orders", batchSize: 20, batchWaitMs: 0, handlerBatchWaitMs: 1500 });
+    const events = Array.from({ length: 5 }, () => reservation());
+    // Published one by one, 60 ms apart: with the consumer's wait (none) each would be a batch.
+    for (const event of events) {
+      await publish(event);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await drained(running.consumer, "the lingering consumer to apply the events");
+    expect(running.batches).toEqual([{ size: 5, outcome: "committed" }]);
+    expect(new Set((await probe("orders")).map((row) => row.tx)).size).toBe(1);
+  });
 
   it("applies twenty events delivered together in one transaction: one commit instead of twenty", async () => {
     const events = Array.from({ length: 20 }, () => reservation());

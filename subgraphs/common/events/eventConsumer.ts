@@ -50,6 +50,13 @@ export interface EventHandlerOptions<T extends EventType> {
    * fraction of Prisma's interactive one. Declare it with `onEvent<SqlExecutor, ...>`.
    */
   sqlOnly?: boolean;
+  /**
+   * How long a batch of this handler waits for more deliveries after its first, at most, in place
+   * of the consumer's `batchWaitMs`: a handler nobody waits for (notifications) may linger to
+   * apply more events per transaction, where the fixed cost of one (BEGIN, the idempotency
+   * insert, COMMIT, the work it wakes) is most of the cost of a small batch.
+   */
+  batchWaitMs?: number;
 }
 
 /**
@@ -230,7 +237,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
     this.retryDelaysMs = options.retryDelaysMs ?? [200, 1000, 5000, 15000];
     // A pull request asks for 256 messages at most.
     this.batchSize = Math.min(256, Math.max(1, options.batchSize ?? 64));
-    this.batchWaitMs = Math.max(0, options.batchWaitMs ?? 2);
+    this.batchWaitMs = Math.max(0, options.handler.batchWaitMs ?? options.batchWaitMs ?? 2);
     this.logger = options.logger.child({ module: "consumer", consumer: this.name });
     const { namespace, handler } = options;
     const subject = subjectFor(namespace, handler.type);

@@ -1,6 +1,6 @@
 import type { Emit } from "../../common/events/unitOfWork";
 import type { NotificationChannel } from "../generated/prisma/client";
-import type { NotificationsTx } from "../store/database";
+import type { NotificationsSqlTx } from "../store/database";
 import { defaultPreferences, type NewNotification } from "../store/notificationStore";
 import { insertNotificationsSql, readForNotify, type NotifyRead } from "../store/notifySql";
 import type { PreferencesRecord } from "../store/records";
@@ -148,7 +148,7 @@ function rowsOf(request: NotificationRequest, facts: NotifyRead, now: Date): New
  * what they need (recipients, preferences, customized templates), one inserts every row.
  */
 export async function notify(
-  tx: NotificationsTx,
+  tx: NotificationsSqlTx,
   emit: Emit,
   requests: NotificationRequest | readonly NotificationRequest[],
 ): Promise<void> {

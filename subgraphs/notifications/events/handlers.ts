@@ -5,7 +5,7 @@ import type { Emit } from "../../common/events/unitOfWork";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import { notify, type NotificationRequest } from "../domain/notify";
 import { notificationsPrivacy } from "../domain/privacy";
-import type { NotificationsTx } from "../store/database";
+import type { NotificationsSqlTx } from "../store/database";
 import { rememberContactChannels, rememberUser } from "../store/knownUsersSql";
 import type { TemplateScope } from "../templates/engine/render";
 import type { NotificationKind } from "../templates/kinds";
@@ -25,6 +25,13 @@ import {
   welcome,
 } from "../templates/messages";
 
+/**
+ * How long a batch of notifying events waits for more: nobody waits for a message by the
+ * millisecond, and each batch is one transaction and one wake of the delivery worker (one claim,
+ * one record), so under load these fixed costs are shared by the events of this time.
+ */
+const notifyingBatchWaitMs = 50;
+
 /** A message an event asks for, before it is tied to the event. */
 type Message = Omit<NotificationRequest, "sourceEventId">;
 
@@ -38,23 +45,26 @@ type OrderEventType = {
 
 /**
  * An event that notifies: the messages it asks for, all written in one read and one insert in
- * the consumer's transaction (a redelivered event changes nothing).
+ * the consumer's transaction (a redelivered event changes nothing). SQL only: the consumer
+ * applies it in a transaction of its own on the pool, not Prisma's interactive one.
  */
 function notifying<T extends EventType>(
   type: T,
   messages: (data: EventData<T>) => readonly Message[],
   options: EventHandlerOptions<T> = {},
 ) {
-  const notifyOf = async (events: ReadonlyArray<EventEnvelope<T>>, tx: NotificationsTx, emit: Emit) => {
+  const notifyOf = async (events: ReadonlyArray<EventEnvelope<T>>, tx: NotificationsSqlTx, emit: Emit) => {
     const requests = events.flatMap((event) =>
       messages(event.data).map((message) => ({ ...message, sourceEventId: event.id })),
     );
     if (requests.length > 0) await notify(tx, emit, requests);
   };
   // A batch of events is one read and one insert, whatever their number.
-  return onEvent<NotificationsTx, T>(type, (event, tx, emit) => notifyOf([event], tx, emit), {
+  return onEvent<NotificationsSqlTx, T>(type, (event, tx, emit) => notifyOf([event], tx, emit), {
     ...options,
     handleBatch: notifyOf,
+    sqlOnly: true,
+    batchWaitMs: notifyingBatchWaitMs,
   });
 }
 
@@ -85,24 +95,36 @@ const kindOf =
  */
 export function notificationsEventHandlers() {
   return [
-    onEvent<NotificationsTx, "users.user.registered">("users.user.registered", async (event, tx, emit) => {
-      const { userId, email, name, roles, verification } = event.data;
-      await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
-      await notify(tx, emit, {
-        sourceEventId: event.id,
-        kind: "WELCOME",
-        recipients: [{ userId, email }],
-        values: welcome({ name }, verification),
-        ...(verification ? { sealedSecret: verification.sealed } : {}),
-      });
-    }),
-    onEvent<NotificationsTx, "users.user.updated">("users.user.updated", async (event, tx) => {
-      const { userId, email, name, roles } = event.data;
-      await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
-    }),
-    onEvent<NotificationsTx, "users.contact_channels.changed">("users.contact_channels.changed", async (event, tx) => {
-      await rememberContactChannels(tx, event.data, new Date(event.occurredAt));
-    }),
+    onEvent<NotificationsSqlTx, "users.user.registered">(
+      "users.user.registered",
+      async (event, tx, emit) => {
+        const { userId, email, name, roles, verification } = event.data;
+        await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
+        await notify(tx, emit, {
+          sourceEventId: event.id,
+          kind: "WELCOME",
+          recipients: [{ userId, email }],
+          values: welcome({ name }, verification),
+          ...(verification ? { sealedSecret: verification.sealed } : {}),
+        });
+      },
+      { sqlOnly: true },
+    ),
+    onEvent<NotificationsSqlTx, "users.user.updated">(
+      "users.user.updated",
+      async (event, tx) => {
+        const { userId, email, name, roles } = event.data;
+        await rememberUser(tx, { userId, email, name, isAdmin: roles.includes("ADMIN") }, new Date(event.occurredAt));
+      },
+      { sqlOnly: true },
+    ),
+    onEvent<NotificationsSqlTx, "users.contact_channels.changed">(
+      "users.contact_channels.changed",
+      async (event, tx) => {
+        await rememberContactChannels(tx, event.data, new Date(event.occurredAt));
+      },
+      { sqlOnly: true },
+    ),
     // Written before links were sealed, a reset's clear token is not read, and nothing is sent.
     notifying("users.password_reset.requested", ({ userId, email, name, link }) =>
       link

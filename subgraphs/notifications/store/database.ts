@@ -1,4 +1,9 @@
-import { databasePool, prismaClientOptions, type DatabaseOptions } from "../../common/database/prismaOptions";
+import {
+  databasePool,
+  prismaClientOptions,
+  type DatabaseOptions,
+  type SqlExecutor,
+} from "../../common/database/prismaOptions";
 import { sharePool } from "../../common/database/sqlPool";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 
@@ -11,3 +16,8 @@ export function createNotificationsDatabase(databaseUrl: string, options: Databa
 export type NotificationsDb = ReturnType<typeof createNotificationsDatabase>;
 export type NotificationsTx = Prisma.TransactionClient;
 export type NotificationsReader = NotificationsDb | NotificationsTx;
+/**
+ * A transaction that runs only SQL (`sql(tx)`): Prisma's, or one of ours on the pool (an
+ * `sqlOnly` event handler's, which costs a fraction of Prisma's interactive one).
+ */
+export type NotificationsSqlTx = SqlExecutor;

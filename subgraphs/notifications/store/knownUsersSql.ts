@@ -1,5 +1,5 @@
 import { sql, statement } from "../../common/database/sqlPool";
-import type { NotificationsTx } from "./database";
+import type { NotificationsSqlTx } from "./database";
 
 /**
  * The users read model (who a message goes to, where), kept from the users service's events in
@@ -22,7 +22,7 @@ const rememberUserStatement = statement(
 );
 
 /** The users read model; an older fact never overwrites a newer one (events can arrive out of order). */
-export async function rememberUser(tx: NotificationsTx, user: KnownUserFacts, at: Date): Promise<void> {
+export async function rememberUser(tx: NotificationsSqlTx, user: KnownUserFacts, at: Date): Promise<void> {
   await sql(tx, rememberUserStatement, [user.userId, user.email, user.name, user.isAdmin, at]);
 }
 
@@ -60,7 +60,7 @@ const rememberContactChannelsStatement = statement(
  * whose other facts lose to any users event. One statement.
  */
 export async function rememberContactChannels(
-  tx: NotificationsTx,
+  tx: NotificationsSqlTx,
   facts: ContactChannelFacts,
   at: Date,
 ): Promise<void> {

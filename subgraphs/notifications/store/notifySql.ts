@@ -1,7 +1,7 @@
 import { sql, statement } from "../../common/database/sqlPool";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { TemplateSources } from "../templates/defaults";
-import type { NotificationsReader, NotificationsTx } from "./database";
+import type { NotificationsSqlTx } from "./database";
 import { defaultPreferences, type NewNotification } from "./notificationStore";
 import type { ChannelPreferences, KindChoice, PreferencesRecord } from "./records";
 
@@ -74,7 +74,7 @@ const notifyRead = statement(
  * customized for `kinds` (a kind and channel not among them uses the code's default).
  */
 export async function readForNotify(
-  db: NotificationsReader,
+  db: NotificationsSqlTx,
   request: { userIds: readonly string[]; withAdmins: boolean; kinds: readonly string[] },
 ): Promise<NotifyRead> {
   const [row] = await sql<NotifyReadRow>(db, notifyRead, [
@@ -124,7 +124,7 @@ const insertNotificationRows = statement(
  * redelivered event adds none. Returns how many were new.
  */
 export async function insertNotificationsSql(
-  tx: NotificationsTx,
+  tx: NotificationsSqlTx,
   notifications: readonly NewNotification[],
 ): Promise<number> {
   if (notifications.length === 0) return 0;
