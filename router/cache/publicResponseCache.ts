@@ -145,6 +145,11 @@ function cacheDirectives(exchange: GraphQLExchange): string {
  */
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * `isSameForEveryCustomer` per parsed document: Apollo Server keeps one document per query
+   * text, so an operation is walked once, not at every answer kept.
+   */
+  private readonly sameForCustomers = new WeakMap<DocumentNode, boolean>();
 
   constructor(
     private readonly options: PublicResponseCacheOptions,
@@ -200,7 +205,11 @@ export class PublicResponseCache {
           )
             return;
           if (!queryHash || !document || !isPublicQuery(operation)) return;
-          const forCustomers = isSameForEveryCustomer(this.schema, document);
+          let forCustomers = this.sameForCustomers.get(document);
+          if (forCustomers === undefined) {
+            forCustomers = isSameForEveryCustomer(this.schema, document);
+            this.sameForCustomers.set(document, forCustomers);
+          }
           if (caller && !forCustomers) return;
           this.store(
             cacheKey(queryHash, request.operationName, request.variables),
