@@ -6,9 +6,15 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const graphqlPath = /^\/graphql\/?$/i;
 
 /** The path of a request's URL, without its query string. */
-export function pathOf(url: string | undefined): string {
-  const question = (url ?? "/").indexOf("?");
-  return question === -1 ? (url ?? "/") : (url ?? "/").slice(0, question);
+export function pathOf(url: string | undefined = "/"): string {
+  const question = url.indexOf("?");
+  return question === -1 ? url : url.slice(0, question);
+}
+
+/** The query string of a request's URL with its `?`, or "". */
+export function searchOf(url: string | undefined = ""): string {
+  const question = url.indexOf("?");
+  return question === -1 ? "" : url.slice(question);
 }
 
 /**

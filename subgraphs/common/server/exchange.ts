@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Caller } from "../auth/caller";
 import { clientAddressOf, type TrustCheck } from "../auth/trustProxy";
 import { ErrorCode } from "../errors";
+import { searchOf } from "./dispatch";
 
 /**
  * One request to `/graphql` on its way through the pre-handlers to Apollo Server: what the
@@ -32,9 +33,7 @@ export class GraphQLExchange {
 
   /** The query string with its `?`, or "". */
   get search(): string {
-    const url = this.req.url ?? "";
-    const question = url.indexOf("?");
-    return question === -1 ? "" : url.slice(question);
+    return searchOf(this.req.url);
   }
 
   /** A request header (a repeated one joined with commas); the name in lower case. */

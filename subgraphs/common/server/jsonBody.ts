@@ -34,6 +34,10 @@ function contentTypeOf(header: string | undefined): { type: string; charset: str
   return { type: type.trim().toLowerCase(), charset };
 }
 
+function unsupportedCharset(charset: string): BodyProblem {
+  return { status: 415, kind: "charset.unsupported", message: `unsupported charset "${charset.toUpperCase()}"` };
+}
+
 function decompression(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
   if (encoding === "gzip") return zlib.createGunzip();
   if (encoding === "deflate") return zlib.createInflate();
@@ -101,10 +105,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   if (!hasBody(req)) return noBody;
   const { type, charset = "utf-8" } = contentTypeOf(req.headers["content-type"]);
   if (type !== "application/json") return noBody;
-  if (!charset.startsWith("utf-"))
-    return {
-      problem: { status: 415, kind: "charset.unsupported", message: `unsupported charset "${charset.toUpperCase()}"` },
-    };
+  if (!charset.startsWith("utf-")) return { problem: unsupportedCharset(charset) };
   const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase();
   let stream: Readable = req;
   if (encoding !== "identity") {
@@ -123,9 +124,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   try {
     text = charset === "utf-8" ? raw.toString("utf8") : new TextDecoder(charset).decode(raw);
   } catch {
-    return {
-      problem: { status: 415, kind: "charset.unsupported", message: `unsupported charset "${charset.toUpperCase()}"` },
-    };
+    return { problem: unsupportedCharset(charset) };
   }
   try {
     return { body: parse(text), raw };
