@@ -336,7 +336,7 @@ interface PostgresErrorFields {
  * OR001 with the refusal and the held orders and units as JSON in its DETAIL. pg's error has both
  * fields itself; Prisma's raw query error (P2010) has them in its driver adapter error's cause.
  */
-function refusalOf(error: unknown): PlacementOutcome | null {
+export function refusalOf(error: unknown): PlacementOutcome | null {
   const { code, meta } = (error ?? {}) as { code?: unknown; meta?: { driverAdapterError?: { cause?: unknown } } };
   const fields = (code === "P2010" ? meta?.driverAdapterError?.cause : error) as PostgresErrorFields | undefined;
   if ((fields?.originalCode ?? fields?.code) !== refusedState || typeof fields?.detail !== "string") return null;
