@@ -167,7 +167,8 @@ export async function claimOrderAndLockCart(
 }
 
 /** Why the order was not placed: the checks the statement makes, in the order they are made. */
-export type PlacementRefusal = "EMPTY_CART" | "CART_CHANGED" | "ORDERS_HELD" | "UNITS_HELD" | "CLIENT_ORDERS_HELD";
+const placementRefusals = ["EMPTY_CART", "CART_CHANGED", "ORDERS_HELD", "UNITS_HELD", "CLIENT_ORDERS_HELD"] as const;
+export type PlacementRefusal = (typeof placementRefusals)[number];
 
 export interface OrderPlacement {
   order: NewOrder;
@@ -219,7 +220,8 @@ type PlacementMode = "inTransaction" | "atOnce";
  * and reads the locked cart's lines with a snapshot of their own (`orders_cart_lines_now`: the
  * statement's snapshot is older than the lock). A refused order raises an error that carries the
  * refusal (`orders_refuse_placement`, read back by `refusalOf`), so the claim is undone with the
- * rest; a request that lost the claim writes nothing. The order's events go to the outbox with it (`$33`-`$36`).
+ * rest; a request that lost the claim writes nothing. The order's events go to the outbox with it
+ * (`$33`-`$36`).
  */
 const placementText = (mode: PlacementMode) => `WITH ${
   mode === "atOnce"
@@ -316,15 +318,9 @@ const placementText = (mode: PlacementMode) => `WITH ${
 /** The SQLSTATE `orders_refuse_placement` raises: a class of our own (see its migration). */
 const refusedState = "OR001";
 
-const refusals: ReadonlySet<string> = new Set<PlacementRefusal>([
-  "EMPTY_CART",
-  "CART_CHANGED",
-  "ORDERS_HELD",
-  "UNITS_HELD",
-  "CLIENT_ORDERS_HELD",
-]);
+const refusals: ReadonlySet<string> = new Set(placementRefusals);
 
-/** The fields of a PostgreSQL error that `refusalOf` reads, as pg or Prisma's driver adapter gives them. */
+/** The fields of a PostgreSQL error `refusalOf` reads, as pg or Prisma's driver adapter gives them. */
 interface PostgresErrorFields {
   code?: unknown;
   originalCode?: unknown;
