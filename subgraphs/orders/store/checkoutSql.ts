@@ -167,7 +167,8 @@ export async function claimOrderAndLockCart(
 }
 
 /** Why the order was not placed: the checks the statement makes, in the order they are made. */
-export type PlacementRefusal = "EMPTY_CART" | "CART_CHANGED" | "ORDERS_HELD" | "UNITS_HELD" | "CLIENT_ORDERS_HELD";
+const placementRefusals = ["EMPTY_CART", "CART_CHANGED", "ORDERS_HELD", "UNITS_HELD", "CLIENT_ORDERS_HELD"] as const;
+export type PlacementRefusal = (typeof placementRefusals)[number];
 
 export interface OrderPlacement {
   order: NewOrder;
@@ -218,8 +219,9 @@ type PlacementMode = "inTransaction" | "atOnce";
  * was read and priced (its version `$30`: a change that touched the cart row since gives no row),
  * and reads the locked cart's lines with a snapshot of their own (`orders_cart_lines_now`: the
  * statement's snapshot is older than the lock). A refused order raises an error that carries the
- * refusal (`refusalOf`), so the claim is undone with the rest; a request that lost the claim
- * writes nothing. The order's events go to the outbox with it (`$33`-`$36`).
+ * refusal (`orders_refuse_placement`, read back by `refusalOf`), so the claim is undone with the
+ * rest; a request that lost the claim writes nothing. The order's events go to the outbox with it
+ * (`$33`-`$36`).
  */
 const placementText = (mode: PlacementMode) => `WITH ${
   mode === "atOnce"
@@ -307,27 +309,36 @@ const placementText = (mode: PlacementMode) => `WITH ${
        ? `EXISTS (SELECT 1 FROM claim) AS claimed,
           -- A refusal after the claim: an error, so that nothing (the claim too) is written.
           CASE WHEN v.refusal IS NOT NULL AND EXISTS (SELECT 1 FROM claim)
-               THEN ('${refusalMark}' || v.refusal || ':' || v.orders || ':' || v.units)::int END AS raised,`
+               THEN orders_refuse_placement(v.refusal, v.orders, v.units) END AS raised,`
        : "true AS claimed, NULL AS raised,"
    } p.*,
           (SELECT json_agg(${itemJson("i")} ORDER BY i.position) FROM items i) AS items
      FROM verdict v LEFT JOIN placed p ON true`;
 
-/** What begins the text of the error a refused `atOnce` placement raises (see `refusalOf`). */
-const refusalMark = "placement refused:";
-const refusalPattern = new RegExp(`${refusalMark}([A-Z_]+):(\\d+):(\\d+)`);
+/** The SQLSTATE `orders_refuse_placement` raises: a class of our own (see its migration). */
+const refusedState = "OR001";
+
+const refusals: ReadonlySet<string> = new Set(placementRefusals);
+
+/** The fields of a PostgreSQL error `refusalOf` reads, as pg or Prisma's driver adapter gives them. */
+interface PostgresErrorFields {
+  code?: unknown;
+  originalCode?: unknown;
+  detail?: unknown;
+}
 
 /**
- * The refusal a failed `atOnce` placement carried: its statement casts `placement refused:`,
- * the refusal and the held orders and units to an integer, which fails with that text quoted.
+ * The refusal a failed `atOnce` placement carried: `orders_refuse_placement` raises SQLSTATE
+ * OR001 with the refusal and the held orders and units as JSON in its DETAIL. pg's error has both
+ * fields itself; Prisma's raw query error (P2010) has them in its driver adapter error's cause.
  */
-function refusalOf(error: unknown): PlacementOutcome | null {
-  // pg's error (22P02), or Prisma's raw query error around it (its message quotes pg's).
-  const { message } = (error ?? {}) as { message?: unknown };
-  if (typeof message !== "string") return null;
-  const found = refusalPattern.exec(message);
-  if (!found) return null;
-  return { refusal: found[1] as PlacementRefusal, heldOrders: Number(found[2]), heldUnits: Number(found[3]) };
+export function refusalOf(error: unknown): PlacementOutcome | null {
+  const { code, meta } = (error ?? {}) as { code?: unknown; meta?: { driverAdapterError?: { cause?: unknown } } };
+  const fields = (code === "P2010" ? meta?.driverAdapterError?.cause : error) as PostgresErrorFields | undefined;
+  if ((fields?.originalCode ?? fields?.code) !== refusedState || typeof fields?.detail !== "string") return null;
+  const { refusal, orders, units } = JSON.parse(fields.detail) as { refusal: unknown; orders: unknown; units: unknown };
+  if (typeof refusal !== "string" || !refusals.has(refusal)) return null;
+  return { refusal: refusal as PlacementRefusal, heldOrders: Number(orders), heldUnits: Number(units) };
 }
 
 const placeOrderStatement = {
