@@ -123,16 +123,25 @@ export async function findOrder(db: OrdersReader, id: string): Promise<OrderReco
 // ---------------------------------------------------------------------------------------------
 // In the order's transaction: the claim and the cart's lock, then the checks and the rows.
 
-const claimText = (owner: keyof typeof cartCondition) => `
-  WITH claim AS (
+/**
+ * The idempotency claim and, after it, the cart's lock (`claim`, `locked`), for the parameters
+ * named (customer, key, request hash, order id) and the cart's condition.
+ */
+const claimThenLock = (
+  params: { customer: string; key: string; hash: string; order: string },
+  cart: string,
+) => `claim AS (
     INSERT INTO order_requests (customer_id, idempotency_key, request_hash, order_id)
-    VALUES ($1::uuid, $2, $4, $5::uuid)
+    VALUES (${params.customer}::uuid, ${params.key}, ${params.hash}, ${params.order}::uuid)
     ON CONFLICT DO NOTHING
     RETURNING order_id
   ), locked AS (
     -- After the claim (it reads the claim's row): a request that lost the claim locks nothing.
-    SELECT c.id FROM carts c, claim WHERE ${cartCondition[owner]} FOR UPDATE OF c
-  )
+    SELECT c.id FROM carts c, claim WHERE ${cart} FOR UPDATE OF c
+  )`;
+
+const claimText = (owner: keyof typeof cartCondition) => `
+  WITH ${claimThenLock({ customer: "$1", key: "$2", hash: "$4", order: "$5" }, cartCondition[owner])}
   SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT id::text FROM locked) AS "cartId"`;
 
 const claimAndLock = {
@@ -225,15 +234,7 @@ type PlacementMode = "inTransaction" | "atOnce";
  */
 const placementText = (mode: PlacementMode) => `WITH ${
   mode === "atOnce"
-    ? `claim AS (
-     INSERT INTO order_requests (customer_id, idempotency_key, request_hash, order_id)
-     VALUES ($3::uuid, $31, $32, $1::uuid)
-     ON CONFLICT DO NOTHING
-     RETURNING order_id
-   ), locked AS (
-     -- After the claim (it reads the claim's row): a request that lost the claim locks nothing.
-     SELECT c.id FROM carts c, claim WHERE c.id = $23::uuid AND c.xmin = $30::xid FOR UPDATE OF c
-   ), current AS (
+    ? `${claimThenLock({ customer: "$3", key: "$31", hash: "$32", order: "$1" }, "c.id = $23::uuid AND c.xmin = $30::xid")}, current AS (
      SELECT (SELECT orders_cart_lines_now(id) FROM locked) AS lines
    ), `
     : `current AS (
