@@ -39,7 +39,9 @@ export async function inSqlTransaction<R>(
   options: { isolationLevel?: IsolationLevel; singleStatement?: boolean } = {},
 ): Promise<R> {
   const client = await pool.connect();
-  if (options.singleStatement) return onConnection(client, work);
+  // Work that is one statement is atomic by itself: no BEGIN, no COMMIT (two round trips and a
+  // commit fewer), on a connection of its own all the same.
+  const inTransaction = !options.singleStatement;
   let healthy = true;
   // The server may end the session while we hold it (idle in the transaction too long, an
   // administrator): `pg` then emits an error on the client, which would crash the process if no
@@ -58,38 +60,21 @@ export async function inSqlTransaction<R>(
     }
   };
   try {
-    await control(options.isolationLevel ? isolation[options.isolationLevel] : "BEGIN");
+    if (inTransaction) await control(options.isolationLevel ? isolation[options.isolationLevel] : "BEGIN");
     const tx = new PoolTransaction(client);
     bindConnection(tx, client);
     let result: R;
     try {
       result = await work(tx);
     } catch (error) {
-      await control("ROLLBACK").catch(() => undefined);
+      if (inTransaction) await control("ROLLBACK").catch(() => undefined);
+      else if (!hasSqlState(error)) healthy = false;
       throw error;
     }
-    await control("COMMIT");
+    if (inTransaction) await control("COMMIT");
     return result;
   } finally {
     client.removeListener("error", onSessionError);
-    client.release(healthy ? undefined : true);
-  }
-}
-
-/**
- * Work that is one statement, atomic by itself: no BEGIN, no COMMIT (two round trips and a
- * commit fewer), on a connection of its own all the same.
- */
-async function onConnection<R>(client: pg.PoolClient, work: (tx: SqlExecutor) => Promise<R>): Promise<R> {
-  let healthy = true;
-  try {
-    const tx = new PoolTransaction(client);
-    bindConnection(tx, client);
-    return await work(tx);
-  } catch (error) {
-    if (!hasSqlState(error)) healthy = false;
-    throw error;
-  } finally {
     client.release(healthy ? undefined : true);
   }
 }
