@@ -123,7 +123,8 @@ describe("the storefront's checkout with Stripe", () => {
     const challenge = page.getByRole("dialog", { name: "3D Secure authentication" });
     await challenge.waitFor({ timeout: 90_000 });
     await page.getByRole("heading", { name: "Confirm your payment" }).waitFor();
-    await expect(page.getByTestId("order-status").getAttribute("data-status")).resolves.toBe("AWAITING_PAYMENT");
+    // The live status and Stripe's challenge arrive on their own paths: the page shows the wait for payment too.
+    await page.locator('[data-testid="order-status"][data-status="AWAITING_PAYMENT"]').waitFor({ timeout: 30_000 });
     await challenge.getByRole("button", { name: "Complete authentication" }).click();
 
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 90_000 });
