@@ -148,13 +148,20 @@ export interface Statement {
   readonly text: string;
 }
 
-const names = new Set<string>();
+/** Every statement declared in the process, by name (`scripts/explainHotPaths.ts` explains them all). */
+const declared = new Map<string, Statement>();
 
 /** Declares a statement; its name must be unique in the process (the prepared statement's name). */
 export function statement(name: string, text: string): Statement {
-  if (names.has(name)) throw new Error(`two statements are named ${name}`);
-  names.add(name);
-  return { name, text };
+  if (declared.has(name)) throw new Error(`two statements are named ${name}`);
+  const declaration = { name, text };
+  declared.set(name, declaration);
+  return declaration;
+}
+
+/** The statements the modules loaded so far declared. */
+export function declaredStatements(): readonly Statement[] {
+  return [...declared.values()];
 }
 
 /** A parameter as `pg` sends it; bigint goes as text (the statement casts it). */
