@@ -76,10 +76,13 @@ export async function lockOrdersForSteps(tx: SqlExecutor, ids: readonly string[]
 /**
  * The consumed events recorded as applied (`fresh`: the ids not recorded before) and, after
  * that, the orders of the fresh events' steps locked as `lockForSteps` locks them, in one
- * statement: the lock reads the insert's answer, so it runs after it (the insert first, then the
- * orders by id, as before, so concurrent batches take their locks in one order). The locked rows
- * come from the locking scan itself, which answers each row as it is once locked. One row even
- * when nothing is locked (its order columns null), so the fresh ids always come back.
+ * statement. The orders to lock are one array built from the insert's whole answer before the
+ * scan starts (an init plan: a join or semi-join could leave inserts for the statement's end),
+ * so every id is recorded before any order is locked, then the orders by id, as the two
+ * statements did: concurrent batches take their locks in one order. The locked rows come from
+ * the locking scan itself, which answers each row as it is once locked (not the statement's
+ * older snapshot). One row even when nothing is locked (its order columns null), so the fresh
+ * ids always come back.
  */
 const recordAndLockForSteps = statement(
   "orders.saga.recordAndLock",
@@ -89,8 +92,8 @@ const recordAndLockForSteps = statement(
      ON CONFLICT DO NOTHING RETURNING event_id
    ), locked AS (
      SELECT ${lockedColumns} FROM orders o
-      WHERE o.id IN (SELECT s.order_id FROM unnest($3::uuid[], $4::uuid[]) AS s(event_id, order_id)
-                       JOIN fresh f ON f.event_id = s.event_id)
+      WHERE o.id = ANY ((SELECT array_agg(s.order_id) FROM unnest($3::uuid[], $4::uuid[]) AS s(event_id, order_id)
+                           JOIN fresh f ON f.event_id = s.event_id)::uuid[])
       ORDER BY o.id FOR UPDATE OF o
    )
    SELECT (SELECT array_agg(event_id::text) FROM fresh) AS "freshIds", l.*
