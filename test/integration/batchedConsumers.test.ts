@@ -91,6 +91,8 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
     batchSizes?: number[];
     /** The handler's own wait for more deliveries (in place of the consumer's `batchWaitMs`). */
     handlerBatchWaitMs?: number;
+    /** Give the handler a recording hook (`handleRecording`): it records the events as applied itself. */
+    records?: boolean;
   }
 
   /** A consumer whose handler records the event in `batch_probe` and emits one event. */
@@ -121,6 +123,22 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
           }
         : {}),
       ...(options.handlerBatchWaitMs !== undefined ? { batchWaitMs: options.handlerBatchWaitMs } : {}),
+      ...(options.records
+        ? {
+            // As the orders' saga replies do: the insert that records, then only the new events.
+            handleRecording: async (events, record, tx, emit) => {
+              const rows = await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
+                `INSERT INTO processed_event (consumer, event_id) SELECT $1::text, id FROM unnest($2::uuid[]) AS id
+                 ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+                record.consumer,
+                record.ids,
+              );
+              const fresh = new Set(rows.map((row) => row.event_id));
+              for (const event of events) if (fresh.has(event.id.toLowerCase())) await handle(event, tx, emit);
+              return fresh;
+            },
+          }
+        : {}),
     });
     const unitOfWork = createUnitOfWork<OrdersTx>({
       service: options.service,
@@ -322,35 +340,41 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
     expect(await db.processedEvent.count({ where: { consumer: "orders__inventory_reservation_succeeded" } })).toBe(5);
   });
 
-  it("applies a redelivered event once, in the same batch as its first delivery or in a later one", async () => {
-    const events = Array.from({ length: 4 }, () => reservation());
-    for (const event of events) await publish(event);
-    // A copy stored under another message id, delivered in the same batch as the original.
-    await publish(events[1]!, `${events[1]!.id}-copy`);
-    const running = await startConsumer({ service: "orders", batchSize: 5, batchWaitMs: 50 });
-    await waitFor(async () => (await probe("orders")).length === 4, "the four events applied");
-    await drained(running.consumer, "the first batch to settle");
-    expect(running.batches).toEqual([{ size: 5, outcome: "committed" }]);
+  it.each([
+    ["", false],
+    [", also when the handler records the events itself", true],
+  ])(
+    "applies a redelivered event once, in the same batch as its first delivery or in a later one%s",
+    async (_, records) => {
+      const events = Array.from({ length: 4 }, () => reservation());
+      for (const event of events) await publish(event);
+      // A copy stored under another message id, delivered in the same batch as the original.
+      await publish(events[1]!, `${events[1]!.id}-copy`);
+      const running = await startConsumer({ service: "orders", batchSize: 5, batchWaitMs: 50, records });
+      await waitFor(async () => (await probe("orders")).length === 4, "the four events applied");
+      await drained(running.consumer, "the first batch to settle");
+      expect(running.batches).toEqual([{ size: 5, outcome: "committed" }]);
 
-    // Redelivered later (as after a lost acknowledgement): duplicates, in a batch of their own.
-    await publish(events[0]!, `${events[0]!.id}-again`);
-    await publish(events[2]!, `${events[2]!.id}-again`);
-    await publish(events[3]!, `${events[3]!.id}-again`);
-    await waitFor(() => running.outcomes.length === 8, "the redeliveries handled");
-    await drained(running.consumer, "the redeliveries to settle");
+      // Redelivered later (as after a lost acknowledgement): duplicates, in a batch of their own.
+      await publish(events[0]!, `${events[0]!.id}-again`);
+      await publish(events[2]!, `${events[2]!.id}-again`);
+      await publish(events[3]!, `${events[3]!.id}-again`);
+      await waitFor(() => running.outcomes.length === 8, "the redeliveries handled");
+      await drained(running.consumer, "the redeliveries to settle");
 
-    expect((await probe("orders")).map((row) => row.event_id)).toEqual(events.map((event) => event.id));
-    expect([...running.outcomes].sort()).toEqual([
-      "applied",
-      "applied",
-      "applied",
-      "applied",
-      "duplicate",
-      "duplicate",
-      "duplicate",
-      "duplicate",
-    ]);
-    // No handler ran for a duplicate.
-    expect([...running.calls.values()]).toEqual([1, 1, 1, 1]);
-  });
+      expect((await probe("orders")).map((row) => row.event_id)).toEqual(events.map((event) => event.id));
+      expect([...running.outcomes].sort()).toEqual([
+        "applied",
+        "applied",
+        "applied",
+        "applied",
+        "duplicate",
+        "duplicate",
+        "duplicate",
+        "duplicate",
+      ]);
+      // No handler ran for a duplicate.
+      expect([...running.calls.values()]).toEqual([1, 1, 1, 1]);
+    },
+  );
 });

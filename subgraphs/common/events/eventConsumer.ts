@@ -72,17 +72,34 @@ export type BatchHandle<Tx, T extends EventType> = (
   emit: Emit,
 ) => Promise<void>;
 
+/**
+ * Applies events of the type (none ignored, none twice) and records them as applied itself, in
+ * the transaction's first statement together with its own first read (`record`: the consumer's
+ * name and the events' ids, lower case and sorted, to insert into `processed_event` with ON
+ * CONFLICT DO NOTHING): one round trip fewer than the consumer's own insert before the handler.
+ * It must record every id given, apply only the events whose id it recorded now (the others are
+ * duplicates), in delivery order, and answer those ids. A consumer whose handler has it takes it
+ * for one event and for a batch alike; throwing applies none of them, as with `handleBatch`.
+ */
+export type RecordingHandle<Tx, T extends EventType> = (
+  events: ReadonlyArray<EventEnvelope<T>>,
+  record: { consumer: string; ids: readonly string[] },
+  tx: Tx,
+  emit: Emit,
+) => Promise<ReadonlySet<string>>;
+
 export interface EventHandler<Tx, T extends EventType = EventType> extends EventHandlerOptions<T> {
   type: T;
   handle(event: EventEnvelope<T>, tx: Tx, emit: Emit): Promise<void>;
   handleBatch?: BatchHandle<Tx, T>;
+  handleRecording?: RecordingHandle<Tx, T>;
 }
 
 /** Declares a handler with its event type inferred, so `event.data` is typed. */
 export function onEvent<Tx, T extends EventType>(
   type: T,
   handle: (event: EventEnvelope<T>, tx: Tx, emit: Emit) => Promise<void>,
-  options: EventHandlerOptions<T> & { handleBatch?: BatchHandle<Tx, T> } = {},
+  options: EventHandlerOptions<T> & { handleBatch?: BatchHandle<Tx, T>; handleRecording?: RecordingHandle<Tx, T> } = {},
 ): EventHandler<Tx, T> {
   return { type, handle, ...options };
 }
@@ -550,6 +567,15 @@ export class EventConsumer<Tx extends SqlExecutor> {
       await this.handle(event, this.options.db, emitNothing);
       return "applied";
     }
+    const recording = this.options.handler.handleRecording as RecordingHandle<Tx, EventType> | undefined;
+    if (recording && event.type === this.options.handler.type) {
+      const id = event.id.toLowerCase();
+      return this.unitOfWork(
+        async (tx, emit) =>
+          (await recording([event], { consumer: this.name, ids: [id] }, tx, emit)).has(id) ? "applied" : "duplicate",
+        event.traceparent ? { traceparent: event.traceparent } : undefined,
+      );
+    }
     return this.unitOfWork(
       async (tx, emit) => {
         const recorded = await recordApplied(tx, this.name, [event.id.toLowerCase()]);
@@ -587,9 +613,20 @@ export class EventConsumer<Tx extends SqlExecutor> {
         return events.map((): Outcome => "applied");
       });
     }
+    const recording = this.options.handler.handleRecording as RecordingHandle<Tx, EventType> | undefined;
     return this.unitOfWork(async (tx, emit) => {
       // Sorted, so two transactions recording the same ids take their locks in one order.
       const ids = [...new Set(events.map((event) => event.id.toLowerCase()))].sort();
+      if (recording) {
+        // The handler records the ids in its own first statement; an id twice in the batch is applied once.
+        const firsts = new Map<string, EventEnvelope>();
+        for (const event of events) if (!firsts.has(event.id.toLowerCase())) firsts.set(event.id.toLowerCase(), event);
+        const recorded = await this.inConsumeSpan(events[0]!, () =>
+          recording([...firsts.values()], { consumer: this.name, ids }, tx, emit),
+        );
+        const fresh = new Set(recorded);
+        return events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? "applied" : "duplicate"));
+      }
       const fresh = new Set(await recordApplied(tx, this.name, ids));
       const outcomes: Outcome[] = [];
       const applied: EventEnvelope[] = [];

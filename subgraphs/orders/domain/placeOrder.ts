@@ -12,6 +12,7 @@ import {
   placeOrderAtOnce,
   placeOrderRows,
   readCheckout,
+  readClaim,
   type OrderPlacement,
   type PlacementOutcome,
 } from "../store/checkoutSql";
@@ -32,7 +33,7 @@ import { checkOrderLimits } from "./orderLimits";
 import { newOrderNumber } from "./orderNumber";
 import { statusChangedEvent, type StatusEventOrder } from "./orderEvents";
 import type { PostalAddress } from "../../common/postalAddress";
-import { priceWithShopConfiguration, requireOrderable } from "./pricing/checkoutPricing";
+import { priceWithConfiguration, requireOrderable } from "./pricing/checkoutPricing";
 import { holdDiscountUses, orderPricing, PromotionExhaustedError } from "./pricing/orderPricing";
 import { discountBuyerKey } from "./pricing/buyerKey";
 
@@ -80,7 +81,7 @@ async function existingOrder(
   customerId: string,
   request: CheckoutRequest,
 ): Promise<OrderRecord | null> {
-  const { claim } = await readCheckout(deps.db, { customerId, idempotencyKey: request.idempotencyKey, cart: null });
+  const claim = await readClaim(deps.db, { customerId, idempotencyKey: request.idempotencyKey });
   return claim ? repeatedOrder(deps, claim, request) : null;
 }
 
@@ -183,8 +184,8 @@ async function withRetries(attempt: () => Promise<OrderRecord>): Promise<OrderRe
 
 /**
  * One try at placing the order. Before it is written: one statement reads the key's claim, the
- * cart's lines, version and choices and their variants; the lines are priced (with the shop's
- * configuration, one more statement). Then a customer's order holding no discount use is placed
+ * cart's lines, version and choices and their variants, and the shop's pricing configuration for
+ * the checkout's codes, destination and buyer; the lines are priced with it. Then a customer's order holding no discount use is placed
  * by one statement with no transaction around it (`placeOrderAtOnce`: the cart locked as it was
  * read, the checks, the claim, every row, the cart emptied, the events). A guest's, or one that
  * holds discount uses (their rows locked and counted, which may refuse it), takes a transaction:
@@ -199,7 +200,29 @@ async function attemptOrder(
 ): Promise<OrderRecord> {
   const { customerId } = buyer;
   const cartOwner = request.items ? null : buyer.cart;
-  const read = await readCheckout(deps.db, { customerId, idempotencyKey: request.idempotencyKey, cart: cartOwner });
+  // The address first (a saved one is the users service's answer): its country picks the tax
+  // rates the read brings. A failure to find it is thrown where it always was, after the key's
+  // claim and the lines' pricing (a repeated request answers its order all the same).
+  const address = await shippingAddressFor(deps, customerId, request).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  // A guest's per-customer discount uses count by their email.
+  const buyerKey = discountBuyerKey({ customerId, guestEmail: buyer.guest?.email ?? null })!;
+  const now = new Date();
+  // One statement: the claim, the cart with its choices and variants, and the shop's pricing
+  // configuration for the codes the request or else the cart's choices name.
+  const read = await readCheckout(deps.db, {
+    customerId,
+    idempotencyKey: request.idempotencyKey,
+    cart: cartOwner,
+    pricing: {
+      codes: request.discountCodes,
+      country: "value" in address ? address.value.country : null,
+      buyerKey,
+      now,
+    },
+  });
   if (read.claim) {
     const repeated = await repeatedOrder(deps, read.claim, request);
     if (repeated) return repeated;
@@ -209,18 +232,19 @@ async function attemptOrder(
   const requested = request.items ?? requestedFromCart(cartLines!);
   if (requested.length === 0) throw emptyCartError();
   const { currency, lines, subtotalMinor, pricingLines } = await priceLines(deps, requested, read.variants);
-  const shippingAddress = await shippingAddressFor(deps, customerId, request);
+  if ("error" in address) throw address.error;
+  const shippingAddress = address.value;
   // Priced as the cart is (the same function, its codes and method unless the request names
-  // others); a guest's per-customer discount uses count by their email.
+  // others), with the configuration the read brought (for these codes: see `readCheckout`).
   const choices = cartLines?.length ? (read.choices ?? { shippingMethodId: null, discountCodes: [] }) : null;
-  const buyerKey = discountBuyerKey({ customerId, guestEmail: buyer.guest?.email ?? null })!;
-  const priced = await priceWithShopConfiguration(deps.db, {
+  const priced = priceWithConfiguration(read.pricing(currency), {
     currency,
     lines: pricingLines,
     destination: { country: shippingAddress.country, region: shippingAddress.region ?? null },
     shippingMethodId: request.shippingMethodId ?? choices?.shippingMethodId ?? null,
     codes: request.discountCodes ?? choices?.discountCodes ?? [],
     buyerKey,
+    now,
   });
   requireOrderable(priced, {
     country: request.shippingAddress ? "shippingAddress.country" : "shippingAddressId",

@@ -65,12 +65,28 @@ function sagaReply<T extends SagaReplyType>(type: T, sagaEventOf: (event: EventE
   const stepsOf = (events: ReadonlyArray<EventEnvelope<T>>) =>
     events.flatMap((event) => {
       const step = sagaEventOf(event);
-      return step ? [{ orderId: event.data.orderId, event: step, traceparent: event.traceparent }] : [];
+      return step
+        ? [
+            {
+              eventId: event.id.toLowerCase(),
+              orderId: event.data.orderId,
+              event: step,
+              traceparent: event.traceparent,
+            },
+          ]
+        : [];
     });
-  return onEvent<SqlExecutor, T>(type, (event, tx, emit) => applySagaEvents(tx, emit, stepsOf([event])), {
-    sqlOnly: true,
-    handleBatch: (events, tx, emit) => applySagaEvents(tx, emit, stepsOf(events)),
-  });
+  return onEvent<SqlExecutor, T>(
+    type,
+    async (event, tx, emit) => {
+      await applySagaEvents(tx, emit, stepsOf([event]));
+    },
+    {
+      sqlOnly: true,
+      // The events recorded as applied in the statement that locks their orders.
+      handleRecording: (events, record, tx, emit) => applySagaEvents(tx, emit, stepsOf(events), record),
+    },
+  );
 }
 
 type SagaReplyType =

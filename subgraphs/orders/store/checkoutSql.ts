@@ -8,10 +8,19 @@ import type { NewOrder } from "./orderStore";
 import { orderColumns } from "./orderStore";
 import { catalogVariantJson, variantOfJson, type CatalogVariantJson } from "./catalogStore";
 import type { CatalogVariantRecord, OrderItemRecord, OrderRecord } from "./records";
+import {
+  chosenDiscounts,
+  configLimits,
+  configurationColumns,
+  configurationOf,
+  type ConfigurationParameters,
+  type ConfigurationRow,
+  type PricingConfiguration,
+} from "./pricingConfigStore";
 
 /**
  * The checkout's hot path in set-based SQL on the service's pool (see sqlPool.ts): what a
- * checkout reads before pricing in one statement, and the order placed in one more with no
+ * checkout reads before pricing in one statement, the shop's pricing configuration included, and the order placed in one more with no
  * transaction around it (`placeOrderAtOnce`), or, for a guest or an order holding discount uses,
  * in two statements of its transaction (the claim with the cart's lock, then every check and
  * every row). Prisma's models
@@ -39,9 +48,27 @@ export interface CheckoutRead {
   choices: { shippingMethodId: string | null; discountCodes: string[] } | null;
   /** The catalog read model's rows of the cart's variants (those it knows). */
   variants: CatalogVariantRecord[];
+  /**
+   * The shop's pricing configuration for this checkout (`PricingRead`), in the currency the
+   * lines are priced in: the shipping methods of that currency only.
+   */
+  pricing: (currency: string) => PricingConfiguration;
 }
 
-interface CheckoutReadRow {
+/**
+ * What the checkout's read also brings for pricing (as `loadPricingConfiguration` reads it, every
+ * currency's methods): the codes of the request (null: the cart's chosen codes, or none), the
+ * destination's country (null: no tax rates), whose uses count, and the time discounts are
+ * active at (the pricing's `now`).
+ */
+export interface PricingRead {
+  codes: readonly string[] | null;
+  country: string | null;
+  buyerKey: string | null;
+  now: Date;
+}
+
+type CheckoutReadRow = ConfigurationRow & {
   claimedHash: string | null;
   claimedOrderId: string | null;
   cartId: string | null;
@@ -49,7 +76,7 @@ interface CheckoutReadRow {
   lines: StoredCartLine[] | null;
   choices: { shippingMethodId: string | null; discountCodes: string[] } | null;
   variants: CatalogVariantJson[] | null;
-}
+};
 
 const cartCondition = {
   customer: "c.customer_id = $3::uuid",
@@ -57,6 +84,23 @@ const cartCondition = {
   none: "false AND $3::uuid IS NULL",
 } as const;
 
+/** The pricing configuration's parameters in the checkout's read: the codes are the CTE `codes`'. */
+const pricingParameters: ConfigurationParameters = {
+  // An array expression (a bare subquery in ANY would be compared row by row).
+  codes: "(SELECT codes FROM codes)::text[]",
+  now: "$5::timestamptz",
+  limit: "$6::int + cardinality((SELECT codes FROM codes))",
+  zones: "$7::int",
+  currency: null,
+  country: "$8::text",
+  taxRates: "$9::int",
+  buyerKey: "$10::text",
+};
+
+/**
+ * The codes priced, as the checkout picks them: the request's (`$4`), or else the cart's chosen
+ * ones (a checkout of a cart's lines only gets here with lines), or none.
+ */
 const checkoutReadText = (owner: keyof typeof cartCondition) => `
   WITH claim AS (
     SELECT request_hash, order_id FROM order_requests WHERE customer_id = $1::uuid AND idempotency_key = $2
@@ -64,16 +108,21 @@ const checkoutReadText = (owner: keyof typeof cartCondition) => `
     SELECT c.id, c.xmin FROM carts c WHERE ${cartCondition[owner]}
   ), lines AS (
     SELECT i.id, i.product_id, i.variant_id, i.quantity, i.added_at FROM cart_items i JOIN cart ON i.cart_id = cart.id
-  )
+  ), choice AS (
+    SELECT ch.shipping_method_id, ch.discount_codes FROM cart_checkout_choices ch JOIN cart ON ch.cart_id = cart.id
+  ), codes AS (
+    SELECT coalesce($4::text[], (SELECT discount_codes FROM choice), '{}'::text[]) AS codes
+  ), ${chosenDiscounts(pricingParameters)}
   SELECT (SELECT request_hash FROM claim) AS "claimedHash", (SELECT order_id::text FROM claim) AS "claimedOrderId",
          (SELECT id::text FROM cart) AS "cartId", (SELECT xmin::text FROM cart) AS "cartVersion",
          (SELECT json_agg(json_build_object('id', l.id, 'productId', l.product_id, 'variantId', l.variant_id,
                                             'quantity', l.quantity) ORDER BY l.added_at, l.variant_id)
             FROM lines l) AS lines,
          (SELECT json_build_object('shippingMethodId', ch.shipping_method_id, 'discountCodes', ch.discount_codes)
-            FROM cart_checkout_choices ch JOIN cart ON ch.cart_id = cart.id) AS choices,
+            FROM choice ch) AS choices,
          (SELECT json_agg(${catalogVariantJson})
-            FROM catalog_variants v WHERE v.variant_id IN (SELECT variant_id FROM lines)) AS variants`;
+            FROM catalog_variants v WHERE v.variant_id IN (SELECT variant_id FROM lines)) AS variants,
+         ${configurationColumns(pricingParameters)}`;
 
 const checkoutRead = {
   customer: statement("orders.checkout.read.customer", checkoutReadText("customer")),
@@ -84,11 +133,14 @@ const checkoutRead = {
 /**
  * Everything a checkout reads before pricing, in one statement: the idempotency key's claim, and
  * for a cart checkout the cart's lines, its checkout choices and the read model's rows of its
- * variants. `cart` null: an order of the items the request names (no cart is read).
+ * variants, and the shop's pricing configuration for it (`pricing`: the discounts its codes name
+ * and the promotions active at `pricing.now` with the buyer's uses of them, the zones and
+ * methods, the country's tax rates). `cart` null: an order of the items the request names (no
+ * cart is read).
  */
 export async function readCheckout(
   db: OrdersReader,
-  request: { customerId: string; idempotencyKey: string; cart: CartOwner | null },
+  request: { customerId: string; idempotencyKey: string; cart: CartOwner | null; pricing: PricingRead },
 ): Promise<CheckoutRead> {
   const owner = request.cart?.kind ?? "none";
   const cartKey = request.cart
@@ -96,10 +148,18 @@ export async function readCheckout(
       ? request.cart.customerId
       : request.cart.cartId
     : null;
+  const { pricing } = request;
   const [row] = await sql<CheckoutReadRow>(db, checkoutRead[owner], [
     request.customerId,
     request.idempotencyKey,
     cartKey,
+    pricing.codes ? [...pricing.codes] : null,
+    pricing.now,
+    configLimits.promotions,
+    configLimits.zones,
+    pricing.country ?? "",
+    configLimits.taxRates,
+    pricing.buyerKey,
   ]);
   return {
     claim:
@@ -109,7 +169,26 @@ export async function readCheckout(
     lines: row?.lines ?? [],
     choices: row?.choices ?? null,
     variants: (row?.variants ?? []).map(variantOfJson),
+    pricing: (currency) => configurationOf(row, currency),
   };
+}
+
+const claimRead = statement(
+  "orders.checkout.claim.read",
+  `SELECT request_hash AS "requestHash", order_id::text AS "orderId" FROM order_requests
+    WHERE customer_id = $1::uuid AND idempotency_key = $2`,
+);
+
+/** The idempotency key's claim, if any (read after a concurrent request with the key committed). */
+export async function readClaim(
+  db: OrdersReader,
+  request: { customerId: string; idempotencyKey: string },
+): Promise<{ requestHash: string; orderId: string } | null> {
+  const [row] = await sql<{ requestHash: string; orderId: string }>(db, claimRead, [
+    request.customerId,
+    request.idempotencyKey,
+  ]);
+  return row ?? null;
 }
 
 const orderById = statement("orders.order.byId", `SELECT ${orderColumns} FROM orders WHERE id = $1::uuid`);

@@ -57,7 +57,7 @@ export function discountOf(row: DiscountRow, customerUses: number): Discount {
 }
 
 /** Everything the pricing of one checkout reads, as one statement's rows (JSON, minor units as text). */
-interface ConfigurationRow {
+export interface ConfigurationRow {
   zones: Array<{
     id: string;
     name: string;
@@ -69,6 +69,7 @@ interface ConfigurationRow {
       amount_minor: string;
       bands: BandRow[];
       free_above_minor: string | null;
+      currency: string;
     }> | null;
   }> | null;
   rates: Array<{ country: string; region: string; tax_category: TaxRate["taxCategory"]; rate_ppm: number }> | null;
@@ -114,27 +115,45 @@ const discountFromJson = (row: Record<string, unknown>, customerUses: number): D
     customerUses,
   );
 
-/** Everything the pricing of one checkout reads, as one named statement (see `loadPricingConfiguration`). */
-const configurationStatement = statement(
-  "orders.pricing.configuration",
-  `WITH chosen AS (
+/**
+ * The placeholders (or SQL expressions) of the configuration's parameters, for the configuration
+ * read by its own statement or inside another one (the checkout's read, `readCheckout`).
+ * `currency` null: every currency's methods (each says its own; `configurationOf` keeps one).
+ */
+export interface ConfigurationParameters {
+  codes: string;
+  now: string;
+  limit: string;
+  zones: string;
+  currency: string | null;
+  country: string;
+  taxRates: string;
+  buyerKey: string;
+}
+
+/** The discounts the codes name and the automatic promotions active at `now`: the CTE `chosen`. */
+export const chosenDiscounts = (p: ConfigurationParameters) => `chosen AS (
      SELECT * FROM discounts
-      WHERE code = ANY($1::text[])
-         OR (code IS NULL AND active AND (starts_at IS NULL OR starts_at <= $2::timestamptz)
-             AND (ends_at IS NULL OR ends_at > $2::timestamptz))
+      WHERE code = ANY(${p.codes})
+         OR (code IS NULL AND active AND (starts_at IS NULL OR starts_at <= ${p.now})
+             AND (ends_at IS NULL OR ends_at > ${p.now}))
       ORDER BY created_at, id
-      LIMIT $3::int
-   )
-   SELECT
+      LIMIT ${p.limit}
+   )`;
+
+/** The configuration's columns (`ConfigurationRow`), after the CTE `chosen`. */
+export const configurationColumns = (p: ConfigurationParameters) => `
      (SELECT json_agg(z ORDER BY z.created_at, z.id) FROM (
         SELECT zone.id, zone.name, zone.areas, zone.created_at,
                (SELECT json_agg(json_build_object('id', m.id, 'name', m.name, 'rate_kind', m.rate_kind,
                                 'amount_minor', m.amount_minor::text, 'bands', m.bands,
-                                'free_above_minor', m.free_above_minor::text) ORDER BY m.created_at, m.id)
-                  FROM shipping_methods m WHERE m.zone_id = zone.id AND m.currency = $5::text) AS methods
-          FROM shipping_zones zone ORDER BY zone.created_at, zone.id LIMIT $4::int) z) AS zones,
+                                'free_above_minor', m.free_above_minor::text, 'currency', m.currency)
+                                ORDER BY m.created_at, m.id)
+                  FROM shipping_methods m
+                 WHERE m.zone_id = zone.id${p.currency === null ? "" : ` AND m.currency = ${p.currency}`}) AS methods
+          FROM shipping_zones zone ORDER BY zone.created_at, zone.id LIMIT ${p.zones}) z) AS zones,
      (SELECT json_agg(t) FROM (SELECT country, region, tax_category, rate_ppm FROM tax_rates
-                                WHERE country = $6::text LIMIT $7::int) t) AS rates,
+                                WHERE country = ${p.country} LIMIT ${p.taxRates}) t) AS rates,
      (SELECT prices_include_tax FROM shop_settings WHERE id = 1) AS prices_include_tax,
      (SELECT json_agg(json_build_object('id', c.id, 'title', c.title, 'code', c.code, 'kind', c.kind,
                       'value_ppm', c.value_ppm, 'amount_minor', c.amount_minor::text, 'currency', c.currency,
@@ -145,9 +164,60 @@ const configurationStatement = statement(
                       'held', c.held, 'created_at', c.created_at, 'updated_at', c.updated_at)
                       ORDER BY c.created_at, c.id) FROM chosen c) AS discounts,
      (SELECT json_agg(u) FROM (SELECT discount_id, uses FROM discount_customer_uses
-                                WHERE buyer_key = $8::text
-                                  AND discount_id IN (SELECT id FROM chosen)) u) AS uses`,
-);
+                                WHERE buyer_key = ${p.buyerKey}
+                                  AND discount_id IN (SELECT id FROM chosen)) u) AS uses`;
+
+/** Everything the pricing of one checkout reads, as one named statement (see `loadPricingConfiguration`). */
+const configurationStatement = (() => {
+  const p: ConfigurationParameters = {
+    codes: "$1::text[]",
+    now: "$2::timestamptz",
+    limit: "$3::int",
+    zones: "$4::int",
+    currency: "$5::text",
+    country: "$6::text",
+    taxRates: "$7::int",
+    buyerKey: "$8::text",
+  };
+  return statement(
+    "orders.pricing.configuration",
+    `WITH ${chosenDiscounts(p)}
+   SELECT ${configurationColumns(p)}`,
+  );
+})();
+
+/**
+ * The configuration a statement's row holds (`configurationColumns`), with the shipping methods
+ * of `currency` only.
+ */
+export function configurationOf(row: ConfigurationRow | undefined, currency: string): PricingConfiguration {
+  const uses = new Map((row?.uses ?? []).map((use) => [use.discount_id, use.uses] as const));
+  const discounts = (row?.discounts ?? []).map((each) => discountFromJson(each, uses.get(each.id as string) ?? 0));
+  return {
+    zones: (row?.zones ?? []).map((zone) => ({
+      id: zone.id,
+      name: zone.name,
+      areas: zone.areas,
+      methods: (zone.methods ?? [])
+        .filter((method) => method.currency === currency)
+        .map((method) => ({
+          id: method.id,
+          name: method.name,
+          rate: rateOf({ rateKind: method.rate_kind, amountMinor: BigInt(method.amount_minor), bands: method.bands }),
+          freeAboveMinor: method.free_above_minor === null ? null : BigInt(method.free_above_minor),
+        })),
+    })),
+    taxRates: (row?.rates ?? []).map((rate) => ({
+      country: rate.country,
+      region: rate.region === "" ? null : rate.region,
+      taxCategory: rate.tax_category,
+      ratePpm: BigInt(rate.rate_ppm),
+    })),
+    pricesIncludeTax: row?.prices_include_tax ?? false,
+    codeDiscounts: discounts.filter((each) => each.code !== null),
+    promotions: discounts.filter((each) => each.code === null),
+  };
+}
 
 /**
  * The shop's configuration that applies to one checkout, in one statement (it runs on every
@@ -177,28 +247,5 @@ export async function loadPricingConfiguration(
     configLimits.taxRates,
     request.buyerKey,
   ]);
-  const uses = new Map((row?.uses ?? []).map((use) => [use.discount_id, use.uses] as const));
-  const discounts = (row?.discounts ?? []).map((each) => discountFromJson(each, uses.get(each.id as string) ?? 0));
-  return {
-    zones: (row?.zones ?? []).map((zone) => ({
-      id: zone.id,
-      name: zone.name,
-      areas: zone.areas,
-      methods: (zone.methods ?? []).map((method) => ({
-        id: method.id,
-        name: method.name,
-        rate: rateOf({ rateKind: method.rate_kind, amountMinor: BigInt(method.amount_minor), bands: method.bands }),
-        freeAboveMinor: method.free_above_minor === null ? null : BigInt(method.free_above_minor),
-      })),
-    })),
-    taxRates: (row?.rates ?? []).map((rate) => ({
-      country: rate.country,
-      region: rate.region === "" ? null : rate.region,
-      taxCategory: rate.tax_category,
-      ratePpm: BigInt(rate.rate_ppm),
-    })),
-    pricesIncludeTax: row?.prices_include_tax ?? false,
-    codeDiscounts: discounts.filter((each) => each.code !== null),
-    promotions: discounts.filter((each) => each.code === null),
-  };
+  return configurationOf(row, request.currency);
 }

@@ -73,6 +73,54 @@ export async function lockOrdersForSteps(tx: SqlExecutor, ids: readonly string[]
   return new Map(rows.map((row) => [row.id, lockedOf(row)]));
 }
 
+/**
+ * The consumed events recorded as applied (`fresh`: the ids not recorded before) and, after
+ * that, the orders of the fresh events' steps locked as `lockForSteps` locks them, in one
+ * statement. The orders to lock are one array built from the insert's whole answer before the
+ * scan starts (an init plan: a join or semi-join could leave inserts for the statement's end),
+ * so every id is recorded before any order is locked, then the orders by id, as the two
+ * statements did: concurrent batches take their locks in one order. The locked rows come from
+ * the locking scan itself, which answers each row as it is once locked (not the statement's
+ * older snapshot). One row even when nothing is locked (its order columns null), so the fresh
+ * ids always come back.
+ */
+const recordAndLockForSteps = statement(
+  "orders.saga.recordAndLock",
+  `WITH fresh AS (
+     INSERT INTO processed_event (consumer, event_id)
+     SELECT $1::text, id FROM unnest($2::uuid[]) AS id
+     ON CONFLICT DO NOTHING RETURNING event_id
+   ), locked AS (
+     SELECT ${lockedColumns} FROM orders o
+      WHERE o.id = ANY ((SELECT array_agg(s.order_id) FROM unnest($3::uuid[], $4::uuid[]) AS s(event_id, order_id)
+                           JOIN fresh f ON f.event_id = s.event_id)::uuid[])
+      ORDER BY o.id FOR UPDATE OF o
+   )
+   SELECT (SELECT array_agg(event_id::text) FROM fresh) AS "freshIds", l.*
+     FROM (VALUES (1)) AS one (n) LEFT JOIN locked l ON true`,
+);
+
+/**
+ * Records a consumer's events as applied (`ids`, lower case) and locks the orders of the steps
+ * whose event was recorded now (`steps`: each event's order), each as `lockOrdersForSteps`
+ * answers it, in one statement. `fresh`: the ids recorded now (the others are duplicates).
+ */
+export async function recordAndLockOrdersForSteps(
+  tx: SqlExecutor,
+  record: { consumer: string; ids: readonly string[] },
+  steps: ReadonlyArray<{ eventId: string; orderId: string }>,
+): Promise<{ fresh: Set<string>; locked: Map<string, LockedOrder> }> {
+  const rows = await sql<Partial<LockedRow> & { freshIds: string[] | null }>(tx, recordAndLockForSteps, [
+    record.consumer,
+    [...record.ids],
+    steps.map((step) => step.eventId),
+    steps.map((step) => step.orderId),
+  ]);
+  const locked = new Map<string, LockedOrder>();
+  for (const { freshIds: _fresh, ...row } of rows) if (row.id) locked.set(row.id, lockedOf(row as LockedRow));
+  return { fresh: new Set(rows[0]?.freshIds ?? []), locked };
+}
+
 /** A (locked) order's move to a new status, with the reason its history line gives. */
 export interface OrderMove {
   id: string;

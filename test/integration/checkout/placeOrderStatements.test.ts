@@ -14,8 +14,19 @@ import {
 import { startServices, type TestServices } from "../../support/testServices";
 import { waitFor } from "../../support/waitFor";
 
+/**
+ * A transaction that only began in the window (the saga's next step, or the outbox relay, on a
+ * loaded machine a little ahead of the checkout's answer): its BEGIN is the last statement of its
+ * connection, none of its work is counted, and it is not the checkout's (which awaited every statement of its own).
+ */
+const withoutLoneBegins = (statements: readonly SentStatement[]) =>
+  statements.filter(
+    (each, index) =>
+      !/^BEGIN\b/i.test(each.text) || statements.slice(index + 1).some((later) => later.connection === each.connection),
+  );
+
 const ofDatabase = (statements: readonly SentStatement[], database: string) =>
-  withoutBackground(statements, periodicWork).filter(
+  withoutLoneBegins(withoutBackground(statements, periodicWork)).filter(
     (each) => each.database === database && !outboxStamp.test(each.text),
   );
 
@@ -96,7 +107,7 @@ describe("the statements of a checkout", () => {
     console.log(`${title}\n${lines.join("\n")}`);
   }
 
-  it("places an order from the cart in three statements and no transaction, whatever the cart holds", async () => {
+  it("places an order from the cart in two statements and no transaction, whatever the cart holds", async () => {
     const counts: number[] = [];
     for (const lines of [1, 3]) {
       const customer = await customerWithCart(lines);
@@ -106,21 +117,21 @@ describe("the statements of a checkout", () => {
       expect(order.status).toBe("PENDING");
       const placing = ofDatabase(statements, ordersDatabase);
       report(`placeOrder, a cart of ${lines} line(s)`, statements);
-      // The claim, cart, its version, choices and variants read; the shop's pricing
-      // configuration; then one statement, atomic by itself: the claim, the cart locked as it
-      // was read, the order with every row, the cart emptied, and the events.
+      // The claim, cart, its version, choices and variants read with the shop's pricing
+      // configuration (its own statement before: 3 → 2); then one statement, atomic by itself:
+      // the claim, the cart locked as it was read, the order with every row, the cart emptied,
+      // and the events.
       expect({ lines, statements: placing.map((each) => each.text.split(/\s+/).slice(0, 6).join(" ")) }).toEqual({
         lines,
         statements: [
           expect.stringMatching(/^WITH claim AS \( SELECT/),
-          expect.stringMatching(/^WITH chosen AS/),
           expect.stringMatching(/^WITH claim AS \( INSERT INTO/),
         ],
       });
       counts.push(placing.length);
       await waitFor(async () => (await statusOf(order.id)) === "CONFIRMED", "the order to be confirmed", 20_000);
     }
-    expect(counts).toEqual([3, 3]);
+    expect(counts).toEqual([2, 2]);
   });
 
   it("counts the statements of the whole saga, per service, for the report", async () => {

@@ -1,5 +1,5 @@
 import { BadUserInputError } from "../../../common/errors";
-import { loadPricingConfiguration } from "../../store/pricingConfigStore";
+import { loadPricingConfiguration, type PricingConfiguration } from "../../store/pricingConfigStore";
 import type { OrdersReader } from "../../store/database";
 import { normalizeCode, priceCheckout } from "./priceCheckout";
 import type { Destination, PricedCheckout, PricingLine, RejectionReason } from "./pricingTypes";
@@ -58,6 +58,18 @@ export async function priceWithShopConfiguration(
     buyerKey: request.buyerKey,
     now,
   });
+  return priceWithConfiguration(configuration, { ...request, now });
+}
+
+/**
+ * Prices a checkout with the shop's configuration read already, for the request's currency,
+ * destination country, codes, buyer and `now` (the checkout's read brings it: `readCheckout`).
+ */
+export function priceWithConfiguration(
+  configuration: PricingConfiguration,
+  request: CheckoutPricingRequest & { now: Date },
+): PricedCheckout {
+  const { now } = request;
   return priceCheckout({
     currency: request.currency,
     lines: request.lines,
