@@ -1,8 +1,10 @@
 import type { SqlExecutor } from "../../common/database/prismaOptions";
+import { lockAllUntilCommit } from "../../common/database/advisoryLock";
 import { sql, statement } from "../../common/database/sqlPool";
 import {
   duePayments,
   dueRefunds,
+  orderPaymentsLockKey,
   paymentChangeJson,
   paymentChangeSet,
   payments,
@@ -15,25 +17,20 @@ import type { PaymentRecord } from "./records";
 
 /**
  * The checkout's payment work for many orders at once, in named SQL on the service's pool:
- * opening a batch of requested payments (their order locks in one statement, every payment and
- * ledger line in a second), taking the worker's due work with the record of each capture call
- * (one statement), and recording the provider's answers (one statement). Rows are typed by hand.
+ * opening a batch of requested payments (their order locks in one statement, the consumer's record
+ * of the requests where it runs, every payment and ledger line in a second), taking the worker's
+ * due work with the record of each capture call (one statement), and recording the provider's
+ * answers (one statement). Rows are typed by hand.
  */
-
-const lockOrdersStatement = statement(
-  "payments.lockOrders",
-  `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked
-     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
-);
 
 /**
  * `lockOrderPayments` for many orders, in key order (two batches sharing orders cannot
  * deadlock), in one statement of its own: what is read after it sees what the previous holder
- * of a lock committed.
+ * of a lock committed. The consumer of payment requests takes them in the statement that records
+ * the requests (`lockKeys`): then this sends nothing.
  */
 export async function lockOrdersPayments(tx: SqlExecutor, orderIds: readonly string[]): Promise<void> {
-  const keys = [...new Set(orderIds.map((orderId) => `payments:order:${orderId}`))].sort();
-  if (keys.length > 0) await sql(tx, lockOrdersStatement, [keys]);
+  await lockAllUntilCommit(tx, orderIds.map(orderPaymentsLockKey));
 }
 
 /** A payment to open, with the provider a payment by token goes to and its ledger lines. */
