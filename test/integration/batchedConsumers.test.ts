@@ -16,6 +16,7 @@ import type { ServiceName } from "../../subgraphs/common/serviceNames";
 import { registerWorkCounters } from "../../subgraphs/common/workCounters";
 import { createOrdersDatabase, type OrdersTx } from "../../subgraphs/orders";
 import { NatsTap } from "../support/natsTap";
+import { recordSentStatements } from "../support/sqlCounter";
 import { provisionTestDatabase } from "../support/testDatabase";
 import { newTestId } from "../support/testNames";
 import { waitFor } from "../support/waitFor";
@@ -93,6 +94,8 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
     handlerBatchWaitMs?: number;
     /** Give the handler a recording hook (`handleRecording`): it records the events as applied itself. */
     records?: boolean;
+    /** Give the handler an advisory lock per order (`lockKeys`), and record how many it holds when it runs. */
+    locksHeld?: number[];
   }
 
   /** A consumer whose handler records the event in `batch_probe` and emits one event. */
@@ -104,6 +107,13 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
       const call = (calls.get(event.id) ?? 0) + 1;
       calls.set(event.id, call);
       if (options.fails?.(event, call)) throw new Error(`event ${event.id} is poisoned`);
+      if (options.locksHeld) {
+        // The advisory locks the transaction's session holds as the handler starts.
+        const [row] = await tx.$queryRawUnsafe<Array<{ held: number }>>(
+          "SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted",
+        );
+        options.locksHeld.push(row!.held);
+      }
       await tx.$executeRawUnsafe(
         "INSERT INTO batch_probe (consumer, order_id, event_id, tx) VALUES ($1, $2::uuid, $3::uuid, txid_current())",
         options.service,
@@ -139,6 +149,7 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
             },
           }
         : {}),
+      ...(options.locksHeld ? { lockKeys: (event) => [`test:order:${event.data.orderId}`] } : {}),
     });
     const unitOfWork = createUnitOfWork<OrdersTx>({
       service: options.service,
@@ -338,6 +349,34 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
     expect(running.calls.get(b2!.id)).toBe(1);
     expect(running.calls.get(a3!.id)).toBe(1);
     expect(await db.processedEvent.count({ where: { consumer: "orders__inventory_reservation_succeeded" } })).toBe(5);
+  });
+
+  it("takes the advisory locks a handler declares in the statement that records its events, before the handler runs", async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const events = [reservation(a), reservation(b), reservation(a), reservation(c), reservation(b)];
+    for (const event of events) await publish(event);
+    const locksHeld: number[] = [];
+    const { statements } = await recordSentStatements(async () => {
+      const running = await startConsumer({ service: "orders", batchSize: 5, batchWaitMs: 50, locksHeld });
+      await waitFor(async () => (await probe("orders")).length === 5, "the five events applied");
+      await drained(running.consumer, "the batch to settle");
+      expect(running.batches).toEqual([{ size: 5, outcome: "committed" }]);
+    });
+    // Every handler of the batch ran holding the locks of its three orders, and no statement
+    // other than the record of the events took them.
+    expect(locksHeld).toEqual([3, 3, 3, 3, 3]);
+    const locking = statements.filter((each) => /pg_advisory_xact_lock/.test(each.text));
+    expect(locking.map((each) => each.text.split(/\s+/).slice(0, 3).join(" "))).toEqual([
+      "INSERT INTO processed_event",
+    ]);
+
+    // One by one (a batch of one, from the stream's start): each event's one lock, taken the same way.
+    await publish(reservation(a));
+    const aloneHeld: number[] = [];
+    const alone = await startConsumer({ service: "payments", batchSize: 1, locksHeld: aloneHeld });
+    await waitFor(async () => (await probe("payments")).length === 6, "the six events applied one by one");
+    await drained(alone.consumer, "the single events to settle");
+    expect(aloneHeld).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it.each([

@@ -10,6 +10,7 @@ import {
 import type { Logger } from "../logger";
 import { inSpanFrom, SpanKind } from "../observability/tracing";
 import type { SqlExecutor } from "../database/prismaOptions";
+import { heldUntilCommit, takeLocksOf } from "../database/advisoryLock";
 import { sql, statement } from "../database/sqlPool";
 import { isTransientDatabaseFailure } from "../database/transientFailure";
 import type { ServiceName } from "../serviceNames";
@@ -57,6 +58,15 @@ export interface EventHandlerOptions<T extends EventType> {
    * insert, COMMIT, the work it wakes) is most of the cost of a small batch.
    */
   batchWaitMs?: number;
+  /**
+   * The advisory locks (`lockUntilCommit`'s keys) the handler takes first for an event: the
+   * consumer takes them in the statement that records the events as applied, in key order, so
+   * they cost no statement of their own. That statement comes before the handler's, so what the
+   * handler reads sees what the locks' previous holders committed. The handler asks for them all
+   * the same (`lockAllUntilCommit`), for when it runs without the consumer (a test's
+   * transaction): a lock its transaction holds already sends nothing.
+   */
+  lockKeys?: (event: EventEnvelope<T>) => readonly string[];
 }
 
 /**
@@ -157,12 +167,33 @@ const recordEvents = statement(
    ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
 );
 
+// The locks are an uncorrelated subquery of the insert's condition: evaluated once, before the
+// first row is inserted, so the statement waits for a lock before it holds any row of its own.
+const lockAndRecordEvents = statement(
+  "processed_event_record_locking",
+  `INSERT INTO processed_event (consumer, event_id)
+     SELECT $1::text, id FROM unnest($2::uuid[]) AS id
+      WHERE (${takeLocksOf(3)}) >= 0
+   ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+);
+
 /**
  * Records events as applied by a consumer, in one named statement however many: answers the ids
- * (lower case) not recorded before, the others being duplicates.
+ * (lower case) not recorded before, the others being duplicates. With `lockKeys`, the same
+ * statement first takes those advisory locks, held until the transaction ends.
  */
-async function recordApplied(tx: SqlExecutor, consumer: string, ids: readonly string[]): Promise<string[]> {
-  const rows = await sql<{ event_id: string }>(tx, recordEvents, [consumer, ids]);
+async function recordApplied(
+  tx: SqlExecutor,
+  consumer: string,
+  ids: readonly string[],
+  lockKeys: readonly string[] = [],
+): Promise<string[]> {
+  const keys = [...new Set(lockKeys)].sort();
+  const rows =
+    keys.length === 0
+      ? await sql<{ event_id: string }>(tx, recordEvents, [consumer, ids])
+      : await sql<{ event_id: string }>(tx, lockAndRecordEvents, [consumer, ids, keys]);
+  heldUntilCommit(tx, keys);
   return rows.map((row) => row.event_id);
 }
 
@@ -250,6 +281,10 @@ export class EventConsumer<Tx extends SqlExecutor> {
 
   constructor(private readonly options: EventConsumerOptions<Tx>) {
     this.name = `${options.service}__${options.handler.type.replaceAll(".", "_")}`;
+    // A handler that records its events itself takes its own locks: the consumer's record, which
+    // would take `lockKeys`, is not sent for it.
+    if (options.handler.handleRecording && options.handler.lockKeys)
+      throw new Error(`${this.name}: a handler that records its events (handleRecording) takes no lockKeys`);
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.retryDelaysMs = options.retryDelaysMs ?? [200, 1000, 5000, 15000];
     // A pull request asks for 256 messages at most.
@@ -578,7 +613,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
     }
     return this.unitOfWork(
       async (tx, emit) => {
-        const recorded = await recordApplied(tx, this.name, [event.id.toLowerCase()]);
+        const recorded = await recordApplied(tx, this.name, [event.id.toLowerCase()], this.lockKeysOf([event]));
         if (recorded.length === 0) return "duplicate";
         if (event.type !== this.options.handler.type)
           throw new InvalidEventError(`${this.name} cannot handle ${event.type}`);
@@ -627,7 +662,7 @@ export class EventConsumer<Tx extends SqlExecutor> {
         const fresh = new Set(recorded);
         return events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? "applied" : "duplicate"));
       }
-      const fresh = new Set(await recordApplied(tx, this.name, ids));
+      const fresh = new Set(await recordApplied(tx, this.name, ids, this.lockKeysOf(events)));
       const outcomes: Outcome[] = [];
       const applied: EventEnvelope[] = [];
       for (const event of events) {
@@ -648,6 +683,13 @@ export class EventConsumer<Tx extends SqlExecutor> {
       }
       return outcomes;
     });
+  }
+
+  /** The advisory locks the handler asks to be taken with the events' record (`lockKeys`). */
+  private lockKeysOf(events: readonly EventEnvelope[]): string[] {
+    const lockKeys = this.options.handler.lockKeys as ((event: EventEnvelope) => readonly string[]) | undefined;
+    if (!lockKeys) return [];
+    return events.filter((event) => event.type === this.options.handler.type).flatMap((event) => lockKeys(event));
   }
 
   private detailOf(event: EventEnvelope): string {

@@ -51,6 +51,22 @@ export function takeEmitted(emit: Emit): EventEnvelope[] {
 }
 
 /**
+ * Events taken (`takeEmitted`) that the statement given them left out after all: one that
+ * writes each event only with the change it tells of, where that change may not be made (a row
+ * changed meanwhile). They are neither written nor published.
+ */
+export function withdrawEmitted(emit: Emit, withdrawn: readonly EventEnvelope[]): void {
+  const emitted = eventsOfEmit.get(emit);
+  if (!emitted || withdrawn.length === 0) return;
+  const ids = new Set(withdrawn.map((event) => event.id));
+  const taken = emitted.events.slice(0, emitted.written).filter((event) => !ids.has(event.id));
+  const after = emitted.events.slice(emitted.written);
+  // In place: the unit of work publishes this very list after the commit.
+  emitted.events.splice(0, emitted.events.length, ...taken, ...after);
+  emitted.written = taken.length;
+}
+
+/**
  * Sets the trace context of what `emit` emits from here on, when the process keeps no async
  * context: a batch of consumed events gives each handler its own event's trace. An `emit` made
  * elsewhere (a test's) is left as it is.

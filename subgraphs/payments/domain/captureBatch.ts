@@ -3,6 +3,7 @@ import { writeCaptureAnswers, type BegunCapture, type CaptureWrite } from "../st
 import { askToCapture, settleCapture } from "./captures";
 import type { PaymentsDependencies } from "./dependencies";
 import { captureKeyOf, emitCaptureOutcome, eventOfState, settlementOf } from "./paymentSettlement";
+import { takeEmitted, withdrawEmitted } from "../../common/events/unitOfWork";
 import { planPaymentEvent, type AppliedEvent, type PaymentEvent } from "./paymentTransitions";
 
 /** A capture whose answer came back, with what it does to the payment as it was taken. */
@@ -16,8 +17,8 @@ interface Answered {
 /**
  * The due captures the worker took (`claimPaymentWork`, with the record of each call), asked of
  * the provider all at once (each under its payment's own key, so a call repeated after
- * a crash gets the first answer), and their answers written in one transaction of one statement
- * and the events. What the batch write cannot take (a transient failure, an answer that needs a
+ * a crash gets the first answer), and their answers written with their events in one statement
+ * and no transaction. What the batch write cannot take (a transient failure, an answer that needs a
  * refund or a void, a payment changed since it was taken: cancelled, closed by its window) is
  * settled on its own as `attemptCapture` settles it. A capture that failed unexpectedly is logged
  * and taken again when its lease ends.
@@ -31,23 +32,32 @@ export async function captureBegun(deps: PaymentsDependencies, begun: readonly B
     if (result.status === "fulfilled") answered.push(plainAnswer(deps, each, result.value));
     else logFailure(deps, each.payment.id, result.reason);
   });
-  const plain = answered.filter((each) => each.plain);
-  const written = new Set<string>();
+  const plain = answered.flatMap((each) => (each.plain ? [{ begun: each.begun, ...each.plain }] : []));
+  let written = new Set<string>();
   if (plain.length > 0) {
     const unitOfWork = deps.sqlUnitOfWork ?? deps.unitOfWork;
-    await unitOfWork(async (tx, emit) => {
-      const saved = await writeCaptureAnswers(
-        tx,
-        plain.map((each) => each.plain!.write),
-      );
-      const byId = new Map(saved.map((payment) => [payment.id, payment]));
-      for (const each of plain) {
-        const payment = byId.get(each.begun.payment.id);
-        if (!payment) continue;
-        written.add(payment.id);
-        emitCaptureOutcome(emit, each.plain!.event, { decision: each.plain!.decision, payment });
-      }
-    });
+    written = await unitOfWork(
+      async (db, emit) => {
+        // Each payment's events are told before the statement, of the payment as the write
+        // leaves it (as taken, with the change: it is written only if unchanged since), and the
+        // statement writes them only with the payment; those of a payment left out are withdrawn.
+        const told = plain.map(({ begun: { payment }, event, decision, write }) => {
+          emitCaptureOutcome(emit, event, { decision, payment: { ...payment, ...write.change } });
+          return { paymentId: payment.id, events: takeEmitted(emit) };
+        });
+        const saved = await writeCaptureAnswers(
+          db,
+          plain.map((each) => each.write),
+          told,
+        );
+        withdrawEmitted(
+          emit,
+          told.filter((each) => !saved.has(each.paymentId)).flatMap((each) => each.events),
+        );
+        return saved;
+      },
+      { singleStatement: true },
+    );
   }
   await Promise.all(
     answered

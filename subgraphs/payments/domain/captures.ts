@@ -30,8 +30,8 @@ export interface OpeningDefaults {
 /**
  * Opens the orders' payments when their stock is reserved; the worker captures them at once. A
  * payment with a saved card goes to the provider the card was saved with. A repeated request
- * changes nothing. A batch of requests takes its orders' locks in one statement and opens every
- * payment in a second.
+ * changes nothing. A batch of requests takes its orders' locks in one statement (the consumer's,
+ * that records the requests, unless it runs on its own) and opens every payment in a second.
  */
 export async function openPayments(
   tx: SqlExecutor,

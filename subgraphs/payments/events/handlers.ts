@@ -6,16 +6,19 @@ import { refundEdit, refundReturn } from "../domain/refunds";
 import { paymentsPrivacy, type PaymentsPrivacyDependencies } from "../domain/privacy";
 import { privacyEventHandlers } from "../../common/privacy/privacyHandlers";
 import type { PaymentsTx } from "../store/database";
+import { orderPaymentsLockKey } from "../store/paymentStore";
 
 /** Every event the payments service reacts to. */
 export function paymentsEventHandlers(defaults: OpeningDefaults, privacy: PaymentsPrivacyDependencies = {}) {
   return [
-    // A batch of requests is opened in two statements; SQL only, in a transaction of our own on the pool.
+    // A batch of requests is opened in one statement after the one that records them and takes
+    // their orders' locks; SQL only, in a transaction of our own on the pool.
     onEvent<SqlExecutor, "orders.payment.requested">(
       "orders.payment.requested",
       (event, tx, emit) => openPayments(tx, emit, [event.data], defaults),
       {
         sqlOnly: true,
+        lockKeys: (event) => [orderPaymentsLockKey(event.data.orderId)],
         handleBatch: (events, tx, emit) =>
           openPayments(
             tx,
@@ -28,7 +31,7 @@ export function paymentsEventHandlers(defaults: OpeningDefaults, privacy: Paymen
     onEvent<PaymentsTx, "orders.order.status_changed">(
       "orders.order.status_changed",
       (event, tx, emit) => closePaymentOfCancelledOrder(tx, emit, event.data),
-      { subjectDetails: ["CANCELLED"] },
+      { subjectDetails: ["CANCELLED"], lockKeys: (event) => [orderPaymentsLockKey(event.data.orderId)] },
     ),
     // A guest's order now belongs to an account: so does its payment (`Order.payment` for its owner).
     onEvent<PaymentsTx, "orders.order.customer_attached">("orders.order.customer_attached", async (event, tx) => {

@@ -1,8 +1,12 @@
 import type { SqlExecutor } from "../../common/database/prismaOptions";
+import { lockAllUntilCommit } from "../../common/database/advisoryLock";
 import { sql, statement } from "../../common/database/sqlPool";
+import type { EventEnvelope } from "../../common/events/envelope";
+import { outboxInsertOf, outboxRows } from "../../common/events/outbox";
 import {
   duePayments,
   dueRefunds,
+  orderPaymentsLockKey,
   paymentChangeJson,
   paymentChangeSet,
   payments,
@@ -15,25 +19,20 @@ import type { PaymentRecord } from "./records";
 
 /**
  * The checkout's payment work for many orders at once, in named SQL on the service's pool:
- * opening a batch of requested payments (their order locks in one statement, every payment and
- * ledger line in a second), taking the worker's due work with the record of each capture call
- * (one statement), and recording the provider's answers (one statement). Rows are typed by hand.
+ * opening a batch of requested payments (their order locks in one statement, the consumer's record
+ * of the requests where it runs, every payment and ledger line in a second), taking the worker's
+ * due work with the record of each capture call (one statement), and recording the provider's
+ * answers with their events (one statement, no transaction). Rows are typed by hand.
  */
-
-const lockOrdersStatement = statement(
-  "payments.lockOrders",
-  `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked
-     FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
-);
 
 /**
  * `lockOrderPayments` for many orders, in key order (two batches sharing orders cannot
  * deadlock), in one statement of its own: what is read after it sees what the previous holder
- * of a lock committed.
+ * of a lock committed. The consumer of payment requests takes them in the statement that records
+ * the requests (`lockKeys`): then this sends nothing.
  */
 export async function lockOrdersPayments(tx: SqlExecutor, orderIds: readonly string[]): Promise<void> {
-  const keys = [...new Set(orderIds.map((orderId) => `payments:order:${orderId}`))].sort();
-  if (keys.length > 0) await sql(tx, lockOrdersStatement, [keys]);
+  await lockAllUntilCommit(tx, orderIds.map(orderPaymentsLockKey));
 }
 
 /** A payment to open, with the provider a payment by token goes to and its ledger lines. */
@@ -167,6 +166,10 @@ export interface CaptureWrite {
   settlement: AttemptSettlement;
 }
 
+// One statement, atomic by itself, with no transaction around it: each payment is updated only
+// where it is still PENDING and unchanged since it was taken (the UPDATE waits for a row another
+// writer holds, a cancel or a webhook, and checks the row again as that one left it), and only
+// the calls and the events of the payments it updated are written.
 const writeAnswersStatement = statement(
   "payments.capture.writeAnswers",
   `WITH input AS (
@@ -177,27 +180,40 @@ const writeAnswersStatement = statement(
      UPDATE payments p SET ${paymentChangeSet("x.change", "p.")}, updated_at = clock_timestamp()
        FROM input x
       WHERE p.id = x."paymentId" AND p.status = 'PENDING' AND p.updated_at = x."seenAt"
-     RETURNING ${payments.columns}
+     RETURNING p.id
    ), settled AS (
      UPDATE payment_attempts a
         SET outcome = x."setOutcome"::"AttemptOutcome", error = x."setError", next_attempt_at = x."checkAgainAt",
             provider_reference = coalesce(x."setReference", a.provider_reference)
-       FROM input x JOIN saved s ON s.id = x."paymentId"::text
+       FROM input x JOIN saved s ON s.id = x."paymentId"
       WHERE a.id = x."attemptId"
          OR (x."openKey" IS NOT NULL AND a.idempotency_key = x."openKey" AND a.outcome IN ('UNKNOWN', 'REQUIRES_ACTION'))
      RETURNING a.id
+   ), outbox AS (
+     ${outboxInsertOf(2, "($6::uuid[])[n::int] IN (SELECT id FROM saved)")}
    )
-   SELECT s.* FROM saved s`,
+   SELECT id::text AS id FROM saved`,
 );
 
+/** The events told of one capture's answer: written only if its payment is. */
+export interface CaptureEvents {
+  paymentId: string;
+  events: readonly EventEnvelope[];
+}
+
 /**
- * Writes the provider's answers to many captures in one statement: each payment's change, and
- * its call's record (with the other open calls of its key when the answer is final), only where
- * the payment is still PENDING and unchanged since it was taken. Answers the payments written;
- * one left out changed meanwhile (cancelled, closed by its window) and is settled on its own.
+ * Writes the provider's answers to many captures in one statement, atomic by itself: each
+ * payment's change, its call's record (with the other open calls of its key when the answer is
+ * final) and its events (`told`), only where the payment is still PENDING and unchanged since
+ * it was taken. Answers the ids of the payments written; one left out changed meanwhile
+ * (cancelled, closed by its window) and is settled on its own, and its events were not written.
  */
-export async function writeCaptureAnswers(tx: SqlExecutor, writes: readonly CaptureWrite[]): Promise<PaymentRecord[]> {
-  if (writes.length === 0) return [];
+export async function writeCaptureAnswers(
+  db: SqlExecutor,
+  writes: readonly CaptureWrite[],
+  told: readonly CaptureEvents[],
+): Promise<Set<string>> {
+  if (writes.length === 0) return new Set();
   const input = writes.map((write) => ({
     paymentId: write.paymentId,
     seenAt: write.seenAt.toISOString(),
@@ -209,5 +225,11 @@ export async function writeCaptureAnswers(tx: SqlExecutor, writes: readonly Capt
     checkAgainAt: write.settlement.checkAgainAt?.toISOString() ?? null,
     setReference: write.settlement.providerReference ? write.settlement.providerReference : null,
   }));
-  return sql<PaymentRecord>(tx, writeAnswersStatement, [JSON.stringify(input)]);
+  const events = told.flatMap((each) => each.events.map((event) => ({ event, paymentId: each.paymentId })));
+  const rows = await sql<{ id: string }>(db, writeAnswersStatement, [
+    JSON.stringify(input),
+    ...outboxRows(events.map((each) => each.event)),
+    events.map((each) => each.paymentId),
+  ]);
+  return new Set(rows.map((row) => row.id));
 }

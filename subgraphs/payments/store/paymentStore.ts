@@ -42,8 +42,11 @@ export const payments = {
  * before any row lock of the order's payment.
  */
 export function lockOrderPayments(tx: PaymentsTx, orderId: string): Promise<void> {
-  return lockUntilCommit(tx, `payments:order:${orderId}`);
+  return lockUntilCommit(tx, orderPaymentsLockKey(orderId));
 }
+
+/** The advisory lock key of `lockOrderPayments`. */
+export const orderPaymentsLockKey = (orderId: string) => `payments:order:${orderId}`;
 
 const lockOfOrder = statement(
   "payments.payment.lockOfOrder",

@@ -145,5 +145,17 @@ describe("the statements of a checkout", () => {
     // the event consumers' own statements, which another change batches).
     for (const service of ["orders", "inventory", "payments"])
       expect(statements.some((each) => each.database.endsWith(`_${service}`))).toBe(true);
+    // Payments' part is fixed: the request recorded with its order's lock taken in the same
+    // statement, the payment opened, one commit; then the worker's answer written with its event
+    // in one statement and no transaction (the worker's claim is periodic work). It was 9
+    // statements and 2 commits: the lock and the outbox insert each a statement of their own.
+    const payments = statements.find((each) => each.database.endsWith("_payments"))!.database;
+    expect(ofDatabase(statements, payments).map((each) => each.text.split(/\s+/).slice(0, 3).join(" "))).toEqual([
+      "BEGIN",
+      "INSERT INTO processed_event",
+      "WITH input AS",
+      "COMMIT",
+      "WITH input AS",
+    ]);
   });
 });
