@@ -136,7 +136,7 @@ describe("batched consumers: the deliveries of a pull applied in one transaction
       ...(options.records
         ? {
             // As the orders' saga replies do: the insert that records, then only the new events.
-            handleRecording: async (events, record, tx, emit) => {
+            handleRecording: async (events, tx, emit, record) => {
               const rows = await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
                 `INSERT INTO processed_event (consumer, event_id) SELECT $1::text, id FROM unnest($2::uuid[]) AS id
                  ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,

@@ -14,6 +14,7 @@ import { heldUntilCommit, takeLocksOf } from "../database/advisoryLock";
 import { sql, statement } from "../database/sqlPool";
 import { isTransientDatabaseFailure } from "../database/transientFailure";
 import type { ServiceName } from "../serviceNames";
+import { appliedRecordInsert, appliedRecordOf, type AppliedRecord } from "./appliedRecord";
 import type { EventType } from "./catalog";
 import { deadLetterOf } from "./deadLetters";
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
@@ -83,19 +84,19 @@ export type BatchHandle<Tx, T extends EventType> = (
 ) => Promise<void>;
 
 /**
- * Applies events of the type (none ignored, none twice) and records them as applied itself, in
- * the transaction's first statement together with its own first read (`record`: the consumer's
- * name and the events' ids, lower case and sorted, to insert into `processed_event` with ON
- * CONFLICT DO NOTHING): one round trip fewer than the consumer's own insert before the handler.
- * It must record every id given, apply only the events whose id it recorded now (the others are
- * duplicates), in delivery order, and answer those ids. A consumer whose handler has it takes it
- * for one event and for a batch alike; throwing applies none of them, as with `handleBatch`.
+ * Applies events of the type and records them as applied in the handler's own first statement
+ * (`appliedRecordInsert` with `record`), where the consumer would send an insert of its own:
+ * a round trip fewer per transaction. It is given the events of a batch (or the one event of a
+ * delivery) each once, duplicates of events applied before among them; it applies only those
+ * the record answers as new, and answers their ids (lower case). The consumer calls it in place
+ * of `handle` and `handleBatch`, inside the same unit of work; throwing applies and records
+ * nothing, as with them.
  */
 export type RecordingHandle<Tx, T extends EventType> = (
   events: ReadonlyArray<EventEnvelope<T>>,
-  record: { consumer: string; ids: readonly string[] },
   tx: Tx,
   emit: Emit,
+  record: AppliedRecord,
 ) => Promise<ReadonlySet<string>>;
 
 export interface EventHandler<Tx, T extends EventType = EventType> extends EventHandlerOptions<T> {
@@ -160,12 +161,7 @@ export interface EventConsumerOptions<Tx extends SqlExecutor> {
   onBatch?: (size: number, outcome: "committed" | "split") => void;
 }
 
-const recordEvents = statement(
-  "processed_event_record",
-  `INSERT INTO processed_event (consumer, event_id)
-     SELECT $1::text, id FROM unnest($2::uuid[]) AS id
-   ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
-);
+const recordEvents = statement("processed_event_record", appliedRecordInsert(1));
 
 // The locks are an uncorrelated subquery of the insert's condition: evaluated once, before the
 // first row is inserted, so the statement waits for a lock before it holds any row of its own.
@@ -591,6 +587,10 @@ export class EventConsumer<Tx extends SqlExecutor> {
     return this.options.handler.handle as (event: EventEnvelope, tx: Tx, emit: Emit) => Promise<void>;
   }
 
+  private get handleRecording(): RecordingHandle<Tx, EventType> | undefined {
+    return this.options.handler.handleRecording as RecordingHandle<Tx, EventType> | undefined;
+  }
+
   /**
    * Runs the handler once per event id: a redelivered event finds its id recorded and changes
    * nothing. A handler idempotent by version needs no record: its own statement ignores an event
@@ -602,12 +602,13 @@ export class EventConsumer<Tx extends SqlExecutor> {
       await this.handle(event, this.options.db, emitNothing);
       return "applied";
     }
-    const recording = this.options.handler.handleRecording as RecordingHandle<Tx, EventType> | undefined;
+    const recording = this.handleRecording;
+    // An event of another type goes the consumer's way, to be refused there.
     if (recording && event.type === this.options.handler.type) {
       const id = event.id.toLowerCase();
       return this.unitOfWork(
         async (tx, emit) =>
-          (await recording([event], { consumer: this.name, ids: [id] }, tx, emit)).has(id) ? "applied" : "duplicate",
+          (await recording([event], tx, emit, appliedRecordOf(this.name, [id]))).has(id) ? "applied" : "duplicate",
         event.traceparent ? { traceparent: event.traceparent } : undefined,
       );
     }
@@ -631,9 +632,10 @@ export class EventConsumer<Tx extends SqlExecutor> {
    * new event's handler runs in its own span; the unit of work writes what they emitted to the
    * outbox in one insert and publishes it after the commit. A handler idempotent by version
    * records nothing: its `handleBatch` applies the batch outside a transaction (one set-based
-   * statement, idempotent by itself), else its events share one transaction. Throws if any
-   * handler does: then nothing of the batch is applied (or, outside a transaction, what was is
-   * applied again harmlessly, event by event).
+   * statement, idempotent by itself), else its events share one transaction. A handler that
+   * records the events itself (`handleRecording`) is given them all, each once, instead of the
+   * consumer's insert and `handle`. Throws if any handler does: then nothing of the batch is
+   * applied (or, outside a transaction, what was is applied again harmlessly, event by event).
    */
   async applyBatch(events: readonly EventEnvelope[]): Promise<Outcome[]> {
     const handleBatch = this.options.handler.handleBatch as BatchHandle<Tx, EventType> | undefined;
@@ -648,20 +650,22 @@ export class EventConsumer<Tx extends SqlExecutor> {
         return events.map((): Outcome => "applied");
       });
     }
-    const recording = this.options.handler.handleRecording as RecordingHandle<Tx, EventType> | undefined;
+    const recording = this.handleRecording;
+    if (recording) {
+      return this.unitOfWork(async (tx, emit) => {
+        // Each event once (the first of an id twice in the batch), recorded by the handler's own statement.
+        const once = [...new Map(events.map((event) => [event.id.toLowerCase(), event])).values()];
+        const record = appliedRecordOf(
+          this.name,
+          once.map((event) => event.id),
+        );
+        const fresh = new Set(await this.inConsumeSpan(once[0]!, () => recording(once, tx, emit, record)));
+        return events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? "applied" : "duplicate"));
+      });
+    }
     return this.unitOfWork(async (tx, emit) => {
       // Sorted, so two transactions recording the same ids take their locks in one order.
       const ids = [...new Set(events.map((event) => event.id.toLowerCase()))].sort();
-      if (recording) {
-        // The handler records the ids in its own first statement; an id twice in the batch is applied once.
-        const firsts = new Map<string, EventEnvelope>();
-        for (const event of events) if (!firsts.has(event.id.toLowerCase())) firsts.set(event.id.toLowerCase(), event);
-        const recorded = await this.inConsumeSpan(events[0]!, () =>
-          recording([...firsts.values()], { consumer: this.name, ids }, tx, emit),
-        );
-        const fresh = new Set(recorded);
-        return events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? "applied" : "duplicate"));
-      }
       const fresh = new Set(await recordApplied(tx, this.name, ids, this.lockKeysOf(events)));
       const outcomes: Outcome[] = [];
       const applied: EventEnvelope[] = [];

@@ -50,6 +50,34 @@ export function takeEmitted(emit: Emit): EventEnvelope[] {
   return taken;
 }
 
+/** How far a unit of work's `emit` had got: its events, how many of them were written, its trace. */
+export interface EmittedMark {
+  events: number;
+  written: number;
+  traceparent: string | undefined;
+}
+
+/** Where `emit` stands now, to go back to with `rewindEmitted` (an `emit` made elsewhere: nowhere). */
+export function emittedMark(emit: Emit): EmittedMark | undefined {
+  const emitted = eventsOfEmit.get(emit);
+  if (!emitted) return undefined;
+  return { events: emitted.events.length, written: emitted.written, traceparent: traceOfEmit.get(emit)?.traceparent };
+}
+
+/**
+ * Forgets what `emit` recorded since `mark`, for work whose statement wrote none of it after all
+ * (it found the state changed, wrote nothing, and plans again): those events are neither written
+ * nor published, and the events taken since (`takeEmitted`) are unwritten again.
+ */
+export function rewindEmitted(emit: Emit, mark: EmittedMark | undefined): void {
+  const emitted = eventsOfEmit.get(emit);
+  if (!emitted || !mark) return;
+  emitted.events.length = mark.events;
+  emitted.written = mark.written;
+  const trace = traceOfEmit.get(emit);
+  if (trace) trace.traceparent = mark.traceparent;
+}
+
 /**
  * Events taken (`takeEmitted`) that the statement given them left out after all: one that
  * writes each event only with the change it tells of, where that change may not be made (a row

@@ -1,4 +1,4 @@
-import type { Emit } from "../../common/events/unitOfWork";
+import { continueTrace, takeEmitted, type Emit } from "../../common/events/unitOfWork";
 import type { InventorySqlTx } from "../store/database";
 import { lockOrders } from "../store/reservationSql";
 import {
@@ -7,6 +7,7 @@ import {
   type HeldLevelRow,
   type SettlementMovement,
   type SettlementWrites,
+  writesAnything,
 } from "../store/settlementSql";
 import { announceTotals, type PlannedTotals } from "./plannedTotals";
 
@@ -16,6 +17,8 @@ export interface OrderToSettle {
   action: "release" | "deduct";
   /** The ledger entries' reason. */
   reason: string;
+  /** The trace its events carry, when it is settled for a consumed event (present even if undefined: the event has none). */
+  traceparent?: string | undefined;
 }
 
 const levelKey = (variantId: string, locationId: string) => `${variantId.toLowerCase()}|${locationId.toLowerCase()}`;
@@ -23,8 +26,9 @@ const levelKey = (variantId: string, locationId: string) => `${variantId.toLower
 /**
  * Releases or deducts the units a batch of orders still hold (reserved and not shipped with a
  * parcel), at the locations they were held, in three statements whatever the batch holds: the
- * orders' locks; their reservations with the location rows and totals of what they hold,
- * locked; every write. Each order's reservations still RESERVED then take the status of its
+ * orders' locks (none when the caller holds them already: `options.locked`); their reservations
+ * with the location rows and totals of what they hold, locked; every write, with the events
+ * emitted so far (the unit of work then writes none). Each order's reservations still RESERVED then take the status of its
  * action. An order released before it was reserved is closed, so a late "placed" reserves
  * nothing for it. For each variant an order changed: `inventory.stock.changed`, and
  * `inventory.stock.low` when its availability has just crossed the threshold. Answers, per
@@ -34,10 +38,11 @@ export async function settleOrders(
   tx: InventorySqlTx,
   emit: Emit,
   orders: readonly OrderToSettle[],
+  options: { locked?: boolean } = {},
 ): Promise<number[]> {
   if (orders.length === 0) return [];
   const orderIds = orders.map((order) => order.orderId);
-  await lockOrders(tx, orderIds);
+  if (!options.locked) await lockOrders(tx, orderIds);
   const state = await readSettlementState(tx, orderIds);
   const levels = new Map<string, HeldLevelRow>(
     state.levels.map((level) => [levelKey(level.variantId, level.locationId), { ...level }]),
@@ -52,6 +57,7 @@ export async function settleOrders(
     closed: string[];
   } = { movements: [], settled: [], closed: [] };
   const counts = orders.map((order) => {
+    if ("traceparent" in order) continueTrace(emit, order.traceparent);
     const own = reservations
       .filter((row) => row.orderId.toLowerCase() === order.orderId.toLowerCase())
       .sort((a, b) => a.variantId.localeCompare(b.variantId) || a.locationId.localeCompare(b.locationId));
@@ -103,7 +109,19 @@ export async function settleOrders(
     writes.settled.push({ orderId: order.orderId, status });
     return held.length;
   });
-  await applySettlements(tx, {
+  // Taken only for a write that is sent: else the unit of work writes them.
+  await applySettlements(tx, writesOf(state, levels, totals, writes), writesAnything(writes) ? takeEmitted(emit) : []);
+  return counts;
+}
+
+/** The batch's writes: each location row's and variant's change, summed, with the orders' own. */
+function writesOf(
+  state: { levels: readonly HeldLevelRow[] },
+  levels: ReadonlyMap<string, HeldLevelRow>,
+  totals: ReadonlyMap<string, PlannedTotals>,
+  writes: Omit<SettlementWrites, "locations" | "totals">,
+): SettlementWrites {
+  return {
     ...writes,
     locations: state.levels
       .map((row) => {
@@ -125,6 +143,5 @@ export async function settleOrders(
         changes: total.changes,
         lowStockAlerted: total.lowStockAlerted,
       })),
-  });
-  return counts;
+  };
 }

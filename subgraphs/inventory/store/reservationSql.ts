@@ -1,22 +1,38 @@
 import { sql, statement } from "../../common/database/sqlPool";
+import { appliedRecordInsert, appliedRecordParameters, type AppliedRecord } from "../../common/events/appliedRecord";
+import type { EventEnvelope } from "../../common/events/envelope";
+import { outboxInsertOf, outboxRows } from "../../common/events/outbox";
 import type { InventorySqlTx } from "./database";
 import type { LockedLocationLevel } from "./stockStore";
 
 /**
  * Reserving orders' stock in named SQL on the service's pool (see sqlPool.ts), for a batch of
- * orders at once, in two statements: the orders' advisory locks with what reservation must know
- * (the variants' location rows and totals, locked, and which orders are closed or reserved
- * already), and every write. The plan between them (which location gives what, all or none per
- * order) is made in memory from the locked rows (domain/reserveOrders.ts), so nothing is read
- * again after it is written. Rows are typed by hand.
+ * orders at once, in two statements: the consumer's record of the batch's events with the
+ * orders' advisory locks and what reservation must know (the variants' location rows and totals,
+ * locked, and which orders are closed or reserved already), and every write with the events
+ * that tell of it. The plan between them (which location gives what, all or none per order) is
+ * made in memory from the locked rows (domain/reserveOrders.ts), so nothing is read again after
+ * it is written. Rows are typed by hand.
  */
 
-/** Takes the advisory locks of the keys in parameter `$n` (text[]), in key order; answers `locked`. */
-const takeLocks = (n: number) =>
+/**
+ * Takes the advisory locks of the keys in parameter `$n` (text[]), in key order; answers
+ * `locked`. `after`, a condition on what must be done first (a one-time filter), is evaluated
+ * before the first lock is taken.
+ */
+const takeLocks = (n: number, after = "true") =>
   `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked
-     FROM (SELECT k FROM unnest($${n}::text[]) AS k ORDER BY k) AS keys`;
+     FROM (SELECT k FROM unnest($${n}::text[]) AS k ORDER BY k) AS keys
+    WHERE ${after}`;
 
-const lockOrdersStatement = statement("inventory.lockOrders", takeLocks(1));
+// The record first (the consumer's own statement did it before the locks), then the locks.
+const lockOrdersStatement = statement(
+  "inventory.lockOrders",
+  `WITH fresh AS (
+     ${appliedRecordInsert(2)}
+   ), locks AS (${takeLocks(1, "(SELECT count(*) FROM fresh) >= 0")})
+   SELECT (SELECT locked FROM locks) AS locked, (SELECT array_agg(event_id) FROM fresh) AS fresh`,
+);
 
 /** The advisory lock key of an order's reservation work: the same as `lockOrder` takes. */
 export const orderLockKey = (orderId: string) => `inventory:order:${orderId}`;
@@ -26,12 +42,23 @@ const lockKeys = (orderIds: readonly string[]) => [...new Set(orderIds.map(order
 
 /**
  * Holds the reservation locks of these orders until the transaction ends, taken in key order
- * (so two batches sharing orders cannot deadlock), in one statement. It must be a statement of
- * its own: what is read after it then sees what the lock's previous holder committed.
+ * (so two batches sharing orders cannot deadlock), in one statement, after writing the
+ * consumer's `record` of the events that asked for the work, if any: answers the ids (lower
+ * case) it recorded, the others being duplicates. It must be a statement of its own: what is
+ * read after it then sees what the lock's previous holder committed.
  */
-export async function lockOrders(tx: InventorySqlTx, orderIds: readonly string[]): Promise<void> {
+export async function lockOrders(
+  tx: InventorySqlTx,
+  orderIds: readonly string[],
+  record?: AppliedRecord,
+): Promise<Set<string>> {
   const keys = lockKeys(orderIds);
-  if (keys.length > 0) await sql(tx, lockOrdersStatement, [keys]);
+  if (keys.length === 0 && !record?.ids.length) return new Set();
+  const [row] = await sql<{ fresh: string[] | null }>(tx, lockOrdersStatement, [
+    keys,
+    ...appliedRecordParameters(record),
+  ]);
+  return new Set((row?.fresh ?? []).map((id) => id.toLowerCase()));
 }
 
 /** A variant's stock at one location, locked, with what reservation needs to know of the location. */
@@ -59,16 +86,20 @@ export interface ReservationState {
   closed: Set<string>;
   /** Orders (lower case) holding reservations already, in any status. */
   reserved: Set<string>;
+  /** The ids (lower case) of the events the read recorded as applied (its `record`); the others are duplicates. */
+  fresh: Set<string>;
 }
 
 interface ReservationStateRow {
+  fresh: string[] | null;
   levels: LevelRow[] | null;
   totals: TotalsRow[] | null;
   closed: string[] | null;
   reserved: string[] | null;
 }
 
-// The orders' advisory locks are taken first (in key order: `lockOrders`'s), then the location
+// The consumer's record of the batch's events is written first (the order its own statement kept),
+// then the orders' advisory locks are taken (in key order: `lockOrders`'s), then the location
 // rows, in (variant, location) order, and only then the totals, in variant order (each one-time
 // filter makes a step wait for the one before): the order every change of stock takes its locks
 // in, so reservations, releases and deductions queue instead of deadlocking.
@@ -79,7 +110,9 @@ interface ReservationStateRow {
 // `applyReservations` checks them again under the locks and writes nothing if they changed.
 const reservationStateStatement = statement(
   "inventory.reservationState",
-  `WITH locks AS (${takeLocks(3)}), levels AS (
+  `WITH fresh AS (
+     ${appliedRecordInsert(4)}
+   ), locks AS (${takeLocks(3, "(SELECT count(*) FROM fresh) >= 0")}), levels AS (
      SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, s.active, s.priority
        FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
       WHERE l.variant_id = ANY($2::uuid[]) AND (SELECT locked FROM locks) >= 0
@@ -92,7 +125,7 @@ const reservationStateStatement = statement(
       ORDER BY t.variant_id
         FOR UPDATE
    )
-   SELECT (SELECT locked FROM locks) AS locked,
+   SELECT (SELECT locked FROM locks) AS locked, (SELECT array_agg(event_id) FROM fresh) AS fresh,
           (SELECT json_agg(json_build_object('variantId', variant_id, 'locationId', location_id, 'onHand', on_hand,
                                              'reserved', reserved, 'active', active, 'priority', priority)
                            ORDER BY variant_id, location_id) FROM levels) AS levels,
@@ -106,7 +139,8 @@ const reservationStateStatement = statement(
 );
 
 /**
- * What reserving these orders needs, in one statement: the orders' reservation locks, every
+ * What reserving these orders needs, in one statement: the consumer's `record` of the events
+ * that asked for it, if any (`fresh`: the ids it recorded), the orders' reservation locks, every
  * location row and the totals of these variants, locked until the transaction ends, and which
  * of the orders are closed or reserved already. Those two answers may predate what the locks'
  * previous holder committed (see the statement); `applyReservations` checks them again.
@@ -115,13 +149,16 @@ export async function readReservationState(
   tx: InventorySqlTx,
   orderIds: readonly string[],
   variantIds: readonly string[],
+  record?: AppliedRecord,
 ): Promise<ReservationState> {
   const [row] = await sql<ReservationStateRow>(tx, reservationStateStatement, [
     [...new Set(orderIds)],
     [...new Set(variantIds)].sort(),
     lockKeys(orderIds),
+    ...appliedRecordParameters(record),
   ]);
   return {
+    fresh: new Set((row?.fresh ?? []).map((id) => id.toLowerCase())),
     levels: row?.levels ?? [],
     totals: row?.totals ?? [],
     closed: new Set((row?.closed ?? []).map((id) => id.toLowerCase())),
@@ -153,8 +190,9 @@ export interface ReservationWrites {
 
 // Conditional updates (0 <= reserved <= on hand after them), so that a plan made from rows that
 // were not in fact locked writes less than it meant to; the caller compares the counts. Nothing
-// is written if an order it reserves is closed or holds reservations already (`stale`: read in
-// this statement's snapshot, which is taken under the orders' locks, so it is current).
+// is written, the events neither, if an order it reserves is closed or holds reservations
+// already (`stale`: read in this statement's snapshot, which is taken under the orders' locks,
+// so it is current).
 const applyReservationsStatement = statement(
   "inventory.applyReservations",
   `WITH made AS (
@@ -188,6 +226,8 @@ const applyReservationsStatement = statement(
      SELECT order_id, variant_id, location_id, product_id, quantity, now() FROM made WHERE NOT (SELECT stale FROM stale)
       ORDER BY n
      RETURNING 1
+   ), outbox AS (
+     ${outboxInsertOf(16, "NOT (SELECT stale FROM stale)")}
    )
    SELECT (SELECT stale FROM stale) AS stale, (SELECT count(*) FROM located)::int AS locations,
           (SELECT count(*) FROM totals)::int AS totals, (SELECT count(*) FROM moved)::int AS movements,
@@ -196,14 +236,23 @@ const applyReservationsStatement = statement(
 
 /**
  * Writes a batch of reservations in one statement: the location rows, the totals (with their
- * versions and low-stock flags), a ledger entry and a reservation row per reservation made.
- * Answers "stale", writing nothing, when an order it reserves turns out closed or reserved
- * already (committed by the previous holder of its lock after the state was read): the caller
- * reads the state again and plans anew. Throws when a row did not take its change (it was not
- * locked as planned): the caller's transaction then rolls back, and nothing of the batch is written.
+ * versions and low-stock flags), a ledger entry and a reservation row per reservation made, and
+ * the events that tell of them (`events`, to the outbox: the unit of work's own insert is then
+ * not needed). Answers "stale", writing nothing, when an order it reserves turns out closed or
+ * reserved already (committed by the previous holder of its lock after the state was read): the
+ * caller forgets those events, reads the state again and plans anew. Throws when a row did not
+ * take its change (it was not locked as planned): the caller's transaction then rolls back, and
+ * nothing of the batch is written. A batch that reserves nothing sends no statement.
  */
-export async function applyReservations(tx: InventorySqlTx, writes: ReservationWrites): Promise<"applied" | "stale"> {
-  if (writes.made.length === 0) return "applied";
+export async function applyReservations(
+  tx: InventorySqlTx,
+  writes: ReservationWrites,
+  events: readonly EventEnvelope[],
+): Promise<"applied" | "stale"> {
+  if (writes.made.length === 0) {
+    if (events.length > 0) throw new Error("a batch that reserves nothing has no events of its own to write");
+    return "applied";
+  }
   const { locations, totals, made } = writes;
   const [row] = await sql<{
     stale: boolean;
@@ -228,6 +277,7 @@ export async function applyReservations(tx: InventorySqlTx, writes: ReservationW
     made.map((each) => each.onHandAfter),
     made.map((each) => each.reservedAfter),
     made.map((each) => each.reason),
+    ...outboxRows(events),
   ]);
   if (row?.stale) return "stale";
   if (row?.locations !== locations.length || row.totals !== totals.length || row.movements !== made.length)

@@ -1,11 +1,14 @@
 import { sql, statement } from "../../common/database/sqlPool";
+import type { EventEnvelope } from "../../common/events/envelope";
+import { outboxInsertOf, outboxRows } from "../../common/events/outbox";
 import type { InventorySqlTx } from "./database";
 import type { TotalsRow } from "./reservationSql";
 
 /**
  * Releasing or deducting orders' reservations in named SQL, for a batch of orders: after their
  * locks (`lockOrders`), what they hold (their reservations, the location rows and totals they
- * hold units at, locked) in one statement, and every write in another. Rows are typed by hand.
+ * hold units at, locked) in one statement, and every write with the events that tell of it in
+ * another. Rows are typed by hand.
  */
 
 /** One reservation of an order, as stored. */
@@ -152,20 +155,35 @@ const applySettlementsStatement = statement(
    ), closed AS (
      INSERT INTO order_closures (order_id) SELECT unnest($22::uuid[]) ON CONFLICT DO NOTHING
      RETURNING 1
+   ), outbox AS (
+     ${outboxInsertOf(23)}
    )
    SELECT (SELECT count(*) FROM located)::int AS locations, (SELECT count(*) FROM totals)::int AS totals,
           (SELECT count(*) FROM moved)::int AS movements, (SELECT count(*) FROM settled)::int AS settled,
           (SELECT count(*) FROM closed)::int AS closed`,
 );
 
+/** Whether a batch of settlements writes anything (else `applySettlements` sends no statement). */
+export function writesAnything(writes: Pick<SettlementWrites, "movements" | "settled" | "closed">): boolean {
+  return writes.movements.length > 0 || writes.settled.length > 0 || writes.closed.length > 0;
+}
+
 /**
  * Writes a batch of settlements in one statement: location rows, totals (versions, low-stock
- * flags), ledger entries, the reservations' new status and the closures. Throws when a stock row
- * did not take its change: the caller's transaction then rolls back.
+ * flags), ledger entries, the reservations' new status and the closures, and the events that
+ * tell of them (`events`, to the outbox: the unit of work's own insert is then not needed).
+ * Throws when a stock row did not take its change: the caller's transaction then rolls back.
  */
-export async function applySettlements(tx: InventorySqlTx, writes: SettlementWrites): Promise<void> {
+export async function applySettlements(
+  tx: InventorySqlTx,
+  writes: SettlementWrites,
+  events: readonly EventEnvelope[],
+): Promise<void> {
   const { locations, totals, movements, settled, closed } = writes;
-  if (movements.length === 0 && settled.length === 0 && closed.length === 0) return;
+  if (!writesAnything(writes)) {
+    if (events.length > 0) throw new Error("a batch that settles nothing has no events of its own to write");
+    return;
+  }
   const [row] = await sql<{ locations: number; totals: number; movements: number }>(tx, applySettlementsStatement, [
     locations.map((each) => each.variantId),
     locations.map((each) => each.locationId),
@@ -190,6 +208,7 @@ export async function applySettlements(tx: InventorySqlTx, writes: SettlementWri
     settled.map((each) => each.orderId),
     settled.map((each) => each.status),
     [...closed],
+    ...outboxRows(events),
   ]);
   if (row?.locations !== locations.length || row.totals !== totals.length || row.movements !== movements.length)
     throw new Error("stock holds less than the orders reserved");

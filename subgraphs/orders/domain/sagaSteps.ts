@@ -1,5 +1,6 @@
 import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { continueTrace, takeEmitted, type Emit } from "../../common/events/unitOfWork";
+import type { AppliedRecord } from "../../common/events/appliedRecord";
 import {
   lockOrdersForSteps,
   movedOrders,
@@ -41,7 +42,7 @@ export async function applySagaEvents(
   tx: SqlExecutor,
   emit: Emit,
   allSteps: readonly SagaStep[],
-  record?: { consumer: string; ids: readonly string[] },
+  record?: AppliedRecord,
 ): Promise<ReadonlySet<string>> {
   let locked: Map<string, LockedOrder>;
   let fresh: ReadonlySet<string>;

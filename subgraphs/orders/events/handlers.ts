@@ -84,7 +84,7 @@ function sagaReply<T extends SagaReplyType>(type: T, sagaEventOf: (event: EventE
     {
       sqlOnly: true,
       // The events recorded as applied in the statement that locks their orders.
-      handleRecording: (events, record, tx, emit) => applySagaEvents(tx, emit, stepsOf(events), record),
+      handleRecording: (events, tx, emit, record) => applySagaEvents(tx, emit, stepsOf(events), record),
     },
   );
 }

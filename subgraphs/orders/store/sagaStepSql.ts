@@ -1,6 +1,7 @@
 import type { SqlExecutor } from "../../common/database/prismaOptions";
 import { sql, statement } from "../../common/database/sqlPool";
 import type { EventEnvelope } from "../../common/events/envelope";
+import type { AppliedRecord } from "../../common/events/appliedRecord";
 import { outboxInsertOf, outboxRows } from "../../common/events/outbox";
 import type { CancellationReason, OrderStatus } from "../domain/orderStateMachine";
 import { itemJson, itemsOf, type ItemJson } from "./checkoutSql";
@@ -107,7 +108,7 @@ const recordAndLockForSteps = statement(
  */
 export async function recordAndLockOrdersForSteps(
   tx: SqlExecutor,
-  record: { consumer: string; ids: readonly string[] },
+  record: AppliedRecord,
   steps: ReadonlyArray<{ eventId: string; orderId: string }>,
 ): Promise<{ fresh: Set<string>; locked: Map<string, LockedOrder> }> {
   const rows = await sql<Partial<LockedRow> & { freshIds: string[] | null }>(tx, recordAndLockForSteps, [
