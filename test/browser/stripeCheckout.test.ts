@@ -169,7 +169,7 @@ describe("the storefront's checkout with Stripe", () => {
 
     await enterCard(page, "4242 4242 4242 4242");
     await page.getByRole("button", { name: "Place order" }).click();
-    await page.waitForURL(/\/orders\//);
+    await page.waitForURL(/\/orders\//, { timeout: 90_000 });
     await page.locator('[data-testid="order-status"][data-status="CONFIRMED"]').waitFor({ timeout: 90_000 });
     await page.getByText("Thank you! Your order is confirmed.").waitFor();
     await page.getByText("2 × Trail Tee (M / Red)").waitFor();
@@ -197,7 +197,7 @@ describe("the storefront's checkout with Stripe", () => {
     await fillAddress(page);
     await enterCard(page, "4000 0000 0000 3220");
     await page.getByRole("button", { name: "Place order" }).click();
-    await page.waitForURL(/\/orders\//);
+    await page.waitForURL(/\/orders\//, { timeout: 90_000 });
 
     await completeChallenge(page, 2400);
     await page.context().close();
@@ -211,7 +211,7 @@ describe("the storefront's checkout with Stripe", () => {
     await fillAddress(page);
     await enterCard(page, "4000 0000 0000 3220");
     await page.getByRole("button", { name: "Place order" }).click();
-    await page.waitForURL(/\/orders\//);
+    await page.waitForURL(/\/orders\//, { timeout: 90_000 });
     const orderId = new URL(page.url()).pathname.split("/").pop()!;
     // The token placeGuestOrder answered is kept beside the order's number and email.
     const kept = JSON.parse((await storedItem(page, "storefront.guestOrders"))!) as Record<
