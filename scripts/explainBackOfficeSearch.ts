@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
-import { dropDatabase, ensureDatabase, migrateDatabase } from "../subgraphs/common/database/provision";
+import { dropDatabase, recreateMigratedDatabase } from "../subgraphs/common/database/provision";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import type { ServiceName } from "../subgraphs/common/serviceNames";
 import { orderSearchPage } from "../subgraphs/orders/domain/orderSearch";
@@ -147,9 +147,7 @@ async function main(): Promise<void> {
   const plans: string[] = [];
   for (const service of ["users", "orders", "products"] as const) {
     const url = urlOf(service);
-    await dropDatabase(url);
-    await ensureDatabase(url);
-    await migrateDatabase(service, url);
+    await recreateMigratedDatabase(service, url);
     const client = new Client({ connectionString: url });
     await client.connect();
     const started = performance.now();

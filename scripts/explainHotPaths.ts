@@ -22,7 +22,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
 import { declaredStatements, type Statement } from "../subgraphs/common/database/sqlPool";
-import { dropDatabase, ensureDatabase, migrateDatabase } from "../subgraphs/common/database/provision";
+import { dropDatabase, recreateMigratedDatabase } from "../subgraphs/common/database/provision";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import { serviceNames, type ServiceName } from "../subgraphs/common/serviceNames";
 
@@ -445,9 +445,7 @@ async function main(): Promise<void> {
   for (const service of services) {
     const url = urlOf(service);
     const volumeOf = (table: string) => Math.round((volumes[service][table] ?? smallTable) * scale);
-    await dropDatabase(url);
-    await ensureDatabase(url);
-    await migrateDatabase(service, url);
+    await recreateMigratedDatabase(service, url);
     const client = new Client({ connectionString: url });
     await client.connect();
     const started = performance.now();

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
 import { seedProducts } from "./seed/catalogData";
-import { dropDatabase, ensureDatabase, migrateDatabase } from "../subgraphs/common/database/provision";
+import { dropDatabase, recreateMigratedDatabase } from "../subgraphs/common/database/provision";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import {
   parseProductQuery,
@@ -73,9 +73,7 @@ const cases: Case[] = [
 ];
 
 async function main(): Promise<void> {
-  await dropDatabase(databaseUrl);
-  await ensureDatabase(databaseUrl);
-  await migrateDatabase("products", databaseUrl);
+  await recreateMigratedDatabase("products", databaseUrl);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   const loadStarted = performance.now();

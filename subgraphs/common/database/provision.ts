@@ -73,3 +73,10 @@ export async function listDatabases(serverUrl: string, prefix: string): Promise<
 export async function migrateDatabase(service: ServiceName, databaseUrl: string): Promise<void> {
   await runPrismaCli(service, ["migrate", "deploy"], databaseUrl);
 }
+
+/** A new, empty database of the service at its current schema (a report's or a bench's own). */
+export async function recreateMigratedDatabase(service: ServiceName, databaseUrl: string): Promise<void> {
+  await dropDatabase(databaseUrl);
+  await ensureDatabase(databaseUrl);
+  await migrateDatabase(service, databaseUrl);
+}
