@@ -8,10 +8,9 @@ import { provisionTestDatabase } from "../../../test/support/testDatabase";
 import { newTestId } from "../../../test/support/testNames";
 import { recordSentStatements } from "../../../test/support/sqlCounter";
 import { releaseOrder } from "../domain/reservations";
-import { applyStockChanges } from "../domain/stockChanges";
 import { inventoryEventHandlers } from "../events/handlers";
+import { stockedProducts } from "./support/stockedProducts";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
-import { ensureLocationLevels, ensureStockLevels } from "../store/stockStore";
 
 /**
  * Inventory's consumers of placed orders and of their status changes, as the service runs them
@@ -27,7 +26,6 @@ describe("inventory's consumers: the record of the events and the outbox in the 
   let unitOfWork: UnitOfWork<InventoryTx>;
   let committed: EventEnvelope[] = [];
   let main: string;
-  let sequence = 0;
 
   beforeAll(async () => {
     database = await provisionTestDatabase("inventory", testId);
@@ -57,31 +55,11 @@ describe("inventory's consumers: the record of the events and the outbox in the 
     });
   }
 
-  async function productWith(onHand: number): Promise<string> {
-    sequence += 1;
-    const productId = `00000000-0000-4000-9100-${String(sequence).padStart(12, "0")}`;
-    await unitOfWork(async (tx, emit) => {
-      await ensureStockLevels(tx, [{ variantId: productId, productId }]);
-      await ensureLocationLevels(tx, [{ variantId: productId, productId, locationId: main }]);
-      await applyStockChanges(
-        tx,
-        emit,
-        [
-          {
-            variantId: productId,
-            productId,
-            locationId: main,
-            onHandDelta: onHand,
-            reservedDelta: 0,
-            kind: "ADJUSTMENT",
-            reason: "initial count",
-          },
-        ],
-        new Map([[productId, 0]]),
-      );
-    });
-    return productId;
-  }
+  const productWith = stockedProducts(
+    (work) => unitOfWork(work),
+    () => main,
+    "9100",
+  );
 
   const orderId = (n: number) => `30000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 

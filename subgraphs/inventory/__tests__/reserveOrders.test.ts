@@ -6,9 +6,8 @@ import { recordSentStatements } from "../../../test/support/sqlCounter";
 import { releaseOrder } from "../domain/reservations";
 import { reserveOrders, type OrderLine, type OrderToReserve } from "../domain/reserveOrders";
 import { settleOrders, type OrderToSettle } from "../domain/settleOrders";
-import { applyStockChanges } from "../domain/stockChanges";
+import { stockedProducts } from "./support/stockedProducts";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
-import { ensureLocationLevels, ensureStockLevels } from "../store/stockStore";
 import { createEnvelope } from "../../common/events/envelope";
 import { reservePlacedOrders } from "../events/handlers";
 
@@ -21,7 +20,6 @@ describe("reserving a batch of orders in named SQL", () => {
   let db: InventoryDb;
   let committed: EventEnvelope[] = [];
   let unitOfWork: ReturnType<typeof createUnitOfWork<InventoryTx>>;
-  let sequence = 0;
   let main: string;
   let databaseName: string;
 
@@ -42,32 +40,11 @@ describe("reserving a batch of orders in named SQL", () => {
     await database?.drop();
   });
 
-  /** A product without options (its one variant has its id) with `onHand` units at the main location, low below `threshold`. */
-  async function productWith(onHand: number, threshold = 0): Promise<string> {
-    sequence += 1;
-    const productId = `00000000-0000-4000-9000-${String(sequence).padStart(12, "0")}`;
-    await unitOfWork(async (tx, emit) => {
-      await ensureStockLevels(tx, [{ variantId: productId, productId }]);
-      await ensureLocationLevels(tx, [{ variantId: productId, productId, locationId: main }]);
-      await applyStockChanges(
-        tx,
-        emit,
-        [
-          {
-            variantId: productId,
-            productId,
-            locationId: main,
-            onHandDelta: onHand,
-            reservedDelta: 0,
-            kind: "ADJUSTMENT",
-            reason: "initial count",
-          },
-        ],
-        new Map([[productId, threshold]]),
-      );
-    });
-    return productId;
-  }
+  const productWith = stockedProducts(
+    (work) => unitOfWork(work),
+    () => main,
+    "9000",
+  );
 
   const orderId = (n: number) => `20000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
   const line = (productId: string, quantity: number): OrderLine => ({ productId, variantId: productId, quantity });
