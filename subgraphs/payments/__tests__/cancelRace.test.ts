@@ -1,15 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { EventData, EventType } from "../../common/events/catalog";
-import type { EventHandler } from "../../common/events/eventConsumer";
-import { createEnvelope } from "../../common/events/envelope";
-import type { Emit } from "../../common/events/unitOfWork";
-import { startServices, type TestServices } from "../../../test/support/testServices";
+import type { TestServices } from "../../../test/support/testServices";
+import { handleUnwoken, startPaymentsWithoutWorker } from "./support/paymentsWithoutWorker";
 import { claimDue } from "../../common/dueWork/claimDue";
 import { attemptCapture } from "../domain/captures";
 import type { PaymentsDependencies } from "../domain/dependencies";
-import { paymentsEventHandlers } from "../events/handlers";
 import { PaymentProviders } from "../provider/paymentProviders";
-import type { PaymentsTx } from "../store/database";
 import { duePayments } from "../store/paymentStore";
 
 /**
@@ -23,30 +18,12 @@ describe("payments: an order cancelled while its payment is being opened", () =>
 
   beforeAll(async () => {
     // The worker looks for due captures only when told to (below), never on its own during the test.
-    services = await startServices(["payments"], {
-      router: false,
-      settings: { payments: { PAYMENT_WORKER_INTERVAL_MS: "3600000" } },
-    });
+    services = await startPaymentsWithoutWorker();
   });
 
   afterAll(() => services?.cleanUp());
 
-  /**
-   * Runs the service's handler in the caller's transaction. The worker is not woken: a capture
-   * it would start the moment the payment commits is not this test's race.
-   */
-  function handle<T extends EventType>(type: T, data: EventData<T>, tx: PaymentsTx, emit: Emit): Promise<void> {
-    const handler = paymentsEventHandlers({ defaultProvider: "simulated" }).find(
-      (each) => each.type === type,
-    ) as unknown as EventHandler<PaymentsTx, T>;
-    const unwoken: Emit = Object.assign(
-      <E extends EventType>(event: E, eventData: EventData<E>) => emit(event, eventData),
-      {
-        wake: () => undefined,
-      },
-    );
-    return handler.handle(createEnvelope("orders", { type, data }), tx, unwoken);
-  }
+  const handle = handleUnwoken;
 
   /** Transactions of the payments database waiting for an advisory lock. */
   async function advisoryLockWaiters(): Promise<number> {

@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { EventData } from "../../common/events/catalog";
-import type { EventHandler } from "../../common/events/eventConsumer";
-import { createEnvelope } from "../../common/events/envelope";
 import { subjectFor } from "../../common/events/streams";
-import type { Emit } from "../../common/events/unitOfWork";
-import { startServices, type TestServices } from "../../../test/support/testServices";
+import type { TestServices } from "../../../test/support/testServices";
+import { handleUnwoken, startPaymentsWithoutWorker } from "./support/paymentsWithoutWorker";
 import { captureBegun } from "../domain/captureBatch";
 import type { PaymentsDependencies } from "../domain/dependencies";
-import { paymentsEventHandlers } from "../events/handlers";
 import { PaymentProviders } from "../provider/paymentProviders";
 import { claimPaymentWork } from "../store/captureBatchSql";
-import type { PaymentsTx } from "../store/database";
 
 /**
  * The worker's batch of captures: the answers and their events are written by one statement,
@@ -23,19 +19,13 @@ describe("payments: a batch of captures with a payment changed while it was bein
 
   beforeAll(async () => {
     // The worker looks for due captures only when told to (below), never on its own during the test.
-    services = await startServices(["payments"], {
-      router: false,
-      settings: { payments: { PAYMENT_WORKER_INTERVAL_MS: "3600000" } },
-    });
+    services = await startPaymentsWithoutWorker();
   });
 
   afterAll(() => services?.cleanUp());
 
   /** Opens an order's payment as the service's handler does, without waking the worker. */
   async function openPayment(orderId: string): Promise<void> {
-    const handler = paymentsEventHandlers({ defaultProvider: "simulated" }).find(
-      (each) => each.type === "orders.payment.requested",
-    ) as unknown as EventHandler<PaymentsTx, "orders.payment.requested">;
     const data: EventData<"orders.payment.requested"> = {
       orderId,
       customerId: randomUUID(),
@@ -43,10 +33,7 @@ describe("payments: a batch of captures with a payment changed while it was bein
       paymentToken: "tok_visa",
       deadline: new Date(Date.now() + 600_000).toISOString(),
     };
-    await services.payments.runtime.unitOfWork(async (tx, emit) => {
-      const unwoken: Emit = Object.assign(emit, { wake: () => undefined });
-      await handler.handle(createEnvelope("orders", { type: "orders.payment.requested", data }), tx, unwoken);
-    });
+    await services.payments.runtime.unitOfWork((tx, emit) => handleUnwoken("orders.payment.requested", data, tx, emit));
   }
 
   it("writes the unchanged payment with its event, and settles the changed one on its own, each told once", async () => {
