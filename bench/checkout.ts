@@ -56,6 +56,8 @@ const settings = {
   publicCacheSeconds: process.env.PUBLIC_RESPONSE_CACHE_SECONDS ?? "2",
   /** A folder for V8 CPU profiles of every service (node --cpu-prof), written when the stack stops. */
   cpuProfileDir: process.env.BENCH_CPU_PROFILE_DIR,
+  /** More options for the services' node, such as `--perf-basic-prof` for `perf record` (space-separated). */
+  nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
 };
 const postgresUrl = process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
 const postgresBench = "postgres (bench backends)";
@@ -105,9 +107,10 @@ async function main(): Promise<void> {
         ROUTER_WORKERS: settings.routerWorkers,
         PUBLIC_RESPONSE_CACHE_SECONDS: settings.publicCacheSeconds,
       },
-      ...(settings.cpuProfileDir
-        ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${path.resolve(settings.cpuProfileDir)}`] }
-        : {}),
+      nodeArgs: [
+        ...(settings.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(settings.cpuProfileDir)}`] : []),
+        ...settings.nodeArgs,
+      ],
     });
     routerUrl = stack.routerUrl;
     productsUrl = stack.subgraphUrls.products;
