@@ -325,6 +325,8 @@ async function main(): Promise<void> {
     writeFileSync(path.join(folder, `${stamp}.md`), markdown(result));
     console.log(markdown(result));
     for (const customer of customers) await customer.ws.dispose();
+    client.close();
+    direct.close();
   } finally {
     if (stack && !process.env.BENCH_KEEP) await stack.destroy();
     mail.close();

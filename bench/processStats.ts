@@ -54,6 +54,23 @@ export function pidsNamed(name: string): number[] {
     .map(Number);
 }
 
+const proportionalMemory = new Map<number, { readAt: number; kilobytes: number }>();
+const proportionalMemoryMaxAgeMs = 10_000;
+
+/**
+ * A process's proportional memory, read at most every 10 s: the kernel walks every page of the
+ * process to answer `smaps_rollup`, which cost the load generator about 1 % of the machine when
+ * read every second for every PostgreSQL backend.
+ */
+function proportionalKilobytes(pid: number): number {
+  const known = proportionalMemory.get(pid);
+  const now = performance.now();
+  if (known && now - known.readAt < proportionalMemoryMaxAgeMs) return known.kilobytes;
+  const kilobytesNow = kilobytes(`/proc/${pid}/smaps_rollup`, "Pss");
+  proportionalMemory.set(pid, { readAt: now, kilobytes: kilobytesNow });
+  return kilobytesNow;
+}
+
 /**
  * A group such as PostgreSQL, whose connection processes come and go: the CPU of the ones that
  * have exited is counted in their parent's children time, so the sum stays monotonic.
@@ -65,7 +82,7 @@ export function sampleGroup(name: string): ProcessSample {
     const stat = readStat(pid);
     if (!stat) continue;
     cpuSeconds += stat.cpuSeconds + stat.childrenCpuSeconds;
-    memoryKb += kilobytes(`/proc/${pid}/smaps_rollup`, "Pss");
+    memoryKb += proportionalKilobytes(pid);
   }
   return { cpuSeconds, memoryMb: memoryKb / 1024 };
 }
