@@ -78,62 +78,34 @@ class SubgraphResponse {
 class StaleConnectionError extends Error {}
 
 /**
- * Where a subgraph's requests go: its URL parsed once into `http.request` options, so no request
- * parses it again (a URL given to `http.request` is parsed and converted at every call).
- */
-interface Target {
-  /** The URL as the gateway gives it. */
-  url: string;
-  href: string;
-  send: typeof http.request;
-  options: http.RequestOptions;
-}
-
-function targetOf(url: string, agents: { http: http.Agent; https: https.Agent }): Target {
-  const parsed = new URL(url);
-  const secure = parsed.protocol === "https:";
-  return {
-    url,
-    href: parsed.href,
-    send: secure ? https.request : http.request,
-    options: {
-      method: "POST",
-      protocol: parsed.protocol,
-      hostname: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: parsed.port || (secure ? 443 : 80),
-      path: `${parsed.pathname}${parsed.search}`,
-      agent: secure ? agents.https : agents.http,
-      ...(parsed.username
-        ? { auth: `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}` }
-        : {}),
-    },
-  };
-}
-
-/**
  * One POST over a kept-alive connection, answered within `timeoutMs`. A reused connection the
  * subgraph closed meanwhile (its keep-alive timeout) fails before the request reaches it:
  * that is told apart, so even a mutation may be sent again.
  */
 function post(
-  target: Target,
-  headers: http.OutgoingHttpHeaders,
+  agent: http.Agent,
+  url: URL,
+  headers: Record<string, string>,
   body: string,
   timeoutMs: number,
 ): Promise<SubgraphResponse> {
   return new Promise((resolve, reject) => {
-    const request = target.send({ ...target.options, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        clearTimeout(timer);
-        resolve(new SubgraphResponse(target.href, response.statusCode ?? 0, response.headers, Buffer.concat(chunks)));
-      });
-      response.on("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
+    const request = (url.protocol === "https:" ? https : http).request(
+      url,
+      { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          clearTimeout(timer);
+          resolve(new SubgraphResponse(url.href, response.statusCode ?? 0, response.headers, Buffer.concat(chunks)));
+        });
+        response.on("error", (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      },
+    );
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     request.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -159,23 +131,20 @@ export function subgraphFetcher(settings: SubgraphFetchSettings): Fetcher {
     scheduling: "lifo",
   } as const;
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-  // A data source asks one URL: the last one's target is kept.
-  let target: Target | undefined;
   return (async (url: string, init: RequestInit = {}) => {
     const attempts = 1 + (isMutation(init.body) ? 0 : settings.retries);
     const body = typeof init.body === "string" ? init.body : "";
-    if (target?.url !== url) target = targetOf(url, agents);
-    const contentLength = String(Buffer.byteLength(body));
+    const target = new URL(url);
+    const agent = target.protocol === "https:" ? agents.https : agents.http;
     let staleRetried = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
         // Signed at each attempt: the signature's time bounds how long it can be replayed.
         const headers = {
           ...(init.headers as Record<string, string> | undefined),
-          "content-length": contentLength,
           [routerSignatureHeader]: signRouterRequest(settings.signingSecret, body),
         };
-        const response = await post(target, headers, body, settings.timeoutMs);
+        const response = await post(agent, target, headers, body, settings.timeoutMs);
         if (attempt < attempts && retryable(response.status)) continue;
         return response;
       } catch (error) {
