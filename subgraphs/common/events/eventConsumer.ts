@@ -233,6 +233,19 @@ function deliveryOf(message: JsMsg): Delivery {
   return { message, raw, key: orderingKey(raw) };
 }
 
+/**
+ * How a durable's open pull request is kept. Every pull, heartbeat and expiry is a message the
+ * server and this process handle, for every durable (about 75 in the platform, most of them idle).
+ * The client asks for more once no more than `threshold_messages` of what it asked for are still
+ * to come: nats.js' default (three quarters of `max_messages`) sends a pull every 16 deliveries
+ * of a busy durable; this one, every 192. An idle durable's pull lasts `expires` and hears an idle
+ * heartbeat every `idle_heartbeat` (30 s, nats.js' longest), where the default was a pull every
+ * 30 s and a heartbeat every 15 s. Two heartbeats missed (a minute) make the client pull anew.
+ * The server hands messages to the open pulls in turn, so replicas that share a durable still
+ * share its deliveries; a batch is bounded by `batchSize` (256 at most), not by this.
+ */
+const pullSettings = { max_messages: 256, threshold_messages: 64, expires: 120_000, idle_heartbeat: 30_000 };
+
 /** One durable JetStream consumer of an `EventConsumer`: its name and the subject it filters on. */
 interface Durable {
   name: string;
@@ -326,10 +339,11 @@ export class EventConsumer<Tx extends SqlExecutor> {
         await jsm.consumers.update(this.stream, durable.name, config);
       }
       const consumer = await js.consumers.get(this.stream, durable.name);
-      // One pull request stays open (its `expires` is at least a second); the server sends what
-      // it has at once, up to `max_messages`, and the client asks for more as they arrive. A
-      // batch is formed here from what has arrived, not by a pull per batch.
-      const messages = await consumer.consume({ max_messages: Math.max(64, this.batchSize) });
+      // One pull request stays open; the server sends what it has at once, up to `max_messages`,
+      // and the client asks for more as they arrive. A batch is formed here from what has
+      // arrived, not by a pull per batch.
+      // A copy: nats.js fills in the options object it is given.
+      const messages = await consumer.consume({ ...pullSettings });
       this.subscriptions.push(messages);
       this.loops.push(this.run(messages));
     }

@@ -12,6 +12,7 @@ import {
   pruneOutbox,
   type OutboxRow,
 } from "./outbox";
+import { JetStreamPublisher } from "./jetStreamPublisher";
 import { subjectOf } from "./streams";
 
 export interface OutboxRelayOptions {
@@ -58,6 +59,7 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly publishTimeoutMs: number;
+  private readonly publisher: JetStreamPublisher;
   private readonly pollGraceMs: number;
   /** Ids published by the direct path and not yet stamped. */
   private unstamped: string[] = [];
@@ -79,6 +81,7 @@ export class OutboxRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+    this.publisher = JetStreamPublisher.of(options.js, this.publishTimeoutMs);
     this.pollGraceMs = options.pollGraceMs ?? 5000;
     this.stampLingerMs = Math.min(options.stampLingerMs ?? 200, Math.floor(this.pollGraceMs / 4));
   }
@@ -134,6 +137,7 @@ export class OutboxRelay {
     await this.loop;
     await this.settled();
     await this.stampSoon();
+    this.publisher.close();
   }
 
   /** Resolves once the direct publications under way have ended: published, or left in the outbox. */
@@ -251,13 +255,10 @@ export class OutboxRelay {
 
   private async publish(row: Pick<OutboxRow, "id" | "type" | "envelope">): Promise<void> {
     if (!isEventType(row.type)) throw new Error(`outbox row ${row.id} has unknown type ${row.type}`);
-    await this.options.js.publish(
+    await this.publisher.publish(
       subjectOf(this.options.namespace, { type: row.type, data: row.envelope.data }),
       encoder.encode(JSON.stringify(row.envelope)),
-      {
-        msgID: row.id,
-        timeout: this.publishTimeoutMs,
-      },
+      row.id,
     );
   }
 
