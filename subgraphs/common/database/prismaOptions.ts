@@ -18,9 +18,6 @@ export const defaultIdleTransactionTimeoutMs = 15_000;
 /** How long a pooled connection may sit unused before the pool ends it. */
 export const connectionIdleTimeoutMs = 5 * 60_000;
 
-/** How the service's connections plan their statements (see `databasePool`). */
-export const planCacheMode = "force_generic_plan";
-
 const queryEvents: Array<{ emit: "event"; level: "query" }> = [{ emit: "event", level: "query" }];
 
 /** The service's one `pg` pool: Prisma's driver adapter and the hot paths' own SQL share it (see sqlPool.ts). */
@@ -37,12 +34,6 @@ export function databasePool(databaseUrl: string, options: DatabaseOptions = {})
     // Idle connections do not keep a process alive (a script that forgot to end its pool exits,
     // as it did after pg's 10 s before).
     allowExitOnIdle: true,
-    // Statements are planned once per connection (the generic plan), not at every execution:
-    // PostgreSQL kept planning the hot statements anew (their generic plans, taking arrays of
-    // unknown length, look dearer than a custom plan); binding the checkout's placing statement
-    // cost 1.5 ms of backend CPU, 0.2 ms with its generic plan. `npm run bench:hot-paths`
-    // checks every named statement's generic plan at production volumes.
-    options: `-c plan_cache_mode=${planCacheMode}`,
   });
 }
 

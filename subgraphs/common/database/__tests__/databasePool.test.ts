@@ -1,5 +1,5 @@
 import { newTestId } from "../../../../test/support/testNames";
-import { connectionIdleTimeoutMs, databasePool, planCacheMode } from "../prismaOptions";
+import { connectionIdleTimeoutMs, databasePool } from "../prismaOptions";
 import { dropDatabase, ensureDatabase } from "../provision";
 
 const server = process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
@@ -20,11 +20,5 @@ describe("the service's database pool", () => {
     expect(connectionIdleTimeoutMs).toBeGreaterThanOrEqual(60_000);
     const { options } = pool as unknown as { options: { idleTimeoutMillis: number; allowExitOnIdle: boolean } };
     expect(options).toMatchObject({ idleTimeoutMillis: connectionIdleTimeoutMs, allowExitOnIdle: true });
-  });
-
-  it("plans each statement once per connection: generic plans", async () => {
-    const { rows } = await pool.query<{ plan_cache_mode: string }>("SHOW plan_cache_mode");
-    expect(planCacheMode).toBe("force_generic_plan");
-    expect(rows[0]?.plan_cache_mode).toBe(planCacheMode);
   });
 });
