@@ -15,6 +15,9 @@ export interface DatabaseOptions {
 /** As long as the longest interactive transaction Prisma is allowed (the outbox relay's, 3 × its publish timeout). */
 export const defaultIdleTransactionTimeoutMs = 15_000;
 
+/** How long a pooled connection may sit unused before the pool ends it. */
+export const connectionIdleTimeoutMs = 5 * 60_000;
+
 const queryEvents: Array<{ emit: "event"; level: "query" }> = [{ emit: "event", level: "query" }];
 
 /** The service's one `pg` pool: Prisma's driver adapter and the hot paths' own SQL share it (see sqlPool.ts). */
@@ -24,6 +27,13 @@ export function databasePool(databaseUrl: string, options: DatabaseOptions = {})
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
     idle_in_transaction_session_timeout: options.idleTransactionTimeoutMs ?? defaultIdleTransactionTimeoutMs,
+    // A new connection costs its backend's start, its catalog caches, the parse of every named
+    // statement again and their first plans; with pg's default (an idle connection ends after
+    // 10 s) the consumers' bursts opened several a minute under load.
+    idleTimeoutMillis: connectionIdleTimeoutMs,
+    // Idle connections do not keep a process alive (a script that forgot to end its pool exits,
+    // as it did after pg's 10 s before).
+    allowExitOnIdle: true,
   });
 }
 
