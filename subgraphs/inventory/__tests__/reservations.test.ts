@@ -5,9 +5,8 @@ import { provisionTestDatabase } from "../../../test/support/testDatabase";
 import { newTestId } from "../../../test/support/testNames";
 import { deductOrder, releaseEditedUnits, releaseOrder, reserveOrder, type OrderLine } from "../domain/reservations";
 import { inventoryEventHandlers } from "../events/handlers";
-import { applyStockChanges } from "../domain/stockChanges";
 import { createInventoryDatabase, type InventoryDb, type InventoryTx } from "../store/database";
-import { ensureLocationLevels, ensureStockLevels } from "../store/stockStore";
+import { countIn } from "./support/stockedProducts";
 
 describe("stock reservations against a real database, under concurrency", () => {
   const testId = newTestId();
@@ -30,30 +29,11 @@ describe("stock reservations against a real database, under concurrency", () => 
     await database?.drop();
   });
 
-  /** Units of a variant counted in at a location, through the same path as a back-office adjustment. */
-  async function countIn(variantId: string, productId: string, locationId: string, onHand: number): Promise<void> {
-    await unitOfWork(async (tx, emit) => {
-      await ensureStockLevels(tx, [{ variantId, productId }]);
-      await ensureLocationLevels(tx, [{ variantId, productId, locationId }]);
-      await applyStockChanges(tx, emit, [
-        {
-          variantId,
-          productId,
-          locationId,
-          onHandDelta: onHand,
-          reservedDelta: 0,
-          kind: "ADJUSTMENT",
-          reason: "initial count",
-        },
-      ]);
-    });
-  }
-
   /** A product without options (its one variant has its id) with `onHand` units at the main location. */
   async function productWith(onHand: number): Promise<string> {
     sequence += 1;
     const productId = `00000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
-    await countIn(productId, productId, main, onHand);
+    await countIn(unitOfWork, { variantId: productId, productId, locationId: main, onHand });
     return productId;
   }
 
@@ -250,7 +230,8 @@ describe("stock reservations against a real database, under concurrency", () => 
       sequence += 1;
       const productId = `30000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
       const variantId = `40000000-0000-4000-8000-${String(sequence).padStart(12, "0")}`;
-      for (const [locationId, units] of stock) await countIn(variantId, productId, locationId, units);
+      for (const [locationId, units] of stock)
+        await countIn(unitOfWork, { variantId, productId, locationId, onHand: units });
       return { variantId, productId };
     }
 
