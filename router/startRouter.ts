@@ -53,7 +53,10 @@ export async function startRouter(env: RouterEnvironment, options: { logger?: Lo
   const apiKeys = new ApiKeyRegistry(redis, env.REDIS_KEY_PREFIX);
   // Revoked sessions kept in memory (from Redis pub/sub, resynced), and verified tokens cached:
   // a request's token costs no Redis round trip.
-  const revoked = await LocalRevocations.start(new SessionRevocations(redis, env.REDIS_KEY_PREFIX), redis, { logger });
+  const revoked = await LocalRevocations.start(new SessionRevocations(redis, env.REDIS_KEY_PREFIX), redis, {
+    logger,
+    retry,
+  });
   const verifyAccessToken = createTokenVerifier({
     keys: remoteKeySet(env.USERS_JWKS_URL),
     issuer: env.JWT_ISSUER,

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { connectWithRetry, type RetryOptions } from "../dependencies";
 import type { Logger } from "../logger";
 
 /** What a token verifier asks of revocations: whether a session has ended. */
@@ -72,6 +73,12 @@ export interface LocalRevocationsOptions {
   /** How often the whole set is read again, in case a message was lost (30 s). */
   resyncMs?: number;
   logger?: Logger;
+  /**
+   * Connect the subscription with the service's start-up retries (until its start-up timeout),
+   * as its other dependencies are: on a loaded machine a first connection may not be ready
+   * within its 2 s, and the process should not exit for it. Without it, one attempt.
+   */
+  retry?: RetryOptions;
 }
 
 /**
@@ -110,7 +117,7 @@ export class LocalRevocations implements RevocationCheck {
     options: LocalRevocationsOptions = {},
   ): Promise<LocalRevocations> {
     const connectionName = `${redis.options.connectionName ?? "service"}:revocations`;
-    const subscriber = redis.duplicate({ connectionName, lazyConnect: true });
+    const subscriber = await connectSubscriber(redis, connectionName, options.retry);
     const view = new LocalRevocations(source, subscriber, options);
     subscriber.on("message", (channel: string, text: string) => {
       if (channel === source.channel) view.heard(text);
@@ -119,7 +126,6 @@ export class LocalRevocations implements RevocationCheck {
       options.logger?.debug({ err: error.message }, "revocations subscription: connection error"),
     );
     subscriber.on("close", () => view.lost());
-    await subscriber.connect();
     await subscriber.subscribe(source.channel);
     // After a reconnection: subscribed again (ioredis does it too; twice is harmless, and the reply
     // says the subscription is in place), then the set is read, for what was told meanwhile.
@@ -196,4 +202,28 @@ export class LocalRevocations implements RevocationCheck {
     this.generation += 1;
     this.current = false;
   }
+}
+
+/** A connected duplicate of `redis` for the subscription; a failed attempt's connection is closed. */
+async function connectSubscriber(
+  redis: Redis,
+  connectionName: string,
+  retry: RetryOptions | undefined,
+): Promise<Redis> {
+  const attempt = async () => {
+    const subscriber = redis.duplicate({ connectionName, lazyConnect: true });
+    // ioredis reports the socket's error as an event and rejects connect() with a generic one.
+    let socketError: unknown;
+    const noteError = (error: unknown) => (socketError = error);
+    subscriber.on("error", noteError);
+    try {
+      await subscriber.connect();
+      subscriber.off("error", noteError);
+      return subscriber;
+    } catch (error) {
+      subscriber.disconnect();
+      throw socketError ?? error;
+    }
+  };
+  return retry ? connectWithRetry("Redis", `${connectionName} subscription`, attempt, retry) : attempt();
 }

@@ -103,7 +103,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
 
   // Revoked sessions kept in memory (from Redis pub/sub, resynced), and verified tokens cached:
   // a request's token costs no Redis round trip.
-  const revoked = await LocalRevocations.start(runtime.revocations, redis, { logger });
+  const revoked = await LocalRevocations.start(runtime.revocations, redis, { logger, retry });
   const verifyAccessToken = createTokenVerifier({
     keys: definition.verificationKeys?.(runtime) ?? remoteKeySet(env.USERS_JWKS_URL),
     issuer: env.JWT_ISSUER,

@@ -3,12 +3,14 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Redis, type RedisOptions } from "ioredis";
+import { pino } from "pino";
 import { generateKeyPair, SignJWT } from "jose";
 import { ApiKeyRegistry } from "../../../subgraphs/common/auth/apiKeys";
 import { LocalRevocations, SessionRevocations } from "../../../subgraphs/common/auth/sessionRevocations";
 import { accessTokenAlgorithm, createTokenVerifier } from "../../../subgraphs/common/auth/tokenVerifier";
 import { projectRoot } from "../../../subgraphs/common/projectRoot";
 import { newTestId } from "../../support/testNames";
+import { PrivateRedis } from "../../support/privateRedis";
 import { waitFor } from "../../support/waitFor";
 
 const run = promisify(execFile);
@@ -154,5 +156,33 @@ describe("revoked sessions kept in memory from Redis pub/sub, with a real Redis"
     // Back: the set was read again on reconnection (the timer's resync is an hour away).
     await waitFor(() => view.isCurrent, "the subscription to come back", 10_000);
     expect(view.isRevoked(sessionId)).toBe(true);
+  });
+
+  it("waits for Redis at start with the service's retries, then hears revocations", async () => {
+    const later = await PrivateRedis.reserve();
+    try {
+      // A Redis that is not there yet, as at a replica's start on a loaded machine.
+      const redis = new Redis(later.url, {
+        lazyConnect: true,
+        connectionName: `${prefix}late`,
+        retryStrategy: () => 100,
+      });
+      opened.push(redis);
+      const logger = pino({ level: "silent" });
+      const starting = LocalRevocations.start(new SessionRevocations(redis, prefix), redis, {
+        retry: { timeoutMs: 20_000, logger },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await later.resume();
+      const view = await starting;
+      views.push(view);
+      expect(view.isCurrent).toBe(true);
+
+      const sessionId = randomUUID();
+      await new SessionRevocations(redis, prefix).revoke([sessionId], 900);
+      await waitFor(() => view.isRevoked(sessionId) === true, "the revocation to be heard", 10_000);
+    } finally {
+      await later.pause();
+    }
   });
 });
