@@ -16,6 +16,13 @@ import type { WorkerName } from "../workerNames";
 import type { ReadinessCheck } from "./health";
 import type { BackgroundWorker } from "./subgraphDefinition";
 
+/**
+ * How long a JetStream API call (streams, consumers) may take. nats.js' default, 5 s, was not
+ * enough at start on a loaded machine, where a service then exited with "TIMEOUT"; the calls are
+ * made at start and by the gauges, never on a request's path.
+ */
+export const jetStreamApiTimeoutMs = 20_000;
+
 export interface EventPlumbingOptions<Tx extends SqlExecutor> {
   service: ServiceName;
   env: SubgraphEnvironment;
@@ -48,7 +55,7 @@ export class EventPlumbing<Tx extends SqlExecutor> {
     readonly jsm: JetStreamManager,
   ) {
     const { service, env, db, nats, logger, metrics } = options;
-    const js = nats.jetstream();
+    const js = nats.jetstream({ timeout: jetStreamApiTimeoutMs });
     this.relay = new OutboxRelay({
       db,
       js,
@@ -95,7 +102,7 @@ export class EventPlumbing<Tx extends SqlExecutor> {
 
   /** Makes sure the streams exist, then builds the plumbing (nothing runs until `start`). */
   static async create<Tx extends SqlExecutor>(options: EventPlumbingOptions<Tx>): Promise<EventPlumbing<Tx>> {
-    const jsm = await options.nats.jetstreamManager();
+    const jsm = await options.nats.jetstreamManager({ timeout: jetStreamApiTimeoutMs });
     await ensureStreams(jsm, options.env.NATS_NAMESPACE, options.env.NATS_STREAM_REPLICAS);
     return new EventPlumbing(options, jsm);
   }

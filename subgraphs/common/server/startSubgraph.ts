@@ -17,7 +17,7 @@ import { createLogger, type Logger } from "../logger";
 import { ServiceMetrics } from "../metrics";
 import { registerNatsCounters } from "../workCounters";
 import { withTrace } from "../events/unitOfWork";
-import { EventPlumbing } from "./eventPlumbing";
+import { EventPlumbing, jetStreamApiTimeoutMs } from "./eventPlumbing";
 import { startGraphQLHttpServer } from "./graphqlHttpServer";
 import { jsonBody } from "./jsonBody";
 import { knownOperationNames } from "./knownOperations";
@@ -88,7 +88,7 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     databaseUrl,
     db,
     nats,
-    js: nats.jetstream(),
+    js: nats.jetstream({ timeout: jetStreamApiTimeoutMs }),
     jsm: events.jsm,
     redis,
     relay: events.relay,
