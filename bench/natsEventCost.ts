@@ -9,7 +9,9 @@
  *
  * Events are published at a steady rate (commits of `eventsPerCommit` events), as the services
  * publish them under load, not in one burst, so the client coalesces writes as it does there.
- * Run it alone (`flock /tmp/bench.lock`): the server's CPU is that of every client.
+ * Run it alone (`flock /tmp/bench.lock`): the server's CPU is that of every client. On a machine
+ * that others' tests share, give it a server of its own (`nats-server -js -p 14222`, then
+ * `NATS_URL=nats://127.0.0.1:14222 NATS_SERVER_PID=<its pid>`).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -35,8 +37,9 @@ const stubDb = {
   $transaction: <R>(work: (tx: SqlExecutor) => Promise<R>) => work(stubDb),
 } as unknown as TransactionRunner<SqlExecutor> & SqlExecutor;
 
-/** The NATS server's pid, found by its command name. */
+/** The NATS server's pid: `NATS_SERVER_PID` (a server of the bench's own), else found by its command name. */
 function natsServerPid(): number {
+  if (process.env.NATS_SERVER_PID) return Number(process.env.NATS_SERVER_PID);
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {

@@ -18,7 +18,14 @@ import { appliedRecordInsert, appliedRecordOf, type AppliedRecord } from "./appl
 import type { EventType } from "./catalog";
 import { deadLetterOf } from "./deadLetters";
 import { InvalidEventError, parseEnvelope, type EventEnvelope } from "./envelope";
-import { deadLetterSubject, hasSubjectDetail, streamFor, subjectFor, subjectOf } from "./streams";
+import {
+  deadLetterSubject,
+  hasSubjectDetail,
+  streamFor,
+  subjectFor,
+  subjectOf,
+  unconsumedSubjectDetails,
+} from "./streams";
 import { continueTrace, type Emit, type UnitOfWork } from "./unitOfWork";
 
 /**
@@ -303,6 +310,11 @@ export class EventConsumer<Tx extends SqlExecutor> {
     const { namespace, handler } = options;
     const subject = subjectFor(namespace, handler.type);
     const details = handler.subjectDetails;
+    const unconsumed = details?.filter((detail) => unconsumedSubjectDetails[handler.type]?.includes(detail)) ?? [];
+    if (unconsumed.length > 0)
+      throw new Error(
+        `${this.name} takes ${unconsumed.join(", ")}, published without acknowledgement as no consumer takes them: take them off unconsumedSubjectDetails (streams.ts) first`,
+      );
     this.durables = hasSubjectDetail(handler.type)
       ? [
           { name: this.name, subject },

@@ -61,6 +61,17 @@ export class JetStreamPublisher {
     });
   }
 
+  /**
+   * Publishes a message with its id for de-duplication and asks for no acknowledgement: the
+   * stream stores it as it does the others, but nothing tells whether it did (for events no
+   * consumer takes, `unconsumedSubjectDetails`). Throws only if the connection is closed.
+   */
+  send(subject: string, data: Uint8Array, msgId: string): void {
+    const header = headers();
+    header.set("Nats-Msg-Id", msgId);
+    this.nc.publish(subject, data, { headers: header });
+  }
+
   /** Fails what still waits and stops listening. */
   close(): void {
     this.subscription?.unsubscribe();

@@ -13,7 +13,7 @@ import {
   type OutboxRow,
 } from "./outbox";
 import { JetStreamPublisher } from "./jetStreamPublisher";
-import { subjectOf } from "./streams";
+import { isUnconsumed, subjectOf } from "./streams";
 
 export interface OutboxRelayOptions {
   db: TransactionRunner<SqlExecutor> & SqlExecutor;
@@ -255,11 +255,12 @@ export class OutboxRelay {
 
   private async publish(row: Pick<OutboxRow, "id" | "type" | "envelope">): Promise<void> {
     if (!isEventType(row.type)) throw new Error(`outbox row ${row.id} has unknown type ${row.type}`);
-    await this.publisher.publish(
-      subjectOf(this.options.namespace, { type: row.type, data: row.envelope.data }),
-      encoder.encode(JSON.stringify(row.envelope)),
-      row.id,
-    );
+    const event = { type: row.type, data: row.envelope.data };
+    const subject = subjectOf(this.options.namespace, event);
+    const data = encoder.encode(JSON.stringify(row.envelope));
+    // No consumer waits for it: stored without an acknowledgement to wait for (streams.ts).
+    if (isUnconsumed(event)) this.publisher.send(subject, data, row.id);
+    else await this.publisher.publish(subject, data, row.id);
   }
 
   private async pruneNow(): Promise<void> {

@@ -22,6 +22,28 @@ export const subjectDetails: { readonly [T in EventType]?: (data: EventData<T>) 
   "orders.order.status_changed": (data) => data.status,
 };
 
+/**
+ * Subject details of events that no durable consumer takes: the statuses an order only passes
+ * through in the checkout (its live subscribers hear of them from Redis, not from the stream).
+ * They are published and stored all the same (ARCHITECTURE.md: every transition is published),
+ * but without asking for the stream's acknowledgement: no one waits for them, and the
+ * acknowledgement was a message per event for the server to send and the relay to wait for.
+ * One lost to a NATS outage at that moment is missed by no consumer. A consumer that comes to
+ * take one of them must first take it off this list (`EventConsumer` refuses it otherwise), so
+ * that its events are published with the usual guarantee.
+ */
+export const unconsumedSubjectDetails: { readonly [T in EventType]?: readonly string[] } = {
+  "orders.order.status_changed": ["PENDING", "AWAITING_PAYMENT"],
+};
+
+/** Whether an event is published on a subject that no durable consumer takes (`unconsumedSubjectDetails`). */
+export function isUnconsumed(event: { type: EventType; data: unknown }): boolean {
+  const unconsumed = unconsumedSubjectDetails[event.type];
+  if (!unconsumed) return false;
+  const detail = subjectDetails[event.type] as ((data: unknown) => string) | undefined;
+  return detail !== undefined && unconsumed.includes(detail(event.data));
+}
+
 /** Whether events of `type` are published on a subject per detail. */
 export function hasSubjectDetail(type: EventType): boolean {
   return subjectDetails[type] !== undefined;

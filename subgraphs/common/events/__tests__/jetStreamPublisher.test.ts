@@ -42,6 +42,19 @@ describe("publishing to JetStream with an inbox of our own", () => {
     expect(again).toEqual({ ...first, duplicate: true });
   });
 
+  it("stores a message sent without acknowledgement, and a second sending of its id once", async () => {
+    const jsm = await nc.jetstreamManager();
+    const stream = `${namespace}_INVENTORY`.toUpperCase();
+    const before = (await jsm.streams.info(stream)).state.messages;
+    const id = randomUUID();
+    publisher.send(subject, body, id);
+    publisher.send(subject, body, id);
+    // Acknowledged after them: the stream takes a connection's messages in order.
+    const { seq } = await publisher.publish(subject, body, randomUUID());
+    expect((await jsm.streams.info(stream)).state.messages).toBe(before + 2);
+    expect((await jsm.streams.getMessage(stream, { seq: seq - 1 })).header.get("Nats-Msg-Id")).toBe(id);
+  });
+
   it("fails when no stream takes the subject", async () => {
     await expect(publisher.publish(`${namespace}_none.${randomUUID()}`, body, randomUUID())).rejects.toThrow(
       /no stream takes/,
