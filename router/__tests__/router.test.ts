@@ -23,6 +23,18 @@ describe("the router", () => {
     expect(result.errors?.[0]?.message).toMatch(/priceInBitcoin/);
   });
 
+  it("keeps an idle connection open for a minute, the router's and the subgraphs' alike", async () => {
+    // The callers' connection pools (the router's to each subgraph, a load balancer's) close first.
+    const routerAnswer = await fetch(router.url, {
+      method: "POST",
+      body: '{"query":"{ __typename }"}',
+      headers: { "content-type": "application/json" },
+    });
+    expect(routerAnswer.headers.get("keep-alive")).toBe("timeout=65");
+    const subgraphHealth = await fetch(`${new URL(services.products.url).origin}/health/live`);
+    expect(subgraphHealth.headers.get("keep-alive")).toBe("timeout=65");
+  });
+
   it("answers a query that does not parse with GRAPHQL_PARSE_FAILED", async () => {
     const result = await graphql(router.url, "{ products( }");
     expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");

@@ -40,8 +40,16 @@ const secretShapes: ReadonlyArray<[RegExp, string]> = [
   [/(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{43}(?![\w-])/g, redacted],
 ];
 
+/**
+ * Letters, digits and hyphens, at most 42: no shape above can match (each needs a space, a `.`,
+ * `:`, `=`, `_` or `?`, or a run of 43), and most logged strings look so (ids, trace ids, codes).
+ * Checked first because every request's logger child scrubs its ids: the twelve shapes cost ~5 µs.
+ */
+const plainWord = /^[0-9A-Za-z-]{0,42}$/;
+
 /** A string with every secret shape it contains replaced. */
 export function scrubSecrets(text: string): string {
+  if (plainWord.test(text)) return text;
   let result = text;
   for (const [shape, replacement] of secretShapes) result = result.replace(shape, replacement);
   return result;

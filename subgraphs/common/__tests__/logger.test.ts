@@ -75,6 +75,17 @@ describe("logs never carry a secret, whatever key it is logged under", () => {
     expect(scrubSecrets(sha256)).toBe(sha256);
   });
 
+  it("scrubs a bare value as it scrubs one in a sentence, short plain ids included", () => {
+    // Ids, trace ids and the like (letters, digits and hyphens, up to 42) are passed on as they are.
+    for (const id of ["3f0c2b1e-8a4d-4b7e-9c1a-2d3e4f5a6b7c", "0af7651916cd43dd8448eb211c80319c", "ORDER-42", ""])
+      expect(scrubSecrets(id)).toBe(id);
+    const opaque = `${"a1B2-".repeat(8)}c3D`;
+    expect(opaque).toHaveLength(43);
+    expect(scrubSecrets(opaque)).toBe("[redacted]");
+    expect(scrubSecrets(refreshToken)).toBe("[redacted]");
+    expect(scrubSecrets("sk_live_51HxAbCdEfGhIjKlMnOp")).toBe("[redacted]");
+  });
+
   it("removes the payment provider's keys and its customers' client secrets, wherever they appear", () => {
     const stripeSecrets = [
       "sk_live_51HxAbCdEfGhIjKlMnOp",

@@ -17,6 +17,16 @@ import { mountHealthRoutes, type ReadinessCheck } from "./health";
 import { listen } from "./http";
 import { logRequests } from "./requestLog";
 
+/**
+ * How long an idle kept-alive connection stays open (Node's default is 5 s). Callers keep pools of
+ * connections (the router to each subgraph, the ingress and load balancers to the router): with
+ * 5 s, a pool's connections left idle between bursts were closed and opened again at the next
+ * (the router opened ~2 connections per order to the subgraphs, each with a DNS look-up and a
+ * connect on both sides). Longer than the router's idle timeout (`subgraphFetcher`) and the
+ * usual load balancers' (60 s), so the caller closes first and never sends on a closing connection.
+ */
+export const keepAliveTimeoutMs = 65_000;
+
 /** The paths of the routes registered on the app (`/metrics`, `/health/ready`, a service's own). */
 function routesOf(app: Express): string[] {
   const stack = (app as unknown as { router?: { stack?: Array<{ route?: { path?: unknown } }> } }).router?.stack ?? [];
@@ -95,7 +105,7 @@ export async function startGraphQLHttpServer<Context extends BaseContext>(
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(options.trustProxy));
-  const httpServer = http.createServer();
+  const httpServer = http.createServer({ keepAliveTimeout: keepAliveTimeoutMs });
   const apollo = new ApolloServer<Context>({
     ...options.apollo,
     formatError: createErrorFormatter(logger),
