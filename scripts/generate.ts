@@ -9,7 +9,7 @@
  *                                         `npm ci` has just generated, in its postinstall)
  *
  * The fingerprint covers the contents of every input (schema/, prisma/, storefront/src/ outside
- * its generated code, codegen.ts, prisma.config.ts, scripts/prisma.ts, package-lock.json) and of
+ * its generated code, codegen.ts, prisma.config.ts, scripts/prisma.ts, the client generator, package-lock.json) and of
  * every generated file, so an edited schema or a deleted or edited generated file means generating.
  */
 import { spawnSync } from "node:child_process";
@@ -25,6 +25,7 @@ const inputs = [
   "codegen.ts",
   "prisma.config.ts",
   "scripts/prisma.ts",
+  "subgraphs/common/database/prismaClientGenerator.ts",
   "package-lock.json",
 ];
 const generatedFolders = () => [

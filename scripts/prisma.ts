@@ -11,6 +11,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
+import { generatePrismaClient } from "../subgraphs/common/database/prismaClientGenerator";
 import { runPrismaCli } from "../subgraphs/common/database/prismaCli";
 import { projectRoot } from "../subgraphs/common/projectRoot";
 import { serviceNames, type ServiceName } from "../subgraphs/common/serviceNames";
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   const [task, service, name] = process.argv.slice(2);
   switch (task) {
     case "generate":
-      for (const each of serviceNames) await runPrismaCli(each, ["generate"]);
+      for (const each of serviceNames) await generatePrismaClient(each);
       console.log(`generated the Prisma clients of ${serviceNames.join(", ")}`);
       return;
     case "migration":
