@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, opaqueParameter, sql, statement } from "../../common/database/sqlPool";
 import { appliedRecordInsert, appliedRecordParameters, type AppliedRecord } from "../../common/events/appliedRecord";
 import type { EventEnvelope } from "../../common/events/envelope";
 import { outboxInsertOf, outboxRows } from "../../common/events/outbox";
@@ -22,7 +22,7 @@ import type { LockedLocationLevel } from "./stockStore";
  */
 const takeLocks = (n: number, after = "true") =>
   `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked
-     FROM (SELECT k FROM unnest($${n}::text[]) AS k ORDER BY k) AS keys
+     FROM (SELECT k FROM unnest(${opaqueParameter(`$${n}`, "text[]")}) AS k ORDER BY k) AS keys
     WHERE ${after}`;
 
 // The record first (the consumer's own statement did it before the locks), then the locks.
@@ -115,13 +115,13 @@ const reservationStateStatement = statement(
    ), locks AS (${takeLocks(3, "(SELECT count(*) FROM fresh) >= 0")}), levels AS (
      SELECT l.variant_id, l.location_id, l.on_hand, l.reserved, s.active, s.priority
        FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
-      WHERE l.variant_id = ANY($2::uuid[]) AND (SELECT locked FROM locks) >= 0
+      WHERE l.variant_id = ${anyOfParameter("$2")} AND (SELECT locked FROM locks) >= 0
       ORDER BY l.variant_id, l.location_id
         FOR UPDATE OF l
    ), totals AS (
      SELECT t.variant_id, t.product_id, t.on_hand, t.reserved, t.low_stock_threshold, t.version, t.low_stock_alerted
        FROM stock_levels t
-      WHERE t.variant_id = ANY($2::uuid[]) AND (SELECT count(*) FROM levels) >= 0
+      WHERE t.variant_id = ${anyOfParameter("$2")} AND (SELECT count(*) FROM levels) >= 0
       ORDER BY t.variant_id
         FOR UPDATE
    )
@@ -134,8 +134,8 @@ const reservationStateStatement = statement(
                                              'version', t.version, 'lowStockAlerted', t.low_stock_alerted, 'sku', c.sku,
                                              'productName', c.product_name, 'title', c.title, 'hasOptions', c.has_options))
              FROM totals t LEFT JOIN catalog_variants c ON c.variant_id = t.variant_id) AS totals,
-          (SELECT array_agg(order_id::text) FROM order_closures WHERE order_id = ANY($1::uuid[])) AS closed,
-          (SELECT array_agg(DISTINCT order_id::text) FROM reservations WHERE order_id = ANY($1::uuid[])) AS reserved`,
+          (SELECT array_agg(order_id::text) FROM order_closures WHERE order_id = ${anyOfParameter("$1")}) AS closed,
+          (SELECT array_agg(DISTINCT order_id::text) FROM reservations WHERE order_id = ${anyOfParameter("$1")}) AS reserved`,
 );
 
 /**

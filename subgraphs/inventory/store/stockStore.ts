@@ -1,4 +1,4 @@
-import { sql, sqlOfIds, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, sql, sqlOfIds, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
 import type { InventoryReader, InventoryTx } from "./database";
 import type { LocationStockRecord, StockMovementRecord } from "./records";
@@ -18,7 +18,7 @@ const variantStockStatement = statement(
   "inventory.variantStock",
   `SELECT variant_id::text AS "variantId", product_id::text AS "productId", on_hand AS "onHand", reserved,
           low_stock_threshold AS "lowStockThreshold"
-     FROM stock_levels WHERE variant_id = ANY($1::uuid[])`,
+     FROM stock_levels WHERE variant_id = ${anyOfParameter("$1")}`,
 );
 
 /** Variants' stock, in one named statement (the product pages' read). */
@@ -28,7 +28,7 @@ const productStockStatement = statement(
   "inventory.productStock",
   `SELECT product_id::text AS "productId", sum(on_hand)::int AS "onHand", sum(reserved)::int AS reserved,
           sum(low_stock_threshold)::int AS "lowStockThreshold"
-     FROM stock_levels WHERE product_id = ANY($1::uuid[]) GROUP BY product_id`,
+     FROM stock_levels WHERE product_id = ${anyOfParameter("$1")} GROUP BY product_id`,
 );
 
 /** Each product's stock: the sums over its variants, in one grouped statement. */
@@ -43,7 +43,7 @@ const locationStockText = (column: "variant_id" | "product_id") => `
   SELECT l.${column}::text AS "ownerId", l.location_id::text AS "locationId", sum(l.on_hand)::int AS "onHand",
          sum(l.reserved)::int AS reserved
     FROM location_stock_levels l JOIN stock_locations s ON s.id = l.location_id
-   WHERE l.${column} = ANY($1::uuid[])
+   WHERE l.${column} = ${anyOfParameter("$1")}
    GROUP BY l.${column}, l.location_id, s.priority, s.name
   HAVING sum(l.on_hand) > 0 OR sum(l.reserved) > 0
    ORDER BY l.${column}, s.priority, s.name`;

@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, opaqueParameter, sql, statement } from "../../common/database/sqlPool";
 import type { NotificationChannel } from "../generated/prisma/client";
 import type { TemplateSources } from "../templates/defaults";
 import type { NotificationsSqlTx } from "./database";
@@ -47,8 +47,8 @@ interface NotifyReadRow {
 const notifyRead = statement(
   "notifications.notify.read",
   `WITH wanted AS (
-     SELECT id AS user_id FROM unnest($1::uuid[]) AS id
-     UNION SELECT user_id FROM known_users WHERE $2::boolean AND is_admin
+     SELECT id AS user_id FROM unnest(${opaqueParameter("$1", "uuid[]")}) AS id
+     UNION SELECT user_id FROM known_users WHERE ${opaqueParameter("$2", "boolean")} AND is_admin
    )
    SELECT (SELECT json_agg(json_build_object(
              'userId', w.user_id, 'email', u.email, 'phoneNumber', u.phone_number,
@@ -65,7 +65,7 @@ const notifyRead = statement(
           (SELECT json_agg(json_build_object('kind', t.kind, 'channel', t.channel, 'subject', t.subject,
                                              'text', t.text, 'html', t.html))
              FROM notification_templates t
-            WHERE t.kind = ANY($3::text[]) AND t.customized AND t.subject IS NOT NULL AND t.text IS NOT NULL) AS templates`,
+            WHERE t.kind = ${anyOfParameter("$3", "text[]")} AND t.customized AND t.subject IS NOT NULL AND t.text IS NOT NULL) AS templates`,
 );
 
 /**

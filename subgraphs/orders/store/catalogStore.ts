@@ -1,4 +1,4 @@
-import { sql, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, sql, statement } from "../../common/database/sqlPool";
 import type { ProductStatusFact } from "../../common/events/productVariants";
 import type { OrdersReader } from "./database";
 import type { CatalogVariantRecord } from "./records";
@@ -13,12 +13,12 @@ const variantColumns = `v.variant_id::text AS "variantId", v.product_id::text AS
 
 const variantsByIds = statement(
   "orders.catalog.variants",
-  `SELECT ${variantColumns} FROM catalog_variants v WHERE v.variant_id = ANY($1::uuid[])`,
+  `SELECT ${variantColumns} FROM catalog_variants v WHERE v.variant_id = ${anyOfParameter("$1")}`,
 );
 
 const variantsOfProducts = statement(
   "orders.catalog.variants_of_products",
-  `SELECT ${variantColumns} FROM catalog_variants v WHERE v.product_id = ANY($1::uuid[])`,
+  `SELECT ${variantColumns} FROM catalog_variants v WHERE v.product_id = ${anyOfParameter("$1")}`,
 );
 
 /** A read-model row as JSON (for statements that answer rows of several kinds), by `catalogVariantJson`. */

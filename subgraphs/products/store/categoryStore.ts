@@ -1,4 +1,4 @@
-import { sqlOfIds, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, sqlOfIds, statement } from "../../common/database/sqlPool";
 import type { NewCategory } from "../domain/categoryInput";
 import type { ProductsReader, ProductsTx } from "./database";
 import type { CategoryRecord } from "./records";
@@ -11,12 +11,12 @@ const categoryColumns = `id::text AS id, name, slug, parent_id::text AS "parentI
 
 const categoriesByIds = statement(
   "products.category.byIds",
-  `SELECT ${categoryColumns} FROM categories WHERE id = ANY($1::uuid[])`,
+  `SELECT ${categoryColumns} FROM categories WHERE id = ${anyOfParameter("$1")}`,
 );
 
 const childrenOfCategories = statement(
   "products.category.children",
-  `SELECT ${categoryColumns} FROM categories WHERE parent_id = ANY($1::uuid[]) ORDER BY name`,
+  `SELECT ${categoryColumns} FROM categories WHERE parent_id = ${anyOfParameter("$1")} ORDER BY name`,
 );
 
 export const findCategoriesByIds = sqlOfIds<CategoryRecord>(categoriesByIds);

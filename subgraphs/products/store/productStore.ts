@@ -1,4 +1,4 @@
-import { sql, sqlOfIds, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, sql, sqlOfIds, statement } from "../../common/database/sqlPool";
 import { defaultVariantTitle } from "../../common/events/productVariants";
 import { Prisma } from "../generated/prisma/client";
 import type { NewProduct, ProductChanges } from "../domain/productInput";
@@ -22,7 +22,7 @@ export const defaultVariantJoin = `
 
 const productsByIds = statement(
   "products.product.byIds",
-  `SELECT ${productColumns} FROM products p ${defaultVariantJoin} WHERE p.id = ANY($1::uuid[])`,
+  `SELECT ${productColumns} FROM products p ${defaultVariantJoin} WHERE p.id = ${anyOfParameter("$1")}`,
 );
 
 const productBySlug = statement(
@@ -49,7 +49,7 @@ export async function lockProduct(tx: ProductsTx, id: string): Promise<boolean> 
 const imagesOfProducts = statement(
   "products.product.images",
   `SELECT id::text AS id, product_id::text AS "productId", position, url, alt
-     FROM product_images WHERE product_id = ANY($1::uuid[]) ORDER BY product_id, position`,
+     FROM product_images WHERE product_id = ${anyOfParameter("$1")} ORDER BY product_id, position`,
 );
 
 /** The pictures of these products, each product's in display order. */

@@ -1,4 +1,4 @@
-import { sqlOfIds, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, sqlOfIds, statement } from "../../common/database/sqlPool";
 import { Prisma } from "../generated/prisma/client";
 import type { ProductsReader, ProductsTx } from "./database";
 import type {
@@ -17,13 +17,13 @@ export const variantColumns = `
 
 const variantsByIds = statement(
   "products.variant.byIds",
-  `SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = ANY($1::uuid[])`,
+  `SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = ${anyOfParameter("$1")}`,
 );
 
 const variantsOfProducts = statement(
   "products.variant.ofProducts",
   `SELECT ${variantColumns} FROM product_variants v JOIN products p ON p.id = v.product_id
-    WHERE v.product_id = ANY($1::uuid[])
+    WHERE v.product_id = ${anyOfParameter("$1")}
     ORDER BY v.product_id, v.position`,
 );
 
@@ -40,7 +40,7 @@ export async function findSkusTaken(db: ProductsReader, skus: readonly string[])
 const imagesOfVariants = statement(
   "products.variant.images",
   `SELECT id::text AS id, variant_id::text AS "variantId", position, url, alt
-     FROM variant_images WHERE variant_id = ANY($1::uuid[]) ORDER BY variant_id, position`,
+     FROM variant_images WHERE variant_id = ${anyOfParameter("$1")} ORDER BY variant_id, position`,
 );
 
 /** The pictures of these variants, each variant's in display order. */
@@ -51,12 +51,12 @@ const attributeColumns = `id::text AS id, product_id::text AS "productId", varia
 const attributesOfProducts = statement(
   "products.product.attributes",
   `SELECT ${attributeColumns} FROM product_attributes
-    WHERE product_id = ANY($1::uuid[]) AND variant_id IS NULL ORDER BY product_id, position`,
+    WHERE product_id = ${anyOfParameter("$1")} AND variant_id IS NULL ORDER BY product_id, position`,
 );
 
 const attributesOfVariants = statement(
   "products.variant.attributes",
-  `SELECT ${attributeColumns} FROM product_attributes WHERE variant_id = ANY($1::uuid[]) ORDER BY variant_id, position`,
+  `SELECT ${attributeColumns} FROM product_attributes WHERE variant_id = ${anyOfParameter("$1")} ORDER BY variant_id, position`,
 );
 
 /** Attributes of products (not of their variants). */
@@ -155,7 +155,7 @@ export async function replaceOptions(
 const optionsOfProducts = statement(
   "products.product.options",
   `SELECT id::text AS id, product_id::text AS "productId", position, name, "values"
-     FROM product_options WHERE product_id = ANY($1::uuid[]) ORDER BY product_id, position`,
+     FROM product_options WHERE product_id = ${anyOfParameter("$1")} ORDER BY product_id, position`,
 );
 
 /** The options of these products, each product's in the merchant's order. */

@@ -1,4 +1,4 @@
-import { sql, sqlOfIds, statement } from "../../common/database/sqlPool";
+import { anyOfParameter, sql, sqlOfIds, statement } from "../../common/database/sqlPool";
 import type { Role } from "../generated/prisma/client";
 import type { UsersReader, UsersTx } from "./database";
 import type { AddressRecord, UserRecord } from "./records";
@@ -8,7 +8,7 @@ const userColumns = `id::text AS id, email, name, password_hash AS "passwordHash
   email_verified_at AS "emailVerifiedAt", phone_number AS "phoneNumber", created_at AS "createdAt",
   updated_at AS "updatedAt", erased_at AS "erasedAt"`;
 
-const usersByIds = statement("users.user.byIds", `SELECT ${userColumns} FROM users WHERE id = ANY($1::uuid[])`);
+const usersByIds = statement("users.user.byIds", `SELECT ${userColumns} FROM users WHERE id = ${anyOfParameter("$1")}`);
 
 /** Users by id, in no particular order (one named statement; inside a transaction, on its connection). */
 export const findUsersByIds = sqlOfIds<UserRecord>(usersByIds);
@@ -53,7 +53,7 @@ const addressesOfUsers = statement(
      FROM (SELECT id, user_id::text AS "userId", label, line1, line2, city, region, postal_code AS "postalCode",
                   country, is_default AS "isDefault", created_at AS "createdAt",
                   row_number() OVER (PARTITION BY user_id ORDER BY is_default DESC, created_at ASC, id ASC) AS rank
-             FROM addresses WHERE user_id = ANY($1::uuid[])) ranked
+             FROM addresses WHERE user_id = ${anyOfParameter("$1")}) ranked
     WHERE rank <= $2::int
     ORDER BY "userId", rank`,
 );
