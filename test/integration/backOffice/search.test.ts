@@ -45,13 +45,15 @@ describe("back-office search", () => {
               ARRAY['CUSTOMER']::"Role"[], now() - make_interval(mins => i % 97), now()
          FROM generate_series(1, 300) AS i`,
     );
-    // 400 orders straight in the orders database, across statuses, three months and totals.
+    // 400 orders straight in the orders database, across statuses, three months and totals. Their
+    // payment windows stay open: the overdue-payment worker would otherwise cancel the waiting
+    // ones while the test pages through them (a page's count then changed: 70 → 93).
     await services.orders.runtime.db.$executeRawUnsafe(
-      `INSERT INTO orders (id, number, customer_id, status, currency, subtotal_minor, total_minor, shipping_address, created_at, updated_at)
+      `INSERT INTO orders (id, number, customer_id, status, currency, subtotal_minor, total_minor, shipping_address, created_at, updated_at, payment_deadline)
        SELECT gen_random_uuid(), 'S' || lpad(i::text, 6, '0'), $1::uuid,
               (ARRAY[${statuses.map((status) => `'${status}'`).join(",")}])[1 + i % 7]::"OrderStatus", 'USD',
               (i * 137) % 20000, (i * 137) % 20000, '{"line1":"1 Road","city":"Town","postalCode":"1","country":"US"}'::jsonb,
-              timestamptz '2026-01-01' + make_interval(hours => i * 5), now()
+              timestamptz '2026-01-01' + make_interval(hours => i * 5), now(), now() + interval '1 day'
          FROM generate_series(1, 400) AS i`,
       customer.user.id,
     );
