@@ -26,6 +26,7 @@ import { collect, subscriptionClient } from "../test/support/subscriptionClient"
 import { productsPage, runCheckout, type RunOutcome } from "./checkoutRun";
 import { LoadClient, runLoops } from "./loadClient";
 import { PostgresBackends } from "./postgresBackends";
+import { StandInAutovacuum } from "./standInAutovacuum";
 import { ProcessMonitor, sampleGroup, sampleMachine, sampleProcess, summarize, type Probe } from "./processStats";
 import { startProductionStack } from "./productionStack";
 import { markdown } from "./report";
@@ -60,6 +61,8 @@ const settings = {
   nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
 };
 const postgresUrl = process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
+/** How often the bench analyses and vacuums its databases when the server's autovacuum is off (standInAutovacuum.ts). */
+const standInAutovacuumIntervalMs = 10_000;
 const postgresBench = "postgres (bench backends)";
 const postgresServer = "postgres (whole server)";
 const loadGenerator = "load generator";
@@ -183,6 +186,7 @@ async function main(): Promise<void> {
 
     const backends = new PostgresBackends(postgresUrl, "bench_");
     await backends.start();
+    const vacuum = await StandInAutovacuum.startIfNeeded(postgresUrl, "bench_", standInAutovacuumIntervalMs);
     // The bench's own PostgreSQL backends are what an order costs; the server as a whole (its
     // background writers, and any other client of a shared server) is reported beside them.
     const probes: Record<string, Probe> = {
@@ -268,6 +272,7 @@ async function main(): Promise<void> {
     const ownFieldsDirect = await measureProducts(() => direct.request(productsOwnFields, { first: 20 }));
     const atProductsEnd = { processes: monitor.sample(), machine: sampleMachine() };
     monitor.stop();
+    await vacuum?.stop();
     await backends.stop();
     const productsSeconds = (performance.now() - atCheckoutEnd.at) / 1000;
     const used = (name: string) =>
@@ -289,6 +294,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cores: machineCores(), node: process.version },
       settings,
+      autovacuum: vacuum ? vacuum.describe() : "the server's own",
       checkout: {
         runs: runs.map(({ window: _window, ...run }) => run),
         median: {

@@ -35,7 +35,7 @@ export function markdown(result: Record<string, any>): string {
   return [
     `# Benchmark ${result.date}`,
     "",
-    `${result.machine.cores} cores, Node ${result.machine.node}; ${mode}; ${runs.length} runs of ${s.seconds}s, each measured over a steady window after ${s.warmupSeconds}s of warm-up; router workers: ${s.routerWorkers}; public response cache: ${s.publicCacheSeconds}s. Everything (databases, NATS, Redis, seven services, load generator) on this machine.`,
+    `${result.machine.cores} cores, Node ${result.machine.node}; ${mode}; ${runs.length} runs of ${s.seconds}s, each measured over a steady window after ${s.warmupSeconds}s of warm-up; router workers: ${s.routerWorkers}; public response cache: ${s.publicCacheSeconds}s. Everything (databases, NATS, Redis, seven services, load generator) on this machine.${result.autovacuum && result.autovacuum !== "the server's own" ? ` ${result.autovacuum[0]!.toUpperCase()}${result.autovacuum.slice(1)}.` : ""}`,
     "",
     `| ${header.join(" | ")} |`,
     `| ${header.map(() => "---").join(" | ")} |`,
