@@ -23,7 +23,13 @@ import { jsonBody } from "./jsonBody";
 import { knownOperationNames } from "./knownOperations";
 import { openSubgraphDependencies } from "./openDependencies";
 import { refuseUnsafeProductionSettings } from "./productionSafety";
-import type { BaseContext, SubgraphDefinition, SubgraphRuntime, SubgraphSettings } from "./subgraphDefinition";
+import type {
+  BackgroundWorker,
+  BaseContext,
+  SubgraphDefinition,
+  SubgraphRuntime,
+  SubgraphSettings,
+} from "./subgraphDefinition";
 
 export { StartupError } from "./openDependencies";
 
@@ -34,6 +40,8 @@ export interface RunningSubgraph<Db, Env extends SubgraphSettings = SubgraphSett
   url: string;
   port: number;
   runtime: SubgraphRuntime<Db, Env>;
+  /** Its background workers, running. */
+  workers: readonly BackgroundWorker[];
   /** Stops taking requests, finishes those in flight, drains consumers and closes every connection. */
   stop(): Promise<void>;
 }
@@ -99,7 +107,8 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
   };
   hooks.runtime = runtime;
   await definition.onStart?.(runtime);
-  await events.start(definition.workers?.(runtime) ?? []);
+  const workers = definition.workers?.(runtime) ?? [];
+  await events.start(workers);
 
   // Revoked sessions kept in memory (from Redis pub/sub, resynced), and verified tokens cached:
   // a request's token costs no Redis round trip.
@@ -182,5 +191,5 @@ export async function startSubgraph<Db extends PrismaLike, Context extends BaseC
     `${definition.name} subgraph ready`,
   );
 
-  return { url: server.url, port: server.port, runtime, stop: server.stop };
+  return { url: server.url, port: server.port, runtime, workers, stop: server.stop };
 }

@@ -17,7 +17,7 @@ describe("payments: an order cancelled while its payment is being opened", () =>
   let services: TestServices<"payments">;
 
   beforeAll(async () => {
-    // The worker looks for due captures only when told to (below), never on its own during the test.
+    // The payment worker is stopped: due captures are taken only by the test (below).
     services = await startPaymentsWithoutWorker();
   });
 

@@ -18,7 +18,7 @@ describe("payments: a batch of captures with a payment changed while it was bein
   let services: TestServices<"payments">;
 
   beforeAll(async () => {
-    // The worker looks for due captures only when told to (below), never on its own during the test.
+    // The payment worker is stopped: due captures are taken only by the test (below).
     services = await startPaymentsWithoutWorker();
   });
 

@@ -6,12 +6,17 @@ import { startServices } from "../../../../test/support/testServices";
 import { paymentsEventHandlers } from "../../events/handlers";
 import type { PaymentsTx } from "../../store/database";
 
-/** The payments service whose worker looks for due captures only when a test tells it to. */
-export function startPaymentsWithoutWorker() {
-  return startServices(["payments"], {
-    router: false,
-    settings: { payments: { PAYMENT_WORKER_INTERVAL_MS: "3600000" } },
-  });
+/**
+ * The payments service with its payment worker stopped, so that due captures are taken only when
+ * a test takes them. The worker looks once as it starts; stopping it waits for that look, which
+ * otherwise could take a payment the test opens next (seen in CI under load).
+ */
+export async function startPaymentsWithoutWorker() {
+  const services = await startServices(["payments"], { router: false });
+  const worker = services.payments.workers.find((each) => each.name === "payment-attempts");
+  if (!worker) throw new Error("the payments service has no payment-attempts worker to stop");
+  await worker.stop();
+  return services;
 }
 
 /**
