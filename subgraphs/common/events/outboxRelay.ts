@@ -75,6 +75,8 @@ export class OutboxRelay {
   private lastPrune = 0;
   private published = 0;
   private beforePublish: BeforePublish | undefined;
+  /** Events committed before the first `start`, published by it; undefined once started. */
+  private committedBeforeStart: EventEnvelope[] | undefined = [];
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 100;
@@ -89,6 +91,9 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
+    const early = this.committedBeforeStart;
+    this.committedBeforeStart = undefined;
+    if (early?.length) this.publishCommitted(early);
     this.loop = this.run();
   }
 
@@ -108,7 +113,13 @@ export class OutboxRelay {
    * for the poll; it is logged there, once, not here for every event.
    */
   publishCommitted(events: readonly EventEnvelope[]): void {
-    if (!this.running) return;
+    if (!this.running) {
+      // A service's start-up work (the first admin, say) commits before the relay starts: its
+      // events go out as the relay starts, not by the poll once they are `pollGraceMs` old. After
+      // `stop`, what is left is the poll's, in whichever process runs next.
+      this.committedBeforeStart?.push(...events);
+      return;
+    }
     // Started first; awaited before the stamp.
     const hooked = this.beforePublish?.(events).then(
       () => true,

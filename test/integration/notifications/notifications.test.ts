@@ -373,6 +373,11 @@ describe("notifications: events become in-app messages and real email", () => {
   });
 
   it("alerts every admin when stock runs low", async () => {
+    // The alert goes to the admins notifications has heard of (users' events) when the stock runs low.
+    await waitFor(
+      () => db().knownUser.findFirst({ where: { email: testAdmin.email, isAdmin: true } }),
+      "notifications to know the admin",
+    );
     const product = await build.product({ name: "Running Low", price: "1.00" });
     await build.adjustStock(product.id, 3, { lowStockThreshold: 5 });
     const mail = await mailTo(testAdmin.email, /Low stock: Running Low/);
