@@ -77,7 +77,10 @@ async function main(): Promise<void> {
   const consumer = new EventConsumer<SqlExecutor>({
     service: "orders",
     handler: handler as never,
-    unitOfWork: undefined as never,
+    // A batch of a handler idempotent by version without `handleBatch` runs in a unit of work:
+    // without one, every batch of two or more threw, was split and applied event by event.
+    unitOfWork: ((work: (tx: SqlExecutor, emit: never) => Promise<unknown>) =>
+      work(stubDb, undefined as never)) as never,
     db: stubDb,
     js,
     jsm,
