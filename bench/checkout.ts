@@ -187,6 +187,10 @@ async function main(): Promise<void> {
     const backends = new PostgresBackends(postgresUrl, "bench_");
     await backends.start();
     const vacuum = await StandInAutovacuum.startIfNeeded(postgresUrl, "bench_", standInAutovacuumIntervalMs);
+    // The backends split by database, that is by service (bench_orders → "postgres orders").
+    const postgresByDatabase = Object.fromEntries(
+      (await backends.databases()).map((datname) => [`postgres ${datname.replace(/^bench_/, "")}`, datname]),
+    );
     // The bench's own PostgreSQL backends are what an order costs; the server as a whole (its
     // background writers, and any other client of a shared server) is reported beside them.
     const probes: Record<string, Probe> = {
@@ -194,15 +198,21 @@ async function main(): Promise<void> {
         (stack?.processes ?? []).map((managed) => [managed.name, () => sampleProcess(managed.child.pid!)]),
       ),
       [postgresBench]: () => backends.sample(),
+      ...Object.fromEntries(
+        Object.entries(postgresByDatabase).map(([name, datname]) => [name, () => backends.sampleDatabase(datname)]),
+      ),
       redis: () => sampleGroup("redis-server"),
       nats: () => sampleGroup("nats-server"),
       [postgresServer]: () => sampleGroup("postgres"),
       [loadGenerator]: () => sampleProcess(process.pid),
     };
     const attribution: Attribution = {
-      perOrder: Object.keys(probes).filter((name) => name !== postgresServer && name !== loadGenerator),
+      perOrder: Object.keys(probes).filter(
+        (name) => name !== postgresServer && name !== loadGenerator && !(name in postgresByDatabase),
+      ),
       alsoAttributed: [postgresServer, loadGenerator],
       within: { [postgresBench]: postgresServer },
+      parts: { [postgresBench]: Object.keys(postgresByDatabase) },
     };
     const metricsUrls = Object.fromEntries(
       stack

@@ -20,6 +20,11 @@ export interface Attribution {
   alsoAttributed: readonly string[];
   /** Included in another entry (the bench's PostgreSQL backends are part of the server). */
   within: Readonly<Record<string, string>>;
+  /**
+   * What an entry splits into (the bench's PostgreSQL backends by database, that is by service):
+   * reported right after it, within it, so neither in the total nor counted twice.
+   */
+  parts?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface WindowAccount {
@@ -56,14 +61,18 @@ export function accountWindow(
 ): WindowAccount {
   const seconds = (to.at - from.at) / 1000;
   const used = (name: string) => (to.cpuSeconds[name] ?? 0) - (from.cpuSeconds[name] ?? 0);
-  const names = [...attribution.perOrder, ...attribution.alsoAttributed];
+  const withParts = (name: string) => [name, ...(attribution.parts?.[name] ?? [])];
+  const names = [...attribution.perOrder, ...attribution.alsoAttributed].flatMap(withParts);
+  const partOf = new Set(Object.values(attribution.parts ?? {}).flat());
   const perOrderMs = (cpu: number) => (confirmed > 0 ? round((cpu * 1000) / confirmed) : null);
   const cpuMsPerOrder = Object.fromEntries(names.map((name) => [name, perOrderMs(used(name))]));
   const cpuPercent = Object.fromEntries(
     names.map((name) => [name, seconds > 0 ? round((used(name) / seconds) * 100, 0) : 0]),
   );
   const perOrderCpu = attribution.perOrder.reduce((sum, name) => sum + used(name), 0);
-  const attributedCpu = names.filter((name) => !attribution.within[name]).reduce((sum, name) => sum + used(name), 0);
+  const attributedCpu = names
+    .filter((name) => !attribution.within[name] && !partOf.has(name))
+    .reduce((sum, name) => sum + used(name), 0);
   const busy = to.machine.busySeconds - from.machine.busySeconds;
   const total = to.machine.totalSeconds - from.machine.totalSeconds;
   const steal = to.machine.stealSeconds - from.machine.stealSeconds;

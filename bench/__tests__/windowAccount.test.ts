@@ -50,6 +50,49 @@ describe("the bench's accounting of a steady window", () => {
     expect(account.flags).toEqual([]);
   });
 
+  it("splits the bench's PostgreSQL backends by database, after them, without counting them twice", () => {
+    const split: Attribution = {
+      ...attribution,
+      parts: { "postgres (bench backends)": ["postgres orders", "postgres payments"] },
+    };
+    const from = sample(
+      0,
+      {
+        orders: 10,
+        "postgres (bench backends)": 5,
+        "postgres orders": 3,
+        "postgres payments": 2,
+        "postgres (whole server)": 8,
+        "load generator": 1,
+      },
+      { busy: 100, total: 200 },
+    );
+    const to = sample(
+      10_000,
+      {
+        orders: 12,
+        "postgres (bench backends)": 6,
+        "postgres orders": 3.7,
+        "postgres payments": 2.3,
+        "postgres (whole server)": 9.5,
+        "load generator": 1.5,
+      },
+      { busy: 104, total: 220 },
+    );
+    const account = accountWindow(from, to, 100, split);
+    expect(Object.keys(account.cpuMsPerOrder)).toEqual([
+      "orders",
+      "postgres (bench backends)",
+      "postgres orders",
+      "postgres payments",
+      "postgres (whole server)",
+      "load generator",
+    ]);
+    expect(account.cpuMsPerOrder).toMatchObject({ "postgres orders": 7, "postgres payments": 3 });
+    expect(account.cpuMsPerOrderTotal).toBe(30);
+    expect(account.machine.unattributedPercent).toBe(0);
+  });
+
   it("flags a window where other programs or the hypervisor took the machine's time", () => {
     const from = sample(0, { orders: 0 }, { busy: 0, total: 0 });
     const to = sample(10_000, { orders: 1 }, { busy: 4, total: 20, steal: 0.5 });
