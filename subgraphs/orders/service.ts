@@ -21,6 +21,7 @@ import { mountCarrierWebhookRoutes } from "./http/carrierWebhookRoutes";
 import { LiveUpdates } from "./liveUpdates";
 import { createOrdersLoaders } from "./loaders";
 import { resolvers } from "./resolvers";
+import { resolvedAsRequests } from "./requestPriority";
 import { createOrdersDatabase } from "./store/database";
 
 /** The orders subgraph: carts, orders and the checkout saga that moves them. */
@@ -28,7 +29,8 @@ export const ordersService = defineSubgraph({
   name: "orders",
   environment: ordersEnvironment,
   typeDefs: loadSubgraphTypeDefs("orders"),
-  resolvers,
+  // Their statements go first on the pool, ahead of the consumers' and workers'.
+  resolvers: resolvedAsRequests(resolvers),
   createDatabase: createOrdersDatabase,
   eventHandlers: ordersEventHandlers,
   // Live updates at least once: published by the outbox relay before it publishes and stamps the events.
