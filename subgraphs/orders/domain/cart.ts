@@ -1,5 +1,3 @@
-import type { SqlExecutor } from "../../common/database/prismaOptions";
-import type { UnitOfWork } from "../../common/events/unitOfWork";
 import { BadUserInputError, NotFoundError } from "../../common/errors";
 import { defaultCurrency } from "../../common/money";
 import { boundedInt, requiredId } from "../../common/validation";
@@ -11,6 +9,7 @@ import {
   removeCartItems,
   touchCart,
   writeCartLines,
+  writeCartLinesAt,
   type CartContents,
   type CartOwner,
 } from "../store/cartStore";
@@ -89,11 +88,12 @@ interface LineChange {
 }
 
 /**
- * Applies line changes with the cart locked, so that concurrent changes queue rather than
- * overwrite each other, and answers the cart as it now is without reading it again. Variants
- * are looked up before the transaction: a transaction never waits for a second connection of
- * the pool. A change that leaves a line as it is checks nothing, so sending it again (a retry)
- * changes nothing and cannot fail where it succeeded. Every change is checked before any is
+ * Applies line changes to the cart as one read found it, in one statement that writes only if the
+ * cart is still at the version read (see `writeCartLinesAt`): a change committed meanwhile makes
+ * it write nothing and look again, so that concurrent changes never overwrite each other, with no
+ * transaction (BEGIN, lock, read, COMMIT) around the write. Answers the cart as it now is without
+ * reading it again. A change that leaves a line as it is checks nothing, so sending it again (a
+ * retry) changes nothing and cannot fail where it succeeded. Every change is checked before any is
  * written: a request applies in full or not at all.
  */
 async function changeLines(
@@ -106,70 +106,64 @@ async function changeLines(
     // the read model does not know one (or their availability).
     const read = await findCartWithVariants(deps.db, owner);
     if (!read) throw cartGone();
-    const seen = read.cart;
-    const changes = await changesOf(seen);
+    const cart = read.cart;
+    const changes = await changesOf(cart);
     const views = await viewVariants(
       deps,
-      seen.items.map((item) => item.variantId),
+      cart.items.map((item) => item.variantId),
       { availability: true, known: read.variants },
     );
     for (const change of changes) views.set(change.view.variantId, change.view);
-    const unitOfWork: UnitOfWork<SqlExecutor> = deps.sqlUnitOfWork ?? deps.unitOfWork;
-    const changed = await unitOfWork(async (tx) => {
-      const cart = await lockedCart(tx, owner);
-      if (!cart) throw cartGone();
-      // A line added meanwhile by another request: look again, with its variant.
-      if (cart.items.some((item) => !views.has(item.variantId))) return undefined;
-      let items = cart.items;
-      const written = new Map<string, number>();
-      for (const change of changes) {
-        const { view } = change;
-        const line = items.find((item) => item.variantId === view.variantId);
-        const current = line?.quantity ?? 0;
-        const quantity = change.quantityOf(current);
-        if (quantity === current) continue;
-        if (quantity > maxQuantityPerLine) {
+    let items = cart.items;
+    const written = new Map<string, number>();
+    for (const change of changes) {
+      const { view } = change;
+      const line = items.find((item) => item.variantId === view.variantId);
+      const current = line?.quantity ?? 0;
+      const quantity = change.quantityOf(current);
+      if (quantity === current) continue;
+      if (quantity > maxQuantityPerLine) {
+        throw new BadUserInputError(
+          `At most ${maxQuantityPerLine} units of one variant per order.`,
+          change.quantityField,
+        );
+      }
+      if (quantity > 0) {
+        requireForSale(view, change.field);
+        requireAvailable(view, quantity, change.quantityField);
+        const other = priced({ ...cart, items }, views).items.find((item) => item.currency !== view.currency);
+        if (other) {
           throw new BadUserInputError(
-            `At most ${maxQuantityPerLine} units of one variant per order.`,
-            change.quantityField,
+            `This product is priced in ${view.currency}; the cart holds products priced in ${other.currency}.`,
+            change.field,
           );
         }
-        if (quantity > 0) {
-          requireForSale(view, change.field);
-          requireAvailable(view, quantity, change.quantityField);
-          const other = priced({ ...cart, items }, views).items.find((item) => item.currency !== view.currency);
-          if (other) {
-            throw new BadUserInputError(
-              `This product is priced in ${view.currency}; the cart holds products priced in ${other.currency}.`,
-              change.field,
-            );
-          }
-        }
-        if (current === 0 && items.length >= maxCartLines) {
-          throw new BadUserInputError(`A cart holds at most ${maxCartLines} different variants.`, change.field);
-        }
-        items =
-          current === 0
-            ? [...items, { id: "", productId: view.productId, variantId: view.variantId, quantity }]
-            : items.map((item) => (item.variantId === view.variantId ? { ...item, quantity } : item));
-        items = items.filter((item) => item.quantity > 0);
-        written.set(view.variantId, quantity);
       }
-      if (written.size === 0) return priced({ ...cart, items }, views);
-      // Every line written and the cart touched in one statement.
-      const { lineIds, expiresAt } = await writeCartLines(
-        tx,
-        cart.id,
-        [...written].map(([variantId, quantity]) => ({
-          variantId,
-          productId: views.get(variantId)!.productId,
-          quantity,
-        })),
-      );
-      items = items.map((item) => ({ ...item, id: lineIds.get(item.variantId) ?? item.id }));
-      return priced({ ...cart, items, expiresAt }, views);
-    });
-    if (changed) return changed;
+      if (current === 0 && items.length >= maxCartLines) {
+        throw new BadUserInputError(`A cart holds at most ${maxCartLines} different variants.`, change.field);
+      }
+      items =
+        current === 0
+          ? [...items, { id: "", productId: view.productId, variantId: view.variantId, quantity }]
+          : items.map((item) => (item.variantId === view.variantId ? { ...item, quantity } : item));
+      items = items.filter((item) => item.quantity > 0);
+      written.set(view.variantId, quantity);
+    }
+    if (written.size === 0) return priced({ ...cart, items }, views);
+    // Every line written and the cart touched in one statement, if the cart is as read.
+    const saved = await writeCartLinesAt(
+      deps.db,
+      { id: cart.id, version: read.version },
+      [...written].map(([variantId, quantity]) => ({
+        variantId,
+        productId: views.get(variantId)!.productId,
+        quantity,
+      })),
+    );
+    if (saved) {
+      items = items.map((item) => ({ ...item, id: saved.lineIds.get(item.variantId) ?? item.id }));
+      return priced({ ...cart, items, expiresAt: saved.expiresAt }, views);
+    }
   }
 }
 

@@ -123,12 +123,12 @@ export async function findCart(db: OrdersReader, owner: CartOwner): Promise<Cart
 
 const cartWithVariantsText = (kind: CartOwner["kind"]) => `
   WITH cart AS (
-    SELECT c.id, c.customer_id, c.email, c.shipping_address, c.billing_address, c.expires_at
+    SELECT c.id, c.xmin, c.customer_id, c.email, c.shipping_address, c.billing_address, c.expires_at
       FROM carts c WHERE ${ownerCondition[kind]}
   ), lines AS (
     SELECT i.id, i.product_id, i.variant_id, i.quantity, i.added_at FROM cart_items i JOIN cart ON i.cart_id = cart.id
   )
-  SELECT cart.id::text AS "cartId", cart.customer_id::text AS "customerId", cart.email,
+  SELECT cart.id::text AS "cartId", cart.xmin::text AS version, cart.customer_id::text AS "customerId", cart.email,
          cart.shipping_address AS "shippingAddress", cart.billing_address AS "billingAddress", cart.expires_at AS "expiresAt",
          (SELECT json_agg(json_build_object('id', l.id, 'productId', l.product_id, 'variantId', l.variant_id,
                                             'quantity', l.quantity) ORDER BY l.added_at, l.variant_id)
@@ -143,17 +143,27 @@ const cartWithVariantsRead = {
 };
 
 type CartWithVariantsRow = Omit<CartRow, "lineId" | "productId" | "variantId" | "quantity"> & {
+  version: string;
   lines: StoredCartLine[] | null;
   variants: CatalogVariantJson[] | null;
 };
 
-async function readCartWithVariants(
-  db: OrdersReader,
-  owner: CartOwner,
-): Promise<{ cart: CartContents; variants: CatalogVariantRecord[] } | undefined> {
+/**
+ * A cart as one statement read it, with the cart row's version then (its `xmin`): every change of
+ * the cart's lines updates the cart row in the same transaction (see `emptyCart`), so the same
+ * version later means the same lines.
+ */
+export interface CartWithVariants {
+  cart: CartContents;
+  version: string;
+  variants: CatalogVariantRecord[];
+}
+
+async function readCartWithVariants(db: OrdersReader, owner: CartOwner): Promise<CartWithVariants | undefined> {
   const [row] = await sql<CartWithVariantsRow>(db, cartWithVariantsRead[owner.kind], [ownerKey(owner)]);
   if (!row) return undefined;
   return {
+    version: row.version,
     cart: {
       id: row.cartId,
       customerId: row.customerId,
@@ -169,10 +179,7 @@ async function readCartWithVariants(
  * Like `findCart`, with the read model's rows of the cart's variants (those it knows), in one
  * statement once the cart exists.
  */
-export async function findCartWithVariants(
-  db: OrdersReader,
-  owner: CartOwner,
-): Promise<{ cart: CartContents; variants: CatalogVariantRecord[] } | undefined> {
+export async function findCartWithVariants(db: OrdersReader, owner: CartOwner): Promise<CartWithVariants | undefined> {
   const existing = await readCartWithVariants(db, owner);
   if (existing || owner.kind === "guest") return existing;
   await createCustomerCart(db, owner.customerId);
@@ -221,14 +228,28 @@ export interface CartLineWrite {
   quantity: number;
 }
 
-const linesWrite = statement(
-  "orders.cart.lines.write",
-  `WITH input AS (
+/**
+ * `at`: only if the cart row is still at the version read (`$6`) and live, which the statement
+ * locks first; else it writes nothing (`applied` false). After waiting for a concurrent change's
+ * lock, the row is checked again as that change left it, so a change committed since the read
+ * (every one updates the cart row) gives no row.
+ */
+const linesWriteText = (at: boolean) => {
+  const ifLocked = at ? " AND EXISTS (SELECT 1 FROM locked)" : "";
+  return `WITH ${
+    at
+      ? `locked AS (
+     SELECT c.id FROM carts c
+      WHERE c.id = $1::uuid AND c.xmin = $6::xid AND (c.expires_at IS NULL OR c.expires_at > now())
+        FOR UPDATE
+   ), `
+      : ""
+  }input AS (
      SELECT w.variant_id, w.product_id, w.quantity, w.n
        FROM unnest($2::uuid[], $3::uuid[], $4::int[]) WITH ORDINALITY AS w(variant_id, product_id, quantity, n)
    ), removed AS (
      DELETE FROM cart_items i USING input
-      WHERE i.cart_id = $1::uuid AND i.variant_id = input.variant_id AND input.quantity = 0
+      WHERE i.cart_id = $1::uuid AND i.variant_id = input.variant_id AND input.quantity = 0${ifLocked}
    ), saved AS (
      -- A new line comes after every line the cart holds, and the new lines in the order given:
      -- a millisecond apart (the column keeps milliseconds), so the order never falls to the tie-break.
@@ -237,40 +258,65 @@ const linesWrite = statement(
             greatest(date_trunc('milliseconds', clock_timestamp()), last.at + interval '1 millisecond')
               + (row_number() OVER (ORDER BY a.n) - 1) * interval '1 millisecond'
        FROM input a CROSS JOIN (SELECT max(added_at) AS at FROM cart_items WHERE cart_id = $1::uuid) last
-      WHERE a.quantity > 0
+      WHERE a.quantity > 0${ifLocked}
      ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
      RETURNING variant_id::text AS "variantId", id::text AS id
    ), touched AS (
      UPDATE carts SET updated_at = now(),
             expires_at = CASE WHEN token_hash IS NULL THEN NULL ELSE now() + make_interval(days => $5) END
-      WHERE id = $1::uuid
+      WHERE id = $1::uuid${ifLocked}
       RETURNING expires_at
    )
-   SELECT (SELECT expires_at FROM touched) AS "expiresAt",
-          (SELECT coalesce(json_agg(json_build_object('variantId', "variantId", 'id', id)), '[]') FROM saved) AS saved`,
-);
+   SELECT ${at ? "EXISTS (SELECT 1 FROM locked)" : "true"} AS applied, (SELECT expires_at FROM touched) AS "expiresAt",
+          (SELECT coalesce(json_agg(json_build_object('variantId', "variantId", 'id', id)), '[]') FROM saved) AS saved`;
+};
+
+const linesWrite = statement("orders.cart.lines.write", linesWriteText(false));
+const linesWriteAt = statement("orders.cart.lines.write_at", linesWriteText(true));
+
+type LinesWriteRow = { applied: boolean; expiresAt: Date | null; saved: Array<{ variantId: string; id: string }> };
+
+const linesWriteParameters = (cartId: string, lines: readonly CartLineWrite[]) => [
+  cartId,
+  lines.map((line) => line.variantId),
+  lines.map((line) => line.productId),
+  lines.map((line) => line.quantity),
+  guestCartLifetimeDays,
+];
+
+const writtenOf = (row: LinesWriteRow | undefined) => ({
+  lineIds: new Map((row?.saved ?? []).map((line) => [line.variantId, line.id])),
+  expiresAt: row?.expiresAt ?? null,
+});
 
 /**
  * Sets the quantities of variants' lines (0 removes a line) and starts a guest cart's lifetime
- * again, in one statement. Answers the ids of the lines kept (new ones for new lines) by variant,
- * and the cart's new expiry (null for a customer's cart).
+ * again, in one statement, in a transaction that holds the cart's lock. Answers the ids of the
+ * lines kept (new ones for new lines) by variant, and the cart's new expiry (null for a
+ * customer's cart).
  */
 export async function writeCartLines(
   tx: SqlExecutor,
   cartId: string,
   lines: readonly CartLineWrite[],
 ): Promise<{ lineIds: Map<string, string>; expiresAt: Date | null }> {
-  const [row] = await sql<{ expiresAt: Date | null; saved: Array<{ variantId: string; id: string }> }>(tx, linesWrite, [
-    cartId,
-    lines.map((line) => line.variantId),
-    lines.map((line) => line.productId),
-    lines.map((line) => line.quantity),
-    guestCartLifetimeDays,
-  ]);
-  return {
-    lineIds: new Map((row?.saved ?? []).map((line) => [line.variantId, line.id])),
-    expiresAt: row?.expiresAt ?? null,
-  };
+  const [row] = await sql<LinesWriteRow>(tx, linesWrite, linesWriteParameters(cartId, lines));
+  return writtenOf(row);
+}
+
+/**
+ * Like `writeCartLines`, with no transaction around it (one statement is atomic by itself): only
+ * if the cart is still at `version` (as `findCartWithVariants` read it) and live, so that a change
+ * decided on that read never overwrites one committed since. Undefined: nothing written, the cart
+ * changed (or is gone) since; read it again.
+ */
+export async function writeCartLinesAt(
+  db: SqlExecutor,
+  cart: { id: string; version: string },
+  lines: readonly CartLineWrite[],
+): Promise<{ lineIds: Map<string, string>; expiresAt: Date | null } | undefined> {
+  const [row] = await sql<LinesWriteRow>(db, linesWriteAt, [...linesWriteParameters(cart.id, lines), cart.version]);
+  return row?.applied ? writtenOf(row) : undefined;
 }
 
 export async function removeCartItems(tx: OrdersTx, cartId: string, lineIds: readonly string[]): Promise<void> {
