@@ -1,18 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { connect, type NatsConnection } from "nats";
 import { createLogger } from "../../logger";
-import type { SqlExecutor, TransactionRunner } from "../../database/prismaOptions";
 import { createEnvelope } from "../envelope";
 import { OutboxRelay } from "../outboxRelay";
-import { deleteStreams, ensureStreams, subjectFor } from "../streams";
+import { subjectFor } from "../streams";
 import { waitFor } from "../../../../test/support/waitFor";
-
-/** An outbox with no row for the poll: whatever reaches NATS came by the relay's direct path. */
-const emptyOutbox = {
-  $executeRawUnsafe: () => Promise.resolve(0),
-  $queryRawUnsafe: <T>() => Promise.resolve([] as T),
-  $transaction: <R>(work: (tx: SqlExecutor) => Promise<R>) => work(emptyOutbox),
-} as unknown as TransactionRunner<SqlExecutor> & SqlExecutor;
+import { emptyOutbox, natsWithStreams } from "./support/relayFixture";
 
 /**
  * Events a service commits while it starts (the first admin's registration), before its relay
@@ -23,17 +15,7 @@ const emptyOutbox = {
 describe("outbox relay: events committed before it starts", () => {
   const namespace = `relaystart${process.pid}`;
   const logger = createLogger("test", { level: "silent" });
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    nc = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222" });
-    await ensureStreams(await nc.jetstreamManager(), namespace);
-  });
-
-  afterAll(async () => {
-    await deleteStreams(await nc.jetstreamManager(), namespace);
-    await nc.close();
-  });
+  const natsConnection = natsWithStreams(namespace);
 
   const registered = () =>
     createEnvelope("users", {
@@ -42,6 +24,7 @@ describe("outbox relay: events committed before it starts", () => {
     });
 
   it("are published as it starts; those committed after it stopped are left to the poll", async () => {
+    const nc = natsConnection();
     const subscription = nc.subscribe(subjectFor(namespace, "users.user.registered"));
     const seen: string[] = [];
     void (async () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { connect, type NatsConnection } from "nats";
 import { createLogger } from "../../logger";
-import type { SqlExecutor, TransactionRunner } from "../../database/prismaOptions";
+import type { SqlExecutor } from "../../database/prismaOptions";
 import { createEnvelope, type EventEnvelope } from "../envelope";
 import { EventConsumer, onEvent } from "../eventConsumer";
 import { OutboxRelay } from "../outboxRelay";
-import { deleteStreams, ensureStreams, isUnconsumed, streamFor, subjectFor } from "../streams";
+import { isUnconsumed, streamFor, subjectFor } from "../streams";
+import { emptyOutbox, natsWithStreams } from "./support/relayFixture";
 
 const statusChanged = "orders.order.status_changed";
 
@@ -28,13 +28,6 @@ function statusEvent(status: "PENDING" | "AWAITING_PAYMENT" | "CONFIRMED"): Even
   });
 }
 
-/** A database with nothing unpublished and nothing to stamp: only the relay's publications are looked at. */
-const stubDb = {
-  $executeRawUnsafe: () => Promise.resolve(0),
-  $queryRawUnsafe: <T>() => Promise.resolve([] as T),
-  $transaction: <R>(work: (tx: SqlExecutor) => Promise<R>) => work(stubDb),
-} as unknown as TransactionRunner<SqlExecutor> & SqlExecutor;
-
 /**
  * The statuses an order only passes through (no durable consumer takes them) are published and
  * stored without the stream's acknowledgement; the others as before.
@@ -42,17 +35,7 @@ const stubDb = {
 describe("events no consumer takes", () => {
   const namespace = `unconsumed${process.pid}`;
   const logger = createLogger("test", { level: "silent" });
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    nc = await connect({ servers: process.env.NATS_URL ?? "nats://127.0.0.1:4222" });
-    await ensureStreams(await nc.jetstreamManager(), namespace);
-  });
-
-  afterAll(async () => {
-    await deleteStreams(await nc.jetstreamManager(), namespace);
-    await nc.close();
-  });
+  const natsConnection = natsWithStreams(namespace);
 
   it("are the checkout's PENDING and AWAITING_PAYMENT, not CONFIRMED", () => {
     expect(isUnconsumed(statusEvent("PENDING"))).toBe(true);
@@ -66,7 +49,8 @@ describe("events no consumer takes", () => {
   });
 
   it("are published on their subjects and stored, as the others, with no acknowledgement asked for", async () => {
-    const relay = new OutboxRelay({ db: stubDb, js: nc.jetstream(), namespace, logger });
+    const nc = natsConnection();
+    const relay = new OutboxRelay({ db: emptyOutbox, js: nc.jetstream(), namespace, logger });
     relay.start();
     const events = [statusEvent("PENDING"), statusEvent("AWAITING_PAYMENT"), statusEvent("CONFIRMED")];
     // The stream's acknowledgements the relay is sent: one, for CONFIRMED.
@@ -107,6 +91,7 @@ describe("events no consumer takes", () => {
   });
 
   it("cannot be taken by a consumer before they are taken off the list", () => {
+    const nc = natsConnection();
     const consumerOf = (subjectDetails: string[]) =>
       new EventConsumer<SqlExecutor>({
         service: "notifications",
@@ -114,7 +99,7 @@ describe("events no consumer takes", () => {
           subjectDetails,
         }) as never,
         unitOfWork: undefined as never,
-        db: stubDb,
+        db: emptyOutbox,
         js: nc.jetstream(),
         jsm: undefined as never,
         namespace,
