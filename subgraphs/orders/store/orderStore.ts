@@ -229,7 +229,7 @@ export type UnpaidScope = { customerId: string } | { guestEmail: string } | { cl
  */
 export async function unpaidTotals(tx: OrdersTx, scope: UnpaidScope): Promise<{ orders: number; units: number }> {
   // The customer's id compared as a uuid, not its column cast to text: the cast hid it from every index.
-  const [column, value] =
+  const [condition, value] =
     "customerId" in scope
       ? ["customer_id = $1::uuid", scope.customerId]
       : "guestEmail" in scope
@@ -238,7 +238,7 @@ export async function unpaidTotals(tx: OrdersTx, scope: UnpaidScope): Promise<{ 
   const [row] = await tx.$queryRawUnsafe<Array<{ orders: number; units: number }>>(
     `SELECT count(DISTINCT o.id)::int AS orders, coalesce(sum(i.quantity), 0)::int AS units
        FROM orders o JOIN order_items i ON i.order_id = o.id
-      WHERE ${column} AND o.status IN ('PENDING', 'AWAITING_PAYMENT') AND o.exchange_for_return_id IS NULL`,
+      WHERE ${condition} AND o.status IN ('PENDING', 'AWAITING_PAYMENT') AND o.exchange_for_return_id IS NULL`,
     value,
   );
   return row ?? { orders: 0, units: 0 };
